@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "basic/fileio.h"
+#include "basic/macro.h"
+
+#define READ_FULL_MAX (1024 * 1024)
+
+static int write_all(int fd, const char *s, size_t n) {
+        while (n > 0) {
+                ssize_t k = write(fd, s, n);
+
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                s += k;
+                n -= (size_t) k;
+        }
+        return 0;
+}
+
+int write_string_file(const char *path, const char *s) {
+        _cleanup_close_ int fd = -EBADF;
+        _cleanup_free_ char *line = NULL;
+        size_t n = strlen(s);
+
+        fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return -errno;
+        if (n == 0 || s[n - 1] != '\n') {
+                if (asprintf(&line, "%s\n", s) < 0)
+                        return -ENOMEM;
+                s = line;
+                n++;
+        }
+        return write_all(fd, s, n);
+}
+
+int write_file_mode(const char *path, const char *s, mode_t mode) {
+        _cleanup_close_ int fd = -EBADF;
+
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, mode);
+        if (fd < 0)
+                return -errno;
+        return write_all(fd, s, strlen(s));
+}
+
+int read_full_file(const char *path, char **ret, size_t *ret_size) {
+        _cleanup_close_ int fd = -EBADF;
+        _cleanup_free_ char *buf = NULL;
+        size_t n = 0, allocated = 4096;
+
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return -errno;
+        buf = malloc(allocated);
+        if (!buf)
+                return -ENOMEM;
+        for (;;) {
+                ssize_t k;
+
+                if (n + 1 >= allocated) {
+                        char *b;
+
+                        if (allocated >= READ_FULL_MAX)
+                                return -EFBIG;
+                        allocated *= 2;
+                        b = realloc(buf, allocated);
+                        if (!b)
+                                return -ENOMEM;
+                        buf = b;
+                }
+                k = read(fd, buf + n, allocated - n - 1);
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                if (k == 0)
+                        break;
+                n += (size_t) k;
+        }
+        buf[n] = 0;
+        if (ret_size)
+                *ret_size = n;
+        *ret = TAKE_PTR(buf);
+        return 0;
+}
+
+int read_one_line(const char *path, char **ret) {
+        char *buf;
+        int r;
+
+        r = read_full_file(path, &buf, NULL);
+        if (r < 0)
+                return r;
+        buf[strcspn(buf, "\n")] = 0;
+        *ret = buf;
+        return 0;
+}

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Small whole-file reads and writes. Non-logging. */
+#pragma once
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Writes s (plus a newline unless s ends in one) to an existing file, e.g. in /proc or /sys. */
+int write_string_file(const char *path, const char *s);
+/* Creates or truncates path with mode and writes s as is. */
+int write_file_mode(const char *path, const char *s, mode_t mode);
+/* Reads up to 1 MiB; the result is NUL-terminated. */
+int read_full_file(const char *path, char **ret, size_t *ret_size);
+/* Reads the first line without its newline. */
+int read_one_line(const char *path, char **ret);

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The machine's cgroup on the host's cgroup2 hierarchy (pure v2, or the "unified" one of a hybrid
+ * host). Parent stage: create before the child starts, attach the child, remove after it is gone. */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+typedef struct CGroup {
+        char *root;      /* cgroup2 mount point on the host, e.g. /sys/fs/cgroup/unified */
+        char *path;      /* absolute directory of the machine's cgroup */
+} CGroup;
+
+/* Finds the host's cgroup2 mount. Non-logging. */
+int cgroup_find_v2_root(char **ret);
+/* "machine-<escaped name>.scope", escaped as systemd escapes unit names. Non-logging. */
+char *cgroup_scope_name(const char *machine);
+
+/* Creates <root>/machine.slice/machine-NAME.scope, removing an empty leftover first. Logs. */
+int cgroup_create(CGroup *cg, const char *machine);
+int cgroup_attach(const CGroup *cg, pid_t pid);
+/* Removes the directory and any empty sub-cgroups the guest left. Logs. */
+int cgroup_remove(CGroup *cg);
+void cgroup_done(CGroup *cg);

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "basic/strv.h"
+#include "cli.h"
+#include "log.h"
+#include "settings-table.h"
+
+enum {
+        ARG_HELP = 'h',
+        ARG_VERSION = 0x100,
+        ARG_TABLE_BASE = 0x200, /* ARG_TABLE_BASE + row index for table options without a short form */
+};
+
+#define MAX_OPTIONS 64
+
+static int build_options(struct option *opts, char *shorts) {
+        size_t n = 0, k = 0;
+
+        shorts[k++] = '+'; /* stop at the first non-option: the rest is the command */
+        shorts[k++] = ':'; /* report a missing argument as ':' so the message can name the option */
+        for (size_t i = 0; i < settings_table_size; i++) {
+                const SettingDef *d = &settings_table[i];
+                int has_arg = d->flags & SETTING_FLAG ? no_argument : required_argument;
+
+                if (d->short_option) {
+                        shorts[k++] = d->short_option;
+                        if (has_arg)
+                                shorts[k++] = ':';
+                }
+                if (d->long_option)
+                        opts[n++] = (struct option) { d->long_option, has_arg, NULL,
+                                                      d->short_option ?: ARG_TABLE_BASE + (int) i };
+        }
+        opts[n++] = (struct option) { "help", no_argument, NULL, ARG_HELP };
+        opts[n++] = (struct option) { "version", no_argument, NULL, ARG_VERSION };
+        opts[n] = (struct option) {};
+        shorts[k++] = 'h';
+        shorts[k] = 0;
+        return 0;
+}
+
+static const SettingDef *def_for(int c) {
+        if (c >= ARG_TABLE_BASE && (size_t) (c - ARG_TABLE_BASE) < settings_table_size)
+                return &settings_table[c - ARG_TABLE_BASE];
+        return settings_table_find_short((char) c);
+}
+
+static int apply_option(Settings *s, const SettingDef *d) {
+        char where[64];
+
+        if (d->long_option)
+                snprintf(where, sizeof where, "--%s", d->long_option);
+        else
+                snprintf(where, sizeof where, "-%c", d->short_option);
+        return settings_assign(s, d, d->flags & SETTING_FLAG ? d->cli_value : optarg, where);
+}
+
+static int report_unknown(const char *arg, int opt) {
+        const char *eq;
+
+        if (!startswith(arg, "--"))
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "Unknown option '-%c'; see --help", opt);
+        eq = strchr(arg, '=');
+        if (eq) {
+                _cleanup_free_ char *name = strndup(arg + 2, eq - arg - 2);
+
+                if (name && (settings_table_find_long(name) || streq(name, "help") || streq(name, "version")))
+                        return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "Option '--%s' takes no argument", name);
+        }
+        return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "Unknown option '%s'; see --help", arg);
+}
+
+int cli_parse(int argc, char *argv[], Settings *s, CliAction *ret_action) {
+        struct option opts[MAX_OPTIONS];
+        char shorts[2 * MAX_OPTIONS + 4];
+        int c, r;
+
+        build_options(opts, shorts);
+        opterr = 0;
+        optind = 0;
+        *ret_action = CLI_RUN;
+        while ((c = getopt_long(argc, argv, shorts, opts, NULL)) >= 0) {
+                const SettingDef *d;
+
+                switch (c) {
+                case ARG_HELP:
+                        *ret_action = CLI_HELP;
+                        return 0;
+                case ARG_VERSION:
+                        *ret_action = CLI_VERSION;
+                        return 0;
+                case ':':
+                        return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "Option '%s' requires an argument",
+                                               argv[optind - 1]);
+                case '?':
+                        return report_unknown(argv[optind - 1], optopt);
+                default:
+                        d = def_for(c);
+                        if (!d)
+                                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "Unhandled option %d", c);
+                        r = apply_option(s, d);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        for (int i = optind; i < argc; i++) {
+                r = strv_extend(&s->parameters, argv[i]);
+                if (r < 0)
+                        return log_oom();
+        }
+        return 0;
+}
+
+void cli_help(void) {
+        printf("nsboot [OPTIONS...] [COMMAND [ARGS...]]\n"
+               "nsboot [OPTIONS...] -b [INIT ARGS...]\n\n"
+               "Run a command or boot an operating system tree in a container.\n\n"
+               "  -h --help                      Show this help\n"
+               "     --version                   Show the version\n");
+        for (size_t i = 0; i < settings_table_size; i++) {
+                const SettingDef *d = &settings_table[i];
+                char left[48];
+
+                if (!d->long_option)
+                        continue;
+                snprintf(left, sizeof left, "%c%c%c--%s%s%s", d->short_option ? '-' : ' ', d->short_option ?: ' ',
+                         ' ', d->long_option, d->metavar ? "=" : "", strempty(d->metavar));
+                printf("  %-30s %s\n", left, d->doc);
+        }
+        printf("\nSee the nsboot(1) man page for details.\n");
+}

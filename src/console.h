@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The parent's end of the guest console: forwards between nsboot's stdio and the pty master,
+ * follows the window size, and watches for the Ctrl-] Ctrl-] Ctrl-] escape. Parent stage. */
+#pragma once
+
+#include <stdbool.h>
+#include <systemd/sd-event.h>
+#include <termios.h>
+
+#include "settings.h"
+
+typedef struct Console Console;
+typedef void (*ConsoleEscapeHandler)(void *userdata);
+
+/* mode is interactive, read-only or passive. Takes ownership of master. Logs. */
+int console_new(sd_event *e, int master, ConsoleMode mode, ConsoleEscapeHandler on_escape, void *userdata,
+                Console **ret);
+Console *console_free(Console *c);
+DEFINE_TRIVIAL_CLEANUP_FUNC(Console *, console_free);
+/* Copies nsboot's terminal size to the guest's console. */
+void console_resize(Console *c);
+/* Forwards whatever the guest wrote and we have not read yet. */
+void console_drain(Console *c);
+
+/* The escape detector on its own, for tests: feeds bytes read at time now_usec; true on the third
+ * 0x1D within one second. */
+typedef struct EscapeState {
+        uint64_t presses[3];
+        unsigned n;
+} EscapeState;
+bool console_escape_feed(EscapeState *st, const char *buf, size_t n, uint64_t now_usec);
+
+/* Puts the terminal on fd into raw mode and remembers its settings in *saved. Non-logging. */
+int console_raw_enable(int fd, struct termios *saved);
+void console_raw_restore(int fd, const struct termios *saved);

@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <systemd/sd-event.h>
+
+#include "basic/parse-util.h"
+#include "cgroup.h"
+#include "console.h"
+#include "container.h"
+#include "lock.h"
+#include "log.h"
+#include "stage-child.h"
+#include "sync.h"
+#include "tree.h"
+
+typedef enum GuestEnd {
+        GUEST_EXITED,           /* exit status in exit_status */
+        GUEST_POWEROFF,
+        GUEST_REBOOT,
+        GUEST_KILLED,           /* by a signal, in exit_status as 128+S */
+} GuestEnd;
+
+typedef struct Container {
+        const Settings *settings;
+        sd_id128_t uuid;
+        const char *init;
+        sd_event *event;
+        Console *console;
+        CGroup cgroup;
+        pid_t pid;
+        unsigned stop_requests;
+        GuestEnd end;
+        int exit_status;
+        bool stdin_raw;
+        struct termios saved_termios;
+} Container;
+
+static int preflight(Container *c) {
+        const Settings *s = c->settings;
+        _cleanup_close_ int root = -EBADF;
+        int r;
+
+        root = open(s->directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (root < 0)
+                return log_error_errno(errno, "-D/--directory=%s: %m", s->directory);
+        if (s->boot) {
+                if (!tree_has_os_release(root))
+                        return log_error_errno(SYNTHETIC_ERRNO(ENOENT),
+                                               "'%s' does not look like an OS tree: it has neither /etc/os-release "
+                                               "nor /usr/lib/os-release, which -b/--boot requires", s->directory);
+                r = tree_find_init(root, &c->init);
+                if (r < 0)
+                        return log_error_errno(r, "No init in '%s': none of /usr/lib/systemd/systemd, "
+                                               "/lib/systemd/systemd, /sbin/init is an executable file", s->directory);
+        }
+        r = tree_read_machine_id(root, &c->uuid);
+        if (r == -EBADMSG)
+                log_warning("'%s/etc/machine-id' is not a valid machine ID, ignoring", s->directory);
+        if (r < 0 && !sd_id128_is_null(s->uuid))
+                c->uuid = s->uuid;
+        else if (r < 0) {
+                r = sd_id128_randomize(&c->uuid);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to generate a container UUID: %m");
+        }
+        return 0;
+}
+
+static void request_kill(Container *c, int sig) {
+        char buf[16];
+
+        if (c->pid <= 0)
+                return;
+        if (kill(c->pid, sig) < 0)
+                log_warning_errno(errno, "Failed to send %s to the guest, ignoring: %m", signal_to_string(sig, buf));
+}
+
+static int on_stop_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        Container *c = userdata;
+        char buf[16];
+
+        if (c->stop_requests++ == 0 && c->settings->kill_signal > 0) {
+                log_info("Sending %s to the guest's init; send SIGTERM again to kill it",
+                         signal_to_string(c->settings->kill_signal, buf));
+                request_kill(c, c->settings->kill_signal);
+        } else
+                request_kill(c, SIGKILL);
+        return 0;
+}
+
+static int on_winch(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        Container *c = userdata;
+
+        console_resize(c->console);
+        return 0;
+}
+
+static void on_escape(void *userdata) {
+        Container *c = userdata;
+
+        log_info("\nKilling the guest: Ctrl-] was pressed three times");
+        request_kill(c, SIGKILL);
+}
+
+static int on_child(sd_event_source *s, const siginfo_t *si, void *userdata) {
+        Container *c = userdata;
+
+        c->pid = 0;
+        if (si->si_code == CLD_EXITED) {
+                c->end = GUEST_EXITED;
+                c->exit_status = si->si_status;
+        } else if (si->si_status == SIGINT) /* reboot(RB_POWER_OFF/RB_HALT) in a PID namespace */
+                c->end = GUEST_POWEROFF;
+        else if (si->si_status == SIGHUP) /* reboot(RB_AUTOBOOT) */
+                c->end = GUEST_REBOOT;
+        else {
+                c->end = GUEST_KILLED;
+                c->exit_status = 128 + si->si_status;
+        }
+        console_drain(c->console);
+        return sd_event_exit(sd_event_source_get_event(s), 0);
+}
+
+static int setup_event(Container *c) {
+        static const int stop_signals[] = { SIGTERM, SIGINT };
+        int r;
+
+        r = sd_event_new(&c->event);
+        if (r < 0)
+                return log_error_errno(r, "Failed to allocate the event loop: %m");
+        for (size_t i = 0; i < ELEMENTSOF(stop_signals); i++) {
+                r = sd_event_add_signal(c->event, NULL, stop_signals[i], on_stop_signal, c);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to watch signal %d: %m", stop_signals[i]);
+        }
+        r = sd_event_add_signal(c->event, NULL, SIGWINCH, on_winch, c);
+        if (r < 0)
+                return log_error_errno(r, "Failed to watch SIGWINCH: %m");
+        return 0;
+}
+
+static unsigned long clone_flags(const Settings *s) {
+        /* The cgroup namespace comes later, from the child, once the parent has moved it into the
+         * machine's cgroup: its root is fixed when it is created. */
+        return CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | (s->private_network ? CLONE_NEWNET : 0);
+}
+
+/* Reads the child's steps until EOF, which means its execve() succeeded. Returns the exit status to
+ * use when the child failed (1, or 126/127 when execve() did), else 0. */
+static int follow_child_setup(Container *c, int sync_fd) {
+        for (;;) {
+                _cleanup_close_ int fd = -EBADF;
+                SyncMessage m;
+                int r;
+
+                r = sync_recv(sync_fd, &m, &fd);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to read from the container's setup: %m"), 1;
+                if (r == 0)
+                        return 0;
+                if (m.step == SYNC_PTY_MASTER && fd >= 0 && !c->console) {
+                        r = console_new(c->event, TAKE_FD(fd), c->settings->console_mode, on_escape, c, &c->console);
+                        if (r < 0)
+                                return 1;
+                } else if (m.step == SYNC_EXEC_ERROR) {
+                        const char *what = c->settings->boot ? c->init :
+                                           c->settings->parameters ? c->settings->parameters[0] : "the shell";
+                        log_error_errno(m.value, "Failed to execute '%s' in the container: %m", what);
+                        return m.value == -ENOENT ? 127 : 126;
+                } else if (m.step == SYNC_ERROR)
+                        return 1; /* the child logged why */
+        }
+}
+
+static void reap(pid_t pid) {
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+                ;
+}
+
+/* One boot of the guest, from clone() to its PID 1's exit. Returns the failure exit status (>0)
+ * when setup failed, 0 once the guest ran and ended (c->end says how). */
+static int run_once(Container *c) {
+        const Settings *s = c->settings;
+        _cleanup_close_pair_ int pair[2] = { -EBADF, -EBADF };
+        _cleanup_(sd_event_source_unrefp) sd_event_source *child = NULL;
+        ChildParams params = { .settings = s, .uuid = c->uuid, .init = c->init,
+                               .use_pty = s->console_mode != CONSOLE_PIPE,
+                               .term = s->console_mode == CONSOLE_INTERACTIVE ? (getenv("TERM") ?: "vt220") : "dumb" };
+        int r, failed;
+
+        if (sync_pair(pair) < 0)
+                return log_error_errno(errno, "Failed to create the sync socket: %m"), 1;
+        if (cgroup_create(&c->cgroup, s->machine) < 0)
+                return 1;
+        c->pid = (pid_t) syscall(SYS_clone, clone_flags(s) | SIGCHLD, NULL, NULL, NULL, NULL);
+        if (c->pid < 0)
+                return log_error_errno(errno, "Failed to create the container's namespaces: %m"), 1;
+        if (c->pid == 0) {
+                pair[0] = safe_close(pair[0]);
+                params.sync_fd = pair[1];
+                stage_child_run(&params);
+        }
+        pair[1] = safe_close(pair[1]);
+        r = cgroup_attach(&c->cgroup, c->pid);
+        if (r >= 0)
+                r = sync_send(pair[0], SYNC_CGROUP_DONE, 0, -EBADF);
+        failed = r < 0 ? 1 : follow_child_setup(c, pair[0]);
+        if (failed) {
+                (void) kill(c->pid, SIGKILL);
+                reap(c->pid);
+                c->pid = 0;
+                return failed;
+        }
+        r = sd_event_add_child(c->event, &child, c->pid, WEXITED, on_child, c);
+        if (r < 0) {
+                log_error_errno(r, "Failed to watch the container: %m");
+                request_kill(c, SIGKILL);
+                reap(c->pid);
+                return 1;
+        }
+        r = sd_event_loop(c->event);
+        if (r < 0)
+                return log_error_errno(r, "Event loop failed: %m"), 1;
+        return 0;
+}
+
+/* Undoes what one boot created on the host, in reverse order. */
+static void teardown_once(Container *c) {
+        c->console = console_free(c->console);
+        (void) cgroup_remove(&c->cgroup);
+        cgroup_done(&c->cgroup);
+}
+
+static void announce_end(const Container *c) {
+        const char *m = c->settings->machine;
+
+        if (c->settings->quiet)
+                return;
+        switch (c->end) {
+        case GUEST_POWEROFF:
+                log_info("Container %s has been shut down.", m);
+                break;
+        case GUEST_EXITED:
+                if (c->exit_status == 0)
+                        log_info("Container %s exited successfully.", m);
+                else
+                        log_info("Container %s failed with error code %d.", m, c->exit_status);
+                break;
+        case GUEST_KILLED:
+                log_info("Container %s was terminated by signal %d.", m, c->exit_status - 128);
+                break;
+        case GUEST_REBOOT:
+                log_info("Container %s is being rebooted.", m);
+                break;
+        }
+}
+
+static int run_machine(Container *c) {
+        for (;;) {
+                int failed = run_once(c);
+
+                teardown_once(c);
+                if (failed)
+                        return failed;
+                announce_end(c);
+                if (c->end != GUEST_REBOOT || c->stop_requests > 0)
+                        break;
+        }
+        return c->end == GUEST_POWEROFF || c->end == GUEST_REBOOT ? 0 : c->exit_status;
+}
+
+static void banner(const Container *c) {
+        const Settings *s = c->settings;
+
+        if (s->quiet)
+                return;
+        log_info("Spawning container %s on %s.", s->machine, s->directory);
+        if (s->console_mode == CONSOLE_INTERACTIVE)
+                log_info("Press Ctrl-] three times within 1s to kill container.");
+}
+
+int container_run(const Settings *s) {
+        Container c = { .settings = s };
+        Lock locks[2] = { { .fd = -EBADF }, { .fd = -EBADF } };
+        sigset_t mask;
+        int r;
+
+        r = preflight(&c);
+        if (r < 0)
+                return r;
+        r = lock_machine(s->machine, s->directory, locks);
+        if (r < 0)
+                return r;
+        /* Blocked for sd-event's signalfd and child watch; the child unblocks them before exec. */
+        sigemptyset(&mask);
+        sigaddset(&mask, SIGCHLD);
+        sigaddset(&mask, SIGTERM);
+        sigaddset(&mask, SIGINT);
+        sigaddset(&mask, SIGWINCH);
+        sigprocmask(SIG_BLOCK, &mask, NULL);
+        r = setup_event(&c);
+        if (r >= 0) {
+                if (s->console_mode == CONSOLE_INTERACTIVE && isatty(STDIN_FILENO))
+                        c.stdin_raw = console_raw_enable(STDIN_FILENO, &c.saved_termios) >= 0;
+                banner(&c);
+                r = run_machine(&c);
+                if (c.stdin_raw)
+                        console_raw_restore(STDIN_FILENO, &c.saved_termios);
+        } else
+                r = 1;
+        sd_event_unref(c.event);
+        lock_release(&locks[1]);
+        lock_release(&locks[0]);
+        return r;
+}

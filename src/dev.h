@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The container's private /dev: a few safe device nodes copied from the host, the standard links,
+ * and /dev/console on a pty of the container's own devpts. Child stage, before pivot_root. */
+#pragma once
+
+extern const char *const dev_nodes[];
+extern const char *const dev_links[][2];
+
+/* Creates the nodes (with the host's numbers and modes) and links below root/dev. Logs. */
+int dev_setup(const char *root);
+/* Opens a pty on root/dev/pts, binds its peer onto root/dev/console, returns the master fd. Logs. */
+int dev_setup_console(const char *root, int *ret_master);

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "basic/fileio.h"
+#include "basic/fs-util.h"
+#include "lock.h"
+#include "log.h"
+
+/* Reads "PID MACHINE DIRECTORY" as written by lock_acquire(). */
+static int read_holder(const char *path, unsigned *ret_pid, char **ret_machine, char **ret_dir) {
+        _cleanup_free_ char *line = NULL;
+        char *m, *d;
+        int r;
+
+        r = read_one_line(path, &line);
+        if (r < 0)
+                return r;
+        m = strchr(line, ' ');
+        d = m ? strchr(m + 1, ' ') : NULL;
+        if (!d || sscanf(line, "%u", ret_pid) != 1)
+                return -EBADMSG;
+        *d = 0;
+        *ret_machine = strdup(m + 1);
+        *ret_dir = strdup(d + 1);
+        if (!*ret_machine || !*ret_dir)
+                return -ENOMEM;
+        return 0;
+}
+
+/* Opens and locks path; retries when the file was unlinked by its previous holder in between. */
+static int lock_open(const char *path) {
+        for (int attempt = 0; attempt < 16; attempt++) {
+                _cleanup_close_ int fd = -EBADF;
+                struct stat a, b;
+
+                fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0644);
+                if (fd < 0)
+                        return -errno;
+                if (flock(fd, LOCK_EX | LOCK_NB) < 0)
+                        return errno == EWOULDBLOCK ? -EBUSY : -errno;
+                if (fstat(fd, &a) < 0)
+                        return -errno;
+                if (stat(path, &b) >= 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+                        return TAKE_FD(fd);
+        }
+        return -EBUSY;
+}
+
+int lock_acquire(const char *name, const char *machine, const char *directory, Lock *ret) {
+        _cleanup_free_ char *path = NULL, *info = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        int r;
+
+        r = mkdir_p(LOCK_DIR, 0755);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create %s: %m", LOCK_DIR);
+        if (asprintf(&path, LOCK_DIR "/%s", name) < 0)
+                return log_oom();
+        fd = lock_open(path);
+        if (fd == -EBUSY) {
+                _cleanup_free_ char *hm = NULL, *hd = NULL;
+                unsigned pid;
+
+                if (read_holder(path, &pid, &hm, &hd) < 0)
+                        return log_error_errno(fd, "Machine '%s' or its directory is in use by another nsboot (lock %s)",
+                                               machine, path);
+                if (streq(hm, machine))
+                        return log_error_errno(fd, "Machine '%s' is already running (nsboot PID %u on '%s')",
+                                               machine, pid, hd);
+                return log_error_errno(fd, "Directory '%s' is already in use by machine '%s' (nsboot PID %u)",
+                                       directory, hm, pid);
+        }
+        if (fd < 0)
+                return log_error_errno(fd, "Failed to lock %s: %m", path);
+        if (asprintf(&info, "%d %s %s\n", (int) getpid(), machine, directory) < 0)
+                return log_oom();
+        if (ftruncate(fd, 0) < 0 || pwrite(fd, info, strlen(info), 0) < 0)
+                return log_error_errno(errno, "Failed to write %s: %m", path);
+        *ret = (Lock) { .fd = TAKE_FD(fd), .path = TAKE_PTR(path) };
+        return 0;
+}
+
+void lock_release(Lock *l) {
+        if (l->fd < 0)
+                return;
+        /* Unlink while still holding it, so a waiter that opened the old file retries (lock_open). */
+        (void) unlink(l->path);
+        l->fd = safe_close(l->fd);
+        free(l->path);
+        l->path = NULL;
+}
+
+int lock_machine(const char *machine, const char *directory, Lock ret[static 2]) {
+        _cleanup_free_ char *name = NULL, *tree = NULL;
+        struct stat st;
+        int r;
+
+        if (stat(directory, &st) < 0)
+                return log_error_errno(errno, "Failed to stat '%s': %m", directory);
+        if (asprintf(&name, "machine-%s", machine) < 0 ||
+            asprintf(&tree, "tree-%u:%u:%llu", major(st.st_dev), minor(st.st_dev),
+                     (unsigned long long) st.st_ino) < 0)
+                return log_oom();
+        r = lock_acquire(name, machine, directory, &ret[0]);
+        if (r < 0)
+                return r;
+        r = lock_acquire(tree, machine, directory, &ret[1]);
+        if (r < 0) {
+                lock_release(&ret[0]);
+                return r;
+        }
+        return 0;
+}

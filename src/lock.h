@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Per-machine and per-tree locks under /run/nsboot/locks, held by the parent for the machine's
+ * whole life. flock() locks vanish with the process, so a killed nsboot never leaves a lock held. */
+#pragma once
+
+#include "basic/macro.h"
+
+#define LOCK_DIR "/run/nsboot/locks"
+
+typedef struct Lock {
+        int fd;
+        char *path;
+} Lock;
+
+/* Takes the lock at LOCK_DIR/<name> without waiting; on -EBUSY logs who holds it. Logs. */
+int lock_acquire(const char *name, const char *machine, const char *directory, Lock *ret);
+void lock_release(Lock *l);
+
+/* Both locks of a machine: "machine-NAME" and "tree-DEV:INO" of its root directory. Logs. */
+int lock_machine(const char *machine, const char *directory, Lock ret[static 2]);

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdio.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+
+#include "basic/fs-util.h"
+#include "log.h"
+#include "mount.h"
+
+#define MS_API (MS_NOSUID | MS_NOEXEC | MS_NODEV)
+
+/* Order matters: a mount point must be mounted before anything below it, and /proc/sys/net is bound
+ * before /proc/sys is made read-only so that it alone stays writable with a private network. Sizes
+ * and modes follow systemd-nspawn so guests see the same limits. */
+const MountEntry mount_table[] = {
+        { MOUNT_PHASE_EARLY, "/dev", "tmpfs", "mode=0755,size=4m,nr_inodes=64k", MS_NOSUID | MS_STRICTATIME,
+          MOUNT_MKDIR },
+        { MOUNT_PHASE_EARLY, "/dev/shm", "tmpfs", "mode=01777,size=10%,nr_inodes=400k",
+          MS_NOSUID | MS_NODEV | MS_STRICTATIME, MOUNT_MKDIR },
+        { MOUNT_PHASE_EARLY, "/dev/mqueue", "mqueue", NULL, MS_API, MOUNT_MKDIR },
+        { MOUNT_PHASE_EARLY, "/dev/pts", "devpts", "newinstance,ptmxmode=0666,mode=620,gid=5", MS_NOSUID | MS_NOEXEC,
+          MOUNT_MKDIR },
+        { MOUNT_PHASE_EARLY, "/run", "tmpfs", "mode=0755,size=20%,nr_inodes=800k",
+          MS_NOSUID | MS_NODEV | MS_STRICTATIME, MOUNT_MKDIR },
+        { MOUNT_PHASE_EARLY, "/tmp", "tmpfs", "mode=01777,size=10%,nr_inodes=400k",
+          MS_NOSUID | MS_NODEV | MS_STRICTATIME, MOUNT_MKDIR },
+
+        { MOUNT_PHASE_API, "/proc", "proc", NULL, MS_API, MOUNT_MKDIR },
+        { MOUNT_PHASE_API, "/proc/sys", NULL, NULL, 0, MOUNT_BIND_SELF },
+        { MOUNT_PHASE_API, "/proc/sys/net", NULL, NULL, 0, MOUNT_BIND_SELF | MOUNT_PRIVATE_NET | MOUNT_OPTIONAL },
+        { MOUNT_PHASE_API, "/proc/sys", NULL, NULL, MS_API, MOUNT_REMOUNT_ONLY | MOUNT_READ_ONLY },
+        { MOUNT_PHASE_API, "/proc/kallsyms", NULL, NULL, MS_API, MOUNT_MASK | MOUNT_OPTIONAL },
+        { MOUNT_PHASE_API, "/proc/kcore", NULL, NULL, MS_API, MOUNT_MASK | MOUNT_OPTIONAL },
+        { MOUNT_PHASE_API, "/proc/keys", NULL, NULL, MS_API, MOUNT_MASK | MOUNT_OPTIONAL },
+        { MOUNT_PHASE_API, "/proc/sysrq-trigger", NULL, NULL, MS_API, MOUNT_MASK | MOUNT_OPTIONAL },
+        { MOUNT_PHASE_API, "/proc/timer_list", NULL, NULL, MS_API, MOUNT_MASK | MOUNT_OPTIONAL },
+        { MOUNT_PHASE_API, "/proc/acpi", NULL, NULL, MS_API, MOUNT_BIND_SELF | MOUNT_READ_ONLY | MOUNT_OPTIONAL },
+        { MOUNT_PHASE_API, "/proc/apm", NULL, NULL, MS_API, MOUNT_BIND_SELF | MOUNT_READ_ONLY | MOUNT_OPTIONAL },
+        { MOUNT_PHASE_API, "/proc/asound", NULL, NULL, MS_API, MOUNT_BIND_SELF | MOUNT_READ_ONLY | MOUNT_OPTIONAL },
+        { MOUNT_PHASE_API, "/proc/bus", NULL, NULL, MS_API, MOUNT_BIND_SELF | MOUNT_READ_ONLY | MOUNT_OPTIONAL },
+        { MOUNT_PHASE_API, "/proc/fs", NULL, NULL, MS_API, MOUNT_BIND_SELF | MOUNT_READ_ONLY | MOUNT_OPTIONAL },
+        { MOUNT_PHASE_API, "/proc/irq", NULL, NULL, MS_API, MOUNT_BIND_SELF | MOUNT_READ_ONLY | MOUNT_OPTIONAL },
+        { MOUNT_PHASE_API, "/proc/scsi", NULL, NULL, MS_API, MOUNT_BIND_SELF | MOUNT_READ_ONLY | MOUNT_OPTIONAL },
+        { MOUNT_PHASE_API, "/sys", "sysfs", NULL, MS_API | MS_RDONLY, MOUNT_MKDIR },
+        /* Inside our cgroup namespace, so its root is the machine's own cgroup: writable by the guest's
+         * init, nothing above it visible. */
+        { MOUNT_PHASE_API, "/sys/fs/cgroup", "cgroup2", NULL, MS_API, 0 },
+        { MOUNT_PHASE_API, "/run/host", NULL, NULL, MS_API, MOUNT_BIND_SELF | MOUNT_READ_ONLY },
+};
+
+const unsigned mount_table_size = ELEMENTSOF(mount_table);
+
+int mount_verbose(const char *what, const char *where, const char *type, unsigned long flags, const char *options) {
+        if (mount(what, where, type, flags, options) < 0)
+                return log_error_errno(errno, "Failed to mount %s (type %s, options '%s') on %s: %m", strna(what),
+                                       strna(type), strempty(options), where);
+        return 0;
+}
+
+static int remount_read_only(const char *where, unsigned long ms_flags) {
+        return mount_verbose(NULL, where, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | ms_flags, NULL);
+}
+
+static int mask_path(const char *root, const char *where) {
+        _cleanup_free_ char *node = NULL;
+        struct stat st;
+
+        if (stat(where, &st) < 0)
+                return log_error_errno(errno, "Failed to stat %s: %m", where);
+        node = path_join(root, S_ISDIR(st.st_mode) ? INACCESSIBLE_DIR "/dir" : INACCESSIBLE_DIR "/chr");
+        if (!node)
+                return log_oom();
+        return mount_verbose(node, where, NULL, MS_BIND, NULL);
+}
+
+static int apply_entry(const char *root, const MountEntry *m) {
+        _cleanup_free_ char *where = path_join(root, m->where);
+        int r;
+
+        if (!where)
+                return log_oom();
+        if (m->flags & MOUNT_OPTIONAL && access(where, F_OK) < 0)
+                return 0;
+        if (m->flags & MOUNT_MKDIR) {
+                r = mkdir_p(where, 0755);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to create mount point %s: %m", where);
+        }
+        if (m->flags & MOUNT_MASK)
+                r = mask_path(root, where);
+        else if (m->flags & MOUNT_BIND_SELF)
+                r = mount_verbose(where, where, NULL, MS_BIND, NULL);
+        else if (m->flags & MOUNT_REMOUNT_ONLY)
+                r = 0;
+        else
+                r = mount_verbose(m->type, where, m->type, m->ms_flags, m->options);
+        if (r < 0)
+                return r;
+        if (m->flags & (MOUNT_READ_ONLY | MOUNT_MASK))
+                return remount_read_only(where, m->ms_flags);
+        return 0;
+}
+
+int mount_apply_phase(const char *root, MountPhase phase, bool private_network) {
+        for (unsigned i = 0; i < mount_table_size; i++) {
+                const MountEntry *m = &mount_table[i];
+                int r;
+
+                if (m->phase != phase || (m->flags & MOUNT_PRIVATE_NET && !private_network))
+                        continue;
+                r = apply_entry(root, m);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int mount_make_inaccessible(const char *root) {
+        _cleanup_free_ char *dir = path_join(root, INACCESSIBLE_DIR), *reg = NULL, *d = NULL, *chr = NULL;
+        int r;
+
+        if (!dir || asprintf(&reg, "%s/reg", dir) < 0 || asprintf(&d, "%s/dir", dir) < 0 ||
+            asprintf(&chr, "%s/chr", dir) < 0)
+                return log_oom();
+        r = mkdir_p(dir, 0755);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create %s: %m", dir);
+        if (touch_file(reg, 0000) < 0 || chmod(reg, 0000) < 0)
+                return log_error_errno(errno, "Failed to create %s: %m", reg);
+        if (mkdir(d, 0000) < 0 && errno != EEXIST)
+                return log_error_errno(errno, "Failed to create %s: %m", d);
+        /* A character device 0:0 cannot be opened by anyone, root included (ENXIO, or EACCES on this
+         * nodev mount); an empty mode-0000 file would still be readable with CAP_DAC_OVERRIDE. */
+        if (mknod(chr, S_IFCHR | 0000, makedev(0, 0)) < 0 && errno != EEXIST) {
+                log_debug_errno(errno, "Cannot create %s, masking with a regular file: %m", chr);
+                if (link(reg, chr) < 0)
+                        return log_error_errno(errno, "Failed to create %s: %m", chr);
+        }
+        return 0;
+}
+
+int mount_prepare_root(const char *root) {
+        int r;
+
+        /* Slave: host mounts still reach us, ours never reach the host. */
+        r = mount_verbose(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL);
+        if (r < 0)
+                return r;
+        r = mount_verbose(root, root, NULL, MS_BIND | MS_REC, NULL);
+        if (r < 0)
+                return r;
+        return mount_verbose(NULL, root, NULL, MS_PRIVATE | MS_REC, NULL);
+}
+
+int mount_switch_root(const char *root) {
+        if (chdir(root) < 0)
+                return log_error_errno(errno, "Failed to enter %s: %m", root);
+        /* pivot_root(".", ".") stacks the old root on top of the new one; detaching "." then leaves
+         * only the new root, without needing a directory for the old one inside the tree. */
+        if (syscall(SYS_pivot_root, ".", ".") < 0)
+                return log_error_errno(errno, "Failed to pivot_root into %s: %m", root);
+        if (umount2(".", MNT_DETACH) < 0)
+                return log_error_errno(errno, "Failed to detach the old root: %m");
+        if (chdir("/") < 0)
+                return log_error_errno(errno, "Failed to enter the new root: %m");
+        /* Shared again, so mount namespaces made inside the guest (nested containers, services with
+         * their own namespaces) see later mounts. */
+        return mount_verbose(NULL, "/", NULL, MS_SHARED | MS_REC, NULL);
+}

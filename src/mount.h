@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The API file systems of a container as one ordered table, applied by the child stage below the
+ * tree's path before pivot_root; plus the root switch itself. */
+#pragma once
+
+#include <stdbool.h>
+
+typedef enum MountPhase {
+        MOUNT_PHASE_EARLY,      /* /dev, /run, /tmp: before device nodes and /run/host are populated */
+        MOUNT_PHASE_API,        /* /proc, /sys, cgroupfs and the read-only /run/host: after that */
+        _MOUNT_PHASE_MAX,
+} MountPhase;
+
+typedef enum MountFlags {
+        MOUNT_MKDIR = 1 << 0,           /* create the mount point as a directory */
+        MOUNT_OPTIONAL = 1 << 1,        /* skip when the target does not exist (kernel without it) */
+        MOUNT_PRIVATE_NET = 1 << 2,     /* only with a private network namespace */
+        MOUNT_BIND_SELF = 1 << 3,       /* bind the target onto itself (to remount it alone) */
+        MOUNT_READ_ONLY = 1 << 4,       /* remount the bind read-only */
+        MOUNT_MASK = 1 << 5,            /* overmount with an inaccessible node of the same kind */
+        MOUNT_REMOUNT_ONLY = 1 << 6,    /* no new mount: remount the existing one (with READ_ONLY) */
+} MountFlags;
+
+typedef struct MountEntry {
+        MountPhase phase;
+        const char *where;      /* path inside the container */
+        const char *type;       /* file system type for fresh mounts, NULL for binds and remounts */
+        const char *options;
+        unsigned long ms_flags; /* MS_* for the fresh mount or the read-only remount */
+        MountFlags flags;
+} MountEntry;
+
+extern const MountEntry mount_table[];
+extern const unsigned mount_table_size;
+
+/* Where the inaccessible nodes live inside the container, used to mask /proc entries. */
+#define INACCESSIBLE_DIR "/run/host/inaccessible"
+
+/* Mounts every table entry of phase below root. Logs. */
+int mount_apply_phase(const char *root, MountPhase phase, bool private_network);
+/* Creates INACCESSIBLE_DIR/{reg,dir,chr} below root. Logs. */
+int mount_make_inaccessible(const char *root);
+/* Makes the host's mounts slave to ours and binds root onto itself, so nothing propagates back. Logs. */
+int mount_prepare_root(const char *root);
+/* pivot_root into root; the old root is detached. Logs. */
+int mount_switch_root(const char *root);
+/* mount(2) that logs what failed. */
+int mount_verbose(const char *what, const char *where, const char *type, unsigned long flags, const char *options);

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "basic/strv.h"
+#include "log.h"
+#include "settings.h"
+
+static const char *const console_mode_table[_CONSOLE_MODE_MAX] = {
+        [CONSOLE_INTERACTIVE] = "interactive",
+        [CONSOLE_READ_ONLY] = "read-only",
+        [CONSOLE_PASSIVE] = "passive",
+        [CONSOLE_PIPE] = "pipe",
+};
+
+const char *console_mode_to_string(ConsoleMode m) {
+        return m >= 0 && m < _CONSOLE_MODE_MAX ? console_mode_table[m] : NULL;
+}
+
+ConsoleMode console_mode_from_string(const char *s) {
+        for (int i = 0; i < _CONSOLE_MODE_MAX; i++)
+                if (streq(s, console_mode_table[i]))
+                        return i;
+        return _CONSOLE_MODE_INVALID;
+}
+
+Settings *settings_new(void) {
+        Settings *s = calloc(1, sizeof(Settings));
+
+        if (!s)
+                return NULL;
+        s->console_mode = _CONSOLE_MODE_INVALID;
+        return s;
+}
+
+Settings *settings_free(Settings *s) {
+        if (!s)
+                return NULL;
+        free(s->directory);
+        free(s->machine);
+        free(s->hostname);
+        free(s->user);
+        free(s->chdir);
+        strv_free(s->environment);
+        strv_free(s->parameters);
+        free(s);
+        return NULL;
+}
+
+bool hostname_is_valid(const char *s) {
+        size_t n = 0;
+        char prev = '.';
+
+        if (isempty(s))
+                return false;
+        for (const char *p = s; *p; p++, n++) {
+                bool alnum = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9');
+
+                if (!alnum && !strchr("-_.", *p))
+                        return false;
+                /* No empty labels and no label starting with '-'. */
+                if ((*p == '.' || *p == '-') && prev == '.')
+                        return false;
+                prev = *p;
+        }
+        return n <= 64 && prev != '.';
+}
+
+bool machine_name_is_valid(const char *s) {
+        return hostname_is_valid(s);
+}
+
+/* Directories searched for -M NAME without -D, as systemd-nspawn and machinectl search them. */
+static const char *const machine_search_path[] = {
+        "/var/lib/machines", "/var/lib/container", "/usr/local/lib/machines", "/usr/lib/machines",
+};
+
+static int find_machine_directory(const char *name, char **ret) {
+        for (size_t i = 0; i < ELEMENTSOF(machine_search_path); i++) {
+                _cleanup_free_ char *p = NULL;
+                struct stat st;
+
+                if (asprintf(&p, "%s/%s", machine_search_path[i], name) < 0)
+                        return log_oom();
+                if (stat(p, &st) >= 0 && S_ISDIR(st.st_mode)) {
+                        *ret = TAKE_PTR(p);
+                        return 0;
+                }
+        }
+        return log_error_errno(SYNTHETIC_ERRNO(ENOENT),
+                               "No tree for machine '%s' in /var/lib/machines and the other machine directories; "
+                               "use -D/--directory=", name);
+}
+
+static int validate_directory(Settings *s) {
+        char *resolved;
+        struct stat st;
+        int r;
+
+        if (!s->directory) {
+                if (!s->machine)
+                        return log_error_errno(SYNTHETIC_ERRNO(EINVAL),
+                                               "No root directory given: use -D/--directory=PATH or -M/--machine=NAME");
+                r = find_machine_directory(s->machine, &s->directory);
+                if (r < 0)
+                        return r;
+        }
+        resolved = realpath(s->directory, NULL);
+        if (!resolved)
+                return log_error_errno(errno, "-D/--directory=%s: %m", s->directory);
+        free(s->directory);
+        s->directory = resolved;
+        if (stat(resolved, &st) < 0)
+                return log_error_errno(errno, "-D/--directory=%s: %m", resolved);
+        if (!S_ISDIR(st.st_mode))
+                return log_error_errno(SYNTHETIC_ERRNO(ENOTDIR), "-D/--directory=%s: not a directory", resolved);
+        if (streq(resolved, "/"))
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL),
+                                       "-D/--directory=/: refusing to use the host's own root as a container tree");
+        return 0;
+}
+
+static int validate_names(Settings *s) {
+        if (!s->machine) {
+                const char *base = strrchr(s->directory, '/') + 1;
+
+                if (!machine_name_is_valid(base))
+                        return log_error_errno(SYNTHETIC_ERRNO(EINVAL),
+                                               "Cannot derive a machine name from '%s': use -M/--machine=NAME",
+                                               s->directory);
+                s->machine = strdup(base);
+                if (!s->machine)
+                        return log_oom();
+        }
+        if (!s->hostname) {
+                s->hostname = strdup(s->machine);
+                if (!s->hostname)
+                        return log_oom();
+        }
+        return 0;
+}
+
+int settings_validate(Settings *s, bool stdin_tty, bool stdout_tty) {
+        int r;
+
+        r = validate_directory(s);
+        if (r < 0)
+                return r;
+        r = validate_names(s);
+        if (r < 0)
+                return r;
+        if (s->boot && s->user)
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "-u/--user= cannot be combined with -b/--boot: init runs as root");
+        if (s->boot && s->as_pid2)
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "-a/--as-pid2 cannot be combined with -b/--boot");
+        if (s->chdir && s->chdir[0] != '/')
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "--chdir=%s: path must be absolute", s->chdir);
+        if (s->kill_signal == 0 && (s->boot || s->as_pid2))
+                s->kill_signal = SIGRTMIN + 3;
+        if (s->console_mode < 0) {
+                /* An init reopens /dev/console, so a boot without a terminal still gets a pty whose
+                 * output we forward; a plain command keeps the caller's pipes, exit code and all. */
+                if (stdin_tty && stdout_tty)
+                        s->console_mode = CONSOLE_INTERACTIVE;
+                else
+                        s->console_mode = s->boot ? CONSOLE_READ_ONLY : CONSOLE_PIPE;
+        }
+        return 0;
+}

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include "basic/fileio.h"
+#include "basic/fs-util.h"
+#include "dev.h"
+#include "log.h"
+#include "mount.h"
+#include "stage-child.h"
+#include "stage-init.h"
+#include "sync.h"
+
+static int loopback_up(void) {
+        struct ifreq ifr = { .ifr_name = "lo" };
+        _cleanup_close_ int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+        if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+                return log_error_errno(errno, "Failed to query the loopback interface: %m");
+        ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+        if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+                return log_error_errno(errno, "Failed to bring the loopback interface up: %m");
+        return 0;
+}
+
+static int write_host_file(const char *root, const char *name, const char *content) {
+        _cleanup_free_ char *p = NULL;
+        int r;
+
+        if (asprintf(&p, "%s/run/host/%s", root, name) < 0)
+                return log_oom();
+        r = write_file_mode(p, content, 0444);
+        if (r < 0)
+                return log_error_errno(r, "Failed to write %s: %m", p);
+        return 0;
+}
+
+/* /run/host: what the guest may know about its host and manager (systemd's container interface). */
+static int setup_run_host(const char *root, sd_id128_t uuid) {
+        _cleanup_free_ char *dir = path_join(root, "/run/host"), *osrel = NULL;
+        const char *host_osrel = access("/etc/os-release", F_OK) >= 0 ? "/etc/os-release" : "/usr/lib/os-release";
+        char id[SD_ID128_UUID_STRING_MAX + 1];
+        int r;
+
+        if (!dir || asprintf(&osrel, "%s/os-release", dir) < 0)
+                return log_oom();
+        if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+                return log_error_errno(errno, "Failed to create %s: %m", dir);
+        r = write_host_file(root, "container-manager", "nsboot\n");
+        if (r < 0)
+                return r;
+        snprintf(id, sizeof id, "%s\n", sd_id128_to_uuid_string(uuid, (char[SD_ID128_UUID_STRING_MAX]) {}));
+        r = write_host_file(root, "container-uuid", id);
+        if (r < 0)
+                return r;
+        if (access(host_osrel, F_OK) >= 0) {
+                if (touch_file(osrel, 0444) < 0)
+                        return log_error_errno(errno, "Failed to create %s: %m", osrel);
+                r = mount_verbose(host_osrel, osrel, NULL, MS_BIND, NULL);
+                if (r < 0)
+                        return r;
+                r = mount_verbose(NULL, osrel, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                                  NULL);
+                if (r < 0)
+                        return r;
+        }
+        return mount_make_inaccessible(root);
+}
+
+/* Everything between the cgroup handshake and execve(). Logs. */
+static int child_setup(const ChildParams *p) {
+        const Settings *s = p->settings;
+        const char *root = s->directory;
+        int r;
+
+        r = sync_expect(p->sync_fd, SYNC_CGROUP_DONE);
+        if (r < 0)
+                return log_error_errno(r, "Failed to wait for the parent: %m");
+        if (unshare(CLONE_NEWCGROUP) < 0)
+                return log_error_errno(errno, "Failed to create a cgroup namespace: %m");
+        r = mount_prepare_root(root);
+        if (r < 0)
+                return r;
+        r = mount_apply_phase(root, MOUNT_PHASE_EARLY, s->private_network);
+        if (r < 0)
+                return r;
+        r = dev_setup(root);
+        if (r < 0)
+                return r;
+        r = setup_run_host(root, p->uuid);
+        if (r < 0)
+                return r;
+        if (p->use_pty) {
+                _cleanup_close_ int master = -EBADF;
+
+                r = dev_setup_console(root, &master);
+                if (r < 0)
+                        return r;
+                r = sync_send(p->sync_fd, SYNC_PTY_MASTER, 0, master);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to pass the console to the parent: %m");
+        }
+        r = mount_apply_phase(root, MOUNT_PHASE_API, s->private_network);
+        if (r < 0)
+                return r;
+        r = mount_switch_root(root);
+        if (r < 0)
+                return r;
+        if (sethostname(s->hostname, strlen(s->hostname)) < 0)
+                return log_error_errno(errno, "Failed to set hostname '%s': %m", s->hostname);
+        if (s->private_network)
+                return loopback_up();
+        return 0;
+}
+
+_noreturn_ void stage_child_run(const ChildParams *p) {
+        bool exec_failed = false;
+        int r;
+
+        /* Die with nsboot, whatever kills it; the kernel then tears the whole PID namespace down. */
+        (void) prctl(PR_SET_PDEATHSIG, SIGKILL);
+        r = child_setup(p);
+        if (r >= 0)
+                r = stage_init_exec(p, &exec_failed);
+        (void) sync_send(p->sync_fd, exec_failed ? SYNC_EXEC_ERROR : SYNC_ERROR, r, -EBADF);
+        _exit(exec_failed ? (r == -ENOENT ? 127 : 126) : 1);
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The cloned child, PID 1 of the new PID namespace: waits for its cgroup, builds the container's
+ * mounts, /dev and console below the tree, pivots into it, then hands over to stage-init. */
+#pragma once
+
+#include <stdbool.h>
+#include <systemd/sd-id128.h>
+
+#include "settings.h"
+
+typedef struct ChildParams {
+        const Settings *settings;
+        int sync_fd;
+        sd_id128_t uuid;
+        const char *init;       /* guest path of init with --boot */
+        bool use_pty;
+        const char *term;       /* TERM for the guest */
+} ChildParams;
+
+_noreturn_ void stage_child_run(const ChildParams *p);

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+
+#include "basic/parse-util.h"
+#include "basic/strv.h"
+#include "log.h"
+#include "stage-init.h"
+#include "stub-pid1.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+typedef struct GuestUser {
+        uid_t uid;
+        gid_t gid;
+        char *name, *home, *shell;
+} GuestUser;
+
+static void guest_user_done(GuestUser *u) {
+        free(u->name);
+        free(u->home);
+        free(u->shell);
+}
+
+/* Reads the tree's own /etc/passwd with fgetpwent(): no NSS modules of the host or the guest run. */
+static int guest_user_lookup(const char *spec, GuestUser *ret) {
+        _cleanup_(fclosep) FILE *f = fopen("/etc/passwd", "re");
+        unsigned uid;
+        bool numeric = safe_atou(spec, &uid) >= 0;
+        struct passwd *pw;
+
+        if (!f)
+                return errno == ENOENT && streq(spec, "root") ? 0 : -errno;
+        while ((pw = fgetpwent(f)))
+                if (numeric ? pw->pw_uid == uid : streq(pw->pw_name, spec)) {
+                        *ret = (GuestUser) { .uid = pw->pw_uid, .gid = pw->pw_gid, .name = strdup(pw->pw_name),
+                                             .home = strdup(pw->pw_dir), .shell = strdup(pw->pw_shell) };
+                        return ret->name && ret->home && ret->shell ? 1 : -ENOMEM;
+                }
+        return -ESRCH;
+}
+
+static int guest_user_groups(const GuestUser *u, gid_t *groups, int max) {
+        _cleanup_(fclosep) FILE *f = fopen("/etc/group", "re");
+        struct group *gr;
+        int n = 0;
+
+        groups[n++] = u->gid;
+        while (f && n < max && (gr = fgetgrent(f)))
+                if (gr->gr_gid != u->gid && strv_contains(gr->gr_mem, u->name))
+                        groups[n++] = gr->gr_gid;
+        return n;
+}
+
+static int become_user(const GuestUser *u) {
+        gid_t groups[64];
+        int n = guest_user_groups(u, groups, (int) ELEMENTSOF(groups));
+
+        if (setgroups(n, groups) < 0 || setresgid(u->gid, u->gid, u->gid) < 0 || setresuid(u->uid, u->uid, u->uid) < 0)
+                return log_error_errno(errno, "Failed to become user '%s': %m", u->name);
+        return 0;
+}
+
+char **stage_init_environment(const ChildParams *p, const char *home, const char *user, const char *shell) {
+        _cleanup_strv_free_ char **env = NULL;
+        char *e;
+        char uuid[SD_ID128_UUID_STRING_MAX];
+
+        if (strv_extend(&env, "PATH=" DEFAULT_PATH) < 0 || strv_extend(&env, "container=nsboot") < 0 ||
+            asprintf(&e, "container_uuid=%s", sd_id128_to_uuid_string(p->uuid, uuid)) < 0 ||
+            strv_consume(&env, e) < 0 || asprintf(&e, "TERM=%s", p->term) < 0 || strv_consume(&env, e) < 0 ||
+            asprintf(&e, "HOME=%s", home) < 0 || strv_consume(&env, e) < 0 ||
+            asprintf(&e, "USER=%s", user) < 0 || strv_consume(&env, e) < 0 ||
+            asprintf(&e, "LOGNAME=%s", user) < 0 || strv_consume(&env, e) < 0)
+                return NULL;
+        if (shell && (asprintf(&e, "SHELL=%s", shell) < 0 || strv_consume(&env, e) < 0))
+                return NULL;
+        STRV_FOREACH(a, p->settings->environment)
+                if (strv_env_set(&env, *a) < 0)
+                        return NULL;
+        return TAKE_PTR(env);
+}
+
+static int setup_stdio(const ChildParams *p) {
+        int fd;
+
+        if (setsid() < 0)
+                return log_error_errno(errno, "Failed to start a new session: %m");
+        if (!p->use_pty)
+                return 0;
+        /* Keep reporting errors to nsboot's stderr, not into the guest's console. */
+        fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+        if (fd >= 0)
+                log_set_fd(fd);
+        fd = open("/dev/console", O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0)
+                return log_error_errno(errno, "Failed to open /dev/console: %m");
+        if (dup2(fd, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+                return log_error_errno(errno, "Failed to make /dev/console standard I/O: %m");
+        safe_close(fd);
+        if (ioctl(0, TIOCSCTTY, 1) < 0)
+                return log_error_errno(errno, "Failed to make /dev/console the controlling terminal: %m");
+        return 0;
+}
+
+/* argv[0] of a login shell starts with '-', as login(1) does it. */
+static char **login_shell_argv(const char *shell) {
+        _cleanup_strv_free_ char **argv = NULL;
+        const char *base = strrchr(shell, '/');
+        char *a0;
+
+        if (asprintf(&a0, "-%s", base ? base + 1 : shell) < 0 || strv_consume(&argv, a0) < 0)
+                return NULL;
+        return TAKE_PTR(argv);
+}
+
+/* The stub init forks before exec, so it resolves the command itself, as execvp() would. */
+static int find_in_path(const char *name, const char *path, char **ret) {
+        _cleanup_free_ char *dirs = NULL;
+
+        if (strchr(name, '/')) {
+                *ret = strdup(name);
+                return *ret ? 0 : -ENOMEM;
+        }
+        dirs = strdup(path ?: DEFAULT_PATH);
+        if (!dirs)
+                return -ENOMEM;
+        for (char *d = strtok(dirs, ":"); d; d = strtok(NULL, ":")) {
+                _cleanup_free_ char *c = NULL;
+
+                if (asprintf(&c, "%s/%s", d, name) < 0)
+                        return -ENOMEM;
+                if (access(c, X_OK) >= 0) {
+                        *ret = TAKE_PTR(c);
+                        return 0;
+                }
+        }
+        return -ENOENT;
+}
+
+static int exec_payload(const ChildParams *p, const GuestUser *u, char **env, bool *ret_exec_failed) {
+        const Settings *s = p->settings;
+        _cleanup_strv_free_ char **argv = NULL;
+        const char *path;
+
+        if (s->boot) {
+                path = p->init;
+                if (strv_extend(&argv, p->init) < 0)
+                        return log_oom();
+                STRV_FOREACH(a, s->parameters)
+                        if (strv_extend(&argv, *a) < 0)
+                                return log_oom();
+        } else if (s->parameters) {
+                path = s->parameters[0];
+                argv = strv_copy(s->parameters);
+        } else {
+                path = isempty(u->shell) || access(u->shell, X_OK) < 0 ? "/bin/sh" : u->shell;
+                argv = login_shell_argv(path);
+        }
+        if (!argv)
+                return log_oom();
+        /* execvp() searches the PATH of our own environment: make it the guest's. */
+        environ = env;
+        if (s->as_pid2) {
+                _cleanup_free_ char *found = NULL;
+
+                if (find_in_path(path, strv_env_get(env, "PATH"), &found) < 0) {
+                        *ret_exec_failed = true;
+                        return -ENOENT;
+                }
+                return log_error_errno(stub_pid1_run(found, argv, env), "Failed to fork the payload: %m");
+        }
+        execvp(path, argv);
+        *ret_exec_failed = true;
+        return -errno;
+}
+
+int stage_init_exec(const ChildParams *p, bool *ret_exec_failed) {
+        const Settings *s = p->settings;
+        _cleanup_(guest_user_done) GuestUser u = {};
+        _cleanup_strv_free_ char **env = NULL;
+        sigset_t none;
+        int r;
+
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        r = guest_user_lookup(s->user ?: "root", &u);
+        if (r < 0 && s->user)
+                return log_error_errno(r, "-u/--user=%s: no such user in the tree's /etc/passwd", s->user);
+        if (r <= 0) {
+                /* A tree without /etc/passwd or without root in it still runs as root. */
+                u = (GuestUser) { .name = strdup("root"), .home = strdup("/root") };
+                if (!u.name || !u.home)
+                        return log_oom();
+        }
+        env = stage_init_environment(p, u.home, u.name, s->user ? u.shell : NULL);
+        if (!env)
+                return log_oom();
+        r = setup_stdio(p);
+        if (r < 0)
+                return r;
+        if (s->user) {
+                r = become_user(&u);
+                if (r < 0)
+                        return r;
+        }
+        if (chdir(s->chdir ?: s->boot ? "/" : u.home) < 0 && (s->chdir || chdir("/") < 0))
+                return log_error_errno(errno, "--chdir=%s: %m", strna(s->chdir));
+        return exec_payload(p, &u, env, ret_exec_failed);
+}

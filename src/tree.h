@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Looking into a container tree from the host, resolving every path inside the tree (symlinks
+ * included) as the guest would. Parent stage, before anything is created. Non-logging. */
+#pragma once
+
+#include <stdbool.h>
+#include <systemd/sd-id128.h>
+
+/* Opens path below root_fd as if root_fd were "/"; flags as for openat(). */
+int tree_open(int root_fd, const char *path, int flags);
+/* True when the tree has /etc/os-release or /usr/lib/os-release. */
+bool tree_has_os_release(int root_fd);
+/* Writes the guest path of the first executable init candidate (systemd first, then /sbin/init). */
+int tree_find_init(int root_fd, const char **ret);
+/* Reads /etc/machine-id of the tree; -ENOMEDIUM when missing, empty or "uninitialized". */
+int tree_read_machine_id(int root_fd, sd_id128_t *ret);
+
+extern const char *const tree_init_candidates[];
