@@ -102,7 +102,8 @@ static int on_winch(sd_event_source *s, const struct signalfd_siginfo *si, void 
 static void on_escape(void *userdata) {
         Container *c = userdata;
 
-        log_info("\nKilling the guest: Ctrl-] was pressed three times");
+        (void) write(STDERR_FILENO, "\n", 1);
+        log_info("Killing the guest: Ctrl-] was pressed three times");
         request_kill(c, SIGKILL);
 }
 
@@ -192,6 +193,9 @@ static int run_once(Container *c) {
                                .term = s->console_mode == CONSOLE_INTERACTIVE ? (getenv("TERM") ?: "vt220") : "dumb" };
         int r, failed;
 
+        /* A finished sd-event loop cannot be run again: every boot gets its own. */
+        if (setup_event(c) < 0)
+                return 1;
         if (sync_pair(pair) < 0)
                 return log_error_errno(errno, "Failed to create the sync socket: %m"), 1;
         if (cgroup_create(&c->cgroup, s->machine) < 0)
@@ -231,6 +235,7 @@ static int run_once(Container *c) {
 /* Undoes what one boot created on the host, in reverse order. */
 static void teardown_once(Container *c) {
         c->console = console_free(c->console);
+        c->event = sd_event_unref(c->event);
         (void) cgroup_remove(&c->cgroup);
         cgroup_done(&c->cgroup);
 }
@@ -302,17 +307,12 @@ int container_run(const Settings *s) {
         sigaddset(&mask, SIGINT);
         sigaddset(&mask, SIGWINCH);
         sigprocmask(SIG_BLOCK, &mask, NULL);
-        r = setup_event(&c);
-        if (r >= 0) {
-                if (s->console_mode == CONSOLE_INTERACTIVE && isatty(STDIN_FILENO))
-                        c.stdin_raw = console_raw_enable(STDIN_FILENO, &c.saved_termios) >= 0;
-                banner(&c);
-                r = run_machine(&c);
-                if (c.stdin_raw)
-                        console_raw_restore(STDIN_FILENO, &c.saved_termios);
-        } else
-                r = 1;
-        sd_event_unref(c.event);
+        if (s->console_mode == CONSOLE_INTERACTIVE && isatty(STDIN_FILENO))
+                c.stdin_raw = console_raw_enable(STDIN_FILENO, &c.saved_termios) >= 0;
+        banner(&c);
+        r = run_machine(&c);
+        if (c.stdin_raw)
+                console_raw_restore(STDIN_FILENO, &c.saved_termios);
         lock_release(&locks[1]);
         lock_release(&locks[0]);
         return r;

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <criterion/criterion.h>
+#include <sys/mount.h>
+
+#include "dev.h"
+#include "mount.h"
+
+static const MountEntry *find(const char *where, unsigned from) {
+        for (unsigned i = from; i < mount_table_size; i++)
+                if (strcmp(mount_table[i].where, where) == 0)
+                        return &mount_table[i];
+        return NULL;
+}
+
+static unsigned index_of(const MountEntry *m) {
+        return (unsigned) (m - mount_table);
+}
+
+Test(mount_table, parents_before_children) {
+        for (unsigned i = 0; i < mount_table_size; i++) {
+                const char *w = mount_table[i].where;
+
+                cr_assert_eq(w[0], '/', "%s not absolute", w);
+                for (unsigned j = i + 1; j < mount_table_size; j++) {
+                        const char *p = mount_table[j].where;
+                        size_t n = strlen(p);
+
+                        /* A fresh mount of a parent after a child would hide the child. */
+                        if (mount_table[j].type && strncmp(w, p, n) == 0 && w[n] == '/')
+                                cr_assert_fail("%s is mounted after its child %s", p, w);
+                }
+        }
+}
+
+Test(mount_table, dangerous_proc_entries_masked) {
+        static const char *const masked[] = { "/proc/kallsyms", "/proc/kcore", "/proc/keys", "/proc/sysrq-trigger",
+                                              "/proc/timer_list" };
+        static const char *const ro[] = { "/proc/acpi", "/proc/apm", "/proc/asound", "/proc/bus", "/proc/fs",
+                                          "/proc/irq", "/proc/scsi" };
+
+        for (size_t i = 0; i < sizeof masked / sizeof masked[0]; i++) {
+                const MountEntry *m = find(masked[i], 0);
+
+                cr_assert(m && m->flags & MOUNT_MASK, "%s not masked", masked[i]);
+                cr_assert(index_of(m) > index_of(find("/proc", 0)));
+        }
+        for (size_t i = 0; i < sizeof ro / sizeof ro[0]; i++) {
+                const MountEntry *m = find(ro[i], 0);
+
+                cr_assert(m && m->flags & MOUNT_BIND_SELF && m->flags & MOUNT_READ_ONLY, "%s not read-only", ro[i]);
+        }
+}
+
+Test(mount_table, proc_sys_read_only_but_net_with_private_network) {
+        const MountEntry *bind = find("/proc/sys", 0), *net = find("/proc/sys/net", 0),
+                         *ro = find("/proc/sys", index_of(bind) + 1);
+
+        cr_assert(bind && net && ro);
+        cr_assert(bind->flags & MOUNT_BIND_SELF);
+        cr_assert(net->flags & MOUNT_PRIVATE_NET && net->flags & MOUNT_BIND_SELF);
+        cr_assert(ro->flags & MOUNT_REMOUNT_ONLY && ro->flags & MOUNT_READ_ONLY);
+        cr_assert(index_of(bind) < index_of(net) && index_of(net) < index_of(ro));
+}
+
+Test(mount_table, sizes_and_flags) {
+        const MountEntry *sys = find("/sys", 0), *dev = find("/dev", 0), *cg = find("/sys/fs/cgroup", 0);
+
+        cr_assert(sys->ms_flags & MS_RDONLY);
+        cr_assert_str_eq(dev->options, "mode=0755,size=4m,nr_inodes=64k");
+        cr_assert_str_eq(find("/dev/shm", 0)->options, "mode=01777,size=10%,nr_inodes=400k");
+        cr_assert_str_eq(find("/run", 0)->options, "mode=0755,size=20%,nr_inodes=800k");
+        cr_assert_str_eq(find("/tmp", 0)->options, "mode=01777,size=10%,nr_inodes=400k");
+        cr_assert_str_eq(cg->type, "cgroup2");
+        cr_assert(!(cg->ms_flags & MS_RDONLY));
+        cr_assert(strstr(find("/dev/pts", 0)->options, "newinstance"));
+        cr_assert_eq(find("/dev", 0)->phase, MOUNT_PHASE_EARLY);
+        cr_assert_eq(find("/run/host", 0)->phase, MOUNT_PHASE_API);
+        cr_assert(find("/run/host", 0)->flags & MOUNT_READ_ONLY);
+}
+
+Test(mount_table, dev_nodes_are_the_safe_set) {
+        static const char *const expected[] = { "null", "zero", "full", "random", "urandom", "tty", "net/tun" };
+        size_t n = 0;
+
+        for (; dev_nodes[n]; n++)
+                cr_assert_str_eq(dev_nodes[n], expected[n]);
+        cr_assert_eq(n, sizeof expected / sizeof expected[0]);
+}

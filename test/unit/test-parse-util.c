@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <criterion/criterion.h>
+#include <signal.h>
+
+#include "basic/parse-util.h"
+#include "cgroup.h"
+
+Test(parse_util, signals) {
+        char buf[16];
+
+        cr_assert_eq(signal_from_string("SIGTERM"), SIGTERM);
+        cr_assert_eq(signal_from_string("TERM"), SIGTERM);
+        cr_assert_eq(signal_from_string("9"), SIGKILL);
+        cr_assert_eq(signal_from_string("SIGRTMIN+3"), SIGRTMIN + 3);
+        cr_assert_eq(signal_from_string("RTMIN"), SIGRTMIN);
+        cr_assert_eq(signal_from_string("RTMAX-1"), SIGRTMAX - 1);
+        cr_assert_eq(signal_from_string("SIGPWR"), SIGPWR);
+        cr_assert_lt(signal_from_string("SIGFOO"), 0);
+        cr_assert_lt(signal_from_string("0"), 0);
+        cr_assert_lt(signal_from_string("RTMIN+"), 0);
+        cr_assert_lt(signal_from_string("RTMIN-1"), 0);
+        cr_assert_lt(signal_from_string(""), 0);
+        cr_assert_str_eq(signal_to_string(SIGRTMIN + 3, buf), "SIGRTMIN+3");
+        cr_assert_str_eq(signal_to_string(SIGINT, buf), "SIGINT");
+}
+
+Test(parse_util, numbers_and_booleans) {
+        unsigned u;
+        int i;
+
+        cr_assert_eq(safe_atou("42", &u), 0);
+        cr_assert_eq(u, 42);
+        cr_assert_lt(safe_atou("-1", &u), 0);
+        cr_assert_lt(safe_atou("4294967296", &u), 0);
+        cr_assert_lt(safe_atou("12a", &u), 0);
+        cr_assert_lt(safe_atou(" 1", &u), 0);
+        cr_assert_eq(safe_atoi("-7", &i), 0);
+        cr_assert_eq(i, -7);
+        cr_assert_eq(parse_boolean("yes"), 1);
+        cr_assert_eq(parse_boolean("Off"), 0);
+        cr_assert_lt(parse_boolean("maybe"), 0);
+}
+
+Test(parse_util, scope_names_escape_like_systemd) {
+        char *n = cgroup_scope_name("web-1.example");
+
+        cr_assert_str_eq(n, "machine-web\\x2d1.example.scope");
+        free(n);
+}

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "basic/strv.h"
+#include "log.h"
+#include "settings-table.h"
+
+Test(settings, machine_names) {
+        static const char *const good[] = { "debian", "web-1", "a", "db_2", "x.example.org", "A9",
+                                            "1234567890123456789012345678901234567890123456789012345678901234" };
+        static const char *const bad[] = { "", ".", "..", "a..b", "-a", ".a", "a.", "a/b", "../x", "a b", "a\n", "ä",
+                                           "12345678901234567890123456789012345678901234567890123456789012345" };
+
+        for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+                cr_assert(machine_name_is_valid(good[i]), "'%s' should be valid", good[i]);
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+                cr_assert(!machine_name_is_valid(bad[i]), "'%s' should be invalid", bad[i]);
+}
+
+Test(settings, table_is_sorted_unique_and_documented) {
+        const char *prev = "";
+
+        for (size_t i = 0; i < settings_table_size; i++) {
+                const SettingDef *d = &settings_table[i];
+
+                cr_assert(d->parse && d->doc && *d->doc && d->expect, "row %zu incomplete", i);
+                cr_assert(d->key || d->long_option, "row %zu has no name", i);
+                if (d->key) {
+                        cr_assert(strcmp(prev, d->key) < 0, "'%s' out of order or duplicate", d->key);
+                        cr_assert_eq(settings_table_find_key(d->key), d);
+                        prev = d->key;
+                }
+                if (d->long_option)
+                        cr_assert_eq(settings_table_find_long(d->long_option), d, "--%s twice", d->long_option);
+                if (d->short_option)
+                        cr_assert_eq(settings_table_find_short(d->short_option), d);
+                if (d->flags & SETTING_FLAG)
+                        cr_assert(d->cli_value);
+        }
+}
+
+static char tmpdir[] = "/tmp/nsboot-test-XXXXXX";
+
+static Settings *validated(int expect, const char *dir, const char *machine, bool boot) {
+        Settings *s = settings_new();
+
+        log_set_max_level(LOG_EMERG - 1);
+        s->directory = dir ? strdup(dir) : NULL;
+        s->machine = machine ? strdup(machine) : NULL;
+        s->boot = boot;
+        cr_assert_eq(settings_validate(s, false, false) < 0 ? -1 : 0, expect, "%s", strna(dir));
+        return s;
+}
+
+Test(settings, validate_directory_and_defaults) {
+        char sub[64], file[64];
+        Settings *s;
+
+        cr_assert(mkdtemp(tmpdir));
+        snprintf(sub, sizeof sub, "%s/web", tmpdir);
+        snprintf(file, sizeof file, "%s/file", tmpdir);
+        cr_assert_eq(mkdir(sub, 0755), 0);
+        fclose(fopen(file, "w"));
+
+        s = validated(0, sub, NULL, true);
+        cr_assert_str_eq(s->machine, "web");
+        cr_assert_str_eq(s->hostname, "web");
+        cr_assert_eq(s->kill_signal, SIGRTMIN + 3);
+        cr_assert_eq(s->console_mode, CONSOLE_READ_ONLY);
+        settings_free(s);
+
+        s = validated(0, sub, "other", false);
+        cr_assert_str_eq(s->hostname, "other");
+        cr_assert_eq(s->kill_signal, 0);
+        cr_assert_eq(s->console_mode, CONSOLE_PIPE);
+        settings_free(s);
+
+        settings_free(validated(-1, "/", NULL, false));
+        settings_free(validated(-1, file, NULL, false));
+        settings_free(validated(-1, "/nonexistent/tree", NULL, false));
+        settings_free(validated(-1, NULL, NULL, false));
+        settings_free(validated(-1, NULL, "no-such-machine-here", false));
+        remove(file);
+        remove(sub);
+        remove(tmpdir);
+}
+
+Test(settings, interactive_only_on_a_terminal) {
+        Settings *s = settings_new();
+
+        s->directory = strdup("/tmp");
+        cr_assert_eq(settings_validate(s, true, true), 0);
+        cr_assert_eq(s->console_mode, CONSOLE_INTERACTIVE);
+        settings_free(s);
+}
+
+Test(settings, user_and_boot_conflict) {
+        Settings *s = settings_new();
+
+        log_set_max_level(LOG_EMERG - 1);
+        s->directory = strdup("/tmp");
+        s->boot = true;
+        s->user = strdup("nobody");
+        cr_assert_lt(settings_validate(s, false, false), 0);
+        settings_free(s);
+}

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "tree.h"
+
+static char root[] = "/tmp/nsboot-tree-XXXXXX";
+static int root_fd = -1;
+
+static void setup(void) {
+        cr_assert(mkdtemp(root));
+        root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+static void teardown(void) {
+        char cmd[128];
+
+        close(root_fd);
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+        cr_assert_eq(system(cmd), 0);
+}
+
+static void mk(const char *path, const char *content, mode_t mode) {
+        char p[256], cmd[1024];
+        FILE *f;
+
+        snprintf(p, sizeof p, "%s%s", root, path);
+        snprintf(cmd, sizeof cmd, "mkdir -p \"$(dirname '%s')\"", p);
+        cr_assert_eq(system(cmd), 0);
+        f = fopen(p, "w");
+        cr_assert(f);
+        fputs(content, f);
+        fclose(f);
+        chmod(p, mode);
+}
+
+static void ln(const char *target, const char *path) {
+        char p[256], cmd[1024];
+
+        snprintf(p, sizeof p, "%s%s", root, path);
+        snprintf(cmd, sizeof cmd, "mkdir -p \"$(dirname '%s')\" && ln -s '%s' '%s'", p, target, p);
+        cr_assert_eq(system(cmd), 0);
+}
+
+TestSuite(tree, .init = setup, .fini = teardown);
+
+Test(tree, no_init_no_os_release) {
+        const char *init;
+
+        cr_assert(!tree_has_os_release(root_fd));
+        cr_assert_eq(tree_find_init(root_fd, &init), -ENOENT);
+}
+
+Test(tree, systemd_is_preferred) {
+        const char *init;
+
+        mk("/sbin/init", "#!/bin/sh\n", 0755);
+        mk("/lib/systemd/systemd", "", 0755);
+        mk("/usr/lib/os-release", "ID=test\n", 0644);
+        cr_assert(tree_has_os_release(root_fd));
+        cr_assert_eq(tree_find_init(root_fd, &init), 0);
+        cr_assert_str_eq(init, "/lib/systemd/systemd");
+}
+
+Test(tree, non_executable_init_is_skipped) {
+        const char *init;
+
+        mk("/usr/lib/systemd/systemd", "", 0644);
+        mk("/sbin/init", "", 0755);
+        cr_assert_eq(tree_find_init(root_fd, &init), 0);
+        cr_assert_str_eq(init, "/sbin/init");
+}
+
+/* /sbin/init -> /lib/systemd/systemd must resolve inside the tree, never on the host, and a merged
+ * /usr (sbin -> usr/sbin) must work. */
+Test(tree, absolute_symlinks_stay_inside) {
+        const char *init;
+
+        mk("/usr/sbin/real-init", "", 0755);
+        ln("usr/sbin", "/sbin");
+        ln("/sbin/real-init", "/usr/sbin/init");
+        cr_assert_eq(tree_find_init(root_fd, &init), 0);
+        cr_assert_str_eq(init, "/sbin/init");
+        ln("/../../../../bin/sh", "/usr/lib/systemd/systemd");
+        cr_assert_eq(tree_find_init(root_fd, &init), 0);
+        cr_assert_str_eq(init, "/sbin/init", "a symlink escaping the tree was followed");
+}
+
+Test(tree, machine_id) {
+        sd_id128_t id;
+
+        cr_assert_eq(tree_read_machine_id(root_fd, &id), -ENOMEDIUM);
+        mk("/etc/machine-id", "uninitialized\n", 0444);
+        cr_assert_eq(tree_read_machine_id(root_fd, &id), -ENOMEDIUM);
+        mk("/etc/machine-id", "", 0444);
+        cr_assert_eq(tree_read_machine_id(root_fd, &id), -ENOMEDIUM);
+        mk("/etc/machine-id", "garbage\n", 0444);
+        cr_assert_eq(tree_read_machine_id(root_fd, &id), -EBADMSG);
+        mk("/etc/machine-id", "0123456789abcdef0123456789abcdef\n", 0444);
+        cr_assert_eq(tree_read_machine_id(root_fd, &id), 0);
+        cr_assert(sd_id128_equal(id, SD_ID128_MAKE(01, 23, 45, 67, 89, ab, cd, ef, 01, 23, 45, 67, 89, ab, cd, ef)));
+}
