@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
+#include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -144,10 +145,30 @@ static int setup_event(Container *c) {
         return 0;
 }
 
-static unsigned long clone_flags(const Settings *s) {
-        /* The cgroup namespace comes later, from the child, once the parent has moved it into the
-         * machine's cgroup: its root is fixed when it is created. */
+static uint64_t clone_flags(const Settings *s) {
         return CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | (s->private_network ? CLONE_NEWNET : 0);
+}
+
+/* Starts the child directly inside the machine's cgroup, with a cgroup namespace rooted there
+ * (clone3 with CLONE_INTO_CGROUP, Linux 5.7). That saves the write to cgroup.procs, which waits for
+ * an RCU grace period (several ms). Older kernels: plain clone, the parent moves the child and the
+ * child unshares its cgroup namespace after the SYNC_CGROUP_DONE step. */
+static pid_t clone_child(Container *c, bool *ret_in_cgroup) {
+        struct clone_args args = { .flags = clone_flags(c->settings) | CLONE_NEWCGROUP | CLONE_INTO_CGROUP,
+                                   .exit_signal = SIGCHLD };
+        _cleanup_close_ int cgfd = open(c->cgroup.path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        pid_t pid;
+
+        if (cgfd >= 0) {
+                args.cgroup = (uint64_t) cgfd;
+                pid = (pid_t) syscall(SYS_clone3, &args, sizeof args);
+                if (pid >= 0 || !IN_SET(errno, ENOSYS, E2BIG, EINVAL)) {
+                        *ret_in_cgroup = true;
+                        return pid;
+                }
+        }
+        *ret_in_cgroup = false;
+        return (pid_t) syscall(SYS_clone, clone_flags(c->settings) | SIGCHLD, NULL, NULL, NULL, NULL);
 }
 
 /* Reads the child's steps until EOF, which means its execve() succeeded. Returns the exit status to
@@ -191,6 +212,7 @@ static int run_once(Container *c) {
         ChildParams params = { .settings = s, .uuid = c->uuid, .init = c->init,
                                .use_pty = s->console_mode != CONSOLE_PIPE,
                                .term = s->console_mode == CONSOLE_INTERACTIVE ? (getenv("TERM") ?: "vt220") : "dumb" };
+        bool in_cgroup;
         int r, failed;
 
         /* A finished sd-event loop cannot be run again: every boot gets its own. */
@@ -200,18 +222,22 @@ static int run_once(Container *c) {
                 return log_error_errno(errno, "Failed to create the sync socket: %m"), 1;
         if (cgroup_create(&c->cgroup, s->machine) < 0)
                 return 1;
-        c->pid = (pid_t) syscall(SYS_clone, clone_flags(s) | SIGCHLD, NULL, NULL, NULL, NULL);
+        c->pid = clone_child(c, &in_cgroup);
         if (c->pid < 0)
                 return log_error_errno(errno, "Failed to create the container's namespaces: %m"), 1;
         if (c->pid == 0) {
                 pair[0] = safe_close(pair[0]);
                 params.sync_fd = pair[1];
+                params.in_cgroup = in_cgroup;
                 stage_child_run(&params);
         }
         pair[1] = safe_close(pair[1]);
-        r = cgroup_attach(&c->cgroup, c->pid);
-        if (r >= 0)
-                r = sync_send(pair[0], SYNC_CGROUP_DONE, 0, -EBADF);
+        if (!in_cgroup) {
+                r = cgroup_attach(&c->cgroup, c->pid);
+                if (r >= 0)
+                        r = sync_send(pair[0], SYNC_CGROUP_DONE, 0, -EBADF);
+        } else
+                r = 0;
         failed = r < 0 ? 1 : follow_child_setup(c, pair[0]);
         if (failed) {
                 (void) kill(c->pid, SIGKILL);
@@ -240,10 +266,15 @@ static void teardown_once(Container *c) {
         cgroup_done(&c->cgroup);
 }
 
+/* Our own chatter would mix into a piped command's stderr: only with a console, unless -q. */
+static bool chatty(const Settings *s) {
+        return !s->quiet && s->console_mode != CONSOLE_PIPE;
+}
+
 static void announce_end(const Container *c) {
         const char *m = c->settings->machine;
 
-        if (c->settings->quiet)
+        if (!chatty(c->settings))
                 return;
         switch (c->end) {
         case GUEST_POWEROFF:
@@ -281,7 +312,7 @@ static int run_machine(Container *c) {
 static void banner(const Container *c) {
         const Settings *s = c->settings;
 
-        if (s->quiet)
+        if (!chatty(s))
                 return;
         log_info("Spawning container %s on %s.", s->machine, s->directory);
         if (s->console_mode == CONSOLE_INTERACTIVE)
@@ -307,6 +338,8 @@ int container_run(const Settings *s) {
         sigaddset(&mask, SIGINT);
         sigaddset(&mask, SIGWINCH);
         sigprocmask(SIG_BLOCK, &mask, NULL);
+        /* A closed stdout (nsboot -b | head) must not kill the supervisor and with it the guest. */
+        signal(SIGPIPE, SIG_IGN);
         if (s->console_mode == CONSOLE_INTERACTIVE && isatty(STDIN_FILENO))
                 c.stdin_raw = console_raw_enable(STDIN_FILENO, &c.saved_termios) >= 0;
         banner(&c);

@@ -74,17 +74,19 @@ static int setup_run_host(const char *root, sd_id128_t uuid) {
         return mount_make_inaccessible(root);
 }
 
-/* Everything between the cgroup handshake and execve(). Logs. */
+/* Everything between clone() and execve(). Logs. */
 static int child_setup(const ChildParams *p) {
         const Settings *s = p->settings;
         const char *root = s->directory;
         int r;
 
-        r = sync_expect(p->sync_fd, SYNC_CGROUP_DONE);
-        if (r < 0)
-                return log_error_errno(r, "Failed to wait for the parent: %m");
-        if (unshare(CLONE_NEWCGROUP) < 0)
-                return log_error_errno(errno, "Failed to create a cgroup namespace: %m");
+        if (!p->in_cgroup) {
+                r = sync_expect(p->sync_fd, SYNC_CGROUP_DONE);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to wait for the parent: %m");
+                if (unshare(CLONE_NEWCGROUP) < 0)
+                        return log_error_errno(errno, "Failed to create a cgroup namespace: %m");
+        }
         r = mount_prepare_root(root);
         if (r < 0)
                 return r;

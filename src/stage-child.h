@@ -11,6 +11,7 @@
 typedef struct ChildParams {
         const Settings *settings;
         int sync_fd;
+        bool in_cgroup;         /* cloned into its cgroup and cgroup namespace already */
         sd_id128_t uuid;
         const char *init;       /* guest path of init with --boot */
         bool use_pty;

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "basic/parse-util.h"
+#include "caps.h"
 #include "basic/strv.h"
 #include "log.h"
 #include "stage-init.h"
@@ -189,6 +190,7 @@ int stage_init_exec(const ChildParams *p, bool *ret_exec_failed) {
 
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
+        signal(SIGPIPE, SIG_DFL); /* ignored dispositions survive execve() */
         r = guest_user_lookup(s->user ?: "root", &u);
         if (r < 0 && s->user)
                 return log_error_errno(r, "-u/--user=%s: no such user in the tree's /etc/passwd", s->user);
@@ -202,6 +204,9 @@ int stage_init_exec(const ChildParams *p, bool *ret_exec_failed) {
         if (!env)
                 return log_oom();
         r = setup_stdio(p);
+        if (r < 0)
+                return r;
+        r = caps_apply(caps_default_keep(s->private_network));
         if (r < 0)
                 return r;
         if (s->user) {

@@ -16,6 +16,16 @@
 #define _pure_ __attribute__((pure))
 #define _sentinel_ __attribute__((sentinel))
 
+#define IN_SET(x, ...)                                                  \
+        ({                                                              \
+                const typeof(x) _set_[] = { __VA_ARGS__ };              \
+                bool _found_ = false;                                   \
+                for (size_t _i_ = 0; _i_ < ELEMENTSOF(_set_); _i_++)    \
+                        if (_set_[_i_] == (x))                          \
+                                _found_ = true;                         \
+                _found_;                                                \
+        })
+
 #define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))

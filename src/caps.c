@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <linux/capability.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+
+#include "basic/macro.h"
+#include "caps.h"
+#include "log.h"
+
+/* What a full OS needs to run its services, and no more: not SYS_MODULE, SYS_RAWIO, SYS_TIME,
+ * SYSLOG, MAC_*, BPF, PERFMON and the like, which act on the whole host kernel. */
+static const int default_caps[] = {
+        CAP_AUDIT_CONTROL, CAP_AUDIT_WRITE,  CAP_CHOWN,        CAP_DAC_OVERRIDE,     CAP_DAC_READ_SEARCH,
+        CAP_FOWNER,        CAP_FSETID,       CAP_IPC_OWNER,    CAP_KILL,             CAP_LEASE,
+        CAP_LINUX_IMMUTABLE, CAP_MKNOD,      CAP_NET_BIND_SERVICE, CAP_NET_BROADCAST, CAP_NET_RAW,
+        CAP_SETFCAP,       CAP_SETGID,       CAP_SETPCAP,      CAP_SETUID,           CAP_SYS_ADMIN,
+        CAP_SYS_BOOT,      CAP_SYS_CHROOT,   CAP_SYS_NICE,     CAP_SYS_PTRACE,       CAP_SYS_RESOURCE,
+        CAP_SYS_TTY_CONFIG,
+};
+
+uint64_t caps_default_keep(bool private_network) {
+        uint64_t keep = 0;
+
+        for (size_t i = 0; i < ELEMENTSOF(default_caps); i++)
+                keep |= UINT64_C(1) << default_caps[i];
+        /* Only its own network namespace: configuring it cannot touch the host's interfaces. */
+        if (private_network)
+                keep |= UINT64_C(1) << CAP_NET_ADMIN;
+        return keep;
+}
+
+/* We cannot grant what we do not have ourselves (nsboot may itself run with a reduced set). */
+static uint64_t caps_permitted_now(void) {
+        uint64_t have = 0;
+        cap_t cur = cap_get_proc();
+
+        for (int c = 0; cur && c < 64 && c < (int) cap_max_bits(); c++) {
+                cap_flag_value_t v = CAP_CLEAR;
+
+                if (cap_get_flag(cur, c, CAP_PERMITTED, &v) >= 0 && v == CAP_SET)
+                        have |= UINT64_C(1) << c;
+        }
+        cap_free(cur);
+        return have;
+}
+
+int caps_apply(uint64_t keep) {
+        cap_value_t list[64];
+        int n = 0, last = (int) cap_max_bits() - 1;
+        cap_t caps;
+        int r = 0;
+
+        keep &= caps_permitted_now();
+        for (int c = 0; c <= last && c < 64; c++) {
+                if (keep & (UINT64_C(1) << c)) {
+                        list[n++] = c;
+                        continue;
+                }
+                if (cap_drop_bound(c) < 0)
+                        return log_error_errno(errno, "Failed to drop capability %s: %m", cap_to_name(c));
+        }
+        if (cap_reset_ambient() < 0 && errno != EINVAL)
+                return log_error_errno(errno, "Failed to clear the ambient capabilities: %m");
+        caps = cap_init();
+        if (!caps)
+                return log_oom();
+        if (cap_set_flag(caps, CAP_EFFECTIVE, n, list, CAP_SET) < 0 ||
+            cap_set_flag(caps, CAP_PERMITTED, n, list, CAP_SET) < 0 ||
+            cap_set_flag(caps, CAP_INHERITABLE, n, list, CAP_SET) < 0 || cap_set_proc(caps) < 0)
+                r = log_error_errno(errno, "Failed to set capabilities: %m");
+        cap_free(caps);
+        return r;
+}
