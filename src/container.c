@@ -12,6 +12,7 @@
 #include "cgroup.h"
 #include "console.h"
 #include "container.h"
+#include "devices.h"
 #include "lock.h"
 #include "log.h"
 #include "stage-child.h"
@@ -220,7 +221,7 @@ static int run_once(Container *c) {
                 return 1;
         if (sync_pair(pair) < 0)
                 return log_error_errno(errno, "Failed to create the sync socket: %m"), 1;
-        if (cgroup_create(&c->cgroup, s->machine) < 0)
+        if (cgroup_create(&c->cgroup, s->machine) < 0 || devices_apply(c->cgroup.path) < 0)
                 return 1;
         c->pid = clone_child(c, &in_cgroup);
         if (c->pid < 0)

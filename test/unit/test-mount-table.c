@@ -86,3 +86,21 @@ Test(mount_table, dev_nodes_are_the_safe_set) {
                 cr_assert_str_eq(dev_nodes[n], expected[n]);
         cr_assert_eq(n, sizeof expected / sizeof expected[0]);
 }
+
+#include "devices.h"
+
+/* The device policy allows exactly the private /dev's nodes and ptys: no block device, no memory. */
+Test(devices, allow_list_is_the_private_dev) {
+        size_t n = 0;
+
+        for (const DeviceRule *r = device_allow_list; r->type; r++, n++) {
+                cr_assert_eq(r->type, 'c', "rule %zu allows a block device", n);
+                cr_assert(r->major_min == 1 || r->major_min == 5 || r->major_min == 10 || r->major_min == 136);
+                if (r->major_min == 1)
+                        cr_assert(r->minor == 3 || r->minor == 5 || r->minor == 7 || r->minor == 8 || r->minor == 9,
+                                  "1:%lld is not a pseudo device", (long long) r->minor);
+                if (r->major_min == 136)
+                        cr_assert(r->major_max == 143 && !strchr(r->access, 'm'));
+        }
+        cr_assert_eq(n, 10);
+}
