@@ -91,7 +91,7 @@ static int apply_entry(const char *root, const MountEntry *m) {
         if (m->flags & MOUNT_MASK)
                 r = mask_path(root, where);
         else if (m->flags & MOUNT_BIND_SELF)
-                r = mount_verbose(where, where, NULL, MS_BIND, NULL);
+                r = mount_verbose(where, where, NULL, MS_BIND | MS_REC, NULL);
         else if (m->flags & MOUNT_REMOUNT_ONLY)
                 r = 0;
         else
