@@ -1,0 +1,614 @@
+# shellcheck shell=bash
+# Sourced by every test/integration/test-*.sh. Gives each test a private work directory, trees
+# (busybox or an overlay over the cached Debian tree), bounded nsboot runs, a way into the guest,
+# and assertions; undoes everything it set up when the test exits, however it exits.
+#
+# Exit status of a test: 0 pass, 1 fail, 77 skip (with "SKIP: reason" as its last line).
+#
+# Environment:
+#   NSBOOT          the binary under test (default: build/nsboot in the source tree)
+#   TESTINIT        static test init (default: test/fixtures/testinit next to NSBOOT; else
+#                   compiled here from test/fixtures/testinit.c)
+#   NSBOOT_TIMEOUT  default bound in seconds for one nsboot run (default 60)
+#   KEEP_WORKDIR=1  keep the work directory for inspection (mounts are still undone)
+
+set -euo pipefail
+shopt -s inherit_errexit
+
+SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+TEST_NAME=$(basename "$0" .sh)
+NSBOOT=${NSBOOT:-$SRCDIR/build/nsboot}
+TESTINIT=${TESTINIT:-$(dirname "$NSBOOT")/test/fixtures/testinit}
+NSBOOT_TIMEOUT=${NSBOOT_TIMEOUT:-60}
+# Commands run in a guest get a clean, predictable environment, not the caller's.
+GUEST_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+WORKDIR=""
+NSBOOT_PID=""
+NSBOOT_RC=""
+NSBOOT_OUT=""
+NSBOOT_ERR=""
+LEADER=""
+BOOT_STATE=""
+_NSBOOT_NAME=""
+_RUN_SEQ=0
+_NAME_SEQ=0
+_CLEANUP=()
+_MOUNTS_BEFORE=""
+_TMUX_SOCKET=""
+
+# ---------------------------------------------------------------------------------------------
+# Reporting
+
+log() { echo "[$TEST_NAME] $*"; }
+
+# On stderr, so that a failure inside $(...) is still seen.
+fail() {
+        echo "FAIL: $*" >&2
+        exit 1
+}
+
+skip() {
+        echo "SKIP: $*" >&2
+        exit 77
+}
+
+require_root() {
+        [[ $(id -u) == 0 ]] || skip "needs root"
+}
+
+require_cmd() {
+        local c
+        for c in "$@"; do
+                command -v "$c" >/dev/null || skip "needs '$c'"
+        done
+}
+
+# ---------------------------------------------------------------------------------------------
+# Cleanup: commands run in reverse order of registration when the test exits.
+
+at_exit() {
+        _CLEANUP+=("$*")
+}
+
+_has_mounts_under() {
+        local dir
+        dir=$(realpath -m "$1")
+        awk -v d="$dir" '$5 == d || index($5, d "/") == 1 { found = 1 } END { exit !found }' \
+                /proc/self/mountinfo
+}
+
+_cleanup() {
+        local rc=$? i
+        set +e
+        trap - EXIT HUP INT PIPE TERM
+        for ((i = ${#_CLEANUP[@]} - 1; i >= 0; i--)); do
+                eval "${_CLEANUP[i]}"
+        done
+        [[ $rc != 0 ]] || echo "PASS: $TEST_NAME"
+        if [[ -n $WORKDIR && -d $WORKDIR ]]; then
+                if _has_mounts_under "$WORKDIR"; then
+                        # Never rm -rf through a mount; and a leftover mount is a bug to report.
+                        echo "FAIL: mounts left under $WORKDIR:"
+                        grep -F " $WORKDIR" /proc/self/mountinfo
+                        [[ $rc != 0 ]] || rc=1
+                elif [[ ${KEEP_WORKDIR:-0} == 1 ]]; then
+                        log "kept $WORKDIR"
+                else
+                        rm -rf --one-file-system "$WORKDIR"
+                fi
+        fi
+        exit "$rc"
+}
+
+# Unmount what we mounted; lazily as a last resort, so that the host is never left with it.
+_umount() {
+        local dir=$1 i
+        for i in 1 2 3 4 5; do
+                mountpoint -q "$dir" || return 0
+                umount -R "$dir" 2>/dev/null && return 0
+                sleep 0.2
+        done
+        echo "WARNING: $dir busy, detaching it lazily"
+        umount -R -l "$dir"
+}
+
+_kill_if_alive() {
+        local pid=$1
+        kill -0 "$pid" 2>/dev/null || return 0
+        log "killing leftover process $pid ($(cat "/proc/$pid/comm" 2>/dev/null))"
+        kill -KILL "$pid" 2>/dev/null
+        timeout 10 tail --pid="$pid" -f /dev/null
+}
+
+# ---------------------------------------------------------------------------------------------
+# Assertions
+
+assert_eq() {
+        [[ $1 == "$2" ]] || fail "${3:-values differ}: expected '$1', got '$2'"
+}
+
+assert_ne() {
+        [[ $1 != "$2" ]] || fail "${3:-values equal}: both are '$1'"
+}
+
+assert_contains() {
+        [[ $1 == *"$2"* ]] || fail "${3:-missing text}: '$2' not found in:"$'\n'"$1"
+}
+
+assert_not_contains() {
+        [[ $1 != *"$2"* ]] || fail "${3:-unexpected text}: '$2' found in:"$'\n'"$1"
+}
+
+assert_match() {
+        [[ $1 =~ $2 ]] || fail "${3:-no match}: '$1' does not match /$2/"
+}
+
+assert_file_exists() {
+        [[ -e $1 || -L $1 ]] || fail "${2:-file missing}: $1"
+}
+
+assert_file_not_exists() {
+        [[ ! -e $1 && ! -L $1 ]] || fail "${2:-file exists}: $1"
+}
+
+assert_file_contains() {
+        grep -qF -- "$2" "$1" || fail "${3:-missing text}: '$2' not in $1:"$'\n'"$(tail -n 30 "$1")"
+}
+
+assert_file_not_contains() {
+        ! grep -qF -- "$2" "$1" || fail "${3:-unexpected text}: '$2' in $1:"$'\n'"$(grep -F -- "$2" "$1")"
+}
+
+# Exit status of the last nsboot_run / nsboot_wait / tmux_wait_exit (their output is in the log).
+assert_rc() {
+        [[ $NSBOOT_RC == "$1" ]] || fail "${2:-nsboot exit status}: expected $1, got $NSBOOT_RC"
+}
+
+assert_rc_ne() {
+        [[ $NSBOOT_RC != "$1" ]] || fail "${2:-nsboot exit status}: expected anything but $1"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Host state
+
+# The guest's mounts live in its own namespace; none may appear in, or linger on, the host.
+# A leak shows up under the tree (propagation) or on the API file systems (a mount made in the
+# wrong namespace), so changes elsewhere come from someone else on the machine and are only
+# reported, unless NSBOOT_TEST_STRICT_MOUNTS=1.
+mounts_snapshot() {
+        _MOUNTS_BEFORE=$(cat /proc/self/mountinfo)
+}
+
+mounts_check() {
+        local now changes relevant
+        now=$(cat /proc/self/mountinfo)
+        [[ $now == "$_MOUNTS_BEFORE" ]] && return 0
+        changes=$(diff <(echo "$_MOUNTS_BEFORE") <(echo "$now") | grep '^[<>]') || true
+        # In diff's "< ID PARENT MAJ:MIN ROOT MOUNTPOINT ..." the mount point is field 6.
+        relevant=$(awk -v w="$WORKDIR" -v strict="${NSBOOT_TEST_STRICT_MOUNTS:-0}" '
+                strict == 1 || $6 == w || index($6, w "/") == 1 ||
+                $6 ~ /^\/(dev|proc|sys|run|tmp)?$/ || $6 ~ /^\/(dev|proc|sys)\// { print }' <<<"$changes")
+        if [[ -n $relevant ]]; then
+                echo "$changes"
+                fail "host mount table changed (${1:-})"
+        fi
+        log "WARNING: mount changes elsewhere on the host, not ours:"$'\n'"$changes"
+        _MOUNTS_BEFORE=$now
+}
+
+# cgroup2 hierarchy nsboot uses: the root on pure v2, the "unified" one on a hybrid host.
+cgroup2_root() {
+        if [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then
+                echo /sys/fs/cgroup
+        elif [[ $(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null) == cgroup2fs ]]; then
+                echo /sys/fs/cgroup/unified
+        else
+                return 1
+        fi
+}
+
+machine_cgroup() {
+        local root
+        root=$(cgroup2_root) || return 1
+        echo "$root/machine.slice/machine-$1.scope"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Trees
+
+# new_name VAR: a machine name unique to this test run. Alphanumerics only, so that no
+# unit-name escaping can make the cgroup path differ from "machine-NAME.scope".
+new_name() {
+        local -n _nn_ret=$1
+        _NAME_SEQ=$((_NAME_SEQ + 1))
+        _nn_ret=nsbt$$x$_NAME_SEQ
+}
+
+_testinit_path() {
+        if [[ -x $TESTINIT ]]; then
+                echo "$TESTINIT"
+                return
+        fi
+        if [[ ! -x $WORKDIR/testinit ]]; then
+                log "no $TESTINIT, compiling test/fixtures/testinit.c"
+                cc -std=gnu11 -O2 -static -o "$WORKDIR/testinit" "$SRCDIR/test/fixtures/testinit.c" ||
+                        fail "cannot build testinit"
+        fi
+        echo "$WORKDIR/testinit"
+}
+
+# Real hosts (systemd) mount everything shared: a guest mount that propagates back shows up at
+# once. This host mounts everything private, so make the tree a shared mount of its own.
+_shared_mount() {
+        local dir=$1
+        mount --bind "$dir" "$dir"
+        at_exit "_umount '$dir'"
+        mount --make-shared "$dir"
+}
+
+# busybox_tree VAR [NAME]: a fresh busybox tree with testinit as /sbin/init at
+# $WORKDIR/NAME (so NAME is also nsboot's default machine name); its path goes into VAR.
+busybox_tree() {
+        local -n _bt_ret=$1
+        local _bt_name=${2:-} _bt_dir _bt_init
+        [[ -n $_bt_name ]] || new_name _bt_name
+        _bt_dir=$WORKDIR/$_bt_name
+        _bt_init=$(_testinit_path)
+        "$SRCDIR/test/fixtures/mktree-busybox.sh" "$_bt_dir" "$_bt_init" || fail "mktree-busybox.sh failed"
+        _shared_mount "$_bt_dir"
+        _bt_ret=$_bt_dir
+}
+
+# debian_tree VAR [NAME]: the cached Debian tree (built on first use, ~40 s) under a writable
+# overlay at $WORKDIR/NAME, so that tests never change the cache. It gets a fresh machine ID.
+# Add files through the merged path, not the upper directory (overlayfs forbids the latter).
+debian_tree() {
+        local -n _dt_ret=$1
+        local _dt_name=${2:-} _dt_lower _dt_dir
+        [[ -n $_dt_name ]] || new_name _dt_name
+        _dt_lower=$("$SRCDIR/test/lib/mktree-debian.sh") || fail "cannot build the Debian tree"
+        _dt_dir=$WORKDIR/$_dt_name
+        mkdir -p "$_dt_dir" "$WORKDIR/.upper-$_dt_name" "$WORKDIR/.work-$_dt_name"
+        mount -t overlay overlay \
+                -o "lowerdir=$_dt_lower,upperdir=$WORKDIR/.upper-$_dt_name,workdir=$WORKDIR/.work-$_dt_name" \
+                "$_dt_dir"
+        at_exit "_umount '$_dt_dir'"
+        mount --make-shared "$_dt_dir"
+        set_machine_id "$_dt_dir" fresh
+        _dt_ret=$_dt_dir
+}
+
+# set_machine_id DIR [fresh|empty|uninitialized|ID]
+set_machine_id() {
+        "$SRCDIR/test/lib/mktree-debian.sh" --set-machine-id "$@"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Running nsboot
+
+# The machine name nsboot will use for these arguments (-M, else basename of -D).
+_machine_name_of() {
+        local name="" dir=""
+        while [[ $# -gt 0 ]]; do
+                case $1 in
+                -M|--machine) name=${2:-}; shift ;;
+                --machine=*) name=${1#*=} ;;
+                -M?*) name=${1#-M} ;;
+                -D|--directory) dir=${2:-}; shift ;;
+                --directory=*) dir=${1#*=} ;;
+                -D?*) dir=${1#-D} ;;
+                esac
+                shift
+        done
+        [[ -n $name ]] || name=$(basename "${dir:-/}")
+        echo "$name"
+}
+
+_next_output_files() {
+        _RUN_SEQ=$((_RUN_SEQ + 1))
+        NSBOOT_OUT=$WORKDIR/nsboot.$_RUN_SEQ.out
+        NSBOOT_ERR=$WORKDIR/nsboot.$_RUN_SEQ.err
+}
+
+show_output() {
+        local f
+        for f in "$NSBOOT_OUT" "$NSBOOT_ERR"; do
+                [[ -s $f ]] || continue
+                echo "--- ${f##*/} (last 40 lines)"
+                tail -n 40 "$f" | sed 's/\r$//'
+        done
+        echo "--- exit status: ${NSBOOT_RC:-running}"
+}
+
+# After every run: nothing of the guest may remain on the host. (A refused second start of a
+# machine that runs in the background legitimately leaves that machine's cgroup alone.)
+_after_run() {
+        local name=$1 cg
+        mounts_check "after nsboot run $_RUN_SEQ"
+        if [[ $name == "$_NSBOOT_NAME" && -n $NSBOOT_PID ]] && kill -0 "$NSBOOT_PID" 2>/dev/null; then
+                return 0
+        fi
+        if [[ $name =~ ^[A-Za-z0-9._-]+$ ]] && cg=$(machine_cgroup "$name") && [[ -d $cg ]]; then
+                fail "cgroup $cg still exists after nsboot exited"
+        fi
+}
+
+# nsboot_run [-t SECS] ARGS...: run nsboot to completion, stdin from $NSBOOT_STDIN (default
+# /dev/null: the console is then "pipe" for commands and "read-only" with -b).
+# Sets NSBOOT_RC, NSBOOT_OUT, NSBOOT_ERR.
+# A timeout fails the test; exit status 124 is therefore not usable by tests.
+nsboot_run() {
+        local secs=$NSBOOT_TIMEOUT
+        if [[ ${1:-} == -t ]]; then
+                secs=$2
+                shift 2
+        fi
+        _next_output_files
+        mounts_snapshot
+        log "nsboot $*"
+        NSBOOT_RC=0
+        timeout -k 5 "$secs" "$NSBOOT" "$@" <"${NSBOOT_STDIN:-/dev/null}" >"$NSBOOT_OUT" 2>"$NSBOOT_ERR" ||
+                NSBOOT_RC=$?
+        show_output
+        if [[ $NSBOOT_RC == 124 ]]; then
+                fail "nsboot did not exit within $secs s"
+        fi
+        _after_run "$(_machine_name_of "$@")"
+}
+
+# nsboot_start ARGS...: start nsboot in the background (stdin /dev/null); sets NSBOOT_PID.
+# Finish with nsboot_wait; the cleanup kills it if the test ends first.
+nsboot_start() {
+        _next_output_files
+        mounts_snapshot
+        NSBOOT_RC=""
+        _NSBOOT_NAME=$(_machine_name_of "$@")
+        log "nsboot $* &"
+        "$NSBOOT" "$@" </dev/null >"$NSBOOT_OUT" 2>"$NSBOOT_ERR" &
+        NSBOOT_PID=$!
+        at_exit "_kill_if_alive $NSBOOT_PID"
+}
+
+# wait_pid_exit PID SECS: true once PID is gone, false if it is still there after SECS.
+wait_pid_exit() {
+        local pid=$1 deadline=$((SECONDS + $2))
+        while kill -0 "$pid" 2>/dev/null; do
+                ((SECONDS < deadline)) || return 1
+                sleep 0.1
+        done
+}
+
+# nsboot_wait [SECS]: wait for the nsboot started by nsboot_start; sets NSBOOT_RC.
+nsboot_wait() {
+        local secs=${1:-$NSBOOT_TIMEOUT}
+        if ! wait_pid_exit "$NSBOOT_PID" "$secs"; then
+                show_output
+                fail "nsboot (PID $NSBOOT_PID) did not exit within $secs s"
+        fi
+        NSBOOT_RC=0
+        wait "$NSBOOT_PID" || NSBOOT_RC=$?
+        show_output
+        _after_run "$_NSBOOT_NAME"
+}
+
+# wait_output PATTERN [SECS] [FILE]: wait until FILE (default: the running nsboot's stdout)
+# has a line matching the extended regex PATTERN.
+wait_output() {
+        local pattern=$1 deadline=$((SECONDS + ${2:-30})) file=${3:-$NSBOOT_OUT}
+        until grep -qE -- "$pattern" "$file" 2>/dev/null; do
+                if ((SECONDS >= deadline)); then
+                        show_output
+                        fail "no output matching '$pattern' within ${2:-30} s"
+                fi
+                if [[ -n $NSBOOT_PID && $file == "$NSBOOT_OUT" ]] && ! kill -0 "$NSBOOT_PID" 2>/dev/null; then
+                        show_output
+                        fail "nsboot exited before printing '$pattern'"
+                fi
+                sleep 0.1
+        done
+}
+
+# output: nsboot's stdout without the CRs a pty console adds, and without colours.
+output() {
+        sed 's/\r$//; s/\x1b\[[0-9;]*[A-Za-z]//g' "$NSBOOT_OUT"
+}
+
+# fact KEY [FILE]: value of the last "NSBOOT-TEST: KEY=value" line testinit printed.
+fact() {
+        sed -n "s/^NSBOOT-TEST: $1=\(.*\)$/\1/p" "${2:-$NSBOOT_OUT}" | tr -d '\r' | tail -n 1
+}
+
+# leader_pid NSBOOT_PID [SECS]: host PID of the guest's PID 1, once it runs the guest's init.
+# Until its execve it is still nsboot's code setting up (same executable as its parent), and
+# entering it then would enter the host's root. (So this never finds the stub init of -a.)
+leader_pid() {
+        local parent=$1 deadline=$((SECONDS + ${2:-20})) child own_exe nspid
+        own_exe=$(stat -L -c %d:%i "/proc/$parent/exe" 2>/dev/null) || fail "nsboot (PID $parent) is gone"
+        for (( ; ; )); do
+                for child in $(pgrep -P "$parent"); do
+                        nspid=$(awk '$1 == "NSpid:" { print $NF }' "/proc/$child/status" 2>/dev/null)
+                        [[ $nspid == 1 ]] || continue
+                        [[ $(stat -L -c %d:%i "/proc/$child/exe" 2>/dev/null) != "$own_exe" ]] || continue
+                        echo "$child"
+                        return 0
+                done
+                ((SECONDS < deadline)) || fail "no guest PID 1 under nsboot PID $parent after ${2:-20} s"
+                kill -0 "$parent" 2>/dev/null || fail "nsboot (PID $parent) exited without a guest"
+                sleep 0.1
+        done
+}
+
+# in_guest LEADER CMD...: run CMD in all of the guest's namespaces (and root), bounded in time
+# ($IN_GUEST_TIMEOUT, default 60 s), with a clean environment.
+in_guest() {
+        local leader=$1
+        shift
+        timeout -k 5 "${IN_GUEST_TIMEOUT:-60}" \
+                nsenter -t "$leader" -a -- \
+                /usr/bin/env -i PATH="$GUEST_PATH" HOME=/root TERM=dumb LANG=C.UTF-8 "$@"
+}
+
+# in_guest_cgroup LEADER CMD...: like in_guest, but from inside the guest's cgroup, as the guest's
+# own processes are: nsenter alone leaves the process in our cgroup, outside the guest's device
+# policy and limits.
+in_guest_cgroup() {
+        local leader=$1 root cg
+        shift
+        root=$(cgroup2_root) || return 1
+        cg=$(sed -n 's/^0:://p' "/proc/$leader/cgroup")
+        [[ -n $cg ]] || return 1
+        timeout -k 5 "${IN_GUEST_TIMEOUT:-60}" \
+                sh -c 'echo $$ > "$1/cgroup.procs" && l=$2 && shift 2 && exec nsenter -t "$l" -a -- "$0" "$@"' \
+                /usr/bin/env "$root$cg" "$leader" -i PATH="$GUEST_PATH" HOME=/root TERM=dumb LANG=C.UTF-8 "$@"
+}
+
+# boot_sleeping TREE [NSBOOT OPTIONS...]: boot TREE with testinit waiting for signals; sets
+# NSBOOT_PID and LEADER once testinit is ready. End it with poweroff_guest.
+boot_sleeping() {
+        local tree=$1
+        shift
+        nsboot_start "$@" -D "$tree" -b sleep
+        wait_output '^NSBOOT-TEST: ready=1'
+        # shellcheck disable=SC2034 # for the test
+        LEADER=$(leader_pid "$NSBOOT_PID")
+}
+
+# poweroff_guest: SIGTERM to nsboot; with -b and testinit that is a clean poweroff (exit 0).
+poweroff_guest() {
+        kill -TERM "$NSBOOT_PID"
+        nsboot_wait 30
+        assert_rc 0 "exit status after SIGTERM to nsboot"
+}
+
+# ---------------------------------------------------------------------------------------------
+# systemd guests
+
+# Units allowed to fail when the Debian tree boots under nsboot, because of the test host and not
+# of nsboot. Every entry needs a reason.
+DEBIAN_ALLOWED_FAILURES=(
+)
+
+# wait_booted LEADER [SECS]: wait until systemd in the guest finished starting up; sets
+# BOOT_STATE (running or degraded).
+wait_booted() {
+        local leader=$1 secs=${2:-120} deadline
+        deadline=$((SECONDS + secs))
+        BOOT_STATE=""
+        while ((SECONDS < deadline)); do
+                # Until systemd listens on its private socket this says "offline" at once.
+                BOOT_STATE=$(IN_GUEST_TIMEOUT=$((deadline - SECONDS + 1)) \
+                        in_guest "$leader" systemctl is-system-running --wait 2>/dev/null) || true
+                case $BOOT_STATE in
+                running|degraded)
+                        log "guest booted: $BOOT_STATE"
+                        return 0
+                        ;;
+                esac
+                kill -0 "$leader" 2>/dev/null || { show_output; fail "the guest's PID 1 exited while booting"; }
+                sleep 0.5
+        done
+        show_output
+        fail "the guest did not finish booting within $secs s (state '$BOOT_STATE')"
+}
+
+# assert_no_failed_units LEADER: no failed unit in the guest, except the allowed ones.
+assert_no_failed_units() {
+        local leader=$1 unit bad=()
+        [[ $BOOT_STATE == degraded ]] || return 0
+        in_guest "$leader" systemctl --failed --no-pager || true
+        for unit in $(in_guest "$leader" systemctl --failed --no-legend --plain | awk '{ print $1 }'); do
+                if [[ " ${DEBIAN_ALLOWED_FAILURES[*]} " == *" $unit "* ]]; then
+                        log "failed unit $unit is allowed"
+                        continue
+                fi
+                in_guest "$leader" systemctl status --no-pager -l "$unit" || true
+                bad+=("$unit")
+        done
+        ((${#bad[@]} == 0)) || fail "failed units in the guest: ${bad[*]}"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Interactive console through tmux (a real pty on nsboot's side)
+
+_tmux() {
+        timeout 10 tmux -S "$_TMUX_SOCKET" "$@"
+}
+
+# tmux_start CMD...: run CMD in a detached 160x50 tmux pane, bounded by $NSBOOT_TIMEOUT*3 s even
+# if this script dies; its exit status lands in $WORKDIR/tmux.rc. Sets NSBOOT_PID to CMD's PID.
+tmux_start() {
+        local cmd pane_pid bound
+        require_cmd tmux
+        _TMUX_SOCKET=$WORKDIR/tmux.sock
+        bound=$((NSBOOT_TIMEOUT * 3))
+        # --foreground: CMD stays in the terminal's foreground process group, so it can read it.
+        printf -v cmd '%q ' timeout --foreground -k 5 "$bound" "$@"
+        _tmux new-session -d -s nsboot -x 160 -y 50 "$cmd; echo \$? >$WORKDIR/tmux.rc; sleep $bound"
+        at_exit "timeout 10 tmux -S '$_TMUX_SOCKET' kill-server 2>/dev/null"
+        _tmux set-option -g history-limit 10000 >/dev/null
+        pane_pid=$(_tmux display-message -p -t nsboot '#{pane_pid}')
+        pane_pid=$(retry 10 pgrep -P "$pane_pid" -n -x timeout) || fail "cannot find timeout in the tmux pane"
+        NSBOOT_PID=$(retry 10 pgrep -P "$pane_pid" -n) || fail "cannot find the process tmux started"
+        at_exit "_kill_if_alive $NSBOOT_PID"
+}
+
+tmux_screen() {
+        _tmux capture-pane -p -J -S - -t nsboot
+}
+
+tmux_send() {
+        _tmux send-keys -t nsboot "$@"
+}
+
+# tmux_wait PATTERN [SECS]: wait until the pane shows text matching the extended regex.
+tmux_wait() {
+        local deadline=$((SECONDS + ${2:-30}))
+        until tmux_screen | grep -qE -- "$1"; do
+                if ((SECONDS >= deadline)); then
+                        tmux_screen | tail -n 30
+                        fail "screen never showed '$1' within ${2:-30} s"
+                fi
+                sleep 0.2
+        done
+}
+
+# tmux_wait_exit [SECS]: wait for the command in the pane to end; sets NSBOOT_RC.
+tmux_wait_exit() {
+        local deadline=$((SECONDS + ${1:-30}))
+        until [[ -s $WORKDIR/tmux.rc ]]; do
+                if ((SECONDS >= deadline)); then
+                        tmux_screen | tail -n 30
+                        fail "the command in tmux did not exit within ${1:-30} s"
+                fi
+                sleep 0.2
+        done
+        NSBOOT_RC=$(<"$WORKDIR/tmux.rc")
+        echo "--- screen (last 30 lines)"
+        tmux_screen | sed '/^$/d' | tail -n 30
+        echo "--- exit status: $NSBOOT_RC"
+}
+
+# retry SECS CMD...: run CMD every 0.1 s until it succeeds (its output is passed on), at most SECS.
+retry() {
+        local deadline=$((SECONDS + $1))
+        shift
+        until "$@"; do
+                ((SECONDS < deadline)) || return 1
+                sleep 0.1
+        done
+}
+
+# ---------------------------------------------------------------------------------------------
+# Set-up common to every test
+
+require_root
+require_cmd timeout nsenter pgrep mount umount awk
+[[ -x $NSBOOT ]] || fail "no nsboot binary at $NSBOOT (meson setup build && meson compile -C build)"
+trap _cleanup EXIT
+# Dying of a signal would skip the EXIT trap and leave mounts behind.
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 141' PIPE
+trap 'exit 143' TERM
+WORKDIR=$(mktemp -d "/var/tmp/nsboot-test.$TEST_NAME.XXXXXX")

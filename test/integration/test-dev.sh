@@ -1,0 +1,54 @@
+#!/bin/bash
+# /dev is a small private tmpfs with exactly the documented nodes, links and mounts.
+# shellcheck source=test/integration/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+busybox_tree tree
+
+expected="char console fd full mqueue net null ptmx pts random shm stderr stdin stdout tty urandom zero"
+[[ -e /dev/net/tun ]] || expected=${expected/ net / }
+sorted_words() { tr -s '[:space:]' '\n' | sed '/^$/d' | LC_ALL=C sort | paste -s -d ' '; }
+
+# Pipe console (a command, stdin not a terminal): no /dev/console.
+nsboot_run -D "$tree" /bin/ls -A /dev
+assert_rc 0
+assert_eq "${expected/console /}" "$(sorted_words <"$NSBOOT_OUT")" "ls -A /dev with --console=pipe"
+
+# Read-only console (-b): /dev/console is there.
+boot_sleeping "$tree"
+assert_eq "$expected" "$(in_guest "$LEADER" ls -A /dev | sorted_words)" "ls -A /dev with -b"
+
+links=$(in_guest "$LEADER" sh -c 'for l in ptmx fd stdin stdout stderr; do echo "$l -> $(readlink /dev/$l)"; done')
+assert_eq "ptmx -> pts/ptmx
+fd -> /proc/self/fd
+stdin -> /proc/self/fd/0
+stdout -> /proc/self/fd/1
+stderr -> /proc/self/fd/2" "$links" "/dev symlinks"
+
+for node in null:1:3 zero:1:5 full:1:7 random:1:8 urandom:1:9 tty:5:0; do
+        IFS=: read -r name maj min <<<"$node"
+        assert_eq "$maj:$min" "$(in_guest "$LEADER" stat -c '%t:%T' "/dev/$name" |
+                { IFS=: read -r a b; printf '%d:%d' "0x$a" "0x$b"; })" "device number of /dev/$name"
+        assert_eq "/dev/$name" "$(in_guest "$LEADER" readlink -f "/dev/char/$maj:$min")" "/dev/char/$maj:$min"
+done
+in_guest "$LEADER" sh -c 'echo probe >/dev/null && head -c 4 /dev/zero | od -An -tx1' |
+        grep -q '00 00 00 00' || fail "/dev/null or /dev/zero do not work"
+
+# Mounts as seen inside: fstype and options of the mount at each point.
+minfo=$(in_guest "$LEADER" cat /proc/self/mountinfo)
+mount_of() { awk -v m="$1" '$5 == m { for (i = 7; $i != "-"; i++); r = $(i + 1) " " $6 " " $(i + 3) } END { print r }' <<<"$minfo"; }
+read -r fstype _ opts <<<"$(mount_of /dev)"
+assert_eq tmpfs "$fstype" "file system on /dev"
+assert_contains "$opts" "mode=755" "/dev options"
+assert_contains "$opts" "size=4096k" "/dev options"
+assert_eq devpts "$(mount_of /dev/pts | cut -d' ' -f1)" "file system on /dev/pts"
+assert_eq tmpfs "$(mount_of /dev/shm | cut -d' ' -f1)" "file system on /dev/shm"
+assert_eq mqueue "$(mount_of /dev/mqueue | cut -d' ' -f1)" "file system on /dev/mqueue"
+assert_eq devpts "$(mount_of /dev/console | cut -d' ' -f1)" "/dev/console is a bind-mounted pty"
+
+# A new devpts instance: not the host's (which would expose the host's terminals).
+host_pts_dev=$(awk '$5 == "/dev/pts" { print $3 }' /proc/self/mountinfo | tail -n 1)
+guest_pts_dev=$(awk '$5 == "/dev/pts" { print $3 }' <<<"$minfo" | tail -n 1)
+assert_ne "$host_pts_dev" "$guest_pts_dev" "device of /dev/pts (host vs guest)"
+
+poweroff_guest

@@ -1,0 +1,138 @@
+#!/bin/bash
+# run-all.sh BUILDDIR [PATTERN...]
+#
+# Runs every unit test executable meson built in BUILDDIR (test-*, Criterion: each prints its own
+# "Synthesis:" line), then every test/integration/test-*.sh against BUILDDIR/nsboot, each under a
+# timeout. PATTERNs (shell globs on the script name, e.g. 'test-debian-*') limit the integration
+# scripts run. The last line is always "N passed, N failed, N skipped", counting Criterion test
+# cases and integration scripts; the exit status is non-zero if anything failed.
+#
+# Environment: TEST_TIMEOUT (seconds per executable or script, default 300).
+set -uo pipefail
+
+SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TEST_TIMEOUT=${TEST_TIMEOUT:-300}
+
+[[ $# -ge 1 ]] || { echo "usage: $0 BUILDDIR [PATTERN...]" >&2; exit 2; }
+BUILDDIR=$(realpath "$1")
+shift
+[[ -d $BUILDDIR ]] || { echo "run-all: no build directory '$BUILDDIR'" >&2; exit 2; }
+LOGDIR=$BUILDDIR/test-logs
+mkdir -p "$LOGDIR"
+
+passed=0
+failed=0
+skipped=0
+failures=()
+
+# --- Unit tests ------------------------------------------------------------------------------
+
+# Criterion's line: "[====] Synthesis: Tested: 12 | Passing: 11 | Failing: 1 | Crashing: 0";
+# Failing already includes Crashing. Skipped tests appear only in the TAP report.
+count_criterion() {
+        local name=$1 log=$2 tap=$3 rc=$4 synthesis p f s
+        synthesis=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -a 'Synthesis:' | tail -n 1)
+        if [[ -z $synthesis ]]; then
+                # Not a Criterion run (or it died before its summary): one result by exit status.
+                if [[ $rc == 0 ]]; then
+                        passed=$((passed + 1))
+                else
+                        failed=$((failed + 1))
+                        failures+=("$name (exit status $rc, no Criterion summary)")
+                fi
+                return
+        fi
+        p=$(sed -n 's/.*Passing: \([0-9]*\).*/\1/p' <<<"$synthesis")
+        f=$(sed -n 's/.*Failing: \([0-9]*\).*/\1/p' <<<"$synthesis")
+        s=$(grep -c '# SKIP' "$tap" 2>/dev/null)
+        passed=$((passed + ${p:-0}))
+        failed=$((failed + ${f:-0}))
+        skipped=$((skipped + ${s:-0}))
+        if ((${f:-0} > 0)); then
+                failures+=("$name ($f failing)")
+        elif [[ $rc != 0 ]]; then
+                # e.g. killed by the timeout after the summary, or a failing fini.
+                failed=$((failed + 1))
+                failures+=("$name (exit status $rc)")
+        fi
+}
+
+unit_tests=()
+while IFS= read -r -d '' exe; do
+        unit_tests+=("$exe")
+done < <(find "$BUILDDIR" -path "$LOGDIR" -prune -o -type f -name 'test-*' -perm -u+x \
+                 ! -name '*.sh' ! -name '*.p' -print0 | sort -z)
+
+echo "=== Unit tests (${#unit_tests[@]} executables)"
+for exe in "${unit_tests[@]}"; do
+        name=${exe#"$BUILDDIR"/}
+        log=$LOGDIR/unit-${name//\//_}.log
+        tap=$LOGDIR/unit-${name//\//_}.tap
+        rm -f "$tap"
+        echo "--- $name"
+        # In the build directory, as "meson test" does.
+        (cd "$BUILDDIR" && timeout -k 10 "$TEST_TIMEOUT" "$exe" --tap="$tap") </dev/null 2>&1 | tee "$log"
+        rc=${PIPESTATUS[0]}
+        count_criterion "$name" "$log" "$tap" "$rc"
+done
+
+# --- Integration tests -----------------------------------------------------------------------
+
+patterns=("$@")
+selected() {
+        local pat
+        ((${#patterns[@]} == 0)) && return 0
+        for pat in "${patterns[@]}"; do
+                # shellcheck disable=SC2053 # a glob on purpose
+                [[ $1 == $pat || $1 == $pat.sh ]] && return 0
+        done
+        return 1
+}
+
+scripts=()
+for script in "$SRCDIR"/test/integration/test-*.sh; do
+        selected "$(basename "$script")" && scripts+=("$script")
+done
+
+# The Debian tree takes ~40 s to build the first time: do it once up front, so that its time
+# does not count against the first Debian test's timeout. A failure here shows up in those tests.
+if [[ $(id -u) == 0 && " ${scripts[*]##*/} " == *" test-debian-"* ]]; then
+        echo "=== Preparing the Debian tree"
+        timeout 1800 "$SRCDIR/test/lib/mktree-debian.sh" </dev/null || echo "(Debian tree not available)"
+fi
+
+echo "=== Integration tests (${#scripts[@]} scripts)"
+for script in "${scripts[@]}"; do
+        name=$(basename "$script" .sh)
+        log=$LOGDIR/$name.log
+        start=$SECONDS
+        NSBOOT=$BUILDDIR/nsboot TESTINIT=$BUILDDIR/test/fixtures/testinit \
+                timeout -k 10 "$TEST_TIMEOUT" bash "$script" </dev/null >"$log" 2>&1
+        rc=$?
+        secs=$((SECONDS - start))
+        case $rc in
+        0)
+                passed=$((passed + 1))
+                echo "PASS $name (${secs}s)"
+                ;;
+        77)
+                skipped=$((skipped + 1))
+                reason=$(grep -a '^SKIP: ' "$log" | tail -n 1)
+                echo "SKIP $name: ${reason#SKIP: }"
+                ;;
+        *)
+                failed=$((failed + 1))
+                [[ $rc == 124 || $rc == 137 ]] && rc="$rc, timed out after ${TEST_TIMEOUT}s"
+                failures+=("$name (exit status $rc)")
+                echo "FAIL $name (exit status $rc, ${secs}s), log $log:"
+                sed 's/^/    /' "$log" | tail -n 80
+                ;;
+        esac
+done
+
+if ((${#failures[@]} > 0)); then
+        echo "=== Failures"
+        printf '  %s\n' "${failures[@]}"
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+((failed == 0))
