@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <ctype.h>
 #include <linux/capability.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
 
@@ -27,6 +30,71 @@ uint64_t caps_default_keep(bool private_network) {
         if (private_network)
                 keep |= UINT64_C(1) << CAP_NET_ADMIN;
         return keep;
+}
+
+uint64_t caps_effective(bool private_network, uint64_t add, uint64_t drop, uint64_t keep) {
+        uint64_t base = keep & CAPS_KEEP_SET ? keep & ~CAPS_KEEP_SET : caps_default_keep(private_network) | add;
+
+        return base & ~drop;
+}
+
+static int cap_lookup(const char *name, cap_value_t *ret) {
+        _cleanup_free_ char *lower = strdup(name), *prefixed = NULL;
+
+        if (!lower)
+                return -ENOMEM;
+        for (char *p = lower; *p; p++)
+                *p = (char) tolower((unsigned char) *p);
+        if (cap_from_name(lower, ret) >= 0)
+                return 0;
+        /* LXC writes them without the prefix: "sys_admin". */
+        if (asprintf(&prefixed, "cap_%s", lower) < 0)
+                return -ENOMEM;
+        return cap_from_name(prefixed, ret) >= 0 ? 0 : -EINVAL;
+}
+
+int caps_from_string(const char *s, uint64_t *ret) {
+        _cleanup_free_ char *copy = strdup(s);
+        uint64_t mask = 0;
+        char *save = NULL;
+
+        if (!copy)
+                return -ENOMEM;
+        for (char *w = strtok_r(copy, ", \t", &save); w; w = strtok_r(NULL, ", \t", &save)) {
+                cap_value_t c;
+                int r;
+
+                if (streq(w, "all")) {
+                        mask |= cap_max_bits() >= 63 ? ~CAPS_KEEP_SET : (UINT64_C(1) << cap_max_bits()) - 1;
+                        continue;
+                }
+                r = cap_lookup(w, &c);
+                if (r < 0)
+                        return r;
+                mask |= UINT64_C(1) << c;
+        }
+        if (mask == 0)
+                return -EINVAL;
+        *ret = mask;
+        return 0;
+}
+
+int caps_to_string(uint64_t mask, char **ret) {
+        size_t n = 0;
+        char *buf = malloc(64 * 32);
+
+        if (!buf)
+                return -ENOMEM;
+        buf[0] = 0;
+        for (int c = 0; c < 63; c++)
+                if (mask & (UINT64_C(1) << c)) {
+                        char *name = cap_to_name(c);
+
+                        n += (size_t) sprintf(buf + n, "%s%s", n ? " " : "", name ? name : "?");
+                        cap_free(name);
+                }
+        *ret = buf;
+        return 0;
 }
 
 /* We cannot grant what we do not have ourselves (nsboot may itself run with a reduced set). */

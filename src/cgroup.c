@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "basic/fileio.h"
+#include "basic/fs-util.h"
 #include "cgroup.h"
 #include "log.h"
 
@@ -84,23 +85,88 @@ static void enable_controllers(const char *slice) {
                 (void) write_string_file(file, want);
 }
 
-int cgroup_create(CGroup *cg, const char *machine) {
-        _cleanup_free_ char *root = NULL, *slice = NULL, *scope = NULL, *path = NULL;
+/* nsboot's own cgroup2 path, e.g. /system.slice/system-nsboot.slice/nsboot@web.service */
+static int own_cgroup(char **ret) {
+        _cleanup_(fclosep) FILE *f = fopen("/proc/self/cgroup", "re");
+        char line[4096];
+
+        if (!f)
+                return -errno;
+        while (fgets(line, sizeof line, f))
+                if (startswith(line, "0::")) {
+                        line[strcspn(line, "\n")] = 0;
+                        *ret = strdup(line + 3);
+                        return *ret ? 0 : -ENOMEM;
+                }
+        return -ENOMEDIUM;
+}
+
+/* With --keep-unit the machine stays inside nsboot's own (delegated) unit: the guest in
+ * UNIT/payload, nsboot itself in UNIT/supervisor, since a cgroup with children may hold no
+ * processes of its own once controllers are enabled. Else the machine gets the scope path machined
+ * would give it, machine.slice/machine-NAME.scope. */
+static int machine_cgroup_path(const char *root, const char *machine, bool keep_unit, const char *slice,
+                               char **ret_parent, char **ret_path) {
+        _cleanup_free_ char *own = NULL, *scope = NULL, *supervisor = NULL, *slice_path = NULL;
+        char buf[32];
+        int r;
+
+        if (!keep_unit) {
+                scope = cgroup_scope_name(machine);
+                slice_path = cgroup_slice_path(slice ?: "machine.slice");
+                if (!scope || !slice_path || asprintf(ret_parent, "%s%s", root, slice_path) < 0 ||
+                    asprintf(ret_path, "%s/%s", *ret_parent, scope) < 0)
+                        return -ENOMEM;
+                return 0;
+        }
+        r = own_cgroup(&own);
+        if (r < 0)
+                return r;
+        if (asprintf(ret_parent, "%s%s", root, streq(own, "/") ? "" : own) < 0 ||
+            asprintf(&supervisor, "%s/supervisor", *ret_parent) < 0 || asprintf(ret_path, "%s/payload", *ret_parent) < 0)
+                return -ENOMEM;
+        if (mkdir(supervisor, 0755) < 0 && errno != EEXIST)
+                return -errno;
+        snprintf(buf, sizeof buf, "%d", (int) getpid());
+        free(own);
+        if (asprintf(&own, "%s/cgroup.procs", supervisor) < 0)
+                return -ENOMEM;
+        return write_string_file(own, buf);
+}
+
+char *cgroup_slice_path(const char *slice) {
+        size_t n = strlen(slice) - strlen(".slice"), len = 0;
+        char *p = malloc(2 * strlen(slice) * (n + 1) + 2);
+
+        if (!p)
+                return NULL;
+        /* systemd nests "a-b-c.slice" as /a.slice/a-b.slice/a-b-c.slice */
+        for (size_t i = 0; i <= n; i++)
+                if (i == n || slice[i] == '-')
+                        len += (size_t) sprintf(p + len, "/%.*s.slice", (int) i, slice);
+        if (len == 0)
+                strcpy(p, "/");
+        return p;
+}
+
+int cgroup_create(CGroup *cg, const char *machine, bool keep_unit, const char *slice) {
+        _cleanup_free_ char *root = NULL, *parent = NULL, *path = NULL;
         int r;
 
         r = cgroup_find_v2_root(&root);
         if (r < 0)
                 return log_error_errno(r, "No cgroup2 hierarchy at /sys/fs/cgroup or /sys/fs/cgroup/unified: %m");
-        scope = cgroup_scope_name(machine);
-        if (!scope || asprintf(&slice, "%s/machine.slice", root) < 0 || asprintf(&path, "%s/%s", slice, scope) < 0)
-                return log_oom();
-        if (mkdir(slice, 0755) < 0 && errno != EEXIST)
-                return log_error_errno(errno, "Failed to create cgroup %s: %m", slice);
+        r = machine_cgroup_path(root, machine, keep_unit, slice, &parent, &path);
+        if (r < 0)
+                return log_error_errno(r, "Failed to set up the machine's cgroup below nsboot's own: %m");
+        r = mkdir_p(parent, 0755);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create cgroup %s: %m", parent);
         /* A leftover of an nsboot that was SIGKILLed: its processes died with the PID namespace. */
         r = rmdir_tree(path);
         if (r < 0)
                 return log_error_errno(r, "Cgroup %s is left over and still in use: %m", path);
-        enable_controllers(slice);
+        enable_controllers(parent);
         if (mkdir(path, 0755) < 0)
                 return log_error_errno(errno, "Failed to create cgroup %s: %m", path);
         cg->root = TAKE_PTR(root);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 typedef struct CGroup {
@@ -16,8 +17,11 @@ int cgroup_find_v2_root(char **ret);
 /* "machine-<escaped name>.scope", escaped as systemd escapes unit names. Non-logging. */
 char *cgroup_scope_name(const char *machine);
 
-/* Creates <root>/machine.slice/machine-NAME.scope, removing an empty leftover first. Logs. */
-int cgroup_create(CGroup *cg, const char *machine);
+/* Creates <root>/machine.slice/machine-NAME.scope (with keep_unit: <own cgroup>/payload, moving
+ * nsboot to <own cgroup>/supervisor), removing an empty leftover first. Logs. */
+int cgroup_create(CGroup *cg, const char *machine, bool keep_unit, const char *slice);
+/* The cgroup path of a slice unit: "machine-web.slice" -> "/machine.slice/machine-web.slice". */
+char *cgroup_slice_path(const char *slice);
 int cgroup_attach(const CGroup *cg, pid_t pid);
 /* Removes the directory and any empty sub-cgroups the guest left. Logs. */
 int cgroup_remove(CGroup *cg);

@@ -11,6 +11,9 @@
 enum {
         ARG_HELP = 'h',
         ARG_VERSION = 0x100,
+        ARG_CONFIG,
+        ARG_NO_CONFIG,
+        ARG_CHECK,
         ARG_TABLE_BASE = 0x200, /* ARG_TABLE_BASE + row index for table options without a short form */
 };
 
@@ -23,19 +26,27 @@ static int build_options(struct option *opts, char *shorts) {
         shorts[k++] = ':'; /* report a missing argument as ':' so the message can name the option */
         for (size_t i = 0; i < settings_table_size; i++) {
                 const SettingDef *d = &settings_table[i];
-                int has_arg = d->flags & SETTING_FLAG ? no_argument : required_argument;
+                bool flag = d->flags & SETTING_FLAG;
 
                 if (d->short_option) {
                         shorts[k++] = d->short_option;
-                        if (has_arg)
+                        if (!flag)
                                 shorts[k++] = ':';
                 }
+                /* A flag's long form takes an optional value, so that --private-network=no can undo
+                 * a config file's nsboot.private-network = yes. Every long option gets its own code:
+                 * -b and --boot=no must be told apart. */
                 if (d->long_option)
-                        opts[n++] = (struct option) { d->long_option, has_arg, NULL,
-                                                      d->short_option ?: ARG_TABLE_BASE + (int) i };
+                        opts[n++] = (struct option) { d->long_option,
+                                                      !flag ? required_argument :
+                                                      d->flags & SETTING_NO_VALUE ? no_argument : optional_argument,
+                                                      NULL, ARG_TABLE_BASE + (int) i };
         }
         opts[n++] = (struct option) { "help", no_argument, NULL, ARG_HELP };
         opts[n++] = (struct option) { "version", no_argument, NULL, ARG_VERSION };
+        opts[n++] = (struct option) { "config", required_argument, NULL, ARG_CONFIG };
+        opts[n++] = (struct option) { "no-config", no_argument, NULL, ARG_NO_CONFIG };
+        opts[n++] = (struct option) { "check", no_argument, NULL, ARG_CHECK };
         opts[n] = (struct option) {};
         shorts[k++] = 'h';
         shorts[k] = 0;
@@ -48,32 +59,63 @@ static const SettingDef *def_for(int c) {
         return settings_table_find_short((char) c);
 }
 
-static int apply_option(Settings *s, const SettingDef *d) {
+static int apply_option(Settings *s, const SettingDef *d, const char *value) {
         char where[64];
 
         if (d->long_option)
                 snprintf(where, sizeof where, "--%s", d->long_option);
         else
                 snprintf(where, sizeof where, "-%c", d->short_option);
-        return settings_assign(s, d, d->flags & SETTING_FLAG ? d->cli_value : optarg, where);
+        return settings_assign(s, d, value, where);
+}
+
+static int record_option(Settings *s, CliArgs *a, const SettingDef *d, bool long_form) {
+        const char *value = d->flags & SETTING_FLAG && !(long_form && optarg) ? d->cli_value : optarg;
+
+        if (a->n >= CLI_MAX_ASSIGNMENTS)
+                return log_error_errno(SYNTHETIC_ERRNO(E2BIG), "More than %d options", CLI_MAX_ASSIGNMENTS);
+        a->defs[a->n] = d;
+        a->values[a->n++] = value;
+        return apply_option(s, d, value);
+}
+
+int cli_reapply(const CliArgs *a, const Settings *from, Settings *s) {
+        for (size_t i = 0; i < a->n; i++) {
+                int r = apply_option(s, a->defs[i], a->values[i]);
+
+                if (r < 0)
+                        return r;
+        }
+        STRV_FOREACH(p, from->parameters)
+                if (strv_extend(&s->parameters, *p) < 0)
+                        return log_oom();
+        return 0;
 }
 
 static int report_unknown(const char *arg, int opt) {
         const char *eq;
 
+        /* "-b=no": a short flag followed by '=' */
+        if (opt == '=')
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL),
+                                       "Short options take no '=VALUE'; use the long form, e.g. --boot=no");
+        if (opt > 0 && opt < 0x100 && opt != 'h')
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "Unknown option '-%c'; see --help", opt);
         if (!startswith(arg, "--"))
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "Unknown option '-%c'; see --help", opt);
         eq = strchr(arg, '=');
         if (eq) {
                 _cleanup_free_ char *name = strndup(arg + 2, eq - arg - 2);
 
-                if (name && (settings_table_find_long(name) || streq(name, "help") || streq(name, "version")))
+                if (name && (settings_table_find_long(name) || streq(name, "help") || streq(name, "version") ||
+                             streq(name, "pipe") ||
+                             streq(name, "no-config") || streq(name, "check")))
                         return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "Option '--%s' takes no argument", name);
         }
         return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "Unknown option '%s'; see --help", arg);
 }
 
-int cli_parse(int argc, char *argv[], Settings *s, CliAction *ret_action) {
+int cli_parse(int argc, char *argv[], Settings *s, CliArgs *a) {
         struct option opts[MAX_OPTIONS];
         char shorts[2 * MAX_OPTIONS + 4];
         int c, r;
@@ -81,17 +123,26 @@ int cli_parse(int argc, char *argv[], Settings *s, CliAction *ret_action) {
         build_options(opts, shorts);
         opterr = 0;
         optind = 0;
-        *ret_action = CLI_RUN;
+        *a = (CliArgs) { .action = CLI_RUN };
         while ((c = getopt_long(argc, argv, shorts, opts, NULL)) >= 0) {
                 const SettingDef *d;
 
                 switch (c) {
                 case ARG_HELP:
-                        *ret_action = CLI_HELP;
+                        a->action = CLI_HELP;
                         return 0;
                 case ARG_VERSION:
-                        *ret_action = CLI_VERSION;
+                        a->action = CLI_VERSION;
                         return 0;
+                case ARG_CONFIG:
+                        a->config = optarg;
+                        break;
+                case ARG_NO_CONFIG:
+                        a->no_config = true;
+                        break;
+                case ARG_CHECK:
+                        a->check = true;
+                        break;
                 case ':':
                         return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "Option '%s' requires an argument",
                                                argv[optind - 1]);
@@ -101,7 +152,7 @@ int cli_parse(int argc, char *argv[], Settings *s, CliAction *ret_action) {
                         d = def_for(c);
                         if (!d)
                                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "Unhandled option %d", c);
-                        r = apply_option(s, d);
+                        r = record_option(s, a, d, c >= ARG_TABLE_BASE);
                         if (r < 0)
                                 return r;
                 }
@@ -119,7 +170,10 @@ void cli_help(void) {
                "nsboot [OPTIONS...] -b [INIT ARGS...]\n\n"
                "Run a command or boot an operating system tree in a container.\n\n"
                "  -h --help                      Show this help\n"
-               "     --version                   Show the version\n");
+               "     --version                   Show the version\n"
+               "     --config=FILE               Read settings from FILE (trusted), not the machine's file\n"
+               "     --no-config                 Read no config file\n"
+               "     --check                     Check the settings, print them, start nothing\n");
         for (size_t i = 0; i < settings_table_size; i++) {
                 const SettingDef *d = &settings_table[i];
                 char left[48];

@@ -128,6 +128,26 @@ static int on_stdin(sd_event_source *s, int fd, uint32_t revents, void *userdata
         return 0;
 }
 
+static int on_sink(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        char buf[BUF_SIZE];
+
+        while (read(fd, buf, sizeof buf) > 0)
+                ;
+        return 0;
+}
+
+int console_add_sink(sd_event *e, int fd, sd_event_source **ret) {
+        int r;
+
+        r = sd_event_add_io(e, ret, fd, EPOLLIN | EPOLLET, on_sink, NULL);
+        if (r < 0) {
+                safe_close(fd);
+                return log_error_errno(r, "Failed to watch a tty of the container: %m");
+        }
+        (void) sd_event_source_set_io_fd_own(*ret, true);
+        return 0;
+}
+
 void console_resize(Console *c) {
         struct winsize ws;
 

@@ -17,6 +17,10 @@ int console_new(sd_event *e, int master, ConsoleMode mode, ConsoleEscapeHandler 
                 Console **ret);
 Console *console_free(Console *c);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Console *, console_free);
+/* Keeps a tty master of the guest open and throws away what is written to it, so that gettys on
+ * the guest's extra ttys run and never block. Takes ownership of fd. Logs. */
+int console_add_sink(sd_event *e, int fd, sd_event_source **ret);
+
 /* Copies nsboot's terminal size to the guest's console. */
 void console_resize(Console *c);
 /* Forwards whatever the guest wrote and we have not read yet. */

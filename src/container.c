@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
 
 #include "basic/parse-util.h"
@@ -13,11 +14,15 @@
 #include "console.h"
 #include "container.h"
 #include "devices.h"
+#include "journal-link.h"
 #include "lock.h"
+#include "machined.h"
+#include "notify.h"
 #include "log.h"
 #include "stage-child.h"
 #include "sync.h"
 #include "tree.h"
+#include "tunnel.h"
 
 typedef enum GuestEnd {
         GUEST_EXITED,           /* exit status in exit_status */
@@ -29,10 +34,16 @@ typedef enum GuestEnd {
 typedef struct Container {
         const Settings *settings;
         sd_id128_t uuid;
+        bool uuid_from_tree;
+        bool bind_journal;
         const char *init;
         sd_event *event;
         Console *console;
+        sd_event_source *ttys[SETTINGS_TTY_MAX];
+        unsigned n_ttys;
         CGroup cgroup;
+        Machined machined;
+        Notify *notify;
         pid_t pid;
         unsigned stop_requests;
         GuestEnd end;
@@ -60,6 +71,7 @@ static int preflight(Container *c) {
                                                "/lib/systemd/systemd, /sbin/init is an executable file", s->directory);
         }
         r = tree_read_machine_id(root, &c->uuid);
+        c->uuid_from_tree = r >= 0;
         if (r == -EBADMSG)
                 log_warning("'%s/etc/machine-id' is not a valid machine ID, ignoring", s->directory);
         if (r < 0 && !sd_id128_is_null(s->uuid))
@@ -92,6 +104,10 @@ static int on_stop_signal(sd_event_source *s, const struct signalfd_siginfo *si,
         } else
                 request_kill(c, SIGKILL);
         return 0;
+}
+
+static void on_scope_stop(void *userdata) {
+        on_stop_signal(NULL, NULL, userdata);
 }
 
 static int on_winch(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
@@ -172,9 +188,9 @@ static pid_t clone_child(Container *c, bool *ret_in_cgroup) {
         return (pid_t) syscall(SYS_clone, clone_flags(c->settings) | SIGCHLD, NULL, NULL, NULL, NULL);
 }
 
-/* Reads the child's steps until EOF, which means its execve() succeeded. Returns the exit status to
- * use when the child failed (1, or 126/127 when execve() did), else 0. */
-static int follow_child_setup(Container *c, int sync_fd) {
+/* Reads the child's steps until the step 'until', or EOF, which means its execve() succeeded.
+ * Returns the exit status to use when the child failed (1, or 126/127 when execve() did), else 0. */
+static int follow_child_setup(Container *c, int sync_fd, SyncStep until) {
         for (;;) {
                 _cleanup_close_ int fd = -EBADF;
                 SyncMessage m;
@@ -184,8 +200,19 @@ static int follow_child_setup(Container *c, int sync_fd) {
                 if (r < 0)
                         return log_error_errno(r, "Failed to read from the container's setup: %m"), 1;
                 if (r == 0)
+                        return until == SYNC_READY ? log_error("The container's setup ended early"), 1 : 0;
+                if (m.step == until)
                         return 0;
-                if (m.step == SYNC_PTY_MASTER && fd >= 0 && !c->console) {
+                if (m.step == SYNC_NOTIFY_SOCKET && fd >= 0 && !c->notify) {
+                        r = notify_new(c->event, TAKE_FD(fd), c->pid, c->settings->notify_ready, &c->notify);
+                        if (r < 0)
+                                return 1;
+                } else if (m.step == SYNC_TTY_MASTER && fd >= 0 && c->n_ttys < SETTINGS_TTY_MAX) {
+                        r = console_add_sink(c->event, TAKE_FD(fd), &c->ttys[c->n_ttys]);
+                        if (r < 0)
+                                return 1;
+                        c->n_ttys++;
+                } else if (m.step == SYNC_PTY_MASTER && fd >= 0 && !c->console) {
                         r = console_new(c->event, TAKE_FD(fd), c->settings->console_mode, on_escape, c, &c->console);
                         if (r < 0)
                                 return 1;
@@ -210,7 +237,7 @@ static int run_once(Container *c) {
         const Settings *s = c->settings;
         _cleanup_close_pair_ int pair[2] = { -EBADF, -EBADF };
         _cleanup_(sd_event_source_unrefp) sd_event_source *child = NULL;
-        ChildParams params = { .settings = s, .uuid = c->uuid, .init = c->init,
+        ChildParams params = { .settings = s, .uuid = c->uuid, .init = c->init, .bind_journal = c->bind_journal,
                                .use_pty = s->console_mode != CONSOLE_PIPE,
                                .term = s->console_mode == CONSOLE_INTERACTIVE ? (getenv("TERM") ?: "vt220") : "dumb" };
         bool in_cgroup;
@@ -221,7 +248,8 @@ static int run_once(Container *c) {
                 return 1;
         if (sync_pair(pair) < 0)
                 return log_error_errno(errno, "Failed to create the sync socket: %m"), 1;
-        if (cgroup_create(&c->cgroup, s->machine) < 0 || devices_apply(c->cgroup.path) < 0)
+        if (cgroup_create(&c->cgroup, s->machine, s->keep_unit, s->slice) < 0 ||
+            devices_apply(c->cgroup.path, &s->device_rules) < 0 || tunnel_prepare(s->machine) < 0)
                 return 1;
         c->pid = clone_child(c, &in_cgroup);
         if (c->pid < 0)
@@ -239,7 +267,17 @@ static int run_once(Container *c) {
                         r = sync_send(pair[0], SYNC_CGROUP_DONE, 0, -EBADF);
         } else
                 r = 0;
-        failed = r < 0 ? 1 : follow_child_setup(c, pair[0]);
+        failed = r < 0 ? 1 : follow_child_setup(c, pair[0], SYNC_READY);
+        /* Registered before init runs: the scope must take the leader before the guest's systemd
+         * makes cgroups of its own. */
+        if (!failed && machined_register(&c->machined, s, c->uuid, c->pid, c->event, on_scope_stop, c) < 0)
+                failed = 1;
+        if (!failed && sync_send(pair[0], SYNC_GO, 0, -EBADF) < 0) {
+                log_error_errno(errno, "Failed to start the container's init: %m");
+                failed = 1;
+        }
+        if (!failed)
+                failed = follow_child_setup(c, pair[0], 0);
         if (failed) {
                 (void) kill(c->pid, SIGKILL);
                 reap(c->pid);
@@ -253,6 +291,8 @@ static int run_once(Container *c) {
                 reap(c->pid);
                 return 1;
         }
+        (void) sd_notifyf(false, "STATUS=Container running.\nX_NSBOOT_LEADER_PID=%d%s", (int) c->pid,
+                          s->notify_ready ? "" : "\nREADY=1");
         r = sd_event_loop(c->event);
         if (r < 0)
                 return log_error_errno(r, "Event loop failed: %m"), 1;
@@ -261,10 +301,16 @@ static int run_once(Container *c) {
 
 /* Undoes what one boot created on the host, in reverse order. */
 static void teardown_once(Container *c) {
+        machined_unregister(&c->machined);
+        c->notify = notify_free(c->notify);
         c->console = console_free(c->console);
+        for (unsigned i = 0; i < c->n_ttys; i++)
+                c->ttys[i] = sd_event_source_disable_unref(c->ttys[i]);
+        c->n_ttys = 0;
         c->event = sd_event_unref(c->event);
         (void) cgroup_remove(&c->cgroup);
         cgroup_done(&c->cgroup);
+        tunnel_remove(c->settings->machine);
 }
 
 /* Our own chatter would mix into a piped command's stderr: only with a console, unless -q. */
@@ -306,7 +352,17 @@ static int run_machine(Container *c) {
                 announce_end(c);
                 if (c->end != GUEST_REBOOT || c->stop_requests > 0)
                         break;
+                /* In nsboot@.service the unit restarts us (RestartForceExitStatus=133), so the guest
+                 * comes back with fresh cgroup settings, as systemd-nspawn does it. */
+                if (c->settings->keep_unit) {
+                        (void) sd_notify(false, "STOPPING=1\nSTATUS=Restarting...");
+                        return 133;
+                }
+                (void) sd_notify(false, "STATUS=Restarting...");
         }
+        (void) sd_notify(false, "STOPPING=1\nSTATUS=Terminating...");
+        if (c->end == GUEST_EXITED && c->exit_status == 133)
+                return 1; /* 133 means "restart me" to the unit: never pass it on from the guest */
         return c->end == GUEST_POWEROFF || c->end == GUEST_REBOOT ? 0 : c->exit_status;
 }
 
@@ -318,6 +374,23 @@ static void banner(const Container *c) {
         log_info("Spawning container %s on %s.", s->machine, s->directory);
         if (s->console_mode == CONSOLE_INTERACTIVE)
                 log_info("Press Ctrl-] three times within 1s to kill container.");
+}
+
+int container_check(const Settings *s) {
+        Container c = { .settings = s };
+        Lock locks[2] = { { .fd = -EBADF }, { .fd = -EBADF } };
+        int r;
+
+        r = preflight(&c);
+        if (r < 0 || geteuid() != 0)
+                return r;
+        /* Would the start get the locks? Taken and given back at once. */
+        r = lock_machine(s->machine, s->directory, locks);
+        if (r < 0)
+                return r;
+        lock_release(&locks[1]);
+        lock_release(&locks[0]);
+        return 0;
 }
 
 int container_run(const Settings *s) {
@@ -332,6 +405,12 @@ int container_run(const Settings *s) {
         r = lock_machine(s->machine, s->directory, locks);
         if (r < 0)
                 return r;
+        r = journal_link_prepare(s->link_journal, s->directory, c.uuid, c.uuid_from_tree, &c.bind_journal);
+        if (r < 0) {
+                lock_release(&locks[1]);
+                lock_release(&locks[0]);
+                return r;
+        }
         /* Blocked for sd-event's signalfd and child watch; the child unblocks them before exec. */
         sigemptyset(&mask);
         sigaddset(&mask, SIGCHLD);

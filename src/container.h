@@ -9,3 +9,5 @@
  * exit status to use: the guest's code, 0 after poweroff, 128+S when killed by S, 126/127 when the
  * command could not be executed. */
 int container_run(const Settings *s);
+/* The checks container_run() makes before it creates anything (tree, init). Logs. */
+int container_check(const Settings *s);

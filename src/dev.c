@@ -81,12 +81,12 @@ int dev_setup(const char *root) {
         return r;
 }
 
-int dev_setup_console(const char *root, int *ret_master) {
+int dev_setup_pty(const char *root, const char *name, int *ret_master, int *ret_number) {
         _cleanup_free_ char *ptmx = NULL, *console = NULL, *peer = NULL;
         _cleanup_close_ int master = -EBADF;
         int unlock = 0, n;
 
-        if (asprintf(&ptmx, "%s/dev/pts/ptmx", root) < 0 || asprintf(&console, "%s/dev/console", root) < 0)
+        if (asprintf(&ptmx, "%s/dev/pts/ptmx", root) < 0 || asprintf(&console, "%s/dev/%s", root, name) < 0)
                 return log_oom();
         /* From the container's own devpts instance, so the guest sees its console as /dev/pts/0. */
         master = open(ptmx, O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
@@ -103,5 +103,11 @@ int dev_setup_console(const char *root, int *ret_master) {
         if (mount_verbose(peer, console, NULL, MS_BIND, NULL) < 0)
                 return -errno;
         *ret_master = TAKE_FD(master);
+        if (ret_number)
+                *ret_number = n;
         return 0;
+}
+
+int dev_setup_console(const char *root, int *ret_master) {
+        return dev_setup_pty(root, "console", ret_master, NULL);
 }

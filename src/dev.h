@@ -8,5 +8,8 @@ extern const char *const dev_links[][2];
 
 /* Creates the nodes (with the host's numbers and modes) and links below root/dev. Logs. */
 int dev_setup(const char *root);
-/* Opens a pty on root/dev/pts, binds its peer onto root/dev/console, returns the master fd. Logs. */
+/* Opens a pty on root/dev/pts and binds its peer onto root/dev/<name>; returns the master and the
+ * pty's number. Logs. */
+int dev_setup_pty(const char *root, const char *name, int *ret_master, int *ret_number);
+/* The console: dev_setup_pty() for "console". */
 int dev_setup_console(const char *root, int *ret_master);

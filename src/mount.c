@@ -21,7 +21,7 @@ const MountEntry mount_table[] = {
           MS_NOSUID | MS_NODEV | MS_STRICTATIME, MOUNT_MKDIR },
         { MOUNT_PHASE_EARLY, "/dev/mqueue", "mqueue", NULL, MS_API, MOUNT_MKDIR },
         { MOUNT_PHASE_EARLY, "/dev/pts", "devpts", "newinstance,ptmxmode=0666,mode=620,gid=5", MS_NOSUID | MS_NOEXEC,
-          MOUNT_MKDIR },
+          MOUNT_MKDIR | MOUNT_PTY_MAX },
         { MOUNT_PHASE_EARLY, "/run", "tmpfs", "mode=0755,size=20%,nr_inodes=800k",
           MS_NOSUID | MS_NODEV | MS_STRICTATIME, MOUNT_MKDIR },
         { MOUNT_PHASE_EARLY, "/tmp", "tmpfs", "mode=01777,size=10%,nr_inodes=400k",
@@ -75,8 +75,8 @@ static int mask_path(const char *root, const char *where) {
         return mount_verbose(node, where, NULL, MS_BIND, NULL);
 }
 
-static int apply_entry(const char *root, const MountEntry *m) {
-        _cleanup_free_ char *where = path_join(root, m->where);
+static int apply_entry(const char *root, const MountEntry *m, const MountContext *ctx) {
+        _cleanup_free_ char *where = path_join(root, m->where), *options = NULL;
         int r;
 
         if (!where)
@@ -94,8 +94,12 @@ static int apply_entry(const char *root, const MountEntry *m) {
                 r = mount_verbose(where, where, NULL, MS_BIND | MS_REC, NULL);
         else if (m->flags & MOUNT_REMOUNT_ONLY)
                 r = 0;
-        else
-                r = mount_verbose(m->type, where, m->type, m->ms_flags, m->options);
+        else {
+                if (m->flags & MOUNT_PTY_MAX && ctx->pty_max > 0 &&
+                    asprintf(&options, "%s,max=%u", m->options, ctx->pty_max) < 0)
+                        return log_oom();
+                r = mount_verbose(m->type, where, m->type, m->ms_flags, options ?: m->options);
+        }
         if (r < 0)
                 return r;
         if (m->flags & (MOUNT_READ_ONLY | MOUNT_MASK))
@@ -103,14 +107,14 @@ static int apply_entry(const char *root, const MountEntry *m) {
         return 0;
 }
 
-int mount_apply_phase(const char *root, MountPhase phase, bool private_network) {
+int mount_apply_phase(const char *root, MountPhase phase, const MountContext *ctx) {
         for (unsigned i = 0; i < mount_table_size; i++) {
                 const MountEntry *m = &mount_table[i];
                 int r;
 
-                if (m->phase != phase || (m->flags & MOUNT_PRIVATE_NET && !private_network))
+                if (m->phase != phase || (m->flags & MOUNT_PRIVATE_NET && !ctx->private_network))
                         continue;
-                r = apply_entry(root, m);
+                r = apply_entry(root, m, ctx);
                 if (r < 0)
                         return r;
         }

@@ -19,6 +19,7 @@ typedef enum MountFlags {
         MOUNT_READ_ONLY = 1 << 4,       /* remount the bind read-only */
         MOUNT_MASK = 1 << 5,            /* overmount with an inaccessible node of the same kind */
         MOUNT_REMOUNT_ONLY = 1 << 6,    /* no new mount: remount the existing one (with READ_ONLY) */
+        MOUNT_PTY_MAX = 1 << 7,         /* devpts: append max=N when the machine limits its ptys */
 } MountFlags;
 
 typedef struct MountEntry {
@@ -36,8 +37,14 @@ extern const unsigned mount_table_size;
 /* Where the inaccessible nodes live inside the container, used to mask /proc entries. */
 #define INACCESSIBLE_DIR "/run/host/inaccessible"
 
+/* What of the machine's settings the table depends on. */
+typedef struct MountContext {
+        bool private_network;
+        unsigned pty_max;
+} MountContext;
+
 /* Mounts every table entry of phase below root. Logs. */
-int mount_apply_phase(const char *root, MountPhase phase, bool private_network);
+int mount_apply_phase(const char *root, MountPhase phase, const MountContext *ctx);
 /* Creates INACCESSIBLE_DIR/{reg,dir,chr} below root. Logs. */
 int mount_make_inaccessible(const char *root);
 /* Makes the host's mounts slave to ours and binds root onto itself, so nothing propagates back. Logs. */

@@ -5,6 +5,10 @@
 
 #include "basic/parse-util.h"
 #include "basic/strv.h"
+#include "caps.h"
+#include "devices.h"
+#include "journal-link.h"
+#include "machined.h"
 #include "log.h"
 #include "settings-table.h"
 
@@ -92,6 +96,10 @@ static int parse_env(const SettingDef *def _unused_, const char *value, void *de
         size_t n = strcspn(value, "=");
         _cleanup_free_ char *a = NULL;
 
+        if (!*value) {
+                *(char ***) dest = strv_free(*(char ***) dest);
+                return 0;
+        }
         if (n == 0 || (value[0] >= '0' && value[0] <= '9'))
                 return -EINVAL;
         for (size_t i = 0; i < n; i++)
@@ -106,41 +114,390 @@ static int parse_env(const SettingDef *def _unused_, const char *value, void *de
         return strv_env_set(dest, a);
 }
 
-#define FIELD(f) offsetof(Settings, f)
+static int format_string(const void *src, char **ret) {
+        const char *v = *(char *const *) src;
 
-/* Sorted by key; command-line-only spellings (key NULL) follow the key they alias. */
+        *ret = strdup(strempty(v));
+        return *ret ? 0 : -ENOMEM;
+}
+
+static int format_bool(const void *src, char **ret) {
+        *ret = strdup(*(const bool *) src ? "yes" : "no");
+        return *ret ? 0 : -ENOMEM;
+}
+
+static int format_uuid(const void *src, char **ret) {
+        sd_id128_t id = *(const sd_id128_t *) src;
+        char buf[SD_ID128_UUID_STRING_MAX];
+
+        *ret = strdup(sd_id128_is_null(id) ? "" : sd_id128_to_uuid_string(id, buf));
+        return *ret ? 0 : -ENOMEM;
+}
+
+static int format_signal(const void *src, char **ret) {
+        char buf[16];
+        int sig = *(const int *) src;
+
+        *ret = strdup(sig > 0 ? signal_to_string(sig, buf) : "");
+        return *ret ? 0 : -ENOMEM;
+}
+
+static int format_console(const void *src, char **ret) {
+        *ret = strdup(strempty(console_mode_to_string(*(const ConsoleMode *) src)));
+        return *ret ? 0 : -ENOMEM;
+}
+
+static int format_strv(const void *src, char **ret) {
+        char *const *l = *(char **const *) src;
+        size_t n = 1;
+        char *p;
+
+        STRV_FOREACH(i, l)
+                n += strlen(*i) + 1;
+        *ret = p = malloc(n);
+        if (!p)
+                return -ENOMEM;
+        *p = 0;
+        /* One item a line: --check prints each as its own assignment, as a file would have it. */
+        STRV_FOREACH(i, l)
+                p += sprintf(p, "%s%s", p == *ret ? "" : "\n", *i);
+        return 0;
+}
+
+/* Lists of names, added up; an empty value clears what earlier lines (or includes) set. */
+static int parse_caps(const SettingDef *def _unused_, const char *value, void *dest) {
+        uint64_t mask;
+        int r;
+
+        if (isempty(value)) {
+                *(uint64_t *) dest = 0;
+                return 0;
+        }
+        r = caps_from_string(value, &mask);
+        if (r < 0)
+                return r;
+        *(uint64_t *) dest |= mask;
+        return 0;
+}
+
+/* lxc.cap.keep: exactly these ("none": no capability at all). */
+static int parse_caps_keep(const SettingDef *def _unused_, const char *value, void *dest) {
+        uint64_t mask = 0;
+        int r;
+
+        if (isempty(value)) {
+                *(uint64_t *) dest = 0; /* back to the default set */
+                return 0;
+        }
+        if (!streq(value, "none")) {
+                r = caps_from_string(value, &mask);
+                if (r < 0)
+                        return r;
+        }
+        *(uint64_t *) dest = mask | CAPS_KEEP_SET;
+        return 0;
+}
+
+static int format_caps(const void *src, char **ret) {
+        uint64_t mask = *(const uint64_t *) src;
+
+        if (mask == CAPS_KEEP_SET) {
+                *ret = strdup("none");
+                return *ret ? 0 : -ENOMEM;
+        }
+        return caps_to_string(mask & ~CAPS_KEEP_SET, ret);
+}
+
+/* "dir:/path" is LXC's spelling of a plain directory root; other backends come later. */
+static int parse_directory(const SettingDef *def, const char *value, void *dest) {
+        const char *p = startswith(value, "dir:");
+
+        if (!p && strchr(value, ':') && value[0] != '/')
+                return -EOPNOTSUPP;
+        return parse_path(def, p ?: value, dest);
+}
+
+static int parse_unsigned(const SettingDef *def _unused_, const char *value, void *dest) {
+        unsigned v;
+        int r = safe_atou(value, &v);
+
+        if (r < 0)
+                return r;
+        if (v > 4096)
+                return -ERANGE;
+        *(unsigned *) dest = v;
+        return 0;
+}
+
+static int format_unsigned(const void *src, char **ret) {
+        return asprintf(ret, "%u", *(const unsigned *) src) < 0 ? -ENOMEM : 0;
+}
+
+/* All custom mounts share one list in mount order; an empty value of any of their keys clears it. */
+static int mounts_clear_if_empty(const char *value, void *dest) {
+        if (*value)
+                return 0;
+        custom_mounts_done(dest);
+        return 1;
+}
+
+static int parse_bind(const SettingDef *def _unused_, const char *value, void *dest) {
+        return mounts_clear_if_empty(value, dest) ?: custom_mount_parse_bind(dest, value, false);
+}
+
+static int parse_bind_ro(const SettingDef *def _unused_, const char *value, void *dest) {
+        return mounts_clear_if_empty(value, dest) ?: custom_mount_parse_bind(dest, value, true);
+}
+
+static int parse_tmpfs(const SettingDef *def _unused_, const char *value, void *dest) {
+        return mounts_clear_if_empty(value, dest) ?: custom_mount_parse_tmpfs(dest, value);
+}
+
+static int parse_mount_entry(const SettingDef *def _unused_, const char *value, void *dest) {
+        return mounts_clear_if_empty(value, dest) ?: custom_mount_parse_fstab_line(dest, value);
+}
+
+static int parse_mount_fstab(const SettingDef *def _unused_, const char *value, void *dest) {
+        int r;
+
+        if (mounts_clear_if_empty(value, dest))
+                return 0;
+        if (value[0] != '/')
+                return -EINVAL;
+        r = custom_mount_parse_fstab_file(dest, value);
+        return r == -ENOENT ? -EINVAL : r;
+}
+
+static int format_mounts(const void *src, char **ret) {
+        const CustomMounts *l = src;
+        size_t n = 1;
+        char *buf;
+
+        *ret = NULL;
+        for (size_t i = 0; i < l->n; i++) {
+                _cleanup_free_ char *m = custom_mount_to_string(&l->items[i]);
+
+                if (!m)
+                        return -ENOMEM;
+                buf = realloc(*ret, n + strlen(m) + 2);
+                if (!buf)
+                        return -ENOMEM;
+                if (n == 1)
+                        *buf = 0;
+                strcat(buf, i ? "\n" : "");
+                strcat(buf, m);
+                n += strlen(m) + 2;
+                *ret = buf;
+        }
+        if (!*ret)
+                *ret = strdup("");
+        return *ret ? 0 : -ENOMEM;
+}
+
+static int parse_device_allow(const SettingDef *def _unused_, const char *value, void *dest) {
+        if (!*value) {
+                device_rules_done(dest);
+                return 0;
+        }
+        return device_rules_allow(dest, value);
+}
+
+static int parse_device_deny(const SettingDef *def _unused_, const char *value, void *dest) {
+        return device_rules_deny(dest, value);
+}
+
+static int format_device_rules(const void *src, char **ret) {
+        return device_rules_format(src, ret);
+}
+
+static int parse_register(const SettingDef *def _unused_, const char *value, void *dest) {
+        RegisterMode m = register_mode_from_string(value);
+
+        if (m < 0) {
+                int b = parse_boolean(value);
+
+                if (b < 0)
+                        return -EINVAL;
+                m = b ? REGISTER_YES : REGISTER_NO;
+        }
+        *(int *) dest = m;
+        return 0;
+}
+
+static int format_register(const void *src, char **ret) {
+        *ret = strdup(strempty(register_mode_to_string(*(const int *) src)));
+        return *ret ? 0 : -ENOMEM;
+}
+
+static int parse_slice(const SettingDef *def, const char *value, void *dest) {
+        size_t n = strlen(value);
+
+        if (n < 7 || !streq(value + n - 6, ".slice") || strpbrk(value, "/ \t"))
+                return -EINVAL;
+        return parse_string(def, value, dest);
+}
+
+static int parse_property(const SettingDef *def _unused_, const char *value, void *dest) {
+        if (!*value) {
+                *(char ***) dest = strv_free(*(char ***) dest);
+                return 0;
+        }
+        if (!machined_property_is_valid(value))
+                return -EINVAL;
+        return strv_extend(dest, value);
+}
+
+static int parse_link_journal(const SettingDef *def _unused_, const char *value, void *dest) {
+        LinkJournal l = link_journal_from_string(value);
+
+        if (l < 0)
+                return -EINVAL;
+        *(int *) dest = l;
+        return 0;
+}
+
+static int format_link_journal(const void *src, char **ret) {
+        *ret = strdup(strempty(link_journal_to_string(*(const int *) src)));
+        return *ret ? 0 : -ENOMEM;
+}
+
+#define FIELD(f) offsetof(Settings, f)
+#define P SETTING_PRIVILEGED
+
+/* Sorted by native key; command-line-only spellings (key NULL) follow the key they alias. */
 const SettingDef settings_table[] = {
-        { "nsboot.as-pid2", "as-pid2", 'a', parse_bool, FIELD(as_pid2), SETTING_FLAG, "yes", NULL,
-          "yes or no", "Run the command as PID 2 under a minimal stub init" },
-        { "nsboot.boot", "boot", 'b', parse_bool, FIELD(boot), SETTING_FLAG, "yes", NULL,
-          "yes or no", "Boot the tree's init as PID 1; arguments go to init" },
-        { "nsboot.chdir", "chdir", 0, parse_absolute_path, FIELD(chdir), 0, NULL, "PATH",
-          "an absolute path", "Working directory of the command inside the container" },
-        { "nsboot.console", "console", 0, parse_console, FIELD(console_mode), 0, NULL, "MODE",
-          "interactive, read-only, passive or pipe", "How the console is connected" },
-        { NULL, "pipe", 'P', parse_console, FIELD(console_mode), SETTING_FLAG, "pipe", NULL,
-          "pipe", "Same as --console=pipe" },
-        { "nsboot.directory", "directory", 'D', parse_path, FIELD(directory), 0, NULL, "PATH",
-          "a directory", "Root directory of the container tree" },
-        { "nsboot.hostname", "hostname", 0, parse_hostname, FIELD(hostname), 0, NULL, "NAME",
-          "a hostname of up to 64 letters, digits, '-', '_' and '.'", "Hostname inside (default: machine name)" },
-        { "nsboot.kill-signal", "kill-signal", 0, parse_signal, FIELD(kill_signal), 0, NULL, "SIGNAL",
-          "a signal name or number", "Signal sent to PID 1 when nsboot is asked to stop" },
-        { "nsboot.machine", "machine", 'M', parse_machine_name, FIELD(machine), 0, NULL, "NAME",
-          "1-64 letters, digits, '-', '_' and '.', not starting with '.' or '-'", "Machine name" },
-        { "nsboot.private-network", "private-network", 0, parse_bool, FIELD(private_network), SETTING_FLAG,
-          "yes", NULL, "yes or no", "Own network namespace with only loopback" },
-        { "nsboot.quiet", "quiet", 'q', parse_bool, FIELD(quiet), SETTING_FLAG, "yes", NULL, "yes or no",
-          "Do not print the banner and informational messages" },
-        { "nsboot.setenv", "setenv", 'E', parse_env, FIELD(environment), SETTING_LIST, NULL, "VAR[=VALUE]",
-          "VAR=VALUE or VAR", "Set an environment variable for PID 1" },
-        { "nsboot.user", "user", 'u', parse_user, FIELD(user), 0, NULL, "USER", "a user name or UID",
-          "Run the command as this user of the tree" },
-        { "nsboot.uuid", "uuid", 0, parse_uuid, FIELD(uuid), 0, NULL, "UUID", "a UUID or 32 hex digits",
-          "Container UUID when the tree has no machine ID" },
+        { .key = "nsboot.as-pid2", .long_option = "as-pid2", .short_option = 'a', .parse = parse_bool,
+          .offset = FIELD(as_pid2), .flags = SETTING_FLAG, .cli_value = "yes", .expect = "yes or no",
+          .doc = "Run the command as PID 2 under a minimal stub init", .format = format_bool },
+        { .key = "nsboot.bind", .long_option = "bind", .parse = parse_bind, .offset = FIELD(mounts),
+          .flags = SETTING_NO_PRINT | SETTING_LIST | P, .metavar = "SRC[:DST[:rbind|norbind]]",
+          .expect = "an absolute host path, optionally :container path and :rbind or :norbind",
+          .doc = "Bind a host directory or file into the container", .format = format_mounts },
+        { .key = "nsboot.bind-ro", .long_option = "bind-ro", .parse = parse_bind_ro, .offset = FIELD(mounts),
+          .flags = SETTING_NO_PRINT | SETTING_LIST | P, .metavar = "SRC[:DST[:rbind|norbind]]",
+          .expect = "an absolute host path, optionally :container path and :rbind or :norbind",
+          .doc = "Bind a host directory or file into the container, read-only", .format = format_mounts },
+        { .key = "nsboot.boot", .long_option = "boot", .short_option = 'b', .parse = parse_bool,
+          .offset = FIELD(boot), .flags = SETTING_FLAG, .cli_value = "yes", .expect = "yes or no",
+          .doc = "Boot the tree's init as PID 1; arguments go to init", .format = format_bool },
+        { .key = "nsboot.capability", .long_option = "capability", .parse = parse_caps,
+          .offset = FIELD(caps_add), .flags = P, .metavar = "CAP[,CAP...]",
+          .expect = "capability names such as CAP_NET_ADMIN or net_admin, or all",
+          .doc = "Give PID 1 these capabilities beyond the default set", .format = format_caps },
+        { .key = "nsboot.chdir", .lxc_key = "lxc.init.cwd", .long_option = "chdir", .parse = parse_absolute_path,
+          .offset = FIELD(chdir), .metavar = "PATH", .expect = "an absolute path",
+          .doc = "Working directory of the command inside the container", .format = format_string },
+        { .key = "nsboot.console", .long_option = "console", .parse = parse_console, .offset = FIELD(console_mode),
+          .metavar = "MODE", .expect = "interactive, read-only, passive or pipe",
+          .doc = "How the console is connected", .format = format_console },
+        { .long_option = "pipe", .short_option = 'P', .parse = parse_console, .offset = FIELD(console_mode),
+          .flags = SETTING_FLAG | SETTING_NO_VALUE, .cli_value = "pipe", .expect = "pipe", .doc = "Same as --console=pipe",
+          .format = format_console },
+        { .key = "nsboot.device-allow", .lxc_key = "lxc.cgroup2.devices.allow", .lxc_alt_key = "lxc.cgroup.devices.allow",
+          .parse = parse_device_allow, .offset = FIELD(device_rules), .flags = SETTING_LIST | P,
+          .expect = "TYPE MAJOR:MINOR ACCESS as in devices.allow, e.g. 'c 10:200 rwm' or 'b 7:* rw'",
+          .doc = "Let the container use these devices", .format = format_device_rules },
+        { .key = "nsboot.device-deny", .lxc_key = "lxc.cgroup2.devices.deny", .lxc_alt_key = "lxc.cgroup.devices.deny",
+          .parse = parse_device_deny, .offset = FIELD(device_rules), .flags = SETTING_LIST | SETTING_NO_PRINT | P,
+          .expect = "'a' (deny all), or exactly a rule allowed before",
+          .doc = "Take devices away from the container", .format = format_device_rules },
+        { .key = "nsboot.directory", .lxc_key = "lxc.rootfs.path", .lxc_legacy_key = "lxc.rootfs",
+          .long_option = "directory", .short_option = 'D', .parse = parse_directory, .offset = FIELD(directory),
+          .flags = P, .metavar = "PATH", .expect = "a directory (LXC: dir:PATH)",
+          .doc = "Root directory of the container tree", .format = format_string },
+        { .key = "nsboot.drop-capability", .lxc_key = "lxc.cap.drop", .long_option = "drop-capability",
+          .parse = parse_caps, .offset = FIELD(caps_drop), .metavar = "CAP[,CAP...]",
+          .expect = "capability names such as CAP_SYS_ADMIN or sys_admin, or all",
+          .doc = "Take these capabilities from PID 1", .format = format_caps },
+        { .key = "nsboot.hostname", .lxc_key = "lxc.uts.name", .lxc_legacy_key = "lxc.utsname",
+          .long_option = "hostname", .parse = parse_hostname, .offset = FIELD(hostname), .metavar = "NAME",
+          .expect = "a hostname of up to 64 letters, digits, '-', '_' and '.'",
+          .doc = "Hostname inside (default: machine name)", .format = format_string },
+        { .key = "nsboot.keep-capability", .lxc_key = "lxc.cap.keep", .long_option = "keep-capability",
+          .parse = parse_caps_keep, .offset = FIELD(caps_keep), .flags = P, .metavar = "CAP[,CAP...]",
+          .expect = "capability names, or none", .doc = "Give PID 1 exactly these capabilities",
+          .format = format_caps },
+        { .key = "nsboot.keep-unit", .long_option = "keep-unit", .parse = parse_bool, .offset = FIELD(keep_unit),
+          .flags = P | SETTING_FLAG, .cli_value = "yes", .expect = "yes or no",
+          .doc = "Stay in nsboot's own unit (nsboot@.service) instead of a new scope", .format = format_bool },
+        { .key = "nsboot.kill-signal", .lxc_key = "lxc.signal.halt", .lxc_legacy_key = "lxc.haltsignal",
+          .long_option = "kill-signal", .parse = parse_signal, .offset = FIELD(kill_signal), .metavar = "SIGNAL",
+          .expect = "a signal name or number", .doc = "Signal sent to PID 1 when nsboot is asked to stop",
+          .format = format_signal },
+        { .key = "nsboot.link-journal", .long_option = "link-journal", .parse = parse_link_journal,
+          .offset = FIELD(link_journal), .flags = P, .metavar = "MODE",
+          .expect = "no, host, try-host, guest, try-guest or auto",
+          .doc = "Make the guest's journal visible to the host's journalctl", .format = format_link_journal },
+        { .short_option = 'j', .parse = parse_link_journal, .offset = FIELD(link_journal),
+          .flags = SETTING_FLAG, .cli_value = "try-guest", .expect = "try-guest",
+          .doc = "Same as --link-journal=try-guest", .format = format_link_journal },
+        { .key = "nsboot.machine", .long_option = "machine", .short_option = 'M', .parse = parse_machine_name,
+          .offset = FIELD(machine), .metavar = "NAME",
+          .expect = "1-64 letters, digits, '-', '_' and '.', not starting with '.' or '-'", .doc = "Machine name",
+          .format = format_string },
+        { .key = "nsboot.mount-entry", .lxc_key = "lxc.mount.entry", .parse = parse_mount_entry,
+          .offset = FIELD(mounts), .flags = SETTING_LIST | P, .expect = "an fstab line: SOURCE TARGET TYPE OPTIONS",
+          .doc = "Mount one fstab line, its target inside the container", .format = format_mounts },
+        { .key = "nsboot.mount-fstab", .lxc_key = "lxc.mount.fstab", .lxc_legacy_key = "lxc.mount",
+          .parse = parse_mount_fstab, .offset = FIELD(mounts), .flags = SETTING_NO_PRINT | SETTING_LIST | P,
+          .expect = "the absolute path of a readable fstab-style file of valid lines",
+          .doc = "Mount every line of an fstab-style file", .format = format_mounts },
+        { .key = "nsboot.notify-ready", .long_option = "notify-ready", .parse = parse_bool,
+          .offset = FIELD(notify_ready), .metavar = "BOOL", .expect = "yes or no",
+          .doc = "Report readiness only when the guest's init sends READY=1", .format = format_bool },
+        { .key = "nsboot.private-network", .long_option = "private-network", .parse = parse_bool,
+          .offset = FIELD(private_network), .flags = SETTING_FLAG | P, .cli_value = "yes", .expect = "yes or no",
+          .doc = "Own network namespace with only loopback", .format = format_bool },
+        { .key = "nsboot.property", .long_option = "property", .parse = parse_property, .offset = FIELD(properties),
+          .flags = SETTING_LIST | P, .metavar = "NAME=VALUE",
+          .expect = "CPUQuota=N%, CPUWeight=N, Description=TEXT, IOWeight=N, MemoryHigh=SIZE, MemoryMax=SIZE, "
+                    "MemorySwapMax=SIZE or TasksMax=N",
+          .doc = "Set a property of the machine's scope", .format = format_strv },
+        { .key = "nsboot.pty-max", .lxc_key = "lxc.pty.max", .lxc_legacy_key = "lxc.pts", .parse = parse_unsigned,
+          .offset = FIELD(pty_max), .expect = "a number of ptys up to 4096 (0: no limit)",
+          .doc = "Most ptys the container may open at once", .format = format_unsigned },
+        { .key = "nsboot.quiet", .long_option = "quiet", .short_option = 'q', .parse = parse_bool,
+          .offset = FIELD(quiet), .flags = SETTING_FLAG, .cli_value = "yes", .expect = "yes or no",
+          .doc = "Do not print the banner and informational messages", .format = format_bool },
+        { .key = "nsboot.register", .long_option = "register", .parse = parse_register, .offset = FIELD(register_mode), .flags = P,
+          .metavar = "yes|no|auto", .expect = "yes, no or auto",
+          .doc = "Register with systemd-machined (auto: when it answers)", .format = format_register },
+        { .key = "nsboot.setenv", .lxc_key = "lxc.environment", .long_option = "setenv", .short_option = 'E',
+          .parse = parse_env, .offset = FIELD(environment), .flags = SETTING_LIST, .metavar = "VAR[=VALUE]",
+          .expect = "VAR=VALUE or VAR", .doc = "Set an environment variable for PID 1", .format = format_strv },
+        { .key = "nsboot.slice", .long_option = "slice", .short_option = 'S', .parse = parse_slice,
+          .offset = FIELD(slice), .flags = P, .metavar = "SLICE", .expect = "a slice unit name such as machine-web.slice",
+          .doc = "Place the machine's scope in this slice", .format = format_string },
+        { .key = "nsboot.tmpfs", .long_option = "tmpfs", .parse = parse_tmpfs, .offset = FIELD(mounts),
+          .flags = SETTING_NO_PRINT | SETTING_LIST, .metavar = "PATH[:OPTIONS]",
+          .expect = "an absolute container path, optionally :tmpfs options",
+          .doc = "Mount an empty tmpfs at PATH in the container", .format = format_mounts },
+        { .key = "nsboot.tty-max", .lxc_key = "lxc.tty.max", .lxc_legacy_key = "lxc.tty", .parse = parse_unsigned,
+          .offset = FIELD(tty_max), .expect = "a number of ttys up to 4096",
+          .doc = "Extra ttys /dev/tty1..N for gettys, on ptys", .format = format_unsigned },
+        { .key = "nsboot.user", .long_option = "user", .short_option = 'u', .parse = parse_user, .offset = FIELD(user),
+          .metavar = "USER", .expect = "a user name or UID", .doc = "Run the command as this user of the tree",
+          .format = format_string },
+        { .key = "nsboot.uuid", .long_option = "uuid", .parse = parse_uuid, .offset = FIELD(uuid), .flags = P,
+          .metavar = "UUID", .expect = "a UUID or 32 hex digits",
+          .doc = "Container UUID when the tree has no machine ID", .format = format_uuid },
 };
 
 const size_t settings_table_size = ELEMENTSOF(settings_table);
+
+const SettingDef *settings_table_find_any_key(const char *key, bool *ret_legacy) {
+        for (size_t i = 0; i < settings_table_size; i++) {
+                const SettingDef *d = &settings_table[i];
+
+                if (streq_ptr(d->key, key) || streq_ptr(d->lxc_key, key) || streq_ptr(d->lxc_alt_key, key) ||
+                    streq_ptr(d->lxc_legacy_key, key)) {
+                        if (ret_legacy)
+                                *ret_legacy = streq_ptr(d->lxc_legacy_key, key);
+                        return d;
+                }
+        }
+        return NULL;
+}
 
 const SettingDef *settings_table_find_key(const char *key) {
         for (size_t i = 0; i < settings_table_size; i++)
@@ -169,6 +526,8 @@ int settings_assign(Settings *s, const SettingDef *def, const char *value, const
         r = def->parse(def, value, (char *) s + def->offset);
         if (r == -ENOMEM)
                 return log_oom();
+        if (r == -EOPNOTSUPP)
+                return log_error_errno(r, "%s: not supported yet ('%s'; expected %s)", where, value, def->expect);
         if (r < 0)
                 return log_error_errno(r, "%s: invalid value '%s' (expected %s)", where, value, def->expect);
         return 0;

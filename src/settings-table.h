@@ -3,6 +3,7 @@
  * the command line and config files, and the Settings field it writes. Used by cli.c (and config files). */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "settings.h"
@@ -13,13 +14,22 @@ typedef struct SettingDef SettingDef;
  * message from the row's 'expect' text. */
 typedef int (*SettingParser)(const SettingDef *def, const char *value, void *dest);
 
+/* Appends the value of the field at src in config syntax ("" when unset). Returns -ENOMEM. */
+typedef int (*SettingFormatter)(const void *src, char **ret);
+
 typedef enum SettingFlags {
-        SETTING_LIST = 1 << 0,      /* every assignment appends */
+        SETTING_LIST = 1 << 0,      /* every assignment appends; an empty value clears the list */
         SETTING_FLAG = 1 << 1,      /* command-line option takes no argument: it assigns cli_value */
+        SETTING_PRIVILEGED = 1 << 2,/* grants privilege or touches the host: trusted files only */
+        SETTING_NO_PRINT = 1 << 3,  /* shares its field with another key, which --check prints */
+        SETTING_NO_VALUE = 1 << 4,  /* a flag whose long form takes no value either (--pipe) */
 } SettingFlags;
 
 struct SettingDef {
         const char *key;            /* config key, NULL for command-line-only spellings */
+        const char *lxc_key;        /* LXC 3+ spelling of the same setting, if any */
+        const char *lxc_alt_key;    /* a second LXC spelling (cgroup v1 vs v2 keys) */
+        const char *lxc_legacy_key; /* LXC <= 2.0 spelling, accepted with a warning */
         const char *long_option;    /* without the leading "--", NULL if none */
         char short_option;          /* 0 if none */
         SettingParser parse;
@@ -29,12 +39,15 @@ struct SettingDef {
         const char *metavar;        /* argument name in --help */
         const char *expect;         /* what a valid value looks like, for error messages */
         const char *doc;
+        SettingFormatter format;
 };
 
 extern const SettingDef settings_table[];
 extern const size_t settings_table_size;
 
+/* Finds a row by native, LXC or legacy LXC key; *ret_legacy tells which. */
 const SettingDef *settings_table_find_key(const char *key);
+const SettingDef *settings_table_find_any_key(const char *key, bool *ret_legacy);
 const SettingDef *settings_table_find_long(const char *option);
 const SettingDef *settings_table_find_short(char c);
 

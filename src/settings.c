@@ -6,6 +6,7 @@
 
 #include "basic/strv.h"
 #include "log.h"
+#include "journal-link.h"
 #include "settings.h"
 
 static const char *const console_mode_table[_CONSOLE_MODE_MAX] = {
@@ -15,16 +16,7 @@ static const char *const console_mode_table[_CONSOLE_MODE_MAX] = {
         [CONSOLE_PIPE] = "pipe",
 };
 
-const char *console_mode_to_string(ConsoleMode m) {
-        return m >= 0 && m < _CONSOLE_MODE_MAX ? console_mode_table[m] : NULL;
-}
-
-ConsoleMode console_mode_from_string(const char *s) {
-        for (int i = 0; i < _CONSOLE_MODE_MAX; i++)
-                if (streq(s, console_mode_table[i]))
-                        return i;
-        return _CONSOLE_MODE_INVALID;
-}
+DEFINE_STRING_TABLE_LOOKUP(console_mode, ConsoleMode, console_mode_table, _CONSOLE_MODE_MAX);
 
 Settings *settings_new(void) {
         Settings *s = calloc(1, sizeof(Settings));
@@ -32,6 +24,7 @@ Settings *settings_new(void) {
         if (!s)
                 return NULL;
         s->console_mode = _CONSOLE_MODE_INVALID;
+        s->link_journal = LINK_JOURNAL_AUTO;
         return s;
 }
 
@@ -43,8 +36,13 @@ Settings *settings_free(Settings *s) {
         free(s->hostname);
         free(s->user);
         free(s->chdir);
+        free(s->slice);
+        strv_free(s->properties);
         strv_free(s->environment);
         strv_free(s->parameters);
+        custom_mounts_done(&s->mounts);
+        netdev_configs_done(&s->netdevs);
+        device_rules_done(&s->device_rules);
         free(s);
         return NULL;
 }
@@ -77,18 +75,28 @@ static const char *const machine_search_path[] = {
         "/var/lib/machines", "/var/lib/container", "/usr/local/lib/machines", "/usr/lib/machines",
 };
 
-static int find_machine_directory(const char *name, char **ret) {
+int settings_find_machine_directory(const char *name, char **ret) {
         for (size_t i = 0; i < ELEMENTSOF(machine_search_path); i++) {
                 _cleanup_free_ char *p = NULL;
                 struct stat st;
 
                 if (asprintf(&p, "%s/%s", machine_search_path[i], name) < 0)
-                        return log_oom();
+                        return -ENOMEM;
                 if (stat(p, &st) >= 0 && S_ISDIR(st.st_mode)) {
                         *ret = TAKE_PTR(p);
                         return 0;
                 }
         }
+        return -ENOENT;
+}
+
+static int find_machine_directory(const char *name, char **ret) {
+        int r = settings_find_machine_directory(name, ret);
+
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r >= 0)
+                return 0;
         return log_error_errno(SYNTHETIC_ERRNO(ENOENT),
                                "No tree for machine '%s' in /var/lib/machines and the other machine directories; "
                                "use -D/--directory=", name);
@@ -142,6 +150,25 @@ static int validate_names(Settings *s) {
         return 0;
 }
 
+/* Interfaces of type "none" (the host's network) and "empty" (loopback only) need nothing but the
+ * network namespace choice; the other types come with networking. */
+static int validate_network(Settings *s) {
+        int r = netdev_configs_validate(&s->netdevs);
+
+        for (size_t i = 0; i < s->netdevs.n; i++) {
+                const NetDevConfig *d = &s->netdevs.items[i];
+
+                if (d->type == NETDEV_EMPTY)
+                        s->private_network = true;
+                else if (d->type > NETDEV_EMPTY)
+                        r = log_error_errno(SYNTHETIC_ERRNO(EOPNOTSUPP),
+                                            "%s: lxc.net.%u.type = %s: not supported yet (only none and empty work "
+                                            "in this version)", strna(d->key_where[0]), d->index,
+                                            netdev_type_to_string(d->type));
+        }
+        return r;
+}
+
 int settings_validate(Settings *s, bool stdin_tty, bool stdout_tty) {
         int r;
 
@@ -151,10 +178,23 @@ int settings_validate(Settings *s, bool stdin_tty, bool stdout_tty) {
         r = validate_names(s);
         if (r < 0)
                 return r;
+        r = validate_network(s);
+        if (r < 0)
+                return r;
         if (s->boot && s->user)
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "-u/--user= cannot be combined with -b/--boot: init runs as root");
         if (s->boot && s->as_pid2)
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "-a/--as-pid2 cannot be combined with -b/--boot");
+        if (s->keep_unit && s->slice)
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL),
+                                       "-S/--slice= cannot be combined with --keep-unit: the unit's own slice applies");
+        if (s->tty_max > SETTINGS_TTY_MAX)
+                return log_error_errno(SYNTHETIC_ERRNO(ERANGE), "lxc.tty.max=%u: at most %d ttys", s->tty_max,
+                                       SETTINGS_TTY_MAX);
+        if (s->pty_max > 0 && s->pty_max < s->tty_max + 2)
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL),
+                                       "lxc.pty.max=%u leaves no pty for the console and %u ttys: use at least %u",
+                                       s->pty_max, s->tty_max, s->tty_max + 2);
         if (s->chdir && s->chdir[0] != '/')
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "--chdir=%s: path must be absolute", s->chdir);
         if (s->kill_signal == 0 && (s->boot || s->as_pid2))

@@ -4,9 +4,13 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <systemd/sd-id128.h>
 
 #include "basic/macro.h"
+#include "custom-mount.h"
+#include "devices.h"
+#include "netdev-config.h"
 
 typedef enum ConsoleMode {
         CONSOLE_INTERACTIVE,
@@ -19,6 +23,8 @@ typedef enum ConsoleMode {
 
 const char *console_mode_to_string(ConsoleMode m);
 ConsoleMode console_mode_from_string(const char *s);
+
+#define SETTINGS_TTY_MAX 64
 
 typedef struct Settings {
         char *directory;
@@ -33,7 +39,21 @@ typedef struct Settings {
         int kill_signal;            /* 0: default for the start mode */
         ConsoleMode console_mode;   /* _CONSOLE_MODE_INVALID: pick from the terminal */
         bool private_network;
+        int register_mode;          /* RegisterMode (machined.h) */
+        bool keep_unit;
+        char *slice;
+        char **properties;          /* --property=NAME=VALUE for the machine's scope */
+        bool notify_ready;
+        int link_journal;           /* LinkJournal (journal-link.h) */
+        uint64_t caps_add;          /* capability masks (1 << CAP_X); see caps.h */
+        uint64_t caps_drop;
+        uint64_t caps_keep;         /* CAPS_KEEP_SET marks it set: then exactly these */
         bool quiet;
+        NetDevConfigs netdevs;      /* lxc.net.N.* / nsboot.net.N.* */
+        DeviceRules device_rules;   /* lxc.cgroup2.devices.allow/deny */
+        CustomMounts mounts;        /* --bind, --bind-ro, --tmpfs, lxc.mount.entry, lxc.mount.fstab */
+        unsigned tty_max;           /* extra ttys /dev/tty1..N on ptys (lxc.tty.max) */
+        unsigned pty_max;           /* limit of the container's devpts instance, 0: kernel default */
         char **parameters;          /* init arguments with --boot, else the command */
 } Settings;
 
@@ -43,6 +63,9 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(Settings *, settings_free);
 
 /* Fills in defaults that depend on other keys and checks combinations. Logs. */
 int settings_validate(Settings *s, bool stdin_tty, bool stdout_tty);
+
+/* The tree of machine name in /var/lib/machines and the other machine directories. Non-logging. */
+int settings_find_machine_directory(const char *name, char **ret);
 
 /* Machine names follow hostname rules: 1-64 of [A-Za-z0-9._-], no leading '.' or '-', no "..". */
 bool machine_name_is_valid(const char *s);

@@ -12,11 +12,14 @@
 #include "basic/fileio.h"
 #include "basic/fs-util.h"
 #include "dev.h"
+#include "journal-link.h"
 #include "log.h"
 #include "mount.h"
+#include "notify.h"
 #include "stage-child.h"
 #include "stage-init.h"
 #include "sync.h"
+#include "tunnel.h"
 
 static int loopback_up(void) {
         struct ifreq ifr = { .ifr_name = "lo" };
@@ -74,10 +77,39 @@ static int setup_run_host(const char *root, sd_id128_t uuid) {
         return mount_make_inaccessible(root);
 }
 
+/* /dev/tty1..N, each a pty of the container's devpts whose master the parent keeps; the guest's
+ * systemd starts a getty on each, as it learns from $container_ttys. */
+static int setup_ttys(ChildParams *p) {
+        const Settings *s = p->settings;
+        size_t n = 0;
+
+        if (s->tty_max == 0)
+                return 0;
+        p->container_ttys = calloc(s->tty_max, 8);
+        if (!p->container_ttys)
+                return log_oom();
+        for (unsigned i = 1; i <= s->tty_max; i++) {
+                _cleanup_close_ int master = -EBADF;
+                char name[16];
+                int pts, r;
+
+                snprintf(name, sizeof name, "tty%u", i);
+                r = dev_setup_pty(s->directory, name, &master, &pts);
+                if (r < 0)
+                        return r;
+                r = sync_send(p->sync_fd, SYNC_TTY_MASTER, (int) i, master);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to pass /dev/%s to the parent: %m", name);
+                n += (size_t) sprintf(p->container_ttys + n, "%spts/%d", n ? " " : "", pts);
+        }
+        return 0;
+}
+
 /* Everything between clone() and execve(). Logs. */
-static int child_setup(const ChildParams *p) {
+static int child_setup(ChildParams *p) {
         const Settings *s = p->settings;
         const char *root = s->directory;
+        MountContext ctx = { .private_network = s->private_network, .pty_max = s->pty_max };
         int r;
 
         if (!p->in_cgroup) {
@@ -90,7 +122,7 @@ static int child_setup(const ChildParams *p) {
         r = mount_prepare_root(root);
         if (r < 0)
                 return r;
-        r = mount_apply_phase(root, MOUNT_PHASE_EARLY, s->private_network);
+        r = mount_apply_phase(root, MOUNT_PHASE_EARLY, &ctx);
         if (r < 0)
                 return r;
         r = dev_setup(root);
@@ -99,6 +131,19 @@ static int child_setup(const ChildParams *p) {
         r = setup_run_host(root, p->uuid);
         if (r < 0)
                 return r;
+        r = tunnel_make_mount_point(root);
+        if (r < 0)
+                return r;
+        r = notify_bind(root);
+        if (r < 0)
+                return r;
+        {
+                _cleanup_close_ int nfd = r;
+
+                r = sync_send(p->sync_fd, SYNC_NOTIFY_SOCKET, 0, nfd);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to pass the notify socket to the parent: %m");
+        }
         if (p->use_pty) {
                 _cleanup_close_ int master = -EBADF;
 
@@ -109,10 +154,28 @@ static int child_setup(const ChildParams *p) {
                 if (r < 0)
                         return log_error_errno(r, "Failed to pass the console to the parent: %m");
         }
-        r = mount_apply_phase(root, MOUNT_PHASE_API, s->private_network);
+        r = setup_ttys(p);
+        if (r < 0)
+                return r;
+        r = mount_apply_phase(root, MOUNT_PHASE_API, &ctx);
+        if (r < 0)
+                return r;
+        /* On top of the read-only /run/host, so no later bind copies it. */
+        r = tunnel_bind(s->machine, root);
+        if (r < 0)
+                return r;
+        if (p->bind_journal) {
+                r = journal_link_bind(root, p->uuid);
+                if (r < 0)
+                        return r;
+        }
+        r = custom_mounts_apply(&s->mounts, root);
         if (r < 0)
                 return r;
         r = mount_switch_root(root);
+        if (r < 0)
+                return r;
+        r = tunnel_finish();
         if (r < 0)
                 return r;
         if (sethostname(s->hostname, strlen(s->hostname)) < 0)
@@ -122,13 +185,20 @@ static int child_setup(const ChildParams *p) {
         return 0;
 }
 
-_noreturn_ void stage_child_run(const ChildParams *p) {
+_noreturn_ void stage_child_run(ChildParams *p) {
         bool exec_failed = false;
         int r;
 
         /* Die with nsboot, whatever kills it; the kernel then tears the whole PID namespace down. */
         (void) prctl(PR_SET_PDEATHSIG, SIGKILL);
         r = child_setup(p);
+        if (r >= 0) {
+                r = sync_send(p->sync_fd, SYNC_READY, 0, -EBADF);
+                if (r >= 0)
+                        r = sync_expect(p->sync_fd, SYNC_GO);
+                if (r < 0)
+                        r = log_error_errno(r, "Failed to wait for the parent: %m");
+        }
         if (r >= 0)
                 r = stage_init_exec(p, &exec_failed);
         (void) sync_send(p->sync_fd, exec_failed ? SYNC_EXEC_ERROR : SYNC_ERROR, r, -EBADF);

@@ -15,7 +15,9 @@ typedef struct ChildParams {
         sd_id128_t uuid;
         const char *init;       /* guest path of init with --boot */
         bool use_pty;
+        bool bind_journal;      /* bind the host's /var/log/journal/ID into the guest */
         const char *term;       /* TERM for the guest */
+        char *container_ttys;   /* set by the child: "pts/1 pts/2" for $container_ttys */
 } ChildParams;
 
-_noreturn_ void stage_child_run(const ChildParams *p);
+_noreturn_ void stage_child_run(ChildParams *p);

@@ -9,6 +9,7 @@
 
 #include "basic/parse-util.h"
 #include "caps.h"
+#include "notify.h"
 #include "basic/strv.h"
 #include "log.h"
 #include "stage-init.h"
@@ -73,6 +74,7 @@ char **stage_init_environment(const ChildParams *p, const char *home, const char
         char uuid[SD_ID128_UUID_STRING_MAX];
 
         if (strv_extend(&env, "PATH=" DEFAULT_PATH) < 0 || strv_extend(&env, "container=nsboot") < 0 ||
+            strv_extend(&env, "NOTIFY_SOCKET=" NOTIFY_SOCKET_PATH) < 0 ||
             asprintf(&e, "container_uuid=%s", sd_id128_to_uuid_string(p->uuid, uuid)) < 0 ||
             strv_consume(&env, e) < 0 || asprintf(&e, "TERM=%s", p->term) < 0 || strv_consume(&env, e) < 0 ||
             asprintf(&e, "HOME=%s", home) < 0 || strv_consume(&env, e) < 0 ||
@@ -80,6 +82,10 @@ char **stage_init_environment(const ChildParams *p, const char *home, const char
             asprintf(&e, "LOGNAME=%s", user) < 0 || strv_consume(&env, e) < 0)
                 return NULL;
         if (shell && (asprintf(&e, "SHELL=%s", shell) < 0 || strv_consume(&env, e) < 0))
+                return NULL;
+        /* systemd's getty-generator starts container-getty@N.service for each pts/N listed here. */
+        if (p->container_ttys && (asprintf(&e, "container_ttys=%s", p->container_ttys) < 0 ||
+                                  strv_consume(&env, e) < 0))
                 return NULL;
         STRV_FOREACH(a, p->settings->environment)
                 if (strv_env_set(&env, *a) < 0)
@@ -206,7 +212,7 @@ int stage_init_exec(const ChildParams *p, bool *ret_exec_failed) {
         r = setup_stdio(p);
         if (r < 0)
                 return r;
-        r = caps_apply(caps_default_keep(s->private_network));
+        r = caps_apply(caps_effective(s->private_network, s->caps_add, s->caps_drop, s->caps_keep));
         if (r < 0)
                 return r;
         if (s->user) {

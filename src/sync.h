@@ -8,6 +8,10 @@
 typedef enum SyncStep {
         SYNC_CGROUP_DONE = 1,   /* parent -> child: child is in its cgroup, may unshare the cgroup ns */
         SYNC_PTY_MASTER,        /* child -> parent: carries the console pty master */
+        SYNC_TTY_MASTER,        /* child -> parent: carries the master of /dev/tty<value> */
+        SYNC_NOTIFY_SOCKET,     /* child -> parent: carries the bound /run/host/notify socket */
+        SYNC_READY,             /* child -> parent: set up, waiting for SYNC_GO to exec init */
+        SYNC_GO,                /* parent -> child: registered with machined (if at all); exec */
         SYNC_ERROR,             /* child -> parent: value = -errno, setup failed */
         SYNC_EXEC_ERROR,        /* child -> parent: value = -errno, execve() of init/command failed */
 } SyncStep;

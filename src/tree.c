@@ -74,3 +74,59 @@ int tree_read_machine_id(int root_fd, sd_id128_t *ret) {
                 return -EBADMSG;
         return 0;
 }
+
+/* Splits off the last component: "/a/b/c" -> parent "/a/b", name "c". */
+static int split_last(const char *path, char **ret_parent, const char **ret_name) {
+        const char *slash = strrchr(path, '/');
+
+        if (!slash || !slash[1] || streq(slash + 1, ".") || streq(slash + 1, ".."))
+                return -EINVAL;
+        *ret_parent = strndup(path, (size_t) (slash - path));
+        *ret_name = slash + 1;
+        return *ret_parent ? 0 : -ENOMEM;
+}
+
+int tree_mkdir_p(int root_fd, const char *path, mode_t mode) {
+        _cleanup_free_ char *parent = NULL;
+        _cleanup_close_ int fd = -EBADF, pfd = -EBADF;
+        const char *name;
+        int r;
+
+        fd = tree_open(root_fd, path, O_PATH | O_DIRECTORY);
+        if (fd >= 0 || fd != -ENOENT)
+                return fd >= 0 ? 0 : fd;
+        r = split_last(path, &parent, &name);
+        if (r < 0)
+                return r;
+        r = tree_mkdir_p(root_fd, parent, mode);
+        if (r < 0)
+                return r;
+        pfd = tree_open(root_fd, parent, O_PATH | O_DIRECTORY);
+        if (pfd < 0)
+                return pfd;
+        if (mkdirat(pfd, name, mode) < 0 && errno != EEXIST)
+                return -errno;
+        return 0;
+}
+
+int tree_touch(int root_fd, const char *path, mode_t mode) {
+        _cleanup_free_ char *parent = NULL;
+        _cleanup_close_ int pfd = -EBADF, fd = -EBADF;
+        const char *name;
+        int r;
+
+        r = split_last(path, &parent, &name);
+        if (r < 0)
+                return r;
+        r = tree_mkdir_p(root_fd, parent, 0755);
+        if (r < 0)
+                return r;
+        pfd = tree_open(root_fd, parent, O_PATH | O_DIRECTORY);
+        if (pfd < 0)
+                return pfd;
+        /* O_NOFOLLOW: an existing symlink by that name is an error, never followed. */
+        fd = openat(pfd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, mode);
+        if (fd < 0 && errno == EISDIR)
+                return 0;
+        return fd < 0 ? -errno : 0;
+}

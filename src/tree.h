@@ -4,6 +4,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <sys/types.h>
 #include <systemd/sd-id128.h>
 
 /* Opens path below root_fd as if root_fd were "/"; flags as for openat(). */
@@ -14,5 +15,11 @@ bool tree_has_os_release(int root_fd);
 int tree_find_init(int root_fd, const char **ret);
 /* Reads /etc/machine-id of the tree; -ENOMEDIUM when missing, empty or "uninitialized". */
 int tree_read_machine_id(int root_fd, sd_id128_t *ret);
+
+/* Creates path (and missing parents) as directories inside the tree, resolving every existing
+ * component inside it: a symlink in the tree can never make us create something on the host. */
+int tree_mkdir_p(int root_fd, const char *path, mode_t mode);
+/* The same for an empty file at path (parents are directories). */
+int tree_touch(int root_fd, const char *path, mode_t mode);
 
 extern const char *const tree_init_candidates[];

@@ -104,6 +104,18 @@ static inline const char *strna(const char *s) {
         return s ?: "n/a";
 }
 
+/* name_to_string() and name_from_string() over a table of strings indexed by an enum. */
+#define DEFINE_STRING_TABLE_LOOKUP(name, type, table, max)                      \
+        const char *name##_to_string(type i) {                                  \
+                return i >= 0 && i < (max) ? table[i] : NULL;                   \
+        }                                                                       \
+        type name##_from_string(const char *s) {                                \
+                for (int i = 0; i < (max); i++)                                 \
+                        if (table[i] && strcmp(s, table[i]) == 0)               \
+                                return (type) i;                                \
+                return (type) -EINVAL;                                          \
+        }
+
 /* Returns the rest of s after prefix, or NULL when s does not start with it. */
 static inline const char *startswith(const char *s, const char *prefix) {
         size_t l = strlen(prefix);

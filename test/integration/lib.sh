@@ -548,7 +548,8 @@ tmux_start() {
         at_exit "timeout 10 tmux -S '$_TMUX_SOCKET' kill-server 2>/dev/null"
         _tmux set-option -g history-limit 10000 >/dev/null
         pane_pid=$(_tmux display-message -p -t nsboot '#{pane_pid}')
-        pane_pid=$(retry 10 pgrep -P "$pane_pid" -n -x timeout) || fail "cannot find timeout in the tmux pane"
+        pane_pid=$(retry 10 pgrep -P "$pane_pid" -n -x timeout) ||
+                fail "cannot find timeout in the tmux pane (exit status $(cat "$WORKDIR/tmux.rc" 2>/dev/null)); the pane shows:"$'\n'"$(tmux_screen)"
         NSBOOT_PID=$(retry 10 pgrep -P "$pane_pid" -n) || fail "cannot find the process tmux started"
         at_exit "_kill_if_alive $NSBOOT_PID"
 }

@@ -11,11 +11,11 @@
 
 static Settings *parse(int expect, char **argv) {
         Settings *s = settings_new();
-        CliAction action;
+        CliArgs args;
         int argc = (int) strv_length(argv);
 
         log_set_max_level(LOG_EMERG - 1);
-        cr_assert_eq(cli_parse(argc, argv, s, &action) < 0 ? -1 : 0, expect, "parsing %s ...", argv[1]);
+        cr_assert_eq(cli_parse(argc, argv, s, &args) < 0 ? -1 : 0, expect, "parsing %s ...", argv[1]);
         return s;
 }
 
@@ -50,6 +50,16 @@ Test(cli, command_options_are_not_ours) {
         settings_free(s);
 }
 
+Test(cli, flags_can_be_switched_off) {
+        char *argv[] = { "nsboot", "--private-network", "--private-network=no", "-b", "--boot=no", "--quiet=yes", NULL };
+        Settings *s = parse(0, argv);
+
+        cr_assert(!s->private_network);
+        cr_assert(!s->boot);
+        cr_assert(s->quiet);
+        settings_free(s);
+}
+
 Test(cli, pipe_and_flags) {
         char *argv[] = { "nsboot", "-aPD", "/t", "-u", "daemon", NULL };
         Settings *s = parse(0, argv);
@@ -74,7 +84,8 @@ Test(cli, bad_input) {
         char *cases[][4] = {
                 { "nsboot", "--frobnicate", NULL },
                 { "nsboot", "-Z", NULL },
-                { "nsboot", "--boot=yes", NULL },
+                { "nsboot", "--boot=maybe", NULL },
+                { "nsboot", "--help=yes", NULL },
                 { "nsboot", "-D", NULL },
                 { "nsboot", "--console=loud", NULL },
                 { "nsboot", "--kill-signal=SIGFOO", NULL },
@@ -97,11 +108,33 @@ Test(cli, bad_input) {
 Test(cli, help_and_version) {
         char *argv[] = { "nsboot", "-D", "/t", "--version", NULL };
         Settings *s = settings_new();
-        CliAction action;
+        CliArgs args;
 
-        cr_assert_eq(cli_parse(4, argv, s, &action), 0);
-        cr_assert_eq(action, CLI_VERSION);
+        cr_assert_eq(cli_parse(4, argv, s, &args), 0);
+        cr_assert_eq(args.action, CLI_VERSION);
         settings_free(s);
+}
+
+Test(cli, config_options_and_replay) {
+        char *argv[] = { "nsboot", "--config=/x.conf", "--check", "-E", "A=cli", "--hostname=h", "cmd", NULL };
+        Settings *s = settings_new(), *t = settings_new();
+        CliArgs args;
+
+        cr_assert_eq(cli_parse(7, argv, s, &args), 0);
+        cr_assert_str_eq(args.config, "/x.conf");
+        cr_assert(args.check && !args.no_config);
+        cr_assert_eq(args.n, 2);
+        /* as if a config file had set these first */
+        strv_extend(&t->environment, "A=file");
+        strv_extend(&t->environment, "B=file");
+        t->hostname = strdup("fromfile");
+        cr_assert_eq(cli_reapply(&args, s, t), 0);
+        cr_assert_str_eq(t->hostname, "h");
+        cr_assert_str_eq(strv_env_get(t->environment, "A"), "cli");
+        cr_assert_str_eq(strv_env_get(t->environment, "B"), "file");
+        cr_assert_str_eq(t->parameters[0], "cmd");
+        settings_free(s);
+        settings_free(t);
 }
 
 /* Every option of the table is documented in the man page and completed by both shells. */
@@ -120,6 +153,9 @@ Test(cli, options_documented_everywhere) {
         for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
                 assert_mentions(files[f], "--help");
                 assert_mentions(files[f], "--version");
+                assert_mentions(files[f], "--config");
+                assert_mentions(files[f], "--no-config");
+                assert_mentions(files[f], "--check");
                 for (size_t i = 0; i < settings_table_size; i++) {
                         char opt[64];
 

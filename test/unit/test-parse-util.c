@@ -47,3 +47,13 @@ Test(parse_util, scope_names_escape_like_systemd) {
         cr_assert_str_eq(n, "machine-web\\x2d1.example.scope");
         free(n);
 }
+
+Test(parse_util, slice_paths_nest_like_systemd) {
+        char *p = cgroup_slice_path("machine.slice");
+
+        cr_assert_str_eq(p, "/machine.slice");
+        free(p);
+        p = cgroup_slice_path("machine-web-db.slice");
+        cr_assert_str_eq(p, "/machine.slice/machine-web.slice/machine-web-db.slice");
+        free(p);
+}

@@ -27,7 +27,7 @@ Test(settings, table_is_sorted_unique_and_documented) {
                 const SettingDef *d = &settings_table[i];
 
                 cr_assert(d->parse && d->doc && *d->doc && d->expect, "row %zu incomplete", i);
-                cr_assert(d->key || d->long_option, "row %zu has no name", i);
+                cr_assert(d->key || d->long_option || d->short_option, "row %zu has no name", i);
                 if (d->key) {
                         cr_assert(strcmp(prev, d->key) < 0, "'%s' out of order or duplicate", d->key);
                         cr_assert_eq(settings_table_find_key(d->key), d);
@@ -106,4 +106,15 @@ Test(settings, user_and_boot_conflict) {
         s->user = strdup("nobody");
         cr_assert_lt(settings_validate(s, false, false), 0);
         settings_free(s);
+}
+
+/* Every enum value has a name that maps back to it. */
+Test(settings, string_tables_round_trip) {
+        for (int i = 0; i < _CONSOLE_MODE_MAX; i++)
+                cr_assert_eq(console_mode_from_string(console_mode_to_string(i)), i);
+        for (int i = 0; i < _NETDEV_TYPE_MAX; i++)
+                cr_assert_eq(netdev_type_from_string(netdev_type_to_string(i)), i);
+        cr_assert_eq(console_mode_from_string("loud"), _CONSOLE_MODE_INVALID);
+        cr_assert_eq(netdev_type_from_string("token-ring"), _NETDEV_TYPE_INVALID);
+        cr_assert_null(console_mode_to_string(_CONSOLE_MODE_MAX));
 }

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Per-machine config files: where they are, how far they are trusted, and how their keys (native,
+ * LXC 3+ and LXC <= 2.0 spellings) map onto the settings table. Called by main() before the
+ * command line is applied. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "config-file.h"
+#include "settings.h"
+
+typedef enum KeyStatus {
+        KEY_SETTING,            /* a settings table row */
+        KEY_NETDEV,             /* an indexed network key, lxc.net.N.* (netdev-config.c) */
+        KEY_ACCEPTED,           /* describes what nsboot does anyway: nothing to do */
+        KEY_UNSUPPORTED,        /* its feature comes later: refused, never silently accepted */
+        KEY_IGNORED,            /* cannot be honoured here (e.g. AppArmor): warned about once */
+        KEY_OBSOLETE,           /* removed in LXC 3.0 without replacement: warned about */
+        KEY_UNKNOWN,
+} KeyStatus;
+
+/* Resolves a key: rewrites LXC <= 2.0 spellings into *ret_modern (NULL if none), and says what
+ * nsboot does with it; *ret_note explains unsupported and ignored keys. net_index numbers
+ * unindexed lxc.network.* blocks. Non-logging. */
+KeyStatus config_key_status(const char *key, const char *value, unsigned *net_index, char **ret_modern,
+                            const char **ret_note);
+/* The known key closest to an unknown one, for "did you mean". */
+const char *config_key_suggest(const char *key);
+
+/* Finds the machine's file: /etc/nsboot/NAME.conf, /run/nsboot/NAME.conf (trusted), else
+ * NAME.nsboot beside the tree (untrusted). Returns 0 and NULL when there is none. */
+int config_find(const char *machine, const char *directory, char **ret_path, bool *ret_trusted);
+
+/* Reads path (and its includes) into s. Every problem is logged as "path:line: key: message";
+ * returns -EINVAL if there were any. */
+int config_load(Settings *s, const char *path, bool trusted);
+
+/* Prints the effective settings as "key = value" lines. */
+int config_print(const Settings *s);

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Mounts the admin adds: --bind, --bind-ro, --tmpfs and LXC's lxc.mount.entry / lxc.mount.fstab.
+ * Parsed into a list in Settings (parse functions are non-logging), mounted by the child stage
+ * below the tree after the API file systems, with targets resolved inside the tree. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CUSTOM_MOUNTS_MAX 256
+
+typedef struct CustomMount {
+        char *source;           /* host path for binds, else the file system's source name */
+        char *destination;      /* absolute path inside the container */
+        char *type;             /* NULL for a bind */
+        char *options;          /* file system options left after the MS_* flags */
+        unsigned long flags;    /* MS_* */
+        bool optional;          /* skip when the source does not exist */
+        bool create_file;       /* create the mount point as a file, not a directory */
+} CustomMount;
+
+typedef struct CustomMounts {
+        CustomMount *items;
+        size_t n;
+} CustomMounts;
+
+/* --bind=SRC[:DST[:OPTS]] with OPTS rbind|norbind; read_only for --bind-ro. */
+int custom_mount_parse_bind(CustomMounts *l, const char *value, bool read_only);
+/* --tmpfs=PATH[:OPTS] */
+int custom_mount_parse_tmpfs(CustomMounts *l, const char *value);
+/* One fstab line: "SRC DST TYPE OPTS [DUMP [PASS]]"; DST is inside the container (with or without
+ * a leading '/'). Extra options as LXC: create=dir|file, optional. */
+int custom_mount_parse_fstab_line(CustomMounts *l, const char *line);
+/* Every line of an fstab-style file. */
+int custom_mount_parse_fstab_file(CustomMounts *l, const char *path);
+void custom_mounts_done(CustomMounts *l);
+/* "bind:SRC:DST:ro,rbind" style summary of one entry, for --check. */
+char *custom_mount_to_string(const CustomMount *m);
+
+/* Mounts every entry below root (before pivot_root). Logs. */
+int custom_mounts_apply(const CustomMounts *l, const char *root);

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include "basic/fs-util.h"
+#include "basic/macro.h"
+#include "journal-link.h"
+#include "log.h"
+#include "mount.h"
+
+static const char *const link_journal_table[_LINK_JOURNAL_MAX] = {
+        [LINK_JOURNAL_NO] = "no",          [LINK_JOURNAL_HOST] = "host",
+        [LINK_JOURNAL_TRY_HOST] = "try-host", [LINK_JOURNAL_GUEST] = "guest",
+        [LINK_JOURNAL_TRY_GUEST] = "try-guest", [LINK_JOURNAL_AUTO] = "auto",
+};
+
+DEFINE_STRING_TABLE_LOOKUP(link_journal, LinkJournal, link_journal_table, _LINK_JOURNAL_MAX);
+
+static int fail(bool quiet, int error, const char *what) {
+        if (quiet)
+                return log_debug_errno(error, "Not linking the journal: %s", what), 0;
+        return log_error_errno(error, "--link-journal: %s", what);
+}
+
+/* Host /var/log/journal/ID -> TREE/var/log/journal/ID */
+static int link_guest(const char *root, const char *id, bool quiet) {
+        _cleanup_free_ char *host = NULL, *guest = NULL;
+        struct stat st;
+        int r;
+
+        if (asprintf(&host, "/var/log/journal/%s", id) < 0 || asprintf(&guest, "%s/var/log/journal/%s", root, id) < 0)
+                return log_oom();
+        if (lstat(host, &st) >= 0) {
+                if (!S_ISLNK(st.st_mode))
+                        return fail(quiet, EEXIST, "the host has a journal directory of that machine ID already");
+                (void) unlink(host); /* our own link from an earlier start; the tree may have moved */
+        }
+        r = mkdir_p(guest, 0755);
+        if (r >= 0)
+                r = mkdir_p("/var/log/journal", 0755);
+        if (r < 0 || symlink(guest, host) < 0)
+                return fail(quiet, r < 0 ? r : errno, "cannot link the host's journal directory to the guest's");
+        return 0;
+}
+
+int journal_link_prepare(LinkJournal mode, const char *root, sd_id128_t id, bool id_from_tree, bool *ret_bind) {
+        bool quiet = IN_SET(mode, LINK_JOURNAL_TRY_HOST, LINK_JOURNAL_TRY_GUEST, LINK_JOURNAL_AUTO);
+        char sid[SD_ID128_STRING_MAX];
+        _cleanup_free_ char *host = NULL;
+        sd_id128_t host_id;
+        struct stat st;
+        int r;
+
+        *ret_bind = false;
+        if (mode == LINK_JOURNAL_NO)
+                return 0;
+        if (!id_from_tree)
+                return fail(quiet, ENOMEDIUM, "the tree has no machine ID (/etc/machine-id)");
+        if (sd_id128_get_machine(&host_id) >= 0 && sd_id128_equal(host_id, id))
+                return fail(quiet, EEXIST, "the tree has the host's own machine ID");
+        sd_id128_to_string(id, sid);
+        if (asprintf(&host, "/var/log/journal/%s", sid) < 0)
+                return log_oom();
+        if (mode == LINK_JOURNAL_AUTO) {
+                /* Only when the admin made the host's directory: then it is meant to be used. */
+                *ret_bind = stat(host, &st) >= 0 && S_ISDIR(st.st_mode) && lstat(host, &st) >= 0 && !S_ISLNK(st.st_mode);
+                return 0;
+        }
+        if (mode == LINK_JOURNAL_GUEST || mode == LINK_JOURNAL_TRY_GUEST)
+                return link_guest(root, sid, quiet);
+        r = mkdir_p(host, 0755);
+        if (r < 0)
+                return fail(quiet, r, "cannot create the host's journal directory");
+        *ret_bind = true;
+        return 0;
+}
+
+int journal_link_bind(const char *root, sd_id128_t id) {
+        _cleanup_free_ char *host = NULL, *guest = NULL;
+        char sid[SD_ID128_STRING_MAX];
+        int r;
+
+        sd_id128_to_string(id, sid);
+        if (asprintf(&host, "/var/log/journal/%s", sid) < 0 || asprintf(&guest, "%s/var/log/journal/%s", root, sid) < 0)
+                return log_oom();
+        r = mkdir_p(guest, 0755);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create %s: %m", guest);
+        return mount_verbose(host, guest, NULL, MS_BIND, NULL);
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Network interface settings, the indexed keys nsboot.net.N.* and lxc.net.N.*: one NetDevConfig
+ * per index, filled in whatever order the keys come (LXC drops keys written before .type; we do
+ * not), checked as a whole afterwards. Parsers are non-logging; validation logs. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define NETDEV_INDEX_MAX 1023
+#define NETDEVS_MAX 32
+#define NETDEV_KEYS_MAX 32
+
+typedef enum NetDevType {
+        NETDEV_NONE,            /* share the host's network namespace */
+        NETDEV_EMPTY,           /* own namespace, loopback only */
+        NETDEV_VETH,
+        NETDEV_MACVLAN,
+        NETDEV_IPVLAN,
+        NETDEV_VLAN,
+        NETDEV_PHYS,
+        _NETDEV_TYPE_MAX,
+        _NETDEV_TYPE_INVALID = -EINVAL,
+} NetDevType;
+
+const char *netdev_type_to_string(NetDevType t);
+NetDevType netdev_type_from_string(const char *s);
+
+typedef struct NetDevConfig {
+        unsigned index;
+        NetDevType type;        /* _NETDEV_TYPE_INVALID until .type is seen */
+        char *link;             /* host interface: bridge, lower device, or the one to move in */
+        char *name;             /* name inside the container */
+        char *veth_pair;        /* host-side veth name */
+        char *hwaddr;           /* as given: 'x' nibbles are random */
+        unsigned mtu;
+        bool up;
+        char **ipv4, **ipv6;    /* ADDRESS/PREFIX */
+        char *ipv4_gateway, *ipv6_gateway;  /* address, "auto" or "dev" */
+        char *mode;             /* macvlan.mode / ipvlan.mode */
+        char *ipvlan_isolation;
+        int vlan_id;            /* -1 unset */
+        char *where;            /* "file:line" of the first key of this index, for messages */
+        char *key_where[NETDEV_KEYS_MAX]; /* "file:line" of each subkey, by row of the key table */
+        uint32_t keys_set;      /* bit per NetKey row that was assigned */
+} NetDevConfig;
+
+typedef struct NetDevConfigs {
+        NetDevConfig *items;
+        size_t n;
+} NetDevConfigs;
+
+/* True when key is "lxc.net.N.SUB", "nsboot.net.N.SUB", "lxc.net.N" or "lxc.net"/"nsboot.net". */
+bool netdev_config_is_key(const char *key);
+/* Applies key = value; where is "file:line" (or the option) for later messages. Returns -EINVAL,
+ * -ERANGE, -ENOMEM, or -EOPNOTSUPP for subkeys whose feature is not built; *ret_expect names
+ * what a valid value looks like. Non-logging. */
+int netdev_config_assign(NetDevConfigs *l, const char *key, const char *value, const char *where,
+                         const char **ret_expect);
+/* Checks every interface as a whole (type present, keys fit the type, names unique). Logs. */
+int netdev_configs_validate(const NetDevConfigs *l);
+/* Appends "nsboot.net.N.SUB = VALUE" lines for --check. */
+int netdev_configs_format(const NetDevConfigs *l, char **ret);
+void netdev_configs_done(NetDevConfigs *l);
+
+/* Interface name rules of the kernel: 1-15 bytes, no '/', ':', whitespace; not "." or "..". */
+bool ifname_is_valid(const char *s);

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include "basic/fs-util.h"
+#include "basic/macro.h"
+#include "log.h"
+#include "mount.h"
+#include "tunnel.h"
+
+static char *host_dir(const char *machine) {
+        char *p;
+
+        return asprintf(&p, TUNNEL_HOST_DIR "/%s", machine) < 0 ? NULL : p;
+}
+
+int tunnel_prepare(const char *machine) {
+        _cleanup_free_ char *p = host_dir(machine);
+        int r;
+
+        if (!p)
+                return log_oom();
+        (void) mkdir_p("/run/systemd/nspawn", 0755);
+        r = mkdir_p(p, 0600);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create %s: %m", p);
+        return 0;
+}
+
+void tunnel_remove(const char *machine) {
+        _cleanup_free_ char *p = host_dir(machine);
+
+        if (p)
+                (void) rmdir(p);
+}
+
+int tunnel_make_mount_point(const char *root) {
+        _cleanup_free_ char *q = path_join(root, TUNNEL_GUEST_DIR);
+
+        if (!q)
+                return log_oom();
+        if (mkdir(q, 0600) < 0 && errno != EEXIST)
+                return log_error_errno(errno, "Failed to create %s: %m", q);
+        return 0;
+}
+
+int tunnel_bind(const char *machine, const char *root) {
+        _cleanup_free_ char *p = host_dir(machine), *q = path_join(root, TUNNEL_GUEST_DIR);
+        int r;
+
+        if (!p || !q)
+                return log_oom();
+        /* Made with the rest of /run/host (setup_run_host), which is read-only by now. */
+        if (access(q, F_OK) < 0)
+                return log_error_errno(errno, "Missing %s: %m", q);
+        /* A bind of a directory on the host's (shared) /run: in our slave copy of the host's mounts it
+         * is a slave too, so what machined mounts there on the host appears here. */
+        r = mount_verbose(p, q, NULL, MS_BIND, NULL);
+        if (r < 0)
+                return r;
+        r = mount_verbose(NULL, q, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL);
+        if (r < 0)
+                return r;
+        return mount_verbose(NULL, q, NULL, MS_SLAVE, NULL);
+}
+
+int tunnel_finish(void) {
+        return mount_verbose(NULL, TUNNEL_GUEST_DIR, NULL, MS_SLAVE, NULL);
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The mount tunnel machinectl bind uses, exactly where systemd-machined looks for it: the host
+ * directory /run/systemd/nspawn/propagate/NAME appears read-only as /run/host/incoming in the
+ * container, as a slave, so mounts machined makes on the host side show up inside, from where it
+ * moves them into place. Parent stage (host directory), child stage (the bind). */
+#pragma once
+
+#define TUNNEL_HOST_DIR "/run/systemd/nspawn/propagate"
+#define TUNNEL_GUEST_DIR "/run/host/incoming"
+
+/* Parent: creates the host side. Logs. */
+int tunnel_prepare(const char *machine);
+/* Parent, at the end: removes the host side. */
+void tunnel_remove(const char *machine);
+/* Child, while /run/host is still writable: the mount point. Logs. */
+int tunnel_make_mount_point(const char *root);
+/* Child, before pivot_root. Logs. */
+int tunnel_bind(const char *machine, const char *root);
+/* Child, after pivot_root made the root shared again: the tunnel stays a slave (machined can only
+ * move mounts out of a non-shared one). Logs. */
+int tunnel_finish(void);

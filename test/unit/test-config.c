@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <criterion/criterion.h>
+#include <linux/capability.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "basic/fileio.h"
+#include "basic/strv.h"
+#include "caps.h"
+#include "config.h"
+#include "log.h"
+#include "netdev-config.h"
+#include "settings-table.h"
+
+#define DATA SOURCE_ROOT "/test/unit/data/"
+
+static char logpath[] = "/tmp/nsboot-config-log-XXXXXX";
+static int logfd = -1;
+
+static void setup(void) {
+        logfd = mkstemp(logpath);
+        cr_assert_geq(logfd, 0);
+        log_set_fd(logfd);
+        log_set_max_level(LOG_INFO);
+}
+
+static void teardown(void) {
+        log_set_fd(2);
+        close(logfd);
+        unlink(logpath);
+}
+
+/* Everything logged so far. */
+static char *logged(void) {
+        char *text = NULL;
+
+        cr_assert_eq(read_full_file(logpath, &text, NULL), 0);
+        return text;
+}
+
+static Settings *load(const char *file, bool trusted, int expect) {
+        Settings *s = settings_new();
+        int r = config_load(s, file, trusted);
+
+        cr_assert_eq(r < 0 ? -1 : 0, expect, "config_load(%s) returned %d", file, r);
+        return s;
+}
+
+TestSuite(config, .init = setup, .fini = teardown);
+
+Test(config, good_file_and_sorted_includes) {
+        Settings *s = load(DATA "good.conf", true, 0);
+
+        cr_assert_str_eq(s->directory, "/srv/trees/web");
+        /* the .conf files of include.d in name order: 10, 20, 30; the .txt file is not read */
+        cr_assert_str_eq(s->hostname, "from-30");
+        cr_assert_str_eq(strv_env_get(s->environment, "A"), "1");
+        cr_assert_str_eq(strv_env_get(s->environment, "B"), "2 with spaces");
+        cr_assert_str_eq(strv_env_get(s->environment, "C"), "3");
+        cr_assert_eq(s->kill_signal, SIGRTMIN + 4);
+        cr_assert(s->private_network);
+        cr_assert_eq(s->caps_drop, (UINT64_C(1) << CAP_SYS_ADMIN) | (UINT64_C(1) << CAP_SYS_CHROOT));
+        settings_free(s);
+}
+
+Test(config, every_error_in_one_pass_with_file_and_line) {
+        static const char *const expected[] = {
+                "bad.conf:2: expected 'key = value'",
+                "bad.conf:3: nsboot.kill-signal: invalid value 'SIGNOPE'",
+                "bad.conf:4: nsboot.hostnam: unknown key; did you mean 'nsboot.hostname'?",
+                "bad.conf:5: missing key",
+                "bad.conf:6: nsboot.console: invalid value 'loud' (expected interactive, read-only, passive or pipe)",
+                "bad.conf:7: lxc.net.0.script.up: not supported yet",
+                "bad.conf:8: lxc.cgroup2.memory.max: not supported yet",
+                "bad.conf:9: nsboot.private-network: invalid value 'perhaps'",
+                "bad.conf:10: include: ",
+        };
+        Settings *s = load(DATA "bad.conf", true, -1);
+        char *text = logged();
+
+        for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
+                cr_assert(strstr(text, expected[i]), "missing '%s' in:\n%s", expected[i], text);
+        free(text);
+        settings_free(s);
+}
+
+Test(config, include_cycles_are_errors) {
+        Settings *s = load(DATA "cycle/a.conf", true, -1);
+        char *text = logged();
+
+        cr_assert(strstr(text, "include cycle"), "%s", text);
+        free(text);
+        settings_free(s);
+}
+
+Test(config, include_depth_is_bounded) {
+        char dir[] = "/tmp/nsboot-depth-XXXXXX", p[128], body[64];
+        Settings *s;
+        char *text;
+
+        cr_assert(mkdtemp(dir));
+        for (int i = 0; i < 20; i++) {
+                snprintf(p, sizeof p, "%s/%d.conf", dir, i);
+                snprintf(body, sizeof body, "include = %d.conf\n", i + 1);
+                cr_assert_eq(write_file_mode(p, i == 19 ? "nsboot.quiet = yes\n" : body, 0644), 0);
+        }
+        snprintf(p, sizeof p, "%s/0.conf", dir);
+        s = load(p, true, -1);
+        text = logged();
+        cr_assert(strstr(text, "nested more than 16 deep"), "%s", text);
+        free(text);
+        settings_free(s);
+        snprintf(p, sizeof p, "rm -rf '%s'", dir);
+        cr_assert_eq(system(p), 0);
+}
+
+Test(config, lxc2_keys_are_read_with_a_warning) {
+        Settings *s = load(DATA "lxc2.conf", true, 0);
+        char *text = logged();
+
+        cr_assert_str_eq(s->hostname, "legacy");
+        cr_assert_str_eq(s->directory, "/srv/trees/legacy");
+        cr_assert_eq(s->kill_signal, SIGPWR);
+        cr_assert_eq(s->caps_drop, (UINT64_C(1) << CAP_MAC_ADMIN) | (UINT64_C(1) << CAP_MAC_OVERRIDE));
+        cr_assert(strstr(text, "lxc2.conf:2: lxc.utsname is LXC 2.0 syntax, nsboot reads it as lxc.uts.name"), "%s", text);
+        cr_assert(strstr(text, "lxc2.conf:6: lxc.rootfs.backend: obsolete"), "%s", text);
+        cr_assert(strstr(text, "lxc2.conf:7: lxc.apparmor.profile: ignored"), "%s", text);
+        free(text);
+        settings_free(s);
+}
+
+Test(config, unindexed_lxc2_network_blocks_are_numbered) {
+        static const char *const in[][2] = {
+                { "lxc.network.type", "lxc.net.0.type" },     { "lxc.network.link", "lxc.net.0.link" },
+                { "lxc.network.ipv4", "lxc.net.0.ipv4.address" },
+                { "lxc.network.type", "lxc.net.1.type" },     { "lxc.network.hwaddr", "lxc.net.1.hwaddr" },
+                { "lxc.network.3.name", "lxc.net.3.name" },   { "lxc.network.flags", "lxc.net.1.flags" },
+        };
+        unsigned idx = 0;
+
+        for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+                char *modern = NULL;
+                const char *note;
+
+                cr_assert_eq(config_key_status(in[i][0], "x", &idx, &modern, &note), KEY_NETDEV);
+                cr_assert_str_eq(modern, in[i][1]);
+                free(modern);
+        }
+}
+
+/* LXC drops every lxc.net.N key written before lxc.net.N.type; nsboot keeps them all. */
+Test(config, network_keys_in_any_order) {
+        static const char *const lines[][2] = {
+                { "lxc.net.0.link", "br0" },     { "lxc.net.0.ipv4.address", "10.0.0.5/24 10.0.0.255" },
+                { "lxc.net.0.name", "eth0" },    { "lxc.net.0.type", "veth" },
+                { "lxc.net.0.hwaddr", "00:16:3e:xx:xx:xx" },
+                { "nsboot.net.1.vlan.id", "100" }, { "nsboot.net.1.type", "vlan" }, { "nsboot.net.1.link", "eth1" },
+                { "lxc.net.0.ipv4.address", "10.0.1.5/24" },
+        };
+        NetDevConfigs l = {};
+        const char *expect;
+
+        for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+                cr_assert_eq(netdev_config_assign(&l, lines[i][0], lines[i][1], "t:1", &expect), 0, "%s", lines[i][0]);
+        cr_assert_eq(l.n, 2);
+        cr_assert_eq(l.items[0].type, NETDEV_VETH);
+        cr_assert_str_eq(l.items[0].link, "br0");
+        cr_assert_str_eq(l.items[0].name, "eth0");
+        cr_assert_eq(strv_length(l.items[0].ipv4), 2);
+        cr_assert_str_eq(l.items[0].ipv4[0], "10.0.0.5/24");
+        cr_assert_eq(l.items[1].type, NETDEV_VLAN);
+        cr_assert_eq(l.items[1].vlan_id, 100);
+        cr_assert_eq(netdev_configs_validate(&l), 0);
+        /* lxc.net.1 = (empty) removes that interface, lxc.net = all */
+        cr_assert_eq(netdev_config_assign(&l, "lxc.net.1", "", "t:2", &expect), 0);
+        cr_assert_eq(l.n, 1);
+        cr_assert_eq(netdev_config_assign(&l, "lxc.net", "", "t:3", &expect), 0);
+        cr_assert_eq(l.n, 0);
+        netdev_configs_done(&l);
+}
+
+Test(config, network_values_checked) {
+        static const char *const bad[][2] = {
+                { "lxc.net.0.type", "token-ring" }, { "lxc.net.0.hwaddr", "01:00:5e:00:00:01" },
+                { "lxc.net.0.hwaddr", "00:16:3e:zz:00:01" }, { "lxc.net.0.mtu", "20" },
+                { "lxc.net.0.vlan.id", "4095" }, { "lxc.net.0.ipv4.address", "10.0.0.300/24" },
+                { "lxc.net.0.ipv4.address", "10.0.0.1/33" }, { "lxc.net.0.ipv6.address", "fe80::1/129" },
+                { "lxc.net.0.ipv4.gateway", "fe80::1" }, { "lxc.net.0.name", "a-name-much-too-long" },
+                { "lxc.net.0.macvlan.mode", "sideways" }, { "lxc.net.x.type", "veth" },
+                { "lxc.net.1024.type", "veth" }, { "lxc.net.0.flags", "down" },
+        };
+        NetDevConfigs l = {};
+        const char *expect;
+
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+                cr_assert_lt(netdev_config_assign(&l, bad[i][0], bad[i][1], "t:1", &expect), 0, "%s = %s", bad[i][0],
+                             bad[i][1]);
+        cr_assert_eq(netdev_config_assign(&l, "lxc.net.0.bogus", "1", "t:1", &expect), -ENOKEY);
+        cr_assert_eq(netdev_config_assign(&l, "lxc.net.0.script.up", "/bin/true", "t:1", &expect), -EOPNOTSUPP);
+        /* whole-interface checks: a vlan needs link and id, keys must fit the type */
+        cr_assert_eq(netdev_config_assign(&l, "lxc.net.0.type", "vlan", "t:2", &expect), 0);
+        log_set_max_level(-1);
+        cr_assert_lt(netdev_configs_validate(&l), 0);
+        netdev_configs_done(&l);
+}
+
+Test(config, untrusted_file_cannot_grant_privilege) {
+        Settings *s = load(DATA "untrusted.nsboot", false, 0);
+        char *text = logged();
+
+        cr_assert_str_eq(s->hostname, "fine");
+        cr_assert_str_eq(strv_env_get(s->environment, "OK"), "1");
+        cr_assert_null(s->directory);
+        cr_assert_eq(s->caps_add, 0);
+        cr_assert(!s->private_network);
+        cr_assert(strstr(text, "untrusted.nsboot:3: nsboot.capability: ignored in an untrusted file"), "%s", text);
+        /* "VAR" alone would copy nsboot's own environment into the guest */
+        cr_assert_null(strv_env_get(s->environment, "HOME"));
+        cr_assert(strstr(text, "untrusted.nsboot:6: nsboot.setenv: copying nsboot's environment is ignored"), "%s", text);
+        free(text);
+        settings_free(s);
+}
+
+Test(config, empty_list_value_clears) {
+        Settings *s = load(DATA "clear.conf", true, 0);
+
+        cr_assert_eq(strv_length(s->environment), 1);
+        cr_assert_str_eq(s->environment[0], "C=3");
+        cr_assert_eq(s->caps_drop, UINT64_C(1) << CAP_SYS_TIME);
+        cr_assert_eq(s->mounts.n, 1);
+        cr_assert_str_eq(s->mounts.items[0].destination, "/b");
+        settings_free(s);
+}
+
+Test(config, status_of_lxc_keys) {
+        static const struct {
+                const char *key, *value;
+                KeyStatus status;
+        } cases[] = {
+                { "lxc.uts.name", "x", KEY_SETTING },           { "lxc.autodev", "1", KEY_ACCEPTED },
+                { "lxc.autodev", "0", KEY_UNSUPPORTED },        { "lxc.mount.auto", "proc:mixed sys:mixed", KEY_ACCEPTED },
+                { "lxc.mount.auto", "proc:rw", KEY_UNSUPPORTED },
+                { "lxc.selinux.context", "x", KEY_IGNORED },    { "lxc.pivotdir", "x", KEY_OBSOLETE },
+                { "lxc.idmap", "u 0 100000 65536", KEY_UNSUPPORTED },
+                { "lxc.frobnicate", "1", KEY_UNKNOWN },
+        };
+
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+                unsigned idx = 0;
+                char *modern = NULL;
+                const char *note;
+
+                cr_assert_eq(config_key_status(cases[i].key, cases[i].value, &idx, &modern, &note), cases[i].status,
+                             "%s = %s", cases[i].key, cases[i].value);
+                free(modern);
+        }
+}
+
+/* Every key spelling of the table is documented in nsboot.conf(5). */
+Test(config, keys_documented) {
+        char *man = NULL;
+
+        cr_assert_eq(read_full_file(SOURCE_ROOT "/man/nsboot.conf.5.scd", &man, NULL), 0);
+        for (size_t i = 0; i < settings_table_size; i++) {
+                const char *names[] = { settings_table[i].key, settings_table[i].lxc_key, settings_table[i].lxc_alt_key,
+                                        settings_table[i].lxc_legacy_key };
+
+                for (size_t j = 0; j < 4; j++)
+                        if (names[j])
+                                cr_assert(strstr(man, names[j]), "nsboot.conf.5 does not mention %s", names[j]);
+        }
+        free(man);
+}
