@@ -1,0 +1,131 @@
+#!/bin/bash
+# System tier: nsboot on a real systemd host (the VM of test/vm) registers with systemd-machined
+# and every machinectl verb works against its machine, checked by its effect; sd_notify readiness;
+# nsboot@.service becomes active only after the guest's READY=1 and restarts on a guest reboot;
+# journalctl -M shows what the guest logged. One VM boot with several guest boots inside.
+# nsboot-test-timeout: 1000
+# shellcheck source=test/integration/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+require_cmd qemu-system-x86_64 mkfs.ext4 debugfs
+qemu-system-x86_64 -accel help 2>/dev/null | grep -qx tcg || skip "qemu-system-x86_64 has no TCG accelerator"
+image=$("$SRCDIR/test/vm/mkimage.sh") || fail "cannot build the VM image (test/vm/mkimage.sh)"
+
+dir=$WORKDIR/vm
+mkdir -p "$dir/machines"
+cp "$NSBOOT" "$dir/nsboot"
+sed "s|@bindir@/nsboot|/mnt/test/nsboot|" "$SRCDIR/units/nsboot@.service.in" >"$dir/nsboot@.service"
+debian_tree tree
+# Two copies with their own machine IDs: one run by hand, one as a service.
+for m in vmdeb vmsvc; do
+        cp -a "$tree" "$dir/machines/$m"
+        set_machine_id "$dir/machines/$m" fresh
+done
+
+cat >"$dir/run.sh" <<'EOF'
+set -u
+failed=0
+NSBOOT=/mnt/test/nsboot
+check() {
+        local name=$1
+        shift
+        if "$@"; then echo "CHECK $name: ok"; else echo "CHECK $name: FAILED"; failed=1; fi
+}
+guest() { timeout 60 systemd-run -M "$1" --wait -q -P "${@:2}"; }
+wait_registered() {
+        for _ in $(seq 120); do
+                [[ $(machinectl show "$1" -p State --value 2>/dev/null) == running ]] && return 0
+                sleep 0.5
+        done
+        return 1
+}
+wait_guest_up() {
+        local state
+        wait_registered "$1" || return 1
+        for _ in $(seq 60); do
+                state=$(guest "$1" systemctl is-system-running --wait 2>/dev/null) && [[ $state =~ running|degraded ]] &&
+                        return 0
+                sleep 1
+        done
+        return 1
+}
+nsboot_pid=""
+start_vmdeb() {
+        $NSBOOT -D /mnt/test/machines/vmdeb -M vmdeb -b --console=read-only </dev/null >>/mnt/test/vmdeb.log 2>&1 &
+        nsboot_pid=$!
+        wait_guest_up vmdeb
+}
+# Sets rc to nsboot's exit status (in this shell: wait only works on our own children).
+end_status() {
+        rc=0
+        timeout 60 tail --pid="$nsboot_pid" -f /dev/null || { rc=99; return; }
+        wait "$nsboot_pid" || rc=$?
+}
+
+systemctl start systemd-machined.service
+check "start and register" start_vmdeb
+leader=$(pgrep -P "$nsboot_pid")
+check "list" sh -c 'machinectl list --no-legend | grep -q "^vmdeb .*container .*nsboot"'
+check "show: leader is the guest's init" test "$(machinectl show vmdeb -p Leader --value)" = "$leader"
+check "show: unit is the scope" test "$(machinectl show vmdeb -p Unit --value)" = "machine-vmdeb.scope"
+check "status: OS and leader" sh -c "machinectl status vmdeb --no-pager | grep -q 'OS: Debian' &&
+        machinectl status vmdeb --no-pager | grep -q 'Leader: $leader'"
+check "processes live in the machine's cgroup" sh -c \
+        "grep -q '^0::/machine.slice/machine-vmdeb.scope/' /proc/$leader/cgroup"
+check "shell (systemd-run -M)" test "$(guest vmdeb cat /etc/hostname 2>/dev/null || guest vmdeb hostname)" != ""
+check "login: a getty answers" sh -c 'timeout 20 script -qc "machinectl login vmdeb" /dev/null </dev/null | grep -q "login:"'
+echo copied-in >/tmp/copy-src
+check "copy-to" sh -c 'machinectl copy-to vmdeb /tmp/copy-src /root/copied && grep -q copied-in /mnt/test/machines/vmdeb/root/copied'
+check "copy-from" sh -c 'machinectl copy-from vmdeb /etc/os-release /tmp/copied-os && grep -q Debian /tmp/copied-os'
+mkdir -p /tmp/bind-src && echo bound >/tmp/bind-src/file
+check "bind" sh -c 'machinectl bind --mkdir vmdeb /tmp/bind-src /mnt/bound && test "$(systemd-run -M vmdeb --wait -q -P cat /mnt/bound/file)" = bound'
+guest vmdeb sh -c 'echo nsboot-vm-journal-test | systemd-cat -t nsbt; journalctl --flush' >/dev/null
+check "journalctl -M" sh -c 'journalctl -M vmdeb -t nsbt -o cat --no-pager | grep -q nsboot-vm-journal-test'
+guest vmdeb systemd-run --unit=sleeper sleep 1000 >/dev/null 2>&1
+check "kill --kill-whom=all reaches every process" sh -c 'machinectl kill vmdeb --kill-whom=all --signal=SIGUSR2 && sleep 2 &&
+        ! timeout 30 systemd-run -M vmdeb --wait -q -P systemctl is-active sleeper.service >/dev/null'
+check "the guest's init survives SIGUSR2 (systemd dumps its state)" kill -0 "$leader"
+check "reboot restarts the guest in the same nsboot" sh -c "machinectl reboot vmdeb; sleep 3;
+        for i in \$(seq 60); do l=\$(pgrep -P $nsboot_pid); [ -n \"\$l\" ] && [ \"\$l\" != $leader ] && break; sleep 1; done;
+        [ -n \"\$l\" ] && [ \"\$l\" != $leader ] && kill -0 $nsboot_pid"
+check "re-registered after the reboot" wait_guest_up vmdeb
+check "poweroff ends nsboot with 0" sh -c 'machinectl poweroff vmdeb'
+end_status
+check "exit status after poweroff is 0 ($rc)" test "$rc" = 0
+check "unregistered" sh -c '! machinectl show vmdeb >/dev/null 2>&1'
+check "start again" start_vmdeb
+machinectl terminate vmdeb
+end_status
+check "terminate: clean stop through RequestStop ($rc)" test "$rc" = 0
+check "terminate: the guest shut down cleanly" grep -q "Reached target.*Power-Off\|System Power Off\|Powering off" /mnt/test/vmdeb.log
+
+# nsboot@.service
+cp /mnt/test/nsboot@.service /etc/systemd/system/
+mkdir -p /var/lib/machines && ln -s /mnt/test/machines/vmsvc /var/lib/machines/vmsvc
+systemctl daemon-reload
+start=$(date +%s%N)
+check "systemctl start nsboot@vmsvc" timeout 180 systemctl start nsboot@vmsvc.service
+check "active only after the guest's READY=1" sh -c '[ "$(systemctl show nsboot@vmsvc -p ActiveState --value)" = active ] &&
+        [ "$(timeout 60 systemd-run -M vmsvc --wait -q -P systemctl is-system-running)" != starting ]'
+check "machine of the service" test "$(machinectl show vmsvc -p Unit --value)" = nsboot@vmsvc.service
+check "payload cgroup of the service" sh -c "grep -q '^0::/machine.slice/nsboot@vmsvc.service/payload' /proc/\$(machinectl show vmsvc -p Leader --value)/cgroup"
+main1=$(systemctl show nsboot@vmsvc -p MainPID --value)
+guest vmsvc systemctl reboot --no-block >/dev/null 2>&1
+for _ in $(seq 120); do
+        main2=$(systemctl show nsboot@vmsvc -p MainPID --value)
+        [[ $main2 != "$main1" && $main2 != 0 && $(systemctl show nsboot@vmsvc -p ActiveState --value) == active ]] && break
+        sleep 1
+done
+check "a reboot inside restarts the unit (MainPID $main1 -> $main2)" sh -c "[ '$main2' != '$main1' ] && [ '$main2' != 0 ]"
+check "systemctl stop: clean" timeout 120 systemctl stop nsboot@vmsvc.service
+check "stopped unit left no machine" sh -c '! machinectl show vmsvc >/dev/null 2>&1'
+echo "--- nsboot log (vmdeb), last lines"
+tail -n 15 /mnt/test/vmdeb.log
+exit $failed
+EOF
+
+rc=0
+out=$("$SRCDIR/test/vm/run.sh" --timeout 900 "$dir" 2>&1) || rc=$?
+echo "$out"
+[[ $rc == 0 ]] || fail "the system-tier machined test failed in the VM (exit status $rc)"
+exit 0
