@@ -10,13 +10,16 @@
 #include <systemd/sd-event.h>
 
 #include "basic/parse-util.h"
+#include "basic/strv.h"
 #include "cgroup.h"
 #include "console.h"
 #include "container.h"
 #include "devices.h"
+#include "firewall.h"
 #include "journal-link.h"
 #include "lock.h"
 #include "machined.h"
+#include "netdev.h"
 #include "notify.h"
 #include "log.h"
 #include "stage-child.h"
@@ -43,6 +46,8 @@ typedef struct Container {
         unsigned n_ttys;
         CGroup cgroup;
         Machined machined;
+        NetDevs netdevs;
+        Firewall *firewall;
         Notify *notify;
         pid_t pid;
         unsigned stop_requests;
@@ -226,6 +231,43 @@ static int follow_child_setup(Container *c, int sync_fd, SyncStep until) {
         }
 }
 
+/* Masquerade and port forwards to the first veth's static address, known from the settings: the
+ * rules may exist before the child has configured it. */
+static int setup_nat(Container *c) {
+        const Settings *s = c->settings;
+        const NetDevConfig *nat = settings_nat_interface(s);
+        _cleanup_free_ char *addr = NULL;
+        const char *host_side = NULL;
+        int r;
+
+        if (!nat || (!s->ports && !s->masquerade))
+                return 0;
+        addr = strndup(nat->ipv4[0], strcspn(nat->ipv4[0], "/"));
+        if (!addr)
+                return log_oom();
+        for (size_t i = 0; i < c->netdevs.n; i++)
+                if (c->netdevs.items[i].config == nat)
+                        host_side = c->netdevs.items[i].host_name;
+        r = firewall_new(s->machine, &c->firewall);
+        if (r < 0)
+                return r;
+        if (s->masquerade) {
+                r = firewall_add_masquerade(c->firewall, nat->ipv4[0], host_side);
+                if (r < 0)
+                        return r;
+        }
+        STRV_FOREACH(p, s->ports) {
+                PortForward pf;
+
+                if (port_forward_parse(*p, &pf) < 0)
+                        return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "-p/--port=%s: invalid", *p);
+                r = firewall_add_port_forward(c->firewall, &pf, addr);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 static void reap(pid_t pid) {
         while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
                 ;
@@ -268,10 +310,20 @@ static int run_once(Container *c) {
         } else
                 r = 0;
         failed = r < 0 ? 1 : follow_child_setup(c, pair[0], SYNC_READY);
+        /* The child's network namespace exists now: its interfaces go in before it configures them. */
+        if (!failed && netdev_create_all(&c->netdevs, &s->netdevs, s->machine, c->pid) < 0)
+                failed = 1;
+        if (!failed && setup_nat(c) < 0)
+                failed = 1;
         /* Registered before init runs: the scope must take the leader before the guest's systemd
          * makes cgroups of its own. */
-        if (!failed && machined_register(&c->machined, s, c->uuid, c->pid, c->event, on_scope_stop, c) < 0)
-                failed = 1;
+        if (!failed) {
+                int ifindices[NETDEVS_MAX];
+                size_t n = netdev_host_ifindices(&c->netdevs, ifindices, NETDEVS_MAX);
+
+                if (machined_register(&c->machined, s, c->uuid, c->pid, ifindices, n, c->event, on_scope_stop, c) < 0)
+                        failed = 1;
+        }
         if (!failed && sync_send(pair[0], SYNC_GO, 0, -EBADF) < 0) {
                 log_error_errno(errno, "Failed to start the container's init: %m");
                 failed = 1;
@@ -302,6 +354,8 @@ static int run_once(Container *c) {
 /* Undoes what one boot created on the host, in reverse order. */
 static void teardown_once(Container *c) {
         machined_unregister(&c->machined);
+        c->firewall = firewall_free(c->firewall);
+        netdev_destroy_all(&c->netdevs);
         c->notify = notify_free(c->notify);
         c->console = console_free(c->console);
         for (unsigned i = 0; i < c->n_ttys; i++)
@@ -394,7 +448,7 @@ int container_check(const Settings *s) {
 }
 
 int container_run(const Settings *s) {
-        Container c = { .settings = s };
+        Container c = { .settings = s, .netdevs = { .netns_fd = -EBADF, .host_netns_fd = -EBADF } };
         Lock locks[2] = { { .fd = -EBADF }, { .fd = -EBADF } };
         sigset_t mask;
         int r;
@@ -405,6 +459,8 @@ int container_run(const Settings *s) {
         r = lock_machine(s->machine, s->directory, locks);
         if (r < 0)
                 return r;
+        /* What a SIGKILLed nsboot of this machine left in the firewall. */
+        (void) firewall_cleanup_stale(s->machine);
         r = journal_link_prepare(s->link_journal, s->directory, c.uuid, c.uuid_from_tree, &c.bind_journal);
         if (r < 0) {
                 lock_release(&locks[1]);

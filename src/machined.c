@@ -153,7 +153,8 @@ static int append_scope_properties(Machined *m, sd_bus_message *msg, const Setti
         return sd_bus_message_close_container(msg);
 }
 
-static int call_register(Machined *m, const Settings *s, sd_id128_t uuid, pid_t leader, sd_bus_error *error) {
+static int call_register(Machined *m, const Settings *s, sd_id128_t uuid, pid_t leader, const int *ifindices,
+                         size_t n_ifindices, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *msg = NULL;
         const char *method = s->keep_unit ? "RegisterMachineWithNetwork" : "CreateMachineWithNetwork";
         int r;
@@ -167,8 +168,9 @@ static int call_register(Machined *m, const Settings *s, sd_id128_t uuid, pid_t 
                 r = sd_bus_message_append_array(msg, 'y', uuid.bytes, sizeof uuid.bytes);
         if (r >= 0)
                 r = sd_bus_message_append(msg, "ssus", "nsboot", "container", (uint32_t) leader, s->directory);
+        /* The host sides of the machine's interfaces: machinectl status shows them as "Iface:". */
         if (r >= 0)
-                r = sd_bus_message_append(msg, "ai", 0);
+                r = sd_bus_message_append_array(msg, 'i', ifindices, n_ifindices * sizeof(int));
         if (r >= 0 && !s->keep_unit)
                 r = append_scope_properties(m, msg, s);
         if (r < 0)
@@ -195,8 +197,8 @@ static int watch_stop_requests(Machined *m, const Settings *s, sd_event *e) {
         return sd_bus_attach_event(m->bus, e, SD_EVENT_PRIORITY_NORMAL);
 }
 
-int machined_register(Machined *m, const Settings *s, sd_id128_t uuid, pid_t leader, sd_event *e,
-                      MachinedStopHandler on_stop, void *userdata) {
+int machined_register(Machined *m, const Settings *s, sd_id128_t uuid, pid_t leader, const int *ifindices,
+                      size_t n_ifindices, sd_event *e, MachinedStopHandler on_stop, void *userdata) {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         bool optional = s->register_mode == REGISTER_AUTO;
         int r;
@@ -213,7 +215,7 @@ int machined_register(Machined *m, const Settings *s, sd_id128_t uuid, pid_t lea
         r = watch_stop_requests(m, s, e);
         if (r < 0)
                 return log_error_errno(r, "Failed to watch the machine's scope: %m");
-        r = call_register(m, s, uuid, leader, &error);
+        r = call_register(m, s, uuid, leader, ifindices, n_ifindices, &error);
         if (r < 0) {
                 if (optional && (sd_bus_error_has_name(&error, SD_BUS_ERROR_SERVICE_UNKNOWN) ||
                                  sd_bus_error_has_name(&error, SD_BUS_ERROR_NAME_HAS_NO_OWNER))) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 #include <systemd/sd-bus.h>
 #include <systemd/sd-event.h>
@@ -35,8 +36,8 @@ typedef struct Machined {
 } Machined;
 
 /* Registers leader as machine s->machine. Logs; returns 0 when not registering (auto, no bus). */
-int machined_register(Machined *m, const Settings *s, sd_id128_t uuid, pid_t leader, sd_event *e,
-                      MachinedStopHandler on_stop, void *userdata);
+int machined_register(Machined *m, const Settings *s, sd_id128_t uuid, pid_t leader, const int *ifindices,
+                      size_t n_ifindices, sd_event *e, MachinedStopHandler on_stop, void *userdata);
 void machined_unregister(Machined *m);
 
 /* Appends one --property=NAME=VALUE to an a(sv) array being built. Non-logging: -EINVAL for an

@@ -83,6 +83,8 @@ static int net_hwaddr(const char *value, void *dest) {
         }
         if (isxdigit((unsigned char) value[1]) && strtol((char[]) { value[1], 0 }, NULL, 16) & 1)
                 return -EINVAL; /* a multicast address */
+        if (streq(value, "00:00:00:00:00:00"))
+                return -EINVAL;
         return set_string(value, dest);
 }
 
@@ -157,6 +159,9 @@ static int net_gateway4(const char *value, void *dest) {
 static int net_gateway6(const char *value, void *dest) {
         return net_gateway(value, dest, AF_INET6);
 }
+
+static int net_macvlan_mode(const char *value, void *dest);
+static int net_ipvlan_mode(const char *value, void *dest);
 
 static int net_macvlan_mode(const char *value, void *dest) {
         if (!streq(value, "private") && !streq(value, "vepa") && !streq(value, "bridge") && !streq(value, "passthru"))
@@ -321,6 +326,13 @@ int netdev_config_assign(NetDevConfigs *l, const char *key, const char *value, c
         return -ENOKEY;
 }
 
+const char *netdev_config_where(const NetDevConfig *d, const char *sub) {
+        for (size_t k = 0; k < ELEMENTSOF(net_keys) && net_keys[k].sub; k++)
+                if (streq(net_keys[k].sub, sub) && d->key_where[k])
+                        return d->key_where[k];
+        return d->where;
+}
+
 int netdev_configs_validate(const NetDevConfigs *l) {
         int r = 0;
 
@@ -342,10 +354,15 @@ int netdev_configs_validate(const NetDevConfigs *l) {
                 if (d->type == NETDEV_VLAN && d->vlan_id < 0)
                         r = log_error_errno(SYNTHETIC_ERRNO(EINVAL), "%s: lxc.net.%u (vlan) needs a vlan.id", d->where,
                                             d->index);
-                for (size_t j = 0; j < i; j++)
+                for (size_t j = 0; j < i; j++) {
                         if (d->name && streq_ptr(d->name, l->items[j].name))
-                                r = log_error_errno(SYNTHETIC_ERRNO(EINVAL), "%s: lxc.net.%u: name '%s' is used twice",
-                                                    d->where, d->index, d->name);
+                                r = log_error_errno(SYNTHETIC_ERRNO(EINVAL), "%s: lxc.net.%u.name: '%s' is used twice",
+                                                    netdev_config_where(d, "name"), d->index, d->name);
+                        if (d->veth_pair && streq_ptr(d->veth_pair, l->items[j].veth_pair))
+                                r = log_error_errno(SYNTHETIC_ERRNO(EINVAL),
+                                                    "%s: lxc.net.%u.veth.pair: '%s' is used twice",
+                                                    netdev_config_where(d, "veth.pair"), d->index, d->veth_pair);
+                }
         }
         return r;
 }
@@ -384,4 +401,69 @@ int netdev_configs_format(const NetDevConfigs *l, char **ret) {
         if (size > 0 && (*ret)[size - 1] == '\n')
                 (*ret)[size - 1] = 0;
         return 0;
+}
+
+int netdev_config_add_cli(NetDevConfigs *l, NetDevType type, const char *spec, const char *where) {
+        _cleanup_free_ char *copy = strdup(spec);
+        char *f[3] = {}, *save = NULL, name[32];
+        unsigned index = 0, vid;
+        NetDevConfig *d;
+        int n = 0, r;
+
+        if (!copy)
+                return -ENOMEM;
+        for (char *t = strtok_r(copy, ":", &save); t && n < 3; t = strtok_r(NULL, ":", &save))
+                f[n++] = t;
+        for (size_t i = 0; i < l->n; i++)
+                index = MAX(index, l->items[i].index + 1);
+        if (type != NETDEV_VETH && !f[0])
+                return -EINVAL;
+        if (f[0] && !ifname_is_valid(f[0]))
+                return -EINVAL;
+        r = get_index(l, index, where, &d);
+        if (r < 0)
+                return r;
+        d->type = type;
+        d->up = true;
+        d->keys_set |= 1u; /* type */
+        if (f[0] && (d->link = strdup(f[0])) == NULL)
+                return -ENOMEM;
+        switch (type) {
+        case NETDEV_VETH:
+                snprintf(name, sizeof name, "host0");
+                break;
+        case NETDEV_MACVLAN:
+        case NETDEV_IPVLAN:
+                snprintf(name, sizeof name, "%s-%s", type == NETDEV_MACVLAN ? "mv" : "iv", f[0]);
+                if (f[2] && (type == NETDEV_MACVLAN ? net_macvlan_mode(f[2], &d->mode) : net_ipvlan_mode(f[2], &d->mode)) < 0)
+                        return -EINVAL;
+                /* nspawn's defaults: bridge and l2 */
+                if (!d->mode && (d->mode = strdup(type == NETDEV_MACVLAN ? "bridge" : "l2")) == NULL)
+                        return -ENOMEM;
+                break;
+        case NETDEV_VLAN:
+                if (!f[1] || safe_atou(f[1], &vid) < 0 || vid > 4094)
+                        return -EINVAL;
+                d->vlan_id = (int) vid;
+                snprintf(name, sizeof name, "%s.%u", f[0], vid);
+                f[1] = f[2];
+                break;
+        default:
+                snprintf(name, sizeof name, "%s", f[0]);
+                break;
+        }
+        if (type != NETDEV_VETH && f[1])
+                snprintf(name, sizeof name, "%s", f[1]);
+        else if (strlen(name) > 15) {
+                /* "mv-" + a long interface name: shortened with a hash, as systemd-nspawn does */
+                unsigned h = 5381;
+
+                for (const char *c = name; *c; c++)
+                        h = h * 33 + (unsigned char) *c;
+                snprintf(name + 11, sizeof name - 11, "%04x", h & 0xffff);
+        }
+        if (!ifname_is_valid(name))
+                return -EINVAL;
+        d->name = strdup(name);
+        return d->name ? 0 : -ENOMEM;
 }

@@ -58,6 +58,12 @@ bool netdev_config_is_key(const char *key);
  * what a valid value looks like. Non-logging. */
 int netdev_config_assign(NetDevConfigs *l, const char *key, const char *value, const char *where,
                          const char **ret_expect);
+/* A command-line interface, systemd-nspawn style, added at the next free index: spec is "" for
+ * --network-veth, BRIDGE for --network-bridge, IF[:NAME[:MODE]] for macvlan/ipvlan, IF[:NAME] for
+ * phys, IF:ID[:NAME] for vlan. Non-logging. */
+int netdev_config_add_cli(NetDevConfigs *l, NetDevType type, const char *spec, const char *where);
+/* "file:line" (or the option) where sub ("link", "name", …) was set for d, else where d began. */
+const char *netdev_config_where(const NetDevConfig *d, const char *sub);
 /* Checks every interface as a whole (type present, keys fit the type, names unique). Logs. */
 int netdev_configs_validate(const NetDevConfigs *l);
 /* Appends "nsboot.net.N.SUB = VALUE" lines for --check. */

@@ -7,8 +7,10 @@
 #include "basic/strv.h"
 #include "caps.h"
 #include "devices.h"
+#include "firewall.h"
 #include "journal-link.h"
 #include "machined.h"
+#include "netdev-config.h"
 #include "log.h"
 #include "settings-table.h"
 
@@ -361,6 +363,49 @@ static int format_link_journal(const void *src, char **ret) {
         return *ret ? 0 : -ENOMEM;
 }
 
+#define NET_CLI_PARSER(fn, type)                                                        \
+        static int fn(const SettingDef *def, const char *value, void *dest) {           \
+                char where[64];                                                         \
+                                                                                        \
+                snprintf(where, sizeof where, "--%s", def->long_option);                \
+                return netdev_config_add_cli(dest, type, value, where);                 \
+        }
+NET_CLI_PARSER(parse_network_veth, NETDEV_VETH)
+NET_CLI_PARSER(parse_network_macvlan, NETDEV_MACVLAN)
+NET_CLI_PARSER(parse_network_ipvlan, NETDEV_IPVLAN)
+NET_CLI_PARSER(parse_network_vlan, NETDEV_VLAN)
+NET_CLI_PARSER(parse_network_interface, NETDEV_PHYS)
+
+static int parse_network_flag(const SettingDef *def _unused_, const char *value, void *dest) {
+        int b = parse_boolean(value);
+
+        if (b < 0)
+                return -EINVAL;
+        return b ? netdev_config_add_cli(dest, NETDEV_VETH, "", "--network-veth") : 0;
+}
+
+/* A list of checked -p specs; duplicates of protocol and host port are refused here already. */
+static int parse_port(const SettingDef *def _unused_, const char *value, void *dest) {
+        PortForward p, q;
+
+        if (!*value) {
+                *(char ***) dest = strv_free(*(char ***) dest);
+                return 0;
+        }
+        if (port_forward_parse(value, &p) < 0)
+                return -EINVAL;
+        STRV_FOREACH(other, *(char ***) dest)
+                if (port_forward_parse(*other, &q) >= 0 && q.protocol == p.protocol && q.host_port == p.host_port)
+                        return -EEXIST;
+        if (strv_length(*(char ***) dest) >= 64)
+                return -E2BIG;
+        return strv_extend(dest, value);
+}
+
+static int format_netdevs(const void *src, char **ret) {
+        return netdev_configs_format(src, ret);
+}
+
 #define FIELD(f) offsetof(Settings, f)
 #define P SETTING_PRIVILEGED
 
@@ -435,6 +480,9 @@ const SettingDef settings_table[] = {
           .offset = FIELD(machine), .metavar = "NAME",
           .expect = "1-64 letters, digits, '-', '_' and '.', not starting with '.' or '-'", .doc = "Machine name",
           .format = format_string },
+        { .key = "nsboot.masquerade", .long_option = "masquerade", .parse = parse_bool, .offset = FIELD(masquerade),
+          .flags = SETTING_FLAG | P, .cli_value = "yes", .expect = "yes or no",
+          .doc = "NAT the first veth's IPv4 subnet out of the host's other interfaces", .format = format_bool },
         { .key = "nsboot.mount-entry", .lxc_key = "lxc.mount.entry", .parse = parse_mount_entry,
           .offset = FIELD(mounts), .flags = SETTING_LIST | P, .expect = "an fstab line: SOURCE TARGET TYPE OPTIONS",
           .doc = "Mount one fstab line, its target inside the container", .format = format_mounts },
@@ -442,9 +490,37 @@ const SettingDef settings_table[] = {
           .parse = parse_mount_fstab, .offset = FIELD(mounts), .flags = SETTING_NO_PRINT | SETTING_LIST | P,
           .expect = "the absolute path of a readable fstab-style file of valid lines",
           .doc = "Mount every line of an fstab-style file", .format = format_mounts },
+        { .key = "nsboot.network-bridge", .long_option = "network-bridge", .parse = parse_network_veth,
+          .offset = FIELD(netdevs), .flags = SETTING_LIST | SETTING_NO_PRINT | P, .metavar = "BRIDGE",
+          .expect = "the name of an existing bridge",
+          .doc = "Add a veth whose host side joins BRIDGE (inside: host0)", .format = format_netdevs },
+        { .key = "nsboot.network-interface", .long_option = "network-interface", .parse = parse_network_interface,
+          .offset = FIELD(netdevs), .flags = SETTING_LIST | SETTING_NO_PRINT | P, .metavar = "IF[:NAME]",
+          .expect = "a host interface name, optionally :name inside",
+          .doc = "Move a host interface into the container (and back at the end)", .format = format_netdevs },
+        { .key = "nsboot.network-ipvlan", .long_option = "network-ipvlan", .parse = parse_network_ipvlan,
+          .offset = FIELD(netdevs), .flags = SETTING_LIST | SETTING_NO_PRINT | P, .metavar = "IF[:NAME[:MODE]]",
+          .expect = "a host interface, optionally :name inside and :l2, :l3 or :l3s",
+          .doc = "Add an ipvlan on a host interface (default iv-IF, l2)", .format = format_netdevs },
+        { .key = "nsboot.network-macvlan", .long_option = "network-macvlan", .parse = parse_network_macvlan,
+          .offset = FIELD(netdevs), .flags = SETTING_LIST | SETTING_NO_PRINT | P, .metavar = "IF[:NAME[:MODE]]",
+          .expect = "a host interface, optionally :name inside and :private, :vepa, :bridge or :passthru",
+          .doc = "Add a macvlan on a host interface (default mv-IF, bridge)", .format = format_netdevs },
+        { .key = "nsboot.network-veth", .long_option = "network-veth", .short_option = 'n', .parse = parse_network_flag,
+          .offset = FIELD(netdevs), .flags = SETTING_FLAG | SETTING_NO_PRINT | P, .cli_value = "yes",
+          .expect = "yes or no", .doc = "Add a veth pair: ve-MACHINE on the host, host0 inside",
+          .format = format_netdevs },
+        { .key = "nsboot.network-vlan", .long_option = "network-vlan", .parse = parse_network_vlan,
+          .offset = FIELD(netdevs), .flags = SETTING_LIST | SETTING_NO_PRINT | P, .metavar = "IF:ID[:NAME]",
+          .expect = "a host interface and a VLAN ID from 0 to 4094, optionally :name inside",
+          .doc = "Add an 802.1Q VLAN interface on a host interface (default IF.ID)", .format = format_netdevs },
         { .key = "nsboot.notify-ready", .long_option = "notify-ready", .parse = parse_bool,
           .offset = FIELD(notify_ready), .metavar = "BOOL", .expect = "yes or no",
           .doc = "Report readiness only when the guest's init sends READY=1", .format = format_bool },
+        { .key = "nsboot.port", .long_option = "port", .short_option = 'p', .parse = parse_port, .offset = FIELD(ports),
+          .flags = SETTING_LIST | P, .metavar = "[tcp:|udp:]HOST[:CONT]",
+          .expect = "[tcp:|udp:]HOSTPORT[:CONTAINERPORT] with ports 1-65535, each protocol and host port once",
+          .doc = "Forward a host port to the container's first veth address", .format = format_strv },
         { .key = "nsboot.private-network", .long_option = "private-network", .parse = parse_bool,
           .offset = FIELD(private_network), .flags = SETTING_FLAG | P, .cli_value = "yes", .expect = "yes or no",
           .doc = "Own network namespace with only loopback", .format = format_bool },
@@ -526,6 +602,8 @@ int settings_assign(Settings *s, const SettingDef *def, const char *value, const
         r = def->parse(def, value, (char *) s + def->offset);
         if (r == -ENOMEM)
                 return log_oom();
+        if (r == -EEXIST)
+                return log_error_errno(r, "%s: '%s' is given twice", where, value);
         if (r == -EOPNOTSUPP)
                 return log_error_errno(r, "%s: not supported yet ('%s'; expected %s)", where, value, def->expect);
         if (r < 0)

@@ -37,6 +37,7 @@ Settings *settings_free(Settings *s) {
         free(s->user);
         free(s->chdir);
         free(s->slice);
+        strv_free(s->ports);
         strv_free(s->properties);
         strv_free(s->environment);
         strv_free(s->parameters);
@@ -150,21 +151,32 @@ static int validate_names(Settings *s) {
         return 0;
 }
 
-/* Interfaces of type "none" (the host's network) and "empty" (loopback only) need nothing but the
- * network namespace choice; the other types come with networking. */
+/* The first veth with a static IPv4 address: where --port and --masquerade send traffic. */
+const NetDevConfig *settings_nat_interface(const Settings *s) {
+        for (size_t i = 0; i < s->netdevs.n; i++)
+                if (s->netdevs.items[i].type == NETDEV_VETH && s->netdevs.items[i].ipv4)
+                        return &s->netdevs.items[i];
+        return NULL;
+}
+
+/* Any interface but "none" (the host's network) means an own network namespace. */
 static int validate_network(Settings *s) {
         int r = netdev_configs_validate(&s->netdevs);
+
+        if ((s->ports || s->masquerade) && !settings_nat_interface(s))
+                r = log_error_errno(SYNTHETIC_ERRNO(EINVAL),
+                                    "-p/--port and --masquerade need a veth interface with a static IPv4 address "
+                                    "(nsboot.net.N.ipv4.address)");
 
         for (size_t i = 0; i < s->netdevs.n; i++) {
                 const NetDevConfig *d = &s->netdevs.items[i];
 
-                if (d->type == NETDEV_EMPTY)
+                if (d->type >= NETDEV_EMPTY)
                         s->private_network = true;
-                else if (d->type > NETDEV_EMPTY)
+                if (streq_ptr(d->ipv4_gateway, "auto") || streq_ptr(d->ipv6_gateway, "auto"))
                         r = log_error_errno(SYNTHETIC_ERRNO(EOPNOTSUPP),
-                                            "%s: lxc.net.%u.type = %s: not supported yet (only none and empty work "
-                                            "in this version)", strna(d->key_where[0]), d->index,
-                                            netdev_type_to_string(d->type));
+                                            "%s: lxc.net.%u: gateway auto is not supported yet: give the address",
+                                            d->where, d->index);
         }
         return r;
 }

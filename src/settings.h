@@ -50,6 +50,8 @@ typedef struct Settings {
         uint64_t caps_keep;         /* CAPS_KEEP_SET marks it set: then exactly these */
         bool quiet;
         NetDevConfigs netdevs;      /* lxc.net.N.* / nsboot.net.N.* */
+        char **ports;               /* -p/--port specs, checked by port_forward_parse() */
+        bool masquerade;            /* NAT for the first veth's subnet */
         DeviceRules device_rules;   /* lxc.cgroup2.devices.allow/deny */
         CustomMounts mounts;        /* --bind, --bind-ro, --tmpfs, lxc.mount.entry, lxc.mount.fstab */
         unsigned tty_max;           /* extra ttys /dev/tty1..N on ptys (lxc.tty.max) */
@@ -63,6 +65,9 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(Settings *, settings_free);
 
 /* Fills in defaults that depend on other keys and checks combinations. Logs. */
 int settings_validate(Settings *s, bool stdin_tty, bool stdout_tty);
+
+/* The first veth with a static IPv4 address (for --port, --masquerade), or NULL. */
+const NetDevConfig *settings_nat_interface(const Settings *s);
 
 /* The tree of machine name in /var/lib/machines and the other machine directories. Non-logging. */
 int settings_find_machine_directory(const char *name, char **ret);

@@ -15,6 +15,7 @@
 #include "journal-link.h"
 #include "log.h"
 #include "mount.h"
+#include "netdev.h"
 #include "notify.h"
 #include "stage-child.h"
 #include "stage-init.h"
@@ -198,6 +199,8 @@ _noreturn_ void stage_child_run(ChildParams *p) {
                         r = sync_expect(p->sync_fd, SYNC_GO);
                 if (r < 0)
                         r = log_error_errno(r, "Failed to wait for the parent: %m");
+                else
+                        r = netdev_configure_inside(&p->settings->netdevs, p->settings->machine);
         }
         if (r >= 0)
                 r = stage_init_exec(p, &exec_failed);

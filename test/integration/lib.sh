@@ -613,3 +613,143 @@ trap 'exit 130' INT
 trap 'exit 141' PIPE
 trap 'exit 143' TERM
 WORKDIR=$(mktemp -d "/var/tmp/nsboot-test.$TEST_NAME.XXXXXX")
+
+# ---------------------------------------------------------------------------------------------
+# Network test hosts
+#
+# A test host is a network namespace of our own (ip netns add nsbt…): veth pairs in it stand for
+# physical links, bridges are made there, and nsboot runs inside it (nsboot_in_netns). The
+# machine's own interfaces, routes and firewall are never touched, and traffic goes only between
+# addresses made in such a namespace. Everything is deleted when the test exits, however it exits.
+
+_NETNS_SEQ=0
+_NSBOOT_REAL=""
+
+# netns_create VAR: a fresh network namespace nsbt<PID>n<N> with lo up; its name goes into VAR.
+netns_create() {
+        local -n _nc_ret=$1
+        local _nc_name
+        require_cmd ip
+        _NETNS_SEQ=$((_NETNS_SEQ + 1))
+        _nc_name=nsbt$$n$_NETNS_SEQ
+        [[ ! -e /run/netns/$_nc_name ]] || fail "network namespace $_nc_name exists already"
+        ip netns add "$_nc_name" || fail "cannot create network namespace $_nc_name"
+        at_exit "netns_delete '$_nc_name'"
+        ip -n "$_nc_name" link set lo up
+        _nc_ret=$_nc_name
+}
+
+# netns_delete NS: delete every link in NS, then NS itself (only a namespace we made: nsbt*).
+netns_delete() {
+        local ns=$1 link
+        [[ $ns == nsbt* && -e /run/netns/$ns ]] || return 0
+        for link in $(ip -n "$ns" -o link show 2>/dev/null | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }'); do
+                [[ $link == lo ]] || ip -n "$ns" link del "$link" 2>/dev/null || true
+        done
+        ip netns del "$ns"
+}
+
+# in_net NS CMD...: run CMD in NS's network namespace (nothing else of it changes), bounded like
+# in_guest.
+in_net() {
+        local ns=$1
+        shift
+        timeout -k 5 "${IN_GUEST_TIMEOUT:-60}" nsenter --net="/run/netns/$ns" -- "$@"
+}
+
+# net_ping NS ADDR: one ping from the test host NS to ADDR (busybox's ping: the host may have none),
+# retried for up to 5 s (ARP, a bridge port coming up).
+net_ping() {
+        local ns=$1 addr=$2
+        retry 5 in_net "$ns" busybox ping -c 1 -W 1 "$addr" >/dev/null
+}
+
+# guest_ping LEADER ADDR: the same from inside the guest.
+guest_ping() {
+        local leader=$1 addr=$2
+        retry 5 in_guest "$leader" ping -c 1 -W 1 "$addr" >/dev/null
+}
+
+# nsboot_in_netns NS: from now on nsboot_run, nsboot_start and boot_sleeping run nsboot inside
+# NS's network namespace, through nsenter, which execs nsboot (so NSBOOT_PID is nsboot's PID).
+# Without NS: back to our own network namespace.
+nsboot_in_netns() {
+        local ns=${1:-} wrapper
+        _NSBOOT_REAL=${_NSBOOT_REAL:-$NSBOOT}
+        if [[ -z $ns ]]; then
+                NSBOOT=$_NSBOOT_REAL
+                return 0
+        fi
+        wrapper=$WORKDIR/nsboot-in-$ns
+        printf '#!/bin/bash\nexec nsenter --net=%q -- %q "$@"\n' "/run/netns/$ns" "$_NSBOOT_REAL" >"$wrapper"
+        chmod 0755 "$wrapper"
+        NSBOOT=$wrapper
+}
+
+# nsboot_has_option OPTION: true if nsboot's --help lists OPTION (for features still to come).
+nsboot_has_option() {
+        "${_NSBOOT_REAL:-$NSBOOT}" --help 2>/dev/null | grep -qE -- "(^|[ ,])$1([ =[]|$)"
+}
+
+# net_state NS: NS's links (name, MTU, admin state, master, MAC) and addresses (IPv6 link-local
+# ones aside: the kernel adds those by itself), one per line, sorted: compare two of them.
+net_state() {
+        local ns=$1
+        {
+                ip -n "$ns" -o link show | awk '{
+                        name = $2; sub(/:$/, "", name); sub(/@.*/, "", name)
+                        up = ($3 ~ /[<,]UP[,>]/) ? "up" : "down"
+                        mtu = "?"; master = "-"; mac = "-"
+                        for (i = 4; i < NF; i++) {
+                                if ($i == "mtu") mtu = $(i + 1)
+                                if ($i == "master") master = $(i + 1)
+                                if ($i ~ /^link\//) mac = $(i + 1)
+                        }
+                        print "link", name, "mtu=" mtu, up, "master=" master, "mac=" mac
+                }'
+                ip -n "$ns" -o addr show | awk '$3 == "inet" || ($3 == "inet6" && $0 !~ / scope link /) {
+                        print "addr", $2, $4 }'
+        } | sort
+}
+
+# net_links NS: the names of NS's links, one per line, sorted.
+net_links() {
+        ip -n "$1" -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | sort
+}
+
+# assert_net_state NS BEFORE WHAT: NS's net_state is BEFORE, at once: nsboot undoes what it did to
+# the test host before it exits (a guest's network namespace that the kernel tears down later
+# does not count as undone).
+assert_net_state() {
+        local ns=$1 before=$2 what=$3 now
+        now=$(net_state "$ns")
+        [[ $now != "$before" ]] || return 0
+        fail "$what: the test host's links or addresses differ (< before, > now):"$'\n'"$(diff <(echo "$before") <(echo "$now") | grep '^[<>]')"
+}
+
+# guest_save VAR / guest_use VAR: keep the state of a running guest (NSBOOT_PID, LEADER, its output
+# files) in the array VAR, and make it the current one again, to run several guests at once.
+guest_save() {
+        local -n _gs_ret=$1
+        _gs_ret=("$NSBOOT_PID" "$_NSBOOT_NAME" "$NSBOOT_OUT" "$NSBOOT_ERR" "$LEADER")
+}
+
+guest_use() {
+        local -n _gu_from=$1
+        NSBOOT_PID=${_gu_from[0]}
+        _NSBOOT_NAME=${_gu_from[1]}
+        NSBOOT_OUT=${_gu_from[2]}
+        NSBOOT_ERR=${_gu_from[3]}
+        LEADER=${_gu_from[4]}
+        NSBOOT_RC=""
+}
+
+# guest_link LEADER NAME: the guest's view of its link NAME ("ip -o link show NAME"), empty if none.
+guest_link() {
+        in_guest "$1" ip -o link show "$2" 2>/dev/null || true
+}
+
+# guest_mac LEADER NAME: the MAC of the guest's link NAME.
+guest_mac() {
+        guest_link "$1" "$2" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p'
+}

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <sched.h>
+
+#include "basic/macro.h"
+#include "basic/strv.h"
+#include "log.h"
+#include "netdev.h"
+
+static uint64_t fnv1a(const char *a, const char *b, unsigned n) {
+        uint64_t h = 0xcbf29ce484222325ULL;
+        char num[16];
+
+        snprintf(num, sizeof num, ":%u", n);
+        for (const char *const *s = (const char *const[]) { a, ":", b, num, NULL }; *s; s++)
+                for (const char *p = *s; *p; p++)
+                        h = (h ^ (unsigned char) *p) * 0x100000001b3ULL;
+        return h;
+}
+
+static bool name_taken(const NetDevConfigs *configs, const char *name) {
+        for (size_t j = 0; j < configs->n; j++)
+                if (streq_ptr(configs->items[j].name, name))
+                        return true;
+        return false;
+}
+
+void netdev_guest_name(const NetDevConfigs *configs, size_t i, char ret[static 16]) {
+        unsigned n = 0;
+
+        if (configs->items[i].name) {
+                snprintf(ret, 16, "%s", configs->items[i].name);
+                return;
+        }
+        /* eth0, eth1, …: LXC's default, over the unnamed interfaces in index order, skipping the
+         * names other interfaces were given explicitly. */
+        for (size_t j = 0;; n++) {
+                snprintf(ret, 16, "eth%u", n);
+                if (name_taken(configs, ret))
+                        continue;
+                /* the next unnamed interface before i takes this number */
+                while (j < configs->n && (configs->items[j].name || configs->items[j].type <= NETDEV_EMPTY ||
+                                          configs->items[j].index >= configs->items[i].index))
+                        j++;
+                if (j >= configs->n)
+                        return;
+                j++;
+        }
+}
+
+void netdev_veth_host_name(const NetDevConfig *c, unsigned nth, const char *machine, char ret[static 16]) {
+        char full[64];
+
+        if (c->veth_pair) {
+                snprintf(ret, 16, "%s", c->veth_pair);
+                return;
+        }
+        if (nth == 0)
+                snprintf(full, sizeof full, "ve-%s", machine);
+        else
+                snprintf(full, sizeof full, "ve%u-%s", nth, machine);
+        if (strlen(full) <= 15) {
+                strcpy(ret, full);
+                return;
+        }
+        /* Unique and stable: 11 characters of the name and 4 hex digits of its hash. */
+        snprintf(ret, 16, "%.11s%04x", full, (unsigned) (fnv1a(full, "", 0) & 0xffff));
+}
+
+int netdev_guest_mac(const NetDevConfig *c, const char *machine, unsigned char ret[static 6]) {
+        uint64_t h = fnv1a("nsboot-mac", machine, c->index);
+
+        if (!c->hwaddr) {
+                for (int i = 0; i < 6; i++)
+                        ret[i] = (unsigned char) (h >> (8 * i));
+                ret[0] = (unsigned char) ((ret[0] & 0xfe) | 0x02); /* unicast, locally administered */
+                return 0;
+        }
+        unsigned char rnd[12];
+
+        if (getrandom(rnd, sizeof rnd, 0) != (ssize_t) sizeof rnd)
+                return -errno;
+        for (int i = 0; i < 6; i++) {
+                char hex[3] = { c->hwaddr[3 * i], c->hwaddr[3 * i + 1], 0 };
+
+                for (int k = 0; k < 2; k++)
+                        if (hex[k] == 'x' || hex[k] == 'X')
+                                hex[k] = "0123456789abcdef"[rnd[2 * i + k] & 15];
+                ret[i] = (unsigned char) strtoul(hex, NULL, 16);
+        }
+        if (c->hwaddr[1] == 'x' || c->hwaddr[1] == 'X')
+                ret[0] &= 0xfe; /* a random nibble must not make it multicast */
+        return 0;
+}
+
+static int record(NetDevs *l, const NetDevConfig *c, NetDev **ret) {
+        NetDev *items = realloc(l->items, (l->n + 1) * sizeof(NetDev));
+
+        if (!items)
+                return -ENOMEM;
+        l->items = items;
+        items[l->n] = (NetDev) { .config = c };
+        *ret = &items[l->n++];
+        return 0;
+}
+
+/* Every host interface named must exist, and a veth's link be a bridge, before anything is made. */
+static int check_links(RtnlSocket *sk, const NetDevConfigs *configs) {
+        int r = 0;
+
+        for (size_t i = 0; i < configs->n; i++) {
+                const NetDevConfig *c = &configs->items[i];
+                char kind[32] = "";
+
+                if (!netdev_ops[c->type] || !c->link)
+                        continue;
+                if (rtnl_link_kind(sk, c->link, kind, sizeof kind) < 0)
+                        r = log_error_errno(SYNTHETIC_ERRNO(ENODEV), "%s: lxc.net.%u.link: no host interface '%s'",
+                                            netdev_config_where(c, "link"), c->index, c->link);
+                else if (c->type == NETDEV_VETH && !streq(kind, "bridge"))
+                        r = log_error_errno(SYNTHETIC_ERRNO(EINVAL), "%s: lxc.net.%u.link: '%s' is not a bridge",
+                                            netdev_config_where(c, "link"), c->index, c->link);
+        }
+        return r;
+}
+
+int netdev_create_all(NetDevs *l, const NetDevConfigs *configs, const char *machine, pid_t pid) {
+        RtnlSocket *sk = NULL;
+        unsigned veths = 0;
+        char path[64];
+        int r;
+
+        *l = (NetDevs) { .netns_fd = -EBADF, .host_netns_fd = -EBADF };
+        if (configs->n == 0)
+                return 0;
+        snprintf(path, sizeof path, "/proc/%d/ns/net", (int) pid);
+        l->netns_fd = open(path, O_RDONLY | O_CLOEXEC);
+        l->host_netns_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+        if (l->netns_fd < 0 || l->host_netns_fd < 0)
+                return log_error_errno(errno, "Failed to open the network namespaces: %m");
+        r = rtnl_open(&sk);
+        if (r < 0)
+                return log_error_errno(r, "Failed to open rtnetlink: %m");
+        r = check_links(sk, configs);
+        if (r < 0) {
+                rtnl_close(sk);
+                return r;
+        }
+        for (size_t i = 0; i < configs->n && r >= 0; i++) {
+                const NetDevConfig *c = &configs->items[i];
+                NetDev *d;
+
+                if (!netdev_ops[c->type])
+                        continue;
+                r = record(l, c, &d);
+                if (r < 0)
+                        break;
+                netdev_guest_name(configs, i, d->guest_name);
+                if (c->type == NETDEV_VETH)
+                        netdev_veth_host_name(c, veths++, machine, d->host_name);
+                r = netdev_ops[c->type]->create(sk, d, machine, pid);
+        }
+        rtnl_close(sk);
+        return r < 0 ? r : 0;
+}
+
+size_t netdev_host_ifindices(const NetDevs *l, int *ret, size_t max) {
+        size_t n = 0;
+
+        for (size_t i = 0; i < l->n && n < max; i++) {
+                unsigned idx = l->items[i].config->type == NETDEV_VETH ? if_nametoindex(l->items[i].host_name) : 0;
+
+                if (idx > 0)
+                        ret[n++] = (int) idx;
+        }
+        return n;
+}
+
+void netdev_destroy_all(NetDevs *l) {
+        RtnlSocket *sk = NULL;
+
+        if (l->n > 0 && rtnl_open(&sk) >= 0) {
+                for (size_t i = l->n; i > 0; i--) {
+                        NetDev *d = &l->items[i - 1];
+
+                        if (d->created && netdev_ops[d->config->type]->destroy)
+                                (void) netdev_ops[d->config->type]->destroy(sk, l, d);
+                }
+                rtnl_close(sk);
+        }
+        free(l->items);
+        safe_close(l->netns_fd);
+        safe_close(l->host_netns_fd);
+        *l = (NetDevs) { .netns_fd = -EBADF, .host_netns_fd = -EBADF };
+}
+
+static int configure_one(RtnlSocket *sk, const NetDevConfigs *configs, size_t i, const char *machine) {
+        const NetDevConfig *c = &configs->items[i];
+        unsigned char mac[6];
+        char name[16];
+        int idx, r;
+
+        netdev_guest_name(configs, i, name);
+        idx = rtnl_ifindex(sk, name);
+        if (idx < 0)
+                return log_error_errno(idx, "Interface '%s' (lxc.net.%u) is missing in the container: %m", name, c->index);
+        /* ipvlan shares its parent's MAC; a phys keeps its own unless one is given. */
+        if (c->type != NETDEV_IPVLAN && (c->hwaddr || c->type != NETDEV_PHYS)) {
+                r = netdev_guest_mac(c, machine, mac);
+                if (r >= 0)
+                        r = rtnl_set(sk, idx, NULL, mac, 0, -1);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to set the MAC of '%s': %m", name);
+        }
+        r = rtnl_set(sk, idx, NULL, NULL, c->mtu, c->up || c->ipv4 || c->ipv6 ? 1 : -1);
+        if (r < 0)
+                return log_error_errno(r, "Failed to set up '%s': %m", name);
+        for (char **a = c->ipv4; a && *a; a++)
+                if ((r = rtnl_add_address(sk, idx, *a)) < 0)
+                        return log_error_errno(r, "Failed to add address %s to '%s': %m", *a, name);
+        for (char **a = c->ipv6; a && *a; a++)
+                if ((r = rtnl_add_address(sk, idx, *a)) < 0)
+                        return log_error_errno(r, "Failed to add address %s to '%s': %m", *a, name);
+        if (c->ipv4_gateway && (r = rtnl_add_default_route(sk, AF_INET, idx, streq(c->ipv4_gateway, "dev") ? NULL :
+                                                           c->ipv4_gateway)) < 0)
+                return log_error_errno(r, "Failed to add the IPv4 default route via %s on '%s': %m", c->ipv4_gateway, name);
+        if (c->ipv6_gateway && (r = rtnl_add_default_route(sk, AF_INET6, idx, streq(c->ipv6_gateway, "dev") ? NULL :
+                                                           c->ipv6_gateway)) < 0)
+                return log_error_errno(r, "Failed to add the IPv6 default route via %s on '%s': %m", c->ipv6_gateway, name);
+        return 0;
+}
+
+int netdev_configure_inside(const NetDevConfigs *configs, const char *machine) {
+        RtnlSocket *sk = NULL;
+        int r = 0;
+
+        if (configs->n == 0)
+                return 0;
+        r = rtnl_open(&sk);
+        if (r < 0)
+                return log_error_errno(r, "Failed to open rtnetlink in the container: %m");
+        for (size_t i = 0; i < configs->n && r >= 0; i++)
+                if (netdev_ops[configs->items[i].type])
+                        r = configure_one(sk, configs, i, machine);
+        rtnl_close(sk);
+        return r;
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The machine's network interfaces at run time: host sides created (or host interfaces moved in)
+ * by the parent once the child's network namespace exists, configured inside by the child before
+ * init starts, and torn down by the parent (moved-in interfaces always go back as they were). */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "netdev-config.h"
+#include "rtnl.h"
+
+typedef struct NetDev {
+        const NetDevConfig *config;
+        char guest_name[16];
+        char host_name[16];     /* veth: the host side; phys: the name it had on the host */
+        unsigned orig_mtu;      /* phys: to restore */
+        bool orig_up;
+        bool created;           /* something exists on the host side that teardown must undo */
+} NetDev;
+
+typedef struct NetDevs {
+        NetDev *items;
+        size_t n;
+        int netns_fd;           /* the container's network namespace, kept open to move phys back */
+        int host_netns_fd;
+} NetDevs;
+
+/* One network mode: what happens on the host for it. Configuration inside is the same for all. */
+typedef struct NetDevOps {
+        int (*create)(RtnlSocket *sk, NetDev *d, const char *machine, pid_t pid);
+        int (*destroy)(RtnlSocket *sk, NetDevs *l, NetDev *d);
+} NetDevOps;
+
+extern const NetDevOps *const netdev_ops[];
+
+/* Guest-side name of configs->items[i]: its .name, else eth0, eth1, … in index order. */
+void netdev_guest_name(const NetDevConfigs *configs, size_t i, char ret[static 16]);
+/* Host-side veth name: veth.pair, else "ve-MACHINE" ("veN-MACHINE" for the N-th), shortened to 15
+ * characters with a hash when too long, as systemd-nspawn does. */
+void netdev_veth_host_name(const NetDevConfig *c, unsigned nth, const char *machine, char ret[static 16]);
+/* MAC for the guest side: hwaddr with 'x' nibbles made random, or derived from machine and index
+ * (stable across starts), locally administered unicast. */
+int netdev_guest_mac(const NetDevConfig *c, const char *machine, unsigned char ret[static 6]);
+
+/* Parent: everything for the guest's network namespace (that of pid). Records what it made in l as
+ * it goes, so that netdev_destroy_all() undoes a half-done setup too. Logs. */
+int netdev_create_all(NetDevs *l, const NetDevConfigs *configs, const char *machine, pid_t pid);
+void netdev_destroy_all(NetDevs *l);
+/* The host-side interface indices of the machine's veths, for machined. */
+size_t netdev_host_ifindices(const NetDevs *l, int *ret, size_t max);
+/* Child, in its own network namespace: names, MACs, MTUs, addresses, routes, up. Logs. */
+int netdev_configure_inside(const NetDevConfigs *configs, const char *machine);

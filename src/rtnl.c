@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <linux/if_link.h>
+#include <net/if.h>
+#include <netlink/addr.h>
+#include <netlink/errno.h>
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/ipvlan.h>
+#include <netlink/route/link/macvlan.h>
+#include <netlink/route/link/veth.h>
+#include <netlink/route/link/vlan.h>
+#include <netlink/route/route.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rtnl.h"
+
+static char last_error[128] = "";
+
+const char *rtnl_last_error(void) {
+        return last_error;
+}
+
+/* libnl has its own error numbers: back to errno for our callers; its text stays for messages. */
+static int nlerr(int e) {
+        if (e < 0)
+                snprintf(last_error, sizeof last_error, "%s", nl_geterror(e));
+        switch (-abs(e)) {
+        case 0:
+                return 0;
+        case -NLE_EXIST:
+                return -EEXIST;
+        case -NLE_NODEV:
+        case -NLE_OBJ_NOTFOUND:
+                return -ENODEV;
+        case -NLE_PERM:
+                return -EPERM;
+        case -NLE_INVAL:
+        case -NLE_RANGE:
+                return -EINVAL;
+        case -NLE_BUSY:
+                return -EBUSY;
+        case -NLE_NOMEM:
+                return -ENOMEM;
+        case -NLE_OPNOTSUPP:
+                return -EOPNOTSUPP;
+        case -NLE_AF_NOSUPPORT:
+                return -EAFNOSUPPORT;
+        default:
+                return -EIO;
+        }
+}
+
+int rtnl_open(RtnlSocket **ret) {
+        struct nl_sock *sk = nl_socket_alloc();
+        int r;
+
+        if (!sk)
+                return -ENOMEM;
+        r = nl_connect(sk, NETLINK_ROUTE);
+        if (r < 0) {
+                nl_socket_free(sk);
+                return nlerr(r);
+        }
+        *ret = sk;
+        return 0;
+}
+
+void rtnl_close(RtnlSocket *sk) {
+        if (sk)
+                nl_socket_free(sk);
+}
+
+int rtnl_ifindex(RtnlSocket *sk, const char *name) {
+        struct rtnl_link *link = NULL;
+        int r = rtnl_link_get_kernel(sk, 0, name, &link), idx;
+
+        if (r < 0)
+                return nlerr(r);
+        idx = rtnl_link_get_ifindex(link);
+        rtnl_link_put(link);
+        return idx;
+}
+
+int rtnl_link_kind(RtnlSocket *sk, const char *name, char *ret, size_t size) {
+        struct rtnl_link *link = NULL;
+        int r = rtnl_link_get_kernel(sk, 0, name, &link);
+
+        if (r < 0)
+                return nlerr(r);
+        snprintf(ret, size, "%s", rtnl_link_get_type(link) ?: "");
+        rtnl_link_put(link);
+        return 0;
+}
+
+int rtnl_link_info(RtnlSocket *sk, int ifindex, char name[static 16], unsigned *ret_mtu, bool *ret_up) {
+        struct rtnl_link *link = NULL;
+        int r = rtnl_link_get_kernel(sk, ifindex, NULL, &link);
+
+        if (r < 0)
+                return nlerr(r);
+        snprintf(name, 16, "%s", rtnl_link_get_name(link));
+        *ret_mtu = rtnl_link_get_mtu(link);
+        *ret_up = rtnl_link_get_flags(link) & IFF_UP;
+        rtnl_link_put(link);
+        return 0;
+}
+
+int rtnl_add_veth(RtnlSocket *sk, const char *host_name, const char *peer_name, pid_t pid) {
+        return nlerr(rtnl_link_veth_add(sk, host_name, peer_name, pid));
+}
+
+/* A link of type kind on parent, named name in the namespace of pid; setup fills type details. */
+static int add_on_parent(RtnlSocket *sk, struct rtnl_link *link, const char *parent, const char *name, pid_t pid) {
+        int idx = rtnl_ifindex(sk, parent), r;
+
+        if (idx < 0)
+                return idx;
+        rtnl_link_set_link(link, idx);
+        rtnl_link_set_name(link, name);
+        if (pid > 0)
+                rtnl_link_set_ns_pid(link, pid);
+        r = rtnl_link_add(sk, link, NLM_F_CREATE | NLM_F_EXCL);
+        return nlerr(r);
+}
+
+/* Created under a temporary name here, then moved into the namespace of pid and renamed there:
+ * the two steps LXC takes, which every link type supports, unlike creating it there directly. */
+static int add_then_move(RtnlSocket *sk, struct rtnl_link *link, const char *parent, const char *name, pid_t pid) {
+        static unsigned seq;
+        char tmp[16];
+        int r, idx;
+
+        snprintf(tmp, sizeof tmp, "nsb%x-%x", (unsigned) pid & 0xffffff, seq++ & 0xfff);
+        r = add_on_parent(sk, link, parent, tmp, 0);
+        if (r < 0)
+                return r;
+        idx = rtnl_ifindex(sk, tmp);
+        if (idx < 0)
+                return idx;
+        r = rtnl_move(sk, idx, pid, -1, name);
+        if (r < 0)
+                (void) rtnl_delete(sk, tmp);
+        return r;
+}
+
+int rtnl_add_macvlan(RtnlSocket *sk, const char *parent, const char *name, const char *mode, pid_t pid) {
+        struct rtnl_link *link = rtnl_link_macvlan_alloc();
+        int m = rtnl_link_macvlan_str2mode(mode), r;
+
+        if (!link)
+                return -ENOMEM;
+        if (m < 0 || rtnl_link_macvlan_set_mode(link, (uint32_t) m) < 0)
+                r = -EINVAL;
+        else
+                r = add_then_move(sk, link, parent, name, pid);
+        rtnl_link_put(link);
+        return r;
+}
+
+int rtnl_add_ipvlan(RtnlSocket *sk, const char *parent, const char *name, const char *mode, pid_t pid) {
+        struct rtnl_link *link = rtnl_link_ipvlan_alloc();
+        int m = rtnl_link_ipvlan_str2mode(mode), r;
+
+        if (!link)
+                return -ENOMEM;
+        if (m < 0 || rtnl_link_ipvlan_set_mode(link, (uint16_t) m) < 0)
+                r = -EINVAL;
+        else
+                r = add_then_move(sk, link, parent, name, pid);
+        rtnl_link_put(link);
+        return r;
+}
+
+int rtnl_add_vlan(RtnlSocket *sk, const char *parent, const char *name, unsigned id, pid_t pid) {
+        struct rtnl_link *link = rtnl_link_vlan_alloc();
+        int r;
+
+        if (!link)
+                return -ENOMEM;
+        r = rtnl_link_vlan_set_id(link, (uint16_t) id);
+        r = r < 0 ? nlerr(r) : add_then_move(sk, link, parent, name, pid);
+        rtnl_link_put(link);
+        return r;
+}
+
+int rtnl_delete(RtnlSocket *sk, const char *name) {
+        struct rtnl_link *link = rtnl_link_alloc();
+        int r;
+
+        if (!link)
+                return -ENOMEM;
+        rtnl_link_set_name(link, name);
+        r = rtnl_link_delete(sk, link);
+        rtnl_link_put(link);
+        return nlerr(r);
+}
+
+/* RTM_SETLINK with the changes in change; orig only names the link by index. */
+static int change(RtnlSocket *sk, int ifindex, struct rtnl_link *chg) {
+        struct rtnl_link *orig = rtnl_link_alloc();
+        int r;
+
+        if (!orig)
+                return -ENOMEM;
+        rtnl_link_set_ifindex(orig, ifindex);
+        r = rtnl_link_change(sk, orig, chg, 0);
+        rtnl_link_put(orig);
+        return nlerr(r);
+}
+
+int rtnl_move(RtnlSocket *sk, int ifindex, pid_t pid, int netns_fd, const char *new_name) {
+        struct rtnl_link *chg = rtnl_link_alloc();
+        int r;
+
+        if (!chg)
+                return -ENOMEM;
+        if (pid > 0)
+                rtnl_link_set_ns_pid(chg, pid);
+        else
+                rtnl_link_set_ns_fd(chg, netns_fd);
+        if (new_name)
+                rtnl_link_set_name(chg, new_name);
+        r = change(sk, ifindex, chg);
+        rtnl_link_put(chg);
+        return r;
+}
+
+int rtnl_set_master(RtnlSocket *sk, int ifindex, const char *bridge) {
+        int master = rtnl_ifindex(sk, bridge);
+
+        if (master < 0)
+                return master;
+        return nlerr(rtnl_link_enslave_ifindex(sk, master, ifindex));
+}
+
+int rtnl_set(RtnlSocket *sk, int ifindex, const char *name, const unsigned char *mac, unsigned mtu, int up) {
+        struct rtnl_link *chg = rtnl_link_alloc();
+        struct nl_addr *addr = NULL;
+        int r;
+
+        if (!chg)
+                return -ENOMEM;
+        if (name)
+                rtnl_link_set_name(chg, name);
+        if (mac) {
+                addr = nl_addr_build(AF_LLC, mac, 6);
+                if (!addr) {
+                        rtnl_link_put(chg);
+                        return -ENOMEM;
+                }
+                rtnl_link_set_addr(chg, addr);
+        }
+        if (mtu)
+                rtnl_link_set_mtu(chg, mtu);
+        if (up > 0)
+                rtnl_link_set_flags(chg, IFF_UP);
+        else if (up == 0)
+                rtnl_link_unset_flags(chg, IFF_UP);
+        r = change(sk, ifindex, chg);
+        nl_addr_put(addr);
+        rtnl_link_put(chg);
+        return r;
+}
+
+int rtnl_add_address(RtnlSocket *sk, int ifindex, const char *address) {
+        struct rtnl_addr *a = rtnl_addr_alloc();
+        struct nl_addr *local = NULL;
+        int family = strchr(address, ':') ? AF_INET6 : AF_INET, r;
+
+        if (!a)
+                return -ENOMEM;
+        r = nl_addr_parse(address, family, &local);
+        if (r >= 0) {
+                rtnl_addr_set_ifindex(a, ifindex);
+                r = rtnl_addr_set_local(a, local);
+        }
+        if (r >= 0)
+                r = rtnl_addr_add(sk, a, 0);
+        nl_addr_put(local);
+        rtnl_addr_put(a);
+        return nlerr(r);
+}
+
+int rtnl_add_default_route(RtnlSocket *sk, int family, int ifindex, const char *gateway) {
+        struct rtnl_route *route = rtnl_route_alloc();
+        struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
+        struct nl_addr *dst = NULL, *gw = NULL;
+        int r;
+
+        if (!route || !nh) {
+                if (route)
+                        rtnl_route_put(route);
+                if (nh)
+                        rtnl_route_nh_free(nh);
+                return -ENOMEM;
+        }
+        r = nl_addr_parse(family == AF_INET6 ? "::/0" : "0.0.0.0/0", family, &dst);
+        if (r >= 0 && gateway)
+                r = nl_addr_parse(gateway, family, &gw);
+        if (r >= 0) {
+                rtnl_route_set_family(route, (uint8_t) family);
+                rtnl_route_set_dst(route, dst);
+                rtnl_route_set_table(route, RT_TABLE_MAIN);
+                rtnl_route_set_protocol(route, RTPROT_STATIC);
+                /* An off-link gateway still works: the route is on the device, the gateway onlink. */
+                rtnl_route_set_scope(route, gateway ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK);
+                rtnl_route_nh_set_ifindex(nh, ifindex);
+                if (gw) {
+                        rtnl_route_nh_set_gateway(nh, gw);
+                        rtnl_route_nh_set_flags(nh, RTNH_F_ONLINK);
+                }
+                rtnl_route_add_nexthop(route, nh);
+                nh = NULL;
+                r = rtnl_route_add(sk, route, NLM_F_CREATE);
+        }
+        if (nh) /* not NULL-safe in libnl */
+                rtnl_route_nh_free(nh);
+        nl_addr_put(dst);
+        nl_addr_put(gw);
+        rtnl_route_put(route);
+        return nlerr(r);
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Small rtnetlink helpers on libnl-route-3: create, move, rename and configure links, addresses
+ * and routes in the network namespace the calling process is in. All netlink use of nsboot is
+ * here. Non-logging: every call returns 0 or -errno. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+typedef struct nl_sock RtnlSocket;
+
+int rtnl_open(RtnlSocket **ret);
+/* libnl's words for the last failure, for messages. */
+const char *rtnl_last_error(void);
+void rtnl_close(RtnlSocket *sk);
+
+int rtnl_ifindex(RtnlSocket *sk, const char *name);
+/* The link's kind ("bridge", "veth", …; "" for a plain device). */
+int rtnl_link_kind(RtnlSocket *sk, const char *name, char *ret, size_t size);
+/* Name, MTU and IFF_UP of a link, to put a moved interface back as it was. */
+int rtnl_link_info(RtnlSocket *sk, int ifindex, char name[static 16], unsigned *ret_mtu, bool *ret_up);
+
+/* A veth pair: host_name here, peer_name created directly in the network namespace of pid. */
+int rtnl_add_veth(RtnlSocket *sk, const char *host_name, const char *peer_name, pid_t pid);
+/* A macvlan (mode: private, vepa, bridge, passthru) or ipvlan (l2, l3, l3s) or 802.1Q vlan on
+ * the host link parent, created directly in the namespace of pid as name. */
+int rtnl_add_macvlan(RtnlSocket *sk, const char *parent, const char *name, const char *mode, pid_t pid);
+int rtnl_add_ipvlan(RtnlSocket *sk, const char *parent, const char *name, const char *mode, pid_t pid);
+int rtnl_add_vlan(RtnlSocket *sk, const char *parent, const char *name, unsigned id, pid_t pid);
+int rtnl_delete(RtnlSocket *sk, const char *name);
+
+/* Moves ifindex into the namespace of pid (or of the open namespace fd when pid is 0), renaming
+ * it to new_name there if not NULL. */
+int rtnl_move(RtnlSocket *sk, int ifindex, pid_t pid, int netns_fd, const char *new_name);
+int rtnl_set_master(RtnlSocket *sk, int ifindex, const char *bridge);
+/* Any of name, mac (6 bytes), mtu (0: keep), up (-1: keep) */
+int rtnl_set(RtnlSocket *sk, int ifindex, const char *name, const unsigned char *mac, unsigned mtu, int up);
+/* "10.0.0.5/24" or "fd00::5/64" */
+int rtnl_add_address(RtnlSocket *sk, int ifindex, const char *address);
+/* A default route through gateway (an address), or a device route when gateway is NULL. */
+int rtnl_add_default_route(RtnlSocket *sk, int family, int ifindex, const char *gateway);

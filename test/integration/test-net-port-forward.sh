@@ -1,0 +1,66 @@
+#!/bin/bash
+# -p/--port and --masquerade through nsboot itself: a TCP listener in the guest answers on the
+# test host's port 8080 (from the host itself, to its own address), the guest reaches a second host
+# through masquerading, the nat rules exist while the machine runs and are gone afterwards, also
+# after nsboot is killed with SIGKILL (the next start removes them). All in test namespaces.
+# shellcheck source=test/integration/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+require_cmd iptables-legacy-save
+host=nsbt-pfh-$$
+far=nsbt-pff-$$
+ip netns add "$host"
+at_exit "ip netns del '$host' 2>/dev/null"
+ip netns add "$far"
+at_exit "ip netns del '$far' 2>/dev/null"
+ip -n "$host" link set lo up
+ip -n "$host" link add br0 type bridge
+ip -n "$host" addr add 10.79.0.1/24 dev br0
+ip -n "$host" link set br0 up
+ip netns exec "$host" sysctl -qw net.ipv4.ip_forward=1
+# A "far" host the guest reaches only through the test host's masquerade.
+ip -n "$host" link add up0 type veth peer name up1 netns "$far"
+ip -n "$host" addr add 10.80.0.1/24 dev up0
+ip -n "$host" link set up0 up
+ip -n "$far" addr add 10.80.0.2/24 dev up1
+ip -n "$far" link set up1 up
+
+busybox_tree tree
+conf=$WORKDIR/net.conf
+printf 'lxc.net.0.type = veth\nlxc.net.0.link = br0\nlxc.net.0.ipv4.address = 10.79.0.5/24\nlxc.net.0.ipv4.gateway = 10.79.0.1\n' >"$conf"
+wrapper=$WORKDIR/nsboot-in-netns
+printf '#!/bin/sh\nexec nsenter --net=/run/netns/%s %s "$@"\n' "$host" "$NSBOOT" >"$wrapper"
+chmod +x "$wrapper"
+nat_rules() { ip netns exec "$host" iptables-legacy-save -t nat | grep -c 'nsboot:' || true; }
+name=$(basename "$tree")
+
+NSBOOT=$wrapper nsboot_start -q -D "$tree" --config="$conf" -p 8080:80 --masquerade -b sleep
+wait_output '^NSBOOT-TEST: ready=1'
+LEADER=$(leader_pid "$NSBOOT_PID")
+assert_eq 3 "$(nat_rules)" "nat rules while running"
+in_guest "$LEADER" sh -c 'echo hello-through-8080 | nc -l -p 80 >/dev/null 2>&1 &' || fail "cannot start the listener"
+sleep 0.5
+answer=$(timeout 10 ip netns exec "$host" busybox nc 10.79.0.1 8080 </dev/null) || true
+assert_eq hello-through-8080 "$answer" "the guest's listener through the host's port 8080"
+ip netns exec "$far" sh -c 'echo from-far | timeout 10 busybox nc -l -p 9000 >/dev/null 2>&1 &'
+sleep 0.5
+assert_eq from-far "$(in_guest "$LEADER" sh -c 'timeout 10 nc 10.80.0.2 9000 </dev/null')" "masqueraded to the far host"
+poweroff_guest
+assert_eq 0 "$(nat_rules)" "nat rules after the machine ended"
+
+# A killed nsboot leaves its rules; the next start of the machine removes them first.
+NSBOOT=$wrapper nsboot_start -q -D "$tree" --config="$conf" -p 8080:80 -b sleep
+wait_output '^NSBOOT-TEST: ready=1'
+kill -KILL "$NSBOOT_PID"
+wait_pid_exit "$NSBOOT_PID" 10 || fail "nsboot did not die"
+assert_eq 2 "$(nat_rules)" "rules left by the killed nsboot"
+NSBOOT=$wrapper nsboot_run -q -D "$tree" --config="$conf" -p 8080:80 /bin/true
+assert_rc 0
+assert_eq 0 "$(nat_rules)" "leftover rules removed by the next start"
+[[ -e /run/nsboot/firewall/$name ]] && fail "the firewall state file is left"
+
+# A port given twice is refused before anything starts.
+NSBOOT=$wrapper nsboot_run -q -D "$tree" --config="$conf" -p 8080 -p tcp:8080:81 /bin/true
+assert_rc 1
+assert_file_contains "$NSBOOT_ERR" "--port: 'tcp:8080:81' is given twice" "clash named"
+exit 0

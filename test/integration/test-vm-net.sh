@@ -1,0 +1,77 @@
+#!/bin/bash
+# System tier (needs the 8021q and ipvlan modules the host tier lacks): a vlan interface carries
+# its tag on the parent (seen in a capture), two guests on different VLAN IDs are isolated from
+# each other, an ipvlan guest in l2 mode reaches its peer, and the ipvlan modes are the ones
+# configured. One VM boot.
+# nsboot-test-timeout: 600
+# shellcheck source=test/integration/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+require_cmd qemu-system-x86_64 mkfs.ext4 debugfs
+qemu-system-x86_64 -accel help 2>/dev/null | grep -qx tcg || skip "qemu-system-x86_64 has no TCG accelerator"
+"$SRCDIR/test/vm/mkimage.sh" >/dev/null || fail "cannot build the VM image (test/vm/mkimage.sh)"
+
+dir=$WORKDIR/vm
+mkdir -p "$dir"
+cp "$NSBOOT" "$dir/nsboot"
+cp "$SRCDIR/test/vm/check-lib.sh" "$dir/"
+"$SRCDIR/test/fixtures/mktree-busybox.sh" "$dir/tree" "$(_testinit_path)" || fail "mktree-busybox.sh failed"
+
+cat >"$dir/run.sh" <<'EOF'
+. ./check-lib.sh
+modprobe -a 8021q ipvlan
+# Two veth pairs, each a "wire": p0 (the guests' parent) <-> p1 (the peer host side).
+ip link add p0 type veth peer name p1 && ip link set p0 up && ip link set p1 up
+ip link add q0 type veth peer name q1 && ip link set q0 up && ip link set q1 up
+ip link add link p1 name p1.10 type vlan id 10 && ip addr add 10.10.0.1/24 dev p1.10 && ip link set p1.10 up
+ip addr add 10.30.0.1/24 dev q1
+
+run() { timeout 60 ./nsboot -q -D tree "$@" </dev/null; }
+conf() { printf 'lxc.net.0.type = %s\nlxc.net.0.link = %s\nlxc.net.0.ipv4.address = %s\nlxc.net.0.flags = up\n' "$@"; }
+
+conf vlan p0 10.10.0.2/24 >vlan10.conf; printf 'lxc.net.0.vlan.id = 10\nlxc.net.0.hwaddr = 02:00:00:00:10:02\n' >>vlan10.conf
+conf vlan p0 10.10.0.3/24 >vlan20.conf; echo "lxc.net.0.vlan.id = 20" >>vlan20.conf
+timeout 30 tcpdump -e -n -i p1 -c 20 vlan >capture.txt 2>/dev/null &
+sleep 1
+check "vlan 10 guest reaches the peer on VLAN 10" run --config=vlan10.conf -M v10 ping -c 2 -W 2 10.10.0.1
+check "vlan 20 guest cannot reach VLAN 10" sh -c '! timeout 60 ./nsboot -q -D tree --config=vlan20.conf -M v20 ping -c 2 -W 2 10.10.0.1 </dev/null'
+check "the CLI spelling --network-vlan works" run -M v10b --network-vlan=p0:10:eth0 /bin/sh -c \
+        'ip addr add 10.10.0.4/24 dev eth0 && ping -c 1 -W 2 10.10.0.1'
+sleep 1; kill %1 2>/dev/null; wait
+cat capture.txt | head -5
+check "the guest's frames on the parent carry the 802.1Q tag 10" grep -q "02:00:00:00:10:02 > .*vlan 10," capture.txt
+check "nothing left on the parent" sh -c '! ip -o link | grep -q "p0\."'
+
+conf ipvlan q0 10.30.0.2/24 >ipl2.conf; echo "lxc.net.0.ipvlan.mode = l2" >>ipl2.conf
+conf ipvlan q0 10.30.0.3/24 >ipl3.conf; echo "lxc.net.0.ipvlan.mode = l3" >>ipl3.conf
+check "ipvlan l2 guest reaches its peer" run --config=ipl2.conf -M ipl2 ping -c 2 -W 2 10.30.0.1
+# The mode as the kernel reports it, with the VM's full ip(8) in the running guest's namespace.
+ipvlan_mode_is() {
+        local conf=$1 mode=$2 pid leader ok=1
+        ./nsboot -q -D tree --config="$conf" -M "ipm$mode" sleep 20 </dev/null &
+        pid=$!
+        for _ in $(seq 50); do leader=$(pgrep -P "$pid") && [ -n "$leader" ] && break; sleep 0.2; done
+        sleep 1
+        # (not tee /dev/stderr: reopening the output file would write over its start)
+        out=$(nsenter -t "$leader" -n ip -d link show eth0)
+        echo "$out"
+        grep -q "ipvlan  mode $mode " <<<"$out" && ok=0
+        kill "$pid"; wait "$pid"
+        return $ok
+}
+check "ipvlan l2 mode as configured" ipvlan_mode_is ipl2.conf l2
+check "ipvlan l3 mode as configured" ipvlan_mode_is ipl3.conf l3
+ip link del p0; ip link del q0
+checks_done
+EOF
+
+rc=0
+out=$("$SRCDIR/test/vm/run.sh" --timeout 500 "$dir" 2>&1) || rc=$?
+echo "$out"
+for c in "vlan 10 guest reaches the peer on VLAN 10" "vlan 20 guest cannot reach VLAN 10" \
+         "the guest's frames on the parent carry the 802.1Q tag 10" "ipvlan l2 guest reaches its peer" \
+         "ipvlan l2 mode as configured" "ipvlan l3 mode as configured"; do
+        grep -qxF "CHECK $c: ok" <<<"$out" || fail "check '$c' did not pass in the VM"
+done
+[[ $rc == 0 ]] || fail "the VM network test failed (exit status $rc)"
+exit 0
