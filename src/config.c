@@ -22,7 +22,7 @@ static const char *const legacy_renames[][2] = {
         { "lxc.console", "lxc.console.path" },  { "lxc.rebootsignal", "lxc.signal.reboot" },
         { "lxc.stopsignal", "lxc.signal.stop" },{ "lxc.syslog", "lxc.log.syslog" },
         { "lxc.loglevel", "lxc.log.level" },    { "lxc.logfile", "lxc.log.file" },
-        { "lxc.init_cmd", "lxc.init.cmd" },     { "lxc.init_uid", "lxc.init.uid" },
+        { "lxc.init_uid", "lxc.init.uid" },
         { "lxc.init_gid", "lxc.init.gid" },     { "lxc.network", "lxc.net" },
 };
 
@@ -49,17 +49,14 @@ static const KeyFamily families[] = {
         { "lxc.idmap", KEY_UNSUPPORTED, "user namespaces come in a later version" },
         { "lxc.cgroup.", KEY_UNSUPPORTED, "cgroup limits come in a later version" },
         { "lxc.cgroup2.", KEY_UNSUPPORTED, "cgroup limits come in a later version" },
-        { "lxc.prlimit.", KEY_UNSUPPORTED, "resource limits come in a later version" },
-        { "lxc.limit.", KEY_UNSUPPORTED, "resource limits come in a later version" },
-        { "lxc.sysctl.", KEY_UNSUPPORTED, "sysctls come in a later version" },
         { "lxc.hook.", KEY_UNSUPPORTED, "hooks come in a later version" },
         { "lxc.console.", KEY_UNSUPPORTED, "console logging comes in a later version" },
         { "lxc.seccomp.", KEY_UNSUPPORTED, "system call filters come in a later version" },
         { "lxc.start.", KEY_UNSUPPORTED, "use systemctl enable nsboot@NAME; start order and delay come later" },
         { "lxc.group", KEY_UNSUPPORTED, "use systemctl enable nsboot@NAME; autostart groups come later" },
-        { "lxc.signal.reboot", KEY_UNSUPPORTED, "reboot and stop signals come in a later version" },
-        { "lxc.signal.stop", KEY_UNSUPPORTED, "reboot and stop signals come in a later version" },
-        { "lxc.init.", KEY_UNSUPPORTED, "a custom init command comes in a later version" },
+        { "lxc.signal.reboot", KEY_IGNORED,
+          "nsboot never asks a guest to reboot (machinectl reboot sends SIGINT to its init itself)" },
+        { "lxc.init.", KEY_UNSUPPORTED, "init's user and groups come in a later version" },
         { "lxc.execute.cmd", KEY_UNSUPPORTED, "application containers come in a later version" },
         { "lxc.arch", KEY_UNSUPPORTED, "personalities come in a later version" },
         { "lxc.namespace.", KEY_UNSUPPORTED, "choosing namespaces comes in a later version" },
@@ -331,12 +328,47 @@ static int apply_netdev(Settings *s, LoadState *st, const ConfigAssignment *a, c
         }
 }
 
+/* lxc.prlimit.NAME = V and lxc.sysctl.KEY = V are one row each: nsboot.rlimit = NAME=V, nsboot.sysctl =
+ * KEY=V (LXC <= 2.0: lxc.limit.NAME). */
+static const struct {
+        const char *prefix, *row;
+} prefix_keys[] = {
+        { "lxc.prlimit.", "nsboot.rlimit" }, { "nsboot.rlimit.", "nsboot.rlimit" }, { "lxc.limit.", "nsboot.rlimit" },
+        { "lxc.sysctl.", "nsboot.sysctl" },  { "nsboot.sysctl.", "nsboot.sysctl" },
+};
+
+static int apply_prefixed(Settings *s, LoadState *st, const ConfigAssignment *a, bool *ret_done) {
+        *ret_done = false;
+        for (size_t i = 0; i < ELEMENTSOF(prefix_keys); i++) {
+                const char *rest = startswith(a->key, prefix_keys[i].prefix);
+                _cleanup_free_ char *value = NULL, *where = NULL;
+
+                if (!rest || !*rest)
+                        continue;
+                *ret_done = true;
+                if (startswith(a->key, "lxc.limit."))
+                        log_warning("%s:%u: %s is LXC 2.0 syntax, nsboot reads it as lxc.prlimit.%s", a->file, a->line,
+                                    a->key, rest);
+                if (asprintf(&value, "%s=%s", rest, a->value) < 0 || asprintf(&where, "%s:%u: %s", a->file, a->line,
+                                                                             a->key) < 0)
+                        return log_oom();
+                return settings_assign(s, settings_table_find_key(prefix_keys[i].row), value, where) < 0 ? -EINVAL : 0;
+        }
+        return 0;
+}
+
 static int apply_one(Settings *s, LoadState *st, const ConfigAssignment *a) {
         _cleanup_free_ char *modern = NULL, *where = NULL;
         const char *note, *suggestion;
         KeyStatus status = config_key_status(a->key, a->value, &st->net_index, &modern, &note);
         const char *key = modern ?: a->key;
         const SettingDef *d;
+        bool done;
+        int r;
+
+        r = apply_prefixed(s, st, a, &done);
+        if (done)
+                return r;
 
         if (modern)
                 log_warning("%s:%u: %s is LXC 2.0 syntax, nsboot reads it as %s", a->file, a->line, a->key, modern);

@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <systemd/sd-daemon.h>
@@ -24,6 +25,7 @@
 #include "log.h"
 #include "stage-child.h"
 #include "sync.h"
+#include "sysctl.h"
 #include "tree.h"
 #include "tunnel.h"
 
@@ -51,11 +53,25 @@ typedef struct Container {
         Notify *notify;
         pid_t pid;
         unsigned stop_requests;
+        int kill_signal;        /* --kill-signal, else chosen from the guest's init */
         GuestEnd end;
         int exit_status;
         bool stdin_raw;
         struct termios saved_termios;
 } Container;
+
+/* How to ask each init for a clean shutdown: systemd's SIGRTMIN+3; busybox init's SIGUSR2
+ * (poweroff); SIGPWR for the rest, as LXC sends it (sysvinit's powerwait entry). */
+static int default_kill_signal(TreeInitKind kind) {
+        switch (kind) {
+        case TREE_INIT_SYSTEMD:
+                return SIGRTMIN + 3;
+        case TREE_INIT_BUSYBOX:
+                return SIGUSR2;
+        default:
+                return SIGPWR;
+        }
+}
 
 static int preflight(Container *c) {
         const Settings *s = c->settings;
@@ -70,11 +86,26 @@ static int preflight(Container *c) {
                         return log_error_errno(SYNTHETIC_ERRNO(ENOENT),
                                                "'%s' does not look like an OS tree: it has neither /etc/os-release "
                                                "nor /usr/lib/os-release, which -b/--boot requires", s->directory);
-                r = tree_find_init(root, &c->init);
-                if (r < 0)
-                        return log_error_errno(r, "No init in '%s': none of /usr/lib/systemd/systemd, "
-                                               "/lib/systemd/systemd, /sbin/init is an executable file", s->directory);
+                if (s->init_cmd) {
+                        _cleanup_close_ int fd = tree_open(root, s->init_cmd[0], O_PATH);
+                        struct stat st;
+
+                        if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || !(st.st_mode & 0111))
+                                return log_error_errno(fd < 0 ? fd : SYNTHETIC_ERRNO(EACCES),
+                                                       "lxc.init.cmd: '%s' is not an executable file in '%s'",
+                                                       s->init_cmd[0], s->directory);
+                        c->init = s->init_cmd[0];
+                } else {
+                        r = tree_find_init(root, &c->init);
+                        if (r < 0)
+                                return log_error_errno(r, "No init in '%s': none of /usr/lib/systemd/systemd, "
+                                                       "/lib/systemd/systemd, /sbin/init is an executable file",
+                                                       s->directory);
+                }
         }
+        c->kill_signal = s->kill_signal;
+        if (s->boot && c->kill_signal == 0)
+                c->kill_signal = default_kill_signal(tree_init_kind(root, c->init));
         r = tree_read_machine_id(root, &c->uuid);
         c->uuid_from_tree = r >= 0;
         if (r == -EBADMSG)
@@ -102,12 +133,12 @@ static int on_stop_signal(sd_event_source *s, const struct signalfd_siginfo *si,
         Container *c = userdata;
         char buf[16];
 
-        if (c->stop_requests++ == 0 && c->settings->kill_signal > 0) {
+        if (c->stop_requests++ == 0 && c->kill_signal > 0) {
                 log_info("Sending %s to the guest's init; send SIGTERM again to kill it",
-                         signal_to_string(c->settings->kill_signal, buf));
-                request_kill(c, c->settings->kill_signal);
+                         signal_to_string(c->kill_signal, buf));
+                request_kill(c, c->kill_signal);
         } else
-                request_kill(c, SIGKILL);
+                request_kill(c, c->settings->stop_signal ?: SIGKILL);
         return 0;
 }
 
@@ -314,6 +345,8 @@ static int run_once(Container *c) {
         if (!failed && netdev_create_all(&c->netdevs, &s->netdevs, s->machine, c->pid) < 0)
                 failed = 1;
         if (!failed && setup_nat(c) < 0)
+                failed = 1;
+        if (!failed && sysctl_apply(c->pid, s->sysctls) < 0)
                 failed = 1;
         /* Registered before init runs: the scope must take the leader before the guest's systemd
          * makes cgroups of its own. */

@@ -165,6 +165,12 @@ int netdev_create_all(NetDevs *l, const NetDevConfigs *configs, const char *mach
                 if (c->type == NETDEV_VETH)
                         netdev_veth_host_name(c, veths++, machine, d->host_name);
                 r = netdev_ops[c->type]->create(sk, d, machine, pid);
+                /* The kernel does not pass traffic between a macvlan/ipvlan and its own parent. */
+                if (r >= 0 && (c->type == NETDEV_MACVLAN || c->type == NETDEV_IPVLAN))
+                        log_info("%s: the guest cannot reach this host through '%s' (%s on its parent); for that, add a "
+                                 "veth (-n, or one on a bridge) or give the host a %s on '%s' too",
+                                 d->guest_name, c->link, netdev_type_to_string(c->type),
+                                 netdev_type_to_string(c->type), c->link);
         }
         rtnl_close(sk);
         return r < 0 ? r : 0;

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <stddef.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -402,6 +404,121 @@ static int parse_port(const SettingDef *def _unused_, const char *value, void *d
         return strv_extend(dest, value);
 }
 
+static const char *const rlimit_names[] = {
+        [RLIMIT_AS] = "as",         [RLIMIT_CORE] = "core",           [RLIMIT_CPU] = "cpu",
+        [RLIMIT_DATA] = "data",     [RLIMIT_FSIZE] = "fsize",         [RLIMIT_LOCKS] = "locks",
+        [RLIMIT_MEMLOCK] = "memlock", [RLIMIT_MSGQUEUE] = "msgqueue", [RLIMIT_NICE] = "nice",
+        [RLIMIT_NOFILE] = "nofile", [RLIMIT_NPROC] = "nproc",         [RLIMIT_RSS] = "rss",
+        [RLIMIT_RTPRIO] = "rtprio", [RLIMIT_RTTIME] = "rttime",       [RLIMIT_SIGPENDING] = "sigpending",
+        [RLIMIT_STACK] = "stack",
+};
+
+static int parse_limit_value(const char *s, unsigned long long *ret) {
+        uint64_t v;
+
+        if (streq(s, "unlimited") || streq(s, "infinity")) {
+                *ret = RLIM_INFINITY;
+                return 0;
+        }
+        if (safe_atou64(s, &v) < 0)
+                return -EINVAL;
+        *ret = v;
+        return 0;
+}
+
+/* NAME=SOFT[:HARD], NAME as LXC and prlimit(1) spell it; a plain value sets both. */
+static int parse_rlimit(const SettingDef *def _unused_, const char *value, void *dest) {
+        RlimitSetting *l = dest, x = { .set = true };
+        const char *eq = strchr(value, '='), *colon;
+        _cleanup_free_ char *soft = NULL;
+
+        if (!eq)
+                return -EINVAL;
+        colon = strchr(eq, ':');
+        soft = colon ? strndup(eq + 1, (size_t) (colon - eq - 1)) : strdup(eq + 1);
+        if (!soft)
+                return -ENOMEM;
+        if (parse_limit_value(soft, &x.soft) < 0 || parse_limit_value(colon ? colon + 1 : soft, &x.hard) < 0 ||
+            x.soft > x.hard)
+                return -EINVAL;
+        for (size_t i = 0; i < ELEMENTSOF(rlimit_names); i++)
+                if (rlimit_names[i] && strlen(rlimit_names[i]) == (size_t) (eq - value) &&
+                    strncmp(value, rlimit_names[i], (size_t) (eq - value)) == 0) {
+                        l[i] = x;
+                        return 0;
+                }
+        return -EINVAL;
+}
+
+static int format_rlimits(const void *src, char **ret) {
+        const RlimitSetting *l = src;
+        size_t size = 0;
+        FILE *f = open_memstream(ret, &size);
+
+        if (!f)
+                return -ENOMEM;
+        for (size_t i = 0; i < ELEMENTSOF(rlimit_names); i++) {
+                if (!l[i].set)
+                        continue;
+                if (size > 0 || ftell(f) > 0)
+                        fputc('\n', f);
+                if (l[i].soft == RLIM_INFINITY)
+                        fprintf(f, "%s=unlimited", rlimit_names[i]);
+                else
+                        fprintf(f, "%s=%llu", rlimit_names[i], l[i].soft);
+                if (l[i].hard == RLIM_INFINITY)
+                        fprintf(f, ":unlimited");
+                else
+                        fprintf(f, ":%llu", l[i].hard);
+        }
+        return fclose(f) == 0 ? 0 : -ENOMEM;
+}
+
+static int parse_sysctl(const SettingDef *def _unused_, const char *value, void *dest) {
+        size_t n = strcspn(value, "=");
+
+        if (!*value) {
+                *(char ***) dest = strv_free(*(char ***) dest);
+                return 0;
+        }
+        if (n == 0 || !value[n] || strcspn(value, "/ \t") < n)
+                return -EINVAL;
+        return strv_env_set(dest, value);
+}
+
+/* "PATH [ARGS...]" split on blanks, '…' and "…" quoting words, as LXC takes lxc.init.cmd. */
+static int parse_command_line(const SettingDef *def _unused_, const char *value, void *dest) {
+        char ***l = dest;
+        const char *p = value;
+
+        *l = strv_free(*l);
+        for (;;) {
+                _cleanup_free_ char *word = malloc(strlen(value) + 1);
+                size_t n = 0;
+                char quote = 0;
+
+                if (!word)
+                        return -ENOMEM;
+                p += strspn(p, " \t");
+                if (!*p)
+                        break;
+                for (; *p && (quote || !strchr(" \t", *p)); p++) {
+                        if (!quote && (*p == '"' || *p == '\''))
+                                quote = *p;
+                        else if (quote && *p == quote)
+                                quote = 0;
+                        else
+                                word[n++] = *p;
+                }
+                if (quote)
+                        return -EINVAL;
+                word[n] = 0;
+                if (strv_consume(l, TAKE_PTR(word)) < 0)
+                        return -ENOMEM;
+        }
+        return *l ? 0 : -EINVAL;
+}
+
 static int format_netdevs(const void *src, char **ret) {
         return netdev_configs_format(src, ret);
 }
@@ -458,6 +575,10 @@ const SettingDef settings_table[] = {
           .long_option = "hostname", .parse = parse_hostname, .offset = FIELD(hostname), .metavar = "NAME",
           .expect = "a hostname of up to 64 letters, digits, '-', '_' and '.'",
           .doc = "Hostname inside (default: machine name)", .format = format_string },
+        { .key = "nsboot.init", .lxc_key = "lxc.init.cmd", .lxc_legacy_key = "lxc.init_cmd", .parse = parse_command_line,
+          .offset = FIELD(init_cmd), .flags = P, .expect = "an absolute path in the tree, then arguments",
+          .doc = "Init to boot (with -b) instead of looking for one, with its first arguments",
+          .format = format_strv },
         { .key = "nsboot.keep-capability", .lxc_key = "lxc.cap.keep", .long_option = "keep-capability",
           .parse = parse_caps_keep, .offset = FIELD(caps_keep), .flags = P, .metavar = "CAP[,CAP...]",
           .expect = "capability names, or none", .doc = "Give PID 1 exactly these capabilities",
@@ -538,12 +659,24 @@ const SettingDef settings_table[] = {
         { .key = "nsboot.register", .long_option = "register", .parse = parse_register, .offset = FIELD(register_mode), .flags = P,
           .metavar = "yes|no|auto", .expect = "yes, no or auto",
           .doc = "Register with systemd-machined (auto: when it answers)", .format = format_register },
+        { .key = "nsboot.rlimit", .long_option = "rlimit", .parse = parse_rlimit, .offset = FIELD(rlimits),
+          .flags = SETTING_LIST | P, .metavar = "NAME=SOFT[:HARD]",
+          .expect = "NAME=SOFT[:HARD], NAME one of as, core, cpu, data, fsize, locks, memlock, msgqueue, nice, nofile, "
+                    "nproc, rss, rtprio, rttime, sigpending, stack; values a number or unlimited",
+          .doc = "Resource limit of PID 1 (lxc.prlimit.NAME)", .format = format_rlimits },
         { .key = "nsboot.setenv", .lxc_key = "lxc.environment", .long_option = "setenv", .short_option = 'E',
           .parse = parse_env, .offset = FIELD(environment), .flags = SETTING_LIST, .metavar = "VAR[=VALUE]",
           .expect = "VAR=VALUE or VAR", .doc = "Set an environment variable for PID 1", .format = format_strv },
         { .key = "nsboot.slice", .long_option = "slice", .short_option = 'S', .parse = parse_slice,
           .offset = FIELD(slice), .flags = P, .metavar = "SLICE", .expect = "a slice unit name such as machine-web.slice",
           .doc = "Place the machine's scope in this slice", .format = format_string },
+        { .key = "nsboot.stop-signal", .lxc_key = "lxc.signal.stop", .lxc_legacy_key = "lxc.stopsignal",
+          .parse = parse_signal, .offset = FIELD(stop_signal), .expect = "a signal name or number",
+          .doc = "Signal for a forced stop (the second SIGTERM; default SIGKILL)", .format = format_signal },
+        { .key = "nsboot.sysctl", .long_option = "sysctl", .parse = parse_sysctl, .offset = FIELD(sysctls),
+          .flags = SETTING_LIST, .metavar = "KEY=VALUE",
+          .expect = "KEY=VALUE with a dotted sysctl name (net.*, kernel.hostname, kernel.shm*, fs.mqueue.*, …)",
+          .doc = "Set a per-container sysctl (lxc.sysctl.KEY)", .format = format_strv },
         { .key = "nsboot.tmpfs", .long_option = "tmpfs", .parse = parse_tmpfs, .offset = FIELD(mounts),
           .flags = SETTING_NO_PRINT | SETTING_LIST, .metavar = "PATH[:OPTIONS]",
           .expect = "an absolute container path, optionally :tmpfs options",

@@ -7,6 +7,7 @@
 #include "basic/strv.h"
 #include "log.h"
 #include "journal-link.h"
+#include "sysctl.h"
 #include "settings.h"
 
 static const char *const console_mode_table[_CONSOLE_MODE_MAX] = {
@@ -38,6 +39,8 @@ Settings *settings_free(Settings *s) {
         free(s->chdir);
         free(s->slice);
         strv_free(s->ports);
+        strv_free(s->init_cmd);
+        strv_free(s->sysctls);
         strv_free(s->properties);
         strv_free(s->environment);
         strv_free(s->parameters);
@@ -197,6 +200,19 @@ int settings_validate(Settings *s, bool stdin_tty, bool stdout_tty) {
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "-u/--user= cannot be combined with -b/--boot: init runs as root");
         if (s->boot && s->as_pid2)
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "-a/--as-pid2 cannot be combined with -b/--boot");
+        STRV_FOREACH(k, s->sysctls) {
+                _cleanup_free_ char *key = strndup(*k, strcspn(*k, "="));
+
+                if (!key)
+                        return log_oom();
+                if (!sysctl_is_namespaced(key, s->private_network))
+                        return log_error_errno(SYNTHETIC_ERRNO(EPERM),
+                                               "sysctl %s is not kept per container%s: setting it would change the "
+                                               "host", key, startswith(key, "net.") ? " without a private network" : "");
+        }
+        if (s->init_cmd && s->init_cmd[0][0] != '/')
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "lxc.init.cmd: '%s' is not an absolute path",
+                                       s->init_cmd[0]);
         if (s->keep_unit && s->slice)
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL),
                                        "-S/--slice= cannot be combined with --keep-unit: the unit's own slice applies");
@@ -209,7 +225,9 @@ int settings_validate(Settings *s, bool stdin_tty, bool stdout_tty) {
                                        s->pty_max, s->tty_max, s->tty_max + 2);
         if (s->chdir && s->chdir[0] != '/')
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "--chdir=%s: path must be absolute", s->chdir);
-        if (s->kill_signal == 0 && (s->boot || s->as_pid2))
+        /* With --boot the default comes from the guest's init (container.c); the stub init of
+         * --as-pid2 understands systemd's. */
+        if (s->kill_signal == 0 && s->as_pid2)
                 s->kill_signal = SIGRTMIN + 3;
         if (s->console_mode < 0) {
                 /* An init reopens /dev/console, so a boot without a terminal still gets a pty whose

@@ -26,6 +26,11 @@ ConsoleMode console_mode_from_string(const char *s);
 
 #define SETTINGS_TTY_MAX 64
 
+typedef struct RlimitSetting {
+        bool set;
+        unsigned long long soft, hard;  /* RLIM_INFINITY for unlimited */
+} RlimitSetting;
+
 typedef struct Settings {
         char *directory;
         bool boot;
@@ -56,6 +61,10 @@ typedef struct Settings {
         CustomMounts mounts;        /* --bind, --bind-ro, --tmpfs, lxc.mount.entry, lxc.mount.fstab */
         unsigned tty_max;           /* extra ttys /dev/tty1..N on ptys (lxc.tty.max) */
         unsigned pty_max;           /* limit of the container's devpts instance, 0: kernel default */
+        char **init_cmd;            /* lxc.init.cmd: init and its first arguments, with --boot */
+        int stop_signal;            /* the second SIGTERM's signal (lxc.signal.stop), 0: SIGKILL */
+        char **sysctls;             /* KEY=VALUE, namespaced ones only */
+        RlimitSetting rlimits[16];  /* by RLIMIT_* */
         char **parameters;          /* init arguments with --boot, else the command */
 } Settings;
 

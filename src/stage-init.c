@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "basic/parse-util.h"
@@ -159,6 +160,10 @@ static int exec_payload(const ChildParams *p, const GuestUser *u, char **env, bo
                 path = p->init;
                 if (strv_extend(&argv, p->init) < 0)
                         return log_oom();
+                /* lxc.init.cmd's own arguments come first */
+                for (char **a = s->init_cmd ? s->init_cmd + 1 : NULL; a && *a; a++)
+                        if (strv_extend(&argv, *a) < 0)
+                                return log_oom();
                 STRV_FOREACH(a, s->parameters)
                         if (strv_extend(&argv, *a) < 0)
                                 return log_oom();
@@ -187,6 +192,20 @@ static int exec_payload(const ChildParams *p, const GuestUser *u, char **env, bo
         return -errno;
 }
 
+static int apply_rlimits(const Settings *s) {
+        for (int i = 0; i < (int) ELEMENTSOF(s->rlimits); i++) {
+                struct rlimit rl;
+
+                if (!s->rlimits[i].set)
+                        continue;
+                rl = (struct rlimit) { .rlim_cur = s->rlimits[i].soft, .rlim_max = s->rlimits[i].hard };
+                if (setrlimit(i, &rl) < 0)
+                        return log_error_errno(errno, "Failed to set resource limit %d to %llu:%llu: %m", i,
+                                               s->rlimits[i].soft, s->rlimits[i].hard);
+        }
+        return 0;
+}
+
 int stage_init_exec(const ChildParams *p, bool *ret_exec_failed) {
         const Settings *s = p->settings;
         _cleanup_(guest_user_done) GuestUser u = {};
@@ -210,6 +229,9 @@ int stage_init_exec(const ChildParams *p, bool *ret_exec_failed) {
         if (!env)
                 return log_oom();
         r = setup_stdio(p);
+        if (r < 0)
+                return r;
+        r = apply_rlimits(s);
         if (r < 0)
                 return r;
         r = caps_apply(caps_effective(s->private_network, s->caps_add, s->caps_drop, s->caps_keep));

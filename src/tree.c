@@ -130,3 +130,26 @@ int tree_touch(int root_fd, const char *path, mode_t mode) {
                 return 0;
         return fd < 0 ? -errno : 0;
 }
+
+static bool same_file(int root_fd, int fd, const char *other) {
+        _cleanup_close_ int o = tree_open(root_fd, other, O_PATH);
+        struct stat a, b;
+
+        return o >= 0 && fstat(fd, &a) >= 0 && fstat(o, &b) >= 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+TreeInitKind tree_init_kind(int root_fd, const char *init) {
+        static const char *const systemd[] = { "/usr/lib/systemd/systemd", "/lib/systemd/systemd" };
+        static const char *const busybox[] = { "/bin/busybox", "/usr/bin/busybox", "/sbin/busybox" };
+        _cleanup_close_ int fd = tree_open(root_fd, init, O_PATH);
+
+        if (fd < 0)
+                return TREE_INIT_OTHER;
+        for (size_t i = 0; i < ELEMENTSOF(systemd); i++)
+                if (same_file(root_fd, fd, systemd[i]))
+                        return TREE_INIT_SYSTEMD;
+        for (size_t i = 0; i < ELEMENTSOF(busybox); i++)
+                if (same_file(root_fd, fd, busybox[i]))
+                        return TREE_INIT_BUSYBOX;
+        return TREE_INIT_OTHER;
+}

@@ -22,4 +22,13 @@ int tree_mkdir_p(int root_fd, const char *path, mode_t mode);
 /* The same for an empty file at path (parents are directories). */
 int tree_touch(int root_fd, const char *path, mode_t mode);
 
+typedef enum TreeInitKind {
+        TREE_INIT_SYSTEMD,
+        TREE_INIT_BUSYBOX,
+        TREE_INIT_OTHER,        /* sysvinit, OpenRC, runit, … */
+} TreeInitKind;
+
+/* Which init the guest path init of the tree is (following its symlinks inside the tree). */
+TreeInitKind tree_init_kind(int root_fd, const char *init);
+
 extern const char *const tree_init_candidates[];

@@ -18,7 +18,7 @@ done
 # shellcheck disable=SC2046 # pkg-config output is meant to split
 if ! clang -g -O1 -std=gnu11 -D_GNU_SOURCE -DNSBOOT_VERSION='"fuzz"' -fsanitize=fuzzer,address,undefined \
         -fno-sanitize-recover=undefined -I"$SRCDIR/src" "${sources[@]}" "$SRCDIR/test/fuzz/fuzz-config.c" \
-        $(pkg-config --cflags --libs libsystemd libcap) -o "$work/fuzz-config" 2>"$work/build.log"; then
+        $(pkg-config --cflags --libs libsystemd libcap libnl-route-3.0 libip4tc) -o "$work/fuzz-config" 2>"$work/build.log"; then
         if grep -q -e 'fuzzer' -e 'libclang_rt' "$work/build.log"; then
                 echo "SKIP: clang has no libFuzzer runtime here"; cat "$work/build.log"; exit 77
         fi

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <criterion/criterion.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 
 #include "basic/fileio.h"
@@ -38,6 +39,20 @@ Test(cli, nspawn_spellings) {
         cr_assert_str_eq(s->chdir, "/srv");
         cr_assert_eq(strv_length(s->parameters), 1);
         cr_assert_str_eq(s->parameters[0], "--init-arg");
+        settings_free(s);
+}
+
+Test(cli, limits_and_sysctls) {
+        char *argv[] = { "nsboot", "--rlimit=nofile=100:200", "--rlimit=core=unlimited", "--sysctl=kernel.shmmax=5",
+                         "--sysctl=kernel.shmmax=6", NULL };
+        Settings *s = parse(0, argv);
+
+        cr_assert(s->rlimits[RLIMIT_NOFILE].set);
+        cr_assert_eq(s->rlimits[RLIMIT_NOFILE].soft, 100);
+        cr_assert_eq(s->rlimits[RLIMIT_NOFILE].hard, 200);
+        cr_assert_eq(s->rlimits[RLIMIT_CORE].soft, RLIM_INFINITY);
+        cr_assert_eq(strv_length(s->sysctls), 1, "the later value replaces the earlier");
+        cr_assert_str_eq(s->sysctls[0], "kernel.shmmax=6");
         settings_free(s);
 }
 
@@ -99,6 +114,12 @@ Test(cli, bad_input) {
                 { "nsboot", "-E", "=x", NULL },
                 { "nsboot", "-E", "1A=x", NULL },
                 { "nsboot", "--hostname=a..b", NULL },
+                { "nsboot", "--rlimit=nofile", NULL },
+                { "nsboot", "--rlimit=bogus=1", NULL },
+                { "nsboot", "--rlimit=nofile=10:5", NULL },
+                { "nsboot", "--sysctl=net.ipv4.ip_forward", NULL },
+                { "nsboot", "--sysctl=../etc=1", NULL },
+                { "nsboot", "--port=tcp:0", NULL },
         };
 
         for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)

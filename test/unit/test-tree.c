@@ -105,3 +105,16 @@ Test(tree, machine_id) {
         cr_assert_eq(tree_read_machine_id(root_fd, &id), 0);
         cr_assert(sd_id128_equal(id, SD_ID128_MAKE(01, 23, 45, 67, 89, ab, cd, ef, 01, 23, 45, 67, 89, ab, cd, ef)));
 }
+
+Test(tree, init_kinds) {
+        mk("/lib/systemd/systemd", "", 0755);
+        mk("/bin/busybox", "", 0755);
+        mk("/sbin/openrc-init", "", 0755);
+        ln("/lib/systemd/systemd", "/sbin/init");
+        cr_assert_eq(tree_init_kind(root_fd, "/sbin/init"), TREE_INIT_SYSTEMD);
+        cr_assert_eq(tree_init_kind(root_fd, "/lib/systemd/systemd"), TREE_INIT_SYSTEMD);
+        ln("../bin/busybox", "/sbin/bbinit");
+        cr_assert_eq(tree_init_kind(root_fd, "/sbin/bbinit"), TREE_INIT_BUSYBOX);
+        cr_assert_eq(tree_init_kind(root_fd, "/sbin/openrc-init"), TREE_INIT_OTHER);
+        cr_assert_eq(tree_init_kind(root_fd, "/sbin/missing"), TREE_INIT_OTHER);
+}
