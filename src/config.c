@@ -52,7 +52,7 @@ static const KeyFamily families[] = {
         { "lxc.hook.", KEY_UNSUPPORTED, "hooks come in a later version" },
         { "lxc.console.", KEY_UNSUPPORTED, "console logging comes in a later version" },
         { "lxc.seccomp.", KEY_UNSUPPORTED, "system call filters come in a later version" },
-        { "lxc.start.", KEY_UNSUPPORTED, "use systemctl enable nsboot@NAME; start order and delay come later" },
+        { "lxc.start.", KEY_UNSUPPORTED, "only lxc.start.auto, lxc.start.order and lxc.start.delay exist" },
         { "lxc.group", KEY_UNSUPPORTED, "use systemctl enable nsboot@NAME; autostart groups come later" },
         { "lxc.signal.reboot", KEY_IGNORED,
           "nsboot never asks a guest to reboot (machinectl reboot sends SIGINT to its init itself)" },

@@ -519,6 +519,14 @@ static int parse_command_line(const SettingDef *def _unused_, const char *value,
         return *l ? 0 : -EINVAL;
 }
 
+static int parse_int(const SettingDef *def _unused_, const char *value, void *dest) {
+        return safe_atoi(value, dest);
+}
+
+static int format_int(const void *src, char **ret) {
+        return asprintf(ret, "%d", *(const int *) src) < 0 ? -ENOMEM : 0;
+}
+
 static int format_netdevs(const void *src, char **ret) {
         return netdev_configs_format(src, ret);
 }
@@ -670,6 +678,15 @@ const SettingDef settings_table[] = {
         { .key = "nsboot.slice", .long_option = "slice", .short_option = 'S', .parse = parse_slice,
           .offset = FIELD(slice), .flags = P, .metavar = "SLICE", .expect = "a slice unit name such as machine-web.slice",
           .doc = "Place the machine's scope in this slice", .format = format_string },
+        { .key = "nsboot.start-auto", .lxc_key = "lxc.start.auto", .parse = parse_bool, .offset = FIELD(start_auto),
+          .expect = "yes or no (1 or 0)",
+          .doc = "Start at boot: nsboot-generator enables nsboot@NAME.service", .format = format_bool },
+        { .key = "nsboot.start-delay", .lxc_key = "lxc.start.delay", .parse = parse_unsigned,
+          .offset = FIELD(start_delay), .expect = "seconds, up to 4096",
+          .doc = "Seconds to wait after this machine started before later ones start", .format = format_unsigned },
+        { .key = "nsboot.start-order", .lxc_key = "lxc.start.order", .parse = parse_int, .offset = FIELD(start_order),
+          .expect = "an integer; lower starts earlier", .doc = "Start order among autostarted machines",
+          .format = format_int },
         { .key = "nsboot.stop-signal", .lxc_key = "lxc.signal.stop", .lxc_legacy_key = "lxc.stopsignal",
           .parse = parse_signal, .offset = FIELD(stop_signal), .expect = "a signal name or number",
           .doc = "Signal for a forced stop (the second SIGTERM; default SIGKILL)", .format = format_signal },

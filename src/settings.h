@@ -61,6 +61,9 @@ typedef struct Settings {
         CustomMounts mounts;        /* --bind, --bind-ro, --tmpfs, lxc.mount.entry, lxc.mount.fstab */
         unsigned tty_max;           /* extra ttys /dev/tty1..N on ptys (lxc.tty.max) */
         unsigned pty_max;           /* limit of the container's devpts instance, 0: kernel default */
+        bool start_auto;            /* lxc.start.auto: nsboot-generator enables nsboot@NAME.service */
+        int start_order;            /* lxc.start.order: lower starts earlier */
+        unsigned start_delay;       /* lxc.start.delay: seconds before later machines start */
         char **init_cmd;            /* lxc.init.cmd: init and its first arguments, with --boot */
         int stop_signal;            /* the second SIGTERM's signal (lxc.signal.stop), 0: SIGKILL */
         char **sysctls;             /* KEY=VALUE, namespaced ones only */

@@ -14,6 +14,7 @@ image=$("$SRCDIR/test/vm/mkimage.sh") || fail "cannot build the VM image (test/v
 dir=$WORKDIR/vm
 mkdir -p "$dir/machines"
 cp "$NSBOOT" "$dir/nsboot"
+cp "$(dirname "$NSBOOT")/nsboot-generator" "$dir/nsboot-generator"
 sed "s|@bindir@/nsboot|/mnt/test/nsboot|" "$SRCDIR/units/nsboot@.service.in" >"$dir/nsboot@.service"
 debian_tree tree
 # Two copies with their own machine IDs: one run by hand, one as a service.
@@ -119,6 +120,18 @@ done
 check "a reboot inside restarts the unit (MainPID $main1 -> $main2)" sh -c "[ '$main2' != '$main1' ] && [ '$main2' != 0 ]"
 check "systemctl stop: clean" timeout 120 systemctl stop nsboot@vmsvc.service
 check "stopped unit left no machine" sh -c '! machinectl show vmsvc >/dev/null 2>&1'
+# Autostart: nsboot-generator makes machines.target start nsboot@vmsvc (lxc.start.auto).
+mkdir -p /etc/systemd/system-generators /etc/nsboot
+cp /mnt/test/nsboot-generator /etc/systemd/system-generators/
+printf 'lxc.start.auto = 1\nlxc.start.order = 10\nlxc.start.delay = 1\n' >/etc/nsboot/vmsvc.conf
+systemctl daemon-reload
+check "generator: nsboot@vmsvc wanted by machines.target" sh -c \
+        'systemctl show machines.target -p Wants --value | grep -q nsboot@vmsvc.service'
+check "generator: the delay is an ExecStartPost" sh -c \
+        'systemctl cat nsboot@vmsvc.service | grep -q "ExecStartPost=/bin/sleep 1"'
+check "systemctl start machines.target boots it" sh -c 'timeout 180 systemctl start machines.target &&
+        [ "$(systemctl show nsboot@vmsvc -p ActiveState --value)" = active ]'
+timeout 120 systemctl stop nsboot@vmsvc.service
 echo "--- nsboot log (vmdeb), last lines"
 tail -n 15 /mnt/test/vmdeb.log
 exit $failed
