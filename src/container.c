@@ -49,6 +49,7 @@ typedef struct Container {
         CGroup cgroup;
         Machined machined;
         NetDevs netdevs;
+        NetDevGateways gateways;
         Firewall *firewall;
         Notify *notify;
         pid_t pid;
@@ -311,6 +312,7 @@ static int run_once(Container *c) {
         _cleanup_close_pair_ int pair[2] = { -EBADF, -EBADF };
         _cleanup_(sd_event_source_unrefp) sd_event_source *child = NULL;
         ChildParams params = { .settings = s, .uuid = c->uuid, .init = c->init, .bind_journal = c->bind_journal,
+                               .gateways = &c->gateways,
                                .use_pty = s->console_mode != CONSOLE_PIPE,
                                .term = s->console_mode == CONSOLE_INTERACTIVE ? (getenv("TERM") ?: "vt220") : "dumb" };
         bool in_cgroup;
@@ -321,6 +323,8 @@ static int run_once(Container *c) {
                 return 1;
         if (sync_pair(pair) < 0)
                 return log_error_errno(errno, "Failed to create the sync socket: %m"), 1;
+        if (netdev_resolve_gateways(&s->netdevs, &c->gateways) < 0)
+                return 1;
         if (cgroup_create(&c->cgroup, s->machine, s->keep_unit, s->slice) < 0 ||
             devices_apply(c->cgroup.path, &s->device_rules) < 0 || tunnel_prepare(s->machine) < 0)
                 return 1;

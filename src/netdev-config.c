@@ -467,3 +467,37 @@ int netdev_config_add_cli(NetDevConfigs *l, NetDevType type, const char *spec, c
         d->name = strdup(name);
         return d->name ? 0 : -ENOMEM;
 }
+
+int netdev_config_add_veth_extra(NetDevConfigs *l, const char *spec, const char *where) {
+        _cleanup_free_ char *host = strndup(spec, strcspn(spec, ":"));
+        const char *cont = strchr(spec, ':');
+        unsigned index = 0;
+        NetDevConfig *d;
+        int r;
+
+        if (!host || !ifname_is_valid(host) || (cont && !ifname_is_valid(cont + 1)))
+                return host ? -EINVAL : -ENOMEM;
+        for (size_t i = 0; i < l->n; i++)
+                index = MAX(index, l->items[i].index + 1);
+        r = get_index(l, index, where, &d);
+        if (r < 0)
+                return r;
+        *d = (NetDevConfig) { .index = index, .type = NETDEV_VETH, .up = true, .vlan_id = -1, .where = d->where,
+                              .keys_set = 1u, .veth_pair = TAKE_PTR(host) };
+        d->name = strdup(cont ? cont + 1 : d->veth_pair);
+        return d->name ? 0 : -ENOMEM;
+}
+
+int netdev_config_add_zone(NetDevConfigs *l, const char *zone, const char *where) {
+        char bridge[32];
+        int r;
+
+        if (isempty(zone) || strlen(zone) > 12 || !ifname_is_valid(zone))
+                return -EINVAL;
+        snprintf(bridge, sizeof bridge, "vz-%s", zone);
+        r = netdev_config_add_cli(l, NETDEV_VETH, bridge, where);
+        if (r < 0)
+                return r;
+        l->items[l->n - 1].zone = true;
+        return 0;
+}

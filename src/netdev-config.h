@@ -36,6 +36,7 @@ typedef struct NetDevConfig {
         char *hwaddr;           /* as given: 'x' nibbles are random */
         unsigned mtu;
         bool up;
+        bool zone;              /* --network-zone: link is a bridge nsboot makes and removes */
         char **ipv4, **ipv6;    /* ADDRESS/PREFIX */
         char *ipv4_gateway, *ipv6_gateway;  /* address, "auto" or "dev" */
         char *mode;             /* macvlan.mode / ipvlan.mode */
@@ -64,6 +65,9 @@ int netdev_config_assign(NetDevConfigs *l, const char *key, const char *value, c
 int netdev_config_add_cli(NetDevConfigs *l, NetDevType type, const char *spec, const char *where);
 /* "file:line" (or the option) where sub ("link", "name", …) was set for d, else where d began. */
 const char *netdev_config_where(const NetDevConfig *d, const char *sub);
+/* --network-veth-extra=HOST[:CONT] and --network-zone=NAME (bridge vz-NAME). Non-logging. */
+int netdev_config_add_veth_extra(NetDevConfigs *l, const char *spec, const char *where);
+int netdev_config_add_zone(NetDevConfigs *l, const char *zone, const char *where);
 /* Checks every interface as a whole (type present, keys fit the type, names unique). Logs. */
 int netdev_configs_validate(const NetDevConfigs *l);
 /* Appends "nsboot.net.N.SUB = VALUE" lines for --check. */

@@ -38,6 +38,8 @@ static int veth_destroy(RtnlSocket *sk, NetDevs *l, NetDev *d) {
         /* Gone already when the guest's namespace went first: the pair dies together. */
         if (r < 0 && r != -ENODEV)
                 return log_warning_errno(r, "Failed to remove veth '%s', ignoring: %m", d->host_name);
+        if (d->config->zone)
+                netdev_zone_release(sk, d->config->link);
         return 0;
 }
 

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,6 +132,75 @@ static int check_links(RtnlSocket *sk, const NetDevConfigs *configs) {
         return r;
 }
 
+/* gateway auto (LXC): the address the host has on the interface's link, e.g. its bridge. */
+int netdev_resolve_gateways(const NetDevConfigs *configs, NetDevGateways *ret) {
+        RtnlSocket *sk = NULL;
+        int r = 0;
+
+        *ret = (NetDevGateways) {};
+        for (size_t i = 0; i < configs->n && i < NETDEVS_MAX && r >= 0; i++) {
+                const NetDevConfig *c = &configs->items[i];
+                const int families[2] = { AF_INET, AF_INET6 };
+                const char *wanted[2] = { c->ipv4_gateway, c->ipv6_gateway };
+                char *out[2] = { ret->v4[i], ret->v6[i] };
+
+                for (int f = 0; f < 2 && r >= 0; f++) {
+                        int idx;
+
+                        if (!streq_ptr(wanted[f], "auto"))
+                                continue;
+                        if (!sk && (r = rtnl_open(&sk)) < 0)
+                                break;
+                        idx = c->link ? rtnl_ifindex(sk, c->link) : -ENODEV;
+                        if (idx < 0 || rtnl_first_address(sk, idx, families[f], out[f], 46) < 0)
+                                r = log_error_errno(SYNTHETIC_ERRNO(EADDRNOTAVAIL),
+                                                    "%s: lxc.net.%u.ipv%d.gateway = auto: the host has no IPv%d address "
+                                                    "on '%s' to use", netdev_config_where(c, f ? "ipv6.gateway" :
+                                                    "ipv4.gateway"), c->index, f ? 6 : 4, f ? 6 : 4, strna(c->link));
+                }
+        }
+        rtnl_close(sk);
+        return r;
+}
+
+/* --network-zone: the zone's bridge exists while a machine uses it; the lock keeps a machine that
+ * is leaving from deleting it under one that is arriving. */
+static int zone_lock(const char *bridge) {
+        char path[128];
+        int fd;
+
+        (void) mkdir("/run/nsboot", 0755);
+        snprintf(path, sizeof path, "/run/nsboot/zone-%s.lock", bridge);
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (fd >= 0 && flock(fd, LOCK_EX) < 0)
+                fd = safe_close(fd);
+        return fd;
+}
+
+static int zones_create(RtnlSocket *sk, const NetDevConfigs *configs) {
+        for (size_t i = 0; i < configs->n; i++) {
+                const NetDevConfig *c = &configs->items[i];
+                _cleanup_close_ int lock = -EBADF;
+                int r;
+
+                if (!c->zone)
+                        continue;
+                lock = zone_lock(c->link);
+                r = rtnl_add_bridge(sk, c->link);
+                if (r < 0 && r != -EEXIST)
+                        return log_error_errno(r, "Failed to create the zone bridge '%s': %m", c->link);
+        }
+        return 0;
+}
+
+void netdev_zone_release(RtnlSocket *sk, const char *bridge) {
+        _cleanup_close_ int lock = zone_lock(bridge);
+        int idx = rtnl_ifindex(sk, bridge);
+
+        if (idx >= 0 && rtnl_count_ports(sk, idx) == 0)
+                (void) rtnl_delete(sk, bridge);
+}
+
 int netdev_create_all(NetDevs *l, const NetDevConfigs *configs, const char *machine, pid_t pid) {
         RtnlSocket *sk = NULL;
         unsigned veths = 0;
@@ -147,7 +218,9 @@ int netdev_create_all(NetDevs *l, const NetDevConfigs *configs, const char *mach
         r = rtnl_open(&sk);
         if (r < 0)
                 return log_error_errno(r, "Failed to open rtnetlink: %m");
-        r = check_links(sk, configs);
+        r = zones_create(sk, configs);
+        if (r >= 0)
+                r = check_links(sk, configs);
         if (r < 0) {
                 rtnl_close(sk);
                 return r;
@@ -206,7 +279,14 @@ void netdev_destroy_all(NetDevs *l) {
         *l = (NetDevs) { .netns_fd = -EBADF, .host_netns_fd = -EBADF };
 }
 
-static int configure_one(RtnlSocket *sk, const NetDevConfigs *configs, size_t i, const char *machine) {
+static const char *gateway(const char *configured, const char *resolved) {
+        if (streq_ptr(configured, "auto"))
+                return resolved;
+        return streq_ptr(configured, "dev") ? NULL : configured;
+}
+
+static int configure_one(RtnlSocket *sk, const NetDevConfigs *configs, size_t i, const char *machine,
+                         const NetDevGateways *gw) {
         const NetDevConfig *c = &configs->items[i];
         unsigned char mac[6];
         char name[16];
@@ -233,16 +313,14 @@ static int configure_one(RtnlSocket *sk, const NetDevConfigs *configs, size_t i,
         for (char **a = c->ipv6; a && *a; a++)
                 if ((r = rtnl_add_address(sk, idx, *a)) < 0)
                         return log_error_errno(r, "Failed to add address %s to '%s': %m", *a, name);
-        if (c->ipv4_gateway && (r = rtnl_add_default_route(sk, AF_INET, idx, streq(c->ipv4_gateway, "dev") ? NULL :
-                                                           c->ipv4_gateway)) < 0)
+        if (c->ipv4_gateway && (r = rtnl_add_default_route(sk, AF_INET, idx, gateway(c->ipv4_gateway, gw->v4[i]))) < 0)
                 return log_error_errno(r, "Failed to add the IPv4 default route via %s on '%s': %m", c->ipv4_gateway, name);
-        if (c->ipv6_gateway && (r = rtnl_add_default_route(sk, AF_INET6, idx, streq(c->ipv6_gateway, "dev") ? NULL :
-                                                           c->ipv6_gateway)) < 0)
+        if (c->ipv6_gateway && (r = rtnl_add_default_route(sk, AF_INET6, idx, gateway(c->ipv6_gateway, gw->v6[i]))) < 0)
                 return log_error_errno(r, "Failed to add the IPv6 default route via %s on '%s': %m", c->ipv6_gateway, name);
         return 0;
 }
 
-int netdev_configure_inside(const NetDevConfigs *configs, const char *machine) {
+int netdev_configure_inside(const NetDevConfigs *configs, const char *machine, const NetDevGateways *gw) {
         RtnlSocket *sk = NULL;
         int r = 0;
 
@@ -253,7 +331,7 @@ int netdev_configure_inside(const NetDevConfigs *configs, const char *machine) {
                 return log_error_errno(r, "Failed to open rtnetlink in the container: %m");
         for (size_t i = 0; i < configs->n && r >= 0; i++)
                 if (netdev_ops[configs->items[i].type])
-                        r = configure_one(sk, configs, i, machine);
+                        r = configure_one(sk, configs, i, machine, gw);
         rtnl_close(sk);
         return r;
 }

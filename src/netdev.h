@@ -43,11 +43,22 @@ void netdev_veth_host_name(const NetDevConfig *c, unsigned nth, const char *mach
  * (stable across starts), locally administered unicast. */
 int netdev_guest_mac(const NetDevConfig *c, const char *machine, unsigned char ret[static 6]);
 
+/* "auto" gateways resolved on the host: the first address of the interface's link there. */
+typedef struct NetDevGateways {
+        char v4[NETDEVS_MAX][46];
+        char v6[NETDEVS_MAX][46];
+} NetDevGateways;
+
+/* Parent, before the child is cloned. Logs. */
+int netdev_resolve_gateways(const NetDevConfigs *configs, NetDevGateways *ret);
+
 /* Parent: everything for the guest's network namespace (that of pid). Records what it made in l as
  * it goes, so that netdev_destroy_all() undoes a half-done setup too. Logs. */
 int netdev_create_all(NetDevs *l, const NetDevConfigs *configs, const char *machine, pid_t pid);
 void netdev_destroy_all(NetDevs *l);
+/* Deletes a zone bridge once no machine is attached to it. */
+void netdev_zone_release(RtnlSocket *sk, const char *bridge);
 /* The host-side interface indices of the machine's veths, for machined. */
 size_t netdev_host_ifindices(const NetDevs *l, int *ret, size_t max);
 /* Child, in its own network namespace: names, MACs, MTUs, addresses, routes, up. Logs. */
-int netdev_configure_inside(const NetDevConfigs *configs, const char *machine);
+int netdev_configure_inside(const NetDevConfigs *configs, const char *machine, const NetDevGateways *gw);

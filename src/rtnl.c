@@ -11,6 +11,7 @@
 #include <netlink/route/link/macvlan.h>
 #include <netlink/route/link/veth.h>
 #include <netlink/route/link/vlan.h>
+#include <netlink/cache.h>
 #include <netlink/route/route.h>
 #include <stdio.h>
 #include <string.h>
@@ -322,4 +323,58 @@ int rtnl_add_default_route(RtnlSocket *sk, int family, int ifindex, const char *
         nl_addr_put(gw);
         rtnl_route_put(route);
         return nlerr(r);
+}
+
+int rtnl_add_bridge(RtnlSocket *sk, const char *name) {
+        struct rtnl_link *link = rtnl_link_alloc();
+        int r;
+
+        if (!link)
+                return -ENOMEM;
+        rtnl_link_set_name(link, name);
+        r = rtnl_link_set_type(link, "bridge");
+        if (r >= 0) {
+                rtnl_link_set_flags(link, IFF_UP);
+                r = rtnl_link_add(sk, link, NLM_F_CREATE | NLM_F_EXCL);
+        }
+        rtnl_link_put(link);
+        return nlerr(r);
+}
+
+int rtnl_count_ports(RtnlSocket *sk, int ifindex) {
+        struct nl_cache *cache = NULL;
+        int n = 0, r = rtnl_link_alloc_cache(sk, AF_UNSPEC, &cache);
+
+        if (r < 0)
+                return nlerr(r);
+        for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o))
+                if (rtnl_link_get_master((struct rtnl_link *) o) == ifindex)
+                        n++;
+        nl_cache_free(cache);
+        return n;
+}
+
+int rtnl_first_address(RtnlSocket *sk, int ifindex, int family, char *ret, size_t size) {
+        struct nl_cache *cache = NULL;
+        int r = rtnl_addr_alloc_cache(sk, &cache);
+
+        if (r < 0)
+                return nlerr(r);
+        r = -ENOENT;
+        for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+                struct rtnl_addr *a = (struct rtnl_addr *) o;
+                struct nl_addr *local = rtnl_addr_get_local(a);
+                char buf[128];
+
+                if (rtnl_addr_get_ifindex(a) != ifindex || rtnl_addr_get_family(a) != family || !local ||
+                    rtnl_addr_get_scope(a) != RT_SCOPE_UNIVERSE)
+                        continue;
+                nl_addr2str(local, buf, sizeof buf);
+                buf[strcspn(buf, "/")] = 0;
+                snprintf(ret, size, "%s", buf);
+                r = 0;
+                break;
+        }
+        nl_cache_free(cache);
+        return r;
 }

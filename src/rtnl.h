@@ -29,6 +29,12 @@ int rtnl_add_macvlan(RtnlSocket *sk, const char *parent, const char *name, const
 int rtnl_add_ipvlan(RtnlSocket *sk, const char *parent, const char *name, const char *mode, pid_t pid);
 int rtnl_add_vlan(RtnlSocket *sk, const char *parent, const char *name, unsigned id, pid_t pid);
 int rtnl_delete(RtnlSocket *sk, const char *name);
+/* A bridge named name (up); -EEXIST when there is one. */
+int rtnl_add_bridge(RtnlSocket *sk, const char *name);
+/* How many links have ifindex as their master. */
+int rtnl_count_ports(RtnlSocket *sk, int ifindex);
+/* The first global address of family on ifindex, as text. */
+int rtnl_first_address(RtnlSocket *sk, int ifindex, int family, char *ret, size_t size);
 
 /* Moves ifindex into the namespace of pid (or of the open namespace fd when pid is 0), renaming
  * it to new_name there if not NULL. */

@@ -378,6 +378,14 @@ NET_CLI_PARSER(parse_network_ipvlan, NETDEV_IPVLAN)
 NET_CLI_PARSER(parse_network_vlan, NETDEV_VLAN)
 NET_CLI_PARSER(parse_network_interface, NETDEV_PHYS)
 
+static int parse_network_veth_extra(const SettingDef *def _unused_, const char *value, void *dest) {
+        return netdev_config_add_veth_extra(dest, value, "--network-veth-extra");
+}
+
+static int parse_network_zone(const SettingDef *def _unused_, const char *value, void *dest) {
+        return netdev_config_add_zone(dest, value, "--network-zone");
+}
+
 static int parse_network_flag(const SettingDef *def _unused_, const char *value, void *dest) {
         int b = parse_boolean(value);
 
@@ -639,10 +647,18 @@ const SettingDef settings_table[] = {
           .offset = FIELD(netdevs), .flags = SETTING_FLAG | SETTING_NO_PRINT | P, .cli_value = "yes",
           .expect = "yes or no", .doc = "Add a veth pair: ve-MACHINE on the host, host0 inside",
           .format = format_netdevs },
+        { .key = "nsboot.network-veth-extra", .long_option = "network-veth-extra", .parse = parse_network_veth_extra,
+          .offset = FIELD(netdevs), .flags = SETTING_LIST | SETTING_NO_PRINT | P, .metavar = "HOST[:CONT]",
+          .expect = "a host-side interface name, optionally :the name inside",
+          .doc = "Add a veth pair named HOST on the host and CONT (default HOST) inside", .format = format_netdevs },
         { .key = "nsboot.network-vlan", .long_option = "network-vlan", .parse = parse_network_vlan,
           .offset = FIELD(netdevs), .flags = SETTING_LIST | SETTING_NO_PRINT | P, .metavar = "IF:ID[:NAME]",
           .expect = "a host interface and a VLAN ID from 0 to 4094, optionally :name inside",
           .doc = "Add an 802.1Q VLAN interface on a host interface (default IF.ID)", .format = format_netdevs },
+        { .key = "nsboot.network-zone", .long_option = "network-zone", .parse = parse_network_zone,
+          .offset = FIELD(netdevs), .flags = SETTING_LIST | SETTING_NO_PRINT | P, .metavar = "NAME",
+          .expect = "a zone name of up to 12 characters",
+          .doc = "Add a veth on the bridge vz-NAME, made while machines use it", .format = format_netdevs },
         { .key = "nsboot.notify-ready", .long_option = "notify-ready", .parse = parse_bool,
           .offset = FIELD(notify_ready), .metavar = "BOOL", .expect = "yes or no",
           .doc = "Report readiness only when the guest's init sends READY=1", .format = format_bool },

@@ -176,9 +176,9 @@ static int validate_network(Settings *s) {
 
                 if (d->type >= NETDEV_EMPTY)
                         s->private_network = true;
-                if (streq_ptr(d->ipv4_gateway, "auto") || streq_ptr(d->ipv6_gateway, "auto"))
-                        r = log_error_errno(SYNTHETIC_ERRNO(EOPNOTSUPP),
-                                            "%s: lxc.net.%u: gateway auto is not supported yet: give the address",
+                if ((streq_ptr(d->ipv4_gateway, "auto") || streq_ptr(d->ipv6_gateway, "auto")) && !d->link)
+                        r = log_error_errno(SYNTHETIC_ERRNO(EINVAL),
+                                            "%s: lxc.net.%u: gateway auto needs a link (the host's address on it)",
                                             d->where, d->index);
         }
         return r;

@@ -200,7 +200,7 @@ _noreturn_ void stage_child_run(ChildParams *p) {
                 if (r < 0)
                         r = log_error_errno(r, "Failed to wait for the parent: %m");
                 else
-                        r = netdev_configure_inside(&p->settings->netdevs, p->settings->machine);
+                        r = netdev_configure_inside(&p->settings->netdevs, p->settings->machine, p->gateways);
         }
         if (r >= 0)
                 r = stage_init_exec(p, &exec_failed);

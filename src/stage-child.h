@@ -17,6 +17,7 @@ typedef struct ChildParams {
         bool use_pty;
         bool bind_journal;      /* bind the host's /var/log/journal/ID into the guest */
         const char *term;       /* TERM for the guest */
+        const struct NetDevGateways *gateways; /* gateway auto, resolved on the host */
         char *container_ttys;   /* set by the child: "pts/1 pts/2" for $container_ttys */
 } ChildParams;
 
