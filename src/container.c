@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
@@ -467,6 +469,38 @@ static void banner(const Container *c) {
                 log_info("Press Ctrl-] three times within 1s to kill container.");
 }
 
+/* What nsboots killed with SIGKILL left, for any machine: a machine lock file nobody holds means its
+ * nsboot is gone, so its empty cgroup, mount tunnel directory and nat rules can go too. */
+static void repair_stale_machines(void) {
+        _cleanup_(closedirp) DIR *d = opendir(LOCK_DIR);
+        struct dirent *de;
+
+        while (d && (de = readdir(d))) {
+                const char *name = startswith(de->d_name, "machine-");
+                _cleanup_free_ char *path = NULL;
+                _cleanup_close_ int fd = -EBADF;
+                CGroup cg = {};
+
+                if ((!name && !startswith(de->d_name, "tree-")) || asprintf(&path, LOCK_DIR "/%s", de->d_name) < 0)
+                        continue;
+                fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+                if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
+                        continue;
+                if (!name || !machine_name_is_valid(name)) {
+                        (void) unlink(path); /* a tree lock nobody holds */
+                        continue;
+                }
+                log_debug("Cleaning up after machine '%s', whose nsboot is gone", name);
+                if (cgroup_create(&cg, name, false, NULL) >= 0) { /* removes a leftover, makes it anew */
+                        (void) cgroup_remove(&cg);
+                        cgroup_done(&cg);
+                }
+                tunnel_remove(name);
+                (void) firewall_cleanup_stale(name);
+                (void) unlink(path);
+        }
+}
+
 int container_check(const Settings *s) {
         Container c = { .settings = s };
         Lock locks[2] = { { .fd = -EBADF }, { .fd = -EBADF } };
@@ -496,8 +530,9 @@ int container_run(const Settings *s) {
         r = lock_machine(s->machine, s->directory, locks);
         if (r < 0)
                 return r;
-        /* What a SIGKILLed nsboot of this machine left in the firewall. */
+        /* What a SIGKILLed nsboot of this machine (or any other) left behind. */
         (void) firewall_cleanup_stale(s->machine);
+        repair_stale_machines();
         r = journal_link_prepare(s->link_journal, s->directory, c.uuid, c.uuid_from_tree, &c.bind_journal);
         if (r < 0) {
                 lock_release(&locks[1]);
