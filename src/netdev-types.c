@@ -85,6 +85,7 @@ static int phys_create(RtnlSocket *sk, NetDev *d, const char *machine, pid_t pid
         r = rtnl_link_info(sk, idx, d->host_name, &d->orig_mtu, &d->orig_up);
         if (r < 0)
                 return log_error_errno(r, "Failed to look at '%s': %m", c->link);
+        d->have_orig_mac = rtnl_link_mac(sk, idx, d->orig_mac) >= 0;
         r = rtnl_move(sk, idx, pid, -EBADF, d->guest_name);
         if (r < 0)
                 return log_error_errno(r, "Failed to move '%s' into the container: %m", c->link);
@@ -147,8 +148,9 @@ static int phys_destroy(RtnlSocket *sk, NetDevs *l, NetDev *d) {
                 return log_warning_errno(r, "Failed to move '%s' back to the host (it was '%s' inside): %m",
                                          d->host_name, d->guest_name);
         idx = rtnl_ifindex(sk, d->host_name);
-        if (idx < 0 || rtnl_set(sk, idx, NULL, NULL, d->orig_mtu, d->orig_up) < 0)
-                return log_warning_errno(idx < 0 ? idx : -EIO, "Failed to restore MTU and state of '%s': %m",
+        /* As it was: MTU, MAC (lxc.net.N.hwaddr may have changed it inside) and up or down. */
+        if (idx < 0 || rtnl_set(sk, idx, NULL, d->have_orig_mac ? d->orig_mac : NULL, d->orig_mtu, d->orig_up) < 0)
+                return log_warning_errno(idx < 0 ? idx : -EIO, "Failed to restore MTU, MAC and state of '%s': %m",
                                          d->host_name);
         return 0;
 }

@@ -16,6 +16,8 @@ typedef struct NetDev {
         char host_name[16];     /* veth: the host side; phys: the name it had on the host */
         unsigned orig_mtu;      /* phys: to restore */
         bool orig_up;
+        unsigned char orig_mac[6];
+        bool have_orig_mac;
         bool created;           /* something exists on the host side that teardown must undo */
 } NetDev;
 

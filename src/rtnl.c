@@ -109,6 +109,21 @@ int rtnl_link_info(RtnlSocket *sk, int ifindex, char name[static 16], unsigned *
         return 0;
 }
 
+int rtnl_link_mac(RtnlSocket *sk, int ifindex, unsigned char ret[static 6]) {
+        struct rtnl_link *link = NULL;
+        struct nl_addr *a;
+        int r = rtnl_link_get_kernel(sk, ifindex, NULL, &link);
+
+        if (r < 0)
+                return nlerr(r);
+        a = rtnl_link_get_addr(link);
+        r = a && nl_addr_get_len(a) == 6 ? 0 : -ENODATA;
+        if (r == 0)
+                memcpy(ret, nl_addr_get_binary_addr(a), 6);
+        rtnl_link_put(link);
+        return r;
+}
+
 int rtnl_add_veth(RtnlSocket *sk, const char *host_name, const char *peer_name, pid_t pid) {
         return nlerr(rtnl_link_veth_add(sk, host_name, peer_name, pid));
 }

@@ -20,6 +20,8 @@ int rtnl_ifindex(RtnlSocket *sk, const char *name);
 int rtnl_link_kind(RtnlSocket *sk, const char *name, char *ret, size_t size);
 /* Name, MTU and IFF_UP of a link, to put a moved interface back as it was. */
 int rtnl_link_info(RtnlSocket *sk, int ifindex, char name[static 16], unsigned *ret_mtu, bool *ret_up);
+/* The link's 6-byte MAC. */
+int rtnl_link_mac(RtnlSocket *sk, int ifindex, unsigned char ret[static 6]);
 
 /* A veth pair: host_name here, peer_name created directly in the network namespace of pid. */
 int rtnl_add_veth(RtnlSocket *sk, const char *host_name, const char *peer_name, pid_t pid);
