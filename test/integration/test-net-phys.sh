@@ -50,6 +50,14 @@ boot_phys "first start"
 poweroff_guest
 assert_net_state "$ns" "$before" "after poweroff"
 
+# A MAC given with hwaddr applies inside and is undone when the interface goes back.
+cp "$WORKDIR/phys.conf" "$WORKDIR/phys-mac.conf"
+echo "lxc.net.0.hwaddr = 02:00:5e:10:20:30" >>"$WORKDIR/phys-mac.conf"
+boot_sleeping "$tree" --config="$WORKDIR/phys-mac.conf"
+assert_eq 02:00:5e:10:20:30 "$(guest_mac "$LEADER" eth0)" "hwaddr inside"
+poweroff_guest
+assert_net_state "$ns" "$before" "after poweroff with hwaddr (the old MAC is back)"
+
 # SIGKILL of the guest's init, from the test host: nsboot ends, the interface comes back.
 boot_phys "second start"
 kill -KILL "$LEADER"
