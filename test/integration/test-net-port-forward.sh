@@ -7,13 +7,8 @@
 . "$(dirname "$0")/lib.sh"
 
 require_cmd iptables-legacy-save
-host=nsbt-pfh-$$
-far=nsbt-pff-$$
-ip netns add "$host"
-at_exit "ip netns del '$host' 2>/dev/null"
-ip netns add "$far"
-at_exit "ip netns del '$far' 2>/dev/null"
-ip -n "$host" link set lo up
+netns_create host
+netns_create far
 ip -n "$host" link add br0 type bridge
 ip -n "$host" addr add 10.79.0.1/24 dev br0
 ip -n "$host" link set br0 up
@@ -28,13 +23,11 @@ ip -n "$far" link set up1 up
 busybox_tree tree
 conf=$WORKDIR/net.conf
 printf 'lxc.net.0.type = veth\nlxc.net.0.link = br0\nlxc.net.0.ipv4.address = 10.79.0.5/24\nlxc.net.0.ipv4.gateway = 10.79.0.1\n' >"$conf"
-wrapper=$WORKDIR/nsboot-in-netns
-printf '#!/bin/sh\nexec nsenter --net=/run/netns/%s %s "$@"\n' "$host" "$NSBOOT" >"$wrapper"
-chmod +x "$wrapper"
+nsboot_in_netns "$host"
 nat_rules() { ip netns exec "$host" iptables-legacy-save -t nat | grep -c 'nsboot:' || true; }
 name=$(basename "$tree")
 
-NSBOOT=$wrapper nsboot_start -q -D "$tree" --config="$conf" -p 8080:80 --masquerade -b sleep
+nsboot_start -q -D "$tree" --config="$conf" -p 8080:80 --masquerade -b sleep
 wait_output '^NSBOOT-TEST: ready=1'
 LEADER=$(leader_pid "$NSBOOT_PID")
 assert_eq 3 "$(nat_rules)" "nat rules while running"
@@ -49,18 +42,18 @@ poweroff_guest
 assert_eq 0 "$(nat_rules)" "nat rules after the machine ended"
 
 # A killed nsboot leaves its rules; the next start of the machine removes them first.
-NSBOOT=$wrapper nsboot_start -q -D "$tree" --config="$conf" -p 8080:80 -b sleep
+nsboot_start -q -D "$tree" --config="$conf" -p 8080:80 -b sleep
 wait_output '^NSBOOT-TEST: ready=1'
 kill -KILL "$NSBOOT_PID"
 wait_pid_exit "$NSBOOT_PID" 10 || fail "nsboot did not die"
 assert_eq 2 "$(nat_rules)" "rules left by the killed nsboot"
-NSBOOT=$wrapper nsboot_run -q -D "$tree" --config="$conf" -p 8080:80 /bin/true
+nsboot_run -q -D "$tree" --config="$conf" -p 8080:80 /bin/true
 assert_rc 0
 assert_eq 0 "$(nat_rules)" "leftover rules removed by the next start"
 [[ -e /run/nsboot/firewall/$name ]] && fail "the firewall state file is left"
 
 # A port given twice is refused before anything starts.
-NSBOOT=$wrapper nsboot_run -q -D "$tree" --config="$conf" -p 8080 -p tcp:8080:81 /bin/true
+nsboot_run -q -D "$tree" --config="$conf" -p 8080 -p tcp:8080:81 /bin/true
 assert_rc 1
 assert_file_contains "$NSBOOT_ERR" "--port: 'tcp:8080:81' is given twice" "clash named"
 exit 0

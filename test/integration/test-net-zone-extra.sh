@@ -4,28 +4,23 @@
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-ns=nsbt-zone-$$
-ip netns add "$ns"
-at_exit "ip netns del '$ns' 2>/dev/null"
-ip -n "$ns" link set lo up
+netns_create ns
 ip -n "$ns" link add br0 type bridge
 ip -n "$ns" addr add 10.82.0.1/24 dev br0
 ip -n "$ns" link set br0 up
-wrapper=$WORKDIR/nsboot-in-netns
-printf '#!/bin/sh\nexec nsenter --net=/run/netns/%s %s "$@"\n' "$ns" "$NSBOOT" >"$wrapper"
-chmod +x "$wrapper"
+nsboot_in_netns "$ns"
 links() { ip -n "$ns" -o link | awk -F': ' '{ print $2 }' | cut -d@ -f1 | sort | tr '\n' ' '; }
 before=$(links)
 
 busybox_tree a
 busybox_tree b
-NSBOOT=$wrapper nsboot_start -q -D "$a" --network-zone=lab -b sleep
+nsboot_start -q -D "$a" --network-zone=lab -b sleep
 wait_output '^NSBOOT-TEST: ready=1'
 LEADER_A=$(leader_pid "$NSBOOT_PID")
 PID_A=$NSBOOT_PID
 in_guest "$LEADER_A" ip addr add 10.83.0.1/24 dev host0
 ip -n "$ns" link show vz-lab >/dev/null || fail "no zone bridge vz-lab while a machine uses it"
-NSBOOT=$wrapper nsboot_start -q -D "$b" --network-zone=lab -b sleep
+nsboot_start -q -D "$b" --network-zone=lab -b sleep
 wait_output '^NSBOOT-TEST: ready=1'
 LEADER_B=$(leader_pid "$NSBOOT_PID")
 PID_B=$NSBOOT_PID
@@ -42,7 +37,7 @@ ip -n "$ns" link show vz-lab >/dev/null 2>&1 && fail "the zone bridge is left af
 # veth-extra names and gateway auto
 conf=$WORKDIR/net.conf
 printf 'lxc.net.0.type = veth\nlxc.net.0.link = br0\nlxc.net.0.ipv4.address = 10.82.0.5/24\nlxc.net.0.ipv4.gateway = auto\n' >"$conf"
-NSBOOT=$wrapper nsboot_run -q -D "$a" --config="$conf" --network-veth-extra=nsbtx$$:inner /bin/sh -c \
+nsboot_run -q -D "$a" --config="$conf" --network-veth-extra=nsbtx$$:inner /bin/sh -c \
         'ip route show default; ls /sys/class/net | tr "\n" " "'
 assert_rc 0
 assert_contains "$(output)" "default via 10.82.0.1 dev eth0" "gateway auto is br0's address"
