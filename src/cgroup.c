@@ -188,6 +188,62 @@ int cgroup_attach(const CGroup *cg, pid_t pid) {
         return 0;
 }
 
+static int controllers_of(const char *dir, char **ret) {
+        _cleanup_free_ char *file = NULL;
+
+        if (asprintf(&file, "%s/cgroup.controllers", dir) < 0)
+                return -ENOMEM;
+        return read_one_line(file, ret);
+}
+
+/* "memory.max=1G" -> does the list of controllers have "memory"? */
+static bool has_controller(const char *controllers, const char *setting) {
+        size_t n = strcspn(setting, ".");
+
+        for (const char *p = controllers; p && *p; p += strcspn(p, " "), p += strspn(p, " "))
+                if (strcspn(p, " ") == n && strncmp(p, setting, n) == 0)
+                        return true;
+        return false;
+}
+
+int cgroup_check_settings(char *const *settings) {
+        _cleanup_free_ char *root = NULL, *controllers = NULL;
+        int r = 0;
+
+        if (!settings)
+                return 0;
+        if (cgroup_find_v2_root(&root) < 0 || controllers_of(root, &controllers) < 0)
+                return log_error_errno(SYNTHETIC_ERRNO(ENOMEDIUM), "No cgroup2 hierarchy for nsboot.cgroup settings");
+        for (char *const *s = settings; *s; s++)
+                if (!has_controller(controllers, *s))
+                        r = log_error_errno(SYNTHETIC_ERRNO(EOPNOTSUPP),
+                                            "nsboot.cgroup %s: the host's cgroup2 hierarchy has no '%.*s' controller "
+                                            "(it has: %s)", *s, (int) strcspn(*s, "."), *s,
+                                            isempty(controllers) ? "none" : controllers);
+        return r;
+}
+
+int cgroup_apply_settings(const CGroup *cg, char *const *settings) {
+        for (char *const *s = settings; s && *s; s++) {
+                _cleanup_free_ char *path = NULL, *controllers = NULL;
+                size_t n = strcspn(*s, "=");
+                int r;
+
+                if (asprintf(&path, "%s/%.*s", cg->path, (int) n, *s) < 0)
+                        return log_oom();
+                if (access(path, F_OK) < 0) {
+                        (void) controllers_of(cg->path, &controllers);
+                        return log_error_errno(SYNTHETIC_ERRNO(EOPNOTSUPP),
+                                               "nsboot.cgroup %s: the machine's cgroup has no %.*s (its controllers: "
+                                               "%s)", *s, (int) n, *s, isempty(controllers) ? "none" : controllers);
+                }
+                r = write_string_file(path, *s + n + 1);
+                if (r < 0)
+                        return log_error_errno(r, "nsboot.cgroup %s: the kernel refused it: %m", *s);
+        }
+        return 0;
+}
+
 int cgroup_remove(CGroup *cg) {
         int r = 0;
 

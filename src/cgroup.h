@@ -23,6 +23,10 @@ int cgroup_create(CGroup *cg, const char *machine, bool keep_unit, const char *s
 /* The cgroup path of a slice unit: "machine-web.slice" -> "/machine.slice/machine-web.slice". */
 char *cgroup_slice_path(const char *slice);
 int cgroup_attach(const CGroup *cg, pid_t pid);
+/* Writes FILE=VALUE settings into the machine's cgroup. Logs, naming a missing controller. */
+int cgroup_apply_settings(const CGroup *cg, char *const *settings);
+/* Whether the host's cgroup2 hierarchy offers the controller of each FILE=VALUE at all. Logs. */
+int cgroup_check_settings(char *const *settings);
 /* Removes the directory and any empty sub-cgroups the guest left. Logs. */
 int cgroup_remove(CGroup *cg);
 void cgroup_done(CGroup *cg);

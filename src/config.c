@@ -47,8 +47,6 @@ static const KeyFamily families[] = {
         { "lxc.rootfs.mount", KEY_IGNORED, "nsboot needs no staging directory" },
         { "lxc.rootfs.options", KEY_UNSUPPORTED, "root mount options come in a later version" },
         { "lxc.idmap", KEY_UNSUPPORTED, "user namespaces come in a later version" },
-        { "lxc.cgroup.", KEY_UNSUPPORTED, "cgroup limits come in a later version" },
-        { "lxc.cgroup2.", KEY_UNSUPPORTED, "cgroup limits come in a later version" },
         { "lxc.hook.", KEY_UNSUPPORTED, "hooks come in a later version" },
         { "lxc.console.", KEY_UNSUPPORTED, "console logging comes in a later version" },
         { "lxc.seccomp.", KEY_UNSUPPORTED, "system call filters come in a later version" },
@@ -335,10 +333,59 @@ static const struct {
 } prefix_keys[] = {
         { "lxc.prlimit.", "nsboot.rlimit" }, { "nsboot.rlimit.", "nsboot.rlimit" }, { "lxc.limit.", "nsboot.rlimit" },
         { "lxc.sysctl.", "nsboot.sysctl" },  { "nsboot.sysctl.", "nsboot.sysctl" },
+        { "lxc.cgroup2.", "nsboot.cgroup" }, { "nsboot.cgroup.", "nsboot.cgroup" },
 };
 
+/* cgroup v1 settings (lxc.cgroup.*) that have a cgroup2 equivalent, converted as systemd does. */
+static int cgroup_v1_to_v2(const char *file, const char *value, char **ret) {
+        unsigned long long v;
+        char *end;
+
+        if (streq(file, "memory.limit_in_bytes") || streq(file, "memory.soft_limit_in_bytes"))
+                return asprintf(ret, "%s=%s", file[7] == 'l' ? "memory.max" : "memory.low",
+                                streq(value, "-1") ? "max" : value) < 0 ? -ENOMEM : 0;
+        if (streq(file, "pids.max") || streq(file, "cpuset.cpus") || streq(file, "cpuset.mems"))
+                return asprintf(ret, "%s=%s", file, value) < 0 ? -ENOMEM : 0;
+        if (streq(file, "cpu.shares")) {
+                v = strtoull(value, &end, 10);
+                if (*end || v < 2 || v > 262144)
+                        return -EINVAL;
+                return asprintf(ret, "cpu.weight=%llu", 1 + ((v - 2) * 9999) / 262142) < 0 ? -ENOMEM : 0;
+        }
+        return -EOPNOTSUPP;
+}
+
+static int apply_cgroup_v1(Settings *s, const ConfigAssignment *a, const char *file) {
+        _cleanup_free_ char *v2 = NULL, *where = NULL;
+        int r = cgroup_v1_to_v2(file, a->value, &v2);
+
+        if (r == -EOPNOTSUPP)
+                return log_error_errno(r, "%s:%u: %s: not supported yet (no cgroup v2 equivalent nsboot knows; use "
+                                       "lxc.cgroup2.*)", a->file, a->line, a->key);
+        if (r < 0)
+                return log_error_errno(r, "%s:%u: %s: invalid value '%s'", a->file, a->line, a->key, a->value);
+        log_warning("%s:%u: %s is a cgroup v1 setting, nsboot applies it as %s", a->file, a->line, a->key, v2);
+        if (asprintf(&where, "%s:%u: %s", a->file, a->line, a->key) < 0)
+                return log_oom();
+        return settings_assign(s, settings_table_find_key("nsboot.cgroup"), v2, where) < 0 ? -EINVAL : 0;
+}
+
 static int apply_prefixed(Settings *s, LoadState *st, const ConfigAssignment *a, bool *ret_done) {
+        const char *v1;
+
         *ret_done = false;
+        /* lxc.cgroup.devices.allow and the like are rows of their own */
+        if (settings_table_find_any_key(a->key, NULL))
+                return 0;
+        v1 = startswith(a->key, "lxc.cgroup.");
+        if (v1 && *v1) {
+                *ret_done = true;
+                if (!st->trusted) {
+                        log_warning("%s:%u: %s: ignored in an untrusted file", a->file, a->line, a->key);
+                        return 0;
+                }
+                return apply_cgroup_v1(s, a, v1);
+        }
         for (size_t i = 0; i < ELEMENTSOF(prefix_keys); i++) {
                 const char *rest = startswith(a->key, prefix_keys[i].prefix);
                 _cleanup_free_ char *value = NULL, *where = NULL;
@@ -346,6 +393,10 @@ static int apply_prefixed(Settings *s, LoadState *st, const ConfigAssignment *a,
                 if (!rest || !*rest)
                         continue;
                 *ret_done = true;
+                if (!st->trusted && settings_table_find_key(prefix_keys[i].row)->flags & SETTING_PRIVILEGED) {
+                        log_warning("%s:%u: %s: ignored in an untrusted file", a->file, a->line, a->key);
+                        return 0;
+                }
                 if (startswith(a->key, "lxc.limit."))
                         log_warning("%s:%u: %s is LXC 2.0 syntax, nsboot reads it as lxc.prlimit.%s", a->file, a->line,
                                     a->key, rest);

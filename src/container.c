@@ -363,6 +363,10 @@ static int run_once(Container *c) {
                 if (machined_register(&c->machined, s, c->uuid, c->pid, ifindices, n, c->event, on_scope_stop, c) < 0)
                         failed = 1;
         }
+        /* After registration: the scope machined asks systemd for resets the cgroup's limits to its
+         * own properties, so ours go on top of those, before the guest's init runs. */
+        if (!failed && cgroup_apply_settings(&c->cgroup, s->cgroup_settings) < 0)
+                failed = 1;
         if (!failed && sync_send(pair[0], SYNC_GO, 0, -EBADF) < 0) {
                 log_error_errno(errno, "Failed to start the container's init: %m");
                 failed = 1;
@@ -507,6 +511,8 @@ int container_check(const Settings *s) {
         int r;
 
         r = preflight(&c);
+        if (r >= 0)
+                r = cgroup_check_settings(s->cgroup_settings);
         if (r < 0 || geteuid() != 0)
                 return r;
         /* Would the start get the locks? Taken and given back at once. */

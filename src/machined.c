@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "basic/macro.h"
 #include "basic/parse-util.h"
@@ -215,7 +216,18 @@ int machined_register(Machined *m, const Settings *s, sd_id128_t uuid, pid_t lea
         r = watch_stop_requests(m, s, e);
         if (r < 0)
                 return log_error_errno(r, "Failed to watch the machine's scope: %m");
-        r = call_register(m, s, uuid, leader, ifindices, n_ifindices, &error);
+        /* After a reboot inside, the previous boot's scope may still be on its way out (systemd stops
+         * it asynchronously): a name clash then is worth a few more tries. */
+        for (int attempt = 0;; attempt++) {
+                sd_bus_error_free(&error);
+                r = call_register(m, s, uuid, leader, ifindices, n_ifindices, &error);
+                if (r >= 0 || attempt >= 50 || sd_bus_error_has_name(&error, SD_BUS_ERROR_SERVICE_UNKNOWN) ||
+                    sd_bus_error_has_name(&error, SD_BUS_ERROR_NAME_HAS_NO_OWNER) || !error.name ||
+                    !(strstr(error.name, "Exists") || strstr(error.name, "UnitExists") ||
+                      (error.message && strstr(error.message, "already exists"))))
+                        break;
+                (void) usleep(100 * 1000);
+        }
         if (r < 0) {
                 if (optional && (sd_bus_error_has_name(&error, SD_BUS_ERROR_SERVICE_UNKNOWN) ||
                                  sd_bus_error_has_name(&error, SD_BUS_ERROR_NAME_HAS_NO_OWNER))) {

@@ -494,6 +494,21 @@ static int parse_sysctl(const SettingDef *def _unused_, const char *value, void 
         return strv_env_set(dest, value);
 }
 
+/* FILE=VALUE with FILE a cgroup2 interface file of a controller ("memory.max"); the same file
+ * again replaces the earlier value. */
+static int parse_cgroup(const SettingDef *def _unused_, const char *value, void *dest) {
+        size_t n = strcspn(value, "="), dot = strcspn(value, ".");
+
+        if (!*value) {
+                *(char ***) dest = strv_free(*(char ***) dest);
+                return 0;
+        }
+        if (n == 0 || !value[n] || !value[n + 1] || dot == 0 || dot >= n - 1 || strcspn(value, "/ \t") < n ||
+            strncmp(value, "cgroup.", 7) == 0)
+                return -EINVAL;
+        return strv_env_set(dest, value);
+}
+
 /* "PATH [ARGS...]" split on blanks, '…' and "…" quoting words, as LXC takes lxc.init.cmd. */
 static int parse_command_line(const SettingDef *def _unused_, const char *value, void *dest) {
         char ***l = dest;
@@ -562,6 +577,9 @@ const SettingDef settings_table[] = {
           .offset = FIELD(caps_add), .flags = P, .metavar = "CAP[,CAP...]",
           .expect = "capability names such as CAP_NET_ADMIN or net_admin, or all",
           .doc = "Give PID 1 these capabilities beyond the default set", .format = format_caps },
+        { .key = "nsboot.cgroup", .parse = parse_cgroup, .offset = FIELD(cgroup_settings), .flags = SETTING_LIST | P,
+          .expect = "FILE=VALUE with a controller's cgroup2 file, e.g. memory.max=1G or pids.max=500",
+          .doc = "Write VALUE to FILE of the machine's cgroup (lxc.cgroup2.FILE)", .format = format_strv },
         { .key = "nsboot.chdir", .lxc_key = "lxc.init.cwd", .long_option = "chdir", .parse = parse_absolute_path,
           .offset = FIELD(chdir), .metavar = "PATH", .expect = "an absolute path",
           .doc = "Working directory of the command inside the container", .format = format_string },

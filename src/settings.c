@@ -41,6 +41,7 @@ Settings *settings_free(Settings *s) {
         strv_free(s->ports);
         strv_free(s->init_cmd);
         strv_free(s->sysctls);
+        strv_free(s->cgroup_settings);
         strv_free(s->properties);
         strv_free(s->environment);
         strv_free(s->parameters);

@@ -66,7 +66,8 @@ typedef struct Settings {
         unsigned start_delay;       /* lxc.start.delay: seconds before later machines start */
         char **init_cmd;            /* lxc.init.cmd: init and its first arguments, with --boot */
         int stop_signal;            /* the second SIGTERM's signal (lxc.signal.stop), 0: SIGKILL */
-        char **sysctls;             /* KEY=VALUE, namespaced ones only */
+        char **sysctls;
+        char **cgroup_settings;     /* FILE=VALUE for the machine's cgroup2 directory (lxc.cgroup2.*) */             /* KEY=VALUE, namespaced ones only */
         RlimitSetting rlimits[16];  /* by RLIMIT_* */
         char **parameters;          /* init arguments with --boot, else the command */
 } Settings;

@@ -26,6 +26,20 @@ echo 'lxc.init.cmd = /sbin/init exit 9' >>"$conf"
 nsboot_run -q --config="$conf" -b
 assert_rc 9
 
+# lxc.cgroup2.*: written into the machine's cgroup when the host offers the controller, else refused
+# naming it (the system tier checks the values inside on a host that has them).
+cgconf=$WORKDIR/cgroup.conf
+printf 'lxc.rootfs.path = dir:%s\nlxc.cgroup2.pids.max = 77\n' "$tree" >"$cgconf"
+if grep -qw pids "$(cgroup2_root)/cgroup.controllers" 2>/dev/null; then
+        nsboot_run -q --config="$cgconf" cat /sys/fs/cgroup/pids.max
+        assert_rc 0
+        assert_eq 77 "$(output)" "pids.max inside"
+else
+        nsboot_run -q --config="$cgconf" /bin/true
+        assert_rc 1
+        assert_file_contains "$NSBOOT_ERR" "pids.max=77" "the refused setting is named"
+fi
+
 echo 'lxc.sysctl.kernel.panic = 1' >>"$conf"
 nsboot_run -q --config="$conf" /bin/true
 assert_rc 1

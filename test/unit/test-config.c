@@ -73,7 +73,7 @@ Test(config, every_error_in_one_pass_with_file_and_line) {
                 "bad.conf:5: missing key",
                 "bad.conf:6: nsboot.console: invalid value 'loud' (expected interactive, read-only, passive or pipe)",
                 "bad.conf:7: lxc.net.0.script.up: not supported yet",
-                "bad.conf:8: lxc.cgroup2.memory.max: not supported yet",
+                "bad.conf:8: lxc.cgroup.freezer.state: not supported yet",
                 "bad.conf:9: nsboot.private-network: invalid value 'perhaps'",
                 "bad.conf:10: include: ",
         };
