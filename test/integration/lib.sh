@@ -71,12 +71,8 @@ at_exit() {
         _CLEANUP+=("$*")
 }
 
-_has_mounts_under() {
-        local dir
-        dir=$(realpath -m "$1")
-        awk -v d="$dir" '$5 == d || index($5, d "/") == 1 { found = 1 } END { exit !found }' \
-                /proc/self/mountinfo
-}
+# shellcheck source=test/lib/common.sh
+. "$SRCDIR/test/lib/common.sh"
 
 _cleanup() {
         local rc=$? i
@@ -87,7 +83,7 @@ _cleanup() {
         done
         [[ $rc != 0 ]] || echo "PASS: $TEST_NAME"
         if [[ -n $WORKDIR && -d $WORKDIR ]]; then
-                if _has_mounts_under "$WORKDIR"; then
+                if has_mounts_under "$WORKDIR"; then
                         # Never rm -rf through a mount; and a leftover mount is a bug to report.
                         echo "FAIL: mounts left under $WORKDIR:"
                         grep -F " $WORKDIR" /proc/self/mountinfo
@@ -752,4 +748,22 @@ guest_link() {
 # guest_mac LEADER NAME: the MAC of the guest's link NAME.
 guest_mac() {
         guest_link "$1" "$2" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p'
+}
+
+# ---------------------------------------------------------------------------------------------
+# System tier (test/vm)
+
+# vm_prepare: skip unless the VM can run here; build or reuse its image; make $WORKDIR/vm, the
+# VM's test disk to be (/mnt/test there), with nsboot, check-lib.sh and a busybox tree "tree" in
+# it. Sets VM_DIR and VM_IMAGE. The test then writes $VM_DIR/run.sh and calls test/vm/run.sh.
+vm_prepare() {
+        require_cmd qemu-system-x86_64 mkfs.ext4 debugfs e2fsck debootstrap setpriv
+        qemu-system-x86_64 -accel help 2>/dev/null | grep -qx tcg || skip "qemu-system-x86_64 has no TCG accelerator"
+        # shellcheck disable=SC2034 # for the test
+        VM_IMAGE=$("$SRCDIR/test/vm/mkimage.sh") || fail "cannot build the VM image (test/vm/mkimage.sh)"
+        VM_DIR=$WORKDIR/vm
+        mkdir -p "$VM_DIR"
+        cp "$NSBOOT" "$VM_DIR/nsboot"
+        cp "$SRCDIR/test/vm/check-lib.sh" "$VM_DIR/"
+        "$SRCDIR/test/fixtures/mktree-busybox.sh" "$VM_DIR/tree" "$(_testinit_path)" || fail "mktree-busybox.sh failed"
 }

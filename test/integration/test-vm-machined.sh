@@ -7,13 +7,9 @@
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-require_cmd qemu-system-x86_64 mkfs.ext4 debugfs
-qemu-system-x86_64 -accel help 2>/dev/null | grep -qx tcg || skip "qemu-system-x86_64 has no TCG accelerator"
-image=$("$SRCDIR/test/vm/mkimage.sh") || fail "cannot build the VM image (test/vm/mkimage.sh)"
-
-dir=$WORKDIR/vm
+vm_prepare
+dir=$VM_DIR
 mkdir -p "$dir/machines"
-cp "$NSBOOT" "$dir/nsboot"
 cp "$(dirname "$NSBOOT")/nsboot-generator" "$dir/nsboot-generator"
 sed "s|@bindir@/nsboot|/mnt/test/nsboot|" "$SRCDIR/units/nsboot@.service.in" >"$dir/nsboot@.service"
 debian_tree tree

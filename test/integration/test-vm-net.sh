@@ -7,15 +7,9 @@
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-require_cmd qemu-system-x86_64 mkfs.ext4 debugfs
-qemu-system-x86_64 -accel help 2>/dev/null | grep -qx tcg || skip "qemu-system-x86_64 has no TCG accelerator"
-"$SRCDIR/test/vm/mkimage.sh" >/dev/null || fail "cannot build the VM image (test/vm/mkimage.sh)"
-
-dir=$WORKDIR/vm
-mkdir -p "$dir"
-cp "$NSBOOT" "$dir/nsboot"
-cp "$SRCDIR/test/vm/check-lib.sh" "$dir/"
-"$SRCDIR/test/fixtures/mktree-busybox.sh" "$dir/tree" "$(_testinit_path)" || fail "mktree-busybox.sh failed"
+# Everything the VM needs goes onto its test disk (mounted at /mnt/test there).
+vm_prepare
+dir=$VM_DIR
 
 cat >"$dir/run.sh" <<'EOF'
 . ./check-lib.sh

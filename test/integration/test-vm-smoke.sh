@@ -7,17 +7,9 @@
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-require_cmd qemu-system-x86_64 mkfs.ext4 debugfs e2fsck debootstrap setpriv
-qemu-system-x86_64 -accel help 2>/dev/null | grep -qx tcg || skip "qemu-system-x86_64 has no TCG accelerator"
-
-image=$("$SRCDIR/test/vm/mkimage.sh") || fail "cannot build the VM image (test/vm/mkimage.sh)"
-
 # Everything the VM needs goes onto its test disk (mounted at /mnt/test there).
-dir=$WORKDIR/vm
-mkdir -p "$dir"
-cp "$NSBOOT" "$dir/nsboot"
-cp "$SRCDIR/test/vm/check-lib.sh" "$dir/"
-"$SRCDIR/test/fixtures/mktree-busybox.sh" "$dir/tree" "$(_testinit_path)" || fail "mktree-busybox.sh failed"
+vm_prepare
+dir=$VM_DIR
 
 cat >"$dir/run.sh" <<'EOF'
 # Runs as root in the VM, in /mnt/test.
@@ -97,7 +89,7 @@ checks_done
 EOF
 
 rc=0
-"$SRCDIR/test/vm/run.sh" --image "$image" --timeout 240 --console "$WORKDIR/console.log" "$dir" \
+"$SRCDIR/test/vm/run.sh" --image "$VM_IMAGE" --timeout 240 --console "$WORKDIR/console.log" "$dir" \
         >"$WORKDIR/vm.out" || rc=$?
 cat "$WORKDIR/vm.out"
 out=$(<"$WORKDIR/vm.out")

@@ -48,28 +48,8 @@ set_machine_id() {
         chmod 0444 "$dir/etc/machine-id"
 }
 
-# rm -rf must never walk into a mount (mkosi or an aborted test may have left one behind).
-has_mounts_under() {
-        local dir
-        dir=$(realpath -m "$1")
-        awk -v d="$dir" '$5 == d || index($5, d "/") == 1 { found = 1 } END { exit !found }' \
-                /proc/self/mountinfo
-}
-
-safe_rm() {
-        local p
-        for p in "$@"; do
-                [[ -e $p ]] || continue
-                if has_mounts_under "$p"; then
-                        log "not removing '$p': something is mounted below it"
-                        return 1
-                fi
-                rm -rf --one-file-system -- "$p"
-        done
-}
-
-# shellcheck source=test/lib/host-mirror.sh
-. "$(dirname "${BASH_SOURCE[0]}")/host-mirror.sh"
+# shellcheck source=test/lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 inputs_hash() {
         cat "$SRCDIR/mkosi.conf" "$SRCDIR/mkosi.postinst" "${BASH_SOURCE[0]}" | sha256sum | cut -c1-12

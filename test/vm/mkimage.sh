@@ -44,27 +44,6 @@ MODULES_REQUIRED=(8021q dummy ipvlan macvlan veth bridge virtio_net tun overlay)
 log() { echo "mkimage: $*" >&2; }
 die() { log "$*"; exit 1; }
 
-# rm -rf must never walk into a mount (debootstrap mounts /proc and /sys in the tree while it
-# runs; an interrupted build may leave them behind).
-has_mounts_under() {
-        local dir
-        dir=$(realpath -m "$1")
-        awk -v d="$dir" '$5 == d || index($5, d "/") == 1 { found = 1 } END { exit !found }' \
-                /proc/self/mountinfo
-}
-
-safe_rm() {
-        local p
-        for p in "$@"; do
-                [[ -e $p || -L $p ]] || continue
-                if has_mounts_under "$p"; then
-                        log "not removing '$p': something is mounted below it"
-                        return 1
-                fi
-                rm -rf --one-file-system -- "$p"
-        done
-}
-
 # Undo mounts an interrupted debootstrap left in the tree, deepest first.
 umount_under() {
         local dir m
@@ -75,8 +54,8 @@ umount_under() {
         done
 }
 
-# shellcheck source=test/lib/host-mirror.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../lib/host-mirror.sh"
+# shellcheck source=test/lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 
 inputs_hash() {
         cat "${BASH_SOURCE[0]}" "$VMDIR"/guest/* | sha256sum | cut -c1-12
