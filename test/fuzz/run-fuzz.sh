@@ -12,12 +12,14 @@ command -v clang >/dev/null || { echo "SKIP: clang is not installed"; exit 77; }
 work=$(mktemp -d /tmp/nsboot-fuzz.XXXXXX)
 trap 'rm -rf "$work" /tmp/nsboot-fuzz-??????' EXIT
 sources=()
-for f in "$SRCDIR"/src/*.c "$SRCDIR"/src/basic/*.c; do
+includes=(-I"$SRCDIR/src")
+for d in "$SRCDIR"/src/*/; do includes+=(-I"$d"); done
+for f in "$SRCDIR"/src/*/*.c; do
         case $(basename "$f") in main.c | generator.c) ;; *) sources+=("$f") ;; esac
 done
 # shellcheck disable=SC2046 # pkg-config output is meant to split
 if ! clang -g -O1 -std=gnu11 -D_GNU_SOURCE -DNSBOOT_VERSION='"fuzz"' -fsanitize=fuzzer,address,undefined \
-        -fno-sanitize-recover=undefined -I"$SRCDIR/src" "${sources[@]}" "$SRCDIR/test/fuzz/fuzz-config.c" \
+        -fno-sanitize-recover=undefined "${includes[@]}" "${sources[@]}" "$SRCDIR/test/fuzz/fuzz-config.c" \
         $(pkg-config --cflags --libs libsystemd libcap libnl-route-3.0 libip4tc) -o "$work/fuzz-config" 2>"$work/build.log"; then
         if grep -q -e 'fuzzer' -e 'libclang_rt' "$work/build.log"; then
                 echo "SKIP: clang has no libFuzzer runtime here"; cat "$work/build.log"; exit 77

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Port forwarding and masquerade rules (src/firewall.c) in a network namespace of their own:
+# Port forwarding and masquerade rules (src/net/firewall.c) in a network namespace of their own:
 #
 #   client netns ($NS-cl)        "host" netns ($NS)                 "container" netns ($NS-ct)
 #   eth0 192.168.77.2/24 ---- a-cl 192.168.77.1/24
@@ -9,7 +9,7 @@
 # The client reaches the container through host port 8080 (PREROUTING DNAT), the "host" itself too
 # (OUTPUT DNAT), the container reaches the client although the client has no route back (masquerade).
 # The rules go away exactly (a foreign rule stays), also after a killed nsboot (state file).
-# nsboot has no -p option yet, so a small driver built from src/firewall.c does what nsboot will.
+# nsboot has no -p option yet, so a small driver built from src/net/firewall.c does what nsboot will.
 # Nothing here touches the host's own network namespace or firewall.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -134,8 +134,10 @@ int main(int argc, char **argv) {
 EOF
 objs=()
 # Once firewall.c is part of the core library, link that; until then, compile it here.
-ar t "$SRCDIR/build/libnsboot-core.a" | grep -q 'firewall\.c\.o$' || objs+=("$SRCDIR/src/firewall.c")
-cc -std=gnu11 -D_GNU_SOURCE -I "$SRCDIR/src" -o "$WORKDIR/fwdrv" "$WORKDIR/fwdrv.c" "${objs[@]}" \
+ar t "$SRCDIR/build/libnsboot-core.a" | grep -q 'firewall\.c\.o$' || objs+=("$SRCDIR/src/net/firewall.c")
+includes=(-I "$SRCDIR/src")
+for d in "$SRCDIR"/src/*/; do includes+=(-I "$d"); done
+cc -std=gnu11 -D_GNU_SOURCE "${includes[@]}" -o "$WORKDIR/fwdrv" "$WORKDIR/fwdrv.c" "${objs[@]}" \
         "$SRCDIR/build/libnsboot-core.a" -lip4tc -lsystemd -lcap -lnl-3 -lnl-route-3 ||
         fail "cannot build the firewall test driver"
 FWDRV=$WORKDIR/fwdrv
