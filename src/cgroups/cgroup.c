@@ -188,6 +188,21 @@ int cgroup_attach(const CGroup *cg, pid_t pid) {
         return 0;
 }
 
+int cgroup_chown(const CGroup *cg, uid_t uid, gid_t gid) {
+        /* What the guest's init needs to manage its own subtree, as systemd-nspawn hands it over. */
+        static const char *const files[] = { "", "/cgroup.procs", "/cgroup.threads", "/cgroup.subtree_control" };
+
+        for (size_t i = 0; i < ELEMENTSOF(files); i++) {
+                _cleanup_free_ char *p = NULL;
+
+                if (asprintf(&p, "%s%s", cg->path, files[i]) < 0)
+                        return log_oom();
+                if (chown(p, uid, gid) < 0 && (errno != ENOENT || i == 0))
+                        return log_error_errno(errno, "Failed to hand %s to the guest's root: %m", p);
+        }
+        return 0;
+}
+
 static int controllers_of(const char *dir, char **ret) {
         _cleanup_free_ char *file = NULL;
 

@@ -23,6 +23,8 @@ int cgroup_create(CGroup *cg, const char *machine, bool keep_unit, const char *s
 /* The cgroup path of a slice unit: "machine-web.slice" -> "/machine.slice/machine-web.slice". */
 char *cgroup_slice_path(const char *slice);
 int cgroup_attach(const CGroup *cg, pid_t pid);
+/* Gives the machine's cgroup directory and its delegation files to the guest's root. Logs. */
+int cgroup_chown(const CGroup *cg, uid_t uid, gid_t gid);
 /* Writes FILE=VALUE settings into the machine's cgroup. Logs, naming a missing controller. */
 int cgroup_apply_settings(const CGroup *cg, char *const *settings);
 /* Whether the host's cgroup2 hierarchy offers the controller of each FILE=VALUE at all. Logs. */

@@ -45,8 +45,6 @@ static const KeyFamily families[] = {
         { "lxc.monitor.", KEY_IGNORED, "nsboot itself is the monitor" },
         { "lxc.rootfs.managed", KEY_IGNORED, "nsboot never deletes a tree" },
         { "lxc.rootfs.mount", KEY_IGNORED, "nsboot needs no staging directory" },
-        { "lxc.rootfs.options", KEY_UNSUPPORTED, "root mount options come in a later version" },
-        { "lxc.idmap", KEY_UNSUPPORTED, "user namespaces come in a later version" },
         { "lxc.hook.", KEY_UNSUPPORTED, "hooks come in a later version" },
         { "lxc.console.", KEY_UNSUPPORTED, "console logging comes in a later version" },
         { "lxc.seccomp.", KEY_UNSUPPORTED, "system call filters come in a later version" },

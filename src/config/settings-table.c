@@ -15,6 +15,7 @@
 #include "netdev-config.h"
 #include "log.h"
 #include "settings-table.h"
+#include "userns.h"
 
 static int parse_string(const SettingDef *def _unused_, const char *value, void *dest) {
         char **p = dest, *c;
@@ -554,6 +555,83 @@ static int format_netdevs(const void *src, char **ret) {
         return netdev_configs_format(src, ret);
 }
 
+static int parse_private_users(const SettingDef *def _unused_, const char *value, void *dest) {
+        return userns_parse_mode(value, dest);
+}
+
+static int format_private_users(const void *src, char **ret) {
+        const UserNsConfig *c = src;
+        static const char *const names[_USERNS_MODE_MAX] = {
+                [USERNS_NO] = "no", [USERNS_PICK] = "pick", [USERNS_YES] = "yes",
+                [USERNS_IDENTITY] = "identity", [USERNS_IDMAP] = "pick",
+        };
+
+        if (c->mode == USERNS_FIXED)
+                return asprintf(ret, "%u:%u", c->base, c->size) < 0 ? -ENOMEM : 0;
+        *ret = strdup(names[c->mode]);
+        return *ret ? 0 : -ENOMEM;
+}
+
+static int parse_ownership(const SettingDef *def _unused_, const char *value, void *dest) {
+        UserNsOwnership o = userns_ownership_from_string(value);
+
+        if (o < 0)
+                return -EINVAL;
+        ((UserNsConfig *) dest)->ownership = o;
+        return 0;
+}
+
+static int format_ownership(const void *src, char **ret) {
+        *ret = strdup(userns_ownership_to_string(((const UserNsConfig *) src)->ownership));
+        return *ret ? 0 : -ENOMEM;
+}
+
+/* lxc.idmap: each line adds a range and makes the maps explicit; an empty value clears them. */
+static int parse_idmap(const SettingDef *def _unused_, const char *value, void *dest) {
+        UserNsConfig *c = dest;
+        int r;
+
+        if (isempty(value)) {
+                c->idmap = (IdMap) {};
+                if (c->mode == USERNS_IDMAP)
+                        c->mode = USERNS_PICK;
+                return 0;
+        }
+        r = userns_parse_idmap_line(value, &c->idmap);
+        if (r < 0)
+                return r == -E2BIG ? -EINVAL : r;
+        c->mode = USERNS_IDMAP;
+        return 0;
+}
+
+static int format_idmap(const void *src, char **ret) {
+        const UserNsConfig *c = src;
+        _cleanup_free_ char *u = NULL, *g = NULL;
+
+        if (c->mode != USERNS_IDMAP) {
+                *ret = strdup("");
+                return *ret ? 0 : -ENOMEM;
+        }
+        u = idmap_format(c->idmap.uid, c->idmap.n_uid);
+        g = idmap_format(c->idmap.gid, c->idmap.n_gid);
+        if (!u || !g)
+                return -ENOMEM;
+        /* "0 100000 65536\n" lines become "u 0 100000 65536, g ..." */
+        return asprintf(ret, "u:%s g:%s", u, g) < 0 ? -ENOMEM : 0;
+}
+
+/* LXC's root mount options: only idmap=container (an idmapped root) means anything to nsboot. */
+static int parse_rootfs_options(const SettingDef *def _unused_, const char *value, void *dest) {
+        UserNsConfig *c = dest;
+
+        if (isempty(value))
+                return 0;
+        if (!streq(value, "idmap=container"))
+                return -EOPNOTSUPP;
+        c->ownership = USERNS_OWNERSHIP_MAP;
+        return 0;
+}
+
 #define FIELD(f) offsetof(Settings, f)
 #define P SETTING_PRIVILEGED
 
@@ -609,6 +687,9 @@ const SettingDef settings_table[] = {
           .long_option = "hostname", .parse = parse_hostname, .offset = FIELD(hostname), .metavar = "NAME",
           .expect = "a hostname of up to 64 letters, digits, '-', '_' and '.'",
           .doc = "Hostname inside (default: machine name)", .format = format_string },
+        { .key = "nsboot.idmap", .lxc_key = "lxc.idmap", .parse = parse_idmap, .offset = FIELD(userns),
+          .flags = SETTING_LIST | P, .expect = "u, g or b, then the first id inside, the first host id and a count",
+          .doc = "Map a range of the guest's user (u), group (g) or both (b) ids to host ids", .format = format_idmap },
         { .key = "nsboot.init", .lxc_key = "lxc.init.cmd", .lxc_legacy_key = "lxc.init_cmd", .parse = parse_command_line,
           .offset = FIELD(init_cmd), .flags = P, .expect = "an absolute path in the tree, then arguments",
           .doc = "Init to boot (with -b) instead of looking for one, with its first arguments",
@@ -687,6 +768,15 @@ const SettingDef settings_table[] = {
         { .key = "nsboot.private-network", .long_option = "private-network", .parse = parse_bool,
           .offset = FIELD(private_network), .flags = SETTING_FLAG | P, .cli_value = "yes", .expect = "yes or no",
           .doc = "Own network namespace with only loopback", .format = format_bool },
+        { .key = "nsboot.private-users", .long_option = "private-users", .short_option = 'U',
+          .parse = parse_private_users, .offset = FIELD(userns), .flags = SETTING_FLAG | P, .cli_value = "pick",
+          .metavar = "MODE", .expect = "pick, yes, no, identity or BASE[:SIZE]",
+          .doc = "User namespace of the guest (default pick: a free range of 65536 host ids)",
+          .format = format_private_users },
+        { .key = "nsboot.private-users-ownership", .long_option = "private-users-ownership", .parse = parse_ownership,
+          .offset = FIELD(userns), .flags = P, .metavar = "MODE", .expect = "auto, map, chown or off",
+          .doc = "How the tree's owners fit the guest's ids (auto: an idmapped mount when needed)",
+          .format = format_ownership },
         { .key = "nsboot.property", .long_option = "property", .parse = parse_property, .offset = FIELD(properties),
           .flags = SETTING_LIST | P, .metavar = "NAME=VALUE",
           .expect = "CPUQuota=N%, CPUWeight=N, Description=TEXT, IOWeight=N, MemoryHigh=SIZE, MemoryMax=SIZE, "
@@ -706,6 +796,9 @@ const SettingDef settings_table[] = {
           .expect = "NAME=SOFT[:HARD], NAME one of as, core, cpu, data, fsize, locks, memlock, msgqueue, nice, nofile, "
                     "nproc, rss, rtprio, rttime, sigpending, stack; values a number or unlimited",
           .doc = "Resource limit of PID 1 (lxc.prlimit.NAME)", .format = format_rlimits },
+        { .key = "nsboot.rootfs-options", .lxc_key = "lxc.rootfs.options", .parse = parse_rootfs_options,
+          .offset = FIELD(userns), .flags = SETTING_NO_PRINT | P, .expect = "idmap=container",
+          .doc = "Root mount options; idmap=container mounts the tree idmapped", .format = format_ownership },
         { .key = "nsboot.setenv", .lxc_key = "lxc.environment", .long_option = "setenv", .short_option = 'E',
           .parse = parse_env, .offset = FIELD(environment), .flags = SETTING_LIST, .metavar = "VAR[=VALUE]",
           .expect = "VAR=VALUE or VAR", .doc = "Set an environment variable for PID 1", .format = format_strv },

@@ -26,6 +26,7 @@ Settings *settings_new(void) {
                 return NULL;
         s->console_mode = _CONSOLE_MODE_INVALID;
         s->link_journal = LINK_JOURNAL_AUTO;
+        s->userns.mode = USERNS_PICK;
         return s;
 }
 
@@ -210,6 +211,14 @@ int settings_validate(Settings *s, bool stdin_tty, bool stdout_tty) {
                         return log_error_errno(SYNTHETIC_ERRNO(EPERM),
                                                "sysctl %s is not kept per container%s: setting it would change the "
                                                "host", key, startswith(key, "net.") ? " without a private network" : "");
+        }
+        if (s->userns.mode == USERNS_IDMAP) {
+                r = idmap_check(&s->userns.idmap);
+                if (r == -ENOENT)
+                        return log_error_errno(SYNTHETIC_ERRNO(EINVAL),
+                                               "lxc.idmap: the guest's root (user and group id 0) must be mapped");
+                if (r < 0)
+                        return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "lxc.idmap: ranges overlap");
         }
         if (s->init_cmd && s->init_cmd[0][0] != '/')
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "lxc.init.cmd: '%s' is not an absolute path",

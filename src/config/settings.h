@@ -11,6 +11,7 @@
 #include "custom-mount.h"
 #include "devices.h"
 #include "netdev-config.h"
+#include "userns.h"
 
 typedef enum ConsoleMode {
         CONSOLE_INTERACTIVE,
@@ -69,6 +70,7 @@ typedef struct Settings {
         char **sysctls;
         char **cgroup_settings;     /* FILE=VALUE for the machine's cgroup2 directory (lxc.cgroup2.*) */             /* KEY=VALUE, namespaced ones only */
         RlimitSetting rlimits[16];  /* by RLIMIT_* */
+        UserNsConfig userns;        /* --private-users, --private-users-ownership, lxc.idmap */
         char **parameters;          /* init arguments with --boot, else the command */
 } Settings;
 

@@ -83,6 +83,8 @@ static int parse_options(CustomMount *m, const char *opts) {
                         m->create_file = true;
                 else if (streq(o, "create=dir"))
                         ;
+                else if (streq(o, "idmap=container"))
+                        m->idmap = true;
                 else if (startswith(o, "create=") || startswith(o, "idmap=") || streq(o, "relative"))
                         return -EOPNOTSUPP;
                 else {
@@ -116,10 +118,16 @@ int custom_mount_parse_bind(CustomMounts *l, const char *value, bool read_only) 
                 return -ENOMEM;
         if (!path_ok(m.source) || !path_ok(m.destination))
                 return -EINVAL;
-        if (opts && !streq(opts, "rbind") && !streq(opts, "norbind"))
-                return -EINVAL;
-        if (opts && streq(opts, "norbind"))
-                m.flags &= ~MS_REC;
+        for (char *o = opts ? strtok(opts, ",") : NULL; o; o = strtok(NULL, ",")) {
+                if (streq(o, "rbind"))
+                        m.flags |= MS_REC;
+                else if (streq(o, "norbind"))
+                        m.flags &= ~MS_REC;
+                else if (streq(o, "idmap") || streq(o, "noidmap"))
+                        m.idmap = streq(o, "idmap");
+                else
+                        return -EINVAL;
+        }
         if (read_only)
                 m.flags |= MS_RDONLY;
         return add(l, &m);
@@ -193,11 +201,12 @@ char *custom_mount_to_string(const CustomMount *m) {
         char *s;
 
         /* fstab syntax, so --check output can be pasted back as lxc.mount.entry lines. */
-        if (asprintf(&s, "%s %s %s %s%s%s%s%s%s%s%s%s", m->source, m->destination, m->type ?: "none",
+        if (asprintf(&s, "%s %s %s %s%s%s%s%s%s%s%s%s%s", m->source, m->destination, m->type ?: "none",
                      m->flags & MS_BIND ? (m->flags & MS_REC ? "rbind," : "bind,") : "",
                      m->flags & MS_RDONLY ? "ro" : "rw", m->flags & MS_NOSUID ? ",nosuid" : "",
                      m->flags & MS_NODEV ? ",nodev" : "", m->flags & MS_NOEXEC ? ",noexec" : "",
-                     m->optional ? ",optional" : "", m->create_file ? ",create=file" : "", m->options ? "," : "",
+                     m->optional ? ",optional" : "", m->create_file ? ",create=file" : "",
+                     m->idmap ? ",idmap" : "", m->options ? "," : "",
                      strempty(m->options)) < 0)
                 return NULL;
         return s;
@@ -233,18 +242,37 @@ static int set_attr_recursive(int fd, unsigned long flags) {
                                   &attr, sizeof attr));
 }
 
-static int apply_one(const CustomMount *m, const char *root) {
-        _cleanup_close_ int target = -EBADF, mounted = -EBADF, root_fd = -EBADF;
+int custom_mount_open_source(const CustomMount *m, int userns_fd, int *ret_fd) {
+        struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t) userns_fd };
+        _cleanup_close_ int fd = -EBADF;
+
+        /* Opened by the parent: a guest in a user namespace may not even look up a host path. */
+        fd = open_tree(AT_FDCWD, m->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (m->flags & MS_REC ? AT_RECURSIVE : 0));
+        if (fd < 0) {
+                if (errno == ENOENT && m->optional) {
+                        *ret_fd = -EBADF;
+                        return 0;
+                }
+                return log_error_errno(errno, "Cannot bind '%s' into the container: %m", m->source);
+        }
+        if (m->idmap && userns_fd >= 0 &&
+            mount_setattr(fd, "", AT_EMPTY_PATH | (m->flags & MS_REC ? AT_RECURSIVE : 0), &attr, sizeof attr) < 0)
+                return log_error_errno(errno, "Cannot bind '%s' idmapped into the container: %m", m->source);
+        *ret_fd = TAKE_FD(fd);
+        return 0;
+}
+
+static int apply_one(const CustomMount *m, int source, const char *root) {
+        _cleanup_close_ int target = -EBADF;
         char path[64];
         struct stat st;
         bool is_dir = true;
 
         if (m->flags & MS_BIND) {
-                if (stat(m->source, &st) < 0) {
-                        if (errno == ENOENT && m->optional)
-                                return 0;
+                if (source < 0)
+                        return 0; /* an optional source that does not exist */
+                if (fstat(source, &st) < 0)
                         return log_error_errno(errno, "Cannot bind '%s' into the container: %m", m->source);
-                }
                 is_dir = S_ISDIR(st.st_mode);
         }
         target = open_target(root, m, is_dir);
@@ -253,34 +281,30 @@ static int apply_one(const CustomMount *m, const char *root) {
                         return 0;
                 return log_error_errno(target, "Cannot create mount point '%s' in the container: %m", m->destination);
         }
+        if (m->flags & MS_BIND) {
+                if (move_mount(source, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+                        return log_error_errno(errno, "Failed to mount '%s' on '%s' in the container: %m", m->source,
+                                               m->destination);
+                if (!(m->flags & MS_BIND_FLAGS))
+                        return 0;
+                /* The whole tree of a recursive bind, as systemd-nspawn does it (mount_setattr). */
+                if (set_attr_recursive(source, m->flags) < 0)
+                        return log_error_errno(errno, "Failed to make '%s' read-only: %m", m->destination);
+                return 0;
+        }
         snprintf(path, sizeof path, "/proc/self/fd/%d", target);
-        if (mount(m->source, path, m->type, m->flags & MS_BIND ? m->flags & (MS_BIND | MS_REC) : m->flags,
-                  m->options) < 0) {
+        if (mount(m->source, path, m->type, m->flags, m->options) < 0) {
                 if (m->optional)
                         return 0;
                 return log_error_errno(errno, "Failed to mount '%s' on '%s' in the container: %m", m->source,
                                        m->destination);
         }
-        if (!(m->flags & MS_BIND) || !(m->flags & MS_BIND_FLAGS))
-                return 0;
-        /* A bind takes read-only and the like only from a remount of the new mount itself. */
-        root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        mounted = root_fd < 0 ? -errno : tree_open(root_fd, m->destination, O_PATH);
-        if (mounted < 0)
-                return log_error_errno(mounted, "Failed to open '%s' in the container: %m", m->destination);
-        /* The whole tree of a recursive bind, as systemd-nspawn does it (mount_setattr, Linux 5.12);
-         * older kernels: the top mount only. */
-        if (set_attr_recursive(mounted, m->flags) >= 0)
-                return 0;
-        snprintf(path, sizeof path, "/proc/self/fd/%d", mounted);
-        if (mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | (m->flags & MS_BIND_FLAGS), NULL) < 0)
-                return log_error_errno(errno, "Failed to make '%s' read-only: %m", m->destination);
         return 0;
 }
 
-int custom_mounts_apply(const CustomMounts *l, const char *root) {
+int custom_mounts_apply(const CustomMounts *l, const int *sources, const char *root) {
         for (size_t i = 0; i < l->n; i++) {
-                int r = apply_one(&l->items[i], root);
+                int r = apply_one(&l->items[i], sources ? sources[i] : -EBADF, root);
 
                 if (r < 0)
                         return r;

@@ -17,6 +17,7 @@ typedef struct CustomMount {
         unsigned long flags;    /* MS_* */
         bool optional;          /* skip when the source does not exist */
         bool create_file;       /* create the mount point as a file, not a directory */
+        bool idmap;             /* a bind shows the source's owners as the guest's ids (idmapped) */
 } CustomMount;
 
 typedef struct CustomMounts {
@@ -24,7 +25,8 @@ typedef struct CustomMounts {
         size_t n;
 } CustomMounts;
 
-/* --bind=SRC[:DST[:OPTS]] with OPTS rbind|norbind; read_only for --bind-ro. */
+/* --bind=SRC[:DST[:OPTS]] with OPTS a comma list of rbind|norbind|idmap|noidmap; read_only for
+ * --bind-ro. */
 int custom_mount_parse_bind(CustomMounts *l, const char *value, bool read_only);
 /* --tmpfs=PATH[:OPTS] */
 int custom_mount_parse_tmpfs(CustomMounts *l, const char *value);
@@ -37,5 +39,9 @@ void custom_mounts_done(CustomMounts *l);
 /* "bind:SRC:DST:ro,rbind" style summary of one entry, for --check. */
 char *custom_mount_to_string(const CustomMount *m);
 
-/* Mounts every entry below root (before pivot_root). Logs. */
-int custom_mounts_apply(const CustomMounts *l, const char *root);
+/* Parent: the source of entry i (a bind) as a detached mount, idmapped to userns_fd when the entry
+ * asks for it and userns_fd >= 0; -EBADF in *ret_fd for a missing optional source. Logs. */
+int custom_mount_open_source(const CustomMount *m, int userns_fd, int *ret_fd);
+/* Child: mounts every entry below root (before pivot_root); binds attach sources[i] (from
+ * custom_mount_open_source(), -EBADF when it was skipped). Logs. */
+int custom_mounts_apply(const CustomMounts *l, const int *sources, const char *root);

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
 #include <stdio.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -88,6 +89,8 @@ static int apply_entry(const char *root, const MountEntry *m, const MountContext
                 if (r < 0)
                         return log_error_errno(r, "Failed to create mount point %s: %m", where);
         }
+        if (m->type && streq(m->type, "sysfs") && ctx->sysfs_fd >= 0)
+                return mount_attach(ctx->sysfs_fd, where); /* read-only already */
         if (m->flags & MOUNT_MASK)
                 r = mask_path(root, where);
         else if (m->flags & MOUNT_BIND_SELF)
@@ -145,14 +148,20 @@ int mount_make_inaccessible(const char *root) {
         return 0;
 }
 
-int mount_prepare_root(const char *root) {
+int mount_attach(int fd, const char *where) {
+        if (move_mount(fd, "", AT_FDCWD, where, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+                return log_error_errno(errno, "Failed to attach a mount at %s: %m", where);
+        return 0;
+}
+
+int mount_prepare_root(const char *root, int rootfs_fd) {
         int r;
 
         /* Slave: host mounts still reach us, ours never reach the host. */
         r = mount_verbose(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL);
         if (r < 0)
                 return r;
-        r = mount_verbose(root, root, NULL, MS_BIND | MS_REC, NULL);
+        r = mount_attach(rootfs_fd, root);
         if (r < 0)
                 return r;
         return mount_verbose(NULL, root, NULL, MS_PRIVATE | MS_REC, NULL);

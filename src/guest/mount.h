@@ -41,14 +41,18 @@ extern const unsigned mount_table_size;
 typedef struct MountContext {
         bool private_network;
         unsigned pty_max;
+        int sysfs_fd;           /* a detached sysfs from the parent to use for /sys, or -EBADF */
 } MountContext;
 
 /* Mounts every table entry of phase below root. Logs. */
 int mount_apply_phase(const char *root, MountPhase phase, const MountContext *ctx);
 /* Creates INACCESSIBLE_DIR/{reg,dir,chr} below root. Logs. */
 int mount_make_inaccessible(const char *root);
-/* Makes the host's mounts slave to ours and binds root onto itself, so nothing propagates back. Logs. */
-int mount_prepare_root(const char *root);
+/* Makes the host's mounts slave to ours and attaches the detached mount rootfs_fd (see rootfs.h) at
+ * root, private, so nothing propagates back. Logs. */
+int mount_prepare_root(const char *root, int rootfs_fd);
+/* Attaches the detached mount fd at where. Logs. */
+int mount_attach(int fd, const char *where);
 /* pivot_root into root; the old root is detached. Logs. */
 int mount_switch_root(const char *root);
 /* mount(2) that logs what failed. */

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <grp.h>
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
@@ -11,6 +12,7 @@
 
 #include "basic/fileio.h"
 #include "basic/fs-util.h"
+#include "custom-mount.h"
 #include "dev.h"
 #include "journal-link.h"
 #include "log.h"
@@ -20,6 +22,7 @@
 #include "stage-child.h"
 #include "stage-init.h"
 #include "sync.h"
+#include "rootfs.h"
 #include "tunnel.h"
 
 static int loopback_up(void) {
@@ -95,7 +98,7 @@ static int setup_ttys(ChildParams *p) {
                 int pts, r;
 
                 snprintf(name, sizeof name, "tty%u", i);
-                r = dev_setup_pty(s->directory, name, &master, &pts);
+                r = dev_setup_pty(ROOTFS_STAGING_DIR, name, &master, &pts);
                 if (r < 0)
                         return r;
                 r = sync_send(p->sync_fd, SYNC_TTY_MASTER, (int) i, master);
@@ -106,10 +109,77 @@ static int setup_ttys(ChildParams *p) {
         return 0;
 }
 
+/* The detached mounts the parent makes for the child (see send_mounts() in container.c). */
+typedef struct ParentMounts {
+        int root, sysfs, tunnel, journal;
+        int binds[CUSTOM_MOUNTS_MAX];   /* by index in Settings.mounts, -EBADF when not sent */
+} ParentMounts;
+
+static void parent_mounts_done(ParentMounts *m) {
+        safe_close(m->root);
+        safe_close(m->sysfs);
+        safe_close(m->tunnel);
+        safe_close(m->journal);
+        for (size_t i = 0; i < ELEMENTSOF(m->binds); i++)
+                safe_close(m->binds[i]);
+}
+
+static int *parent_mount_slot(ParentMounts *m, const SyncMessage *msg) {
+        switch (msg->step) {
+        case SYNC_SYSFS:
+                return &m->sysfs;
+        case SYNC_TUNNEL:
+                return &m->tunnel;
+        case SYNC_JOURNAL:
+                return &m->journal;
+        case SYNC_ROOTFS:
+                return &m->root;
+        case SYNC_BIND_SOURCE:
+                return msg->value >= 0 && msg->value < CUSTOM_MOUNTS_MAX ? &m->binds[msg->value] : NULL;
+        default:
+                return NULL;
+        }
+}
+
+/* Collects the parent's mounts up to SYNC_ROOTFS, its last step before the child goes on. Logs. */
+static int receive_mounts(ChildParams *p, ParentMounts *ret) {
+        for (;;) {
+                _cleanup_close_ int fd = -EBADF;
+                SyncMessage m;
+                int *slot, r;
+
+                r = sync_recv(p->sync_fd, &m, &fd);
+                if (r <= 0)
+                        return log_error_errno(r < 0 ? r : -EPIPE, "Failed to wait for the parent: %m");
+                slot = parent_mount_slot(ret, &m);
+                if (!slot || fd < 0 || *slot >= 0)
+                        return log_error_errno(SYNTHETIC_ERRNO(EPROTO), "Unexpected step %u from the parent",
+                                               m.step);
+                *slot = TAKE_FD(fd);
+                if (m.step == SYNC_ROOTFS)
+                        return 0;
+        }
+}
+
+/* In a new user namespace the child starts as an unmapped id; once the parent wrote the maps it
+ * becomes the guest's root, whose files on the tmpfs mounts it makes are owned by the guest. The
+ * kernel forgets the parent-death signal on a change of ids: arm it again (had nsboot died in
+ * between, the next step on the sync socket fails). */
+static int become_guest_root(void) {
+        if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)
+                return log_error_errno(errno, "Failed to become root of the user namespace: %m");
+        (void) prctl(PR_SET_DUMPABLE, 1);
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+                return log_error_errno(errno, "Failed to set the parent-death signal: %m");
+        return 0;
+}
+
 /* Everything between clone() and execve(). Logs. */
 static int child_setup(ChildParams *p) {
         const Settings *s = p->settings;
-        const char *root = s->directory;
+        const char *root = ROOTFS_STAGING_DIR;
+        _cleanup_(parent_mounts_done) ParentMounts pm = { .root = -EBADF, .sysfs = -EBADF, .tunnel = -EBADF,
+                                                          .journal = -EBADF };
         MountContext ctx = { .private_network = s->private_network, .pty_max = s->pty_max };
         int r;
 
@@ -120,7 +190,18 @@ static int child_setup(ChildParams *p) {
                 if (unshare(CLONE_NEWCGROUP) < 0)
                         return log_error_errno(errno, "Failed to create a cgroup namespace: %m");
         }
-        r = mount_prepare_root(root);
+        for (size_t i = 0; i < ELEMENTSOF(pm.binds); i++)
+                pm.binds[i] = -EBADF;
+        r = receive_mounts(p, &pm);
+        if (r < 0)
+                return r;
+        if (p->userns) {
+                r = become_guest_root();
+                if (r < 0)
+                        return r;
+        }
+        ctx.sysfs_fd = pm.sysfs;
+        r = mount_prepare_root(root, pm.root);
         if (r < 0)
                 return r;
         r = mount_apply_phase(root, MOUNT_PHASE_EARLY, &ctx);
@@ -162,15 +243,15 @@ static int child_setup(ChildParams *p) {
         if (r < 0)
                 return r;
         /* On top of the read-only /run/host, so no later bind copies it. */
-        r = tunnel_bind(s->machine, root);
+        r = tunnel_bind(pm.tunnel, root);
         if (r < 0)
                 return r;
-        if (p->bind_journal) {
-                r = journal_link_bind(root, p->uuid);
+        if (pm.journal >= 0) {
+                r = journal_link_bind(pm.journal, root, p->uuid);
                 if (r < 0)
                         return r;
         }
-        r = custom_mounts_apply(&s->mounts, root);
+        r = custom_mounts_apply(&s->mounts, pm.binds, root);
         if (r < 0)
                 return r;
         r = mount_switch_root(root);

@@ -12,6 +12,7 @@ typedef struct ChildParams {
         const Settings *settings;
         int sync_fd;
         bool in_cgroup;         /* cloned into its cgroup and cgroup namespace already */
+        bool userns;            /* in a user namespace of its own: become its root once mapped */
         sd_id128_t uuid;
         const char *init;       /* guest path of init with --boot */
         bool use_pty;

@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
@@ -12,10 +13,12 @@
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
 
+#include "basic/fs-util.h"
 #include "basic/parse-util.h"
 #include "basic/strv.h"
 #include "cgroup.h"
 #include "console.h"
+#include "custom-mount.h"
 #include "container.h"
 #include "devices.h"
 #include "firewall.h"
@@ -25,11 +28,13 @@
 #include "netdev.h"
 #include "notify.h"
 #include "log.h"
+#include "rootfs.h"
 #include "stage-child.h"
 #include "sync.h"
 #include "sysctl.h"
 #include "tree.h"
 #include "tunnel.h"
+#include "userns.h"
 
 typedef enum GuestEnd {
         GUEST_EXITED,           /* exit status in exit_status */
@@ -54,6 +59,7 @@ typedef struct Container {
         NetDevGateways gateways;
         Firewall *firewall;
         Notify *notify;
+        UserNs userns;
         pid_t pid;
         unsigned stop_requests;
         int kill_signal;        /* --kill-signal, else chosen from the guest's init */
@@ -201,8 +207,11 @@ static int setup_event(Container *c) {
         return 0;
 }
 
-static uint64_t clone_flags(const Settings *s) {
-        return CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | (s->private_network ? CLONE_NEWNET : 0);
+/* With CLONE_NEWUSER, the kernel makes the user namespace first and the others owned by it, so the
+ * guest's root has its capabilities over its own PID, UTS, IPC, network and mount namespaces only. */
+static uint64_t clone_flags(const Container *c) {
+        return CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
+               (c->settings->private_network ? CLONE_NEWNET : 0) | (c->userns.enabled ? CLONE_NEWUSER : 0);
 }
 
 /* Starts the child directly inside the machine's cgroup, with a cgroup namespace rooted there
@@ -210,7 +219,7 @@ static uint64_t clone_flags(const Settings *s) {
  * an RCU grace period (several ms). Older kernels: plain clone, the parent moves the child and the
  * child unshares its cgroup namespace after the SYNC_CGROUP_DONE step. */
 static pid_t clone_child(Container *c, bool *ret_in_cgroup) {
-        struct clone_args args = { .flags = clone_flags(c->settings) | CLONE_NEWCGROUP | CLONE_INTO_CGROUP,
+        struct clone_args args = { .flags = clone_flags(c) | CLONE_NEWCGROUP | CLONE_INTO_CGROUP,
                                    .exit_signal = SIGCHLD };
         _cleanup_close_ int cgfd = open(c->cgroup.path, O_PATH | O_DIRECTORY | O_CLOEXEC);
         pid_t pid;
@@ -224,7 +233,7 @@ static pid_t clone_child(Container *c, bool *ret_in_cgroup) {
                 }
         }
         *ret_in_cgroup = false;
-        return (pid_t) syscall(SYS_clone, clone_flags(c->settings) | SIGCHLD, NULL, NULL, NULL, NULL);
+        return (pid_t) syscall(SYS_clone, clone_flags(c) | SIGCHLD, NULL, NULL, NULL, NULL);
 }
 
 /* Reads the child's steps until the step 'until', or EOF, which means its execve() succeeded.
@@ -302,6 +311,85 @@ static int setup_nat(Container *c) {
         return 0;
 }
 
+/* The host paths the guest's mounts come from, each as a detached mount: the sources of binds
+ * (idmapped where asked), the journal directory, the mount tunnel. Logs. */
+static int send_host_mounts(Container *c, int sock, int userns_fd) {
+        const Settings *s = c->settings;
+        int r;
+
+        for (size_t i = 0; i < s->mounts.n; i++) {
+                _cleanup_close_ int fd = -EBADF;
+
+                if (!(s->mounts.items[i].flags & MS_BIND))
+                        continue;
+                r = custom_mount_open_source(&s->mounts.items[i], userns_fd, &fd);
+                if (r < 0)
+                        return r;
+                if (fd >= 0 && (r = sync_send(sock, SYNC_BIND_SOURCE, (int) i, fd)) < 0)
+                        return log_error_errno(r, "Failed to pass mounts to the container: %m");
+        }
+        if (c->bind_journal) {
+                _cleanup_close_ int fd = -EBADF;
+
+                r = journal_link_open(c->uuid, userns_fd, &fd);
+                if (r < 0)
+                        return r;
+                if ((r = sync_send(sock, SYNC_JOURNAL, 0, fd)) < 0)
+                        return log_error_errno(r, "Failed to pass mounts to the container: %m");
+        }
+        {
+                _cleanup_close_ int fd = -EBADF;
+
+                r = tunnel_open(s->machine, &fd);
+                if (r < 0)
+                        return r;
+                if ((r = sync_send(sock, SYNC_TUNNEL, 0, fd)) < 0)
+                        return log_error_errno(r, "Failed to pass mounts to the container: %m");
+        }
+        return 0;
+}
+
+/* Gives the child its user namespace's maps and, as detached mounts, what it may not mount or even
+ * look up itself: host paths (send_host_mounts()), with a user namespace but the host's network a
+ * sysfs, and last its root (the tree, idmapped to the guest's ids when its owners are the host's). */
+static int send_mounts(Container *c, int sock) {
+        const Settings *s = c->settings;
+        _cleanup_close_ int userns_fd = -EBADF, root = -EBADF, sysfs = -EBADF;
+        char path[64];
+        int r;
+
+        if (c->userns.enabled) {
+                r = userns_write_maps(&c->userns, c->pid);
+                if (r < 0)
+                        return r;
+                r = cgroup_chown(&c->cgroup, c->userns.root_uid, c->userns.root_gid);
+                if (r < 0)
+                        return r;
+                snprintf(path, sizeof path, "/proc/%d/ns/user", (int) c->pid);
+                userns_fd = open(path, O_RDONLY | O_CLOEXEC);
+                if (userns_fd < 0)
+                        return log_error_errno(errno, "Failed to open %s: %m", path);
+                if (!s->private_network) {
+                        r = rootfs_open_sysfs(&sysfs);
+                        if (r < 0)
+                                return r;
+                        r = sync_send(sock, SYNC_SYSFS, 0, sysfs);
+                        if (r < 0)
+                                return log_error_errno(r, "Failed to pass sysfs to the container: %m");
+                }
+        }
+        r = send_host_mounts(c, sock, userns_fd);
+        if (r < 0)
+                return r;
+        r = rootfs_open(s->directory, c->userns.idmap_tree ? userns_fd : -EBADF, &root);
+        if (r < 0)
+                return r;
+        r = sync_send(sock, SYNC_ROOTFS, 0, root);
+        if (r < 0)
+                return log_error_errno(r, "Failed to pass the root to the container: %m");
+        return 0;
+}
+
 static void reap(pid_t pid) {
         while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
                 ;
@@ -328,7 +416,8 @@ static int run_once(Container *c) {
         if (netdev_resolve_gateways(&s->netdevs, &c->gateways) < 0)
                 return 1;
         if (cgroup_create(&c->cgroup, s->machine, s->keep_unit, s->slice) < 0 ||
-            devices_apply(c->cgroup.path, &s->device_rules) < 0 || tunnel_prepare(s->machine) < 0)
+            devices_apply(c->cgroup.path, &s->device_rules) < 0 || tunnel_prepare(s->machine) < 0 ||
+            mkdir_p(ROOTFS_STAGING_DIR, 0755) < 0)
                 return 1;
         c->pid = clone_child(c, &in_cgroup);
         if (c->pid < 0)
@@ -337,6 +426,7 @@ static int run_once(Container *c) {
                 pair[0] = safe_close(pair[0]);
                 params.sync_fd = pair[1];
                 params.in_cgroup = in_cgroup;
+                params.userns = c->userns.enabled;
                 stage_child_run(&params);
         }
         pair[1] = safe_close(pair[1]);
@@ -346,6 +436,8 @@ static int run_once(Container *c) {
                         r = sync_send(pair[0], SYNC_CGROUP_DONE, 0, -EBADF);
         } else
                 r = 0;
+        if (r >= 0)
+                r = send_mounts(c, pair[0]);
         failed = r < 0 ? 1 : follow_child_setup(c, pair[0], SYNC_READY);
         /* The child's network namespace exists now: its interfaces go in before it configures them. */
         if (!failed && netdev_create_all(&c->netdevs, &s->netdevs, s->machine, c->pid) < 0)
@@ -519,9 +611,11 @@ int container_check(const Settings *s) {
         r = lock_machine(s->machine, s->directory, locks);
         if (r < 0)
                 return r;
+        r = userns_acquire(&s->userns, s->machine, s->directory, &c.userns);
+        userns_release(&c.userns);
         lock_release(&locks[1]);
         lock_release(&locks[0]);
-        return 0;
+        return r;
 }
 
 int container_run(const Settings *s) {
@@ -539,8 +633,15 @@ int container_run(const Settings *s) {
         /* What a SIGKILLed nsboot of this machine (or any other) left behind. */
         (void) firewall_cleanup_stale(s->machine);
         repair_stale_machines();
+        r = userns_acquire(&s->userns, s->machine, s->directory, &c.userns);
+        if (r < 0) {
+                lock_release(&locks[1]);
+                lock_release(&locks[0]);
+                return r;
+        }
         r = journal_link_prepare(s->link_journal, s->directory, c.uuid, c.uuid_from_tree, &c.bind_journal);
         if (r < 0) {
+                userns_release(&c.userns);
                 lock_release(&locks[1]);
                 lock_release(&locks[0]);
                 return r;
@@ -560,6 +661,7 @@ int container_run(const Settings *s) {
         r = run_machine(&c);
         if (c.stdin_raw)
                 console_raw_restore(STDIN_FILENO, &c.saved_termios);
+        userns_release(&c.userns);
         lock_release(&locks[1]);
         lock_release(&locks[0]);
         return r;

@@ -51,38 +51,47 @@ static int lock_open(const char *path) {
         return -EBUSY;
 }
 
-int lock_acquire(const char *name, const char *machine, const char *directory, Lock *ret) {
+int lock_try(const char *name, const char *machine, const char *directory, Lock *ret) {
         _cleanup_free_ char *path = NULL, *info = NULL;
         _cleanup_close_ int fd = -EBADF;
         int r;
 
         r = mkdir_p(LOCK_DIR, 0755);
         if (r < 0)
-                return log_error_errno(r, "Failed to create %s: %m", LOCK_DIR);
+                return r;
         if (asprintf(&path, LOCK_DIR "/%s", name) < 0)
-                return log_oom();
+                return -ENOMEM;
         fd = lock_open(path);
-        if (fd == -EBUSY) {
-                _cleanup_free_ char *hm = NULL, *hd = NULL;
-                unsigned pid;
-
-                if (read_holder(path, &pid, &hm, &hd) < 0)
-                        return log_error_errno(fd, "Machine '%s' or its directory is in use by another nsboot (lock %s)",
-                                               machine, path);
-                if (streq(hm, machine))
-                        return log_error_errno(fd, "Machine '%s' is already running (nsboot PID %u on '%s')",
-                                               machine, pid, hd);
-                return log_error_errno(fd, "Directory '%s' is already in use by machine '%s' (nsboot PID %u)",
-                                       directory, hm, pid);
-        }
         if (fd < 0)
-                return log_error_errno(fd, "Failed to lock %s: %m", path);
+                return fd;
         if (asprintf(&info, "%d %s %s\n", (int) getpid(), machine, directory) < 0)
-                return log_oom();
+                return -ENOMEM;
         if (ftruncate(fd, 0) < 0 || pwrite(fd, info, strlen(info), 0) < 0)
-                return log_error_errno(errno, "Failed to write %s: %m", path);
+                return -errno;
         *ret = (Lock) { .fd = TAKE_FD(fd), .path = TAKE_PTR(path) };
         return 0;
+}
+
+int lock_acquire(const char *name, const char *machine, const char *directory, Lock *ret) {
+        _cleanup_free_ char *path = NULL, *hm = NULL, *hd = NULL;
+        unsigned pid;
+        int r;
+
+        r = lock_try(name, machine, directory, ret);
+        if (r >= 0)
+                return r;
+        if (asprintf(&path, LOCK_DIR "/%s", name) < 0)
+                return log_oom();
+        if (r != -EBUSY)
+                return log_error_errno(r, "Failed to lock %s: %m", path);
+        if (read_holder(path, &pid, &hm, &hd) < 0)
+                return log_error_errno(r, "Machine '%s' or its directory is in use by another nsboot (lock %s)",
+                                       machine, path);
+        if (streq(hm, machine))
+                return log_error_errno(r, "Machine '%s' is already running (nsboot PID %u on '%s')", machine, pid,
+                                       hd);
+        return log_error_errno(r, "Directory '%s' is already in use by machine '%s' (nsboot PID %u)", directory, hm,
+                               pid);
 }
 
 void lock_release(Lock *l) {

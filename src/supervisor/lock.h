@@ -12,7 +12,10 @@ typedef struct Lock {
         char *path;
 } Lock;
 
-/* Takes the lock at LOCK_DIR/<name> without waiting; on -EBUSY logs who holds it. Logs. */
+/* Takes the lock at LOCK_DIR/<name> without waiting, writing "PID MACHINE DIRECTORY" into it;
+ * -EBUSY when another process holds it. Non-logging. */
+int lock_try(const char *name, const char *machine, const char *directory, Lock *ret);
+/* The same; on -EBUSY logs who holds it. Logs. */
 int lock_acquire(const char *name, const char *machine, const char *directory, Lock *ret);
 void lock_release(Lock *l);
 

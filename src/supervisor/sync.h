@@ -7,6 +7,11 @@
 
 typedef enum SyncStep {
         SYNC_CGROUP_DONE = 1,   /* parent -> child: child is in its cgroup, may unshare the cgroup ns */
+        SYNC_SYSFS,             /* parent -> child: carries a detached sysfs mount for /sys */
+        SYNC_TUNNEL,            /* parent -> child: carries the detached mount tunnel (tunnel.h) */
+        SYNC_JOURNAL,           /* parent -> child: carries the host's journal directory to bind */
+        SYNC_BIND_SOURCE,       /* parent -> child: carries the source of custom mount <value> */
+        SYNC_ROOTFS,            /* parent -> child: carries the detached root mount; maps are written */
         SYNC_PTY_MASTER,        /* child -> parent: carries the console pty master */
         SYNC_TTY_MASTER,        /* child -> parent: carries the master of /dev/tty<value> */
         SYNC_NOTIFY_SOCKET,     /* child -> parent: carries the bound /run/host/notify socket */

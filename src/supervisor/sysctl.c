@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 
@@ -43,6 +44,27 @@ static int write_one(const char *assignment) {
         return write_string_file(path, eq + 1);
 }
 
+/* The guest's /proc/sys files belong to the root of its user namespace: write them as that root.
+ * Nothing to do when the guest shares our user namespace. */
+static int join_user_namespace(pid_t pid) {
+        char path[64];
+        struct stat a, b;
+        int fd;
+
+        snprintf(path, sizeof path, "/proc/%d/ns/user", (int) pid);
+        if (stat(path, &a) < 0 || stat("/proc/self/ns/user", &b) < 0)
+                return -errno;
+        if (a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+                return 0;
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || setns(fd, CLONE_NEWUSER) < 0)
+                return -errno;
+        close(fd);
+        if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+                return -errno;
+        return 0;
+}
+
 int sysctl_apply(pid_t pid, char *const *assignments) {
         static const char *const ns[] = { "net", "uts", "ipc" };
         pid_t helper;
@@ -65,6 +87,8 @@ int sysctl_apply(pid_t pid, char *const *assignments) {
                                 _exit(100);
                         close(fd);
                 }
+                if (join_user_namespace(pid) < 0)
+                        _exit(100);
                 for (size_t i = 0; assignments[i]; i++) {
                         int r = write_one(assignments[i]);
 

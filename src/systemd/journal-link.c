@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mount.h>
@@ -77,16 +78,32 @@ int journal_link_prepare(LinkJournal mode, const char *root, sd_id128_t id, bool
         return 0;
 }
 
-int journal_link_bind(const char *root, sd_id128_t id) {
-        _cleanup_free_ char *host = NULL, *guest = NULL;
-        char sid[SD_ID128_STRING_MAX];
+int journal_link_open(sd_id128_t id, int userns_fd, int *ret_fd) {
+        struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t) userns_fd };
+        char host[64];
+        int fd;
+
+        snprintf(host, sizeof host, "/var/log/journal/%s", SD_ID128_TO_STRING(id));
+        fd = open_tree(AT_FDCWD, host, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+        if (fd < 0)
+                return log_error_errno(errno, "Failed to clone %s: %m", host);
+        /* The host's files owned by root are the guest's root's: its journald can write there. */
+        if (userns_fd >= 0 && mount_setattr(fd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0) {
+                safe_close(fd);
+                return log_error_errno(errno, "Failed to idmap %s for the guest: %m", host);
+        }
+        *ret_fd = fd;
+        return 0;
+}
+
+int journal_link_bind(int fd, const char *root, sd_id128_t id) {
+        _cleanup_free_ char *guest = NULL;
         int r;
 
-        sd_id128_to_string(id, sid);
-        if (asprintf(&host, "/var/log/journal/%s", sid) < 0 || asprintf(&guest, "%s/var/log/journal/%s", root, sid) < 0)
+        if (asprintf(&guest, "%s/var/log/journal/%s", root, SD_ID128_TO_STRING(id)) < 0)
                 return log_oom();
         r = mkdir_p(guest, 0755);
         if (r < 0)
                 return log_error_errno(r, "Failed to create %s: %m", guest);
-        return mount_verbose(host, guest, NULL, MS_BIND, NULL);
+        return mount_attach(fd, guest);
 }

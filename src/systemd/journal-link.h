@@ -27,5 +27,7 @@ LinkJournal link_journal_from_string(const char *s);
  * (nothing can be linked without one). *ret_bind says whether the child must bind the host's
  * directory into the guest. Logs; "try-" modes and auto fail quietly. */
 int journal_link_prepare(LinkJournal mode, const char *root, sd_id128_t id, bool id_from_tree, bool *ret_bind);
-/* Child, before pivot_root. Logs. */
-int journal_link_bind(const char *root, sd_id128_t id);
+/* Parent: the host's /var/log/journal/ID as a detached mount, idmapped to userns_fd if >= 0. Logs. */
+int journal_link_open(sd_id128_t id, int userns_fd, int *ret_fd);
+/* Child: attaches it at the guest's /var/log/journal/ID. Logs. */
+int journal_link_bind(int fd, const char *root, sd_id128_t id);

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mount.h>
@@ -46,18 +47,32 @@ int tunnel_make_mount_point(const char *root) {
         return 0;
 }
 
-int tunnel_bind(const char *machine, const char *root) {
-        _cleanup_free_ char *p = host_dir(machine), *q = path_join(root, TUNNEL_GUEST_DIR);
+int tunnel_open(const char *machine, int *ret_fd) {
+        _cleanup_free_ char *p = host_dir(machine);
+        int fd;
+
+        if (!p)
+                return log_oom();
+        /* A clone of a directory on the host's (shared) /run joins its peer group; made a slave in
+         * the guest, what machined mounts there on the host appears inside. The parent makes it, as
+         * a guest in a user namespace may not even look up the host's directory. */
+        fd = open_tree(AT_FDCWD, p, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+        if (fd < 0)
+                return log_error_errno(errno, "Failed to clone %s: %m", p);
+        *ret_fd = fd;
+        return 0;
+}
+
+int tunnel_bind(int fd, const char *root) {
+        _cleanup_free_ char *q = path_join(root, TUNNEL_GUEST_DIR);
         int r;
 
-        if (!p || !q)
+        if (!q)
                 return log_oom();
         /* Made with the rest of /run/host (setup_run_host), which is read-only by now. */
         if (access(q, F_OK) < 0)
                 return log_error_errno(errno, "Missing %s: %m", q);
-        /* A bind of a directory on the host's (shared) /run: in our slave copy of the host's mounts it
-         * is a slave too, so what machined mounts there on the host appears here. */
-        r = mount_verbose(p, q, NULL, MS_BIND, NULL);
+        r = mount_attach(fd, q);
         if (r < 0)
                 return r;
         r = mount_verbose(NULL, q, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL);

@@ -14,8 +14,10 @@ int tunnel_prepare(const char *machine);
 void tunnel_remove(const char *machine);
 /* Child, while /run/host is still writable: the mount point. Logs. */
 int tunnel_make_mount_point(const char *root);
-/* Child, before pivot_root. Logs. */
-int tunnel_bind(const char *machine, const char *root);
+/* Parent: the host side as a detached mount for the child. Logs. */
+int tunnel_open(const char *machine, int *ret_fd);
+/* Child, before pivot_root: attaches it, read-only. Logs. */
+int tunnel_bind(int fd, const char *root);
 /* Child, after pivot_root made the root shared again: the tunnel stays a slave (machined can only
  * move mounts out of a non-shared one). Logs. */
 int tunnel_finish(void);

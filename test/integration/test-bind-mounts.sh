@@ -16,7 +16,7 @@ marker=nsboot-test-$$-marker
 [[ -e /etc/$marker ]] && fail "/etc/$marker exists already"
 at_exit "rm -f '/etc/$marker'"
 
-nsboot_run -D "$tree" --bind="$src:/rw" --bind-ro="$src:/ro" --tmpfs=/scratch:size=1m,mode=0700 \
+nsboot_run -D "$tree" --bind="$src:/rw:idmap" --bind-ro="$src:/ro" --tmpfs=/scratch:size=1m,mode=0700 \
         --bind-ro="$src/file:/srvlink/$marker" \
         /bin/sh -c 'cat /rw/file; echo guest > /rw/back && echo rw-ok;
                     touch /ro/x 2>/dev/null || echo ro-top-ok; touch /ro/sub/y 2>/dev/null || echo ro-sub-ok;

@@ -19,7 +19,7 @@ lxc.environment = FROM_FILE=yes
 nsboot.setenv = "SPACED=a b"
 lxc.cap.drop = sys_admin sys_chroot
 lxc.apparmor.profile = unconfined
-lxc.mount.entry = $WORKDIR/shared srv/shared none bind,create=dir 0 0
+lxc.mount.entry = $WORKDIR/shared srv/shared none bind,create=dir,idmap=container 0 0
 lxc.mount.entry = $WORKDIR/shared srv/shared-ro none bind,ro,create=dir 0 0
 lxc.mount.entry = tmpfs mnt/scratch tmpfs size=1m,mode=0700 0 0
 lxc.tty.max = 2

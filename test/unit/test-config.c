@@ -243,7 +243,7 @@ Test(config, status_of_lxc_keys) {
                 { "lxc.autodev", "0", KEY_UNSUPPORTED },        { "lxc.mount.auto", "proc:mixed sys:mixed", KEY_ACCEPTED },
                 { "lxc.mount.auto", "proc:rw", KEY_UNSUPPORTED },
                 { "lxc.selinux.context", "x", KEY_IGNORED },    { "lxc.pivotdir", "x", KEY_OBSOLETE },
-                { "lxc.idmap", "u 0 100000 65536", KEY_UNSUPPORTED },
+                { "lxc.idmap", "u 0 100000 65536", KEY_SETTING },   { "lxc.hook.start", "/x", KEY_UNSUPPORTED },
                 { "lxc.frobnicate", "1", KEY_UNKNOWN },
         };
 

@@ -60,12 +60,14 @@ Test(custom_mount, lxc_mount_entries) {
         cr_assert_str_eq(s, "tmpfs /run/x tmpfs rw,nosuid,nodev,size=1m");
         free(s);
         /* LXC features not built yet are refused, not ignored */
-        cr_assert_eq(custom_mount_parse_fstab_line(&l, "/a b none bind,idmap=container 0 0"), -EOPNOTSUPP);
+        cr_assert_eq(custom_mount_parse_fstab_line(&l, "/a b none bind,idmap=other 0 0"), -EOPNOTSUPP);
         cr_assert_eq(custom_mount_parse_fstab_line(&l, "/a b none bind,relative 0 0"), -EOPNOTSUPP);
         cr_assert_lt(custom_mount_parse_fstab_line(&l, "onlyone"), 0);
         cr_assert_lt(custom_mount_parse_fstab_line(&l, "relsrc dst none bind 0 0"), 0);
         cr_assert_lt(custom_mount_parse_fstab_line(&l, "/a ../../escape none bind 0 0"), 0);
         cr_assert_eq(l.n, 4);
+        cr_assert_eq(custom_mount_parse_fstab_line(&l, "/a b none bind,idmap=container 0 0"), 0);
+        cr_assert(l.items[4].idmap);
         custom_mounts_done(&l);
 }
 

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "userns.h"
+
+Test(userns, parse_mode) {
+        UserNsConfig c = {};
+
+        cr_assert_eq(userns_parse_mode("pick", &c), 0);
+        cr_assert_eq(c.mode, USERNS_PICK);
+        cr_assert_eq(userns_parse_mode("no", &c), 0);
+        cr_assert_eq(c.mode, USERNS_NO);
+        cr_assert_eq(userns_parse_mode("yes", &c), 0);
+        cr_assert_eq(c.mode, USERNS_YES);
+        cr_assert_eq(userns_parse_mode("identity", &c), 0);
+        cr_assert_eq(c.mode, USERNS_IDENTITY);
+        cr_assert_eq(userns_parse_mode("1179648", &c), 0);
+        cr_assert_eq(c.mode, USERNS_FIXED);
+        cr_assert_eq(c.base, 1179648);
+        cr_assert_eq(c.size, 65536);
+        cr_assert_eq(userns_parse_mode("200000:1000", &c), 0);
+        cr_assert_eq(c.base, 200000);
+        cr_assert_eq(c.size, 1000);
+        cr_assert_lt(userns_parse_mode("0:65536", &c), 0, "base 0 would make the guest's root the host's");
+        cr_assert_lt(userns_parse_mode("10:0", &c), 0);
+        cr_assert_lt(userns_parse_mode("4294967295:2", &c), 0);
+        cr_assert_lt(userns_parse_mode("abc", &c), 0);
+        cr_assert_lt(userns_parse_mode("", &c), 0);
+        cr_assert_lt(userns_parse_mode("1:2:3", &c), 0);
+}
+
+Test(userns, idmap_lines) {
+        IdMap m = {};
+
+        cr_assert_eq(userns_parse_idmap_line("u 0 100000 65536", &m), 0);
+        cr_assert_eq(userns_parse_idmap_line("g 0 200000 65536", &m), 0);
+        cr_assert_eq(m.n_uid, 1);
+        cr_assert_eq(m.n_gid, 1);
+        cr_assert_eq(idmap_to_host(m.uid, m.n_uid, 0), 100000);
+        cr_assert_eq(idmap_to_host(m.gid, m.n_gid, 65535), 265535);
+        cr_assert_eq(idmap_to_host(m.uid, m.n_uid, 65536), UINT32_MAX);
+        cr_assert_eq(idmap_check(&m), 0);
+        cr_assert_eq(userns_parse_idmap_line("b 70000 300000 10", &m), 0);
+        cr_assert_eq(m.n_uid, 2);
+        cr_assert_eq(m.n_gid, 2);
+        cr_assert_eq(idmap_to_host(m.uid, m.n_uid, 70005), 300005);
+        char *s = idmap_format(m.uid, m.n_uid);
+        cr_assert_str_eq(s, "0 100000 65536\n70000 300000 10\n");
+        free(s);
+        cr_assert_lt(userns_parse_idmap_line("x 0 1 1", &m), 0);
+        cr_assert_lt(userns_parse_idmap_line("u 0 100000", &m), 0);
+        cr_assert_lt(userns_parse_idmap_line("u 0 100000 0", &m), 0);
+        cr_assert_lt(userns_parse_idmap_line("u 0 100000 65536 junk", &m), 0);
+        cr_assert_lt(userns_parse_idmap_line("u 4294967295 1 2", &m), 0);
+}
+
+Test(userns, idmap_checks) {
+        IdMap m = {};
+
+        cr_assert_eq(userns_parse_idmap_line("u 1 100000 65535", &m), 0);
+        cr_assert_eq(userns_parse_idmap_line("g 0 100000 65536", &m), 0);
+        cr_assert_eq(idmap_check(&m), -ENOENT, "root's uid is not mapped");
+        cr_assert_eq(userns_parse_idmap_line("u 0 200000 1", &m), 0);
+        cr_assert_eq(idmap_check(&m), 0);
+        cr_assert_eq(userns_parse_idmap_line("u 5 300000 10", &m), 0);
+        cr_assert_eq(idmap_check(&m), -ENOTUNIQ, "inside ranges overlap");
+        m = (IdMap) {};
+        cr_assert_eq(userns_parse_idmap_line("b 0 100000 10", &m), 0);
+        cr_assert_eq(userns_parse_idmap_line("b 10 100005 10", &m), 0);
+        cr_assert_eq(idmap_check(&m), -ENOTUNIQ, "host ranges overlap");
+        for (int i = 0; i < IDMAP_MAX - 2; i++)
+                cr_assert_eq(userns_parse_idmap_line("u 100 1000 1", &m), 0);
+        cr_assert_eq(userns_parse_idmap_line("u 100 1000 1", &m), -E2BIG);
+}
+
+static char *write_temp(const char *content) {
+        char *path = strdup("/tmp/test-userns.XXXXXX");
+        int fd = mkstemp(path);
+
+        cr_assert_geq(fd, 0);
+        cr_assert_eq(write(fd, content, strlen(content)), (ssize_t) strlen(content));
+        close(fd);
+        return path;
+}
+
+Test(userns, subid) {
+        uint32_t start, count;
+        char *p;
+
+        p = write_temp("alice:100000:65536\nroot:2000000:655360\n");
+        cr_assert_eq(userns_read_subid(p, &start, &count), 0);
+        cr_assert_eq(start, 2000000);
+        cr_assert_eq(count, 655360);
+        unlink(p);
+        free(p);
+        p = write_temp("root:2000000:655360\nbroken line\nnsboot:3000000:131072\n");
+        cr_assert_eq(userns_read_subid(p, &start, &count), 0, "nsboot's own line wins");
+        cr_assert_eq(start, 3000000);
+        cr_assert_eq(count, 131072);
+        unlink(p);
+        free(p);
+        p = write_temp("alice:100000:65536\n");
+        cr_assert_eq(userns_read_subid(p, &start, &count), -ENOENT);
+        unlink(p);
+        free(p);
+        cr_assert_eq(userns_read_subid("/nonexistent/subuid", &start, &count), -ENOENT);
+}
