@@ -29,6 +29,7 @@
 #include "notify.h"
 #include "log.h"
 #include "rootfs.h"
+#include "shift.h"
 #include "stage-child.h"
 #include "sync.h"
 #include "sysctl.h"
@@ -634,6 +635,11 @@ int container_run(const Settings *s) {
         (void) firewall_cleanup_stale(s->machine);
         repair_stale_machines();
         r = userns_acquire(&s->userns, s->machine, s->directory, &c.userns);
+        if (r >= 0 && c.userns.chown_tree) {
+                r = tree_shift_owners(s->directory, c.userns.root_uid, c.userns.root_gid, USERNS_RANGE_SIZE);
+                if (r < 0)
+                        userns_release(&c.userns);
+        }
         if (r < 0) {
                 lock_release(&locks[1]);
                 lock_release(&locks[0]);

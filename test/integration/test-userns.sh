@@ -86,6 +86,18 @@ assert_rc 1 "a tree owned by an unknown range"
 assert_contains "$(cat "$NSBOOT_ERR")" "--private-users=1376256" "advice for a chowned tree"
 chown -R 0:0 "$two"
 
+# --private-users-ownership=chown shifts the owners on disk once, keeping set-user-ID bits.
+chmod u+s "$two/bin/busybox"
+boot_sleeping "$two" --private-users=1441792 --private-users-ownership=chown
+assert_eq "1441792 1441792" "$(host_ids "$LEADER")" "host ids with ownership chown"
+assert_eq "0 0" "$(in_guest "$LEADER" stat -c '%u %g' /etc/passwd)" "owner of /etc/passwd inside"
+poweroff_guest
+assert_eq "1441792 1441792" "$(stat -c '%u %g' "$two/etc/passwd")" "owner on disk after chown"
+assert_eq "4755" "$(stat -c '%a' "$two/bin/busybox")" "set-user-ID bit after chown"
+bad=$(find "$two" -xdev \( -uid -1441792 -o -gid -1441792 \) -print -quit)
+[[ -z $bad ]] || fail "'$bad' was not shifted: $(stat -c %u:%g "$bad")"
+chown -R 0:0 "$two"
+
 # Bad values: named, nothing left behind (_after_run checks mounts, cgroups and locks).
 for bad in 0:65536 abc 10:0 4294967295:2; do
         nsboot_run --private-users="$bad" -D "$one" /bin/true
