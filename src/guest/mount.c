@@ -9,6 +9,7 @@
 #include "basic/fs-util.h"
 #include "log.h"
 #include "mount.h"
+#include "tree.h"
 
 #define MS_API (MS_NOSUID | MS_NOEXEC | MS_NODEV)
 
@@ -60,53 +61,91 @@ int mount_verbose(const char *what, const char *where, const char *type, unsigne
         return 0;
 }
 
-static int remount_read_only(const char *where, unsigned long ms_flags) {
-        return mount_verbose(NULL, where, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | ms_flags, NULL);
+/* The mount point 'where' of the tree at root, created as a directory when asked, with every symlink
+ * resolved inside the tree: a tree cannot send one of our mounts, or a mkdir, to the host. The
+ * /proc/self/fd path of the O_PATH fd goes to mount(2). Non-logging. */
+static int open_target(const char *root, const char *where, bool mkdir, int *ret_fd, char ret_path[static 32]) {
+        _cleanup_close_ int root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        int fd, r;
+
+        if (root_fd < 0)
+                return -errno;
+        if (mkdir) {
+                r = tree_mkdir_p(root_fd, where, 0755);
+                if (r < 0)
+                        return r;
+        }
+        fd = tree_open(root_fd, where, O_PATH);
+        if (fd < 0)
+                return fd;
+        snprintf(ret_path, 32, "/proc/self/fd/%d", fd);
+        *ret_fd = fd;
+        return 0;
 }
 
-static int mask_path(const char *root, const char *where) {
+static int mount_entry(const MountEntry *m, const char *what, const char *path, const char *type, unsigned long flags,
+                       const char *options) {
+        if (mount(what, path, type, flags, options) < 0)
+                return log_error_errno(errno, "Failed to mount %s (type %s, options '%s') on %s: %m", strna(what),
+                                       strna(type), strempty(options), m->where);
+        return 0;
+}
+
+static int mask_path(const char *root, const MountEntry *m, int fd, const char *path) {
         _cleanup_free_ char *node = NULL;
         struct stat st;
 
-        if (stat(where, &st) < 0)
-                return log_error_errno(errno, "Failed to stat %s: %m", where);
+        if (fstat(fd, &st) < 0)
+                return log_error_errno(errno, "Failed to stat %s: %m", m->where);
+        /* INACCESSIBLE_DIR is on the /run tmpfs we made: no symlink of the tree's there. */
         node = path_join(root, S_ISDIR(st.st_mode) ? INACCESSIBLE_DIR "/dir" : INACCESSIBLE_DIR "/chr");
         if (!node)
                 return log_oom();
-        return mount_verbose(node, where, NULL, MS_BIND, NULL);
+        return mount_entry(m, node, path, NULL, MS_BIND, NULL);
+}
+
+/* A bind takes read-only and the like only from a remount of the new mount itself: look the path up
+ * again, to find the mount now on top. */
+static int remount_read_only(const char *root, const MountEntry *m) {
+        _cleanup_close_ int fd = -EBADF;
+        char path[32];
+        int r;
+
+        r = open_target(root, m->where, false, &fd, path);
+        if (r < 0)
+                return log_error_errno(r, "Failed to open %s: %m", m->where);
+        return mount_entry(m, NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | m->ms_flags, NULL);
 }
 
 static int apply_entry(const char *root, const MountEntry *m, const MountContext *ctx) {
-        _cleanup_free_ char *where = path_join(root, m->where), *options = NULL;
+        _cleanup_free_ char *options = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        char path[32];
         int r;
 
-        if (!where)
-                return log_oom();
-        if (m->flags & MOUNT_OPTIONAL && access(where, F_OK) < 0)
+        r = open_target(root, m->where, m->flags & MOUNT_MKDIR, &fd, path);
+        if (r == -ENOENT && m->flags & MOUNT_OPTIONAL)
                 return 0;
-        if (m->flags & MOUNT_MKDIR) {
-                r = mkdir_p(where, 0755);
-                if (r < 0)
-                        return log_error_errno(r, "Failed to create mount point %s: %m", where);
-        }
+        if (r < 0)
+                return log_error_errno(r, "Failed to create or open the mount point %s: %m", m->where);
         if (m->type && streq(m->type, "sysfs") && ctx->sysfs_fd >= 0)
-                return mount_attach(ctx->sysfs_fd, where); /* read-only already */
+                return mount_attach_at(ctx->sysfs_fd, fd, m->where); /* read-only already */
         if (m->flags & MOUNT_MASK)
-                r = mask_path(root, where);
+                r = mask_path(root, m, fd, path);
         else if (m->flags & MOUNT_BIND_SELF)
-                r = mount_verbose(where, where, NULL, MS_BIND | MS_REC, NULL);
+                r = mount_entry(m, path, path, NULL, MS_BIND | MS_REC, NULL);
         else if (m->flags & MOUNT_REMOUNT_ONLY)
                 r = 0;
         else {
                 if (m->flags & MOUNT_PTY_MAX && ctx->pty_max > 0 &&
                     asprintf(&options, "%s,max=%u", m->options, ctx->pty_max) < 0)
                         return log_oom();
-                r = mount_verbose(m->type, where, m->type, m->ms_flags, options ?: m->options);
+                r = mount_entry(m, m->type, path, m->type, m->ms_flags, options ?: m->options);
         }
         if (r < 0)
                 return r;
         if (m->flags & (MOUNT_READ_ONLY | MOUNT_MASK))
-                return remount_read_only(where, m->ms_flags);
+                return remount_read_only(root, m);
         return 0;
 }
 
@@ -151,6 +190,12 @@ int mount_make_inaccessible(const char *root) {
 int mount_attach(int fd, const char *where) {
         if (move_mount(fd, "", AT_FDCWD, where, MOVE_MOUNT_F_EMPTY_PATH) < 0)
                 return log_error_errno(errno, "Failed to attach a mount at %s: %m", where);
+        return 0;
+}
+
+int mount_attach_at(int fd, int target_fd, const char *name) {
+        if (move_mount(fd, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+                return log_error_errno(errno, "Failed to attach a mount at %s: %m", name);
         return 0;
 }
 

@@ -53,6 +53,8 @@ int mount_make_inaccessible(const char *root);
 int mount_prepare_root(const char *root, int rootfs_fd);
 /* Attaches the detached mount fd at where. Logs. */
 int mount_attach(int fd, const char *where);
+/* The same at the O_PATH target_fd (name for messages). Logs. */
+int mount_attach_at(int fd, int target_fd, const char *name);
 /* pivot_root into root; the old root is detached. Logs. */
 int mount_switch_root(const char *root);
 /* mount(2) that logs what failed. */

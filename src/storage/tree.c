@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -86,27 +88,49 @@ static int split_last(const char *path, char **ret_parent, const char **ret_name
         return *ret_parent ? 0 : -ENOMEM;
 }
 
-int tree_mkdir_p(int root_fd, const char *path, mode_t mode) {
-        _cleanup_free_ char *parent = NULL;
+/* With depth counting the symlinks followed, so a loop of links ends in -ELOOP. */
+static int mkdir_p_depth(int root_fd, const char *path, mode_t mode, unsigned depth) {
+        _cleanup_free_ char *parent = NULL, *target = NULL;
         _cleanup_close_ int fd = -EBADF, pfd = -EBADF;
         const char *name;
+        char link[4096];
+        ssize_t n;
         int r;
 
+        if (depth > 40)
+                return -ELOOP;
         fd = tree_open(root_fd, path, O_PATH | O_DIRECTORY);
         if (fd >= 0 || fd != -ENOENT)
                 return fd >= 0 ? 0 : fd;
         r = split_last(path, &parent, &name);
         if (r < 0)
                 return r;
-        r = tree_mkdir_p(root_fd, parent, mode);
+        r = mkdir_p_depth(root_fd, parent, mode, depth);
         if (r < 0)
                 return r;
         pfd = tree_open(root_fd, parent, O_PATH | O_DIRECTORY);
         if (pfd < 0)
                 return pfd;
-        if (mkdirat(pfd, name, mode) < 0 && errno != EEXIST)
+        if (mkdirat(pfd, name, mode) >= 0)
+                return 0;
+        if (errno != EEXIST)
                 return -errno;
-        return 0;
+        /* A dangling symlink: make what it points to, inside the tree as the guest would see it. */
+        n = readlinkat(pfd, name, link, sizeof link - 1);
+        if (n < 0)
+                return errno == EINVAL ? 0 : -errno; /* not a link: made in between */
+        link[n] = 0;
+        if (link[0] == '/')
+                target = strdup(link);
+        else if (asprintf(&target, "%s/%s", parent, link) < 0)
+                target = NULL;
+        if (!target)
+                return -ENOMEM;
+        return mkdir_p_depth(root_fd, target, mode, depth + 1);
+}
+
+int tree_mkdir_p(int root_fd, const char *path, mode_t mode) {
+        return mkdir_p_depth(root_fd, path, mode, 0);
 }
 
 int tree_touch(int root_fd, const char *path, mode_t mode) {

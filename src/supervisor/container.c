@@ -83,6 +83,22 @@ static int default_kill_signal(TreeInitKind kind) {
         }
 }
 
+/* nsboot fills /dev and /run of the guest through paths below them: in a tree where they are
+ * symlinks, those paths would lead elsewhere. (Other mount points are followed inside the tree.) */
+static int check_api_dirs(int root, const char *directory) {
+        static const char *const dirs[] = { "dev", "run" };
+
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+                struct stat st;
+
+                if (fstatat(root, dirs[i], &st, AT_SYMLINK_NOFOLLOW) >= 0 && S_ISLNK(st.st_mode))
+                        return log_error_errno(SYNTHETIC_ERRNO(ELOOP),
+                                               "'%s/%s' is a symbolic link: nsboot mounts the guest's own /%s there, "
+                                               "make it a directory", directory, dirs[i], dirs[i]);
+        }
+        return 0;
+}
+
 static int preflight(Container *c) {
         const Settings *s = c->settings;
         _cleanup_close_ int root = -EBADF;
@@ -91,6 +107,9 @@ static int preflight(Container *c) {
         root = open(s->directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (root < 0)
                 return log_error_errno(errno, "-D/--directory=%s: %m", s->directory);
+        r = check_api_dirs(root, s->directory);
+        if (r < 0)
+                return r;
         if (s->boot) {
                 if (!tree_has_os_release(root))
                         return log_error_errno(SYNTHETIC_ERRNO(ENOENT),

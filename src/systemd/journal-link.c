@@ -10,6 +10,7 @@
 #include "journal-link.h"
 #include "log.h"
 #include "mount.h"
+#include "tree.h"
 
 static const char *const link_journal_table[_LINK_JOURNAL_MAX] = {
         [LINK_JOURNAL_NO] = "no",          [LINK_JOURNAL_HOST] = "host",
@@ -97,13 +98,20 @@ int journal_link_open(sd_id128_t id, int userns_fd, int *ret_fd) {
 }
 
 int journal_link_bind(int fd, const char *root, sd_id128_t id) {
-        _cleanup_free_ char *guest = NULL;
+        _cleanup_close_ int root_fd = -EBADF, target = -EBADF;
+        char guest[64];
         int r;
 
-        if (asprintf(&guest, "%s/var/log/journal/%s", root, SD_ID128_TO_STRING(id)) < 0)
-                return log_oom();
-        r = mkdir_p(guest, 0755);
+        snprintf(guest, sizeof guest, "/var/log/journal/%s", SD_ID128_TO_STRING(id));
+        /* In the tree: its symlinks are resolved inside it, so they cannot make us create or mount
+         * anything on the host. */
+        root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (root_fd < 0)
+                return log_error_errno(errno, "Failed to open %s: %m", root);
+        r = tree_mkdir_p(root_fd, guest, 0755);
+        if (r >= 0)
+                r = target = tree_open(root_fd, guest, O_PATH | O_DIRECTORY);
         if (r < 0)
-                return log_error_errno(r, "Failed to create %s: %m", guest);
-        return mount_attach(fd, guest);
+                return log_error_errno(r, "Failed to create %s in the guest: %m", guest);
+        return mount_attach_at(fd, target, guest);
 }
