@@ -1,0 +1,20 @@
+#!/bin/bash
+# The escape prober (test/fixtures/escape.c) run as the command of a guest in the default mode,
+# from a busybox tree on a tmpfs of its own: every attack must be blocked (escape-expect/
+# default.txt), and the host's mount table (superblock options of /, /sys, /proc and the tmpfs)
+# and global sysctls must be unchanged after each run. The superblock remounts run once more
+# without being undone by the prober, so that the host's mount table shows what they did.
+# Also: the terminal probes with the caller's terminal as the guest's standard input, and a link
+# of the (test) host's network namespace.
+# shellcheck source=test/integration/lib.sh
+. "$(dirname "$0")/lib.sh"
+# shellcheck source=test/lib/escape-common.sh
+. "$SRCDIR/test/lib/escape-common.sh"
+
+escape_tree
+escape_run "default mode" default
+escape_run "default mode, remounts kept" default -- --keep remount-root remount-sys
+escape_run "default mode, fsconfig kept" default -- --keep fsconfig-root fsconfig-sys
+escape_tty_run "default mode, caller's terminal" default
+escape_link_run "default mode, host link" default
+escape_finish

@@ -1,0 +1,20 @@
+#!/bin/bash
+# The escape prober (test/fixtures/escape.c) in the privileged opt-out (--private-users=no; before
+# nsboot had user namespaces that was its only mode): every attack must be blocked except the
+# documented exceptions in escape-expect/privileged.txt, each with its reason (nsboot(1),
+# SECURITY). Host state is checked after each run; the superblock remounts are run once more
+# without being undone by the prober.
+# shellcheck source=test/integration/lib.sh
+. "$(dirname "$0")/lib.sh"
+# shellcheck source=test/lib/escape-common.sh
+. "$SRCDIR/test/lib/escape-common.sh"
+
+opts=()
+nsboot_has_option --private-users && opts=(--private-users=no)
+
+escape_tree
+escape_run "privileged" privileged "${opts[@]}"
+escape_run "privileged, remounts kept" privileged "${opts[@]}" -- --keep remount-root remount-sys
+escape_run "privileged, fsconfig kept" privileged "${opts[@]}" -- --keep fsconfig-root fsconfig-sys
+escape_tty_run "privileged, caller's terminal" privileged "${opts[@]}"
+escape_finish
