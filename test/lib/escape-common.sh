@@ -71,7 +71,7 @@ _escape_target() {
                 # make a guest's read-only remount fail with EBUSY, hiding the attack.
                 bash -c "exec -a $mark sleep 600" </dev/null >/dev/null 2>&1 &
                 _ESCAPE_TARGET_PID=$!
-                at_exit "_kill_if_alive $_ESCAPE_TARGET_PID"
+                at_exit "kill -KILL $_ESCAPE_TARGET_PID 2>/dev/null; wait $_ESCAPE_TARGET_PID 2>/dev/null"
         fi
         echo "HOST_PID=$_ESCAPE_TARGET_PID"
         echo "HOST_PID_MARK=$mark"
