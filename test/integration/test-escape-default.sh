@@ -5,7 +5,7 @@
 # and global sysctls must be unchanged after each run. The superblock remounts run once more
 # without being undone by the prober, so that the host's mount table shows what they did.
 # Also: the terminal probes with the caller's terminal as the guest's standard input, and a link
-# of the (test) host's network namespace.
+# of the (test) host's network namespace, and the run as PID 2 under nsboot's stub init (-a).
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=test/lib/escape-common.sh
@@ -15,6 +15,8 @@ escape_tree
 escape_run "default mode" default
 escape_run "default mode, remounts kept" default -- --keep remount-root remount-sys
 escape_run "default mode, fsconfig kept" default -- --keep fsconfig-root fsconfig-sys
+# Under -a, PID 1 is nsboot's stub init: a fork of nsboot, whose /proc/1/exe is nsboot's binary.
+escape_run "default mode, as PID 2" default -a -- nsboot-exe proc-host-pids inherited-fds
 escape_tty_run "default mode, caller's terminal" default
 escape_link_run "default mode, host link" default
 escape_finish

@@ -16,5 +16,7 @@ escape_tree
 escape_run "privileged" privileged "${opts[@]}"
 escape_run "privileged, remounts kept" privileged "${opts[@]}" -- --keep remount-root remount-sys
 escape_run "privileged, fsconfig kept" privileged "${opts[@]}" -- --keep fsconfig-root fsconfig-sys
+# Under -a, PID 1 is nsboot's stub init: a fork of nsboot, whose /proc/1/exe is nsboot's binary.
+escape_run "privileged, as PID 2" privileged "${opts[@]}" -a -- nsboot-exe proc-host-pids inherited-fds
 escape_tty_run "privileged, caller's terminal" privileged "${opts[@]}"
 escape_finish

@@ -12,7 +12,7 @@
 
 require_cmd debootstrap
 src=$("$SRCDIR/test/lib/mktree-sysvinit.sh") || fail "cannot build the sysvinit tree (test/lib/mktree-sysvinit.sh)"
-escape_tree "$src"
+escape_tree_copy "$src"
 set_machine_id "$ESCAPE_TREE" fresh
 opts=()
 nsboot_has_option --private-users && [[ ${ESCAPE_PRIVILEGED:-0} == 1 ]] && opts=(--private-users=no)

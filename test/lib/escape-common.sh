@@ -46,20 +46,26 @@ escape_fs() {
         echo >>"$ESCAPE_FS/outside-secret"
 }
 
-# escape_tree [TREE]: a busybox tree on the tmpfs (or TREE copied there) with the prober as
-# /escape and the host's facts as /escape.env. Sets ESCAPE_TREE and ESCAPE_NAME.
+# escape_tree: a busybox tree on the tmpfs with the prober as /escape and the host's facts as
+# /escape.env. Sets ESCAPE_TREE and ESCAPE_NAME.
 escape_tree() {
-        local src=${1:-} bin
         [[ -n $ESCAPE_FS ]] || escape_fs
         new_name ESCAPE_NAME
-        if [[ -z $src ]]; then
-                busybox_tree ESCAPE_TREE "escfs/$ESCAPE_NAME"
-        else
-                ESCAPE_TREE=$ESCAPE_FS/$ESCAPE_NAME
-                cp -a "$src" "$ESCAPE_TREE"
-        fi
-        bin=$(_escape_bin)
-        install -m 0755 "$bin" "$ESCAPE_TREE/escape"
+        busybox_tree ESCAPE_TREE "escfs/$ESCAPE_NAME"
+        _escape_tree_finish
+}
+
+# escape_tree_copy SRC: the same with a copy of the tree SRC.
+escape_tree_copy() {
+        [[ -n $ESCAPE_FS ]] || escape_fs
+        new_name ESCAPE_NAME
+        ESCAPE_TREE=$ESCAPE_FS/$ESCAPE_NAME
+        cp -a "$1" "$ESCAPE_TREE"
+        _escape_tree_finish
+}
+
+_escape_tree_finish() {
+        install -m 0755 "$(_escape_bin)" "$ESCAPE_TREE/escape"
         escape_host_facts >"$ESCAPE_TREE/escape.env"
 }
 
@@ -208,6 +214,7 @@ escape_nsboot() {
         log "nsboot $*"
         NSBOOT_RC=0
         # Descriptor 7, on a host file outside the tree, is for nsboot to close, not to pass on.
+        # shellcheck disable=SC2153 # NSBOOT_ERR is set by lib.sh's _next_output_files
         timeout -k 5 "$NSBOOT_TIMEOUT" "$NSBOOT" "$@" </dev/null >"$NSBOOT_OUT" 2>"$NSBOOT_ERR" \
                 7<"$ESCAPE_FS/outside-secret" || NSBOOT_RC=$?
         [[ ! -s $NSBOOT_ERR ]] || { echo "--- nsboot's standard error:"; tail -n 20 "$NSBOOT_ERR"; }
