@@ -37,7 +37,7 @@ _escape_bin() {
 escape_fs() {
         ESCAPE_FS=$WORKDIR/escfs
         mkdir -p "$ESCAPE_FS"
-        mount -t tmpfs -o size=200m,mode=0755 "nsbt-escape-$$" "$ESCAPE_FS"
+        mount -t tmpfs -o size=1200m,mode=0755 "nsbt-escape-$$" "$ESCAPE_FS"
         at_exit "mount -o remount,rw '$ESCAPE_FS' 2>/dev/null; _umount '$ESCAPE_FS'"
         # Whatever ends the test, the host's /sys is read-write again afterwards.
         _superblock_ro /sys || at_exit "escape_restore_sys"
