@@ -10,13 +10,17 @@
 #include "basic/parse-util.h"
 
 int safe_atou64(const char *s, uint64_t *ret) {
+        return safe_atou64_base(s, 10, ret);
+}
+
+int safe_atou64_base(const char *s, int base, uint64_t *ret) {
         unsigned long long v;
         char *end;
 
         if (isempty(s) || !isdigit((unsigned char) s[0]))
                 return -EINVAL;
         errno = 0;
-        v = strtoull(s, &end, 10);
+        v = strtoull(s, &end, base);
         if (errno == ERANGE)
                 return -ERANGE;
         if (*end)

@@ -6,6 +6,8 @@
 #include <stdint.h>
 
 int safe_atou64(const char *s, uint64_t *ret);
+/* base as strtoull() takes it: 0 accepts 0x hex and 0 octal, as LXC writes numbers. */
+int safe_atou64_base(const char *s, int base, uint64_t *ret);
 int safe_atou(const char *s, unsigned *ret);
 int safe_atoi(const char *s, int *ret);
 /* yes/no, true/false, on/off, 1/0. */

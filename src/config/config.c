@@ -18,7 +18,6 @@ static const char *const legacy_renames[][2] = {
         { "lxc.aa_profile", "lxc.apparmor.profile" },
         { "lxc.aa_allow_incomplete", "lxc.apparmor.allow_incomplete" },
         { "lxc.se_context", "lxc.selinux.context" },
-        { "lxc.seccomp", "lxc.seccomp.profile" },
         { "lxc.console", "lxc.console.path" },  { "lxc.rebootsignal", "lxc.signal.reboot" },
         { "lxc.stopsignal", "lxc.signal.stop" },{ "lxc.syslog", "lxc.log.syslog" },
         { "lxc.loglevel", "lxc.log.level" },    { "lxc.logfile", "lxc.log.file" },
@@ -47,7 +46,8 @@ static const KeyFamily families[] = {
         { "lxc.rootfs.mount", KEY_IGNORED, "nsboot needs no staging directory" },
         { "lxc.hook.", KEY_UNSUPPORTED, "hooks come in a later version" },
         { "lxc.console.", KEY_UNSUPPORTED, "console logging comes in a later version" },
-        { "lxc.seccomp.", KEY_UNSUPPORTED, "system call filters come in a later version" },
+        { "lxc.seccomp.allow_nesting", KEY_IGNORED, "nsboot always stacks its filters on any it runs under" },
+        { "lxc.seccomp.notify.", KEY_UNSUPPORTED, "nsboot has no seccomp notifier to forward calls to" },
         { "lxc.start.", KEY_UNSUPPORTED, "only lxc.start.auto, lxc.start.order and lxc.start.delay exist" },
         { "lxc.group", KEY_UNSUPPORTED, "use systemctl enable nsboot@NAME; autostart groups come later" },
         { "lxc.signal.reboot", KEY_IGNORED,
@@ -57,7 +57,6 @@ static const KeyFamily families[] = {
         { "lxc.arch", KEY_UNSUPPORTED, "personalities come in a later version" },
         { "lxc.namespace.", KEY_UNSUPPORTED, "choosing namespaces comes in a later version" },
         { "lxc.proc.", KEY_UNSUPPORTED, "writing /proc/PID files comes in a later version" },
-        { "lxc.no_new_privs", KEY_UNSUPPORTED, "no_new_privs comes in a later version" },
         { "lxc.keyring.session", KEY_UNSUPPORTED, "keyring control comes in a later version" },
         { "lxc.time.", KEY_UNSUPPORTED, "time namespaces come in a later version" },
         { "lxc.sched.core", KEY_UNSUPPORTED, "core scheduling comes in a later version" },
@@ -431,7 +430,7 @@ static int apply_one(Settings *s, LoadState *st, const ConfigAssignment *a) {
                                     a->file, a->line, a->key);
                         return 0;
                 }
-                if (!st->trusted && d->flags & SETTING_PRIVILEGED) {
+                if (!st->trusted && d->flags & SETTING_PRIVILEGED && !(d->untrusted_ok && d->untrusted_ok(a->value))) {
                         log_warning("%s:%u: %s: ignored in an untrusted file (beside the tree); put it in "
                                     "/etc/nsboot/ to use it", a->file, a->line, a->key);
                         return 0;

@@ -14,6 +14,7 @@
 #include "machined.h"
 #include "netdev-config.h"
 #include "log.h"
+#include "seccomp-filter.h"
 #include "settings-table.h"
 #include "userns.h"
 
@@ -632,6 +633,24 @@ static int parse_rootfs_options(const SettingDef *def _unused_, const char *valu
         return 0;
 }
 
+static int parse_syscall_filter(const SettingDef *def _unused_, const char *value, void *dest) {
+        return syscall_filter_parse(dest, value);
+}
+
+static int format_syscall_filter(const void *src, char **ret) {
+        return syscall_filter_format(src, ret);
+}
+
+/* An empty value forgets the profile (LXC's way to undo an included one). */
+static int parse_seccomp_profile(const SettingDef *def, const char *value, void *dest) {
+        if (!*value) {
+                free(*(char **) dest);
+                *(char **) dest = NULL;
+                return 0;
+        }
+        return parse_absolute_path(def, value, dest);
+}
+
 #define FIELD(f) offsetof(Settings, f)
 #define P SETTING_PRIVILEGED
 
@@ -758,6 +777,9 @@ const SettingDef settings_table[] = {
           .offset = FIELD(netdevs), .flags = SETTING_LIST | SETTING_NO_PRINT | P, .metavar = "NAME",
           .expect = "a zone name of up to 12 characters",
           .doc = "Add a veth on the bridge vz-NAME, made while machines use it", .format = format_netdevs },
+        { .key = "nsboot.no-new-privileges", .lxc_key = "lxc.no_new_privs", .long_option = "no-new-privileges",
+          .parse = parse_bool, .offset = FIELD(no_new_privileges), .metavar = "BOOL", .expect = "yes or no (1 or 0)",
+          .doc = "Set no_new_privs: setuid bits and file capabilities give nothing", .format = format_bool },
         { .key = "nsboot.notify-ready", .long_option = "notify-ready", .parse = parse_bool,
           .offset = FIELD(notify_ready), .metavar = "BOOL", .expect = "yes or no",
           .doc = "Report readiness only when the guest's init sends READY=1", .format = format_bool },
@@ -799,6 +821,10 @@ const SettingDef settings_table[] = {
         { .key = "nsboot.rootfs-options", .lxc_key = "lxc.rootfs.options", .parse = parse_rootfs_options,
           .offset = FIELD(userns), .flags = SETTING_NO_PRINT | P, .expect = "idmap=container",
           .doc = "Root mount options; idmap=container mounts the tree idmapped", .format = format_ownership },
+        { .key = "nsboot.seccomp-profile", .lxc_key = "lxc.seccomp.profile", .lxc_legacy_key = "lxc.seccomp",
+          .parse = parse_seccomp_profile, .offset = FIELD(seccomp_profile_path), .flags = P,
+          .expect = "the absolute path of an LXC seccomp profile (format 1 or 2)",
+          .doc = "Stack an LXC seccomp profile on nsboot's system call filter", .format = format_string },
         { .key = "nsboot.setenv", .lxc_key = "lxc.environment", .long_option = "setenv", .short_option = 'E',
           .parse = parse_env, .offset = FIELD(environment), .flags = SETTING_LIST, .metavar = "VAR[=VALUE]",
           .expect = "VAR=VALUE or VAR", .doc = "Set an environment variable for PID 1", .format = format_strv },
@@ -821,6 +847,11 @@ const SettingDef settings_table[] = {
           .flags = SETTING_LIST, .metavar = "KEY=VALUE",
           .expect = "KEY=VALUE with a dotted sysctl name (net.*, kernel.hostname, kernel.shm*, fs.mqueue.*, …)",
           .doc = "Set a per-container sysctl (lxc.sysctl.KEY)", .format = format_strv },
+        { .key = "nsboot.system-call-filter", .long_option = "system-call-filter", .parse = parse_syscall_filter,
+          .offset = FIELD(syscall_filter), .flags = SETTING_LIST | P, .metavar = "LIST",
+          .expect = "system call names and @groups to allow, or after '~' to deny, e.g. '~@clock sethostname'",
+          .doc = "Allow these system calls, or deny them with a leading ~", .format = format_syscall_filter,
+          .untrusted_ok = syscall_filter_value_restricts },
         { .key = "nsboot.tmpfs", .long_option = "tmpfs", .parse = parse_tmpfs, .offset = FIELD(mounts),
           .flags = SETTING_NO_PRINT | SETTING_LIST, .metavar = "PATH[:OPTIONS]",
           .expect = "an absolute container path, optionally :tmpfs options",

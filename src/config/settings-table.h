@@ -40,6 +40,9 @@ struct SettingDef {
         const char *expect;         /* what a valid value looks like, for error messages */
         const char *doc;
         SettingFormatter format;
+        /* For a SETTING_PRIVILEGED row: values that only take rights away, which an untrusted
+         * file may give all the same (a system call filter's denies). */
+        bool (*untrusted_ok)(const char *value);
 };
 
 extern const SettingDef settings_table[];

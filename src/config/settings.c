@@ -7,6 +7,7 @@
 #include "basic/strv.h"
 #include "log.h"
 #include "journal-link.h"
+#include "seccomp-profile.h"
 #include "sysctl.h"
 #include "settings.h"
 
@@ -49,6 +50,9 @@ Settings *settings_free(Settings *s) {
         custom_mounts_done(&s->mounts);
         netdev_configs_done(&s->netdevs);
         device_rules_done(&s->device_rules);
+        syscall_filter_done(&s->syscall_filter);
+        free(s->seccomp_profile_path);
+        seccomp_profile_free(s->seccomp_profile);
         free(s);
         return NULL;
 }
@@ -235,6 +239,12 @@ int settings_validate(Settings *s, bool stdin_tty, bool stdout_tty) {
                                        s->pty_max, s->tty_max, s->tty_max + 2);
         if (s->chdir && s->chdir[0] != '/')
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "--chdir=%s: path must be absolute", s->chdir);
+        /* Read on the host now: after pivot_root the guest could not reach it, nor should it. */
+        if (s->seccomp_profile_path && !s->seccomp_profile) {
+                r = seccomp_profile_load(s->seccomp_profile_path, &s->seccomp_profile);
+                if (r < 0)
+                        return r;
+        }
         /* With --boot the default comes from the guest's init (container.c); the stub init of
          * --as-pid2 understands systemd's. */
         if (s->kill_signal == 0 && s->as_pid2)

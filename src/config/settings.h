@@ -11,6 +11,7 @@
 #include "custom-mount.h"
 #include "devices.h"
 #include "netdev-config.h"
+#include "seccomp-filter.h"
 #include "userns.h"
 
 typedef enum ConsoleMode {
@@ -54,6 +55,10 @@ typedef struct Settings {
         uint64_t caps_add;          /* capability masks (1 << CAP_X); see caps.h */
         uint64_t caps_drop;
         uint64_t caps_keep;         /* CAPS_KEEP_SET marks it set: then exactly these */
+        SyscallFilter syscall_filter; /* --system-call-filter */
+        bool no_new_privileges;
+        char *seccomp_profile_path; /* lxc.seccomp.profile */
+        SeccompProfile *seccomp_profile; /* read from it by settings_validate() */
         bool quiet;
         NetDevConfigs netdevs;      /* lxc.net.N.* / nsboot.net.N.* */
         char **ports;               /* -p/--port specs, checked by port_forward_parse() */

@@ -1,18 +1,23 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/close_range.h>
+#include <linux/keyctl.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 
 #include "basic/parse-util.h"
 #include "caps.h"
 #include "notify.h"
 #include "basic/strv.h"
 #include "log.h"
+#include "seccomp-filter.h"
 #include "stage-init.h"
 #include "stub-pid1.h"
 
@@ -66,6 +71,42 @@ static int become_user(const GuestUser *u) {
 
         if (setgroups(n, groups) < 0 || setresgid(u->gid, u->gid, u->gid) < 0 || setresuid(u->uid, u->uid, u->uid) < 0)
                 return log_error_errno(errno, "Failed to become user '%s': %m", u->name);
+        /* The kernel forgets the parent-death signal on a change of credentials: arm it again, or
+         * the command would outlive a killed nsboot. */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+                return log_error_errno(errno, "Failed to set the parent-death signal: %m");
+        return 0;
+}
+
+/* Descriptors nsboot inherited from its caller (an open file, a socket, another terminal) are not
+ * the guest's: mark every one past stdio close-on-exec. nsboot's own are close-on-exec already. */
+static int close_inherited_fds(void) {
+        struct rlimit rl;
+
+        if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) >= 0)
+                return 0;
+        if (errno != EINVAL && errno != ENOSYS)
+                return log_error_errno(errno, "Failed to mark inherited descriptors close-on-exec: %m");
+        /* Before Linux 5.11. */
+        if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+                return log_error_errno(errno, "Failed to read the descriptor limit: %m");
+        for (int fd = 3; (rlim_t) fd < rl.rlim_cur && fd < (1 << 20); fd++) {
+                int flags = fcntl(fd, F_GETFD);
+
+                if (flags >= 0 && !(flags & FD_CLOEXEC) && fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0)
+                        return log_error_errno(errno, "Failed to mark descriptor %d close-on-exec: %m", fd);
+        }
+        return 0;
+}
+
+/* The session keyring nsboot was started with is the admin's: the guest gets a new, empty one.
+ * (keyctl() is refused in the guest by default, but --system-call-filter=@keyring allows it.) */
+static int join_new_session_keyring(void) {
+        if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL, 0, 0, 0) >= 0)
+                return 0;
+        if (errno != ENOSYS)
+                return log_error_errno(errno, "Failed to give the guest a new session keyring: %m");
+        log_debug("No kernel keyrings, so no session keyring to replace");
         return 0;
 }
 
@@ -206,6 +247,32 @@ static int apply_rlimits(const Settings *s) {
         return 0;
 }
 
+/* New keyring, system call filter, capabilities, user, no_new_privs, in systemd-nspawn's order:
+ * the filter while we still have CAP_SYS_ADMIN to load it without no_new_privs. Loaded before the
+ * stub init of -a forks, it covers that too. */
+static int drop_privileges(const Settings *s, const GuestUser *u) {
+        uint64_t caps = caps_effective(s->private_network, s->caps_add, s->caps_drop, s->caps_keep);
+        int r;
+
+        r = join_new_session_keyring();
+        if (r < 0)
+                return r;
+        r = seccomp_install(caps, &s->syscall_filter, s->seccomp_profile);
+        if (r < 0)
+                return r;
+        r = caps_apply(caps, !s->user || u->uid == 0);
+        if (r < 0)
+                return r;
+        if (s->user) {
+                r = become_user(u);
+                if (r < 0)
+                        return r;
+        }
+        if (s->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+                return log_error_errno(errno, "Failed to set no_new_privs: %m");
+        return 0;
+}
+
 int stage_init_exec(const ChildParams *p, bool *ret_exec_failed) {
         const Settings *s = p->settings;
         _cleanup_(guest_user_done) GuestUser u = {};
@@ -213,6 +280,9 @@ int stage_init_exec(const ChildParams *p, bool *ret_exec_failed) {
         sigset_t none;
         int r;
 
+        r = close_inherited_fds();
+        if (r < 0)
+                return r;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
         signal(SIGPIPE, SIG_DFL); /* ignored dispositions survive execve() */
@@ -234,14 +304,9 @@ int stage_init_exec(const ChildParams *p, bool *ret_exec_failed) {
         r = apply_rlimits(s);
         if (r < 0)
                 return r;
-        r = caps_apply(caps_effective(s->private_network, s->caps_add, s->caps_drop, s->caps_keep));
+        r = drop_privileges(s, &u);
         if (r < 0)
                 return r;
-        if (s->user) {
-                r = become_user(&u);
-                if (r < 0)
-                        return r;
-        }
         if (chdir(s->chdir ?: s->boot ? "/" : u.home) < 0 && (s->chdir || chdir("/") < 0))
                 return log_error_errno(errno, "--chdir=%s: %m", strna(s->chdir));
         return exec_payload(p, &u, env, ret_exec_failed);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The last step in the child, after pivot_root: console as stdio, environment, user, working
- * directory, then execve() of init or the command (or the stub init with --as-pid2). */
+/* The last step in the child, after pivot_root: console as stdio, environment, keyring, system
+ * call filter, capabilities, user, working directory, then execve() of init or the command (or
+ * the stub init with --as-pid2). */
 #pragma once
 
 #include "stage-child.h"

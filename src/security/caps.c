@@ -112,7 +112,7 @@ static uint64_t caps_permitted_now(void) {
         return have;
 }
 
-int caps_apply(uint64_t keep) {
+int caps_apply(uint64_t keep, bool inheritable) {
         cap_value_t list[64];
         int n = 0, last = (int) cap_max_bits() - 1;
         cap_t caps;
@@ -134,7 +134,7 @@ int caps_apply(uint64_t keep) {
                 return log_oom();
         if (cap_set_flag(caps, CAP_EFFECTIVE, n, list, CAP_SET) < 0 ||
             cap_set_flag(caps, CAP_PERMITTED, n, list, CAP_SET) < 0 ||
-            cap_set_flag(caps, CAP_INHERITABLE, n, list, CAP_SET) < 0 || cap_set_proc(caps) < 0)
+            (inheritable && cap_set_flag(caps, CAP_INHERITABLE, n, list, CAP_SET) < 0) || cap_set_proc(caps) < 0)
                 r = log_error_errno(errno, "Failed to set capabilities: %m");
         cap_free(caps);
         return r;

@@ -18,6 +18,8 @@ int caps_from_string(const char *s, uint64_t *ret);
 /* mask -> "cap_chown cap_kill ..." */
 int caps_to_string(uint64_t mask, char **ret);
 
-/* Drops everything else from the bounding set, and sets permitted, effective and inheritable to
- * keep; clears the ambient set. Logs. */
-int caps_apply(uint64_t keep);
+/* Drops everything else from the bounding set, sets permitted and effective to keep, and the
+ * inheritable set to keep or, for a process about to become an unprivileged user, to nothing:
+ * else that user's execve() of a file with inheritable file capabilities would get them back.
+ * Clears the ambient set. Logs. */
+int caps_apply(uint64_t keep, bool inheritable);

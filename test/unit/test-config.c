@@ -11,34 +11,11 @@
 #include "caps.h"
 #include "config.h"
 #include "log.h"
+#include "log-capture.h"
 #include "netdev-config.h"
 #include "settings-table.h"
 
 #define DATA SOURCE_ROOT "/test/unit/data/"
-
-static char logpath[] = "/tmp/nsboot-config-log-XXXXXX";
-static int logfd = -1;
-
-static void setup(void) {
-        logfd = mkstemp(logpath);
-        cr_assert_geq(logfd, 0);
-        log_set_fd(logfd);
-        log_set_max_level(LOG_INFO);
-}
-
-static void teardown(void) {
-        log_set_fd(2);
-        close(logfd);
-        unlink(logpath);
-}
-
-/* Everything logged so far. */
-static char *logged(void) {
-        char *text = NULL;
-
-        cr_assert_eq(read_full_file(logpath, &text, NULL), 0);
-        return text;
-}
 
 static Settings *load(const char *file, bool trusted, int expect) {
         Settings *s = settings_new();
@@ -48,7 +25,7 @@ static Settings *load(const char *file, bool trusted, int expect) {
         return s;
 }
 
-TestSuite(config, .init = setup, .fini = teardown);
+TestSuite(config, .init = log_capture_start, .fini = log_capture_stop);
 
 Test(config, good_file_and_sorted_includes) {
         Settings *s = load(DATA "good.conf", true, 0);

@@ -1,0 +1,154 @@
+#!/bin/bash
+# The guest's system call filter and process hygiene (issue 8), seen from inside a busybox guest
+# with test/fixtures/seccomp-probe: the calls systemd-nspawn's filter refuses (and userfaultfd,
+# TIOCSTI) are refused while everyday calls work; --system-call-filter allows and denies; an LXC
+# profile stacks on top; an untrusted file may only deny; inherited descriptors stay outside;
+# no_new_privs per option; a new session keyring; -u users get no inheritable capabilities and
+# still die with nsboot; the stub init of -a is filtered too.
+# shellcheck source=test/integration/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+PROBE=${SECCOMP_PROBE:-$(dirname "$NSBOOT")/test/fixtures/seccomp-probe}
+if [[ ! -x $PROBE ]]; then
+        log "no $PROBE, compiling test/fixtures/seccomp-probe.c"
+        cc -std=gnu11 -O2 -static -o "$WORKDIR/seccomp-probe" "$SRCDIR/test/fixtures/seccomp-probe.c" ||
+                fail "cannot build seccomp-probe"
+        PROBE=$WORKDIR/seccomp-probe
+fi
+grep -q '^Seccomp:' /proc/self/status || skip "the kernel has no seccomp"
+
+busybox_tree tree
+install -m 0755 "$PROBE" "$tree/usr/bin/seccomp-probe"
+
+# val KEY: what the last probe run printed for KEY.
+val() {
+        sed -n "s/^$1=//p" "$NSBOOT_OUT" | tail -n 1
+}
+
+# expect KEY=VALUE...: each probe result of the last run.
+expect() {
+        local kv
+        for kv in "$@"; do
+                assert_eq "${kv#*=}" "$(val "${kv%%=*}")" "probe ${kv%%=*}"
+        done
+}
+
+refused=(keyctl bpf perf_event_open open_by_handle_at swapon userfaultfd tiocsti tiocsti_high adjtimex)
+
+# What the kernel alone says to the same calls, from the host (its own UTS namespace for
+# sethostname): none of them is EPERM or ENOSYS there, so the guest's answers below are the filter's.
+host=$(unshare -u "$PROBE" "${refused[@]}" unknown audit_socket basics sethostname mknod)
+log "the kernel alone:"$'\n'"$host"
+for p in "${refused[@]}" unknown; do
+        [[ $host =~ (^|$'\n')$p=(EPERM|ENOSYS)($'\n'|$) ]] && skip "the host itself refuses $p: $host"
+done
+
+# --- The default filter ---------------------------------------------------------------------
+nsboot_run -q -D "$tree" /usr/bin/seccomp-probe "${refused[@]}" unknown audit_socket basics sethostname mknod \
+        seccomp nnp capinh fds
+assert_rc 0
+for p in "${refused[@]}"; do
+        expect "$p=EPERM"
+done
+# Unknown to libseccomp (statmount, Linux 6.8): ENOSYS, so that programs fall back.
+expect unknown=ENOSYS audit_socket=EAFNOSUPPORT basics=ok sethostname=ok mknod=ok seccomp=2 nnp=0
+
+# --- -a: the stub init is filtered as well ------------------------------------------------------
+nsboot_run -q -a -D "$tree" /usr/bin/seccomp-probe keyctl pid1_seccomp
+assert_rc 0
+expect keyctl=EPERM pid1_seccomp=2
+
+# --- --system-call-filter ----------------------------------------------------------------------
+nsboot_run -q --system-call-filter='~sethostname' -D "$tree" /usr/bin/seccomp-probe sethostname basics
+expect sethostname=EPERM basics=ok
+# @clock opens with CAP_SYS_TIME (adjtimex only reads here), and ~@clock closes it again.
+nsboot_run -q --capability=CAP_SYS_TIME -D "$tree" /usr/bin/seccomp-probe adjtimex
+expect adjtimex=ok
+nsboot_run -q --capability=CAP_SYS_TIME --system-call-filter='~@clock' -D "$tree" /usr/bin/seccomp-probe adjtimex
+expect adjtimex=EPERM
+# Allowing @keyring shows the session keyring: a new one, not the caller's.
+nsboot_run -q --system-call-filter=@keyring -D "$tree" /usr/bin/seccomp-probe keyctl session_keyring
+expect keyctl=ok
+guest_keyring=$(val session_keyring)
+host_keyring=$("$PROBE" session_keyring | sed -n 's/^session_keyring=//p')
+assert_match "$guest_keyring" '^[0-9]+$' "the guest's session keyring"
+assert_ne "$host_keyring" "$guest_keyring" "the guest's session keyring is the caller's"
+
+# --- An LXC profile, stacked -------------------------------------------------------------------
+cat >"$WORKDIR/test.seccomp" <<'EOF'
+2
+denylist
+reject_force_umount  # as LXC's common.seccomp
+[all]
+sethostname errno 38
+mknod errno 1
+# not a call of x86-64: skipped there
+[arm]
+breakpoint
+EOF
+printf 'lxc.seccomp.profile = %s\n' "$WORKDIR/test.seccomp" >"$WORKDIR/profile.conf"
+nsboot_run -q --config="$WORKDIR/profile.conf" -D "$tree" /usr/bin/seccomp-probe sethostname mknod bpf basics
+assert_rc 0
+# The profile's errno wins; nsboot's refusals stay (a profile cannot open what nsboot refuses).
+expect sethostname=ENOSYS mknod=EPERM bpf=EPERM basics=ok
+
+# A bad profile is refused before anything starts, naming its file and line.
+printf '2\ndenylist\nmknod errno\n' >"$WORKDIR/bad.seccomp"
+printf 'lxc.seccomp.profile = %s\n' "$WORKDIR/bad.seccomp" >"$WORKDIR/bad.conf"
+nsboot_run -q --config="$WORKDIR/bad.conf" -D "$tree" /bin/true
+assert_rc 1 "bad profile"
+assert_file_contains "$NSBOOT_ERR" "bad.seccomp:3: 'errno' needs a number"
+printf 'lxc.seccomp.notify.proxy = unix:/run/x\n' >"$WORKDIR/notify.conf"
+nsboot_run -q --config="$WORKDIR/notify.conf" -D "$tree" /bin/true
+assert_rc 1 "lxc.seccomp.notify.proxy"
+assert_file_contains "$NSBOOT_ERR" "lxc.seccomp.notify.proxy: not supported"
+nsboot_run -q --system-call-filter=no_such_call -D "$tree" /bin/true
+assert_rc 1 "unknown system call"
+assert_file_contains "$NSBOOT_ERR" "--system-call-filter: invalid value 'no_such_call'"
+
+# --- An untrusted file beside the tree may deny, not allow ------------------------------------
+cat >"$tree.nsboot" <<'EOF'
+nsboot.system-call-filter = @keyring
+nsboot.system-call-filter = ~sethostname
+nsboot.no-new-privileges = yes
+EOF
+at_exit "rm -f '$tree.nsboot'"
+nsboot_run -q -D "$tree" /usr/bin/seccomp-probe keyctl sethostname nnp
+assert_rc 0
+expect keyctl=EPERM sethostname=EPERM nnp=1
+assert_file_contains "$NSBOOT_ERR" "nsboot.system-call-filter: ignored in an untrusted file"
+rm -f "$tree.nsboot"
+
+# --- no_new_privs ---------------------------------------------------------------------------
+nsboot_run -q --no-new-privileges=yes -D "$tree" /usr/bin/seccomp-probe nnp
+expect nnp=1
+printf 'lxc.no_new_privs = 1\n' >"$WORKDIR/nnp.conf"
+nsboot_run -q --config="$WORKDIR/nnp.conf" -D "$tree" /usr/bin/seccomp-probe nnp
+expect nnp=1
+
+# --- Descriptors: the caller's fd 7 and 9 do not reach the guest --------------------------------
+nsboot_run -q -D "$tree" /usr/bin/seccomp-probe fds 7<"$tree/etc/os-release" 9>"$WORKDIR/fd9"
+expect fds=0,1,2
+nsboot_run -q -a -D "$tree" /usr/bin/seccomp-probe fds 7<"$tree/etc/os-release"
+expect fds=0,1,2
+
+# --- -u: no inheritable capabilities; root keeps them -------------------------------------------
+nsboot_run -q -D "$tree" /usr/bin/seccomp-probe capinh
+assert_ne 0000000000000000 "$(val capinh)" "root's inheritable set"
+nsboot_run -q -u nobody -D "$tree" /usr/bin/seccomp-probe capinh
+expect capinh=0000000000000000
+
+# --- -u: the command still dies with nsboot (parent-death signal set again) ---------------------
+nsboot_start -q -u nobody -D "$tree" /bin/sleep 600
+leader=$(leader_pid "$NSBOOT_PID")
+at_exit "_kill_if_alive $leader"
+assert_eq 65534 "$(awk '$1 == "Uid:" { print $2 }' "/proc/$leader/status")" "the command's user"
+kill -KILL "$NSBOOT_PID"
+wait_pid_exit "$leader" 10 || fail "the -u command ($leader) survived SIGKILL of nsboot"
+wait "$NSBOOT_PID" || true
+if cg=$(machine_cgroup "$(basename "$tree")") && [[ -d $cg ]]; then
+        retry 5 test ! -s "$cg/cgroup.procs" || fail "processes left in $cg: $(cat "$cg/cgroup.procs")"
+fi
+# The next start of the machine clears what the killed nsboot left (lock, empty cgroup).
+nsboot_run -q -D "$tree" /bin/true
+assert_rc 0 "next start after SIGKILL"
