@@ -4,7 +4,8 @@
 # TIOCSTI) are refused while everyday calls work; --system-call-filter allows and denies; an LXC
 # profile stacks on top; an untrusted file may only deny; inherited descriptors stay outside;
 # no_new_privs per option; a new session keyring; -u users get no inheritable capabilities and
-# still die with nsboot; the stub init of -a is filtered too.
+# still die with nsboot; the stub init of -a is filtered too. The filter's own checks run in the
+# default mode (user namespace) and with --private-users=no, where nothing but the filter refuses.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -19,6 +20,10 @@ grep -q '^Seccomp:' /proc/self/status || skip "the kernel has no seccomp"
 
 busybox_tree tree
 install -m 0755 "$PROBE" "$tree/usr/bin/seccomp-probe"
+# nsboot started in a session keyring of its own, whose ID the wrapper prints on stderr.
+REAL_NSBOOT=$NSBOOT
+printf '#!/bin/sh\nexec %q with-session-keyring %q "$@"\n' "$PROBE" "$NSBOOT" >"$WORKDIR/nsboot-with-keyring"
+chmod 0755 "$WORKDIR/nsboot-with-keyring"
 
 # val KEY: what the last probe run printed for KEY.
 val() {
@@ -36,27 +41,43 @@ expect() {
 refused=(keyctl bpf perf_event_open open_by_handle_at swapon userfaultfd tiocsti tiocsti_high adjtimex)
 
 # What the kernel alone says to the same calls, from the host (its own UTS namespace for
-# sethostname): none of them is EPERM or ENOSYS there, so the guest's answers below are the filter's.
+# sethostname): none of them is EPERM or ENOSYS there, so with --private-users=no the answers
+# below are the filter's alone.
 host=$(unshare -u "$PROBE" "${refused[@]}" unknown audit_socket basics sethostname mknod)
 log "the kernel alone:"$'\n'"$host"
 for p in "${refused[@]}" unknown; do
         [[ $host =~ (^|$'\n')$p=(EPERM|ENOSYS)($'\n'|$) ]] && skip "the host itself refuses $p: $host"
 done
 
-# --- The default filter ---------------------------------------------------------------------
-nsboot_run -q -D "$tree" /usr/bin/seccomp-probe "${refused[@]}" unknown audit_socket basics sethostname mknod \
-        seccomp nnp capinh fds
-assert_rc 0
-for p in "${refused[@]}"; do
-        expect "$p=EPERM"
-done
-# Unknown to libseccomp (statmount, Linux 6.8): ENOSYS, so that programs fall back.
-expect unknown=ENOSYS audit_socket=EAFNOSUPPORT basics=ok sethostname=ok mknod=ok seccomp=2 nnp=0
+# --- The default filter, in both modes --------------------------------------------------------
+for mode in "" --private-users=no; do
+        # shellcheck disable=SC2086 # $mode is one option or none
+        nsboot_run -q $mode -D "$tree" /usr/bin/seccomp-probe "${refused[@]}" unknown audit_socket basics \
+                sethostname mknod seccomp nnp fds
+        assert_rc 0
+        for p in "${refused[@]}"; do
+                expect "$p=EPERM"
+        done
+        # Unknown to libseccomp (statmount, Linux 6.8): ENOSYS, so that programs fall back.
+        expect unknown=ENOSYS audit_socket=EAFNOSUPPORT basics=ok sethostname=ok mknod=ok seccomp=2 nnp=0 fds=0,1,2
 
-# --- -a: the stub init is filtered as well ------------------------------------------------------
-nsboot_run -q -a -D "$tree" /usr/bin/seccomp-probe keyctl pid1_seccomp
-assert_rc 0
-expect keyctl=EPERM pid1_seccomp=2
+        # -a: the stub init is filtered as well.
+        # shellcheck disable=SC2086
+        nsboot_run -q -a $mode -D "$tree" /usr/bin/seccomp-probe keyctl pid1_seccomp
+        assert_rc 0
+        expect keyctl=EPERM pid1_seccomp=2
+
+        # Allowing @keyring shows the session keyring: a new one, not the caller's.
+        NSBOOT=$WORKDIR/nsboot-with-keyring
+        # shellcheck disable=SC2086
+        nsboot_run -q $mode --system-call-filter=@keyring -D "$tree" /usr/bin/seccomp-probe keyctl session_keyring
+        NSBOOT=$REAL_NSBOOT
+        expect keyctl=ok
+        caller_keyring=$(sed -n 's/^caller_session_keyring=//p' "$NSBOOT_ERR")
+        assert_match "$caller_keyring" '^[0-9]+$' "the caller's session keyring"
+        assert_match "$(val session_keyring)" '^[0-9]+$' "the guest's session keyring"
+        assert_ne "$caller_keyring" "$(val session_keyring)" "the guest's session keyring is the caller's"
+done
 
 # --- --system-call-filter ----------------------------------------------------------------------
 nsboot_run -q --system-call-filter='~sethostname' -D "$tree" /usr/bin/seccomp-probe sethostname basics
@@ -66,14 +87,6 @@ nsboot_run -q --capability=CAP_SYS_TIME -D "$tree" /usr/bin/seccomp-probe adjtim
 expect adjtimex=ok
 nsboot_run -q --capability=CAP_SYS_TIME --system-call-filter='~@clock' -D "$tree" /usr/bin/seccomp-probe adjtimex
 expect adjtimex=EPERM
-# Allowing @keyring shows the session keyring: a new one, not the caller's.
-nsboot_run -q --system-call-filter=@keyring -D "$tree" /usr/bin/seccomp-probe keyctl session_keyring
-expect keyctl=ok
-guest_keyring=$(val session_keyring)
-host_keyring=$("$PROBE" session_keyring | sed -n 's/^session_keyring=//p')
-assert_match "$guest_keyring" '^[0-9]+$' "the guest's session keyring"
-assert_ne "$host_keyring" "$guest_keyring" "the guest's session keyring is the caller's"
-
 # --- An LXC profile, stacked -------------------------------------------------------------------
 cat >"$WORKDIR/test.seccomp" <<'EOF'
 2
@@ -132,6 +145,22 @@ expect fds=0,1,2
 nsboot_run -q -a -D "$tree" /usr/bin/seccomp-probe fds 7<"$tree/etc/os-release"
 expect fds=0,1,2
 
+# --- A terminal handed over with --console=pipe: the guest cannot type into it ------------------
+# (privileged, where only the filter stands in the way: root in a user namespace may not anyway)
+if command -v tmux >/dev/null; then
+        # (the sleep lets tmux_start find nsboot before it is done)
+        tmux_start "$NSBOOT" -q --console=pipe --private-users=no -D "$tree" /bin/sh -c \
+                'sleep 2; exec /usr/bin/seccomp-probe tty tiocsti_stdin fds' 
+        tmux_wait_exit 30
+        assert_rc 0 "probe on a terminal"
+        screen=$(tmux_screen)
+        assert_contains "$screen" "tty=yes"
+        assert_contains "$screen" "tiocsti_stdin=EPERM"
+        assert_contains "$screen" "fds=0,1,2"
+else
+        log "no tmux: TIOCSTI on a real terminal not tried"
+fi
+
 # --- -u: no inheritable capabilities; root keeps them -------------------------------------------
 nsboot_run -q -D "$tree" /usr/bin/seccomp-probe capinh
 assert_ne 0000000000000000 "$(val capinh)" "root's inheritable set"
@@ -139,16 +168,22 @@ nsboot_run -q -u nobody -D "$tree" /usr/bin/seccomp-probe capinh
 expect capinh=0000000000000000
 
 # --- -u: the command still dies with nsboot (parent-death signal set again) ---------------------
-nsboot_start -q -u nobody -D "$tree" /bin/sleep 600
-leader=$(leader_pid "$NSBOOT_PID")
-at_exit "_kill_if_alive $leader"
-assert_eq 65534 "$(awk '$1 == "Uid:" { print $2 }' "/proc/$leader/status")" "the command's user"
-kill -KILL "$NSBOOT_PID"
-wait_pid_exit "$leader" 10 || fail "the -u command ($leader) survived SIGKILL of nsboot"
-wait "$NSBOOT_PID" || true
-if cg=$(machine_cgroup "$(basename "$tree")") && [[ -d $cg ]]; then
-        retry 5 test ! -s "$cg/cgroup.procs" || fail "processes left in $cg: $(cat "$cg/cgroup.procs")"
-fi
-# The next start of the machine clears what the killed nsboot left (lock, empty cgroup).
-nsboot_run -q -D "$tree" /bin/true
-assert_rc 0 "next start after SIGKILL"
+for mode in "" --private-users=no; do
+        # shellcheck disable=SC2086
+        nsboot_start -q $mode -u nobody -D "$tree" /bin/sleep 600
+        leader=$(leader_pid "$NSBOOT_PID")
+        at_exit "_kill_if_alive $leader"
+        # the uid on the host, less the base of the guest's range (0 without a user namespace)
+        uid=$(awk '$1 == "Uid:" { print $2 }' "/proc/$leader/status")
+        base=$(awk '$1 == 0 { print $2; exit }' "/proc/$leader/uid_map")
+        assert_eq 65534 "$((uid - base))" "the command's user"
+        kill -KILL "$NSBOOT_PID"
+        wait_pid_exit "$leader" 10 || fail "the -u command ($leader) survived SIGKILL of nsboot${mode:+ ($mode)}"
+        wait "$NSBOOT_PID" || true
+        if cg=$(machine_cgroup "$(basename "$tree")") && [[ -d $cg ]]; then
+                retry 5 test ! -s "$cg/cgroup.procs" || fail "processes left in $cg: $(cat "$cg/cgroup.procs")"
+        fi
+        # The next start of the machine clears what the killed nsboot left (lock, empty cgroup).
+        nsboot_run -q -D "$tree" /bin/true
+        assert_rc 0 "next start after SIGKILL"
+done
