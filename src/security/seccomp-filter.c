@@ -349,24 +349,46 @@ static int known_syscalls(char ***ret) {
         return 0;
 }
 
-typedef struct DefaultFilter {
-        uint64_t caps;
-        const SyscallFilter *filter;
+/* Every known system call and the action for it, decided once for all architectures. */
+typedef struct SyscallList {
         char **names;
-} DefaultFilter;
+        uint32_t *actions;
+} SyscallList;
+
+static void syscall_list_done(SyscallList *l) {
+        l->names = strv_free(l->names);
+        free(l->actions);
+}
+
+static int syscall_list_make(uint64_t caps, const SyscallFilter *filter, SyscallList *ret) {
+        _cleanup_strv_free_ char **names = NULL;
+        size_t n;
+        uint32_t *actions;
+        int r;
+
+        r = known_syscalls(&names);
+        if (r < 0)
+                return r;
+        n = strv_length(names);
+        actions = calloc(n, sizeof(uint32_t));
+        if (!actions)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++)
+                actions[i] = seccomp_syscall_allowed(names[i], caps, filter) ? SCMP_ACT_ALLOW : SCMP_ACT_ERRNO(EPERM);
+        *ret = (SyscallList) { .names = TAKE_PTR(names), .actions = actions };
+        return 0;
+}
 
 static int fill_syscall_list(scmp_filter_ctx ctx, uint32_t arch, void *userdata) {
-        const DefaultFilter *d = userdata;
+        const SyscallList *l = userdata;
 
-        STRV_FOREACH(name, d->names) {
-                uint32_t action = seccomp_syscall_allowed(*name, d->caps, d->filter) ? SCMP_ACT_ALLOW :
-                                                                                       SCMP_ACT_ERRNO(EPERM);
+        for (size_t i = 0; l->names[i]; i++) {
                 int r;
 
                 /* Not a call of this architecture (a negative pseudo number). */
-                if (seccomp_syscall_resolve_name_arch(arch, *name) < 0)
+                if (seccomp_syscall_resolve_name_arch(arch, l->names[i]) < 0)
                         continue;
-                r = seccomp_rule_add_exact(ctx, action, seccomp_syscall_resolve_name(*name), 0);
+                r = seccomp_rule_add_exact(ctx, l->actions[i], seccomp_syscall_resolve_name(l->names[i]), 0);
                 if (r < 0 && r != -EEXIST)
                         return r;
         }
@@ -395,17 +417,16 @@ static int fill_arguments(scmp_filter_ctx ctx, uint32_t arch, void *userdata) {
 }
 
 int seccomp_build_default(SeccompFilters *f, uint64_t caps, const SyscallFilter *filter) {
-        _cleanup_strv_free_ char **names = NULL;
+        _cleanup_(syscall_list_done) SyscallList list = {};
         int r;
 
         r = build_gate(f);
         if (r < 0)
                 return r;
-        r = known_syscalls(&names);
+        r = syscall_list_make(caps, filter, &list);
         if (r < 0)
                 return r;
-        r = seccomp_build(f, SCMP_ACT_ERRNO(ENOSYS), fill_syscall_list,
-                          &(DefaultFilter) { .caps = caps, .filter = filter, .names = names });
+        r = seccomp_build(f, SCMP_ACT_ERRNO(ENOSYS), fill_syscall_list, &list);
         if (r < 0)
                 return r;
         return seccomp_build(f, SCMP_ACT_ALLOW, fill_arguments, NULL);
