@@ -248,16 +248,17 @@ static int apply_rlimits(const Settings *s) {
 }
 
 /* New keyring, system call filter, capabilities, user, no_new_privs, in systemd-nspawn's order:
- * the filter while we still have CAP_SYS_ADMIN to load it without no_new_privs. Loaded before the
- * stub init of -a forks, it covers that too. */
-static int drop_privileges(const Settings *s, const GuestUser *u) {
+ * the filter (compiled by the parent) while we still have CAP_SYS_ADMIN to load it without
+ * no_new_privs. Loaded before the stub init of -a forks, it covers that too. */
+static int drop_privileges(const ChildParams *p, const GuestUser *u) {
+        const Settings *s = p->settings;
         uint64_t caps = caps_effective(s->private_network, s->caps_add, s->caps_drop, s->caps_keep);
         int r;
 
         r = join_new_session_keyring();
         if (r < 0)
                 return r;
-        r = seccomp_install(caps, &s->syscall_filter, s->seccomp_profile);
+        r = seccomp_load_prepared(p->seccomp);
         if (r < 0)
                 return r;
         r = caps_apply(caps, !s->user || u->uid == 0);
@@ -304,7 +305,7 @@ int stage_init_exec(const ChildParams *p, bool *ret_exec_failed) {
         r = apply_rlimits(s);
         if (r < 0)
                 return r;
-        r = drop_privileges(s, &u);
+        r = drop_privileges(p, &u);
         if (r < 0)
                 return r;
         if (chdir(s->chdir ?: s->boot ? "/" : u.home) < 0 && (s->chdir || chdir("/") < 0))

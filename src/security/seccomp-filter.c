@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
 #include <linux/netlink.h>
+#include <linux/seccomp.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -307,25 +311,6 @@ int seccomp_build(SeccompFilters *f, uint32_t default_action, SeccompArchFill fi
         return 0;
 }
 
-/* Each filter lets other architectures' calls pass: this one kills a process making a call of an
- * architecture none of them covers, so that no ABI can slip past the lists. */
-static int build_gate(SeccompFilters *f) {
-        _cleanup_(seccomp_releasep) scmp_filter_ctx ctx = NULL;
-        uint32_t arches[SECCOMP_ARCHES_MAX];
-        size_t n = seccomp_host_arches(arches);
-        int r;
-
-        r = arch_filter_new(SCMP_ACT_ALLOW, arches[0], SCMP_ACT_KILL_PROCESS, &ctx);
-        if (r < 0)
-                return r;
-        for (size_t i = 1; i < n; i++) {
-                r = seccomp_arch_add(ctx, arches[i]);
-                if (r < 0 && r != -EEXIST)
-                        return r;
-        }
-        return filters_add(f, TAKE_PTR(ctx));
-}
-
 /* Every system call libseccomp knows of any architecture: the x86-64 numbers, then the pseudo
  * numbers (-10001 on) it gives the calls x86-64 lacks. The table is libseccomp's, so the list grows
  * with it; a call it does not know stays refused with ENOSYS, as new kernel calls should. */
@@ -349,49 +334,155 @@ static int known_syscalls(char ***ret) {
         return 0;
 }
 
-/* Every known system call and the action for it, decided once for all architectures. */
+/* Every known system call and whether the guest may make it, decided once for all architectures. */
 typedef struct SyscallList {
         char **names;
-        uint32_t *actions;
+        bool *allowed;
 } SyscallList;
 
 static void syscall_list_done(SyscallList *l) {
         l->names = strv_free(l->names);
-        free(l->actions);
+        free(l->allowed);
 }
 
 static int syscall_list_make(uint64_t caps, const SyscallFilter *filter, SyscallList *ret) {
         _cleanup_strv_free_ char **names = NULL;
         size_t n;
-        uint32_t *actions;
+        bool *allowed;
         int r;
 
         r = known_syscalls(&names);
         if (r < 0)
                 return r;
         n = strv_length(names);
-        actions = calloc(n, sizeof(uint32_t));
-        if (!actions)
+        allowed = calloc(n, sizeof(bool));
+        if (!allowed)
                 return -ENOMEM;
         for (size_t i = 0; i < n; i++)
-                actions[i] = seccomp_syscall_allowed(names[i], caps, filter) ? SCMP_ACT_ALLOW : SCMP_ACT_ERRNO(EPERM);
-        *ret = (SyscallList) { .names = TAKE_PTR(names), .actions = actions };
+                allowed[i] = seccomp_syscall_allowed(names[i], caps, filter);
+        *ret = (SyscallList) { .names = TAKE_PTR(names), .allowed = allowed };
         return 0;
 }
 
+/* The denied calls: EPERM. The rest passes; the ceiling (below) refuses the unknown ones. A deny
+ * list of some 80 rules is built and compiled many times faster than an allow list of 400. */
 static int fill_syscall_list(scmp_filter_ctx ctx, uint32_t arch, void *userdata) {
         const SyscallList *l = userdata;
 
         for (size_t i = 0; l->names[i]; i++) {
                 int r;
 
-                /* Not a call of this architecture (a negative pseudo number). */
-                if (seccomp_syscall_resolve_name_arch(arch, l->names[i]) < 0)
+                /* Allowed, or not a call of this architecture (a negative pseudo number). */
+                if (l->allowed[i] || seccomp_syscall_resolve_name_arch(arch, l->names[i]) < 0)
                         continue;
-                r = seccomp_rule_add_exact(ctx, l->actions[i], seccomp_syscall_resolve_name(l->names[i]), 0);
+                r = seccomp_rule_add_exact(ctx, SCMP_ACT_ERRNO(EPERM), seccomp_syscall_resolve_name(l->names[i]), 0);
                 if (r < 0 && r != -EEXIST)
                         return r;
         }
+        return 0;
+}
+
+static int cmp_u32(const void *a, const void *b) {
+        uint32_t x = *(const uint32_t *) a, y = *(const uint32_t *) b;
+
+        return x < y ? -1 : x > y;
+}
+
+/* The kernel tells x32 calls from x86-64 ones by a bit of the number, not by the architecture. */
+static uint32_t audit_arch(uint32_t arch) {
+        return arch == SCMP_ARCH_X32 ? SCMP_ARCH_X86_64 : arch;
+}
+
+#define KNOWN_NUMBERS_MAX 8192
+
+typedef struct Program {
+        struct sock_filter *insns;
+        uint32_t len;
+} Program;
+
+static int emit(Program *p, struct sock_filter insn) {
+        if (p->len >= BPF_MAXINSNS)
+                return -E2BIG;
+        p->insns[p->len++] = insn;
+        return 0;
+}
+
+/* Numbers of the calls libseccomp knows on the host architectures that share token, sorted. */
+static size_t known_numbers(char **names, uint32_t token, uint32_t *nrs, size_t max) {
+        uint32_t arches[SECCOMP_ARCHES_MAX];
+        size_t n_arches = seccomp_host_arches(arches), n = 0;
+
+        for (size_t a = 0; a < n_arches; a++)
+                for (size_t i = 0; audit_arch(arches[a]) == token && names[i] && n < max; i++) {
+                        int nr = seccomp_syscall_resolve_name_arch(arches[a], names[i]);
+
+                        if (nr >= 0)
+                                nrs[n++] = (uint32_t) nr;
+                }
+        qsort(nrs, n, sizeof(uint32_t), cmp_u32);
+        return n;
+}
+
+/* One architecture's block: a call inside a run of known numbers passes, any other fails with
+ * ENOSYS. Each run is "nr >= lo ? (nr > hi ? next run : allow) : ENOSYS", jumps of one. */
+static int emit_ranges(Program *p, const uint32_t *nrs, size_t n) {
+        int r = emit(p, (struct sock_filter) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)));
+
+        for (size_t i = 0; r >= 0 && i < n;) {
+                uint32_t lo = nrs[i], hi = lo;
+
+                while (++i < n && nrs[i] <= hi + 1)
+                        hi = nrs[i];
+                r = emit(p, (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, lo, 1, 0));
+                if (r >= 0)
+                        r = emit(p, (struct sock_filter) BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS));
+                if (r >= 0)
+                        r = emit(p, (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, hi, 1, 0));
+                if (r >= 0)
+                        r = emit(p, (struct sock_filter) BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+        }
+        return r < 0 ? r : emit(p, (struct sock_filter) BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS));
+}
+
+/* The ceiling, written directly (libseccomp has no ranges): calls of the host's architectures that
+ * libseccomp does not know, newer kernel calls above all, fail with ENOSYS, so programs fall back to
+ * older ones; a call of any other architecture kills the process, so no ABI slips past the lists. */
+static int build_ceiling(char **names, struct sock_filter *insns, uint32_t *ret_len) {
+        uint32_t arches[SECCOMP_ARCHES_MAX], tokens[SECCOMP_ARCHES_MAX], blocks[SECCOMP_ARCHES_MAX];
+        size_t n = seccomp_host_arches(arches), n_tokens = 0;
+        _cleanup_free_ uint32_t *nrs = calloc(KNOWN_NUMBERS_MAX, sizeof(uint32_t));
+        Program p = { .insns = insns };
+        int r;
+
+        if (!nrs)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                bool seen = false;
+
+                for (size_t t = 0; t < n_tokens; t++)
+                        seen = seen || tokens[t] == audit_arch(arches[i]);
+                if (!seen)
+                        tokens[n_tokens++] = audit_arch(arches[i]);
+        }
+        /* LD arch; per token "JEQ token ? next : skip; JA block"; RET KILL; then the blocks. */
+        r = emit(&p, (struct sock_filter) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)));
+        for (size_t t = 0; r >= 0 && t < n_tokens; t++) {
+                r = emit(&p, (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, tokens[t], 0, 1));
+                if (r >= 0)
+                        r = emit(&p, (struct sock_filter) BPF_STMT(BPF_JMP | BPF_JA, 0)); /* set below */
+        }
+        if (r >= 0)
+                r = emit(&p, (struct sock_filter) BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS));
+        for (size_t t = 0; r >= 0 && t < n_tokens; t++) {
+                blocks[t] = p.len;
+                r = emit_ranges(&p, nrs, known_numbers(names, tokens[t], nrs, KNOWN_NUMBERS_MAX));
+        }
+        if (r < 0)
+                return r;
+        /* JA counts from the instruction after it: token t's JA is instruction 2 + 2t. */
+        for (size_t t = 0; t < n_tokens; t++)
+                insns[2 + 2 * t].k = blocks[t] - (3 + 2 * (uint32_t) t);
+        *ret_len = p.len;
         return 0;
 }
 
@@ -420,16 +511,46 @@ int seccomp_build_default(SeccompFilters *f, uint64_t caps, const SyscallFilter 
         _cleanup_(syscall_list_done) SyscallList list = {};
         int r;
 
-        r = build_gate(f);
-        if (r < 0)
-                return r;
         r = syscall_list_make(caps, filter, &list);
         if (r < 0)
                 return r;
-        r = seccomp_build(f, SCMP_ACT_ERRNO(ENOSYS), fill_syscall_list, &list);
+        r = seccomp_build(f, SCMP_ACT_ALLOW, fill_syscall_list, &list);
         if (r < 0)
                 return r;
         return seccomp_build(f, SCMP_ACT_ALLOW, fill_arguments, NULL);
+}
+
+SeccompPrepared *seccomp_prepared_new(void) {
+        void *p = mmap(NULL, sizeof(SeccompPrepared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+        return p == MAP_FAILED ? NULL : p;
+}
+
+SeccompPrepared *seccomp_prepared_free(SeccompPrepared *p) {
+        if (p)
+                (void) munmap(p, sizeof(SeccompPrepared));
+        return NULL;
+}
+
+/* libseccomp 2.5 compiles only into a file descriptor. */
+static int compile(scmp_filter_ctx ctx, int memfd, struct sock_filter *insns, uint32_t *ret_len) {
+        off_t size;
+        int r;
+
+        if (ftruncate(memfd, 0) < 0 || lseek(memfd, 0, SEEK_SET) < 0)
+                return -errno;
+        r = seccomp_export_bpf(ctx, memfd);
+        if (r < 0)
+                return r;
+        size = lseek(memfd, 0, SEEK_CUR);
+        if (size < 0)
+                return -errno;
+        if (size % sizeof(struct sock_filter) != 0 || (size_t) size > BPF_MAXINSNS * sizeof(struct sock_filter))
+                return -E2BIG; /* more than the kernel takes in one filter */
+        if (pread(memfd, insns, (size_t) size, 0) != size)
+                return -EIO;
+        *ret_len = (uint32_t) (size / (off_t) sizeof(struct sock_filter));
+        return 0;
 }
 
 static double elapsed_ms(const struct timespec *since) {
@@ -439,29 +560,56 @@ static double elapsed_ms(const struct timespec *since) {
         return (double) (now.tv_sec - since->tv_sec) * 1e3 + (double) (now.tv_nsec - since->tv_nsec) / 1e6;
 }
 
-int seccomp_install(uint64_t caps, const SyscallFilter *filter, const SeccompProfile *profile) {
+/* The ceiling, then the lists, then the profile's filters: of two refusals of the same kind, the
+ * newer filter's wins, so the profile's errno values are the ones the guest sees. */
+int seccomp_prepare(SeccompPrepared *p, uint64_t caps, const SyscallFilter *filter, const SeccompProfile *profile) {
         _cleanup_(seccomp_filters_done) SeccompFilters f = {};
+        _cleanup_strv_free_ char **names = NULL;
+        _cleanup_close_ int memfd = -EBADF;
         struct timespec start;
         int r;
 
         clock_gettime(CLOCK_MONOTONIC, &start);
-        r = seccomp_build_default(&f, caps, filter);
+        p->n = 0;
+        r = known_syscalls(&names);
+        if (r >= 0)
+                r = build_ceiling(names, p->insns[0], &p->len[0]);
+        if (r >= 0)
+                r = seccomp_build_default(&f, caps, filter);
         if (r < 0)
                 return log_error_errno(r, "Failed to build the system call filter: %m");
-        /* The profile goes last: of two refusals of the same kind, the newer filter's wins, so its
-         * errno values are the ones the guest sees. */
+        p->n = 1;
         if (profile) {
                 r = seccomp_profile_build(profile, &f, NULL);
                 if (r < 0)
                         return log_error_errno(r, "Failed to build the filter of seccomp profile '%s': %m",
                                                profile->path);
         }
-        log_debug("System call filters built in %.2f ms", elapsed_ms(&start));
-        for (size_t i = 0; i < f.n; i++) {
-                r = seccomp_load(f.items[i]);
+        memfd = memfd_create("nsboot-seccomp", MFD_CLOEXEC);
+        if (memfd < 0)
+                return log_error_errno(errno, "Failed to create a memory file for the filters: %m");
+        for (size_t i = 0; i < f.n && p->n < SECCOMP_PROGRAMS_MAX; i++) {
+                r = compile(f.items[i], memfd, p->insns[p->n], &p->len[p->n]);
+                if (r == -E2BIG)
+                        return log_error_errno(r, "A system call filter is longer than the kernel's limit of "
+                                               "%d instructions (too many profile rules?)", BPF_MAXINSNS);
                 if (r < 0)
-                        return log_error_errno(r, "Failed to load the system call filter: %m");
+                        return log_error_errno(r, "Failed to compile the system call filter: %m");
+                p->n++;
         }
-        log_debug("%zu system call filters built and loaded in %.2f ms", f.n, elapsed_ms(&start));
+        log_debug("%u system call filters built in %.2f ms", p->n, elapsed_ms(&start));
+        return 0;
+}
+
+int seccomp_load_prepared(const SeccompPrepared *p) {
+        if (p->n == 0)
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "No system call filter was prepared");
+        for (uint32_t i = 0; i < p->n; i++) {
+                struct sock_fprog prog = { .len = (unsigned short) p->len[i],
+                                           .filter = (struct sock_filter *) p->insns[i] };
+
+                if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
+                        return log_error_errno(errno, "Failed to load the system call filter: %m");
+        }
         return 0;
 }

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The guest's system call filter: nsboot's default deny list (systemd-nspawn's and more), changed by
- * --system-call-filter, with an LXC profile stacked on top. The parent parses the options; stage-init
- * builds and loads the filters right before execve(), before it drops capabilities. */
+ * --system-call-filter, with an LXC profile stacked on top. The parent parses the options and,
+ * while the child sets up the container, compiles the filters into shared memory; stage-init loads
+ * them right before execve(), before it drops capabilities. */
 #pragma once
 
+#include <linux/filter.h>
 #include <seccomp.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -56,14 +58,36 @@ typedef int (*SeccompArchFill)(scmp_filter_ctx ctx, uint32_t arch, void *userdat
  * Non-logging. */
 int seccomp_build(SeccompFilters *f, uint32_t default_action, SeccompArchFill fill, void *userdata);
 
-/* Appends nsboot's filters: the gate (a system call of an architecture the host does not run
- * kills the process), the system call list (unknown calls ENOSYS, denied ones EPERM), and the
- * argument checks (TIOCSTI, TIOCLINUX, audit netlink sockets). Non-logging. */
+/* Appends nsboot's libseccomp filters: the deny list (EPERM) and the argument checks (TIOCSTI,
+ * TIOCLINUX, audit netlink sockets). seccomp_prepare() adds the ceiling in front: unknown calls
+ * ENOSYS, other architectures' calls kill. Non-logging. */
 int seccomp_build_default(SeccompFilters *f, uint64_t caps, const SyscallFilter *filter);
 
-/* Loads nsboot's filters, then profile's (if any) on top. Needs CAP_SYS_ADMIN in the current user
- * namespace (no_new_privs stays as it is). Logs. */
-int seccomp_install(uint64_t caps, const SyscallFilter *filter, const SeccompProfile *profile);
+/* Compiled filters, ready to load. The parent compiles them into memory it shares with the child
+ * while the child sets up the container (libseccomp takes milliseconds for it), and stage-init
+ * loads them right before execve(). */
+#define SECCOMP_PROGRAMS_MAX (4 * SECCOMP_ARCHES_MAX)
+
+typedef struct SeccompPrepared {
+        uint32_t n;
+        uint32_t len[SECCOMP_PROGRAMS_MAX];
+        struct sock_filter insns[SECCOMP_PROGRAMS_MAX][BPF_MAXINSNS];
+} SeccompPrepared;
+
+/* A shared anonymous mapping to hold them, or NULL. Non-logging. */
+SeccompPrepared *seccomp_prepared_new(void);
+SeccompPrepared *seccomp_prepared_free(SeccompPrepared *p);
+static inline void seccomp_prepared_freep(SeccompPrepared **p) {
+        *p = seccomp_prepared_free(*p);
+}
+
+/* Builds nsboot's filters and profile's (if any, on top) and compiles them into p: the ceiling,
+ * then one filter per host architecture for the deny list, the argument checks and the profile.
+ * Logs. */
+int seccomp_prepare(SeccompPrepared *p, uint64_t caps, const SyscallFilter *filter, const SeccompProfile *profile);
+/* Loads the filters of p in order. Needs CAP_SYS_ADMIN in the current user namespace (no_new_privs
+ * stays as it is). Logs. */
+int seccomp_load_prepared(const SeccompPrepared *p);
 
 static inline void seccomp_releasep(scmp_filter_ctx *ctx) {
         if (*ctx)

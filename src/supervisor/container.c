@@ -16,6 +16,7 @@
 #include "basic/fs-util.h"
 #include "basic/parse-util.h"
 #include "basic/strv.h"
+#include "caps.h"
 #include "cgroup.h"
 #include "console.h"
 #include "custom-mount.h"
@@ -29,6 +30,7 @@
 #include "notify.h"
 #include "log.h"
 #include "rootfs.h"
+#include "seccomp-filter.h"
 #include "shift.h"
 #include "stage-child.h"
 #include "sync.h"
@@ -421,7 +423,8 @@ static int run_once(Container *c) {
         const Settings *s = c->settings;
         _cleanup_close_pair_ int pair[2] = { -EBADF, -EBADF };
         _cleanup_(sd_event_source_unrefp) sd_event_source *child = NULL;
-        ChildParams params = { .settings = s, .uuid = c->uuid, .init = c->init, .bind_journal = c->bind_journal,
+        _cleanup_(seccomp_prepared_freep) SeccompPrepared *seccomp = seccomp_prepared_new();
+        ChildParams params = { .seccomp = seccomp, .settings = s, .uuid = c->uuid, .init = c->init, .bind_journal = c->bind_journal,
                                .gateways = &c->gateways,
                                .use_pty = s->console_mode != CONSOLE_PIPE,
                                .term = s->console_mode == CONSOLE_INTERACTIVE ? (getenv("TERM") ?: "vt220") : "dumb" };
@@ -433,6 +436,8 @@ static int run_once(Container *c) {
                 return 1;
         if (sync_pair(pair) < 0)
                 return log_error_errno(errno, "Failed to create the sync socket: %m"), 1;
+        if (!seccomp)
+                return log_oom(), 1;
         if (netdev_resolve_gateways(&s->netdevs, &c->gateways) < 0)
                 return 1;
         if (cgroup_create(&c->cgroup, s->machine, s->keep_unit, s->slice) < 0 ||
@@ -458,6 +463,10 @@ static int run_once(Container *c) {
                 r = 0;
         if (r >= 0)
                 r = send_mounts(c, pair[0]);
+        /* While the child sets up the container; it loads them after SYNC_GO. */
+        if (r >= 0)
+                r = seccomp_prepare(seccomp, caps_effective(s->private_network, s->caps_add, s->caps_drop, s->caps_keep),
+                                    &s->syscall_filter, s->seccomp_profile);
         failed = r < 0 ? 1 : follow_child_setup(c, pair[0], SYNC_READY);
         /* The child's network namespace exists now: its interfaces go in before it configures them. */
         if (!failed && netdev_create_all(&c->netdevs, &s->netdevs, s->machine, c->pid) < 0)

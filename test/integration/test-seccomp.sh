@@ -79,6 +79,20 @@ for mode in "" --private-users=no; do
         assert_ne "$caller_keyring" "$(val session_keyring)" "the guest's session keyring is the caller's"
 done
 
+# --- 32-bit programs meet the same lists (where the host runs them) ----------------------------
+if cc -m32 -std=gnu11 -O2 -static -o "$WORKDIR/seccomp-probe32" "$SRCDIR/test/fixtures/seccomp-probe.c" \
+        2>/dev/null && "$WORKDIR/seccomp-probe32" basics >/dev/null 2>&1; then
+        install -m 0755 "$WORKDIR/seccomp-probe32" "$tree/usr/bin/seccomp-probe32"
+        nsboot_run -q --private-users=no -D "$tree" /usr/bin/seccomp-probe32 "${refused[@]}" unknown basics
+        assert_rc 0
+        for p in "${refused[@]}"; do
+                [[ $p == tiocsti_high ]] || expect "$p=EPERM"
+        done
+        expect unknown=ENOSYS basics=ok
+else
+        log "no 32-bit build or no i386 emulation in this kernel: the i386 filter is not tried"
+fi
+
 # --- --system-call-filter ----------------------------------------------------------------------
 nsboot_run -q --system-call-filter='~sethostname' -D "$tree" /usr/bin/seccomp-probe sethostname basics
 expect sethostname=EPERM basics=ok

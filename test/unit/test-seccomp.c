@@ -12,6 +12,8 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 
 #include "basic/fileio.h"
 #include "basic/strv.h"
@@ -145,32 +147,98 @@ Test(seccomp, host_arches_cover_compat_abis) {
 }
 
 Test(seccomp, default_filters_build) {
-        _cleanup_(seccomp_filters_done) SeccompFilters f = {};
+        _cleanup_(seccomp_prepared_freep) SeccompPrepared *p = seccomp_prepared_new();
         uint32_t arches[SECCOMP_ARCHES_MAX];
         size_t n = seccomp_host_arches(arches);
 
-        cr_assert_eq(seccomp_build_default(&f, caps_default_keep(false), NULL), 0);
-        /* the gate, then a list and an argument filter per architecture */
-        cr_assert_eq(f.n, 1 + 2 * n);
+        cr_assert_not_null(p);
+        cr_assert_eq(seccomp_prepare(p, caps_default_keep(false), NULL, NULL), 0);
+        /* the ceiling, then a deny list and an argument filter per architecture */
+        cr_assert_eq(p->n, 1 + 2 * n);
+        for (uint32_t i = 0; i < p->n; i++)
+                cr_assert(p->len[i] > 2 && p->len[i] <= BPF_MAXINSNS, "program %u: %u instructions", i, p->len[i]);
+}
+
+/* Runs a classic BPF program of the kinds of instructions the ceiling uses on one call. */
+static uint32_t run_bpf(const struct sock_filter *insns, uint32_t len, uint32_t arch, uint32_t nr) {
+        struct seccomp_data d = { .nr = (int) nr, .arch = arch };
+        uint32_t a = 0;
+
+        for (uint32_t pc = 0; pc < len; pc++) {
+                const struct sock_filter *i = &insns[pc];
+
+                switch (i->code) {
+                case BPF_LD | BPF_W | BPF_ABS:
+                        memcpy(&a, (const char *) &d + i->k, sizeof a);
+                        break;
+                case BPF_JMP | BPF_JA:
+                        pc += i->k;
+                        break;
+                case BPF_JMP | BPF_JEQ | BPF_K:
+                        pc += a == i->k ? i->jt : i->jf;
+                        break;
+                case BPF_JMP | BPF_JGE | BPF_K:
+                        pc += a >= i->k ? i->jt : i->jf;
+                        break;
+                case BPF_JMP | BPF_JGT | BPF_K:
+                        pc += a > i->k ? i->jt : i->jf;
+                        break;
+                case BPF_RET | BPF_K:
+                        return i->k;
+                default:
+                        cr_assert_fail("unexpected instruction %#x at %u", i->code, pc);
+                }
+        }
+        cr_assert_fail("ran off the end");
+        return 0;
+}
+
+/* The ceiling for every host architecture, the ones this host cannot run too: known numbers pass,
+ * unknown ones ENOSYS, other architectures kill. */
+Test(seccomp, ceiling_program) {
+        _cleanup_(seccomp_prepared_freep) SeccompPrepared *p = seccomp_prepared_new();
+        uint32_t arches[SECCOMP_ARCHES_MAX];
+        size_t n = seccomp_host_arches(arches);
+
+        cr_assert_eq(seccomp_prepare(p, caps_default_keep(false), NULL, NULL), 0);
+        for (size_t i = 0; i < n; i++) {
+                uint32_t token = arches[i] == SCMP_ARCH_X32 ? SCMP_ARCH_X86_64 : arches[i];
+                int nr_read = seccomp_syscall_resolve_name_arch(arches[i], "read"),
+                    nr_keyctl = seccomp_syscall_resolve_name_arch(arches[i], "keyctl"),
+                    nr_max = 0;
+
+                /* x32 numbers carry bit 30 */
+                for (int nr = arches[i] == SCMP_ARCH_X32 ? 0x40000000 : 0; (nr & 0xffff) < 4096; nr++) {
+                        char *name = seccomp_syscall_resolve_num_arch(arches[i], nr);
+
+                        if (name)
+                                nr_max = nr;
+                        free(name);
+                }
+                cr_assert_eq(run_bpf(p->insns[0], p->len[0], token, (uint32_t) nr_read), SECCOMP_RET_ALLOW);
+                /* denied ones pass here: the deny list refuses them with EPERM */
+                cr_assert_eq(run_bpf(p->insns[0], p->len[0], token, (uint32_t) nr_keyctl), SECCOMP_RET_ALLOW);
+                cr_assert_eq(run_bpf(p->insns[0], p->len[0], token, (uint32_t) nr_max + 1),
+                             SECCOMP_RET_ERRNO | ENOSYS, "arch %#x nr %d", arches[i], nr_max + 1);
+        }
+        cr_assert_eq(run_bpf(p->insns[0], p->len[0], SCMP_ARCH_S390X, 0), SECCOMP_RET_KILL_PROCESS);
+        cr_assert_eq(run_bpf(p->insns[0], p->len[0], SCMP_ARCH_AARCH64, 63), SECCOMP_RET_KILL_PROCESS);
 }
 
 /* In a child: load the filters (no_new_privs first, so that no privilege is needed), then report
  * each check in the exit status: 0 if all behave, else the number of the first that does not. */
 static int run_filtered(const SeccompProfile *profile, int (*checks)(void)) {
-        pid_t pid = fork();
+        _cleanup_(seccomp_prepared_freep) SeccompPrepared *p = seccomp_prepared_new();
+        pid_t pid;
         int status;
 
+        cr_assert_not_null(p);
+        cr_assert_eq(seccomp_prepare(p, caps_default_keep(false), NULL, profile), 0);
+        pid = fork();
         cr_assert_geq(pid, 0);
         if (pid == 0) {
-                _cleanup_(seccomp_filters_done) SeccompFilters f = {};
-
-                if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-                    seccomp_build_default(&f, caps_default_keep(false), NULL) < 0 ||
-                    (profile && seccomp_profile_build(profile, &f, NULL) < 0))
+                if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_load_prepared(p) < 0)
                         _exit(100);
-                for (size_t i = 0; i < f.n; i++)
-                        if (seccomp_load(f.items[i]) < 0)
-                                _exit(101);
                 _exit(checks());
         }
         cr_assert_eq(waitpid(pid, &status, 0), pid);
@@ -208,6 +276,14 @@ static int default_checks(void) {
                 return 6;
         if (socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE) < 0)
                 return 7;
+        /* far above every call: ENOSYS from the ceiling (the kernel would say the same) */
+        if (syscall(100000) >= 0 || errno != ENOSYS)
+                return 8;
+        /* known and allowed, on both sides of the ceiling's runs */
+        if (syscall(SYS_read, -1, NULL, 0) >= 0 || errno != EBADF)
+                return 9;
+        if (syscall(SYS_close_range, 1000000, 1000001, 0) < 0)
+                return 10;
         return 0;
 }
 
