@@ -198,8 +198,8 @@ int syscall_filter_format(const SyscallFilter *f, char **ret) {
         return fclose(m) == 0 ? 0 : -ENOMEM;
 }
 
-/* A native architecture and the others its kernel can run (compat ABIs). A system call of an
- * architecture missing here is refused by every filter (bad-arch action), never let through. */
+/* A native architecture and the others its kernel can run (compat ABIs). The ceiling kills a
+ * process making a system call of an architecture missing here: none is let through unfiltered. */
 static const struct {
         uint32_t native;
         uint32_t others[SECCOMP_ARCHES_MAX - 1]; /* 0-terminated */
@@ -259,9 +259,9 @@ static int filters_add(SeccompFilters *f, scmp_filter_ctx ctx) {
         return 0;
 }
 
-/* A filter for arch alone, which lets other architectures' calls through (badarch). no_new_privs
- * is left to --no-new-privileges. */
-static int arch_filter_new(uint32_t default_action, uint32_t arch, uint32_t badarch, scmp_filter_ctx *ret) {
+/* A filter for arch alone, which lets other architectures' calls through: their own filters judge
+ * them. no_new_privs is left to --no-new-privileges. */
+static int arch_filter_new(uint32_t default_action, uint32_t arch, scmp_filter_ctx *ret) {
         _cleanup_(seccomp_releasep) scmp_filter_ctx ctx = seccomp_init(default_action);
         int r;
 
@@ -275,7 +275,7 @@ static int arch_filter_new(uint32_t default_action, uint32_t arch, uint32_t bada
                 if (r < 0)
                         return r;
         }
-        r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, badarch);
+        r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
         if (r >= 0)
                 r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
         /* A binary tree of system call numbers: a few comparisons per call instead of hundreds. */
@@ -295,10 +295,8 @@ int seccomp_build(SeccompFilters *f, uint32_t default_action, SeccompArchFill fi
         for (size_t i = 0; i < n; i++) {
                 _cleanup_(seccomp_releasep) scmp_filter_ctx ctx = NULL;
 
-                r = arch_filter_new(default_action, arches[i], SCMP_ACT_ALLOW, &ctx);
-                /* An ABI this libseccomp cannot filter: the gate refuses its calls. */
-                if (r < 0 && i > 0 && r != -ENOMEM)
-                        continue;
+                /* No skipping an architecture: the ceiling lets its known calls pass. */
+                r = arch_filter_new(default_action, arches[i], &ctx);
                 if (r < 0)
                         return r;
                 r = fill(ctx, arches[i], userdata);

@@ -53,7 +53,7 @@ void seccomp_filters_done(SeccompFilters *f);
 /* Fills the part of a filter for one architecture; returns 0 or -errno. */
 typedef int (*SeccompArchFill)(scmp_filter_ctx ctx, uint32_t arch, void *userdata);
 /* Appends one filter per host architecture: default_action for that architecture's calls, each
- * filled by fill; the calls of other architectures pass (their own filter or the gate judges
+ * filled by fill; the calls of other architectures pass (their own filter, or the ceiling, judges
  * them). libseccomp builds and compiles separate filters much faster than one merged one.
  * Non-logging. */
 int seccomp_build(SeccompFilters *f, uint32_t default_action, SeccompArchFill fill, void *userdata);
