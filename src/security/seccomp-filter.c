@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -484,6 +485,22 @@ static int build_ceiling(char **names, struct sock_filter *insns, uint32_t *ret_
         return 0;
 }
 
+/* Without a user namespace the guest shares superblocks with the host: the tree's file system,
+ * /sys, /proc. Changing one (mount(2) with MS_REMOUNT but not MS_BIND, or fsconfig() with
+ * FSCONFIG_CMD_RECONFIGURE) would change it for the host: "mount -o remount,ro /" in the guest would
+ * make the host's file system read-only. A bind remount changes only the guest's own mount and
+ * stays allowed; so does everything in a user namespace, where the kernel itself refuses. */
+static int fill_superblocks(scmp_filter_ctx ctx) {
+        int r;
+
+        r = seccomp_rule_add_exact(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(mount), 1,
+                                   SCMP_A3(SCMP_CMP_MASKED_EQ, MS_REMOUNT | MS_BIND, MS_REMOUNT));
+        if (r < 0)
+                return r;
+        return seccomp_rule_add_exact(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(fsconfig), 1,
+                                      SCMP_A1(SCMP_CMP_MASKED_EQ, UINT32_MAX, FSCONFIG_CMD_RECONFIGURE));
+}
+
 /* TIOCSTI would type into a terminal the guest was handed (the admin's, with --console=pipe);
  * TIOCLINUX can do the same on a virtual console. ioctl() takes its request as an unsigned int,
  * so only the low 32 bits are compared: higher bits must not slip past. Audit sockets are refused
@@ -491,6 +508,7 @@ static int build_ceiling(char **names, struct sock_filter *insns, uint32_t *ret_
  * as switched off. On x86, socketcall() cannot be checked (its arguments are in memory). */
 static int fill_arguments(scmp_filter_ctx ctx, uint32_t arch, void *userdata) {
         static const unsigned long tty_requests[] = { TIOCSTI, TIOCLINUX };
+        const SeccompPolicy *policy = userdata;
         int r;
 
         for (size_t i = 0; i < ELEMENTSOF(tty_requests); i++) {
@@ -502,20 +520,22 @@ static int fill_arguments(scmp_filter_ctx ctx, uint32_t arch, void *userdata) {
         r = seccomp_rule_add_exact(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 2,
                                    SCMP_A0(SCMP_CMP_MASKED_EQ, UINT32_MAX, AF_NETLINK),
                                    SCMP_A2(SCMP_CMP_MASKED_EQ, UINT32_MAX, NETLINK_AUDIT));
-        return r < 0 && arch == seccomp_arch_native() ? r : 0;
+        if (r < 0 && arch == seccomp_arch_native())
+                return r;
+        return policy->host_superblocks ? fill_superblocks(ctx) : 0;
 }
 
-int seccomp_build_default(SeccompFilters *f, uint64_t caps, const SyscallFilter *filter) {
+int seccomp_build_default(SeccompFilters *f, const SeccompPolicy *policy) {
         _cleanup_(syscall_list_done) SyscallList list = {};
         int r;
 
-        r = syscall_list_make(caps, filter, &list);
+        r = syscall_list_make(policy->caps, policy->filter, &list);
         if (r < 0)
                 return r;
         r = seccomp_build(f, SCMP_ACT_ALLOW, fill_syscall_list, &list);
         if (r < 0)
                 return r;
-        return seccomp_build(f, SCMP_ACT_ALLOW, fill_arguments, NULL);
+        return seccomp_build(f, SCMP_ACT_ALLOW, fill_arguments, (void *) policy);
 }
 
 SeccompPrepared *seccomp_prepared_new(void) {
@@ -560,7 +580,7 @@ static double elapsed_ms(const struct timespec *since) {
 
 /* The ceiling, then the lists, then the profile's filters: of two refusals of the same kind, the
  * newer filter's wins, so the profile's errno values are the ones the guest sees. */
-int seccomp_prepare(SeccompPrepared *p, uint64_t caps, const SyscallFilter *filter, const SeccompProfile *profile) {
+int seccomp_prepare(SeccompPrepared *p, const SeccompPolicy *policy, const SeccompProfile *profile) {
         _cleanup_(seccomp_filters_done) SeccompFilters f = {};
         _cleanup_strv_free_ char **names = NULL;
         _cleanup_close_ int memfd = -EBADF;
@@ -573,7 +593,7 @@ int seccomp_prepare(SeccompPrepared *p, uint64_t caps, const SyscallFilter *filt
         if (r >= 0)
                 r = build_ceiling(names, p->insns[0], &p->len[0]);
         if (r >= 0)
-                r = seccomp_build_default(&f, caps, filter);
+                r = seccomp_build_default(&f, policy);
         if (r < 0)
                 return log_error_errno(r, "Failed to build the system call filter: %m");
         p->n = 1;

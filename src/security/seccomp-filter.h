@@ -58,10 +58,18 @@ typedef int (*SeccompArchFill)(scmp_filter_ctx ctx, uint32_t arch, void *userdat
  * Non-logging. */
 int seccomp_build(SeccompFilters *f, uint32_t default_action, SeccompArchFill fill, void *userdata);
 
+/* What nsboot's own filters depend on. */
+typedef struct SeccompPolicy {
+        uint64_t caps;                  /* capabilities the guest keeps, 1 << CAP_X */
+        const SyscallFilter *filter;    /* --system-call-filter; may be NULL */
+        bool host_superblocks;          /* no user namespace: the guest shares superblocks with the host */
+} SeccompPolicy;
+
 /* Appends nsboot's libseccomp filters: the deny list (EPERM) and the argument checks (TIOCSTI,
- * TIOCLINUX, audit netlink sockets). seccomp_prepare() adds the ceiling in front: unknown calls
- * ENOSYS, other architectures' calls kill. Non-logging. */
-int seccomp_build_default(SeccompFilters *f, uint64_t caps, const SyscallFilter *filter);
+ * TIOCLINUX, audit netlink sockets, and with host_superblocks superblock remounts).
+ * seccomp_prepare() adds the ceiling in front: unknown calls ENOSYS, other architectures' calls
+ * kill. Non-logging. */
+int seccomp_build_default(SeccompFilters *f, const SeccompPolicy *policy);
 
 /* Compiled filters, ready to load. The parent compiles them into memory it shares with the child
  * while the child sets up the container (libseccomp takes milliseconds for it), and stage-init
@@ -84,7 +92,7 @@ static inline void seccomp_prepared_freep(SeccompPrepared **p) {
 /* Builds nsboot's filters and profile's (if any, on top) and compiles them into p: the ceiling,
  * then one filter per host architecture for the deny list, the argument checks and the profile.
  * Logs. */
-int seccomp_prepare(SeccompPrepared *p, uint64_t caps, const SyscallFilter *filter, const SeccompProfile *profile);
+int seccomp_prepare(SeccompPrepared *p, const SeccompPolicy *policy, const SeccompProfile *profile);
 /* Loads the filters of p in order. Needs CAP_SYS_ADMIN in the current user namespace (no_new_privs
  * stays as it is). Logs. */
 int seccomp_load_prepared(const SeccompPrepared *p);

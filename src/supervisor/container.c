@@ -465,8 +465,10 @@ static int run_once(Container *c) {
                 r = send_mounts(c, pair[0]);
         /* While the child sets up the container; it loads them after SYNC_GO. */
         if (r >= 0)
-                r = seccomp_prepare(seccomp, caps_effective(s->private_network, s->caps_add, s->caps_drop, s->caps_keep),
-                                    &s->syscall_filter, s->seccomp_profile);
+                r = seccomp_prepare(seccomp, &(SeccompPolicy) {
+                                .caps = caps_effective(s->private_network, s->caps_add, s->caps_drop, s->caps_keep),
+                                .filter = &s->syscall_filter, .host_superblocks = !c->userns.enabled },
+                                s->seccomp_profile);
         failed = r < 0 ? 1 : follow_child_setup(c, pair[0], SYNC_READY);
         /* The child's network namespace exists now: its interfaces go in before it configures them. */
         if (!failed && netdev_create_all(&c->netdevs, &s->netdevs, s->machine, c->pid) < 0)

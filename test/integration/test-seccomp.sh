@@ -67,6 +67,17 @@ for mode in "" --private-users=no; do
         assert_rc 0
         expect keyctl=EPERM pid1_seccomp=2
 
+        # Without a user namespace the superblocks are the host's: remounting them is refused (a
+        # path that does not exist: nothing would happen anyway); bind remounts are not.
+        # shellcheck disable=SC2086
+        nsboot_run -q $mode -D "$tree" /usr/bin/seccomp-probe remount fsconfig_reconfigure bind_remount
+        if [[ -n $mode ]]; then
+                expect remount=EPERM fsconfig_reconfigure=EPERM bind_remount=ENOENT
+        else
+                expect remount=ENOENT bind_remount=ENOENT
+                assert_ne EPERM "$(val fsconfig_reconfigure)" "fsconfig reconfigure in a user namespace"
+        fi
+
         # Allowing @keyring shows the session keyring: a new one, not the caller's.
         NSBOOT=$WORKDIR/nsboot-with-keyring
         # shellcheck disable=SC2086

@@ -152,7 +152,7 @@ Test(seccomp, default_filters_build) {
         size_t n = seccomp_host_arches(arches);
 
         cr_assert_not_null(p);
-        cr_assert_eq(seccomp_prepare(p, caps_default_keep(false), NULL, NULL), 0);
+        cr_assert_eq(seccomp_prepare(p, &(SeccompPolicy) { .caps = caps_default_keep(false) }, NULL), 0);
         /* the ceiling, then a deny list and an argument filter per architecture */
         cr_assert_eq(p->n, 1 + 2 * n);
         for (uint32_t i = 0; i < p->n; i++)
@@ -200,7 +200,7 @@ Test(seccomp, ceiling_program) {
         uint32_t arches[SECCOMP_ARCHES_MAX];
         size_t n = seccomp_host_arches(arches);
 
-        cr_assert_eq(seccomp_prepare(p, caps_default_keep(false), NULL, NULL), 0);
+        cr_assert_eq(seccomp_prepare(p, &(SeccompPolicy) { .caps = caps_default_keep(false) }, NULL), 0);
         for (size_t i = 0; i < n; i++) {
                 uint32_t token = arches[i] == SCMP_ARCH_X32 ? SCMP_ARCH_X86_64 : arches[i];
                 int nr_read = seccomp_syscall_resolve_name_arch(arches[i], "read"),
@@ -233,7 +233,8 @@ static int run_filtered(const SeccompProfile *profile, int (*checks)(void)) {
         int status;
 
         cr_assert_not_null(p);
-        cr_assert_eq(seccomp_prepare(p, caps_default_keep(false), NULL, profile), 0);
+        cr_assert_eq(seccomp_prepare(p, &(SeccompPolicy) { .caps = caps_default_keep(false), .host_superblocks = true },
+                                     profile), 0);
         pid = fork();
         cr_assert_geq(pid, 0);
         if (pid == 0) {
@@ -284,11 +285,24 @@ static int default_checks(void) {
                 return 9;
         if (syscall(SYS_close_range, 1000000, 1000001, 0) < 0)
                 return 10;
+        /* superblock remounts (of a path that does not exist: nothing happens if this fails) */
+        if (mount(NULL, "/nonexistent-nsboot-test", NULL, MS_REMOUNT | MS_RDONLY, NULL) >= 0 || errno != EPERM)
+                return 11;
+        if (syscall(SYS_fsconfig, -1, FSCONFIG_CMD_RECONFIGURE, NULL, NULL, 0) >= 0 || errno != EPERM)
+                return 12;
+        /* a bind remount, and other fsconfig commands, reach the kernel */
+        if (mount(NULL, "/nonexistent-nsboot-test", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) >= 0 ||
+            (geteuid() == 0 && errno != ENOENT))
+                return 13;
+        if (syscall(SYS_fsconfig, -1, FSCONFIG_SET_FLAG, "ro", NULL, 0) >= 0 || errno == EPERM)
+                return 14;
         return 0;
 }
 
 Test(seccomp, default_filters_refuse_for_real) {
-        cr_assert_eq(run_filtered(NULL, default_checks), 0);
+        int r = run_filtered(NULL, default_checks);
+
+        cr_assert_eq(r, 0, "check %d failed", r);
 }
 
 static int profile_checks(void) {
@@ -306,9 +320,11 @@ static int profile_checks(void) {
 
 Test(seccomp, profile_stacks_on_the_default) {
         _cleanup_(seccomp_profile_freep) SeccompProfile *p = NULL;
+        int r;
 
         cr_assert_eq(seccomp_profile_load(DATA "denylist.seccomp", &p), 0);
-        cr_assert_eq(run_filtered(p, profile_checks), 0);
+        r = run_filtered(p, profile_checks);
+        cr_assert_eq(r, 0, "check %d failed", r);
 }
 
 /* ---------------------------------------------------------------------------------------------
