@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "basic/macro.h"
 #include "basic/strv.h"
 
 char **strv_free(char **l) {
@@ -93,4 +94,19 @@ const char *strv_env_get(char *const *l, const char *name) {
                 if (strncmp(*s, name, n) == 0 && (*s)[n] == '=')
                         return *s + n + 1;
         return NULL;
+}
+
+char **strv_split_keep_empty(const char *s, char sep) {
+        _cleanup_strv_free_ char **l = NULL;
+
+        for (const char *p = s;;) {
+                const char *end = strchrnul(p, sep);
+
+                if (strv_consume(&l, strndup(p, (size_t) (end - p))) < 0)
+                        return NULL;
+                if (!*end)
+                        break;
+                p = end + 1;
+        }
+        return TAKE_PTR(l);
 }

@@ -21,5 +21,7 @@ bool strv_contains(char *const *l, const char *value);
 /* For "NAME=VALUE" lists: replaces an entry with the same NAME or appends. */
 int strv_env_set(char ***l, const char *assignment);
 const char *strv_env_get(char *const *l, const char *name);
+/* Splits s at every sep character, keeping empty fields ("a::b" gives "a", "", "b"); NULL on OOM. */
+char **strv_split_keep_empty(const char *s, char sep);
 
 #define STRV_FOREACH(s, l) for (char *const *s = (l); s && *s; s++)
