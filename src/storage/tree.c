@@ -28,13 +28,37 @@ int tree_open(int root_fd, const char *path, int flags) {
         return fd < 0 ? -errno : fd;
 }
 
+/* Opening a FIFO for reading blocks until a writer comes, and opening a device node has the
+ * driver's side effects (a watchdog starts ticking): so look at what path is with O_PATH first,
+ * and open only a regular file, through /proc/self/fd, which reopens exactly that inode. */
+int tree_open_regular(int root_fd, const char *path, int *ret) {
+        _cleanup_close_ int fd = tree_open(root_fd, path, O_PATH);
+        char proc[64];
+        struct stat st;
+        int r;
+
+        if (fd < 0)
+                return fd;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (!S_ISREG(st.st_mode))
+                return S_ISDIR(st.st_mode) ? -EISDIR : -EBADFD;
+        snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+        r = open(proc, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+        if (r < 0)
+                return -errno;
+        *ret = r;
+        return 0;
+}
+
 bool tree_has_os_release(int root_fd) {
         static const char *const paths[] = { "/etc/os-release", "/usr/lib/os-release" };
 
         for (size_t i = 0; i < ELEMENTSOF(paths); i++) {
-                _cleanup_close_ int fd = tree_open(root_fd, paths[i], O_RDONLY | O_NOCTTY);
+                _cleanup_close_ int fd = tree_open(root_fd, paths[i], O_PATH);
+                struct stat st;
 
-                if (fd >= 0)
+                if (fd >= 0 && fstat(fd, &st) >= 0 && S_ISREG(st.st_mode))
                         return true;
         }
         return false;
@@ -62,10 +86,11 @@ int tree_read_machine_id(int root_fd, sd_id128_t *ret) {
         _cleanup_close_ int fd = -EBADF;
         char buf[64] = {};
         ssize_t n;
+        int r;
 
-        fd = tree_open(root_fd, "/etc/machine-id", O_RDONLY | O_NOCTTY);
-        if (fd < 0)
-                return fd == -ENOENT ? -ENOMEDIUM : fd;
+        r = tree_open_regular(root_fd, "/etc/machine-id", &fd);
+        if (r < 0)
+                return r == -ENOENT ? -ENOMEDIUM : -EBADMSG;
         n = read(fd, buf, sizeof buf - 1);
         if (n < 0)
                 return -errno;

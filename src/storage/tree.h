@@ -9,11 +9,15 @@
 
 /* Opens path below root_fd as if root_fd were "/"; flags as for openat(). */
 int tree_open(int root_fd, const char *path, int flags);
-/* True when the tree has /etc/os-release or /usr/lib/os-release. */
+/* Opens path for reading if it is a regular file: never a FIFO or a device node. -EBADFD for
+ * anything else (-EISDIR for a directory). */
+int tree_open_regular(int root_fd, const char *path, int *ret);
+/* True when the tree has /etc/os-release or /usr/lib/os-release, as a regular file. */
 bool tree_has_os_release(int root_fd);
 /* Writes the guest path of the first executable init candidate (systemd first, then /sbin/init). */
 int tree_find_init(int root_fd, const char **ret);
-/* Reads /etc/machine-id of the tree; -ENOMEDIUM when missing, empty or "uninitialized". */
+/* Reads /etc/machine-id of the tree; -ENOMEDIUM when missing, empty or "uninitialized", -EBADMSG
+ * when it is no regular file or no valid ID. */
 int tree_read_machine_id(int root_fd, sd_id128_t *ret);
 
 /* Creates path (and missing parents) as directories inside the tree, resolving every existing

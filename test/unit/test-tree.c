@@ -118,3 +118,22 @@ Test(tree, init_kinds) {
         cr_assert_eq(tree_init_kind(root_fd, "/sbin/openrc-init"), TREE_INIT_OTHER);
         cr_assert_eq(tree_init_kind(root_fd, "/sbin/missing"), TREE_INIT_OTHER);
 }
+
+/* A FIFO where a file belongs is never opened for reading: that would block until a writer came. */
+Test(tree, fifo_not_opened, .timeout = 10) {
+        char p[256];
+        sd_id128_t id;
+        int fd = -1;
+
+        mk("/etc/hostname", "x\n", 0644);
+        snprintf(p, sizeof p, "%s/etc/machine-id", root);
+        cr_assert_eq(mkfifo(p, 0644), 0);
+        snprintf(p, sizeof p, "%s/etc/os-release", root);
+        cr_assert_eq(mkfifo(p, 0644), 0);
+        cr_assert_eq(tree_read_machine_id(root_fd, &id), -EBADMSG);
+        cr_assert(!tree_has_os_release(root_fd));
+        cr_assert_eq(tree_open_regular(root_fd, "/etc/os-release", &fd), -EBADFD);
+        cr_assert_eq(tree_open_regular(root_fd, "/etc", &fd), -EISDIR);
+        cr_assert_eq(tree_open_regular(root_fd, "/etc/hostname", &fd), 0);
+        close(fd);
+}
