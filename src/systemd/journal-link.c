@@ -26,22 +26,50 @@ static int fail(bool quiet, int error, const char *what) {
         return log_error_errno(error, "--link-journal: %s", what);
 }
 
-/* Host /var/log/journal/ID -> TREE/var/log/journal/ID */
+/* TREE/var/log/journal/ID, made inside the tree however its symlinks point, opened O_PATH. */
+static int open_guest_dir(const char *root, const char *id, int *ret) {
+        _cleanup_close_ int root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        _cleanup_free_ char *path = NULL;
+        int r, fd;
+
+        if (root_fd < 0)
+                return -errno;
+        if (asprintf(&path, "/var/log/journal/%s", id) < 0)
+                return -ENOMEM;
+        r = tree_mkdir_p(root_fd, path, 0755);
+        if (r < 0)
+                return r;
+        fd = tree_open(root_fd, path, O_PATH | O_DIRECTORY);
+        if (fd < 0)
+                return fd;
+        *ret = fd;
+        return 0;
+}
+
+/* Host /var/log/journal/ID -> TREE/var/log/journal/ID, as the directory's real path: the link
+ * never passes through the tree's symlinks, which could lead anywhere on the host. */
 static int link_guest(const char *root, const char *id, bool quiet) {
         _cleanup_free_ char *host = NULL, *guest = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        char proc[64];
         struct stat st;
         int r;
 
-        if (asprintf(&host, "/var/log/journal/%s", id) < 0 || asprintf(&guest, "%s/var/log/journal/%s", root, id) < 0)
+        if (asprintf(&host, "/var/log/journal/%s", id) < 0)
                 return log_oom();
         if (lstat(host, &st) >= 0) {
                 if (!S_ISLNK(st.st_mode))
                         return fail(quiet, EEXIST, "the host has a journal directory of that machine ID already");
                 (void) unlink(host); /* our own link from an earlier start; the tree may have moved */
         }
-        r = mkdir_p(guest, 0755);
-        if (r >= 0)
-                r = mkdir_p("/var/log/journal", 0755);
+        r = open_guest_dir(root, id, &fd);
+        if (r < 0)
+                return fail(quiet, r, "cannot create the guest's journal directory");
+        snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+        guest = realpath(proc, NULL);
+        if (!guest)
+                return fail(quiet, errno, "cannot find the guest's journal directory");
+        r = mkdir_p("/var/log/journal", 0755);
         if (r < 0 || symlink(guest, host) < 0)
                 return fail(quiet, r < 0 ? r : errno, "cannot link the host's journal directory to the guest's");
         return 0;
@@ -98,19 +126,14 @@ int journal_link_open(sd_id128_t id, int userns_fd, int *ret_fd) {
 }
 
 int journal_link_bind(int fd, const char *root, sd_id128_t id) {
-        _cleanup_close_ int root_fd = -EBADF, target = -EBADF;
+        _cleanup_close_ int target = -EBADF;
         char guest[64];
         int r;
 
         snprintf(guest, sizeof guest, "/var/log/journal/%s", SD_ID128_TO_STRING(id));
         /* In the tree: its symlinks are resolved inside it, so they cannot make us create or mount
          * anything on the host. */
-        root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (root_fd < 0)
-                return log_error_errno(errno, "Failed to open %s: %m", root);
-        r = tree_mkdir_p(root_fd, guest, 0755);
-        if (r >= 0)
-                r = target = tree_open(root_fd, guest, O_PATH | O_DIRECTORY);
+        r = open_guest_dir(root, SD_ID128_TO_STRING(id), &target);
         if (r < 0)
                 return log_error_errno(r, "Failed to create %s in the guest: %m", guest);
         return mount_attach_at(fd, target, guest);

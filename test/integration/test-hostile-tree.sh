@@ -16,9 +16,14 @@ mount -t tmpfs -o size=256m,mode=0755 nsboot-hostile "$HOSTILE"
 at_exit "_umount '$HOSTILE'"
 mount --make-shared "$HOSTILE"
 init=$(_testinit_path)
-# Host paths a tree names that must never come into existence.
+# Host paths a tree names that must never come into existence (--link-journal=try-guest would
+# make /var/log/journal/ID in the tree, and link the host's journal directory to it).
 canary=/var/tmp/nsboot-hostile-$$
 at_exit "rm -rf '$canary'*"
+# ... and one that exists, into which nothing may be written.
+mkdir -p "$canary-existing"
+jid=$(printf '%032x' $$)
+at_exit "rm -f /var/log/journal/$jid"
 
 # name: what to do in the tree (run in it by bash, with $canary set).
 cases=(
@@ -31,6 +36,7 @@ cases=(
         "sys-newdir:rm -rf sys && ln -s $canary-sys sys"
         "tmp-dotdot:rm -rf tmp && ln -s ../../../../../../../../../../..$canary-tmp tmp"
         "var-newdir:rm -rf var && ln -s $canary-var var"
+        "var-hostdir:rm -rf var && ln -s $canary-existing var && echo $jid >etc/machine-id"
         "osrel-hostetc:rm etc/os-release && ln -s ../../../../../../../../../etc/os-release etc/os-release"
         "osrel-sysrq:rm etc/os-release && ln -s /proc/sysrq-trigger etc/os-release"
         "osrel-fifo:rm etc/os-release && mkfifo etc/os-release"
@@ -45,7 +51,8 @@ cases=(
 
 host_state() {
         md5sum /etc/os-release /etc/machine-id /etc/hostname /etc/passwd 2>/dev/null
-        ls -d "$canary"* 2>/dev/null || true
+        find "$canary"* 2>/dev/null || true
+        ls -l /var/log/journal 2>/dev/null | grep -F "$canary" || true
         # A write to /proc/sysrq-trigger logs "sysrq: ..." in the kernel log.
         dmesg 2>/dev/null | grep -ci 'sysrq' || true
 }
@@ -66,7 +73,7 @@ run_case() {
         log "$name ($mode): exit $rc; $(tr '\n' ' ' <"$NSBOOT_ERR" | cut -c1-200)"
         [[ $rc != 124 && $rc != 137 ]] || findings+=("$name ($mode): nsboot hung (killed after 20 s)")
         [[ $before == "$after" ]] ||
-                findings+=("$name ($mode): the host changed: $(diff <(echo "$before") <(echo "$after") | grep '^[<>]' | tr '\n' ' ')")
+                findings+=("$name ($mode): the host changed: $(diff <(echo "$before") <(echo "$after") | grep '^[<>]' | tr '\n' ' ' || true)")
         mounts_check "$name ($mode)" || findings+=("$name ($mode): mounts left on the host")
 }
 
@@ -76,7 +83,7 @@ for c in "${cases[@]}"; do
         name=${name:0:60}
         tree=$HOSTILE/$name
         "$SRCDIR/test/fixtures/mktree-busybox.sh" "$tree" "$init" >/dev/null
-        (cd "$tree" && canary=$canary bash -c "${c#*:}") || fail "cannot make the tree for ${c%%:*}"
+        (cd "$tree" && canary=$canary jid=$jid bash -c "${c#*:}") || fail "cannot make the tree for ${c%%:*}"
         for mode in boot command; do
                 run_case "$name" "$mode" "$tree"
         done
