@@ -60,7 +60,6 @@ static const KeyFamily families[] = {
         { "lxc.keyring.session", KEY_UNSUPPORTED, "keyring control comes in a later version" },
         { "lxc.time.", KEY_UNSUPPORTED, "time namespaces come in a later version" },
         { "lxc.sched.core", KEY_UNSUPPORTED, "core scheduling comes in a later version" },
-        { "lxc.ephemeral", KEY_UNSUPPORTED, "ephemeral runs come in a later version" },
         { "lxc.environment.", KEY_UNSUPPORTED, "split runtime and hook environments come in a later version" },
 };
 

@@ -13,6 +13,8 @@
 #include "journal-link.h"
 #include "machined.h"
 #include "netdev-config.h"
+#include "image-policy.h"
+#include "overlay.h"
 #include "log.h"
 #include "seccomp-filter.h"
 #include "settings-table.h"
@@ -651,6 +653,40 @@ static int parse_seccomp_profile(const SettingDef *def, const char *value, void 
         return parse_absolute_path(def, value, dest);
 }
 
+static int parse_volatile(const SettingDef *def _unused_, const char *value, void *dest) {
+        VolatileMode m = volatile_mode_from_string(value);
+        int b = m < 0 ? parse_boolean(value) : -EINVAL;
+
+        if (m < 0 && b < 0)
+                return -EINVAL;
+        *(int *) dest = m >= 0 ? (int) m : b ? VOLATILE_YES : VOLATILE_NO;
+        return 0;
+}
+
+static int format_volatile(const void *src, char **ret) {
+        *ret = strdup(strempty(volatile_mode_to_string(*(const int *) src)));
+        return *ret ? 0 : -ENOMEM;
+}
+
+static int parse_image_policy(const SettingDef *def, const char *value, void *dest) {
+        ImagePolicy p;
+        int r = image_policy_from_string(value, &p);
+
+        return r < 0 ? r : parse_string(def, value, dest);
+}
+
+/* --overlay=/--overlay-ro= values, checked here and mounted by overlay.c; empty clears the list. */
+static int parse_overlay(const SettingDef *def _unused_, const char *value, void *dest) {
+        int r;
+
+        if (!*value) {
+                *(char ***) dest = strv_free(*(char ***) dest);
+                return 0;
+        }
+        r = overlay_spec_check(value);
+        return r < 0 ? r : strv_extend(dest, value);
+}
+
 #define FIELD(f) offsetof(Settings, f)
 #define P SETTING_PRIVILEGED
 
@@ -702,6 +738,10 @@ const SettingDef settings_table[] = {
           .parse = parse_caps, .offset = FIELD(caps_drop), .metavar = "CAP[,CAP...]",
           .expect = "capability names such as CAP_SYS_ADMIN or sys_admin, or all",
           .doc = "Take these capabilities from PID 1", .format = format_caps },
+        { .key = "nsboot.ephemeral", .lxc_key = "lxc.ephemeral", .long_option = "ephemeral", .short_option = 'x',
+          .parse = parse_bool, .offset = FIELD(ephemeral), .flags = SETTING_FLAG, .cli_value = "yes",
+          .expect = "yes or no (1 or 0)",
+          .doc = "Run on a throwaway overlay of the tree in memory: nothing it writes survives", .format = format_bool },
         { .key = "nsboot.hostname", .lxc_key = "lxc.uts.name", .lxc_legacy_key = "lxc.utsname",
           .long_option = "hostname", .parse = parse_hostname, .offset = FIELD(hostname), .metavar = "NAME",
           .expect = "a hostname of up to 64 letters, digits, '-', '_' and '.'",
@@ -709,6 +749,15 @@ const SettingDef settings_table[] = {
         { .key = "nsboot.idmap", .lxc_key = "lxc.idmap", .parse = parse_idmap, .offset = FIELD(userns),
           .flags = SETTING_LIST | P, .expect = "u, g or b, then the first id inside, the first host id and a count",
           .doc = "Map a range of the guest's user (u), group (g) or both (b) ids to host ids", .format = format_idmap },
+        { .key = "nsboot.image", .long_option = "image", .short_option = 'i', .parse = parse_path,
+          .offset = FIELD(image), .flags = P, .metavar = "FILE",
+          .expect = "a disk image file: GPT (Discoverable Partitions), one partition, or a bare file system",
+          .doc = "Boot a disk image instead of a directory tree", .format = format_string },
+        { .key = "nsboot.image-policy", .long_option = "image-policy", .parse = parse_image_policy,
+          .offset = FIELD(image_policy), .metavar = "POLICY",
+          .expect = "PARTITION=FLAGS[:...] (partitions root, usr, home, srv, var, tmp or empty for the rest; flags "
+                    "unprotected, unused, absent, ignore joined by +), or *, - or ~",
+          .doc = "Which partitions of the image to use", .format = format_string },
         { .key = "nsboot.init", .lxc_key = "lxc.init.cmd", .lxc_legacy_key = "lxc.init_cmd", .parse = parse_command_line,
           .offset = FIELD(init_cmd), .flags = P, .expect = "an absolute path in the tree, then arguments",
           .doc = "Init to boot (with -b) instead of looking for one, with its first arguments",
@@ -783,6 +832,14 @@ const SettingDef settings_table[] = {
         { .key = "nsboot.notify-ready", .long_option = "notify-ready", .parse = parse_bool,
           .offset = FIELD(notify_ready), .metavar = "BOOL", .expect = "yes or no",
           .doc = "Report readiness only when the guest's init sends READY=1", .format = format_bool },
+        { .key = "nsboot.overlay", .long_option = "overlay", .parse = parse_overlay, .offset = FIELD(overlays),
+          .flags = SETTING_LIST | P, .metavar = "[+]LOWER:...:[+]UPPER:DEST",
+          .expect = "two or more host directories (+: in the tree; an empty upper means a tmpfs) and a container path",
+          .doc = "Mount an overlay of host directories at DEST; writes go to the upper one", .format = format_strv },
+        { .key = "nsboot.overlay-ro", .long_option = "overlay-ro", .parse = parse_overlay, .offset = FIELD(overlays_ro),
+          .flags = SETTING_LIST | P, .metavar = "[+]LOWER:...:DEST",
+          .expect = "two or more host directories (+: in the tree) and a container path",
+          .doc = "Mount a read-only overlay of host directories at DEST", .format = format_strv },
         { .key = "nsboot.port", .long_option = "port", .short_option = 'p', .parse = parse_port, .offset = FIELD(ports),
           .flags = SETTING_LIST | P, .metavar = "[tcp:|udp:]HOST[:CONT]",
           .expect = "[tcp:|udp:]HOSTPORT[:CONTAINERPORT] with ports 1-65535, each protocol and host port once",
@@ -810,6 +867,9 @@ const SettingDef settings_table[] = {
         { .key = "nsboot.quiet", .long_option = "quiet", .short_option = 'q', .parse = parse_bool,
           .offset = FIELD(quiet), .flags = SETTING_FLAG, .cli_value = "yes", .expect = "yes or no",
           .doc = "Do not print the banner and informational messages", .format = format_bool },
+        { .key = "nsboot.read-only", .long_option = "read-only", .parse = parse_bool, .offset = FIELD(read_only),
+          .flags = SETTING_FLAG, .cli_value = "yes", .expect = "yes or no",
+          .doc = "Mount the root (tree or image) read-only", .format = format_bool },
         { .key = "nsboot.register", .long_option = "register", .parse = parse_register, .offset = FIELD(register_mode), .flags = P,
           .metavar = "yes|no|auto", .expect = "yes, no or auto",
           .doc = "Register with systemd-machined (auto: when it answers)", .format = format_register },
@@ -865,6 +925,10 @@ const SettingDef settings_table[] = {
         { .key = "nsboot.uuid", .long_option = "uuid", .parse = parse_uuid, .offset = FIELD(uuid), .flags = P,
           .metavar = "UUID", .expect = "a UUID or 32 hex digits",
           .doc = "Container UUID when the tree has no machine ID", .format = format_uuid },
+        { .key = "nsboot.volatile", .long_option = "volatile", .parse = parse_volatile, .offset = FIELD(volatile_mode),
+          .flags = SETTING_FLAG, .cli_value = "yes", .metavar = "MODE", .expect = "yes, state, overlay or no",
+          .doc = "Boot with a tmpfs root and the tree's /usr (yes), a tmpfs /var (state) or an overlay (overlay)",
+          .format = format_volatile },
 };
 
 const size_t settings_table_size = ELEMENTSOF(settings_table);

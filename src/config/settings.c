@@ -10,6 +10,7 @@
 #include "seccomp-profile.h"
 #include "sysctl.h"
 #include "settings.h"
+#include "storage.h"
 
 static const char *const console_mode_table[_CONSOLE_MODE_MAX] = {
         [CONSOLE_INTERACTIVE] = "interactive",
@@ -35,6 +36,10 @@ Settings *settings_free(Settings *s) {
         if (!s)
                 return NULL;
         free(s->directory);
+        free(s->image);
+        free(s->image_policy);
+        strv_free(s->overlays);
+        strv_free(s->overlays_ro);
         free(s->machine);
         free(s->hostname);
         free(s->user);
@@ -112,11 +117,27 @@ static int find_machine_directory(const char *name, char **ret) {
                                "use -D/--directory=", name);
 }
 
+/* -i FILE instead of a tree: an absolute path; the file itself is checked when it is opened. */
+static int validate_image(Settings *s) {
+        char *resolved;
+
+        if (s->directory)
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "-i/--image= and -D/--directory= exclude each other");
+        resolved = realpath(s->image, NULL);
+        if (!resolved)
+                return log_error_errno(errno, "-i/--image=%s: %m", s->image);
+        free(s->image);
+        s->image = resolved;
+        return 0;
+}
+
 static int validate_directory(Settings *s) {
         char *resolved;
         struct stat st;
         int r;
 
+        if (s->image)
+                return validate_image(s);
         if (!s->directory) {
                 if (!s->machine)
                         return log_error_errno(SYNTHETIC_ERRNO(EINVAL),
@@ -140,17 +161,39 @@ static int validate_directory(Settings *s) {
         return 0;
 }
 
-static int validate_names(Settings *s) {
-        if (!s->machine) {
-                const char *base = strrchr(s->directory, '/') + 1;
+/* The machine name from the tree's or image's name (without the image's suffix, "debian.raw" gives
+ * "debian"); with -x a random suffix, as systemd-nspawn adds, so that several throwaway copies of
+ * one tree run side by side. */
+static int default_machine_name(const Settings *s, char **ret) {
+        const char *path = s->image ?: s->directory, *base = strrchr(path, '/') + 1, *dot = strrchr(base, '.');
+        _cleanup_free_ char *name = strndup(base, s->image && dot && dot != base ? (size_t) (dot - base) : strlen(base));
+        sd_id128_t id;
 
-                if (!machine_name_is_valid(base))
-                        return log_error_errno(SYNTHETIC_ERRNO(EINVAL),
-                                               "Cannot derive a machine name from '%s': use -M/--machine=NAME",
-                                               s->directory);
-                s->machine = strdup(base);
-                if (!s->machine)
+        if (!name)
+                return log_oom();
+        if (!machine_name_is_valid(name))
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "Cannot derive a machine name from '%s': use -M/--machine=NAME",
+                                       path);
+        if (s->ephemeral) {
+                char *n;
+
+                if (sd_id128_randomize(&id) < 0 ||
+                    asprintf(&n, "%.*s-%016" PRIx64, 64 - 17, name, *(uint64_t *) id.bytes) < 0)
                         return log_oom();
+                free(name);
+                name = n;
+        }
+        *ret = TAKE_PTR(name);
+        return 0;
+}
+
+static int validate_names(Settings *s) {
+        int r;
+
+        if (!s->machine) {
+                r = default_machine_name(s, &s->machine);
+                if (r < 0)
+                        return r;
         }
         if (!s->hostname) {
                 s->hostname = strdup(s->machine);
@@ -204,6 +247,18 @@ int settings_validate(Settings *s, bool stdin_tty, bool stdout_tty) {
                 return r;
         if (s->boot && s->user)
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "-u/--user= cannot be combined with -b/--boot: init runs as root");
+        if (s->ephemeral && s->volatile_mode != 0)
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "-x/--ephemeral cannot be combined with --volatile=");
+        if (s->link_journal == LINK_JOURNAL_GUEST && storage_wanted(s))
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL),
+                                       "--link-journal=guest needs a plain tree: not with -i, -x, --volatile, "
+                                       "--read-only or --overlay");
+        if (s->userns.ownership == USERNS_OWNERSHIP_CHOWN && storage_wanted(s))
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL),
+                                       "--private-users-ownership=chown changes the tree on disk: not with -i, -x, "
+                                       "--volatile, --read-only or --overlay");
+        if (s->image_policy && !s->image)
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "--image-policy= needs -i/--image=");
         if (s->boot && s->as_pid2)
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "-a/--as-pid2 cannot be combined with -b/--boot");
         STRV_FOREACH(k, s->sysctls) {

@@ -35,6 +35,13 @@ typedef struct RlimitSetting {
 
 typedef struct Settings {
         char *directory;
+        char *image;                /* -i: a disk image instead of directory */
+        char *image_policy;
+        bool ephemeral;
+        int volatile_mode;          /* VolatileMode (overlay.h) */
+        bool read_only;
+        char **overlays;            /* --overlay= values, checked by overlay_spec_check() */
+        char **overlays_ro;
         bool boot;
         char *machine;
         char *hostname;

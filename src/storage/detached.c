@@ -8,6 +8,7 @@
 #include "basic/fileio.h"
 #include "detached.h"
 #include "log.h"
+#include "tree.h"
 
 int detached_mounts_add(DetachedMounts *l, const char *target, int fd) {
         _cleanup_close_ int owned = fd;
@@ -39,12 +40,17 @@ void detached_mounts_done(DetachedMounts *l) {
 }
 
 int detached_clone(int dir_fd, const char *path, int *ret) {
-        int fd = open_tree(dir_fd, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE |
-                           (path[0] ? 0 : AT_EMPTY_PATH));
+        /* A clone of a shared mount is a peer of it: whatever is mounted on the clone later would
+         * appear on the host. As a slave it still gets the host's mounts, and gives back none. */
+        struct mount_attr attr = { .propagation = MS_SLAVE };
+        _cleanup_close_ int fd = open_tree(dir_fd, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE |
+                                           (path[0] ? 0 : AT_EMPTY_PATH));
 
         if (fd < 0)
                 return -errno;
-        *ret = fd;
+        if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
+                return -errno;
+        *ret = TAKE_FD(fd);
         return 0;
 }
 
@@ -151,6 +157,30 @@ int detached_mounts_idmap(DetachedMounts *l, int userns_fd) {
                                                l->items[i].target);
                 l->items[i].idmapped = true;
         }
+        return 0;
+}
+
+int detached_mounts_assemble(DetachedMounts *l) {
+        size_t done = 1;
+
+        for (; done < l->n; done++) {
+                DetachedMount *m = &l->items[done];
+                _cleanup_close_ int at = tree_open(l->items[0].fd, m->target, O_PATH | O_DIRECTORY);
+
+                if (at < 0)
+                        return log_error_errno(at, "Cannot find the mount point %s in the guest's root: %m", m->target);
+                /* Mounting a detached mount on another needs Linux 6.15. */
+                if (move_mount(m->fd, "", at, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+                        if (errno != EINVAL)
+                                return log_error_errno(errno, "Cannot mount %s in the guest's root: %m", m->target);
+                        log_debug_errno(errno, "Cannot mount %s on the detached root: %m", m->target);
+                        break;
+                }
+                free(m->target);
+                safe_close(m->fd);
+        }
+        memmove(l->items + 1, l->items + done, (l->n - done) * sizeof *l->items);
+        l->n -= done - 1;
         return 0;
 }
 

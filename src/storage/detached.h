@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Detached mounts (new mount API, Linux 5.2+): file systems and bind mounts that exist only as file
  * descriptors, never in any mount table, so they vanish with their last fd, even after SIGKILL. The
- * parent builds the guest's root this way; the child attaches them with move_mount(). Non-logging,
+ * parent builds the guest's root this way; the child attaches it with move_mount(). Non-logging,
  * except detached_fs_*(), detached_tmpfs() and detached_mounts_idmap(), which log. */
 #pragma once
 
@@ -46,5 +46,8 @@ int detached_set_read_only(int fd, bool read_only);
 int detached_idmap(int fd, int userns_fd);
 /* Idmaps every mount of l not idmapped yet. Logs. */
 int detached_mounts_idmap(DetachedMounts *l, int userns_fd);
+/* Mounts the others of l on its root (l->items[0]), so that one detached tree is left, as far as
+ * the kernel can (Linux 6.15); what it cannot stays in l. Logs. */
+int detached_mounts_assemble(DetachedMounts *l);
 /* True when a file system of this type is in /proc/filesystems. */
 bool detached_fs_known(const char *fstype);

@@ -57,10 +57,9 @@ static int parse_flag(const char *f) {
 
 /* "unprotected+absent" -> flags. */
 static int parse_flags(char *s) {
-        char *save = NULL;
         int flags = 0;
 
-        for (char *f = strtok_r(s, "+", &save); f; f = strtok_r(NULL, "+", &save)) {
+        for (char *f; (f = strsep(&s, "+"));) {
                 int v = parse_flag(f);
 
                 if (v < 0)
@@ -114,7 +113,6 @@ int image_policy_from_string(const char *s, ImagePolicy *ret) {
         bool seen[_PARTITION_DESIGNATOR_MAX] = {};
         _cleanup_free_ char *copy = NULL;
         ImagePolicy p;
-        char *save = NULL;
 
         policy_fill(&p, PARTITION_POLICY_ALL);
         if (isempty(s) || streq(s, "*")) {
@@ -130,7 +128,7 @@ int image_policy_from_string(const char *s, ImagePolicy *ret) {
         copy = strdup(s);
         if (!copy)
                 return -ENOMEM;
-        for (char *item = strtok_r(copy, ":", &save); item; item = strtok_r(NULL, ":", &save)) {
+        for (char *rest = copy, *item; (item = strsep(&rest, ":"));) {
                 int r = parse_item(item, &p, seen);
 
                 if (r < 0)

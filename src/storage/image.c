@@ -273,6 +273,8 @@ static int image_open_file(Image *img) {
                 img->read_only = true;
                 img->fd = open(img->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
         }
+        if (img->fd < 0 && errno == EISDIR)
+                return log_error_errno(errno, "-i/--image=%s: not a regular file or block device", img->path);
         if (img->fd < 0)
                 return log_error_errno(errno, "-i/--image=%s: %m", img->path);
         if (fstat(img->fd, &st) < 0)

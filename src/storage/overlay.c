@@ -124,7 +124,7 @@ static int overlay_on_tmpfs(DetachedMount *m, int userns_fd) {
         struct stat st;
         int fd, r;
 
-        r = layer_open(m->fd, "", userns_fd, &lower);
+        r = layer_open(m->fd, "", m->idmapped ? -EBADF : userns_fd, &lower);
         if (r < 0)
                 return log_error_errno(r, "Cannot use the tree at %s as the overlay's lower layer: %m", m->target);
         /* Through the idmapped lower layer: the owner as the overlay shows it. */
@@ -178,6 +178,7 @@ static int volatile_yes(DetachedMounts *l) {
                         return log_oom();
                 safe_close(l->items[0].fd);
                 l->items[0].fd = TAKE_FD(usr);
+                /* A clone keeps the idmapping of what it was cloned from. */
         } else {
                 /* Drop the image's root partition; its /usr partition stays. */
                 free(l->items[0].target);
@@ -280,7 +281,9 @@ static void close_all(int *fds, size_t n) {
 }
 
 /* One --overlay=/--overlay-ro= value, mounted and appended to l. */
-static int overlay_spec_mount(const char *spec, bool read_only, int root_fd, int userns_fd, DetachedMounts *l) {
+static int overlay_spec_mount(const char *spec, bool read_only, int userns_fd, DetachedMounts *l) {
+        int root_fd = l->items[0].fd;
+        bool root_idmapped = l->items[0].idmapped;
         _cleanup_strv_free_ char **paths = strv_split_keep_empty(spec, ':');
         _cleanup_(upper_layer_done) UpperLayer u = { .mnt = -EBADF, .upper = -EBADF, .work = -EBADF };
         int lowers[OVERLAY_LAYERS_MAX] = {};
@@ -297,8 +300,10 @@ static int overlay_spec_mount(const char *spec, bool read_only, int root_fd, int
                 _cleanup_close_ int pfd = -EBADF;
 
                 r = overlay_path_open(paths[i], root_fd, &pfd);
+                /* A '+' path on a root that is idmapped already is idmapped with it. */
                 if (r >= 0)
-                        r = layer_open(pfd, "", userns_fd, &lowers[n_lowers]);
+                        r = layer_open(pfd, "", paths[i][0] == '+' && root_idmapped ? -EBADF : userns_fd,
+                                       &lowers[n_lowers]);
                 if (r >= 0)
                         n_lowers++;
                 else
@@ -331,12 +336,12 @@ static int overlay_specs_mount(const RootOptions *o, DetachedMounts *l) {
         int r;
 
         STRV_FOREACH(s, o->overlays) {
-                r = overlay_spec_mount(*s, false, l->items[0].fd, o->userns_fd, l);
+                r = overlay_spec_mount(*s, false, o->userns_fd, l);
                 if (r < 0)
                         return r;
         }
         STRV_FOREACH(s, o->overlays_ro) {
-                r = overlay_spec_mount(*s, true, l->items[0].fd, o->userns_fd, l);
+                r = overlay_spec_mount(*s, true, o->userns_fd, l);
                 if (r < 0)
                         return r;
         }

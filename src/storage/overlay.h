@@ -31,7 +31,8 @@ typedef struct RootOptions {
         int userns_fd;                  /* idmap for this user namespace; -EBADF: none */
 } RootOptions;
 
-/* Turns l (the root source's mounts, root first, not idmapped) into the guest's mounts. */
+/* Turns l (the root source's mounts, root first, idmapped already or not as their flag says) into
+ * the guest's mounts, all idmapped at the end if o->userns_fd is set. */
 int overlay_setup_root(DetachedMounts *l, const RootOptions *o);
 
 /* Checks one --overlay=/--overlay-ro= value: [+]PATH:[+]PATH[:...]:DEST, DEST absolute. Non-logging. */

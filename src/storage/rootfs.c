@@ -5,10 +5,15 @@
 #include "basic/macro.h"
 #include "log.h"
 #include "rootfs.h"
+#include "storage.h"
 
-int rootfs_open(const char *directory, int userns_fd, int *ret_fd) {
+int rootfs_open(const Settings *s, int userns_fd, int *ret_fd) {
         _cleanup_close_ int fd = -EBADF;
         struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t) userns_fd };
+        const char *directory = s->directory;
+
+        if (storage_wanted(s))
+                return storage_open_root(s, userns_fd, ret_fd);
 
         fd = open_tree(AT_FDCWD, directory, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
         if (fd < 0)

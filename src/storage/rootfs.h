@@ -4,13 +4,16 @@
  * the host's mount table, and a killed nsboot leaves no mount behind. Parent stage. */
 #pragma once
 
+#include "settings.h"
+
 /* Where the child attaches the root in its own mount namespace before pivot_root: a directory every
  * user may look up, as the guest's root in a user namespace cannot reach the tree's own path. */
 #define ROOTFS_STAGING_DIR "/run/nsboot/root"
 
-/* A recursive clone of the tree at directory; idmapped to the user namespace userns_fd (the
- * guest's) unless userns_fd < 0. Logs. */
-int rootfs_open(const char *directory, int userns_fd, int *ret_fd);
+/* The guest's root: a recursive clone of the tree, idmapped to the user namespace userns_fd (the
+ * guest's) unless userns_fd < 0; or, for an image, -x, --volatile, --read-only or --overlay, the
+ * tree storage_open_root() builds. Logs. */
+int rootfs_open(const Settings *s, int userns_fd, int *ret_fd);
 /* A fresh, read-only sysfs of the host's network namespace, for a guest in a user namespace that
  * shares the host's network (which may not mount one itself). Logs. */
 int rootfs_open_sysfs(int *ret_fd);

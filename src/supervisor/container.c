@@ -33,6 +33,7 @@
 #include "seccomp-filter.h"
 #include "shift.h"
 #include "stage-child.h"
+#include "storage.h"
 #include "sync.h"
 #include "sysctl.h"
 #include "tree.h"
@@ -101,22 +102,33 @@ static int check_api_dirs(int root, const char *directory) {
         return 0;
 }
 
+/* The tree or image, for messages and locks. */
+static const char *tree_name(const Settings *s) {
+        return s->image ?: s->directory;
+}
+
 static int preflight(Container *c) {
         const Settings *s = c->settings;
         _cleanup_close_ int root = -EBADF;
         int r;
 
-        root = open(s->directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        /* The root as the guest will see it, without idmapping, only to look into it here. */
+        if (storage_wanted(s)) {
+                r = storage_open_root(s, -EBADF, &root);
+                if (r < 0)
+                        return r;
+        } else
+                root = open(s->directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (root < 0)
                 return log_error_errno(errno, "-D/--directory=%s: %m", s->directory);
-        r = check_api_dirs(root, s->directory);
+        r = check_api_dirs(root, tree_name(s));
         if (r < 0)
                 return r;
         if (s->boot) {
                 if (!tree_has_os_release(root))
                         return log_error_errno(SYNTHETIC_ERRNO(ENOENT),
                                                "'%s' does not look like an OS tree: it has neither /etc/os-release "
-                                               "nor /usr/lib/os-release, which -b/--boot requires", s->directory);
+                                               "nor /usr/lib/os-release, which -b/--boot requires", tree_name(s));
                 if (s->init_cmd) {
                         _cleanup_close_ int fd = tree_open(root, s->init_cmd[0], O_PATH);
                         struct stat st;
@@ -124,14 +136,14 @@ static int preflight(Container *c) {
                         if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || !(st.st_mode & 0111))
                                 return log_error_errno(fd < 0 ? fd : SYNTHETIC_ERRNO(EACCES),
                                                        "lxc.init.cmd: '%s' is not an executable file in '%s'",
-                                                       s->init_cmd[0], s->directory);
+                                                       s->init_cmd[0], tree_name(s));
                         c->init = s->init_cmd[0];
                 } else {
                         r = tree_find_init(root, &c->init);
                         if (r < 0)
                                 return log_error_errno(r, "No init in '%s': none of /usr/lib/systemd/systemd, "
                                                        "/lib/systemd/systemd, /sbin/init is an executable file",
-                                                       s->directory);
+                                                       tree_name(s));
                 }
         }
         c->kill_signal = s->kill_signal;
@@ -140,7 +152,7 @@ static int preflight(Container *c) {
         r = tree_read_machine_id(root, &c->uuid);
         c->uuid_from_tree = r >= 0;
         if (r == -EBADMSG)
-                log_warning("'%s/etc/machine-id' is not a valid machine ID, ignoring", s->directory);
+                log_warning("'%s/etc/machine-id' is not a valid machine ID, ignoring", tree_name(s));
         if (r < 0 && !sd_id128_is_null(s->uuid))
                 c->uuid = s->uuid;
         else if (r < 0) {
@@ -403,7 +415,7 @@ static int send_mounts(Container *c, int sock) {
         r = send_host_mounts(c, sock, userns_fd);
         if (r < 0)
                 return r;
-        r = rootfs_open(s->directory, c->userns.idmap_tree ? userns_fd : -EBADF, &root);
+        r = rootfs_open(s, c->userns.idmap_tree ? userns_fd : -EBADF, &root);
         if (r < 0)
                 return r;
         r = sync_send(sock, SYNC_ROOTFS, 0, root);
@@ -591,7 +603,7 @@ static void banner(const Container *c) {
 
         if (!chatty(s))
                 return;
-        log_info("Spawning container %s on %s.", s->machine, s->directory);
+        log_info("Spawning container %s on %s.", s->machine, tree_name(s));
         if (s->console_mode == CONSOLE_INTERACTIVE)
                 log_info("Press Ctrl-] three times within 1s to kill container.");
 }
@@ -639,10 +651,10 @@ int container_check(const Settings *s) {
         if (r < 0 || geteuid() != 0)
                 return r;
         /* Would the start get the locks? Taken and given back at once. */
-        r = lock_machine(s->machine, s->directory, locks);
+        r = lock_machine(s->machine, s->ephemeral ? NULL : tree_name(s), locks);
         if (r < 0)
                 return r;
-        r = userns_acquire(&s->userns, s->machine, s->directory, &c.userns);
+        r = userns_acquire(&s->userns, s->machine, tree_name(s), &c.userns);
         userns_release(&c.userns);
         lock_release(&locks[1]);
         lock_release(&locks[0]);
@@ -658,13 +670,13 @@ int container_run(const Settings *s) {
         r = preflight(&c);
         if (r < 0)
                 return r;
-        r = lock_machine(s->machine, s->directory, locks);
+        r = lock_machine(s->machine, s->ephemeral ? NULL : tree_name(s), locks);
         if (r < 0)
                 return r;
         /* What a SIGKILLed nsboot of this machine (or any other) left behind. */
         (void) firewall_cleanup_stale(s->machine);
         repair_stale_machines();
-        r = userns_acquire(&s->userns, s->machine, s->directory, &c.userns);
+        r = userns_acquire(&s->userns, s->machine, tree_name(s), &c.userns);
         if (r >= 0 && c.userns.chown_tree) {
                 r = tree_shift_owners(s->directory, c.userns.root_uid, c.userns.root_gid, USERNS_RANGE_SIZE);
                 if (r < 0)
@@ -675,7 +687,10 @@ int container_run(const Settings *s) {
                 lock_release(&locks[0]);
                 return r;
         }
-        r = journal_link_prepare(s->link_journal, s->directory, c.uuid, c.uuid_from_tree, &c.bind_journal);
+        /* try-guest would link into the tree itself, not into what the guest sees of it. */
+        r = journal_link_prepare(storage_wanted(s) && s->link_journal == LINK_JOURNAL_TRY_GUEST ? LINK_JOURNAL_NO
+                                                                                              : s->link_journal,
+                                 s->directory, c.uuid, c.uuid_from_tree, &c.bind_journal);
         if (r < 0) {
                 userns_release(&c.userns);
                 lock_release(&locks[1]);

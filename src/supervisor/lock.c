@@ -109,15 +109,20 @@ int lock_machine(const char *machine, const char *directory, Lock ret[static 2])
         struct stat st;
         int r;
 
-        if (stat(directory, &st) < 0)
-                return log_error_errno(errno, "Failed to stat '%s': %m", directory);
-        if (asprintf(&name, "machine-%s", machine) < 0 ||
-            asprintf(&tree, "tree-%u:%u:%llu", major(st.st_dev), minor(st.st_dev),
-                     (unsigned long long) st.st_ino) < 0)
+        if (asprintf(&name, "machine-%s", machine) < 0)
                 return log_oom();
-        r = lock_acquire(name, machine, directory, &ret[0]);
-        if (r < 0)
+        r = lock_acquire(name, machine, strna(directory), &ret[0]);
+        if (r < 0 || !directory)
                 return r;
+        if (stat(directory, &st) < 0) {
+                lock_release(&ret[0]);
+                return log_error_errno(errno, "Failed to stat '%s': %m", directory);
+        }
+        if (asprintf(&tree, "tree-%u:%u:%llu", major(st.st_dev), minor(st.st_dev),
+                     (unsigned long long) st.st_ino) < 0) {
+                lock_release(&ret[0]);
+                return log_oom();
+        }
         r = lock_acquire(tree, machine, directory, &ret[1]);
         if (r < 0) {
                 lock_release(&ret[0]);

@@ -19,5 +19,6 @@ int lock_try(const char *name, const char *machine, const char *directory, Lock 
 int lock_acquire(const char *name, const char *machine, const char *directory, Lock *ret);
 void lock_release(Lock *l);
 
-/* Both locks of a machine: "machine-NAME" and "tree-DEV:INO" of its root directory. Logs. */
+/* Both locks of a machine: "machine-NAME" and "tree-DEV:INO" of its root directory (or image); with
+ * directory NULL only the first (-x: many throwaway copies of one tree may run). Logs. */
 int lock_machine(const char *machine, const char *directory, Lock ret[static 2]);

@@ -689,7 +689,9 @@ nsboot_in_netns() {
 
 # nsboot_has_option OPTION: true if nsboot's --help lists OPTION (for features still to come).
 nsboot_has_option() {
-        "${_NSBOOT_REAL:-$NSBOOT}" --help 2>/dev/null | grep -qE -- "(^|[ ,])$1([ =[]|$)"
+        # Not grep -q: stopping at the first match would kill nsboot with SIGPIPE, and pipefail
+        # would make that a "no".
+        "${_NSBOOT_REAL:-$NSBOOT}" --help 2>/dev/null | grep -E -- "(^|[ ,])$1([ =[]|$)" >/dev/null
 }
 
 # net_state NS: NS's links (name, MTU, admin state, master, MAC) and addresses (IPv6 link-local
