@@ -2,12 +2,15 @@
 # A hostile tree cannot reach outside itself: symlinks at /dev, /run, /proc, /sys, /tmp, /var,
 # /etc/os-release and /etc/machine-id that point to /, /etc, host paths that do not exist yet
 # or /proc/sysrq-trigger, absolute or as '..' chains; FIFOs and a device node where a file
-# belongs. Each tree is booted (-b) and runs a command, each run bounded by a timeout: nothing
-# may hang, and the host must stay as it was (its files, paths that do not exist, the kernel
-# log, the mount table). Trees live on a tmpfs of their own, so the worst a bug could do to
-# them stays there. Every finding is listed before the test fails.
+# belongs; some also as disk images. Each is booted (-b) and runs a command, in the default
+# user-namespace mode and with --private-users=no, each run bounded by a timeout: nothing may
+# hang, and the host must stay as it was (its files, paths that do not exist, the kernel log,
+# the mount table). Trees live on a tmpfs of their own, so the worst a bug could do to them
+# stays there. Every finding is listed before the test fails.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=test/lib/images.sh
+. "$SRCDIR/test/lib/images.sh"
 
 require_root
 HOSTILE=$WORKDIR/hostile
@@ -59,17 +62,19 @@ host_state() {
 
 findings=()
 run_case() {
-        local name=$1 mode=$2 tree=$3 rc=0 before after
+        local name=$1 mode=$2 rc=0 before after
+        shift 2
         before=$(host_state)
         mounts_snapshot
         _next_output_files
         if [[ $mode == boot ]]; then
-                timeout -k 2 20 "$NSBOOT" -q -D "$tree" -M "$name" -b </dev/null >"$NSBOOT_OUT" 2>"$NSBOOT_ERR" || rc=$?
+                timeout -k 2 20 "$NSBOOT" -q -M "$name" "$@" -b </dev/null >"$NSBOOT_OUT" 2>"$NSBOOT_ERR" || rc=$?
         else
-                timeout -k 2 20 "$NSBOOT" -q -D "$tree" -M "$name" --link-journal=try-guest /bin/echo hostile-ok \
+                timeout -k 2 20 "$NSBOOT" -q -M "$name" "$@" --link-journal=try-guest /bin/echo hostile-ok \
                         </dev/null >"$NSBOOT_OUT" 2>"$NSBOOT_ERR" || rc=$?
         fi
         after=$(host_state)
+        mode="$mode $*"
         log "$name ($mode): exit $rc; $(tr '\n' ' ' <"$NSBOOT_ERR" | cut -c1-200)"
         [[ $rc != 124 && $rc != 137 ]] || findings+=("$name ($mode): nsboot hung (killed after 20 s)")
         [[ $before == "$after" ]] ||
@@ -84,8 +89,20 @@ for c in "${cases[@]}"; do
         tree=$HOSTILE/$name
         "$SRCDIR/test/fixtures/mktree-busybox.sh" "$tree" "$init" >/dev/null
         (cd "$tree" && canary=$canary jid=$jid bash -c "${c#*:}") || fail "cannot make the tree for ${c%%:*}"
-        for mode in boot command; do
-                run_case "$name" "$mode" "$tree"
+        sources=(-D "$tree")
+        # The same tree as a disk image: the image's root is looked into the same way.
+        if [[ ${c%%:*} == @(osrel-fifo|machineid-fifo|machineid-kmsg|var-hostdir|proc-newdir|init-sysrq) ]] &&
+                nsboot_has_option --image; then
+                make_ext4_image "$HOSTILE/$name.ext4" "$tree"
+                sources+=(-i "$HOSTILE/$name.ext4")
+        fi
+        for ((i = 0; i < ${#sources[@]}; i += 2)); do
+                for mode in boot command; do
+                        run_case "$name" "$mode" "${sources[@]:i:2}"
+                        if nsboot_has_option --private-users; then
+                                run_case "$name" "$mode" "${sources[@]:i:2}" --private-users=no
+                        fi
+                done
         done
 done
 
