@@ -38,6 +38,7 @@ Settings *settings_free(Settings *s) {
         free(s->directory);
         free(s->image);
         free(s->image_policy);
+        free(s->template_dir);
         strv_free(s->overlays);
         strv_free(s->overlays_ro);
         free(s->machine);
@@ -131,11 +132,43 @@ static int validate_image(Settings *s) {
         return 0;
 }
 
+/* --template: the tree may not exist yet (it is copied at the start); its parent must. */
+static int validate_template(Settings *s) {
+        _cleanup_free_ char *parent = NULL, *dir = NULL;
+        const char *slash;
+        char *t;
+
+        if (s->image)
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "--template= makes a tree: not with -i/--image=");
+        t = realpath(s->template_dir, NULL);
+        if (!t)
+                return log_error_errno(errno, "--template=%s: %m", s->template_dir);
+        free(s->template_dir);
+        s->template_dir = t;
+        if (!s->directory || access(s->directory, F_OK) >= 0 || errno != ENOENT)
+                return 0;
+        slash = strrchr(s->directory, '/');
+        parent = slash ? strndup(s->directory, (size_t) (slash - s->directory) + 1) : strdup(".");
+        dir = parent ? realpath(parent, NULL) : NULL;
+        if (!dir)
+                return log_error_errno(errno, "-D/--directory=%s: %m", s->directory);
+        if (asprintf(&t, "%s/%s", streq(dir, "/") ? "" : dir, slash ? slash + 1 : s->directory) < 0)
+                return log_oom();
+        free(s->directory);
+        s->directory = t;
+        return 1;
+}
+
 static int validate_directory(Settings *s) {
         char *resolved;
         struct stat st;
         int r;
 
+        if (s->template_dir) {
+                r = validate_template(s);
+                if (r != 0)
+                        return r;
+        }
         if (s->image)
                 return validate_image(s);
         if (!s->directory) {

@@ -42,6 +42,7 @@ typedef struct Settings {
         bool read_only;
         char **overlays;            /* --overlay= values, checked by overlay_spec_check() */
         char **overlays_ro;
+        char *template_dir;         /* --template: copied to directory if that does not exist */
         bool boot;
         char *machine;
         char *hostname;

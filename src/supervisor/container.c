@@ -34,6 +34,7 @@
 #include "shift.h"
 #include "stage-child.h"
 #include "storage.h"
+#include "template.h"
 #include "sync.h"
 #include "sysctl.h"
 #include "tree.h"
@@ -667,6 +668,12 @@ int container_run(const Settings *s) {
         sigset_t mask;
         int r;
 
+        /* Not in preflight(): --check must not copy anything. */
+        if (s->template_dir) {
+                r = template_populate(s->template_dir, s->directory);
+                if (r < 0)
+                        return r;
+        }
         r = preflight(&c);
         if (r < 0)
                 return r;
