@@ -1,9 +1,11 @@
 #!/bin/bash
 # --overlay= and --overlay-ro= (systemd-nspawn's syntax): host directories stacked at a path in
 # the guest; writes go to the upper directory on the host, or to a tmpfs for an empty upper;
-# '+' paths are inside the tree; --overlay-ro cannot be written.
+# '+' paths are inside the tree; --overlay-ro cannot be written; in both user-namespace modes.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=test/lib/images.sh
+. "$SRCDIR/test/lib/images.sh"
 
 nsboot_has_option --overlay || skip "nsboot has no --overlay"
 grep -qw overlay /proc/filesystems || skip "the kernel has no overlayfs"
@@ -16,9 +18,16 @@ echo from-upper >"$upper/u"
 echo from-tree >"$tree/srv/base/t"
 show='cat /srv/o/l /srv/o/u 2>&1; echo guest >/srv/o/w && echo wrote; awk "\$5 == \"/srv/o\" { print \"srv\", \$6, \$9 }" /proc/self/mountinfo'
 
+# In a user namespace the upper directory keeps the ids the host sees (overlayfs writes it as its
+# mounter, host root, which an idmapping would not map): it must belong to the guest's root's
+# host uid, so that range is fixed here.
+base=$((0x70000000 + ($$ % 256) * 65536))
 for mode in $(userns_modes); do
-        args=()
-        [[ $mode == default ]] || args=(--private-users="$mode")
+        args=(--private-users="$mode") owner=0
+        if [[ $mode == default ]]; then
+                args=(--private-users="$base:65536") owner=$base
+        fi
+        chown -R "$owner:$owner" "$upper"
         rm -f "$upper/w"
         nsboot_run -D "$tree" "${args[@]}" --overlay="$lower:$upper:/srv/o" /bin/sh -c "$show"
         assert_rc 0 "--overlay ($mode)"
@@ -27,6 +36,7 @@ for mode in $(userns_modes); do
         assert_contains "$(output)" wrote "a write to the overlay"
         assert_match "$(output | grep ^srv)" "^srv rw.* overlay" "the mount at /srv/o"
         assert_file_contains "$upper/w" guest "the guest's write in the upper directory"
+        assert_eq "$owner" "$(stat -c %u "$upper/w")" "the owner of the guest's write on the host ($mode)"
         [[ ! -e $lower/w ]] || fail "the guest's write reached the lower directory"
 
         nsboot_run -D "$tree" "${args[@]}" --overlay-ro="$lower:$upper:/srv/o" /bin/sh -c "$show"
