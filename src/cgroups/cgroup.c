@@ -9,6 +9,7 @@
 
 #include "basic/fileio.h"
 #include "basic/fs-util.h"
+#include "cgroup-v1.h"
 #include "cgroup.h"
 #include "log.h"
 
@@ -149,6 +150,22 @@ char *cgroup_slice_path(const char *slice) {
         return p;
 }
 
+bool cgroup_is_hybrid(const CGroup *cg) {
+        return cg->root && !streq(cg->root, "/sys/fs/cgroup");
+}
+
+int cgroup_v1_suffix(const char *machine, bool keep_unit, const char *slice, char **ret) {
+        _cleanup_free_ char *scope = NULL, *slice_path = NULL;
+
+        if (keep_unit)
+                return (*ret = strdup("/payload")) ? 0 : -ENOMEM;
+        scope = cgroup_scope_name(machine);
+        slice_path = cgroup_slice_path(slice ?: "machine.slice");
+        if (!scope || !slice_path || asprintf(ret, "%s/%s", slice_path, scope) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
 int cgroup_create(CGroup *cg, const char *machine, bool keep_unit, const char *slice) {
         _cleanup_free_ char *root = NULL, *parent = NULL, *path = NULL;
         int r;
@@ -171,6 +188,17 @@ int cgroup_create(CGroup *cg, const char *machine, bool keep_unit, const char *s
                 return log_error_errno(errno, "Failed to create cgroup %s: %m", path);
         cg->root = TAKE_PTR(root);
         cg->path = TAKE_PTR(path);
+        /* A hybrid host's controllers are on v1: the machine gets a cgroup in each hierarchy too. */
+        if (cgroup_is_hybrid(cg)) {
+                _cleanup_free_ char *suffix = NULL;
+
+                r = cgroup_v1_suffix(machine, keep_unit, slice, &suffix);
+                if (r < 0)
+                        return log_oom();
+                r = cgroup_v1_create(&cg->v1, suffix);
+                if (r < 0)
+                        return r;
+        }
         return 0;
 }
 
@@ -203,80 +231,33 @@ int cgroup_chown(const CGroup *cg, uid_t uid, gid_t gid) {
         return 0;
 }
 
-static int controllers_of(const char *dir, char **ret) {
-        _cleanup_free_ char *file = NULL;
-
-        if (asprintf(&file, "%s/cgroup.controllers", dir) < 0)
-                return -ENOMEM;
-        return read_one_line(file, ret);
-}
-
-/* "memory.max=1G" -> does the list of controllers have "memory"? */
-static bool has_controller(const char *controllers, const char *setting) {
-        size_t n = strcspn(setting, ".");
-
-        for (const char *p = controllers; p && *p; p += strcspn(p, " "), p += strspn(p, " "))
-                if (strcspn(p, " ") == n && strncmp(p, setting, n) == 0)
-                        return true;
-        return false;
-}
-
-int cgroup_check_settings(char *const *settings) {
-        _cleanup_free_ char *root = NULL, *controllers = NULL;
+int cgroup_remove_dir(const char *path) {
         int r = 0;
 
-        if (!settings)
-                return 0;
-        if (cgroup_find_v2_root(&root) < 0 || controllers_of(root, &controllers) < 0)
-                return log_error_errno(SYNTHETIC_ERRNO(ENOMEDIUM), "No cgroup2 hierarchy for nsboot.cgroup settings");
-        for (char *const *s = settings; *s; s++)
-                if (!has_controller(controllers, *s))
-                        r = log_error_errno(SYNTHETIC_ERRNO(EOPNOTSUPP),
-                                            "nsboot.cgroup %s: the host's cgroup2 hierarchy has no '%.*s' controller "
-                                            "(it has: %s)", *s, (int) strcspn(*s, "."), *s,
-                                            isempty(controllers) ? "none" : controllers);
-        return r;
-}
-
-int cgroup_apply_settings(const CGroup *cg, char *const *settings) {
-        for (char *const *s = settings; s && *s; s++) {
-                _cleanup_free_ char *path = NULL, *controllers = NULL;
-                size_t n = strcspn(*s, "=");
-                int r;
-
-                if (asprintf(&path, "%s/%.*s", cg->path, (int) n, *s) < 0)
-                        return log_oom();
-                if (access(path, F_OK) < 0) {
-                        (void) controllers_of(cg->path, &controllers);
-                        return log_error_errno(SYNTHETIC_ERRNO(EOPNOTSUPP),
-                                               "nsboot.cgroup %s: the machine's cgroup has no %.*s (its controllers: "
-                                               "%s)", *s, (int) n, *s, isempty(controllers) ? "none" : controllers);
-                }
-                r = write_string_file(path, *s + n + 1);
-                if (r < 0)
-                        return log_error_errno(r, "nsboot.cgroup %s: the kernel refused it: %m", *s);
-        }
-        return 0;
-}
-
-int cgroup_remove(CGroup *cg) {
-        int r = 0;
-
-        if (!cg->path)
-                return 0;
         /* The last processes of the PID namespace may still be leaving the cgroup: retry briefly. */
         for (int i = 0; i < 50; i++) {
-                r = rmdir_tree(cg->path);
+                r = rmdir_tree(path);
                 if (r != -EBUSY)
                         break;
                 nanosleep(&(struct timespec) { .tv_nsec = 20 * 1000 * 1000 }, NULL);
         }
+        return r;
+}
+
+int cgroup_remove(CGroup *cg) {
+        int r;
+
+        cgroup_v1_remove(&cg->v1);
+        if (!cg->path)
+                return 0;
+        r = cgroup_remove_dir(cg->path);
         if (r < 0)
                 return log_warning_errno(r, "Failed to remove cgroup %s, ignoring: %m", cg->path);
         return 0;
 }
 
 void cgroup_done(CGroup *cg) {
+        cgroup_v1_done(&cg->v1);
         free(cg->root);
         free(cg->path);
         *cg = (CGroup) {};

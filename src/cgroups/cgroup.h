@@ -7,9 +7,12 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "cgroup-v1.h"
+
 typedef struct CGroup {
         char *root;      /* cgroup2 mount point on the host, e.g. /sys/fs/cgroup/unified */
         char *path;      /* absolute directory of the machine's cgroup */
+        CGroupV1 v1;     /* hybrid host: its cgroups in the v1 hierarchies */
 } CGroup;
 
 /* Finds the host's cgroup2 mount. Non-logging. */
@@ -25,10 +28,13 @@ char *cgroup_slice_path(const char *slice);
 int cgroup_attach(const CGroup *cg, pid_t pid);
 /* Gives the machine's cgroup directory and its delegation files to the guest's root. Logs. */
 int cgroup_chown(const CGroup *cg, uid_t uid, gid_t gid);
-/* Writes FILE=VALUE settings into the machine's cgroup. Logs, naming a missing controller. */
-int cgroup_apply_settings(const CGroup *cg, char *const *settings);
-/* Whether the host's cgroup2 hierarchy offers the controller of each FILE=VALUE at all. Logs. */
-int cgroup_check_settings(char *const *settings);
-/* Removes the directory and any empty sub-cgroups the guest left. Logs. */
+/* Whether the cgroup2 hierarchy is the "unified" one of a hybrid host (controllers on v1). */
+bool cgroup_is_hybrid(const CGroup *cg);
+/* Where the machine's cgroups go below nsboot's own one in each v1 hierarchy. Non-logging. */
+int cgroup_v1_suffix(const char *machine, bool keep_unit, const char *slice, char **ret);
+/* Removes the directory and any empty sub-cgroups the guest left, retrying while the last
+ * processes leave. Non-logging. */
+int cgroup_remove_dir(const char *path);
+/* Removes the machine's cgroups (cgroup2 and v1). Logs. */
 int cgroup_remove(CGroup *cg);
 void cgroup_done(CGroup *cg);

@@ -6,6 +6,7 @@
 
 #include "basic/strv.h"
 #include "config.h"
+#include "limit.h"
 #include "log.h"
 #include "netdev-config.h"
 #include "settings-table.h"
@@ -332,32 +333,16 @@ static const struct {
         { "lxc.cgroup2.", "nsboot.cgroup" }, { "nsboot.cgroup.", "nsboot.cgroup" },
 };
 
-/* cgroup v1 settings (lxc.cgroup.*) that have a cgroup2 equivalent, converted as systemd does. */
-static int cgroup_v1_to_v2(const char *file, const char *value, char **ret) {
-        unsigned long long v;
-        char *end;
-
-        if (streq(file, "memory.limit_in_bytes") || streq(file, "memory.soft_limit_in_bytes"))
-                return asprintf(ret, "%s=%s", file[7] == 'l' ? "memory.max" : "memory.low",
-                                streq(value, "-1") ? "max" : value) < 0 ? -ENOMEM : 0;
-        if (streq(file, "pids.max") || streq(file, "cpuset.cpus") || streq(file, "cpuset.mems"))
-                return asprintf(ret, "%s=%s", file, value) < 0 ? -ENOMEM : 0;
-        if (streq(file, "cpu.shares")) {
-                v = strtoull(value, &end, 10);
-                if (*end || v < 2 || v > 262144)
-                        return -EINVAL;
-                return asprintf(ret, "cpu.weight=%llu", 1 + ((v - 2) * 9999) / 262142) < 0 ? -ENOMEM : 0;
-        }
-        return -EOPNOTSUPP;
-}
-
 static int apply_cgroup_v1(Settings *s, const ConfigAssignment *a, const char *file) {
         _cleanup_free_ char *v2 = NULL, *where = NULL;
-        int r = cgroup_v1_to_v2(file, a->value, &v2);
+        int r = limit_from_v1(file, a->value, s->cgroup_settings, &v2);
 
         if (r == -EOPNOTSUPP)
                 return log_error_errno(r, "%s:%u: %s: not supported yet (no cgroup v2 equivalent nsboot knows; use "
                                        "lxc.cgroup2.*)", a->file, a->line, a->key);
+        if (r == -ENOKEY)
+                return log_error_errno(r, "%s:%u: %s: needs lxc.cgroup.memory.limit_in_bytes set before it",
+                                       a->file, a->line, a->key);
         if (r < 0)
                 return log_error_errno(r, "%s:%u: %s: invalid value '%s'", a->file, a->line, a->key, a->value);
         log_warning("%s:%u: %s is a cgroup v1 setting, nsboot applies it as %s", a->file, a->line, a->key, v2);

@@ -11,6 +11,7 @@
 #include "devices.h"
 #include "firewall.h"
 #include "journal-link.h"
+#include "limit.h"
 #include "machined.h"
 #include "netdev-config.h"
 #include "image-policy.h"
@@ -498,6 +499,17 @@ static int parse_sysctl(const SettingDef *def _unused_, const char *value, void 
         return strv_env_set(dest, value);
 }
 
+/* Adds or replaces FILE=VALUE in the limit list, the value in the kernel's form for the files nsboot
+ * knows (sizes in bytes, cpu.max from a percentage). */
+static int set_limit(char ***l, const char *assignment) {
+        _cleanup_free_ char *norm = NULL;
+        int r = limit_normalize(assignment, &norm);
+
+        if (r < 0)
+                return r;
+        return strv_env_set(l, norm);
+}
+
 /* FILE=VALUE with FILE a cgroup2 interface file of a controller ("memory.max"); the same file
  * again replaces the earlier value. */
 static int parse_cgroup(const SettingDef *def _unused_, const char *value, void *dest) {
@@ -510,7 +522,19 @@ static int parse_cgroup(const SettingDef *def _unused_, const char *value, void 
         if (n == 0 || !value[n] || !value[n + 1] || dot == 0 || dot >= n - 1 || strcspn(value, "/ \t") < n ||
             strncmp(value, "cgroup.", 7) == 0)
                 return -EINVAL;
-        return strv_env_set(dest, value);
+        return set_limit(dest, value);
+}
+
+/* nsboot.memory.max = 2G and the other keys named after a cgroup2 file: one entry of the same
+ * list as nsboot.cgroup. */
+static int parse_limit_key(const SettingDef *def, const char *value, void *dest) {
+        _cleanup_free_ char *a = NULL;
+
+        if (isempty(value))
+                return -EINVAL;
+        if (asprintf(&a, "%s=%s", def->key + strlen("nsboot."), value) < 0)
+                return -ENOMEM;
+        return set_limit(dest, a);
 }
 
 /* "PATH [ARGS...]" split on blanks, '…' and "…" quoting words, as LXC takes lxc.init.cmd. */
@@ -722,6 +746,18 @@ const SettingDef settings_table[] = {
         { .long_option = "pipe", .short_option = 'P', .parse = parse_console, .offset = FIELD(console_mode),
           .flags = SETTING_FLAG | SETTING_NO_VALUE, .cli_value = "pipe", .expect = "pipe", .doc = "Same as --console=pipe",
           .format = format_console },
+        { .key = "nsboot.cpu.max", .parse = parse_limit_key, .offset = FIELD(cgroup_settings),
+          .flags = SETTING_NO_PRINT | P, .expect = "N% of one CPU, QUOTA PERIOD in microseconds, or max",
+          .doc = "CPU time limit (CPUQuota=, cpu.max)", .format = format_strv },
+        { .key = "nsboot.cpu.weight", .parse = parse_limit_key, .offset = FIELD(cgroup_settings),
+          .flags = SETTING_NO_PRINT | P, .expect = "a weight from 1 to 10000 (default 100)",
+          .doc = "Share of CPU time under contention (CPUWeight=, cpu.weight)", .format = format_strv },
+        { .key = "nsboot.cpuset.cpus", .parse = parse_limit_key, .offset = FIELD(cgroup_settings),
+          .flags = SETTING_NO_PRINT | P, .expect = "a CPU list such as 0-1,3",
+          .doc = "CPUs the machine may run on (cpuset.cpus)", .format = format_strv },
+        { .key = "nsboot.cpuset.mems", .parse = parse_limit_key, .offset = FIELD(cgroup_settings),
+          .flags = SETTING_NO_PRINT | P, .expect = "a memory node list such as 0",
+          .doc = "Memory nodes the machine may use (cpuset.mems)", .format = format_strv },
         { .key = "nsboot.device-allow", .lxc_key = "lxc.cgroup2.devices.allow", .lxc_alt_key = "lxc.cgroup.devices.allow",
           .parse = parse_device_allow, .offset = FIELD(device_rules), .flags = SETTING_LIST | P,
           .expect = "TYPE MAJOR:MINOR ACCESS as in devices.allow, e.g. 'c 10:200 rwm' or 'b 7:* rw'",
@@ -762,6 +798,12 @@ const SettingDef settings_table[] = {
           .offset = FIELD(init_cmd), .flags = P, .expect = "an absolute path in the tree, then arguments",
           .doc = "Init to boot (with -b) instead of looking for one, with its first arguments",
           .format = format_strv },
+        { .key = "nsboot.io.max", .parse = parse_limit_key, .offset = FIELD(cgroup_settings),
+          .flags = SETTING_NO_PRINT | P, .expect = "MAJOR:MINOR followed by rbps=, wbps=, riops= and wiops= limits",
+          .doc = "Bandwidth and IOPS limits of one block device (io.max)", .format = format_strv },
+        { .key = "nsboot.io.weight", .parse = parse_limit_key, .offset = FIELD(cgroup_settings),
+          .flags = SETTING_NO_PRINT | P, .expect = "a weight from 1 to 10000 (default 100)",
+          .doc = "Share of disk time under contention (IOWeight=, io.weight)", .format = format_strv },
         { .key = "nsboot.keep-capability", .lxc_key = "lxc.cap.keep", .long_option = "keep-capability",
           .parse = parse_caps_keep, .offset = FIELD(caps_keep), .flags = P, .metavar = "CAP[,CAP...]",
           .expect = "capability names, or none", .doc = "Give PID 1 exactly these capabilities",
@@ -787,6 +829,15 @@ const SettingDef settings_table[] = {
         { .key = "nsboot.masquerade", .long_option = "masquerade", .parse = parse_bool, .offset = FIELD(masquerade),
           .flags = SETTING_FLAG | P, .cli_value = "yes", .expect = "yes or no",
           .doc = "NAT the first veth's IPv4 subnet out of the host's other interfaces", .format = format_bool },
+        { .key = "nsboot.memory.high", .parse = parse_limit_key, .offset = FIELD(cgroup_settings),
+          .flags = SETTING_NO_PRINT | P, .expect = "a size in bytes with an optional K, M, G or T suffix, or infinity",
+          .doc = "Memory use above which the machine is throttled (MemoryHigh=, memory.high)", .format = format_strv },
+        { .key = "nsboot.memory.max", .parse = parse_limit_key, .offset = FIELD(cgroup_settings),
+          .flags = SETTING_NO_PRINT | P, .expect = "a size in bytes with an optional K, M, G or T suffix, or infinity",
+          .doc = "Hard memory limit: the OOM killer acts inside above it (MemoryMax=, memory.max)", .format = format_strv },
+        { .key = "nsboot.memory.swap.max", .parse = parse_limit_key, .offset = FIELD(cgroup_settings),
+          .flags = SETTING_NO_PRINT | P, .expect = "a size in bytes with an optional K, M, G or T suffix, or infinity",
+          .doc = "Swap the machine may use (MemorySwapMax=, memory.swap.max)", .format = format_strv },
         { .key = "nsboot.mount-entry", .lxc_key = "lxc.mount.entry", .parse = parse_mount_entry,
           .offset = FIELD(mounts), .flags = SETTING_LIST | P, .expect = "an fstab line: SOURCE TARGET TYPE OPTIONS",
           .doc = "Mount one fstab line, its target inside the container", .format = format_mounts },
@@ -840,6 +891,9 @@ const SettingDef settings_table[] = {
           .flags = SETTING_LIST | P, .metavar = "[+]LOWER:...:DEST",
           .expect = "two or more host directories (+: in the tree) and a container path",
           .doc = "Mount a read-only overlay of host directories at DEST", .format = format_strv },
+        { .key = "nsboot.pids.max", .parse = parse_limit_key, .offset = FIELD(cgroup_settings),
+          .flags = SETTING_NO_PRINT | P, .expect = "a number of tasks, or infinity",
+          .doc = "Most processes and threads at once (TasksMax=, pids.max)", .format = format_strv },
         { .key = "nsboot.port", .long_option = "port", .short_option = 'p', .parse = parse_port, .offset = FIELD(ports),
           .flags = SETTING_LIST | P, .metavar = "[tcp:|udp:]HOST[:CONT]",
           .expect = "[tcp:|udp:]HOSTPORT[:CONTAINERPORT] with ports 1-65535, each protocol and host port once",

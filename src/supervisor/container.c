@@ -17,6 +17,7 @@
 #include "basic/parse-util.h"
 #include "basic/strv.h"
 #include "caps.h"
+#include "cgroup-limits.h"
 #include "cgroup.h"
 #include "console.h"
 #include "custom-mount.h"
@@ -28,6 +29,7 @@
 #include "machined.h"
 #include "netdev.h"
 #include "notify.h"
+#include "oom.h"
 #include "log.h"
 #include "rootfs.h"
 #include "seccomp-filter.h"
@@ -59,6 +61,7 @@ typedef struct Container {
         sd_event_source *ttys[SETTINGS_TTY_MAX];
         unsigned n_ttys;
         CGroup cgroup;
+        OomWatch *oom;
         Machined machined;
         NetDevs netdevs;
         NetDevGateways gateways;
@@ -430,6 +433,14 @@ static void reap(pid_t pid) {
                 ;
 }
 
+static int apply_limits(Container *c) {
+        _cleanup_strv_free_ char **limits = NULL;
+
+        if (cgroup_limits_collect(c->settings->cgroup_settings, c->settings->properties, &limits) < 0)
+                return log_oom();
+        return cgroup_limits_apply(&c->cgroup, limits, c->machined.registered && !c->settings->keep_unit);
+}
+
 /* One boot of the guest, from clone() to its PID 1's exit. Returns the failure exit status (>0)
  * when setup failed, 0 once the guest ran and ended (c->end says how). */
 static int run_once(Container *c) {
@@ -468,12 +479,12 @@ static int run_once(Container *c) {
                 stage_child_run(&params);
         }
         pair[1] = safe_close(pair[1]);
-        if (!in_cgroup) {
+        r = cgroup_v1_attach(&c->cgroup.v1, c->pid);
+        if (r >= 0 && !in_cgroup) {
                 r = cgroup_attach(&c->cgroup, c->pid);
                 if (r >= 0)
                         r = sync_send(pair[0], SYNC_CGROUP_DONE, 0, -EBADF);
-        } else
-                r = 0;
+        }
         if (r >= 0)
                 r = send_mounts(c, pair[0]);
         /* While the child sets up the container; it loads them after SYNC_GO. */
@@ -501,7 +512,7 @@ static int run_once(Container *c) {
         }
         /* After registration: the scope machined asks systemd for resets the cgroup's limits to its
          * own properties, so ours go on top of those, before the guest's init runs. */
-        if (!failed && cgroup_apply_settings(&c->cgroup, s->cgroup_settings) < 0)
+        if (!failed && apply_limits(c) < 0)
                 failed = 1;
         if (!failed && sync_send(pair[0], SYNC_GO, 0, -EBADF) < 0) {
                 log_error_errno(errno, "Failed to start the container's init: %m");
@@ -522,6 +533,7 @@ static int run_once(Container *c) {
                 reap(c->pid);
                 return 1;
         }
+        (void) oom_watch_new(c->event, &c->cgroup, s->machine, &c->oom);
         (void) sd_notifyf(false, "STATUS=Container running.\nX_NSBOOT_LEADER_PID=%d%s", (int) c->pid,
                           s->notify_ready ? "" : "\nREADY=1");
         r = sd_event_loop(c->event);
@@ -536,6 +548,7 @@ static void teardown_once(Container *c) {
         c->firewall = firewall_free(c->firewall);
         netdev_destroy_all(&c->netdevs);
         c->notify = notify_free(c->notify);
+        c->oom = oom_watch_free(c->oom);
         c->console = console_free(c->console);
         for (unsigned i = 0; i < c->n_ttys; i++)
                 c->ttys[i] = sd_event_source_disable_unref(c->ttys[i]);
@@ -647,8 +660,12 @@ int container_check(const Settings *s) {
         int r;
 
         r = preflight(&c);
-        if (r >= 0)
-                r = cgroup_check_settings(s->cgroup_settings);
+        if (r >= 0) {
+                _cleanup_strv_free_ char **limits = NULL;
+
+                r = cgroup_limits_collect(s->cgroup_settings, s->properties, &limits);
+                r = r < 0 ? log_oom() : cgroup_limits_check(limits);
+        }
         if (r < 0 || geteuid() != 0)
                 return r;
         /* Would the start get the locks? Taken and given back at once. */

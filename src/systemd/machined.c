@@ -7,6 +7,7 @@
 #include "basic/parse-util.h"
 #include "basic/strv.h"
 #include "cgroup.h"
+#include "limit.h"
 #include "log.h"
 #include "machined.h"
 
@@ -17,32 +18,6 @@ static const char *const register_mode_table[_REGISTER_MODE_MAX] = {
 };
 
 DEFINE_STRING_TABLE_LOOKUP(register_mode, RegisterMode, register_mode_table, _REGISTER_MODE_MAX);
-
-/* "100M", "2G", "infinity", "512" -> bytes (also counts: TasksMax takes the same syntax). */
-static int parse_size(const char *s, uint64_t *ret) {
-        static const char suffixes[] = "KMGT";
-        uint64_t v, mult = 1;
-        _cleanup_free_ char *num = strdup(s);
-        size_t n;
-        char *p;
-
-        if (!num)
-                return -ENOMEM;
-        if (streq(s, "infinity")) {
-                *ret = UINT64_MAX;
-                return 0;
-        }
-        n = strlen(num);
-        if (n > 0 && (p = strchr(suffixes, num[n - 1])) && *p) {
-                for (const char *q = suffixes; q <= p; q++)
-                        mult *= 1024;
-                num[n - 1] = 0;
-        }
-        if (safe_atou64(num, &v) < 0 || v > UINT64_MAX / mult)
-                return -EINVAL;
-        *ret = v * mult;
-        return 0;
-}
 
 typedef enum PropertyType { PROP_STRING, PROP_SIZE, PROP_U64, PROP_PERCENT_USEC } PropertyType;
 
@@ -79,7 +54,7 @@ static int property_value(const char *assignment, size_t *ret_index, uint64_t *r
                 case PROP_STRING:
                         return 0;
                 case PROP_SIZE:
-                        return parse_size(eq + 1, ret_value);
+                        return limit_parse_size(eq + 1, ret_value);
                 case PROP_U64:
                         /* CPUWeight= and IOWeight= take 1..10000 */
                         if (safe_atou64(eq + 1, ret_value) < 0 || *ret_value < 1 || *ret_value > 10000)
@@ -143,6 +118,18 @@ static int append_scope_properties(Machined *m, sd_bus_message *msg, const Setti
         /* The scope asks us to stop (RequestStop) rather than killing everything itself. */
         if (sd_bus_get_unique_name(m->bus, &unique) >= 0) {
                 r = sd_bus_message_append(msg, "(sv)", "Controller", "s", unique);
+                if (r < 0)
+                        return r;
+        }
+        /* Limits from nsboot.memory.max, lxc.cgroup2.* ...: systemd owns the scope's cgroup, so
+         * those with a unit property go there (the rest nsboot writes after registering);
+         * --property= after them wins, as it does for the files. */
+        STRV_FOREACH(l, s->cgroup_settings) {
+                _cleanup_free_ char *prop = NULL;
+
+                if (limit_to_property(*l, &prop) < 0)
+                        continue;
+                r = machined_append_property(msg, prop);
                 if (r < 0)
                         return r;
         }

@@ -26,8 +26,8 @@ echo 'lxc.init.cmd = /sbin/init exit 9' >>"$conf"
 nsboot_run -q --config="$conf" -b
 assert_rc 9
 
-# lxc.cgroup2.*: written into the machine's cgroup when the host offers the controller, else refused
-# naming it (the system tier checks the values inside on a host that has them).
+# lxc.cgroup2.*: written into the machine's cgroup2 directory when the host offers the controller
+# there, else (hybrid host) through cgroup v1 (test-limits.sh checks the files on both).
 cgconf=$WORKDIR/cgroup.conf
 printf 'lxc.rootfs.path = dir:%s\nlxc.cgroup2.pids.max = 77\n' "$tree" >"$cgconf"
 if grep -qw pids "$(cgroup2_root)/cgroup.controllers" 2>/dev/null; then
@@ -36,8 +36,7 @@ if grep -qw pids "$(cgroup2_root)/cgroup.controllers" 2>/dev/null; then
         assert_eq 77 "$(output)" "pids.max inside"
 else
         nsboot_run -q --config="$cgconf" /bin/true
-        assert_rc 1
-        assert_file_contains "$NSBOOT_ERR" "pids.max=77" "the refused setting is named"
+        assert_rc 0
 fi
 
 echo 'lxc.sysctl.kernel.panic = 1' >>"$conf"

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Putting the machine's limits into effect: each FILE=VALUE goes to the backend that has its
+ * controller for this machine, cgroup2 (pure v2 hosts, delegated units) or cgroup v1 (hybrid
+ * hosts); with a scope from machined, those with a unit property went there instead. Parent stage,
+ * after registration and before the guest's init runs; --check. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "cgroup.h"
+
+/* The machine's limits in one list: lxc.cgroup2.* and native keys, then the --property values
+ * that are limits (MemoryMax=2G as memory.max=2147483648). Non-logging. */
+int cgroup_limits_collect(char *const *cgroup_settings, char *const *properties, char ***ret);
+
+/* Writes every limit (skipping those with a scope property when via_scope). Logs, naming the
+ * limit and why it cannot be applied. */
+int cgroup_limits_apply(const CGroup *cg, char *const *limits, bool via_scope);
+
+/* Names every limit this host cannot apply (no controller, no v1 equivalent, a v1 file the kernel
+ * lacks). Logs each; returns the last error. */
+int cgroup_limits_check(char *const *limits);

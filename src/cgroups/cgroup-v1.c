@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+
+#include "basic/fileio.h"
+#include "cgroup-v1.h"
+#include "cgroup.h"
+#include "log.h"
+
+#define V1_ROOT "/sys/fs/cgroup/"
+
+static const char *const controller_table[_CGROUP_V1_MAX] = {
+        [CGROUP_V1_MEMORY] = "memory",
+        [CGROUP_V1_CPU] = "cpu",
+        [CGROUP_V1_CPUACCT] = "cpuacct",
+        [CGROUP_V1_CPUSET] = "cpuset",
+        [CGROUP_V1_PIDS] = "pids",
+        [CGROUP_V1_BLKIO] = "blkio",
+};
+
+DEFINE_STRING_TABLE_LOOKUP(cgroup_v1_controller, CGroupV1Controller, controller_table, _CGROUP_V1_MAX);
+
+bool cgroup_v1_available(const char *controller) {
+        _cleanup_free_ char *p = NULL;
+        struct statfs sfs;
+
+        if (asprintf(&p, V1_ROOT "%s", controller) < 0)
+                return false;
+        return statfs(p, &sfs) >= 0 && sfs.f_type == CGROUP_SUPER_MAGIC;
+}
+
+/* nsboot's own cgroup in the hierarchy that has controller, from /proc/self/cgroup's
+ * "ID:ctrl,ctrl:/path" lines; "" for the root. */
+static int own_v1_cgroup(const char *controller, char **ret) {
+        _cleanup_(fclosep) FILE *f = fopen("/proc/self/cgroup", "re");
+        char line[4096];
+
+        if (!f)
+                return -errno;
+        while (fgets(line, sizeof line, f)) {
+                char *list = strchr(line, ':'), *path;
+
+                if (!list || !(path = strchr(++list, ':')))
+                        continue;
+                *path++ = 0;
+                path[strcspn(path, "\n")] = 0;
+                for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ","))
+                        if (streq(tok, controller)) {
+                                *ret = strdup(streq(path, "/") ? "" : path);
+                                return *ret ? 0 : -ENOMEM;
+                        }
+        }
+        return -ENOMEDIUM;
+}
+
+int cgroup_v1_dir(const char *controller, const char *suffix, char **ret) {
+        _cleanup_free_ char *own = NULL;
+        int r;
+
+        if (!cgroup_v1_available(controller))
+                return -ENOMEDIUM;
+        r = own_v1_cgroup(controller, &own);
+        if (r < 0)
+                return r;
+        return asprintf(ret, V1_ROOT "%s%s%s", controller, own, suffix) < 0 ? -ENOMEM : 0;
+}
+
+/* A new cpuset cgroup starts with no CPUs and no memory nodes, and takes no tasks until it has
+ * some (cpuset(7)): give it its parent's. */
+static int cpuset_inherit(const char *dir) {
+        static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+
+        for (size_t i = 0; i < ELEMENTSOF(files); i++) {
+                _cleanup_free_ char *own = NULL, *parent = NULL, *v = NULL, *mine = NULL;
+                int r;
+
+                if (asprintf(&own, "%s/%s", dir, files[i]) < 0 || asprintf(&parent, "%s/../%s", dir, files[i]) < 0)
+                        return -ENOMEM;
+                r = read_one_line(own, &mine);
+                if (r < 0)
+                        return r;
+                if (!isempty(mine))
+                        continue;
+                r = read_one_line(parent, &v);
+                if (r < 0)
+                        return r;
+                r = write_string_file(own, v);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* mkdir -p of dir below the hierarchy's mount point, each level of cpuset filled in. */
+static int mkdir_levels(const char *dir, bool cpuset) {
+        _cleanup_free_ char *buf = strdup(dir);
+        int r;
+
+        if (!buf)
+                return -ENOMEM;
+        /* from the first '/' after /sys/fs/cgroup/CONTROLLER */
+        for (char *p = buf + strlen(V1_ROOT) + 1;;) {
+                p = strchr(p + 1, '/');
+                if (p)
+                        *p = 0;
+                if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+                        return -errno;
+                if (cpuset) {
+                        r = cpuset_inherit(buf);
+                        if (r < 0)
+                                return r;
+                }
+                if (!p)
+                        return 0;
+                *p = '/';
+        }
+}
+
+/* Two names can be one hierarchy (cpu,cpuacct): the second then shares the first's directory. */
+static const char *same_hierarchy(const CGroupV1 *v1, CGroupV1Controller c) {
+        struct stat a, b;
+        char pa[64], pb[64];
+
+        for (CGroupV1Controller o = 0; o < c; o++) {
+                snprintf(pa, sizeof pa, V1_ROOT "%s", controller_table[o]);
+                snprintf(pb, sizeof pb, V1_ROOT "%s", controller_table[c]);
+                if (v1->path[o] && stat(pa, &a) >= 0 && stat(pb, &b) >= 0 && a.st_dev == b.st_dev)
+                        return v1->path[o];
+        }
+        return NULL;
+}
+
+int cgroup_v1_create(CGroupV1 *v1, const char *suffix) {
+        for (CGroupV1Controller c = 0; c < _CGROUP_V1_MAX; c++) {
+                _cleanup_free_ char *dir = NULL;
+                const char *shared = same_hierarchy(v1, c);
+                int r;
+
+                if (shared) {
+                        v1->path[c] = strdup(shared);
+                        if (!v1->path[c])
+                                return log_oom();
+                        continue;
+                }
+                r = cgroup_v1_dir(controller_table[c], suffix, &dir);
+                if (r == -ENOMEDIUM)
+                        continue;
+                if (r < 0)
+                        return log_error_errno(r, "Failed to find nsboot's own %s cgroup: %m", controller_table[c]);
+                r = cgroup_remove_dir(dir);
+                if (r < 0)
+                        return log_error_errno(r, "Cgroup %s is left over and still in use: %m", dir);
+                r = mkdir_levels(dir, c == CGROUP_V1_CPUSET);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to create cgroup %s: %m", dir);
+                v1->path[c] = TAKE_PTR(dir);
+        }
+        return 0;
+}
+
+int cgroup_v1_attach(const CGroupV1 *v1, pid_t pid) {
+        char buf[32];
+
+        snprintf(buf, sizeof buf, "%d", (int) pid);
+        for (CGroupV1Controller c = 0; c < _CGROUP_V1_MAX; c++) {
+                _cleanup_free_ char *procs = NULL;
+                int r;
+
+                if (!v1->path[c] || same_hierarchy(v1, c))
+                        continue;
+                if (asprintf(&procs, "%s/cgroup.procs", v1->path[c]) < 0)
+                        return log_oom();
+                r = write_string_file(procs, buf);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to move PID %d into %s: %m", (int) pid, v1->path[c]);
+        }
+        return 0;
+}
+
+const char *cgroup_v1_path(const CGroupV1 *v1, const char *controller) {
+        CGroupV1Controller c = cgroup_v1_controller_from_string(controller);
+
+        return c < 0 ? NULL : v1->path[c];
+}
+
+int cgroup_v1_write(const CGroupV1 *v1, const char *controller, const char *file, const char *value) {
+        const char *dir = cgroup_v1_path(v1, controller);
+        _cleanup_free_ char *p = NULL;
+
+        if (!dir)
+                return -ENOMEDIUM;
+        if (asprintf(&p, "%s/%s", dir, file) < 0)
+                return -ENOMEM;
+        if (access(p, F_OK) < 0)
+                return -errno;
+        return write_string_file(p, value);
+}
+
+void cgroup_v1_remove(CGroupV1 *v1) {
+        for (CGroupV1Controller c = 0; c < _CGROUP_V1_MAX; c++) {
+                int r;
+
+                if (!v1->path[c] || same_hierarchy(v1, c))
+                        continue;
+                r = cgroup_remove_dir(v1->path[c]);
+                if (r < 0)
+                        log_warning_errno(r, "Failed to remove cgroup %s, ignoring: %m", v1->path[c]);
+        }
+}
+
+void cgroup_v1_remove_stale(const char *suffix) {
+        for (CGroupV1Controller c = 0; c < _CGROUP_V1_MAX; c++) {
+                _cleanup_free_ char *dir = NULL;
+
+                if (cgroup_v1_dir(controller_table[c], suffix, &dir) >= 0)
+                        (void) cgroup_remove_dir(dir);
+        }
+}
+
+void cgroup_v1_done(CGroupV1 *v1) {
+        for (CGroupV1Controller c = 0; c < _CGROUP_V1_MAX; c++) {
+                free(v1->path[c]);
+                v1->path[c] = NULL;
+        }
+}

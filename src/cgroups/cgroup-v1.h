@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The machine's cgroups in the cgroup v1 hierarchies of a hybrid host (controllers on v1 under
+ * /sys/fs/cgroup/<controller>, cgroup2 without controllers at /sys/fs/cgroup/unified): where the
+ * limits and the usage figures of the guest live there. Parent stage: created next to the cgroup2
+ * one, the guest's PID 1 put in before it execs, removed at teardown. */
+#pragma once
+
+#include <errno.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+typedef enum CGroupV1Controller {
+        CGROUP_V1_MEMORY,
+        CGROUP_V1_CPU,
+        CGROUP_V1_CPUACCT,
+        CGROUP_V1_CPUSET,
+        CGROUP_V1_PIDS,
+        CGROUP_V1_BLKIO,
+        _CGROUP_V1_MAX,
+        _CGROUP_V1_INVALID = -EINVAL,
+} CGroupV1Controller;
+
+const char *cgroup_v1_controller_to_string(CGroupV1Controller c);
+CGroupV1Controller cgroup_v1_controller_from_string(const char *s);
+
+typedef struct CGroupV1 {
+        char *path[_CGROUP_V1_MAX];     /* the machine's directory in each hierarchy, NULL: none */
+} CGroupV1;
+
+/* Whether controller is mounted as a cgroup v1 hierarchy under /sys/fs/cgroup. Non-logging. */
+bool cgroup_v1_available(const char *controller);
+/* The directory of the machine in the hierarchy of controller: /sys/fs/cgroup/CONTROLLER, nsboot's
+ * own cgroup there, then suffix ("/machine.slice/machine-web.scope"). Non-logging. */
+int cgroup_v1_dir(const char *controller, const char *suffix, char **ret);
+/* Makes the machine's cgroup in every v1 hierarchy there is (a leftover is removed first; cpuset
+ * gets its parent's CPUs and memory nodes). Logs. */
+int cgroup_v1_create(CGroupV1 *v1, const char *suffix);
+/* Puts pid into all of them. Logs. */
+int cgroup_v1_attach(const CGroupV1 *v1, pid_t pid);
+/* Writes value to file of the machine's cgroup of controller. Non-logging: -ENOMEDIUM when the
+ * machine has no cgroup there, -ENOENT when the file does not exist. */
+int cgroup_v1_write(const CGroupV1 *v1, const char *controller, const char *file, const char *value);
+const char *cgroup_v1_path(const CGroupV1 *v1, const char *controller);
+/* Removes them (retrying while the last processes leave). Logs warnings. */
+void cgroup_v1_remove(CGroupV1 *v1);
+/* Removes what a killed nsboot left at suffix in every hierarchy. Non-logging. */
+void cgroup_v1_remove_stale(const char *suffix);
+void cgroup_v1_done(CGroupV1 *v1);

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include "basic/fileio.h"
+#include "log.h"
+#include "oom.h"
+
+struct OomWatch {
+        sd_event_source *source;
+        const CGroup *cg;
+        char *machine;
+        uint64_t seen;
+        int fd;                 /* eventfd (v1) or inotify (v2) */
+};
+
+/* "oom_kill N" in memory.events (v2) or memory.oom_control (v1) */
+int oom_kill_count(const CGroup *cg, uint64_t *ret) {
+        const char *v1 = cgroup_v1_path(&cg->v1, "memory");
+        _cleanup_free_ char *file = NULL, *text = NULL;
+        const char *p;
+        int r;
+
+        if (asprintf(&file, "%s/%s", v1 ?: cg->path, v1 ? "memory.oom_control" : "memory.events") < 0)
+                return -ENOMEM;
+        r = read_full_file(file, &text, NULL);
+        if (r < 0)
+                return r;
+        p = strstr(text, "oom_kill ");
+        if (!p || sscanf(p, "oom_kill %" SCNu64, ret) != 1)
+                return -ENOENT;
+        return 0;
+}
+
+static int on_oom(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        OomWatch *w = userdata;
+        char buf[4096];
+        uint64_t n;
+
+        (void) read(fd, buf, sizeof buf); /* the eventfd counter or the inotify events */
+        if (oom_kill_count(w->cg, &n) < 0 || n <= w->seen)
+                return 0;
+        log_warning("Machine %s hit its memory limit: the OOM killer killed %" PRIu64 " of its processes "
+                    "(%" PRIu64 " so far)", w->machine, n - w->seen, n);
+        w->seen = n;
+        return 0;
+}
+
+/* v1: register an eventfd for memory.oom_control's OOM events ("<efd> <fd>" in
+ * cgroup.event_control, Documentation/admin-guide/cgroup-v1/memory.rst, 9). */
+static int watch_fd_v1(const char *dir) {
+        _cleanup_free_ char *ctl = NULL, *oc = NULL;
+        _cleanup_close_ int efd = -EBADF, ofd = -EBADF;
+        char buf[64];
+        int r;
+
+        if (asprintf(&ctl, "%s/cgroup.event_control", dir) < 0 || asprintf(&oc, "%s/memory.oom_control", dir) < 0)
+                return -ENOMEM;
+        efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        ofd = open(oc, O_RDONLY | O_CLOEXEC);
+        if (efd < 0 || ofd < 0)
+                return -errno;
+        snprintf(buf, sizeof buf, "%d %d", efd, ofd);
+        r = write_string_file(ctl, buf);
+        return r < 0 ? r : TAKE_FD(efd);
+}
+
+static int watch_fd_v2(const char *dir) {
+        _cleanup_free_ char *events = NULL;
+        _cleanup_close_ int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+
+        if (fd < 0)
+                return -errno;
+        if (asprintf(&events, "%s/memory.events", dir) < 0)
+                return -ENOMEM;
+        if (inotify_add_watch(fd, events, IN_MODIFY) < 0)
+                return -errno;
+        return TAKE_FD(fd);
+}
+
+int oom_watch_new(sd_event *e, const CGroup *cg, const char *machine, OomWatch **ret) {
+        const char *v1 = cgroup_v1_path(&cg->v1, "memory");
+        _cleanup_free_ OomWatch *w = calloc(1, sizeof *w);
+        uint64_t n;
+        int r;
+
+        *ret = NULL;
+        if (!w)
+                return log_oom();
+        if (oom_kill_count(cg, &n) < 0)
+                return 0; /* no memory controller for the machine */
+        w->fd = v1 ? watch_fd_v1(v1) : watch_fd_v2(cg->path);
+        if (w->fd < 0)
+                return log_warning_errno(w->fd, "Cannot watch the machine's OOM kills, ignoring: %m"), 0;
+        w->cg = cg;
+        w->seen = n;
+        w->machine = strdup(machine);
+        r = w->machine ? sd_event_add_io(e, &w->source, w->fd, EPOLLIN, on_oom, w) : -ENOMEM;
+        if (r < 0) {
+                safe_close(w->fd);
+                free(w->machine);
+                return log_error_errno(r, "Failed to watch the machine's OOM kills: %m");
+        }
+        *ret = TAKE_PTR(w);
+        return 0;
+}
+
+OomWatch *oom_watch_free(OomWatch *w) {
+        if (!w)
+                return NULL;
+        /* A last look: a kill just before the guest ended */
+        on_oom(NULL, w->fd, 0, w);
+        sd_event_source_disable_unref(w->source);
+        safe_close(w->fd);
+        free(w->machine);
+        free(w);
+        return NULL;
+}
