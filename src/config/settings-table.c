@@ -537,6 +537,14 @@ static int parse_limit_key(const SettingDef *def, const char *value, void *dest)
         return set_limit(dest, a);
 }
 
+static int parse_time_offset(const SettingDef *def _unused_, const char *value, void *dest) {
+        return time_offset_from_string(value, dest);
+}
+
+static int format_time_offset(const void *src, char **ret) {
+        return time_offset_to_string(src, ret);
+}
+
 /* "PATH [ARGS...]" split on blanks, '…' and "…" quoting words, as LXC takes lxc.init.cmd. */
 static int parse_command_line(const SettingDef *def _unused_, const char *value, void *dest) {
         char ***l = dest;
@@ -901,6 +909,9 @@ const SettingDef settings_table[] = {
         { .key = "nsboot.private-network", .long_option = "private-network", .parse = parse_bool,
           .offset = FIELD(private_network), .flags = SETTING_FLAG | P, .cli_value = "yes", .expect = "yes or no",
           .doc = "Own network namespace with only loopback", .format = format_bool },
+        { .key = "nsboot.private-time", .long_option = "private-time", .parse = parse_bool,
+          .offset = FIELD(private_time), .metavar = "BOOL", .expect = "yes or no",
+          .doc = "Own clocks: uptime counts from the guest's start (default yes)", .format = format_bool },
         { .key = "nsboot.private-users", .long_option = "private-users", .short_option = 'U',
           .parse = parse_private_users, .offset = FIELD(userns), .flags = SETTING_FLAG | P, .cli_value = "pick",
           .metavar = "MODE", .expect = "pick, yes, no, identity or BASE[:SIZE]",
@@ -970,6 +981,15 @@ const SettingDef settings_table[] = {
           .offset = FIELD(template_dir), .flags = P, .metavar = "DIR",
           .expect = "an absolute path of a directory tree",
           .doc = "Make the tree as a copy of DIR (reflinks where possible) if it does not exist", .format = format_string },
+        { .key = "nsboot.time-offset.boot", .lxc_key = "lxc.time.offset.boot", .parse = parse_time_offset,
+          .offset = FIELD(time_offset_boot), .expect = "an offset such as -1h, 30s or 1500ms (h, m, s, ms, us, ns)",
+          .doc = "Boot-time clock of the guest: the host's plus this, instead of starting at zero",
+          .format = format_time_offset },
+        { .key = "nsboot.time-offset.monotonic", .lxc_key = "lxc.time.offset.monotonic",
+          .parse = parse_time_offset, .offset = FIELD(time_offset_monotonic),
+          .expect = "an offset such as -1h, 30s or 1500ms (h, m, s, ms, us, ns)",
+          .doc = "Monotonic clock of the guest: the host's plus this, instead of starting at zero",
+          .format = format_time_offset },
         { .key = "nsboot.tmpfs", .long_option = "tmpfs", .parse = parse_tmpfs, .offset = FIELD(mounts),
           .flags = SETTING_NO_PRINT | SETTING_LIST, .metavar = "PATH[:OPTIONS]",
           .expect = "an absolute container path, optionally :tmpfs options",

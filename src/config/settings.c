@@ -29,6 +29,7 @@ Settings *settings_new(void) {
         s->console_mode = _CONSOLE_MODE_INVALID;
         s->link_journal = LINK_JOURNAL_AUTO;
         s->userns.mode = USERNS_PICK;
+        s->private_time = true;
         return s;
 }
 
@@ -312,6 +313,9 @@ int settings_validate(Settings *s, bool stdin_tty, bool stdout_tty) {
                 if (r < 0)
                         return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "lxc.idmap: ranges overlap");
         }
+        if (!s->private_time && (s->time_offset_boot.set || s->time_offset_monotonic.set))
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "lxc.time.offset.* need a time namespace, which "
+                                       "--private-time=no turns off");
         if (s->init_cmd && s->init_cmd[0][0] != '/')
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "lxc.init.cmd: '%s' is not an absolute path",
                                        s->init_cmd[0]);

@@ -13,6 +13,7 @@
 #include "netdev-config.h"
 #include "seccomp-filter.h"
 #include "userns.h"
+#include "timens.h"
 
 typedef enum ConsoleMode {
         CONSOLE_INTERACTIVE,
@@ -82,6 +83,9 @@ typedef struct Settings {
         int stop_signal;            /* the second SIGTERM's signal (lxc.signal.stop), 0: SIGKILL */
         char **sysctls;
         char **cgroup_settings;     /* FILE=VALUE for the machine's cgroup2 directory (lxc.cgroup2.*) */             /* KEY=VALUE, namespaced ones only */
+        bool private_time;          /* a time namespace: uptime and clocks from the guest's start */
+        TimeOffset time_offset_boot;        /* lxc.time.offset.boot, else zero at the start */
+        TimeOffset time_offset_monotonic;   /* lxc.time.offset.monotonic */
         RlimitSetting rlimits[16];  /* by RLIMIT_* */
         UserNsConfig userns;        /* --private-users, --private-users-ownership, lxc.idmap */
         char **parameters;          /* init arguments with --boot, else the command */

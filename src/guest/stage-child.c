@@ -23,6 +23,7 @@
 #include "stage-init.h"
 #include "sync.h"
 #include "rootfs.h"
+#include "timens.h"
 #include "tunnel.h"
 
 static int loopback_up(void) {
@@ -283,6 +284,8 @@ _noreturn_ void stage_child_run(ChildParams *p) {
                 else
                         r = netdev_configure_inside(&p->settings->netdevs, p->settings->machine, p->gateways);
         }
+        if (r >= 0 && p->settings->private_time)
+                r = timens_setup(&p->settings->time_offset_boot, &p->settings->time_offset_monotonic);
         if (r >= 0)
                 r = stage_init_exec(p, &exec_failed);
         (void) sync_send(p->sync_fd, exec_failed ? SYNC_EXEC_ERROR : SYNC_ERROR, r, -EBADF);
