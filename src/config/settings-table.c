@@ -537,6 +537,27 @@ static int parse_limit_key(const SettingDef *def, const char *value, void *dest)
         return set_limit(dest, a);
 }
 
+static bool endswith_dotdot(const char *v) {
+        size_t n = strlen(v);
+
+        return n >= 3 && streq(v + n - 3, "/..");
+}
+
+/* An absolute path without "..", to hide in the guest; an empty value clears the list. */
+static int parse_hide(const SettingDef *def _unused_, const char *value, void *dest) {
+        char ***l = dest;
+
+        if (isempty(value)) {
+                *l = strv_free(*l);
+                return 0;
+        }
+        if (value[0] != '/' || strlen(value) >= 4096 || strstr(value, "/../") || endswith_dotdot(value))
+                return -EINVAL;
+        if (strv_length(*l) >= 256)
+                return -EINVAL;
+        return strv_contains(*l, value) ? 0 : strv_extend(l, value);
+}
+
 static int parse_time_offset(const SettingDef *def _unused_, const char *value, void *dest) {
         return time_offset_from_string(value, dest);
 }
@@ -921,6 +942,13 @@ const SettingDef settings_table[] = {
           .offset = FIELD(userns), .flags = P, .metavar = "MODE", .expect = "auto, map, chown or off",
           .doc = "How the tree's owners fit the guest's ids (auto: an idmapped mount when needed)",
           .format = format_ownership },
+        { .key = "nsboot.proc.hide", .long_option = "inaccessible", .parse = parse_hide, .offset = FIELD(proc_hide),
+          .flags = SETTING_LIST, .metavar = "PATH", .expect = "an absolute path in the guest, e.g. /proc/uptime (at most 256)",
+          .doc = "Make a path in the guest inaccessible (/proc entries included)", .format = format_strv },
+        { .key = "nsboot.proc.virtualize", .long_option = "proc-virtualize", .parse = parse_bool,
+          .offset = FIELD(proc_virtualize), .metavar = "BOOL", .expect = "yes or no",
+          .doc = "Show the guest its own memory, CPUs, load and disk I/O in /proc (default yes)",
+          .format = format_bool },
         { .key = "nsboot.property", .long_option = "property", .parse = parse_property, .offset = FIELD(properties),
           .flags = SETTING_LIST | P, .metavar = "NAME=VALUE",
           .expect = "CPUQuota=N%, CPUWeight=N, Description=TEXT, IOWeight=N, MemoryHigh=SIZE, MemoryMax=SIZE, "

@@ -30,6 +30,7 @@ Settings *settings_new(void) {
         s->link_journal = LINK_JOURNAL_AUTO;
         s->userns.mode = USERNS_PICK;
         s->private_time = true;
+        s->proc_virtualize = true;
         return s;
 }
 
@@ -51,6 +52,7 @@ Settings *settings_free(Settings *s) {
         strv_free(s->init_cmd);
         strv_free(s->sysctls);
         strv_free(s->cgroup_settings);
+        strv_free(s->proc_hide);
         strv_free(s->properties);
         strv_free(s->environment);
         strv_free(s->parameters);

@@ -83,6 +83,8 @@ typedef struct Settings {
         int stop_signal;            /* the second SIGTERM's signal (lxc.signal.stop), 0: SIGKILL */
         char **sysctls;
         char **cgroup_settings;     /* FILE=VALUE for the machine's cgroup2 directory (lxc.cgroup2.*) */             /* KEY=VALUE, namespaced ones only */
+        bool proc_virtualize;       /* the guest's own /proc/meminfo, cpuinfo, ... (FUSE, served by nsboot) */
+        char **proc_hide;           /* paths made inaccessible in the guest (--inaccessible) */
         bool private_time;          /* a time namespace: uptime and clocks from the guest's start */
         TimeOffset time_offset_boot;        /* lxc.time.offset.boot, else zero at the start */
         TimeOffset time_offset_monotonic;   /* lxc.time.offset.monotonic */

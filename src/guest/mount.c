@@ -117,6 +117,21 @@ static int remount_read_only(const char *root, const MountEntry *m) {
         return mount_entry(m, NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | m->ms_flags, NULL);
 }
 
+int mount_mask_path(const char *root, const char *where) {
+        MountEntry m = { .where = where, .ms_flags = MS_NOSUID | MS_NODEV | MS_NOEXEC };
+        _cleanup_close_ int fd = -EBADF;
+        char path[32];
+        int r;
+
+        r = open_target(root, where, false, &fd, path);
+        if (r < 0)
+                return log_error_errno(r, "Failed to open %s: %m", where);
+        r = mask_path(root, &m, fd, path);
+        if (r < 0)
+                return r;
+        return remount_read_only(root, &m);
+}
+
 static int apply_entry(const char *root, const MountEntry *m, const MountContext *ctx) {
         _cleanup_free_ char *options = NULL;
         _cleanup_close_ int fd = -EBADF;

@@ -55,6 +55,9 @@ int mount_prepare_root(const char *root, int rootfs_fd);
 int mount_attach(int fd, const char *where);
 /* The same at the O_PATH target_fd (name for messages). Logs. */
 int mount_attach_at(int fd, int target_fd, const char *name);
+/* Overmounts where (a path in the guest, resolved inside the tree at root) with an inaccessible
+ * node of its kind, read-only. Logs. */
+int mount_mask_path(const char *root, const char *where);
 /* pivot_root into root; the old root is detached. Logs. */
 int mount_switch_root(const char *root);
 /* mount(2) that logs what failed. */

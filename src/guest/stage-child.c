@@ -14,11 +14,13 @@
 #include "basic/fs-util.h"
 #include "custom-mount.h"
 #include "dev.h"
+#include "hide.h"
 #include "journal-link.h"
 #include "log.h"
 #include "mount.h"
 #include "netdev.h"
 #include "notify.h"
+#include "procfs.h"
 #include "stage-child.h"
 #include "stage-init.h"
 #include "sync.h"
@@ -243,6 +245,11 @@ static int child_setup(ChildParams *p) {
         r = mount_apply_phase(root, MOUNT_PHASE_API, &ctx);
         if (r < 0)
                 return r;
+        if (p->procfs_mount_fd >= 0) {
+                r = procfs_bind(p->procfs_mount_fd, root, !s->private_time);
+                if (r < 0)
+                        return r;
+        }
         /* On top of the read-only /run/host, so no later bind copies it. */
         r = tunnel_bind(pm.tunnel, root);
         if (r < 0)
@@ -253,6 +260,9 @@ static int child_setup(ChildParams *p) {
                         return r;
         }
         r = custom_mounts_apply(&s->mounts, pm.binds, root);
+        if (r < 0)
+                return r;
+        r = hide_paths(s->proc_hide, root);
         if (r < 0)
                 return r;
         r = mount_switch_root(root);

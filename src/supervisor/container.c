@@ -30,6 +30,7 @@
 #include "netdev.h"
 #include "notify.h"
 #include "oom.h"
+#include "procfs.h"
 #include "log.h"
 #include "rootfs.h"
 #include "seccomp-filter.h"
@@ -62,6 +63,7 @@ typedef struct Container {
         unsigned n_ttys;
         CGroup cgroup;
         OomWatch *oom;
+        Procfs *procfs;
         Machined machined;
         NetDevs netdevs;
         NetDevGateways gateways;
@@ -282,6 +284,9 @@ static int follow_child_setup(Container *c, int sync_fd, SyncStep until) {
                 SyncMessage m;
                 int r;
 
+                /* the child's binds of the /proc view wait for answers from here */
+                if (procfs_pump(c->procfs, sync_fd) < 0)
+                        return 1;
                 r = sync_recv(sync_fd, &m, &fd);
                 if (r < 0)
                         return log_error_errno(r, "Failed to read from the container's setup: %m"), 1;
@@ -433,6 +438,17 @@ static void reap(pid_t pid) {
                 ;
 }
 
+/* The guest's own /proc/meminfo, cpuinfo, ... served by us (nsboot.proc.virtualize). */
+static int setup_procfs(Container *c, int *ret_mount_fd) {
+        if (!c->settings->proc_virtualize)
+                return 0;
+        if (!procfs_supported()) {
+                log_warning("No /dev/fuse: the guest sees the host's /proc/meminfo, /proc/cpuinfo, ...");
+                return 0;
+        }
+        return procfs_new(&c->cgroup, !c->settings->private_time, &c->procfs, ret_mount_fd);
+}
+
 static int apply_limits(Container *c) {
         _cleanup_strv_free_ char **limits = NULL;
 
@@ -452,6 +468,7 @@ static int run_once(Container *c) {
                                .gateways = &c->gateways,
                                .use_pty = s->console_mode != CONSOLE_PIPE,
                                .term = s->console_mode == CONSOLE_INTERACTIVE ? (getenv("TERM") ?: "vt220") : "dumb" };
+        _cleanup_close_ int procfs_mnt = -EBADF;
         bool in_cgroup;
         int r, failed;
 
@@ -468,6 +485,9 @@ static int run_once(Container *c) {
             devices_apply(c->cgroup.path, &s->device_rules) < 0 || tunnel_prepare(s->machine) < 0 ||
             mkdir_p(ROOTFS_STAGING_DIR, 0755) < 0)
                 return 1;
+        if (setup_procfs(c, &procfs_mnt) < 0)
+                return 1;
+        params.procfs_mount_fd = procfs_mnt;
         c->pid = clone_child(c, &in_cgroup);
         if (c->pid < 0)
                 return log_error_errno(errno, "Failed to create the container's namespaces: %m"), 1;
@@ -479,6 +499,7 @@ static int run_once(Container *c) {
                 stage_child_run(&params);
         }
         pair[1] = safe_close(pair[1]);
+        procfs_mnt = safe_close(procfs_mnt);
         r = cgroup_v1_attach(&c->cgroup.v1, c->pid);
         if (r >= 0 && !in_cgroup) {
                 r = cgroup_attach(&c->cgroup, c->pid);
@@ -534,6 +555,11 @@ static int run_once(Container *c) {
                 return 1;
         }
         (void) oom_watch_new(c->event, &c->cgroup, s->machine, &c->oom);
+        if (procfs_attach_event(c->procfs, c->event) < 0) {
+                request_kill(c, SIGKILL);
+                reap(c->pid);
+                return 1;
+        }
         (void) sd_notifyf(false, "STATUS=Container running.\nX_NSBOOT_LEADER_PID=%d%s", (int) c->pid,
                           s->notify_ready ? "" : "\nREADY=1");
         r = sd_event_loop(c->event);
@@ -549,6 +575,7 @@ static void teardown_once(Container *c) {
         netdev_destroy_all(&c->netdevs);
         c->notify = notify_free(c->notify);
         c->oom = oom_watch_free(c->oom);
+        c->procfs = procfs_free(c->procfs);
         c->console = console_free(c->console);
         for (unsigned i = 0; i < c->n_ttys; i++)
                 c->ttys[i] = sd_event_source_disable_unref(c->ttys[i]);
