@@ -21,6 +21,7 @@
 #include "netdev.h"
 #include "notify.h"
 #include "procfs.h"
+#include "seccomp-notify.h"
 #include "stage-child.h"
 #include "stage-init.h"
 #include "sync.h"
@@ -278,6 +279,20 @@ static int child_setup(ChildParams *p) {
         return 0;
 }
 
+/* With the /proc view, sysinfo() is answered by the parent from the same figures. */
+static int pass_sysinfo_listener(int sync_fd) {
+        _cleanup_close_ int fd = -EBADF;
+        int r;
+
+        r = seccomp_notify_install(&fd);
+        if (r < 0 || fd < 0)
+                return r;
+        r = sync_send(sync_fd, SYNC_SYSINFO_LISTENER, 0, fd);
+        if (r < 0)
+                return log_error_errno(r, "Failed to pass the sysinfo() listener to the parent: %m");
+        return 0;
+}
+
 _noreturn_ void stage_child_run(ChildParams *p) {
         bool exec_failed = false;
         int r;
@@ -296,6 +311,8 @@ _noreturn_ void stage_child_run(ChildParams *p) {
         }
         if (r >= 0 && p->settings->private_time)
                 r = timens_setup(&p->settings->time_offset_boot, &p->settings->time_offset_monotonic);
+        if (r >= 0 && p->procfs_mount_fd >= 0)
+                r = pass_sysinfo_listener(p->sync_fd);
         if (r >= 0)
                 r = stage_init_exec(p, &exec_failed);
         (void) sync_send(p->sync_fd, exec_failed ? SYNC_EXEC_ERROR : SYNC_ERROR, r, -EBADF);

@@ -307,6 +307,9 @@ static int follow_child_setup(Container *c, int sync_fd, SyncStep until) {
                         r = console_new(c->event, TAKE_FD(fd), c->settings->console_mode, on_escape, c, &c->console);
                         if (r < 0)
                                 return 1;
+                } else if (m.step == SYNC_SYSINFO_LISTENER && fd >= 0 && c->procfs) {
+                        if (procfs_serve_sysinfo(c->procfs, c->event, TAKE_FD(fd)) < 0)
+                                return 1;
                 } else if (m.step == SYNC_EXEC_ERROR) {
                         const char *what = c->settings->boot ? c->init :
                                            c->settings->parameters ? c->settings->parameters[0] : "the shell";

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/sysinfo.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -545,4 +546,24 @@ void procfs_view_sample_load(ProcfsView *v) {
                 v->load[i] = v->load[i] * decay[i] + active * (1 - decay[i]);
         v->running = active;
         v->total = total;
+}
+
+int procfs_view_sysinfo(const ProcfsView *v, struct sysinfo *ret) {
+        _cleanup_free_ char *host = NULL;
+        struct timespec ts;
+        Memory m;
+
+        if (read_full_file("/proc/meminfo", &host, NULL) < 0)
+                return -EIO;
+        read_memory(v->cg, field(host, "MemTotal"), field(host, "SwapTotal"), &m);
+        (void) clock_gettime(CLOCK_BOOTTIME, &ts);
+        *ret = (struct sysinfo) {
+                .uptime = (long) ((uint64_t) ts.tv_sec - v->start_usec / 1000000),
+                .totalram = m.total, .freeram = m.total - m.usage, .sharedram = m.shmem, .bufferram = 0,
+                .totalswap = m.swap_total, .freeswap = m.swap_total - m.swap_used,
+                .procs = (unsigned short) MIN(v->total, 65535u), .mem_unit = 1,
+        };
+        for (int i = 0; i < 3; i++)
+                ret->loads[i] = (unsigned long) (v->load[i] * (1 << SI_LOAD_SHIFT));
+        return 0;
 }

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/sysinfo.h>
 
 #include "cgroup.h"
 
@@ -36,5 +37,7 @@ typedef struct ProcfsView {
 
 /* Renders f into a new NUL-terminated buffer. */
 int procfs_view_render(const ProcfsView *v, ProcfsFile f, char **ret, size_t *ret_size);
+/* sysinfo(2) as the guest should see it: its uptime, load, memory and swap. */
+int procfs_view_sysinfo(const ProcfsView *v, struct sysinfo *ret);
 /* Counts the guest's runnable tasks and folds them into the load averages (every 5 s). */
 void procfs_view_sample_load(ProcfsView *v);

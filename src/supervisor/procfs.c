@@ -15,6 +15,7 @@
 #include "mount.h"
 #include "procfs-view.h"
 #include "procfs.h"
+#include "seccomp-notify.h"
 
 /* Linux 6.14: the server may ask for a timeout after which the kernel aborts the connection
  * instead of letting callers wait for an answer that does not come (fuse_init_out.request_timeout,
@@ -41,7 +42,7 @@ typedef struct Handle {
 struct Procfs {
         int fuse_fd;
         bool uptime;
-        sd_event_source *io, *timer;
+        sd_event_source *io, *timer, *sysinfo;
         ProcfsView view;
         Handle handles[PROCFS_HANDLES_MAX];
         uint8_t buf[PROCFS_BUF_SIZE];
@@ -331,11 +332,22 @@ int procfs_new(const CGroup *cg, bool uptime, Procfs **ret, int *ret_mount_fd) {
         return 0;
 }
 
+int procfs_serve_sysinfo(Procfs *p, sd_event *e, int fd) {
+        return seccomp_notify_attach(e, fd, procfs_sysinfo, p, &p->sysinfo);
+}
+
+int procfs_sysinfo(void *userdata, pid_t pid _unused_, struct sysinfo *ret) {
+        Procfs *p = userdata;
+
+        return procfs_view_sysinfo(&p->view, ret);
+}
+
 Procfs *procfs_free(Procfs *p) {
         if (!p)
                 return NULL;
         sd_event_source_disable_unref(p->io);
         sd_event_source_disable_unref(p->timer);
+        sd_event_source_disable_unref(p->sysinfo);
         /* Closing the device aborts the connection: whatever still waits on it gets an error. */
         safe_close(p->fuse_fd);
         for (size_t i = 0; i < PROCFS_HANDLES_MAX; i++)

@@ -19,6 +19,7 @@ typedef enum SyncStep {
         SYNC_GO,                /* parent -> child: registered with machined (if at all); exec */
         SYNC_ERROR,             /* child -> parent: value = -errno, setup failed */
         SYNC_EXEC_ERROR,        /* child -> parent: value = -errno, execve() of init/command failed */
+        SYNC_SYSINFO_LISTENER,  /* child -> parent: carries the seccomp listener of sysinfo() */
 } SyncStep;
 
 typedef struct SyncMessage {

@@ -22,6 +22,7 @@ want_cpus=1
 
 nsboot_run -q --config="$conf" -M "$name" /bin/sh -c '
         echo "total=$(awk "/^MemTotal:/ { print \$2 }" /proc/meminfo)"
+        echo "sysinfo=$(free | awk "/^Mem:/ { print \$2 }")"
         echo "sendfile=$(cat /proc/cpuinfo | md5sum | cut -c1-8) read=$(dd if=/proc/cpuinfo bs=64k 2>/dev/null | md5sum | cut -c1-8) size=$(cat /proc/cpuinfo | wc -c)"
         free1=$(awk "/^MemFree:/ { print \$2 }" /proc/meminfo)
         head -c 20000000 /dev/zero >/dev/shm/fill
@@ -35,6 +36,7 @@ nsboot_run -q --config="$conf" -M "$name" /bin/sh -c '
         echo "load=$(cut -d" " -f1 /proc/loadavg)"'
 assert_rc 0
 assert_eq 65536 "$(output | sed -n 's/^total=//p')" "MemTotal inside with a 64M limit"
+assert_eq 65536 "$(output | sed -n 's/^sysinfo=//p')" "sysinfo() total memory (busybox free)"
 line=$(output | grep '^sendfile=')
 read -r sf rd sz <<<"$line"
 [[ ${sf#sendfile=} == "${rd#read=}" && ${sz#size=} -gt 100 ]] || fail "sendfile() and read() of /proc/cpuinfo differ: $line"
@@ -49,9 +51,11 @@ awk -v l="$load" 'BEGIN { exit !(l >= 0.1 && l <= 1.5) }' || fail "loadavg after
 
 # Turned off: the host's values, no FUSE mount.
 nsboot_run -q --config="$conf" -M "$name" --proc-virtualize=no /bin/sh -c \
-        'awk "/^MemTotal:/ { print \$2 }" /proc/meminfo; grep -c fuse.nsboot-proc /proc/self/mountinfo || true'
+        'awk "/^MemTotal:/ { print \$2 }" /proc/meminfo; free | awk "/^Mem:/ { print \$2 }"
+         grep -c fuse.nsboot-proc /proc/self/mountinfo || true'
 assert_rc 0
-assert_eq "$host_kb 0" "$(output | tr '\n' ' ' | sed 's/ $//')" "MemTotal and FUSE mounts with --proc-virtualize=no"
+assert_eq "$host_kb $host_kb 0" "$(output | tr '\n' ' ' | sed 's/ $//')" \
+        "MemTotal, sysinfo() and FUSE mounts with --proc-virtualize=no"
 
 # nsboot SIGKILLed while the guest reads /proc/meminfo in a loop: everything ends, nothing hangs.
 boot_sleeping "$tree" --config="$conf" -M "$name"
