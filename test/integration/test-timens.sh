@@ -1,7 +1,7 @@
 #!/bin/bash
 # Each guest has its own clocks: /proc/uptime, sysinfo() (busybox uptime) and CLOCK_BOOTTIME start at
 # its start, again after a reboot inside; lxc.time.offset.boot shifts them; --private-time=no shows
-# the host's; bad offsets are refused naming the key.
+# the host's (/proc/uptime then comes from the /proc view); bad offsets are refused naming the key.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -40,10 +40,14 @@ off=$(awk '$1 == "boottime" { print $2 }' "/proc/$LEADER/timens_offsets")
 ((off < 0 && -off >= host_up - 5)) || fail "boottime offset '$off' s, host up $host_up s"
 poweroff_guest
 
-# Turned off: the host's uptime. An offset: the host's plus it.
-nsboot_run -q -D "$tree" -M "$name" --private-time=no cut -d. -f1 /proc/uptime
+# Turned off: the host's uptime, or, with the /proc view, the guest's from nsboot's /proc/uptime
+# (while CLOCK_BOOTTIME stays the host's). An offset: the host's plus it.
+nsboot_run -q -D "$tree" -M "$name" --private-time=no --proc-virtualize=no cut -d. -f1 /proc/uptime
 assert_rc 0
 (($(output) >= host_up)) || fail "uptime with --private-time=no: $(output), host: $host_up"
+nsboot_run -q -D "$tree" -M "$name" --private-time=no /bin/sh -c 'sleep 1; cut -d. -f1 /proc/uptime; grep -c " /proc/uptime " /proc/self/mountinfo'
+assert_rc 0
+assert_eq "1 1" "$(output | paste -s -d ' ')" "/proc/uptime from the /proc view without a time namespace"
 printf 'lxc.rootfs.path = dir:%s\nlxc.time.offset.boot = 2h\n' "$tree" >"$conf"
 nsboot_run -q --config="$conf" -M "$name" cut -d. -f1 /proc/uptime
 assert_rc 0
