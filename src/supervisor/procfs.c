@@ -28,9 +28,10 @@
 #define ROOT_NODE FUSE_ROOT_ID
 #define FILE_NODE(f) ((uint64_t) (f) + 2)
 #define STAGE_DIR "/run/.nsboot-procfs"
-/* The size the files claim. Reads ignore it (direct I/O), but sendfile() and splice() (busybox
- * cat) go through the page cache up to i_size: with 0 they would read nothing. A short read then
- * shrinks i_size to the content's length; each open grows it back (grow_size()). */
+/* The size the files claim. Reads go through the page cache (a shell's byte-by-byte reads would
+ * otherwise each be a round trip to us), dropped at every open (no FOPEN_KEEP_CACHE), and the kernel
+ * reads no further than i_size: the first short read shrinks i_size to the content's length, and
+ * each open grows it back (grow_size()). */
 #define PROCFS_FILE_SIZE (16 * 1024 * 1024ULL)
 
 typedef struct Handle {
@@ -130,9 +131,10 @@ static void grow_size(Procfs *p, uint64_t node) {
         (void) write(p->fuse_fd, &n, sizeof n);
 }
 
-/* The whole file is rendered at open, so that reads at any offset see one consistent snapshot. */
+/* The whole file is rendered at open, so that reads at any offset see one consistent snapshot (two
+ * processes reading the same file at once may both see the one rendered for the first). */
 static int on_open(Procfs *p, const struct fuse_in_header *h, const struct fuse_open_in *in) {
-        struct fuse_open_out o = { .open_flags = FOPEN_DIRECT_IO };
+        struct fuse_open_out o = {};
         size_t slot;
         int r;
 

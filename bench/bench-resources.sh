@@ -1,0 +1,65 @@
+#!/bin/bash
+# bench/bench-resources.sh: what the machine's limits and its /proc view do and cost.
+#  1. CPU weights: two guests pinned to the same CPU, cpu.weight 200 and 100, each running a busy
+#     loop for SECS seconds; the CPU time each got, from its cgroup on the host, and the ratio.
+#  2. The /proc view's cost: reading /proc/meminfo 10,000 times inside a guest (open, read a line,
+#     close, in the shell, no fork), with nsboot's view and without it.
+# Needs root, busybox-static and a built nsboot (build/nsboot). Usage: bench/bench-resources.sh [SECS]
+set -euo pipefail
+
+SRCDIR=$(cd "$(dirname "$0")/.." && pwd)
+NSBOOT=${NSBOOT:-$SRCDIR/build/nsboot}
+SECS=${1:-10}
+WORK=$(mktemp -d /var/tmp/nsboot-bench-res.XXXXXX)
+TESTINIT=$(dirname "$NSBOOT")/test/fixtures/testinit
+pids=()
+
+cleanup() {
+        for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+        wait 2>/dev/null || true
+        rm -rf --one-file-system "$WORK"
+}
+trap cleanup EXIT
+
+[[ $(id -u) == 0 ]] || { echo "needs root" >&2; exit 1; }
+for t in tree w200 w100; do
+        "$SRCDIR/test/fixtures/mktree-busybox.sh" "$WORK/$t" "$TESTINIT" >/dev/null
+done
+
+# The CPU time (ns) of machine NAME so far: cpuacct on a hybrid host, cpu.stat on cgroup v2.
+cpu_ns() {
+        local name=$1 own
+        if [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then
+                awk '$1 == "usage_usec" { print $2 * 1000 }' "/sys/fs/cgroup/machine.slice/machine-$name.scope/cpu.stat"
+        else
+                own=$(awk -F: '$2 ~ /(^|,)cpuacct(,|$)/ { print $3 }' /proc/self/cgroup)
+                [[ $own == / ]] && own=
+                cat "/sys/fs/cgroup/cpuacct$own/machine.slice/machine-$name.scope/cpuacct.usage"
+        fi
+}
+
+echo "== CPU weights 200:100 on one CPU, $SECS s"
+for w in 200 100; do
+        printf 'lxc.rootfs.path = dir:%s\nnsboot.cpu.weight = %s\nnsboot.cpuset.cpus = 0\n' "$WORK/w$w" "$w" >"$WORK/w$w.conf"
+        "$NSBOOT" -q --config="$WORK/w$w.conf" -M "benchw$w" --proc-virtualize=no \
+                /bin/sh -c 'while :; do :; done' </dev/null &
+        pids+=($!)
+done
+sleep 1
+a0=$(cpu_ns benchw200); b0=$(cpu_ns benchw100)
+sleep "$SECS"
+a1=$(cpu_ns benchw200); b1=$(cpu_ns benchw100)
+for p in "${pids[@]}"; do kill -TERM "$p"; kill -TERM "$p"; done
+wait 2>/dev/null || true
+pids=()
+awk -v a=$((a1 - a0)) -v b=$((b1 - b0)) -v s="$SECS" 'BEGIN {
+        printf "weight 200: %.2f s of CPU, weight 100: %.2f s of CPU in %d s; ratio %.2f (expected 2.00)\n",
+                a / 1e9, b / 1e9, s, b ? a / b : 0 }'
+
+echo "== reading /proc/meminfo 10,000 times inside"
+loop='t0=$(cut -d" " -f1 /proc/uptime); i=0; while [ $i -lt 10000 ]; do read -r l </proc/meminfo; i=$((i+1)); done
+t1=$(cut -d" " -f1 /proc/uptime); echo "$t0 $t1"'
+for view in yes no; do
+        out=$("$NSBOOT" -q -D "$WORK/tree" -M benchproc --proc-virtualize=$view /bin/sh -c "$loop" </dev/null)
+        awk -v v=$view '{ printf "view %-3s: %.2f s, %.1f us per open+read+close\n", v, $2 - $1, ($2 - $1) * 100 }' <<<"$out"
+done
