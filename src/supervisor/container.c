@@ -446,7 +446,7 @@ static int setup_procfs(Container *c, int *ret_mount_fd) {
         if (!c->settings->proc_virtualize)
                 return 0;
         if (!procfs_supported()) {
-                log_warning("No /dev/fuse: the guest sees the host's /proc/meminfo, /proc/cpuinfo, ...");
+                log_warning("No FUSE on this host: the guest sees the host's /proc/meminfo, /proc/cpuinfo, ...");
                 return 0;
         }
         return procfs_new(&c->cgroup, !c->settings->private_time, &c->procfs, ret_mount_fd);

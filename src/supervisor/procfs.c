@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "basic/fileio.h"
 #include "basic/fs-util.h"
 #include "log.h"
 #include "mount.h"
@@ -50,7 +51,10 @@ struct Procfs {
 };
 
 bool procfs_supported(void) {
-        return access("/dev/fuse", R_OK | W_OK) >= 0 && access("/proc/filesystems", R_OK) >= 0;
+        _cleanup_free_ char *fs = NULL;
+
+        return access("/dev/fuse", R_OK | W_OK) >= 0 && read_full_file("/proc/filesystems", &fs, NULL) >= 0 &&
+               strstr(fs, "\tfuse\n");
 }
 
 static bool serves(const Procfs *p, uint64_t node) {
