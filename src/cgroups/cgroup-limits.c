@@ -27,15 +27,53 @@ static int v2_controllers(const CGroup *cg, char **ret) {
         return read_one_line(file, ret);
 }
 
-static bool v2_has_controller(const CGroup *cg, const char *assignment) {
-        _cleanup_free_ char *controllers = NULL;
-
-        if (v2_controllers(cg, &controllers) < 0)
-                return false;
+static bool listed(char *controllers, const char *assignment) {
         for (char *tok = strtok(controllers, " "); tok; tok = strtok(NULL, " "))
                 if (limit_is_of_controller(assignment, tok))
                         return true;
         return false;
+}
+
+/* A controller the host's root has but the machine's cgroup does not get yet (systemd enables cpu
+ * or io only once a unit asks for them): "+NAME" in the subtree_control of each cgroup from the
+ * root down to the machine's parent, as systemd does it for a unit. Best effort. */
+static void v2_enable_controller(const CGroup *cg, const char *assignment) {
+        _cleanup_free_ char *dir = strdup(cg->path);
+        char want[32];
+
+        snprintf(want, sizeof want, "+%.*s", (int) MIN(strcspn(assignment, "."), sizeof want - 2), assignment);
+        if (!dir || !strrchr(dir, '/'))
+                return;
+        *strrchr(dir, '/') = 0; /* the parent */
+        for (char *p = dir + strlen(cg->root);; p++) {
+                _cleanup_free_ char *file = NULL;
+                char c = *p;
+
+                if (c && c != '/')
+                        continue;
+                *p = 0;
+                if (asprintf(&file, "%s/cgroup.subtree_control", dir) >= 0)
+                        (void) write_string_file(file, want);
+                *p = c;
+                if (!c)
+                        return;
+        }
+}
+
+static bool v2_has_controller(const CGroup *cg, const char *assignment) {
+        _cleanup_free_ char *controllers = NULL, *root = NULL;
+
+        if (v2_controllers(cg, &controllers) < 0)
+                return false;
+        if (listed(controllers, assignment))
+                return true;
+        /* on the way: does the root offer it at all? */
+        if (!cg || v2_controllers(NULL, &root) < 0 || !listed(root, assignment))
+                return false;
+        v2_enable_controller(cg, assignment);
+        free(controllers);
+        controllers = NULL;
+        return v2_controllers(cg, &controllers) >= 0 && listed(controllers, assignment);
 }
 
 static int v2_apply(const CGroup *cg, const char *assignment, char *const *all _unused_) {
