@@ -189,6 +189,8 @@ static int finish_tree(const CtlArgs *a, const char *name, const char *dir, Prog
         if (r < 0)
                 return log_error_errno(r, "Failed to write %s/etc/hostname: %m", dir);
         r = set_root_password(root, a->root_password);
+        if (r == -ENOENT && !a->root_password)
+                r = 0; /* a tree without /etc/shadow (busybox) has no password to clear */
         if (r < 0)
                 return log_error_errno(r, "Failed to set root's password in %s/etc/shadow: %m", dir);
         return 0;
