@@ -56,6 +56,7 @@ int verb_reboot(const CtlArgs *a);
 int verb_kill(const CtlArgs *a);
 int verb_create(const CtlArgs *a);
 int verb_remove(const CtlArgs *a);
+int verb_convert_nspawn(const CtlArgs *a);
 
 typedef struct MachineStats {
         unsigned procs;                 /* processes in the machine's cgroup and its sub-cgroups */

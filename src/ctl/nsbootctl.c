@@ -32,6 +32,7 @@ static const Verb verbs[] = {
         { "kill",   1, ARGS_ANY, true,  verb_kill   },
         { "create", 1, 1,        true,  verb_create },
         { "remove", 1, ARGS_ANY, true,  verb_remove },
+        { "convert-nspawn", 1, 1, false, verb_convert_nspawn },
 };
 
 static void help(void) {
@@ -47,7 +48,8 @@ static void help(void) {
                "  reboot NAME...          Reboot machines\n"
                "  kill NAME...            Send a signal to the machines' init\n"
                "  create NAME             Build /var/lib/machines/NAME and /etc/nsboot/NAME.conf\n"
-               "  remove NAME...          Delete stopped machines and their config files\n\n"
+               "  remove NAME...          Delete stopped machines and their config files\n"
+               "  convert-nspawn FILE     Print a .nspawn file as nsboot config lines\n\n"
                "Options:\n"
                "  -h --help               Show this help\n"
                "     --version            Show the version\n"

@@ -29,7 +29,7 @@ void machine_state_done(MachineState *m) {
 static char *state_path(const char *name) {
         char *p;
 
-        return asprintf(&p, STATE_DIR "/%s", name) < 0 ? NULL : p;
+        return asprintf(&p, STATE_DIR "/%s" STATE_SUFFIX, name) < 0 ? NULL : p;
 }
 
 char *machine_control_path(const char *name) {
@@ -47,7 +47,7 @@ int machine_state_write(const MachineState *m) {
         _cleanup_free_ char *path = state_path(m->name), *tmp = NULL, *text = NULL;
 
         /* A dot file: never a machine name, so the list skips a half-written one. */
-        if (!path || asprintf(&tmp, STATE_DIR "/.%s.tmp", m->name) < 0)
+        if (!path || asprintf(&tmp, STATE_DIR "/.%s" STATE_SUFFIX ".tmp", m->name) < 0)
                 return -ENOMEM;
         if (asprintf(&text,
                      "NAME=%s\nSTATE=%s\nLEADER=%d\nSUPERVISOR=%d\nINIT=%s\nTREE=%s\nCGROUP=%s\n"
@@ -155,9 +155,18 @@ int machine_state_list(char ***ret) {
         if (!d && errno != ENOENT)
                 return -errno;
         while (d && (de = readdir(d))) {
-                if (!machine_name_is_valid(de->d_name))
+                size_t n = strlen(de->d_name), k = strlen(STATE_SUFFIX);
+                _cleanup_free_ char *name = NULL;
+
+                /* Other files of the machine live here too (NAME.net, NAME.cgroup). */
+                if (n <= k || !streq(de->d_name + n - k, STATE_SUFFIX))
                         continue;
-                r = strv_extend(&names, de->d_name);
+                name = strndup(de->d_name, n - k);
+                if (!name)
+                        return -ENOMEM;
+                if (!machine_name_is_valid(name))
+                        continue;
+                r = strv_consume(&names, TAKE_PTR(name));
                 if (r < 0)
                         return r;
         }
@@ -165,6 +174,24 @@ int machine_state_list(char ***ret) {
                 qsort(names, strv_length(names), sizeof(char *), compare_strings);
         *ret = TAKE_PTR(names);
         return 0;
+}
+
+void machine_state_repair(void) {
+        _cleanup_strv_free_ char **names = NULL;
+
+        if (machine_state_list(&names) < 0)
+                return;
+        STRV_FOREACH(name, names) {
+                MachineState m;
+                int r = machine_state_read(*name, &m);
+
+                if (r == -EBADMSG || (r >= 0 && !machine_state_is_live(&m))) {
+                        log_debug("Removing the state of machine '%s', whose nsboot is gone", *name);
+                        machine_state_remove(*name);
+                }
+                if (r >= 0)
+                        machine_state_done(&m);
+        }
 }
 
 bool machine_state_is_live(const MachineState *m) {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The runtime state of a running machine in /run/nsboot/machines/NAME: a small KEY=VALUE file the
+/* The runtime state of a running machine in /run/nsboot/machines/NAME.state: a small KEY=VALUE file the
  * parent stage writes once the guest's init runs (and again after each reboot) and removes at the
  * end, so nsbootctl finds every machine without systemd-machined. Written atomically. */
 #pragma once
@@ -11,6 +11,7 @@
 #include "settings.h"
 
 #define STATE_DIR "/run/nsboot/machines"
+#define STATE_SUFFIX ".state"
 #define CONTROL_DIR "/run/nsboot/control"
 
 typedef struct MachineState {
@@ -29,17 +30,19 @@ typedef struct MachineState {
 
 void machine_state_done(MachineState *m);
 
-/* Writes STATE_DIR/NAME atomically. Non-logging. */
+/* Writes STATE_DIR/NAME.state atomically. Non-logging. */
 int machine_state_write(const MachineState *m);
-/* Reads STATE_DIR/NAME; -ENOENT when the machine does not run (or never wrote its state). Non-logging. */
+/* Reads STATE_DIR/NAME.state; -ENOENT when the machine does not run (or never wrote its state). Non-logging. */
 int machine_state_read(const char *name, MachineState *ret);
 /* Removes the state file and the control socket of name. Non-logging. */
 void machine_state_remove(const char *name);
-/* The names of all state files, sorted. Non-logging. */
+/* The machine names of all state files, sorted. Non-logging. */
 int machine_state_list(char ***ret);
 /* Whether the nsboot that wrote the state still runs: the file of a SIGKILLed one stays behind
  * until the next start repairs it. */
 bool machine_state_is_live(const MachineState *m);
+/* Removes the state files (and control sockets) whose nsboot is gone. Logs at debug level. */
+void machine_state_repair(void);
 
 /* Changes only the STATE= line ("stopping"). Non-logging. */
 int machine_state_set_state(const char *name, const char *state);

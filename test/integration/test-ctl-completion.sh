@@ -25,10 +25,11 @@ mkdir -p /etc/nsboot
 echo 'nsboot.boot = yes' >"/etc/nsboot/$conf_only.conf"
 at_exit "rm -f '/etc/nsboot/$conf_only.conf'"
 boot_sleeping "$bb"
-retry 10 test -f "/run/nsboot/machines/$running" || fail "no state file"
+retry 10 test -f "/run/nsboot/machines/$running.state" || fail "no state file"
 
 assert_eq "list " "$(complete_words li)" "verb"
 assert_eq "stat stop " "$(complete_words st)" "verbs st*"
+assert_eq "convert-nspawn create " "$(complete_words c)" "verbs c*"
 assert_eq "--json " "$(complete_words --js)" "option"
 assert_eq "cpu memory name " "$(complete_words top --sort '')" "--sort values"
 assert_eq "cpu " "$(complete_words top --sort = c)" "--sort=c (bash splits at =)"

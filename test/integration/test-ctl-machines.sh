@@ -61,10 +61,14 @@ guest_save bb_guest
 bb_leader=$LEADER
 
 # The state files are there as soon as the guests run.
-retry 10 test -f "/run/nsboot/machines/$deb_name" || fail "no state file for $deb_name"
-assert_file_contains "/run/nsboot/machines/$bb_name" "LEADER=$bb_leader"
-assert_file_contains "/run/nsboot/machines/$deb_name" "INIT=systemd"
+retry 10 test -f "/run/nsboot/machines/$deb_name.state" || fail "no state file for $deb_name"
+assert_file_contains "/run/nsboot/machines/$bb_name.state" "LEADER=$bb_leader"
+assert_file_contains "/run/nsboot/machines/$deb_name.state" "INIT=systemd"
 [[ $(stat -c %a "/run/nsboot/control/$bb_name.sock") == 600 ]] || fail "control socket is not 0600"
+# UID_BASE: the host uid of the guest's root (0 without a user namespace).
+uid_base=$(sed -n 's/^UID_BASE=//p' "/run/nsboot/machines/$bb_name.state")
+assert_eq "$(awk '$1 == "Uid:" { print $2 }' "/proc/$bb_leader/status")" "$uid_base" "UID_BASE"
+log "the guest's root is host uid $uid_base"
 
 # enter: systemd in the Debian guest finishes booting.
 # Until systemd listens on its private socket, systemctl says "offline" at once.
@@ -147,7 +151,7 @@ assert_eq nsboot "$(ctl enter "$bb_name" sh -c 'echo $container')" "the guest's 
 enter_pid=$!
 at_exit "_kill_if_alive $enter_pid"
 sleeper=$(retry 10 pgrep -n -P "$enter_pid" -x sleep) || fail "no sleep under nsbootctl enter"
-for ns in mnt pid net uts ipc cgroup; do
+for ns in user mnt pid net uts ipc cgroup; do
         assert_eq "$(readlink "/proc/$bb_leader/ns/$ns")" "$(readlink "/proc/$sleeper/ns/$ns")" "$ns namespace of the entered process"
 done
 assert_eq "$(sed -n 's/^0:://p' "/proc/$bb_leader/cgroup")" "$(sed -n 's/^0:://p' "/proc/$sleeper/cgroup")" \
@@ -157,6 +161,8 @@ assert_eq "$(awk '/^CapBnd/ { print $2 }' "/proc/$bb_leader/status")" "$(awk '/^
 assert_eq "$(awk '/^CapBnd/ { print $2 }' "/proc/$bb_leader/status")" "$(awk '/^CapEff/ { print $2 }' "/proc/$sleeper/status")" \
         "effective capabilities of the entered process"
 assert_eq "$(stat -L -c %d:%i "/proc/$bb_leader/root")" "$(stat -L -c %d:%i "/proc/$sleeper/root")" "root of the entered process"
+assert_eq "$(awk '$1 == "Uid:" { print $2 }' "/proc/$bb_leader/status")" "$(awk '$1 == "Uid:" { print $2 }' "/proc/$sleeper/status")" \
+        "host uid of the entered process (the guest's root)"
 nspid=$(awk '$1 == "NSpid:" { print $NF }' "/proc/$sleeper/status")
 [[ $nspid -gt 1 ]] || fail "the entered process has PID $nspid in the guest"
 kill "$sleeper"
@@ -175,13 +181,13 @@ guest_use bb_guest
 nsboot_wait 10
 assert_rc 0 "nsboot after nsbootctl stop (busybox)"
 assert_file_contains "$NSBOOT_OUT" "NSBOOT-TEST: signal=SIGPWR" # testinit counts as "other"
-assert_file_not_exists "/run/nsboot/machines/$bb_name"
+assert_file_not_exists "/run/nsboot/machines/$bb_name.state"
 assert_file_not_exists "/run/nsboot/control/$bb_name.sock"
 ctl stop --timeout=60 "$deb_name"
 guest_use deb_guest
 nsboot_wait 10
 assert_rc 0 "nsboot after nsbootctl stop (systemd)"
-assert_file_not_exists "/run/nsboot/machines/$deb_name"
+assert_file_not_exists "/run/nsboot/machines/$deb_name.state"
 out=$(ctl list)
 assert_not_contains "$out" "$deb_name"
 assert_not_contains "$out" "$bb_name"
@@ -190,9 +196,9 @@ assert_not_contains "$out" "$bb_name"
 boot_sleeping "$bb"
 kill -KILL "$NSBOOT_PID"
 wait_pid_exit "$NSBOOT_PID" 10 || fail "nsboot did not die"
-assert_file_exists "/run/nsboot/machines/$bb_name"
+assert_file_exists "/run/nsboot/machines/$bb_name.state"
 assert_not_contains "$(ctl list)" "$bb_name"
 busybox_tree other
 nsboot_run -q -D "$other" /bin/true
-assert_file_not_exists "/run/nsboot/machines/$bb_name" "state file of the SIGKILLed nsboot"
+assert_file_not_exists "/run/nsboot/machines/$bb_name.state" "state file of the SIGKILLed nsboot"
 exit 0
