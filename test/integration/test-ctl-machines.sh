@@ -53,7 +53,9 @@ busybox_tree bb
 deb_name=$(basename "$deb")
 bb_name=$(basename "$bb")
 
-nsboot_start -q -D "$deb" -b --private-network
+# The Debian guest without a user namespace, the busybox one in the default mode: enter and the
+# state file serve both.
+nsboot_start -q -D "$deb" -b --private-network --private-users=no
 guest_save deb_guest
 deb_leader=$(leader_pid "$NSBOOT_PID")
 boot_sleeping "$bb"
@@ -69,6 +71,7 @@ assert_file_contains "/run/nsboot/machines/$deb_name.state" "INIT=systemd"
 uid_base=$(sed -n 's/^UID_BASE=//p' "/run/nsboot/machines/$bb_name.state")
 assert_eq "$(awk '$1 == "Uid:" { print $2 }' "/proc/$bb_leader/status")" "$uid_base" "UID_BASE"
 log "the guest's root is host uid $uid_base"
+assert_file_contains "/run/nsboot/machines/$deb_name.state" "UID_BASE=0"
 
 # enter: systemd in the Debian guest finishes booting.
 # Until systemd listens on its private socket, systemctl says "offline" at once.
@@ -144,6 +147,13 @@ assert_rc 0 "top after q"
 
 # enter: a process in every namespace of the guest, in its cgroup, with PID 1's bounding set,
 # its environment; the exit status comes back.
+# The Debian guest, without a user namespace: the same namespaces and capabilities as its PID 1.
+for ns in pid mnt net; do
+        assert_eq "$(readlink "/proc/$deb_leader/ns/$ns")" "$(ctl enter "$deb_name" readlink "/proc/self/ns/$ns")" \
+                "$ns namespace of a command entered into $deb_name"
+done
+assert_eq "$(awk '/^CapBnd/ { print $2 }' "/proc/$deb_leader/status")" \
+        "$(ctl enter "$deb_name" awk '/^CapEff/ { print $2 }' /proc/self/status)" "capabilities in $deb_name"
 ctl enter "$bb_name" sh -c 'exit 7' && rc=0 || rc=$?
 assert_eq 7 "$rc" "exit status through enter"
 assert_eq nsboot "$(ctl enter "$bb_name" sh -c 'echo $container')" "the guest's environment"
@@ -175,6 +185,18 @@ assert_contains "$out" "Machine 'nsbtnosuch$$' is not running"
 out=$(ctl enter ../etc 2>&1) && fail "enter with a bad name succeeded"
 assert_contains "$out" "not a valid machine name"
 
+# reboot: the init is asked (testinit: SIGINT means reboot), nsboot boots it again, and the state
+# follows the new PID 1.
+ctl reboot "$bb_name"
+guest_use bb_guest
+wait_output '^NSBOOT-TEST: boot=2'
+wait_output '^NSBOOT-TEST: ready=1.*' 30
+new_leader=$(leader_pid "$NSBOOT_PID")
+assert_ne "$bb_leader" "$new_leader" "PID 1 after reboot"
+assert_file_contains "$NSBOOT_OUT" "NSBOOT-TEST: signal=SIGINT"
+retry 10 grep -qx "LEADER=$new_leader" "/run/nsboot/machines/$bb_name.state" || fail "the state does not follow the reboot"
+assert_match "$(ctl list | awk -v n="$bb_name" '$1 == n')" "^$bb_name +running +other +$new_leader " "list after reboot"
+
 # stop: each guest's init is asked its own way (systemd: SIGRTMIN+3), nsboot exits 0, state gone.
 ctl stop "$bb_name"
 guest_use bb_guest
@@ -183,9 +205,12 @@ assert_rc 0 "nsboot after nsbootctl stop (busybox)"
 assert_file_contains "$NSBOOT_OUT" "NSBOOT-TEST: signal=SIGPWR" # testinit counts as "other"
 assert_file_not_exists "/run/nsboot/machines/$bb_name.state"
 assert_file_not_exists "/run/nsboot/control/$bb_name.sock"
-ctl stop --timeout=60 "$deb_name"
+ctl stop --no-wait "$deb_name"
+# Until its nsboot is gone, the machine shows as stopping.
+state=$(sed -n 's/^STATE=//p' "/run/nsboot/machines/$deb_name.state" 2>/dev/null) || true
+[[ -z $state || $state == stopping ]] || fail "state after stop: '$state'"
 guest_use deb_guest
-nsboot_wait 10
+nsboot_wait 60
 assert_rc 0 "nsboot after nsbootctl stop (systemd)"
 assert_file_not_exists "/run/nsboot/machines/$deb_name.state"
 out=$(ctl list)
