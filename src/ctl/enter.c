@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nsbootctl enter (attach): a shell or command inside a running machine, as the guest's own
  * processes run: in all of its namespaces and its root, in its cgroup, with its PID 1's bounding set
- * of capabilities and environment, as root of the guest's user namespace. Exit status passed on. */
+ * of capabilities and environment, nsboot's system call filter, as root of the guest's user
+ * namespace. Exit status passed on. */
 #include <fcntl.h>
 #include <grp.h>
 #include <sched.h>
@@ -17,6 +18,7 @@
 #include "cgroup.h"
 #include "ctl.h"
 #include "log.h"
+#include "seccomp-filter.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -46,6 +48,8 @@ typedef struct Guest {
         int root;
         int cgroup_procs;       /* opened as host root: a write later is checked against that */
         uint64_t bounding;
+        bool in_userns;         /* the guest has a user namespace of its own */
+        SeccompPrepared *seccomp;       /* the filter nsboot gives the guest, NULL if it has none */
         char **env;
 } Guest;
 
@@ -54,6 +58,7 @@ static void guest_done(Guest *g) {
                 safe_close(g->ns[i]);
         safe_close(g->root);
         safe_close(g->cgroup_procs);
+        seccomp_prepared_free(g->seccomp);
         strv_free(g->env);
 }
 
@@ -71,6 +76,8 @@ static int open_namespaces(pid_t leader, Guest *g) {
                 }
                 if (stat(own, &b) >= 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
                         continue;
+                if (namespaces[i].flag == CLONE_NEWUSER)
+                        g->in_userns = true;
                 g->ns[i] = open(path, O_RDONLY | O_CLOEXEC);
                 if (g->ns[i] < 0)
                         return log_error_errno(errno, "Failed to open %s: %m", path);
@@ -81,6 +88,7 @@ static int open_namespaces(pid_t leader, Guest *g) {
 /* The guest's PID 1's bounding set and environment (minus its notify socket). */
 static int read_leader(pid_t leader, Guest *g) {
         _cleanup_free_ char *status = NULL, *environ_text = NULL;
+        unsigned seccomp_mode = 0;
         char path[64];
         const char *p;
         size_t n;
@@ -89,6 +97,9 @@ static int read_leader(pid_t leader, Guest *g) {
         if (read_full_file(path, &status, NULL) < 0 || !(p = strstr(status, "\nCapBnd:")) ||
             sscanf(p + strlen("\nCapBnd:"), "%" SCNx64, &g->bounding) != 1)
                 return log_error_errno(SYNTHETIC_ERRNO(EIO), "Failed to read the capabilities of PID %d", (int) leader);
+        if ((p = strstr(status, "\nSeccomp:")) && sscanf(p + strlen("\nSeccomp:"), "%u", &seccomp_mode) == 1 &&
+            seccomp_mode == 2 && !(g->seccomp = seccomp_prepared_new()))
+                return log_oom();
         snprintf(path, sizeof path, "/proc/%d/environ", (int) leader);
         if (read_full_file(path, &environ_text, &n) < 0)
                 return log_error_errno(SYNTHETIC_ERRNO(EIO), "Failed to read the environment of PID %d", (int) leader);
@@ -133,6 +144,12 @@ static int guest_open(const MachineState *m, Guest *g) {
                 r = open_cgroup(m->leader, g);
         if (r >= 0)
                 r = open_namespaces(m->leader, g);
+        /* nsboot's own filter for a guest with these capabilities: its deny list, argument checks
+         * and the ceiling (a machine's --system-call-filter or lxc.seccomp.profile is not known
+         * here). */
+        if (r >= 0 && g->seccomp)
+                r = seccomp_prepare(g->seccomp, &(SeccompPolicy) { .caps = g->bounding,
+                                                                   .host_superblocks = !g->in_userns }, NULL);
         return r;
 }
 
@@ -187,6 +204,13 @@ static int child_setup(Guest *g) {
                 return log_error_errno(errno, "Failed to drop supplementary groups: %m");
         if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
                 return log_error_errno(errno, "Failed to become root of the guest: %m");
+        /* Loaded while we may (CAP_SYS_ADMIN), as stage-init does for the guest's PID 1. */
+        if (g->seccomp) {
+                int r = seccomp_load_prepared(g->seccomp);
+
+                if (r < 0)
+                        return r;
+        }
         return caps_apply(g->bounding, true);
 }
 

@@ -154,6 +154,8 @@ for ns in pid mnt net; do
 done
 assert_eq "$(awk '/^CapBnd/ { print $2 }' "/proc/$deb_leader/status")" \
         "$(ctl enter "$deb_name" awk '/^CapEff/ { print $2 }' /proc/self/status)" "capabilities in $deb_name"
+assert_eq "$(awk '/^Seccomp_filters/ { print $2 }' "/proc/$deb_leader/status")" \
+        "$(ctl enter "$deb_name" awk '/^Seccomp_filters/ { print $2 }' /proc/self/status)" "system call filters in $deb_name"
 ctl enter "$bb_name" sh -c 'exit 7' && rc=0 || rc=$?
 assert_eq 7 "$rc" "exit status through enter"
 assert_eq nsboot "$(ctl enter "$bb_name" sh -c 'echo $container')" "the guest's environment"
@@ -173,6 +175,12 @@ assert_eq "$(awk '/^CapBnd/ { print $2 }' "/proc/$bb_leader/status")" "$(awk '/^
 assert_eq "$(stat -L -c %d:%i "/proc/$bb_leader/root")" "$(stat -L -c %d:%i "/proc/$sleeper/root")" "root of the entered process"
 assert_eq "$(awk '$1 == "Uid:" { print $2 }' "/proc/$bb_leader/status")" "$(awk '$1 == "Uid:" { print $2 }' "/proc/$sleeper/status")" \
         "host uid of the entered process (the guest's root)"
+# The same system call filter as the guest's PID 1: mode 2, as many filters.
+for f in Seccomp Seccomp_filters; do
+        assert_eq "$(awk -v f="$f:" '$1 == f { print $2 }' "/proc/$bb_leader/status")" \
+                "$(awk -v f="$f:" '$1 == f { print $2 }' "/proc/$sleeper/status")" "$f of the entered process"
+done
+[[ $(awk '$1 == "Seccomp:" { print $2 }' "/proc/$sleeper/status") == 2 ]] || fail "no system call filter in the entered process"
 nspid=$(awk '$1 == "NSpid:" { print $NF }' "/proc/$sleeper/status")
 [[ $nspid -gt 1 ]] || fail "the entered process has PID $nspid in the guest"
 kill "$sleeper"
