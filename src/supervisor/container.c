@@ -720,6 +720,7 @@ int container_run(const Settings *s) {
         (void) firewall_cleanup_stale(s->machine);
         repair_stale_machines();
         machine_state_repair();
+        control_repair();
         r = userns_acquire(&s->userns, s->machine, tree_name(s), &c.userns);
         if (r >= 0 && c.userns.chown_tree) {
                 r = tree_shift_owners(s->directory, c.userns.root_uid, c.userns.root_gid, USERNS_RANGE_SIZE);

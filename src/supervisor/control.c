@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,6 +136,28 @@ Control *control_free(Control *c) {
         free(c->machine);
         free(c);
         return NULL;
+}
+
+/* Removes the sockets in CONTROL_DIR nobody listens on (their nsboot was killed): a socket still
+ * being set up already listens when it appears, so it is never taken for a dead one. */
+void control_repair(void) {
+        _cleanup_(closedirp) DIR *d = opendir(CONTROL_DIR);
+        struct dirent *de;
+
+        while (d && (de = readdir(d))) {
+                _cleanup_close_ int fd = -EBADF;
+                _cleanup_free_ char *path = NULL;
+                struct sockaddr_un sa;
+
+                if (de->d_type != DT_SOCK || asprintf(&path, CONTROL_DIR "/%s", de->d_name) < 0 ||
+                    socket_address(path, &sa) < 0)
+                        continue;
+                fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+                if (fd >= 0 && connect(fd, (struct sockaddr *) &sa, sizeof sa) < 0 && errno == ECONNREFUSED) {
+                        log_debug("Removing the control socket %s, which nobody serves", path);
+                        (void) unlink(path);
+                }
+        }
 }
 
 int control_reboot_signal(const char *kind) {

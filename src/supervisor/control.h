@@ -22,6 +22,9 @@ int control_new(sd_event *e, const char *machine, const ControlOps *ops, void *u
 Control *control_free(Control *c);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Control *, control_free);
 
+/* Removes the control sockets nobody serves any more (after a SIGKILL). Logs at debug level. */
+void control_repair(void);
+
 /* The signal that asks an init of kind ("systemd", "busybox", "other": see state.h) to reboot:
  * SIGINT (ctrl-alt-del: systemd's reboot, sysvinit's usual inittab entry), busybox init's SIGTERM. */
 int control_reboot_signal(const char *kind);

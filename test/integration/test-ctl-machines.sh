@@ -225,13 +225,27 @@ out=$(ctl list)
 assert_not_contains "$out" "$deb_name"
 assert_not_contains "$out" "$bb_name"
 
-# A SIGKILLed nsboot leaves its state file; list ignores it, the next start removes it.
+# A SIGKILLed nsboot leaves its state file and socket; list ignores them, the next start removes
+# them, and any socket nobody serves; a live machine's socket stays.
 boot_sleeping "$bb"
 kill -KILL "$NSBOOT_PID"
 wait_pid_exit "$NSBOOT_PID" 10 || fail "nsboot did not die"
 assert_file_exists "/run/nsboot/machines/$bb_name.state"
+assert_file_exists "/run/nsboot/control/$bb_name.sock"
 assert_not_contains "$(ctl list)" "$bb_name"
+stale=/run/nsboot/control/nsbt$$stale.sock
+at_exit "rm -f '$stale'"
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET).bind(sys.argv[1])' "$stale"
 busybox_tree other
-nsboot_run -q -D "$other" /bin/true
+boot_sleeping "$other"
+other_name=$(basename "$other")
 assert_file_not_exists "/run/nsboot/machines/$bb_name.state" "state file of the SIGKILLed nsboot"
+assert_file_not_exists "/run/nsboot/control/$bb_name.sock" "control socket of the SIGKILLed nsboot"
+assert_file_not_exists "$stale" "a control socket nobody serves"
+busybox_tree third
+"$NSBOOT" -q -D "$third" /bin/true </dev/null || fail "a third machine did not run"
+assert_file_exists "/run/nsboot/control/$other_name.sock" "the control socket of a running machine"
+ctl stop "$other_name"
+nsboot_wait 10
+assert_rc 0 "nsboot after stop"
 exit 0
