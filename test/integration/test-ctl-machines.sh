@@ -237,12 +237,12 @@ stale=/run/nsboot/control/nsbt$$stale.sock
 at_exit "rm -f '$stale'"
 python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET).bind(sys.argv[1])' "$stale"
 busybox_tree other
+busybox_tree third
 boot_sleeping "$other"
 other_name=$(basename "$other")
 assert_file_not_exists "/run/nsboot/machines/$bb_name.state" "state file of the SIGKILLed nsboot"
 assert_file_not_exists "/run/nsboot/control/$bb_name.sock" "control socket of the SIGKILLed nsboot"
 assert_file_not_exists "$stale" "a control socket nobody serves"
-busybox_tree third
 "$NSBOOT" -q -D "$third" /bin/true </dev/null || fail "a third machine did not run"
 assert_file_exists "/run/nsboot/control/$other_name.sock" "the control socket of a running machine"
 ctl stop "$other_name"
