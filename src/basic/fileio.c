@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "basic/fileio.h"
+#include "basic/fs-util.h"
 #include "basic/macro.h"
 
 #define READ_FULL_MAX (1024 * 1024)
@@ -48,6 +49,20 @@ int write_file_mode(const char *path, const char *s, mode_t mode) {
         if (fd < 0)
                 return -errno;
         return write_all(fd, s, strlen(s));
+}
+
+int write_file_atomic(const char *dir, const char *path, const char *tmp, const char *s, mode_t mode) {
+        int r;
+
+        r = dir ? mkdir_p(dir, 0755) : 0;
+        if (r < 0)
+                return r;
+        r = write_file_mode(tmp, s, mode);
+        if (r >= 0 && rename(tmp, path) < 0)
+                r = -errno;
+        if (r < 0)
+                (void) unlink(tmp);
+        return r;
 }
 
 int read_full_file(const char *path, char **ret, size_t *ret_size) {

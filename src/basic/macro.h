@@ -123,6 +123,17 @@ static inline const char *startswith(const char *s, const char *prefix) {
         return strncmp(s, prefix, l) == 0 ? s + l : NULL;
 }
 
+/* s without leading blanks and trailing blanks or line ends; the end is cut in place. */
+static inline char *strstrip(char *s) {
+        char *e;
+
+        s += strspn(s, " \t");
+        e = s + strlen(s);
+        while (e > s && strchr(" \t\r\n", e[-1]))
+                *--e = 0;
+        return s;
+}
+
 #include <dirent.h>
 static inline void closedirp(DIR **d) {
         if (*d)

@@ -29,16 +29,6 @@ int config_file_error(ConfigFile *cf, const char *file, unsigned line, const cha
         return strv_consume(&cf->errors, full);
 }
 
-static char *strip(char *s) {
-        char *e;
-
-        s += strspn(s, " \t");
-        e = s + strlen(s);
-        while (e > s && strchr(" \t\r\n", e[-1]))
-                *--e = 0;
-        return s;
-}
-
 static int add_assignment(ConfigFile *cf, const char *file, unsigned line, const char *key, const char *value) {
         ConfigAssignment *items;
 
@@ -64,15 +54,15 @@ static int parse_line(ConfigFile *cf, const char *file, unsigned line, char *tex
         char *eq, *key, *value;
         size_t n;
 
-        text = strip(text);
+        text = strstrip(text);
         if (!*text || *text == '#')
                 return 0;
         eq = strchr(text, '=');
         if (!eq)
                 return config_file_error(cf, file, line, NULL, "expected 'key = value', got '%s'", text);
         *eq = 0;
-        key = strip(text);
-        value = strip(eq + 1);
+        key = strstrip(text);
+        value = strstrip(eq + 1);
         if (!*key)
                 return config_file_error(cf, file, line, NULL, "missing key before '='");
         if (strpbrk(key, " \t"))

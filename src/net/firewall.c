@@ -470,15 +470,7 @@ static int state_write(const Firewall *f, const FirewallRule *pending) {
                 return r;
         if (fflush(out) != 0)
                 return -ENOMEM;
-        r = mkdir_p(FIREWALL_STATE_DIR, 0755);
-        if (r < 0)
-                return r;
-        r = write_file_mode(tmp, text, 0644);
-        if (r >= 0 && rename(tmp, path) < 0)
-                r = -errno;
-        if (r < 0)
-                (void) unlink(tmp);
-        return r;
+        return write_file_atomic(FIREWALL_STATE_DIR, path, tmp, text, 0644);
 }
 
 /* "netns N" of a state file against our own network namespace. */

@@ -22,6 +22,7 @@
 #include "console.h"
 #include "custom-mount.h"
 #include "container.h"
+#include "control.h"
 #include "devices.h"
 #include "firewall.h"
 #include "journal-link.h"
@@ -36,6 +37,7 @@
 #include "seccomp-filter.h"
 #include "shift.h"
 #include "stage-child.h"
+#include "state.h"
 #include "storage.h"
 #include "template.h"
 #include "sync.h"
@@ -70,6 +72,7 @@ typedef struct Container {
         Firewall *firewall;
         Notify *notify;
         UserNs userns;
+        Control *control;
         pid_t pid;
         unsigned stop_requests;
         int kill_signal;        /* --kill-signal, else chosen from the guest's init */
@@ -194,6 +197,34 @@ static int on_stop_signal(sd_event_source *s, const struct signalfd_siginfo *si,
 static void on_scope_stop(void *userdata) {
         on_stop_signal(NULL, NULL, userdata);
 }
+
+/* Requests of nsbootctl through the control socket. */
+static int on_control_stop(void *userdata) {
+        Container *c = userdata;
+
+        if (c->pid <= 0)
+                return -ESRCH;
+        on_scope_stop(c);
+        return 0;
+}
+
+static int on_control_kill(void *userdata, int sig) {
+        Container *c = userdata;
+
+        return c->pid <= 0 ? -ESRCH : RET_NERRNO(kill(c->pid, sig));
+}
+
+static int on_control_reboot(void *userdata) {
+        Container *c = userdata;
+
+        return on_control_kill(c, control_reboot_signal(machine_init_kind(c->settings, c->init)));
+}
+
+static const ControlOps control_ops = {
+        .stop = on_control_stop,
+        .reboot = on_control_reboot,
+        .kill = on_control_kill,
+};
 
 static int on_winch(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
         Container *c = userdata;
@@ -565,6 +596,9 @@ static int run_once(Container *c) {
         }
         (void) sd_notifyf(false, "STATUS=Container running.\nX_NSBOOT_LEADER_PID=%d%s", (int) c->pid,
                           s->notify_ready ? "" : "\nREADY=1");
+        if (control_new(c->event, s->machine, &control_ops, c, &c->control) >= 0)
+                (void) machine_state_publish(s, c->init, c->pid, c->cgroup.path,
+                                             c->userns.enabled ? c->userns.root_uid : 0, "running");
         r = sd_event_loop(c->event);
         if (r < 0)
                 return log_error_errno(r, "Event loop failed: %m"), 1;
@@ -579,6 +613,7 @@ static void teardown_once(Container *c) {
         c->notify = notify_free(c->notify);
         c->oom = oom_watch_free(c->oom);
         c->procfs = procfs_free(c->procfs);
+        c->control = control_free(c->control);
         c->console = console_free(c->console);
         for (unsigned i = 0; i < c->n_ttys; i++)
                 c->ttys[i] = sd_event_source_disable_unref(c->ttys[i]);
@@ -679,6 +714,7 @@ static void repair_stale_machines(void) {
                         cgroup_done(&cg);
                 }
                 tunnel_remove(name);
+                machine_state_remove(name);
                 (void) firewall_cleanup_stale(name);
                 (void) unlink(path);
         }
@@ -730,6 +766,8 @@ int container_run(const Settings *s) {
         /* What a SIGKILLed nsboot of this machine (or any other) left behind. */
         (void) firewall_cleanup_stale(s->machine);
         repair_stale_machines();
+        machine_state_repair();
+        control_repair();
         r = userns_acquire(&s->userns, s->machine, tree_name(s), &c.userns);
         if (r >= 0 && c.userns.chown_tree) {
                 r = tree_shift_owners(s->directory, c.userns.root_uid, c.userns.root_gid, USERNS_RANGE_SIZE);
@@ -764,6 +802,7 @@ int container_run(const Settings *s) {
                 c.stdin_raw = console_raw_enable(STDIN_FILENO, &c.saved_termios) >= 0;
         banner(&c);
         r = run_machine(&c);
+        machine_state_remove(s->machine);
         if (c.stdin_raw)
                 console_raw_restore(STDIN_FILENO, &c.saved_termios);
         userns_release(&c.userns);

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Helpers of nsbootctl create and remove: running a build tool with a progress line on the
+ * terminal (steps, and package counts from debootstrap's messages) and silence in scripts; and
+ * removing a tree that must not have anything mounted in it. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "basic/macro.h"
+
+typedef struct Progress Progress;
+
+/* tty: show steps and counts on stderr; otherwise print only failures. Logs. */
+int progress_new(const char *machine, bool tty, Progress **ret);
+Progress *progress_free(Progress *p);
+DEFINE_TRIVIAL_CLEANUP_FUNC(Progress *, progress_free);
+
+void progress_step(Progress *p, const char *format, ...) _printf_(2, 3);
+/* Runs argv with stdin from /dev/null and its output followed; < 0 with the command's last lines
+ * logged when it fails. Logs. */
+int progress_run(Progress *p, const char *const *argv);
+/* The end: a success line with the tree, or nothing more after a failure. */
+void progress_done(Progress *p, const char *tree);
+void progress_fail(Progress *p);
+
+/* rm -rf of path, staying on its file system; -EBUSY when anything is mounted at or below it
+ * (unmounted first when it is what a build tool left: proc, sys, dev below path). Non-logging. */
+int tree_remove(const char *path);

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* nsbootctl: the admin tool for nsboot machines (as machinectl is for systemd-nspawn). Each verb
+ * lives in a file of its own; they share the parsed options and the helpers declared here. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "state.h"
+
+typedef enum SortKey {
+        SORT_CPU,
+        SORT_MEMORY,
+        SORT_NAME,
+} SortKey;
+
+typedef struct CtlArgs {
+        bool json;
+        bool quiet;
+        bool no_wait;
+        int signal;             /* kill: 0 means SIGTERM */
+        SortKey sort;
+        uint64_t interval_usec; /* top */
+        unsigned iterations;    /* top: 0 means until q */
+        unsigned timeout_sec;   /* stop, reboot: how long to wait */
+        const char *release;    /* create */
+        const char *mirror;
+        const char *method;
+        const char *from;
+        const char *root_password;
+        const char *hostname;
+        const char *packages;
+        char **args;            /* the verb's positional arguments */
+} CtlArgs;
+
+/* The running machine name, with an error message when it does not run. Logs. */
+int ctl_machine_get(const char *name, MachineState *ret);
+/* Every running machine (live state files), sorted by name; *ret_n of them. Logs. */
+int ctl_machines_running(MachineState **ret, size_t *ret_n);
+void ctl_machines_free(MachineState *l, size_t n);
+
+/* Formatting shared by list, stat and top. Non-logging; buffers are the caller's. */
+const char *format_timespan(uint64_t sec, char buf[static 32]);
+const char *format_bytes(uint64_t bytes, char buf[static 32]);
+void json_string(FILE *f, const char *s);
+/* Seconds since a CLOCK_REALTIME timestamp in µs (0 for the future). */
+uint64_t uptime_sec(uint64_t start_usec);
+
+int verb_list(const CtlArgs *a);
+int verb_stat(const CtlArgs *a);
+int verb_top(const CtlArgs *a);
+int verb_enter(const CtlArgs *a);
+int verb_stop(const CtlArgs *a);
+int verb_reboot(const CtlArgs *a);
+int verb_kill(const CtlArgs *a);
+int verb_create(const CtlArgs *a);
+int verb_remove(const CtlArgs *a);
+int verb_convert_nspawn(const CtlArgs *a);
+
+typedef struct MachineStats {
+        unsigned procs;                 /* processes in the machine's cgroup and its sub-cgroups */
+        uint64_t vsz, rss;              /* bytes, summed over those processes */
+        uint64_t user_usec, system_usec;        /* CPU time of the cgroup (cpu.stat) */
+        uint64_t memory;                /* memory.current, or the RSS sum without a memory controller */
+        uint64_t memory_max;            /* memory.max; UINT64_MAX: none */
+} MachineStats;
+
+/* Reads the statistics of a running machine from its cgroup and /proc. Non-logging. */
+int machine_stats_read(const MachineState *m, MachineStats *ret);
+/* "3.45s", "12m03.45s", "5h07m". */
+const char *format_cputime(uint64_t usec, char buf[static 32]);

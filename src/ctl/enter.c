@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* nsbootctl enter (attach): a shell or command inside a running machine, as the guest's own
+ * processes run: in all of its namespaces and its root, in its cgroup, with its PID 1's bounding set
+ * of capabilities and environment, nsboot's system call filter, as root of the guest's user
+ * namespace. Exit status passed on. */
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "basic/fileio.h"
+#include "basic/strv.h"
+#include "caps.h"
+#include "cgroup.h"
+#include "ctl.h"
+#include "log.h"
+#include "seccomp-filter.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+#define GUEST_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* The user namespace comes first: it owns the others, and once in it we hold the capabilities to
+ * join them. Joining it last would leave us without rights there. The mount namespace resets root
+ * and working directory, which the child sets again from the guest's root. */
+static const struct {
+        const char *name;
+        int flag;
+} namespaces[] = {
+        { "user",   CLONE_NEWUSER   },
+        { "cgroup", CLONE_NEWCGROUP },
+        { "ipc",    CLONE_NEWIPC    },
+        { "uts",    CLONE_NEWUTS    },
+        { "net",    CLONE_NEWNET    },
+        { "pid",    CLONE_NEWPID    },
+        { "mnt",    CLONE_NEWNS     },
+        { "time",   CLONE_NEWTIME   },
+};
+
+typedef struct Guest {
+        int ns[ELEMENTSOF(namespaces)];        /* -EBADF where the guest shares ours */
+        int root;
+        int cgroup_procs;       /* opened as host root: a write later is checked against that */
+        uint64_t bounding;
+        bool in_userns;         /* the guest has a user namespace of its own */
+        SeccompPrepared *seccomp;       /* the filter nsboot gives the guest, NULL if it has none */
+        char **env;
+} Guest;
+
+static void guest_done(Guest *g) {
+        for (size_t i = 0; i < ELEMENTSOF(namespaces); i++)
+                safe_close(g->ns[i]);
+        safe_close(g->root);
+        safe_close(g->cgroup_procs);
+        seccomp_prepared_free(g->seccomp);
+        strv_free(g->env);
+}
+
+static int open_namespaces(pid_t leader, Guest *g) {
+        for (size_t i = 0; i < ELEMENTSOF(namespaces); i++) {
+                char path[64], own[64];
+                struct stat a, b;
+
+                snprintf(path, sizeof path, "/proc/%d/ns/%s", (int) leader, namespaces[i].name);
+                snprintf(own, sizeof own, "/proc/self/ns/%s", namespaces[i].name);
+                if (stat(path, &a) < 0) {
+                        if (errno == ENOENT) /* no such namespace type in this kernel */
+                                continue;
+                        return log_error_errno(errno, "Failed to look at %s: %m", path);
+                }
+                if (stat(own, &b) >= 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+                        continue;
+                if (namespaces[i].flag == CLONE_NEWUSER)
+                        g->in_userns = true;
+                g->ns[i] = open(path, O_RDONLY | O_CLOEXEC);
+                if (g->ns[i] < 0)
+                        return log_error_errno(errno, "Failed to open %s: %m", path);
+        }
+        return 0;
+}
+
+/* The guest's PID 1's bounding set and environment (minus its notify socket). */
+static int read_leader(pid_t leader, Guest *g) {
+        _cleanup_free_ char *status = NULL, *environ_text = NULL;
+        unsigned seccomp_mode = 0;
+        char path[64];
+        const char *p;
+        size_t n;
+
+        snprintf(path, sizeof path, "/proc/%d/status", (int) leader);
+        if (read_full_file(path, &status, NULL) < 0 || !(p = strstr(status, "\nCapBnd:")) ||
+            sscanf(p + strlen("\nCapBnd:"), "%" SCNx64, &g->bounding) != 1)
+                return log_error_errno(SYNTHETIC_ERRNO(EIO), "Failed to read the capabilities of PID %d", (int) leader);
+        if ((p = strstr(status, "\nSeccomp:")) && sscanf(p + strlen("\nSeccomp:"), "%u", &seccomp_mode) == 1 &&
+            seccomp_mode == 2 && !(g->seccomp = seccomp_prepared_new()))
+                return log_oom();
+        snprintf(path, sizeof path, "/proc/%d/environ", (int) leader);
+        if (read_full_file(path, &environ_text, &n) < 0)
+                return log_error_errno(SYNTHETIC_ERRNO(EIO), "Failed to read the environment of PID %d", (int) leader);
+        for (size_t i = 0; i < n; i += strlen(environ_text + i) + 1)
+                if (strchr(environ_text + i, '=') && !startswith(environ_text + i, "NOTIFY_SOCKET=") &&
+                    strv_extend(&g->env, environ_text + i) < 0)
+                        return log_oom();
+        return 0;
+}
+
+static int open_cgroup(pid_t leader, Guest *g) {
+        _cleanup_free_ char *text = NULL, *root = NULL, *path = NULL;
+        char proc[64];
+        const char *line;
+
+        snprintf(proc, sizeof proc, "/proc/%d/cgroup", (int) leader);
+        if (read_full_file(proc, &text, NULL) < 0)
+                return log_error_errno(SYNTHETIC_ERRNO(EIO), "Failed to read %s", proc);
+        line = startswith(text, "0::") ? text + 3 : strstr(text, "\n0::");
+        if (!line || cgroup_find_v2_root(&root) < 0)
+                return log_error_errno(SYNTHETIC_ERRNO(ENOMEDIUM), "PID %d is in no cgroup2 cgroup", (int) leader);
+        if (line != text + 3)
+                line += 4;
+        if (asprintf(&path, "%s%.*s/cgroup.procs", root, (int) strcspn(line, "\n"), line) < 0)
+                return log_oom();
+        g->cgroup_procs = open(path, O_WRONLY | O_CLOEXEC);
+        if (g->cgroup_procs < 0)
+                return log_error_errno(errno, "Failed to open %s: %m", path);
+        return 0;
+}
+
+static int guest_open(const MachineState *m, Guest *g) {
+        char path[64];
+        int r;
+
+        snprintf(path, sizeof path, "/proc/%d/root", (int) m->leader);
+        g->root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (g->root < 0)
+                return log_error_errno(errno, "Failed to open %s: %m", path);
+        r = read_leader(m->leader, g);
+        if (r >= 0)
+                r = open_cgroup(m->leader, g);
+        if (r >= 0)
+                r = open_namespaces(m->leader, g);
+        /* nsboot's own filter for a guest with these capabilities: its deny list, argument checks
+         * and the ceiling (a machine's --system-call-filter or lxc.seccomp.profile is not known
+         * here). */
+        if (r >= 0 && g->seccomp)
+                r = seccomp_prepare(g->seccomp, &(SeccompPolicy) { .caps = g->bounding,
+                                                                   .host_superblocks = !g->in_userns }, NULL);
+        return r;
+}
+
+/* The login shell of root in the guest's /etc/passwd (we are chrooted there), else /bin/sh. */
+static char *root_shell(void) {
+        _cleanup_(fclosep) FILE *f = fopen("/etc/passwd", "re");
+        char line[1024];
+
+        while (f && fgets(line, sizeof line, f)) {
+                char *shell = strrchr(line, ':');
+
+                if (!startswith(line, "root:") || !shell)
+                        continue;
+                shell[1 + strcspn(shell + 1, "\n")] = 0;
+                if (shell[1] == '/' && access(shell + 1, X_OK) >= 0)
+                        return strdup(shell + 1);
+        }
+        return strdup("/bin/sh");
+}
+
+static int build_env(Guest *g, const char *shell) {
+        const char *term = getenv("TERM");
+        char *assignment;
+        int r = 0;
+
+        if (!strv_env_get(g->env, "PATH"))
+                r = strv_env_set(&g->env, "PATH=" GUEST_DEFAULT_PATH);
+        if (r >= 0)
+                r = strv_env_set(&g->env, "HOME=/root");
+        if (r >= 0)
+                r = strv_env_set(&g->env, "USER=root");
+        if (r >= 0)
+                r = strv_env_set(&g->env, "LOGNAME=root");
+        if (r >= 0 && term && asprintf(&assignment, "TERM=%s", term) >= 0) {
+                r = strv_env_set(&g->env, assignment);
+                free(assignment);
+        }
+        if (r >= 0 && shell && asprintf(&assignment, "SHELL=%s", shell) >= 0) {
+                r = strv_env_set(&g->env, assignment);
+                free(assignment);
+        }
+        return r;
+}
+
+/* In the new PID namespace: into the cgroup and the root, become the guest's root. Logs. */
+static int child_setup(Guest *g) {
+        if (write(g->cgroup_procs, "0", 1) < 0)
+                log_warning_errno(errno, "Failed to join the machine's cgroup, ignoring: %m");
+        if (fchdir(g->root) < 0 || chroot(".") < 0 || chdir("/") < 0)
+                return log_error_errno(errno, "Failed to change to the guest's root: %m");
+        if (setgroups(0, NULL) < 0 && errno != EPERM)
+                return log_error_errno(errno, "Failed to drop supplementary groups: %m");
+        if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+                return log_error_errno(errno, "Failed to become root of the guest: %m");
+        /* Loaded while we may (CAP_SYS_ADMIN), as stage-init does for the guest's PID 1. */
+        if (g->seccomp) {
+                int r = seccomp_load_prepared(g->seccomp);
+
+                if (r < 0)
+                        return r;
+        }
+        return caps_apply(g->bounding, true);
+}
+
+/* Runs cmd, or root's login shell without one. */
+_noreturn_ static void run_child(Guest *g, char **cmd) {
+        _cleanup_free_ char *shell = NULL, *login = NULL;
+        char *argv_shell[2] = {};
+        extern char **environ;
+
+        if (child_setup(g) < 0)
+                _exit(126);
+        if (!cmd || !cmd[0]) {
+                shell = root_shell();
+                if (!shell || asprintf(&login, "-%s", strrchr(shell, '/') + 1) < 0)
+                        _exit(126);
+                argv_shell[0] = login;
+                cmd = argv_shell;
+        }
+        if (build_env(g, shell) < 0)
+                _exit(126);
+        environ = g->env;
+        if (shell)
+                execv(shell, cmd);
+        else
+                execvp(cmd[0], cmd);
+        log_error_errno(errno, "Failed to execute '%s' in the machine: %m", shell ?: cmd[0]);
+        _exit(errno == ENOENT ? 127 : 126);
+}
+
+static int wait_child(pid_t pid) {
+        siginfo_t si = {};
+
+        while (waitid(P_PID, pid, &si, WEXITED) < 0)
+                if (errno != EINTR)
+                        return log_error_errno(errno, "Failed to wait for the command: %m");
+        return si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
+}
+
+int verb_enter(const CtlArgs *a) {
+        _cleanup_(machine_state_done) MachineState m = {};
+        Guest g = { .root = -EBADF, .cgroup_procs = -EBADF };
+        pid_t pid;
+        int r;
+
+        for (size_t i = 0; i < ELEMENTSOF(namespaces); i++)
+                g.ns[i] = -EBADF;
+        r = ctl_machine_get(a->args[1], &m);
+        if (r >= 0)
+                r = guest_open(&m, &g);
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(namespaces); i++)
+                if (g.ns[i] >= 0 && setns(g.ns[i], namespaces[i].flag) < 0)
+                        r = log_error_errno(errno, "Failed to join the machine's %s namespace: %m", namespaces[i].name);
+        if (r < 0) {
+                guest_done(&g);
+                return r;
+        }
+        /* Like a shell waiting for its job: the command gets the terminal's signals, we do not. */
+        signal(SIGINT, SIG_IGN);
+        signal(SIGQUIT, SIG_IGN);
+        pid = fork();
+        if (pid < 0)
+                r = log_error_errno(errno, "Failed to fork: %m");
+        else if (pid == 0) {
+                signal(SIGINT, SIG_DFL);
+                signal(SIGQUIT, SIG_DFL);
+                run_child(&g, a->args + 2);
+        } else
+                r = wait_child(pid);
+        guest_done(&g);
+        return r;
+}

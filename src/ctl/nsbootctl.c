@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* nsbootctl: list, watch, enter, stop and create nsboot machines. main() parses the options and
+ * hands over to one verb; a verb returns < 0 on failure (exit status 1), else the exit status. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "basic/parse-util.h"
+#include "basic/strv.h"
+#include "ctl.h"
+#include "log.h"
+
+typedef struct Verb {
+        const char *name;
+        unsigned min_args, max_args;    /* positional arguments after the verb */
+        bool root;                      /* needs root */
+        int (*run)(const CtlArgs *a);
+} Verb;
+
+#define ARGS_ANY ((unsigned) -1)
+
+static const Verb verbs[] = {
+        { "list",   0, 0,        false, verb_list   },
+        { "stat",   0, 0,        true,  verb_stat   },
+        { "top",    0, 0,        true,  verb_top    },
+        { "enter",  1, ARGS_ANY, true,  verb_enter  },
+        { "attach", 1, ARGS_ANY, true,  verb_enter  },
+        { "stop",   1, ARGS_ANY, true,  verb_stop   },
+        { "reboot", 1, ARGS_ANY, true,  verb_reboot },
+        { "kill",   1, ARGS_ANY, true,  verb_kill   },
+        { "create", 1, 1,        true,  verb_create },
+        { "remove", 1, ARGS_ANY, true,  verb_remove },
+        { "convert-nspawn", 1, 1, false, verb_convert_nspawn },
+};
+
+static void help(void) {
+        printf("nsbootctl [OPTIONS...] COMMAND ...\n\n"
+               "Create, list, watch, enter and stop nsboot machines.\n\n"
+               "Commands:\n"
+               "  list                    Running machines: name, state, init, PID, addresses, uptime\n"
+               "  stat                    Processes, memory and CPU time of each running machine\n"
+               "  top                     The same, refreshed; keys: c, m, n sort, q quits\n"
+               "  enter NAME [CMD...]     A shell or command inside the running machine\n"
+               "  attach NAME [CMD...]    The same as enter\n"
+               "  stop NAME...            Shut machines down cleanly, as their init does it\n"
+               "  reboot NAME...          Reboot machines\n"
+               "  kill NAME...            Send a signal to the machines' init\n"
+               "  create NAME             Build /var/lib/machines/NAME and /etc/nsboot/NAME.conf\n"
+               "  remove NAME...          Delete stopped machines and their config files\n"
+               "  convert-nspawn FILE     Print a .nspawn file as nsboot config lines\n\n"
+               "Options:\n"
+               "  -h --help               Show this help\n"
+               "     --version            Show the version\n"
+               "  -q --quiet              Print only errors\n"
+               "     --json               Output as JSON (list, stat)\n"
+               "     --sort=cpu|memory|name  Order of top (default cpu)\n"
+               "     --interval=SECS      Refresh interval of top (default 1)\n"
+               "  -n --iterations=N       top: stop after N refreshes\n"
+               "  -s --signal=SIGNAL      kill: the signal (default SIGTERM)\n"
+               "     --no-wait            stop: return once the machine was asked\n"
+               "     --timeout=SECS       stop: how long to wait (default 90)\n"
+               "     --release=CODENAME   create: the Debian or Ubuntu release (default bookworm)\n"
+               "     --mirror=URL         create: the archive (default: the host's apt sources)\n"
+               "     --method=debootstrap|mkosi  create: the build tool\n"
+               "     --packages=LIST      create: more packages, comma-separated\n"
+               "     --from=FILE          create: import a tarball instead\n"
+               "     --root-password=PW   create: root's password (default: empty)\n"
+               "     --hostname=NAME      create: the machine's host name (default: NAME)\n\n"
+               "See nsbootctl(1).\n");
+}
+
+enum {
+        ARG_VERSION = 0x100, ARG_JSON, ARG_SORT, ARG_INTERVAL, ARG_NO_WAIT, ARG_TIMEOUT, ARG_RELEASE,
+        ARG_MIRROR, ARG_METHOD, ARG_PACKAGES, ARG_FROM, ARG_ROOT_PASSWORD, ARG_HOSTNAME,
+};
+
+static const struct option options[] = {
+        { "help",          no_argument,       NULL, 'h'               },
+        { "version",       no_argument,       NULL, ARG_VERSION       },
+        { "quiet",         no_argument,       NULL, 'q'               },
+        { "json",          no_argument,       NULL, ARG_JSON          },
+        { "sort",          required_argument, NULL, ARG_SORT          },
+        { "interval",      required_argument, NULL, ARG_INTERVAL      },
+        { "iterations",    required_argument, NULL, 'n'               },
+        { "signal",        required_argument, NULL, 's'               },
+        { "no-wait",       no_argument,       NULL, ARG_NO_WAIT       },
+        { "timeout",       required_argument, NULL, ARG_TIMEOUT       },
+        { "release",       required_argument, NULL, ARG_RELEASE       },
+        { "mirror",        required_argument, NULL, ARG_MIRROR        },
+        { "method",        required_argument, NULL, ARG_METHOD        },
+        { "packages",      required_argument, NULL, ARG_PACKAGES      },
+        { "from",          required_argument, NULL, ARG_FROM          },
+        { "root-password", required_argument, NULL, ARG_ROOT_PASSWORD },
+        { "hostname",      required_argument, NULL, ARG_HOSTNAME      },
+        {}
+};
+
+/* "1", "0.5", "2.25": seconds with up to 6 decimals. */
+static int parse_seconds(const char *s, uint64_t *ret) {
+        char *end;
+        double d;
+
+        errno = 0;
+        d = strtod(s, &end);
+        if (errno || end == s || *end || d < 0.01 || d > 3600)
+                return -EINVAL;
+        *ret = (uint64_t) (d * 1e6);
+        return 0;
+}
+
+static int parse_option(int c, CtlArgs *a) {
+        unsigned u;
+
+        switch (c) {
+        case 'q':
+                a->quiet = true;
+                return 0;
+        case ARG_JSON:
+                a->json = true;
+                return 0;
+        case ARG_SORT:
+                if (!streq(optarg, "cpu") && !streq(optarg, "memory") && !streq(optarg, "name"))
+                        return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "--sort=%s: expected cpu, memory or name", optarg);
+                a->sort = streq(optarg, "cpu") ? SORT_CPU : streq(optarg, "memory") ? SORT_MEMORY : SORT_NAME;
+                return 0;
+        case ARG_INTERVAL:
+                if (parse_seconds(optarg, &a->interval_usec) < 0)
+                        return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "--interval=%s: expected seconds between 0.01 and 3600", optarg);
+                return 0;
+        case 'n':
+                if (safe_atou(optarg, &a->iterations) < 0 || a->iterations == 0)
+                        return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "--iterations=%s: expected a positive number", optarg);
+                return 0;
+        case 's':
+                a->signal = signal_from_string(optarg);
+                if (a->signal <= 0)
+                        return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "--signal=%s: unknown signal", optarg);
+                return 0;
+        case ARG_NO_WAIT:
+                a->no_wait = true;
+                return 0;
+        case ARG_TIMEOUT:
+                if (safe_atou(optarg, &u) < 0 || u == 0)
+                        return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "--timeout=%s: expected seconds", optarg);
+                a->timeout_sec = u;
+                return 0;
+        case ARG_RELEASE: a->release = optarg; return 0;
+        case ARG_MIRROR: a->mirror = optarg; return 0;
+        case ARG_METHOD:
+                if (!streq(optarg, "debootstrap") && !streq(optarg, "mkosi"))
+                        return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "--method=%s: expected debootstrap or mkosi", optarg);
+                a->method = optarg;
+                return 0;
+        case ARG_PACKAGES: a->packages = optarg; return 0;
+        case ARG_FROM: a->from = optarg; return 0;
+        case ARG_ROOT_PASSWORD: a->root_password = optarg; return 0;
+        case ARG_HOSTNAME: a->hostname = optarg; return 0;
+        default:
+                return -EINVAL; /* getopt printed why */
+        }
+}
+
+/* Options may come anywhere, except after "enter NAME": the rest is the guest's command. */
+static int parse_argv(int argc, char *argv[], CtlArgs *a, bool *ret_exit) {
+        bool command_started = false;
+        int c, r;
+
+        *ret_exit = false;
+        while (optind < argc) {
+                if (!command_started && (c = getopt_long(argc, argv, "+hqn:s:", options, NULL)) >= 0) {
+                        if (c == 'h' || c == ARG_VERSION) {
+                                if (c == 'h')
+                                        help();
+                                else
+                                        printf("nsbootctl %s\n", NSBOOT_VERSION);
+                                *ret_exit = true;
+                                return 0;
+                        }
+                        r = parse_option(c, a);
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                if (strv_extend(&a->args, argv[optind++]) < 0)
+                        return log_oom();
+                command_started = strv_length(a->args) >= 2 &&
+                                  (streq(a->args[0], "enter") || streq(a->args[0], "attach"));
+        }
+        return 0;
+}
+
+int main(int argc, char *argv[]) {
+        CtlArgs a = { .interval_usec = 1000000, .timeout_sec = 90 };
+        const Verb *verb = NULL;
+        size_t n;
+        bool done;
+        int r;
+
+        log_set_prefix("nsbootctl");
+        r = parse_argv(argc, argv, &a, &done);
+        if (r < 0 || done) {
+                strv_free(a.args);
+                return r < 0 ? 1 : 0;
+        }
+        if (a.quiet)
+                log_set_max_level(LOG_WARNING);
+        if (!a.args)
+                r = strv_extend(&a.args, "list");
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(verbs); i++)
+                if (streq(verbs[i].name, a.args[0]))
+                        verb = &verbs[i];
+        n = a.args ? strv_length(a.args) - 1 : 0;
+        if (r < 0)
+                r = log_oom();
+        else if (!verb)
+                r = log_error_errno(SYNTHETIC_ERRNO(EINVAL), "Unknown command '%s', see nsbootctl --help", a.args[0]);
+        else if (n < verb->min_args || n > verb->max_args)
+                r = log_error_errno(SYNTHETIC_ERRNO(EINVAL), "'%s' takes %s", verb->name,
+                                    verb->max_args == 0 ? "no arguments" :
+                                    verb->max_args == 1 ? "one machine name" : "a machine name and more");
+        else if (verb->root && geteuid() != 0)
+                r = log_error_errno(SYNTHETIC_ERRNO(EPERM), "'%s' needs root", verb->name);
+        else
+                r = verb->run(&a);
+        strv_free(a.args);
+        return r < 0 ? 1 : r;
+}

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define _XOPEN_SOURCE 700
+#include <ftw.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+
+#include "create.h"
+#include "log.h"
+
+#define TAIL_LINES 25
+
+struct Progress {
+        char *machine;
+        bool tty;
+        unsigned step;
+        char phase[32];         /* the debootstrap verb being counted ("Retrieving") */
+        unsigned count;
+        char *tail[TAIL_LINES]; /* the command's last lines, for a failure */
+        unsigned n_lines;
+};
+
+int progress_new(const char *machine, bool tty, Progress **ret) {
+        Progress *p = calloc(1, sizeof *p);
+
+        if (!p || !(p->machine = strdup(machine))) {
+                free(p);
+                return log_oom();
+        }
+        p->tty = tty;
+        *ret = p;
+        return 0;
+}
+
+Progress *progress_free(Progress *p) {
+        if (!p)
+                return NULL;
+        for (unsigned i = 0; i < TAIL_LINES; i++)
+                free(p->tail[i]);
+        free(p->machine);
+        free(p);
+        return NULL;
+}
+
+static void clear_line(Progress *p) {
+        if (p->tty)
+                fputs("\r\033[K", stderr);
+}
+
+void progress_step(Progress *p, const char *format, ...) {
+        va_list ap;
+
+        p->step++;
+        p->phase[0] = 0;
+        if (!p->tty)
+                return;
+        clear_line(p);
+        fprintf(stderr, "[%u] ", p->step);
+        va_start(ap, format);
+        vfprintf(stderr, format, ap);
+        va_end(ap);
+        fputc('\n', stderr);
+}
+
+/* debootstrap says "I: Retrieving libc6 2.36-9", "I: Unpacking dpkg...": one line per package
+ * and phase, which gives the counts. */
+static void follow_line(Progress *p, const char *line) {
+        static const char *const verbs[] = { "Retrieving", "Validating", "Extracting", "Unpacking", "Configuring" };
+        const char *rest = startswith(line, "I: ");
+        char verb[32], what[64];
+
+        free(p->tail[p->n_lines % TAIL_LINES]);
+        p->tail[p->n_lines++ % TAIL_LINES] = strdup(line);
+        if (!p->tty || !rest || sscanf(rest, "%31s %63[^. ]", verb, what) != 2)
+                return;
+        for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
+                if (streq(verb, verbs[i])) {
+                        if (!streq(p->phase, verb)) {
+                                strcpy(p->phase, verb);
+                                p->count = 0;
+                        }
+                        p->count++;
+                        clear_line(p);
+                        fprintf(stderr, "    %s packages: %u (%s)", verb, p->count, what);
+                        return;
+                }
+}
+
+static void follow_output(Progress *p, FILE *f) {
+        char line[4096];
+
+        while (fgets(line, sizeof line, f)) {
+                line[strcspn(line, "\r\n")] = 0;
+                follow_line(p, line);
+        }
+        clear_line(p);
+}
+
+int progress_run(Progress *p, const char *const *argv) {
+        _cleanup_close_pair_ int pipefd[2] = { -EBADF, -EBADF };
+        _cleanup_(fclosep) FILE *f = NULL;
+        siginfo_t si = {};
+        pid_t pid;
+
+        if (pipe2(pipefd, O_CLOEXEC) < 0)
+                return log_error_errno(errno, "Failed to create a pipe: %m");
+        pid = fork();
+        if (pid < 0)
+                return log_error_errno(errno, "Failed to fork: %m");
+        if (pid == 0) {
+                int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+                if (null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(pipefd[1], STDOUT_FILENO) < 0 ||
+                    dup2(pipefd[1], STDERR_FILENO) < 0)
+                        _exit(127);
+                execvp(argv[0], (char *const *) argv);
+                fprintf(stderr, "Failed to execute %s: %m\n", argv[0]);
+                _exit(127);
+        }
+        pipefd[1] = safe_close(pipefd[1]);
+        f = fdopen(TAKE_FD(pipefd[0]), "r");
+        if (f)
+                follow_output(p, f);
+        while (waitid(P_PID, pid, &si, WEXITED) < 0)
+                if (errno != EINTR)
+                        return log_error_errno(errno, "Failed to wait for %s: %m", argv[0]);
+        if (si.si_code == CLD_EXITED && si.si_status == 0)
+                return 0;
+        for (unsigned i = p->n_lines > TAIL_LINES ? p->n_lines - TAIL_LINES : 0; i < p->n_lines; i++)
+                fprintf(stderr, "  %s\n", strempty(p->tail[i % TAIL_LINES]));
+        if (si.si_code == CLD_EXITED)
+                return log_error_errno(SYNTHETIC_ERRNO(EIO), "%s failed with exit status %d", argv[0], si.si_status);
+        return log_error_errno(SYNTHETIC_ERRNO(EIO), "%s was killed by signal %d", argv[0], si.si_status);
+}
+
+void progress_done(Progress *p, const char *tree) {
+        if (p->tty)
+                fprintf(stderr, "Created machine '%s' in %s; start it with: nsboot -M %s\n", p->machine, tree,
+                        p->machine);
+}
+
+void progress_fail(Progress *p) {
+        clear_line(p);
+}
+
+/* Unmounts what a build tool left mounted below path (deepest first); true when nothing is left. */
+static bool unmount_below(const char *path) {
+        for (int pass = 0; pass < 64; pass++) {
+                _cleanup_(fclosep) FILE *f = fopen("/proc/self/mountinfo", "re");
+                char line[4096], mnt[4096], deepest[4096] = "";
+                size_t l = strlen(path);
+
+                while (f && fgets(line, sizeof line, f))
+                        if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) == 1 && strncmp(mnt, path, l) == 0 &&
+                            (mnt[l] == 0 || mnt[l] == '/') && strlen(mnt) > strlen(deepest))
+                                strcpy(deepest, mnt);
+                if (!deepest[0])
+                        return true;
+                if (streq(deepest, path) || umount2(deepest, UMOUNT_NOFOLLOW) < 0)
+                        return false;
+        }
+        return false;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw) {
+        return remove(path) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+int tree_remove(const char *path) {
+        if (!unmount_below(path))
+                return -EBUSY;
+        if (nftw(path, remove_entry, 64, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0)
+                return errno ? -errno : -EIO;
+        return 0;
+}

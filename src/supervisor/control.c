@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
+
+#include "basic/fs-util.h"
+#include "basic/parse-util.h"
+#include "control.h"
+#include "log.h"
+#include "state.h"
+
+#define CONTROL_MESSAGE_MAX 64
+
+struct Control {
+        sd_event_source *source;
+        int fd;
+        char *path;
+        char *machine;
+        const ControlOps *ops;
+        void *userdata;
+};
+
+static int socket_address(const char *path, struct sockaddr_un *ret) {
+        if (strlen(path) >= sizeof ret->sun_path)
+                return -ENAMETOOLONG;
+        *ret = (struct sockaddr_un) { .sun_family = AF_UNIX };
+        strcpy(ret->sun_path, path);
+        return 0;
+}
+
+/* Runs one request; returns what the answer reports. */
+static int dispatch(Control *c, const char *request) {
+        const char *arg;
+        int sig;
+
+        if (streq(request, "stop")) {
+                int r = c->ops->stop(c->userdata);
+
+                if (r >= 0)
+                        (void) machine_state_set_state(c->machine, "stopping");
+                return r;
+        }
+        if (streq(request, "reboot"))
+                return c->ops->reboot(c->userdata);
+        if ((arg = startswith(request, "kill "))) {
+                if (safe_atoi(arg, &sig) < 0 || sig <= 0 || sig >= _NSIG)
+                        return -EINVAL;
+                return c->ops->kill(c->userdata, sig);
+        }
+        return -EOPNOTSUPP;
+}
+
+/* One connection, one request, one answer. The socket directory is root's alone; the peer's
+ * credentials are checked anyway, and a silent peer is given up on after a second. */
+static void serve_connection(Control *c, int fd) {
+        struct timeval tv = { .tv_sec = 1 };
+        struct ucred cred;
+        socklen_t len = sizeof cred;
+        char buf[CONTROL_MESSAGE_MAX + 1], answer[32];
+        ssize_t n;
+        int r;
+
+        (void) setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || cred.uid != 0)
+                r = -EPERM;
+        else {
+                n = recv(fd, buf, CONTROL_MESSAGE_MAX, 0);
+                if (n <= 0)
+                        return;
+                buf[n] = 0;
+                log_debug("Control request '%s' from PID %d", buf, (int) cred.pid);
+                r = dispatch(c, buf);
+        }
+        if (r < 0)
+                snprintf(answer, sizeof answer, "error %d", -r);
+        else
+                strcpy(answer, "ok");
+        (void) send(fd, answer, strlen(answer), MSG_NOSIGNAL);
+}
+
+static int on_connection(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        Control *c = userdata;
+        _cleanup_close_ int conn = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+
+        if (conn < 0)
+                return 0;
+        serve_connection(c, conn);
+        return 0;
+}
+
+int control_new(sd_event *e, const char *machine, const ControlOps *ops, void *userdata, Control **ret) {
+        _cleanup_(control_freep) Control *c = NULL;
+        struct sockaddr_un sa;
+        int r;
+
+        c = calloc(1, sizeof *c);
+        if (!c || !(c->path = machine_control_path(machine)) || !(c->machine = strdup(machine)))
+                return log_oom();
+        c->fd = -EBADF;
+        c->ops = ops;
+        c->userdata = userdata;
+        r = mkdir_p(CONTROL_DIR, 0700);
+        if (r >= 0)
+                r = RET_NERRNO(chmod(CONTROL_DIR, 0700));
+        if (r >= 0)
+                r = socket_address(c->path, &sa);
+        if (r < 0)
+                return log_error_errno(r, "Failed to prepare the control socket %s: %m", c->path);
+        c->fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (c->fd < 0)
+                return log_error_errno(errno, "Failed to create the control socket: %m");
+        (void) unlink(c->path);
+        if (bind(c->fd, (struct sockaddr *) &sa, sizeof sa) < 0 || chmod(c->path, 0600) < 0 ||
+            listen(c->fd, 8) < 0)
+                return log_error_errno(errno, "Failed to listen on %s: %m", c->path);
+        r = sd_event_add_io(e, &c->source, c->fd, EPOLLIN, on_connection, c);
+        if (r < 0)
+                return log_error_errno(r, "Failed to watch the control socket: %m");
+        *ret = TAKE_PTR(c);
+        return 0;
+}
+
+Control *control_free(Control *c) {
+        if (!c)
+                return NULL;
+        c->source = sd_event_source_disable_unref(c->source);
+        if (c->fd >= 0 && c->path)
+                (void) unlink(c->path);
+        safe_close(c->fd);
+        free(c->path);
+        free(c->machine);
+        free(c);
+        return NULL;
+}
+
+/* Removes the sockets in CONTROL_DIR nobody listens on (their nsboot was killed): a socket still
+ * being set up already listens when it appears, so it is never taken for a dead one. */
+void control_repair(void) {
+        _cleanup_(closedirp) DIR *d = opendir(CONTROL_DIR);
+        struct dirent *de;
+
+        while (d && (de = readdir(d))) {
+                _cleanup_close_ int fd = -EBADF;
+                _cleanup_free_ char *path = NULL;
+                struct sockaddr_un sa;
+
+                if (de->d_type != DT_SOCK || asprintf(&path, CONTROL_DIR "/%s", de->d_name) < 0 ||
+                    socket_address(path, &sa) < 0)
+                        continue;
+                fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+                if (fd >= 0 && connect(fd, (struct sockaddr *) &sa, sizeof sa) < 0 && errno == ECONNREFUSED) {
+                        log_debug("Removing the control socket %s, which nobody serves", path);
+                        (void) unlink(path);
+                }
+        }
+}
+
+int control_reboot_signal(const char *kind) {
+        return streq_ptr(kind, "busybox") ? SIGTERM : SIGINT;
+}
+
+int control_request(const char *path, const char *request) {
+        _cleanup_close_ int fd = -EBADF;
+        struct timeval tv = { .tv_sec = 10 };
+        struct sockaddr_un sa;
+        char answer[32];
+        ssize_t n;
+        int r, e;
+
+        r = socket_address(path, &sa);
+        if (r < 0)
+                return r;
+        fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return -errno;
+        (void) setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        if (connect(fd, (struct sockaddr *) &sa, sizeof sa) < 0)
+                return -errno;
+        if (send(fd, request, strlen(request), MSG_NOSIGNAL) < 0)
+                return -errno;
+        n = recv(fd, answer, sizeof answer - 1, 0);
+        if (n < 0)
+                return -errno;
+        if (n == 0)
+                return -ECONNRESET;
+        answer[n] = 0;
+        if (streq(answer, "ok"))
+                return 0;
+        if (sscanf(answer, "error %d", &e) == 1 && e > 0)
+                return -e;
+        return -EBADMSG;
+}

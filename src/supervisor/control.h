@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The control socket of a running machine, /run/nsboot/control/NAME.sock (AF_UNIX, SOCK_SEQPACKET,
+ * root only), served by the parent stage's event loop: nsbootctl stop, reboot and kill send one
+ * request each ("stop", "reboot", "kill SIGNUM") and get "ok" or "error ERRNO". Also the client. */
+#pragma once
+
+#include <systemd/sd-event.h>
+
+#include "basic/macro.h"
+
+typedef struct ControlOps {
+        int (*stop)(void *userdata);
+        int (*reboot)(void *userdata);
+        int (*kill)(void *userdata, int sig);
+} ControlOps;
+
+typedef struct Control Control;
+
+/* Binds the socket of machine and serves it on e. Logs. */
+int control_new(sd_event *e, const char *machine, const ControlOps *ops, void *userdata, Control **ret);
+/* Stops serving and removes the socket. */
+Control *control_free(Control *c);
+DEFINE_TRIVIAL_CLEANUP_FUNC(Control *, control_free);
+
+/* Removes the control sockets nobody serves any more (after a SIGKILL). Logs at debug level. */
+void control_repair(void);
+
+/* The signal that asks an init of kind ("systemd", "busybox", "other": see state.h) to reboot:
+ * SIGINT (ctrl-alt-del: systemd's reboot, sysvinit's usual inittab entry), busybox init's SIGTERM. */
+int control_reboot_signal(const char *kind);
+
+/* Client: sends request to the socket at path and returns the server's answer (0 or -errno), or
+ * -errno of the connection itself. Non-logging. */
+int control_request(const char *path, const char *request);

@@ -1,0 +1,47 @@
+#!/bin/bash
+# The bash completion of nsbootctl, driven as bash drives it (COMP_WORDS, COMP_CWORD, then the
+# function): verbs, options and their values, running machines for enter/stop, every machine
+# (config files, /var/lib/machines, running ones) for remove, nothing after "enter NAME".
+# shellcheck source=test/integration/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+# shellcheck source=shell-completion/bash/nsbootctl
+. "$SRCDIR/shell-completion/bash/nsbootctl"
+
+# complete WORD...: the candidates for the last word, sorted, one line.
+complete_words() {
+        COMP_WORDS=(nsbootctl "$@")
+        COMP_CWORD=$#
+        COMPREPLY=()
+        _nsbootctl
+        ((${#COMPREPLY[@]})) || return 0
+        printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' '
+}
+
+busybox_tree bb
+running=$(basename "$bb")
+new_name conf_only
+mkdir -p /etc/nsboot
+echo 'nsboot.boot = yes' >"/etc/nsboot/$conf_only.conf"
+at_exit "rm -f '/etc/nsboot/$conf_only.conf'"
+boot_sleeping "$bb"
+retry 10 test -f "/run/nsboot/machines/$running.state" || fail "no state file"
+
+assert_eq "list " "$(complete_words li)" "verb"
+assert_eq "stat stop " "$(complete_words st)" "verbs st*"
+assert_eq "convert-nspawn create " "$(complete_words c)" "verbs c*"
+assert_eq "--json " "$(complete_words --js)" "option"
+assert_eq "cpu memory name " "$(complete_words top --sort '')" "--sort values"
+assert_eq "cpu " "$(complete_words top --sort = c)" "--sort=c (bash splits at =)"
+assert_eq "debootstrap mkosi " "$(complete_words create --method '')" "--method values"
+assert_contains "$(complete_words create --release book)" "bookworm" "--release from debootstrap"
+assert_eq "$running " "$(complete_words enter "$running")" "enter: running machines"
+assert_eq "" "$(complete_words enter "$conf_only")" "enter: a machine that does not run"
+assert_eq "" "$(complete_words enter "$running" l)" "enter NAME: the rest is the guest's command"
+assert_eq "$running " "$(complete_words --quiet stop "${running:0:6}" | tr ' ' '\n' | grep -x "$running" | tr '\n' ' ')" \
+        "stop after an option"
+assert_eq "$conf_only " "$(complete_words remove "$conf_only")" "remove: machines of /etc/nsboot"
+assert_contains "$(complete_words remove "")" "$running" "remove: running machines too"
+poweroff_guest
+assert_eq "" "$(complete_words stop "$running")" "stop: the machine no longer runs"
+exit 0
