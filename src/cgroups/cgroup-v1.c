@@ -21,6 +21,14 @@ static const char *const controller_table[_CGROUP_V1_MAX] = {
         [CGROUP_V1_CPUSET] = "cpuset",
         [CGROUP_V1_PIDS] = "pids",
         [CGROUP_V1_BLKIO] = "blkio",
+        [CGROUP_V1_SYSTEMD] = "systemd",
+        [CGROUP_V1_FREEZER] = "freezer",
+        [CGROUP_V1_DEVICES] = "devices",
+        [CGROUP_V1_NET_CLS] = "net_cls",
+        [CGROUP_V1_PERF_EVENT] = "perf_event",
+        [CGROUP_V1_HUGETLB] = "hugetlb",
+        [CGROUP_V1_RDMA] = "rdma",
+        [CGROUP_V1_MISC] = "misc",
 };
 
 DEFINE_STRING_TABLE_LOOKUP(cgroup_v1_controller, CGroupV1Controller, controller_table, _CGROUP_V1_MAX);
@@ -50,7 +58,7 @@ static int own_v1_cgroup(const char *controller, char **ret) {
                 *path++ = 0;
                 path[strcspn(path, "\n")] = 0;
                 for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ","))
-                        if (streq(tok, controller)) {
+                        if (streq(tok, controller) || (startswith(tok, "name=") && streq(tok + 5, controller))) {
                                 *ret = strdup(streq(path, "/") ? "" : path);
                                 return *ret ? 0 : -ENOMEM;
                         }
@@ -161,6 +169,13 @@ int cgroup_v1_create(CGroupV1 *v1, const char *suffix) {
                 v1->path[c] = TAKE_PTR(dir);
         }
         return 0;
+}
+
+bool cgroup_v1_any(const CGroupV1 *v1) {
+        for (CGroupV1Controller c = 0; c < _CGROUP_V1_MAX; c++)
+                if (v1->path[c])
+                        return true;
+        return false;
 }
 
 int cgroup_v1_attach(const CGroupV1 *v1, pid_t pid) {

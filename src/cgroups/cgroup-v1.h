@@ -16,6 +16,16 @@ typedef enum CGroupV1Controller {
         CGROUP_V1_CPUSET,
         CGROUP_V1_PIDS,
         CGROUP_V1_BLKIO,
+        /* Hierarchies without limits of ours: the guest's PID 1 goes into them all the same, so that
+         * its cgroup namespace is never rooted at a hierarchy's root, where release_agent is. */
+        CGROUP_V1_SYSTEMD,              /* name=systemd */
+        CGROUP_V1_FREEZER,
+        CGROUP_V1_DEVICES,
+        CGROUP_V1_NET_CLS,
+        CGROUP_V1_PERF_EVENT,
+        CGROUP_V1_HUGETLB,
+        CGROUP_V1_RDMA,
+        CGROUP_V1_MISC,
         _CGROUP_V1_MAX,
         _CGROUP_V1_INVALID = -EINVAL,
 } CGroupV1Controller;
@@ -35,6 +45,8 @@ int cgroup_v1_dir(const char *controller, const char *suffix, char **ret);
 /* Makes the machine's cgroup in every v1 hierarchy there is (a leftover is removed first; cpuset
  * gets its parent's CPUs and memory nodes). Logs. */
 int cgroup_v1_create(CGroupV1 *v1, const char *suffix);
+/* Whether the machine has a cgroup in any v1 hierarchy. */
+bool cgroup_v1_any(const CGroupV1 *v1);
 /* Puts pid into all of them. Logs. */
 int cgroup_v1_attach(const CGroupV1 *v1, pid_t pid);
 /* Writes value to file of the machine's cgroup of controller. Non-logging: -ENOMEDIUM when the

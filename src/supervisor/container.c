@@ -290,7 +290,11 @@ static uint64_t clone_flags(const Container *c) {
  * an RCU grace period (several ms). Older kernels: plain clone, the parent moves the child and the
  * child unshares its cgroup namespace after the SYNC_CGROUP_DONE step. */
 static pid_t clone_child(Container *c, bool *ret_in_cgroup) {
-        struct clone_args args = { .flags = clone_flags(c) | CLONE_NEWCGROUP | CLONE_INTO_CGROUP,
+        /* With cgroups in v1 hierarchies (a hybrid host), the child's cgroup namespace is made only
+         * once it is in them too: rooted at a hierarchy's root, it would show that root's
+         * release_agent to a privileged guest that mounts the hierarchy. */
+        bool late_ns = cgroup_v1_any(&c->cgroup.v1);
+        struct clone_args args = { .flags = clone_flags(c) | (late_ns ? 0 : CLONE_NEWCGROUP) | CLONE_INTO_CGROUP,
                                    .exit_signal = SIGCHLD };
         _cleanup_close_ int cgfd = open(c->cgroup.path, O_PATH | O_DIRECTORY | O_CLOEXEC);
         pid_t pid;
@@ -299,7 +303,7 @@ static pid_t clone_child(Container *c, bool *ret_in_cgroup) {
                 args.cgroup = (uint64_t) cgfd;
                 pid = (pid_t) syscall(SYS_clone3, &args, sizeof args);
                 if (pid >= 0 || !IN_SET(errno, ENOSYS, E2BIG, EINVAL)) {
-                        *ret_in_cgroup = true;
+                        *ret_in_cgroup = !late_ns;
                         return pid;
                 }
         }
@@ -536,6 +540,7 @@ static int run_once(Container *c) {
         procfs_mnt = safe_close(procfs_mnt);
         r = cgroup_v1_attach(&c->cgroup.v1, c->pid);
         if (r >= 0 && !in_cgroup) {
+                /* (A no-op when clone3() put it there already.) */
                 r = cgroup_attach(&c->cgroup, c->pid);
                 if (r >= 0)
                         r = sync_send(pair[0], SYNC_CGROUP_DONE, 0, -EBADF);
