@@ -10,15 +10,20 @@
 #   -n, --rounds=N         rounds for the /bin/true test (default 10)
 #   -b, --boot-rounds=N    rounds for the boot-to-poweroff test (default 5)
 #   -r, --rss-rounds=N     rounds for the RSS test (default 3)
+#       --variants=LIST    comma-separated subset of nsboot,nsboot-priv,nspawn-U,nspawn
+#                          (default: all four; nsboot is always run)
+#       --density=N        also boot N guests at once per tool (slow; default: off)
 #       --nsboot=PATH      nsboot binary (default: build/nsboot of this checkout)
 #       --nspawn=PATH      systemd-nspawn binary (default: from $PATH)
 #       --keep-logs=DIR    copy every run's console log to DIR
 #   -h, --help             this text
 #
-# Every run gets a fresh overlayfs (the tree is the read-only lower layer, nothing is
-# written to it) so both tools start from exactly the same state. Runs are interleaved
-# (nsboot, nspawn, nsboot, nspawn, ...) after one untimed warm-up run of each, timed
-# with CLOCK_MONOTONIC around fork..wait of `timeout ... TOOL ...`, stdin </dev/null.
+# The tree is copied once onto a tmpfs of the script's own (tmpfs can be mounted idmapped,
+# overlayfs cannot, and nsboot's default mode idmaps the tree). Each variant gets its own
+# copy for the /bin/true runs, reused across rounds; every boot gets a fresh copy. Nothing
+# is written to TREE. Runs are interleaved (each round runs every variant, the order
+# rotating from round to round) after one untimed warm-up run of each, timed with
+# CLOCK_MONOTONIC around fork..wait of `timeout ... TOOL ...`, stdin </dev/null.
 # Must run as root. Prints a table and a machine-readable block between
 # "--- BEGIN NSBOOT-BENCH ---" and "--- END NSBOOT-BENCH ---".
 set -euo pipefail
@@ -28,10 +33,13 @@ SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ROUNDS_TRUE=10
 ROUNDS_BOOT=5
 ROUNDS_RSS=3
+DENSITY=0
 TREE=${NSBOOT_BENCH_TREE:-}
 NSBOOT=$SRCDIR/build/nsboot
 NSPAWN=""
 KEEP_LOGS=""
+ALL_VARIANTS=(nsboot nsboot-priv nspawn-U nspawn)
+VARIANTS=("${ALL_VARIANTS[@]}")
 
 TIMEOUT_TRUE=30         # seconds, per /bin/true run
 TIMEOUT_BOOT=120        # seconds, per boot run
@@ -41,25 +49,42 @@ MACHINE_ID=6e73626f6f7462656e63680000000001   # fixed, so no run is a "first boo
 MARKER_REL=var/lib/nsboot-bench.marker
 CONSOLE_TAG="NSBOOT-BENCH multi-user.target="
 
-# Targets (reported, not asserted).
-TARGET_TRUE_RATIO=0.15
-TARGET_BOOT_RATIO=0.9
+# Targets (reported, not asserted): issue 14 (against the floor and systemd-nspawn) and
+# issue 8 (the user namespace default against the privileged mode).
+TARGET_TRUE_FLOOR=1.2
+TARGET_TRUE_NSPAWN=0.15
+TARGET_USERNS=1.10
+TARGET_BOOT_NSPAWN=0.85
 TARGET_RSS_KIB=2048
 
 log() { echo "bench: $*" >&2; }
 die() { echo "bench: ERROR: $*" >&2; exit 1; }
 
 usage() {
-        sed -n '4,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+        sed -n '4,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 positive_int() {
         [[ $2 =~ ^[1-9][0-9]*$ ]] || die "$1: '$2' is not a positive integer"
 }
 
+parse_variants() {
+        local v w ok
+        local -a list
+        IFS=, read -r -a list <<<"$1"
+        VARIANTS=(nsboot)
+        for v in "${list[@]}"; do
+                ok=0
+                for w in "${ALL_VARIANTS[@]}"; do [[ $v == "$w" ]] && ok=1; done
+                [[ $ok == 1 ]] || die "--variants: unknown variant '$v' (known: ${ALL_VARIANTS[*]})"
+                [[ $v == nsboot || " ${VARIANTS[*]} " == *" $v "* ]] || VARIANTS+=("$v")
+        done
+}
+
 parse_args() {
         local opts
-        opts=$(getopt -o D:n:b:r:h -l directory:,rounds:,boot-rounds:,rss-rounds:,nsboot:,nspawn:,keep-logs:,help \
+        opts=$(getopt -o D:n:b:r:h \
+                -l directory:,rounds:,boot-rounds:,rss-rounds:,variants:,density:,nsboot:,nspawn:,keep-logs:,help \
                 -n bench.sh -- "$@") || { usage >&2; exit 1; }
         eval set -- "$opts"
         while true; do
@@ -68,6 +93,8 @@ parse_args() {
                 -n|--rounds)      positive_int "$1" "$2"; ROUNDS_TRUE=$2; shift 2 ;;
                 -b|--boot-rounds) positive_int "$1" "$2"; ROUNDS_BOOT=$2; shift 2 ;;
                 -r|--rss-rounds)  positive_int "$1" "$2"; ROUNDS_RSS=$2; shift 2 ;;
+                --variants)       parse_variants "$2"; shift 2 ;;
+                --density)        positive_int "$1" "$2"; DENSITY=$2; shift 2 ;;
                 --nsboot)         NSBOOT=$2; shift 2 ;;
                 --nspawn)         NSPAWN=$2; shift 2 ;;
                 --keep-logs)      KEEP_LOGS=$2; shift 2 ;;
@@ -82,7 +109,9 @@ parse_args() {
 # Work directory, cleanup
 
 WORK=""
+STORE=""        # the tmpfs holding the copies of the tree
 HELPER_PID=""   # the timing helper of the run in progress
+RUN_DIR=""
 
 mounts_under() {
         # Mount points at or below $1, deepest first.
@@ -90,9 +119,8 @@ mounts_under() {
 }
 
 # The timing helper writes the process group of the run in progress (timeout(1) leads it).
-stop_current_run() {
-        local pgid="" i
-        [[ -n $RUN_DIR && -f $RUN_DIR/pgid ]] && pgid=$(<"$RUN_DIR/pgid")
+stop_group() {
+        local pgid=$1 i
         [[ $pgid =~ ^[0-9]+$ ]] || return 0
         kill -0 -- "-$pgid" 2>/dev/null || return 0
         log "stopping the run in progress (process group $pgid)"
@@ -103,6 +131,14 @@ stop_current_run() {
         done
         kill -KILL -- "-$pgid" 2>/dev/null || true
         sleep 0.5
+}
+
+stop_current_run() {
+        local f
+        for f in "$RUN_DIR"/pgid "$WORK"/density/*.pgid; do
+                [[ -f $f ]] && stop_group "$(<"$f")"
+        done
+        return 0
 }
 
 stop_helper() {
@@ -122,7 +158,7 @@ umount_under() {
 cleanup() {
         local rc=$?
         trap - EXIT INT TERM HUP
-        stop_current_run
+        [[ -z $WORK ]] || stop_current_run
         stop_helper
         if [[ -n $WORK && -d $WORK ]]; then
                 umount_under "$WORK"
@@ -133,9 +169,12 @@ cleanup() {
                 fi
         fi
         # Left behind by nspawn when /run is not a tmpfs (it refuses to remove it itself).
-        rmdir "/run/systemd/nspawn/propagate/$MACHINE" 2>/dev/null || true
-        rmdir "/sys/fs/cgroup/unified/machine.slice/machine-$MACHINE.scope" \
-              "/sys/fs/cgroup/machine.slice/machine-$MACHINE.scope" 2>/dev/null || true
+        local d
+        for d in "/run/systemd/nspawn/propagate/$MACHINE"* \
+                 /sys/fs/cgroup/unified/machine.slice/machine-"$MACHINE"*.scope \
+                 /sys/fs/cgroup/machine.slice/machine-"$MACHINE"*.scope; do
+                [[ -d $d ]] && rmdir "$d" 2>/dev/null
+        done
         exit "$rc"
 }
 
@@ -228,25 +267,33 @@ EOF
 }
 
 # ---------------------------------------------------------------------------------------
-# One run
+# Storage: one tmpfs, the master copy of the tree, copies made from it
 
-RUN_NO=0
-RUN_DIR=""
-RUN_ROOT=""
+setup_store() {
+        local kib copies
+        kib=$(du -sk --one-file-system "$TREE" | cut -f1)
+        # master + one /bin/true copy per variant + one boot copy, or the density copies
+        copies=$(( ${#VARIANTS[@]} + 2 ))
+        (( DENSITY + 1 <= copies )) || copies=$(( DENSITY + 1 ))
+        STORE=$WORK/store
+        mkdir -p "$STORE"
+        mount -t tmpfs -o "size=$(( kib * copies * 11 / 10 / 1024 + 64 ))m,mode=0755" nsboot-bench "$STORE"
+        log "copying the tree onto a tmpfs ($(( kib / 1024 )) MiB)"
+        cp -a "$TREE" "$STORE/master"
+        rm -f "$STORE/master/etc/machine-id"
+        echo "$MACHINE_ID" >"$STORE/master/etc/machine-id"
+        chmod 0444 "$STORE/master/etc/machine-id"
+}
 
-# prepare MODE: fresh overlay; MODE is true, boot or rss
-prepare() {
-        local mode=$1 unit
-        RUN_NO=$((RUN_NO + 1))
-        RUN_DIR=$WORK/run$RUN_NO
-        RUN_ROOT=$RUN_DIR/root
-        mkdir -p "$RUN_DIR"/{upper,work,root}
-        mount -t overlay overlay -o "lowerdir=$TREE,upperdir=$RUN_DIR/upper,workdir=$RUN_DIR/work" "$RUN_ROOT"
-        echo "$MACHINE_ID" >"$RUN_ROOT/etc/machine-id"
-        chmod 0444 "$RUN_ROOT/etc/machine-id"
-        [[ $mode != true ]] || return 0
+# copy_tree DEST: a fresh copy of the master
+copy_tree() {
+        rm -rf --one-file-system -- "$1"
+        cp -a "$STORE/master" "$1"
+}
 
-        unit=$RUN_ROOT/etc/systemd/system/nsboot-bench.service
+# install_bench_unit ROOT MODE: the unit that reports multi-user.target and powers off
+install_bench_unit() {
+        local root=$1 mode=$2 unit=$1/etc/systemd/system/nsboot-bench.service
         {
                 echo "[Unit]"
                 echo "Description=nsboot bench: power off once multi-user.target is reached"
@@ -259,21 +306,51 @@ prepare() {
                 echo "[Install]"
                 echo "WantedBy=multi-user.target"
         } >"$unit"
-        mkdir -p "$RUN_ROOT/etc/systemd/system/multi-user.target.wants"
-        ln -s /etc/systemd/system/nsboot-bench.service "$RUN_ROOT/etc/systemd/system/multi-user.target.wants/"
+        mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
+        ln -s /etc/systemd/system/nsboot-bench.service "$root/etc/systemd/system/multi-user.target.wants/"
+}
+
+# ---------------------------------------------------------------------------------------
+# One run
+
+RUN_NO=0
+RUN_ROOT=""
+
+# prepare VARIANT MODE: the tree for one run; MODE is true, check, boot or rss
+prepare() {
+        local variant=$1 mode=$2
+        RUN_NO=$((RUN_NO + 1))
+        RUN_DIR=$WORK/run$RUN_NO
+        mkdir -p "$RUN_DIR"
+        case $mode in
+        true|check)
+                if [[ $variant == floor ]]; then
+                        RUN_ROOT=$STORE/master          # chroot + /bin/true writes nothing
+                else
+                        RUN_ROOT=$STORE/true-$variant
+                        [[ -d $RUN_ROOT ]] || copy_tree "$RUN_ROOT"
+                fi ;;
+        boot|rss)
+                RUN_ROOT=$STORE/boot
+                copy_tree "$RUN_ROOT"
+                install_bench_unit "$RUN_ROOT" "$mode" ;;
+        esac
 }
 
 finish() {
-        umount "$RUN_ROOT" 2>/dev/null || umount -l "$RUN_ROOT"
         rm -rf --one-file-system -- "$RUN_DIR"
+        [[ $RUN_ROOT != "$STORE/boot" ]] || rm -rf --one-file-system -- "$RUN_ROOT"
 }
 
-# cmdline TOOL MODE -> prints the command, one word a line
+# cmdline VARIANT MODE ROOT NAME -> prints the command, one word a line
 cmdline() {
-        local tool=$1 mode=$2
-        case $tool in
-        nsboot) printf '%s\n' "$NSBOOT" -q -M "$MACHINE" -D "$RUN_ROOT" ;;
-        nspawn) printf '%s\n' "$NSPAWN" --register=no --keep-unit -q -M "$MACHINE" -D "$RUN_ROOT" ;;
+        local variant=$1 mode=$2 root=$3 name=$4
+        case $variant in
+        nsboot)      printf '%s\n' "$NSBOOT" -q -M "$name" -D "$root" ;;
+        nsboot-priv) printf '%s\n' "$NSBOOT" -q --private-users=no -M "$name" -D "$root" ;;
+        nspawn)      printf '%s\n' "$NSPAWN" --register=no --keep-unit -q -M "$name" -D "$root" ;;
+        nspawn-U)    printf '%s\n' "$NSPAWN" --register=no --keep-unit -q -U -M "$name" -D "$root" ;;
+        floor)       printf '%s\n' unshare -m -p -f -u -i -C chroot "$root" /bin/true; return ;;
         esac
         case $mode in
         true)     printf '%s\n' --pipe /bin/true ;;
@@ -287,15 +364,15 @@ LAST_RC=0
 LAST_LOG=""
 LAST_RSS=""
 
-# run TOOL MODE LABEL: one run on a fresh overlay; sets LAST_*
+# run VARIANT MODE LABEL: one run; sets LAST_*
 run() {
-        local tool=$1 mode=$2 label=$3 tmo=$TIMEOUT_TRUE marker=- rssout=- out
+        local variant=$1 mode=$2 label=$3 tmo=$TIMEOUT_TRUE marker=- rssout=- out
         local -a cmd
-        prepare "$( [[ $mode == check ]] && echo true || echo "$mode")"
-        mapfile -t cmd < <(cmdline "$tool" "$mode")
+        prepare "$variant" "$mode"
+        mapfile -t cmd < <(cmdline "$variant" "$mode" "$RUN_ROOT" "$MACHINE")
         [[ $mode == true || $mode == check ]] || tmo=$TIMEOUT_BOOT
         if [[ $mode == rss ]]; then
-                marker=$RUN_DIR/upper/$MARKER_REL
+                marker=$RUN_ROOT/$MARKER_REL
                 rssout=$RUN_DIR/rss
         fi
         LAST_LOG=$WORK/$label.log
@@ -311,7 +388,7 @@ run() {
         LAST_RSS=""
         [[ $rssout == - ]] || LAST_RSS=$(<"$rssout")
         if [[ $mode == boot || $mode == rss ]]; then
-                check_boot "$tool" "$label"
+                check_boot "$variant" "$label" "$RUN_ROOT/$MARKER_REL"
         fi
         if [[ -n $KEEP_LOGS ]]; then
                 mkdir -p "$KEEP_LOGS"
@@ -330,9 +407,9 @@ fail_run() {
 }
 
 check_boot() {
-        local tool=$1 label=$2 marker=$RUN_DIR/upper/$MARKER_REL
+        local variant=$1 label=$2 marker=$3
         [[ $LAST_RC == 124 || $LAST_RC == 137 ]] && fail_run "$label" "timed out after ${TIMEOUT_BOOT}s (exit $LAST_RC)"
-        [[ $LAST_RC == 0 ]] || fail_run "$label" "$tool exited $LAST_RC, expected 0 (poweroff)"
+        [[ $LAST_RC == 0 ]] || fail_run "$label" "$variant exited $LAST_RC, expected 0 (poweroff)"
         [[ -f $marker && $(<"$marker") == active ]] ||
                 fail_run "$label" "guest did not report multi-user.target active (marker: $(cat "$marker" 2>/dev/null || echo missing))"
         grep -qa "${CONSOLE_TAG}active" "$LAST_LOG" ||
@@ -380,14 +457,222 @@ resolve_tree() {
         [[ -x $TREE/usr/lib/systemd/systemd || -x $TREE/lib/systemd/systemd ]] || die "'$TREE' has no systemd"
 }
 
+# ---------------------------------------------------------------------------------------
+# Measures
+
+declare -A SAMPLES=()   # "MEASURE/VARIANT" -> samples (ns or KiB), space-separated
+declare -A MEM_LAST=()  # VARIANT -> the last memory sample's key=value line
+
+add_sample() { SAMPLES[$1/$2]="${SAMPLES[$1/$2]:-} $3"; }
+samples() { local -a s; read -r -a s <<<"${SAMPLES[$1/$2]:-}"; [[ ${#s[@]} == 0 ]] || printf "%s\n" "${s[@]}"; }
+med() { samples "$1" "$2" | median; }
+
+# rotated N: the variants of this measure, starting at index N (so no variant always runs first)
+rotated() {
+        local n=$1
+        shift
+        local -a v=("$@")
+        local i
+        for ((i = 0; i < ${#v[@]}; i++)); do echo "${v[(i + n) % ${#v[@]}]}"; done
+}
+
+# Both tools really run the command inside the copy, and leave its ownership alone.
+sanity_check() {
+        local v out owner
+        for v in "${VARIANTS[@]}"; do
+                run "$v" check "check-$v"
+                out=$(tr -d '\r' <"$LAST_LOG" | grep -v '^Attempted to remove disk file system' || true)
+                [[ $LAST_RC == 0 && $out == "$MACHINE_ID" ]] ||
+                        fail_run "check-$v" "expected exit 0 and the copy's machine ID, got exit $LAST_RC"
+                owner=$(stat -c %u:%g "$STORE/true-$v/usr/bin/true")
+                [[ $owner == 0:0 ]] || die "check-$v: the copy's /usr/bin/true is now owned by $owner (chowned?)"
+        done
+}
+
+measure_host_floor() {
+        local i o
+        for ((i = 0; i < ROUNDS_TRUE; i++)); do
+                o=$(/usr/bin/python3 "$WORK/timed.py" "$WORK/pgid" "$WORK/base.log" - - 0 -- timeout -k 5 10 /bin/true)
+                add_sample true host "${o% *}"
+        done
+}
+
+# measure MEASURE ROUNDS VARIANT...: warm-up, then interleaved rounds
+measure() {
+        local m=$1 rounds=$2 i v line
+        shift 2
+        log "$m: warm-up"
+        for v in "$@"; do
+                [[ $m == rss ]] || run "$v" "$m" "warm-$m-$v"
+        done
+        for ((i = 1; i <= rounds; i++)); do
+                line=""
+                for v in $(rotated "$i" "$@"); do
+                        run "$v" "$m" "$m-$v-$i"
+                        [[ $LAST_RC == 0 ]] || fail_run "$m-$v-$i" "$v exited $LAST_RC, expected 0"
+                        if [[ $m == rss ]]; then
+                                add_sample rss "$v" "$(field vmrss_kib "$LAST_RSS")"
+                                MEM_LAST[$v]=$LAST_RSS
+                                line+=" $v $(field vmrss_kib "$LAST_RSS") KiB,"
+                        else
+                                add_sample "$m" "$v" "$LAST_NS"
+                                line+=" $v $(ns2ms "$LAST_NS") ms,"
+                        fi
+                done
+                log "$m round $i/$rounds:${line%,}"
+        done
+}
+
+# ---------------------------------------------------------------------------------------
+# Density
+
+measure_density() { :; }
+print_density() { :; }
+
+# ---------------------------------------------------------------------------------------
+# Report
+
+has_variant() { [[ " ${VARIANTS[*]} floor host " == *" $1 "* ]]; }
+
+# Ratios of medians: KEY MEASURE NUMERATOR DENOMINATOR TARGET (empty: no target) WHY
+RATIOS=(
+        "true_vs_floor       true nsboot      floor       $TARGET_TRUE_FLOOR   issue-14"
+        "true_userns_cost    true nsboot      nsboot-priv $TARGET_USERNS       issue-8"
+        "true_vs_nspawn_U    true nsboot      nspawn-U    $TARGET_TRUE_NSPAWN  -"
+        "true_priv_vs_nspawn true nsboot-priv nspawn      $TARGET_TRUE_NSPAWN  -"
+        "true_nspawn_U_cost  true nspawn-U    nspawn      -                    -"
+        "boot_userns_cost    boot nsboot      nsboot-priv $TARGET_USERNS       issue-8"
+        "boot_vs_nspawn_U    boot nsboot      nspawn-U    $TARGET_BOOT_NSPAWN  issue-14"
+        "boot_priv_vs_nspawn boot nsboot-priv nspawn      $TARGET_BOOT_NSPAWN  -"
+        "boot_nspawn_U_cost  boot nspawn-U    nspawn      -                    -"
+        "rss_vs_nspawn_U     rss  nsboot      nspawn-U    -                    -"
+)
+
+fmt_median() { # MEASURE VARIANT
+        local m
+        m=$(med "$1" "$2")
+        [[ $m != nan ]] || { echo "-"; return; }
+        if [[ $1 == rss ]]; then echo "$m KiB"; else echo "$(ns2ms "$m") ms"; fi
+}
+
+fmt_range() {
+        local mm
+        [[ -n ${SAMPLES[$1/$2]:-} ]] || { echo "-"; return; }
+        mm=$(samples "$1" "$2" | minmax)
+        if [[ $1 == rss ]]; then echo "${mm% *}-${mm#* }"; else echo "$(ns2ms "${mm% *}")-$(ns2ms "${mm#* }")"; fi
+}
+
+print_medians() {
+        local -a cols=("${VARIANTS[@]}")
+        local m v
+        printf '%-26s' "median (min-max)"
+        for v in "${cols[@]}"; do printf ' %22s' "$v"; done
+        printf ' %22s\n' "floor (unshare+chroot)"
+        for m in true boot rss; do
+                printf '%-26s' "$(case $m in true) echo "/bin/true, n=$ROUNDS_TRUE" ;;
+                        boot) echo "boot+poweroff, n=$ROUNDS_BOOT" ;; rss) echo "supervisor VmRSS, n=$ROUNDS_RSS" ;; esac)"
+                for v in "${cols[@]}" floor; do printf ' %22s' "$(fmt_median "$m" "$v")"; done
+                echo
+                printf '%-26s' ""
+                for v in "${cols[@]}" floor; do printf ' %22s' "$(fmt_range "$m" "$v")"; done
+                echo
+        done
+}
+
+# ratio_line KEY MEASURE NUM DEN TARGET WHY -> "KEY ratio target status"
+ratio_line() {
+        local key=$1 m=$2 a=$3 b=$4 target=$5 r status=info
+        has_variant "$a" && has_variant "$b" || return 0
+        [[ -n ${SAMPLES[$m/$a]:-} && -n ${SAMPLES[$m/$b]:-} ]] || return 0
+        r=$(ratio "$(med "$m" "$a")" "$(med "$m" "$b")")
+        if [[ $target != - ]]; then
+                status=$(leq "$r" "$target" && echo met || echo MISSED)
+        fi
+        echo "$key $r $target $status"
+}
+
+print_ratios() {
+        local row key m a b target why r t st
+        printf '%-42s %7s %8s  %s\n' "ratio of medians" ratio target status
+        for row in "${RATIOS[@]}"; do
+                read -r key m a b target why <<<"$row"
+                read -r _ r t st < <(ratio_line "$key" "$m" "$a" "$b" "$target") || continue
+                [[ -n ${r:-} ]] || continue
+                printf '%-42s %7s %8s  %s\n' "$m: $a / $b" "$r" "$([[ $t == - ]] && echo - || echo "<=$t")" \
+                        "$st$([[ $why == - ]] || echo " ($why)")"
+        done
+        if [[ -n ${SAMPLES[rss/nsboot]:-} ]]; then
+                printf '%-42s %7s %8s  %s\n' "rss: nsboot VmRSS (KiB)" "$(med rss nsboot)" "<=$TARGET_RSS_KIB" \
+                        "$(leq "$(med rss nsboot)" "$TARGET_RSS_KIB" && echo met || echo MISSED) (issue-14)"
+        fi
+}
+
+print_memory() {
+        local k v
+        echo "supervisor memory, last sample (KiB):"
+        printf '  %-12s' ""
+        for v in "${VARIANTS[@]}"; do printf ' %12s' "$v"; done
+        echo
+        for k in vmrss_kib vmhwm_kib rssanon_kib rssfile_kib pss_kib libs children; do
+                printf '  %-12s' "${k%_kib}"
+                for v in "${VARIANTS[@]}"; do printf ' %12s' "$(field "$k" "${MEM_LAST[$v]:-}")"; done
+                echo
+        done
+}
+
+print_machine_block() {
+        local m v row key a b target why r t st
+        echo "--- BEGIN NSBOOT-BENCH ---"
+        printf '%s\n' "${HEADER_KV[@]}"
+        echo "variants=$(IFS=,; echo "${VARIANTS[*]}")"
+        echo "rounds_true=$ROUNDS_TRUE"
+        echo "rounds_boot=$ROUNDS_BOOT"
+        echo "rounds_rss=$ROUNDS_RSS"
+        echo "host_true_ms=$(ns2ms "$(med true host)")"
+        for m in true boot rss density; do
+                for v in "${VARIANTS[@]}" floor; do
+                        [[ -n ${SAMPLES[$m/$v]:-} ]] || continue
+                        if [[ $m == rss ]]; then
+                                echo "${v//-/_}_rss_kib=$(med rss "$v")"
+                                echo "${v//-/_}_rss_samples_kib=$(samples rss "$v" | paste -sd,)"
+                        else
+                                echo "${v//-/_}_${m}_ms=$(ns2ms "$(med "$m" "$v")")"
+                                echo "${v//-/_}_${m}_samples_ms=$(for r in $(samples "$m" "$v"); do ns2ms "$r"; done | paste -sd,)"
+                        fi
+                done
+        done
+        for row in "${RATIOS[@]}"; do
+                read -r key m a b target why <<<"$row"
+                read -r _ r t st < <(ratio_line "$key" "$m" "$a" "$b" "$target") || continue
+                [[ -n ${r:-} ]] || continue
+                echo "ratio_$key=$r"
+                [[ $t == - ]] || { echo "target_ratio_$key=$t"; echo "status_$key=$st"; }
+        done
+        if [[ -n ${SAMPLES[rss/nsboot]:-} ]]; then
+                echo "target_nsboot_rss_kib=$TARGET_RSS_KIB"
+                echo "status_rss=$(leq "$(med rss nsboot)" "$TARGET_RSS_KIB" && echo met || echo MISSED)"
+        fi
+        for v in "${VARIANTS[@]}"; do
+                [[ -z ${MEM_LAST[$v]:-} ]] || echo "${v//-/_}_mem_last=${MEM_LAST[$v]}"
+        done
+        printf '%s\n' "${DENSITY_KV[@]}"
+        echo "--- END NSBOOT-BENCH ---"
+}
+
+HEADER_KV=()
+DENSITY_KV=()
+
 main() {
         parse_args "$@"
         [[ $(id -u) == 0 ]] || die "must run as root"
         [[ -x $NSBOOT ]] || die "no nsboot binary at '$NSBOOT' (build it: meson setup build && meson compile -C build)"
-        NSPAWN=${NSPAWN:-$(command -v systemd-nspawn || true)}
-        [[ -x $NSPAWN ]] || die "systemd-nspawn not found"
+        if [[ " ${VARIANTS[*]} " == *" nspawn"* ]]; then
+                NSPAWN=${NSPAWN:-$(command -v systemd-nspawn || true)}
+                [[ -x $NSPAWN ]] || die "systemd-nspawn not found (or leave it out with --variants)"
+        fi
         [[ -x /usr/bin/python3 ]] || die "/usr/bin/python3 is needed for the timing helper"
         command -v timeout >/dev/null || die "timeout(1) not found"
+        command -v unshare >/dev/null || die "unshare(1) not found"
         resolve_tree
 
         trap cleanup EXIT
@@ -395,171 +680,48 @@ main() {
         WORK=$(mktemp -d /var/tmp/nsboot-bench.XXXXXX)
         write_helper
 
-        local nsboot_version nspawn_version date_utc kernel cpus host_os loadavg
+        local nsboot_version nspawn_version=- date_utc host_os loadavg
         nsboot_version=$("$NSBOOT" --version 2>&1 | head -n1)
-        nspawn_version=$("$NSPAWN" --version 2>&1 | head -n1)
+        [[ -z $NSPAWN ]] || nspawn_version=$("$NSPAWN" --version 2>&1 | head -n1)
         date_utc=$(date -u +%FT%TZ)
-        kernel=$(uname -r)
-        cpus=$(nproc)
         # shellcheck disable=SC1091
         host_os=$(. /etc/os-release && echo "${PRETTY_NAME:-$ID}")
         loadavg=$(cut -d' ' -f1-3 /proc/loadavg)
+        HEADER_KV=("date=$date_utc" "kernel=$(uname -r)" "cpus=$(nproc)" "host_os=$host_os"
+                   "loadavg_start=$loadavg" "tree=$TREE" "nsboot_version=$nsboot_version"
+                   "nspawn_version=$nspawn_version")
 
-        log "tree:    $TREE"
-        log "nsboot:  $NSBOOT ($nsboot_version)"
-        log "nspawn:  $NSPAWN ($nspawn_version)"
-        log "rounds:  /bin/true $ROUNDS_TRUE, boot $ROUNDS_BOOT, rss $ROUNDS_RSS"
+        log "tree:     $TREE"
+        log "nsboot:   $NSBOOT ($nsboot_version)"
+        log "nspawn:   ${NSPAWN:--} ($nspawn_version)"
+        log "variants: ${VARIANTS[*]}"
+        log "rounds:   /bin/true $ROUNDS_TRUE, boot $ROUNDS_BOOT, rss $ROUNDS_RSS, density ${DENSITY:-0}"
 
-        # Sanity: both really run the command inside the tree (overlay's machine ID).
-        local tool out
-        for tool in nsboot nspawn; do
-                run "$tool" check "check-$tool"
-                out=$(tr -d '\r' <"$LAST_LOG" | grep -v '^Attempted to remove disk file system' || true)
-                [[ $LAST_RC == 0 && $out == "$MACHINE_ID" ]] ||
-                        fail_run "check-$tool" "expected exit 0 and the overlay's machine ID, got exit $LAST_RC"
-        done
-
-        # Floor: what timeout(1) + fork/exec of /bin/true costs on the host (not in a container).
-        local -a base=()
-        local i o
-        for ((i = 0; i < ROUNDS_TRUE; i++)); do
-                o=$(/usr/bin/python3 "$WORK/timed.py" "$WORK/pgid" "$WORK/base.log" - - 0 -- timeout -k 5 10 /bin/true)
-                base+=("${o% *}")
-        done
-
-        # 1. /bin/true
-        local -a t_nsb=() t_nsp=()
-        log "/bin/true: warm-up"
-        run nsboot true warm-true-nsboot
-        run nspawn true warm-true-nspawn
-        for ((i = 1; i <= ROUNDS_TRUE; i++)); do
-                for tool in nsboot nspawn; do
-                        run "$tool" true "true-$tool-$i"
-                        [[ $LAST_RC == 0 ]] || fail_run "true-$tool-$i" "$tool exited $LAST_RC, expected 0"
-                        if [[ $tool == nsboot ]]; then t_nsb+=("$LAST_NS"); else t_nsp+=("$LAST_NS"); fi
-                done
-                log "/bin/true round $i/$ROUNDS_TRUE: nsboot $(ns2ms "${t_nsb[-1]}") ms, nspawn $(ns2ms "${t_nsp[-1]}") ms"
-        done
-
-        # 2. boot to multi-user.target, poweroff
-        local -a b_nsb=() b_nsp=()
-        log "boot: warm-up"
-        run nsboot boot warm-boot-nsboot
-        run nspawn boot warm-boot-nspawn
-        for ((i = 1; i <= ROUNDS_BOOT; i++)); do
-                for tool in nsboot nspawn; do
-                        run "$tool" boot "boot-$tool-$i"
-                        if [[ $tool == nsboot ]]; then b_nsb+=("$LAST_NS"); else b_nsp+=("$LAST_NS"); fi
-                done
-                log "boot round $i/$ROUNDS_BOOT: nsboot $(ns2ms "${b_nsb[-1]}") ms, nspawn $(ns2ms "${b_nsp[-1]}") ms"
-        done
-
-        # 3. supervisor memory while a booted guest runs
-        local -a r_nsb=() r_nsp=() s_nsb=() s_nsp=()
-        for ((i = 1; i <= ROUNDS_RSS; i++)); do
-                for tool in nsboot nspawn; do
-                        run "$tool" rss "rss-$tool-$i"
-                        if [[ $tool == nsboot ]]; then r_nsb+=("$(field vmrss_kib "$LAST_RSS")"); s_nsb+=("$LAST_RSS")
-                        else r_nsp+=("$(field vmrss_kib "$LAST_RSS")"); s_nsp+=("$LAST_RSS"); fi
-                done
-                log "rss round $i/$ROUNDS_RSS: nsboot ${r_nsb[-1]} KiB, nspawn ${r_nsp[-1]} KiB"
-        done
-
-        # ---- report
-        local m_base m_tn m_tp m_bn m_bp m_rn m_rp r_t r_b r_r
-        m_base=$(printf '%s\n' "${base[@]}" | median)
-        m_tn=$(printf '%s\n' "${t_nsb[@]}" | median)
-        m_tp=$(printf '%s\n' "${t_nsp[@]}" | median)
-        m_bn=$(printf '%s\n' "${b_nsb[@]}" | median)
-        m_bp=$(printf '%s\n' "${b_nsp[@]}" | median)
-        m_rn=$(printf '%s\n' "${r_nsb[@]}" | median)
-        m_rp=$(printf '%s\n' "${r_nsp[@]}" | median)
-        r_t=$(ratio "$m_tn" "$m_tp")
-        r_b=$(ratio "$m_bn" "$m_bp")
-        r_r=$(ratio "$m_rn" "$m_rp")
-
-        local ok_t ok_b ok_r
-        ok_t=$(leq "$r_t" "$TARGET_TRUE_RATIO" && echo met || echo MISSED)
-        ok_b=$(leq "$r_b" "$TARGET_BOOT_RATIO" && echo met || echo MISSED)
-        ok_r=$(leq "$m_rn" "$TARGET_RSS_KIB" && echo met || echo MISSED)
-
-        local mm_tn mm_tp mm_bn mm_bp mm_rn mm_rp
-        mm_tn=$(printf '%s\n' "${t_nsb[@]}" | minmax); mm_tp=$(printf '%s\n' "${t_nsp[@]}" | minmax)
-        mm_bn=$(printf '%s\n' "${b_nsb[@]}" | minmax); mm_bp=$(printf '%s\n' "${b_nsp[@]}" | minmax)
-        mm_rn=$(printf '%s\n' "${r_nsb[@]}" | minmax); mm_rp=$(printf '%s\n' "${r_nsp[@]}" | minmax)
-
-        rng_ms() { echo "$(ns2ms "${1% *}")-$(ns2ms "${1#* }")"; }
-        # The last RSS sample of each tool, for the breakdown.
-        local ln=${s_nsb[-1]} lp=${s_nsp[-1]}
+        setup_store
+        sanity_check
+        measure_host_floor
+        measure true "$ROUNDS_TRUE" "${VARIANTS[@]}" floor
+        measure boot "$ROUNDS_BOOT" "${VARIANTS[@]}"
+        measure rss "$ROUNDS_RSS" "${VARIANTS[@]}"
+        (( DENSITY == 0 )) || measure_density
 
         echo
-        echo "nsboot vs systemd-nspawn — $date_utc, $(uname -n), $cpus CPUs, $host_os, kernel $kernel"
-        echo "tree: $TREE"
-        echo "host load average at start: $loadavg (other work on the host skews the timings)"
+        echo "nsboot variants vs systemd-nspawn — $date_utc, $(uname -n), $(nproc) CPUs, $host_os, kernel $(uname -r)"
+        echo "tree: $TREE (copied onto a tmpfs)"
+        echo "host load average at start: $loadavg, at end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the host skews the timings)"
         echo "nsboot: $nsboot_version   systemd-nspawn: $nspawn_version"
+        echo "variants: nsboot = default (user namespace, idmapped tree), nsboot-priv = --private-users=no,"
+        echo "          nspawn-U = systemd-nspawn -U, nspawn = systemd-nspawn (privileged)"
         echo
-        printf '%-34s %12s %12s %9s %8s  %s\n' "measure (median)" nsboot nspawn ratio target status
-        printf '%-34s %12s %12s %9s %8s  %s\n' "----------------" ------ ------ ----- ------ ------
-        printf '%-34s %9s ms %9s ms %9s %8s  %s\n' "/bin/true, n=$ROUNDS_TRUE" \
-                "$(ns2ms "$m_tn")" "$(ns2ms "$m_tp")" "$r_t" "<=$TARGET_TRUE_RATIO" "$ok_t"
-        printf '%-34s %9s ms %9s ms %9s %8s  %s\n' "boot to multi-user + poweroff, n=$ROUNDS_BOOT" \
-                "$(ns2ms "$m_bn")" "$(ns2ms "$m_bp")" "$r_b" "<=$TARGET_BOOT_RATIO" "$ok_b"
-        printf '%-34s %8s KiB %8s KiB %9s %8s  %s\n' "supervisor VmRSS, booted, n=$ROUNDS_RSS" \
-                "$m_rn" "$m_rp" "$r_r" "<=2MiB" "$ok_r"
+        print_medians
         echo
-        printf '%-34s %22s %22s\n' "range (min-max)" nsboot nspawn
-        printf '%-34s %19s ms %19s ms\n' "/bin/true" "$(rng_ms "$mm_tn")" "$(rng_ms "$mm_tp")"
-        printf '%-34s %19s ms %19s ms\n' "boot + poweroff" "$(rng_ms "$mm_bn")" "$(rng_ms "$mm_bp")"
-        printf '%-34s %18s KiB %18s KiB\n' "VmRSS" "${mm_rn% *}-${mm_rn#* }" "${mm_rp% *}-${mm_rp#* }"
+        print_ratios
         echo
-        echo "floor: 'timeout 10 /bin/true' on the host (no container): $(ns2ms "$m_base") ms (included in both /bin/true figures)"
-        echo "supervisor memory, last sample (KiB):"
-        local k
-        printf '  %-12s %8s %8s\n' "" nsboot nspawn
-        for k in vmrss vmhwm rssanon rssfile pss; do
-                printf '  %-12s %8s %8s\n' "$k" "$(field "${k}_kib" "$ln")" "$(field "${k}_kib" "$lp")"
-        done
-        printf '  %-12s %8s %8s\n' "shared libs" "$(field libs "$ln")" "$(field libs "$lp")"
-        printf '  %-12s %8s %8s\n' "children" "$(field children "$ln")" "$(field children "$lp")"
-
+        echo "host floor: 'timeout 10 /bin/true' (no container): $(ns2ms "$(med true host)") ms, included in every /bin/true figure"
+        print_memory
+        (( DENSITY == 0 )) || print_density
         echo
-        echo "--- BEGIN NSBOOT-BENCH ---"
-        echo "date=$date_utc"
-        echo "kernel=$kernel"
-        echo "cpus=$cpus"
-        echo "host_os=$host_os"
-        echo "loadavg_start=$loadavg"
-        echo "tree=$TREE"
-        echo "nsboot_version=$nsboot_version"
-        echo "nspawn_version=$nspawn_version"
-        echo "rounds_true=$ROUNDS_TRUE"
-        echo "rounds_boot=$ROUNDS_BOOT"
-        echo "rounds_rss=$ROUNDS_RSS"
-        echo "floor_true_ms=$(ns2ms "$m_base")"
-        echo "nsboot_true_ms=$(ns2ms "$m_tn")"
-        echo "nspawn_true_ms=$(ns2ms "$m_tp")"
-        echo "ratio_true=$r_t"
-        echo "target_ratio_true=$TARGET_TRUE_RATIO"
-        echo "status_true=$ok_t"
-        echo "nsboot_boot_ms=$(ns2ms "$m_bn")"
-        echo "nspawn_boot_ms=$(ns2ms "$m_bp")"
-        echo "ratio_boot=$r_b"
-        echo "target_ratio_boot=$TARGET_BOOT_RATIO"
-        echo "status_boot=$ok_b"
-        echo "nsboot_rss_kib=$m_rn"
-        echo "nspawn_rss_kib=$m_rp"
-        echo "ratio_rss=$r_r"
-        echo "target_nsboot_rss_kib=$TARGET_RSS_KIB"
-        echo "status_rss=$ok_r"
-        echo "nsboot_true_samples_ms=$(for k in "${t_nsb[@]}"; do ns2ms "$k"; done | paste -sd,)"
-        echo "nspawn_true_samples_ms=$(for k in "${t_nsp[@]}"; do ns2ms "$k"; done | paste -sd,)"
-        echo "nsboot_boot_samples_ms=$(for k in "${b_nsb[@]}"; do ns2ms "$k"; done | paste -sd,)"
-        echo "nspawn_boot_samples_ms=$(for k in "${b_nsp[@]}"; do ns2ms "$k"; done | paste -sd,)"
-        echo "nsboot_rss_samples_kib=$(IFS=,; echo "${r_nsb[*]}")"
-        echo "nspawn_rss_samples_kib=$(IFS=,; echo "${r_nsp[*]}")"
-        echo "nsboot_mem_last=$ln"
-        echo "nspawn_mem_last=$lp"
-        echo "--- END NSBOOT-BENCH ---"
+        print_machine_block
 }
 
 main "$@"
