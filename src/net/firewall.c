@@ -20,6 +20,7 @@
 #include "basic/fs-util.h"
 #include "basic/parse-util.h"
 #include "firewall.h"
+#include "iptc-dlopen.h"
 #include "log.h"
 
 /* The lock iptables (legacy and libiptc users) takes around read-modify-replace of a table: the
@@ -312,13 +313,16 @@ static int nat_open(NatTable *ret, int level) {
         struct xtc_handle *h;
         int r;
 
+        r = dlopen_libiptc();
+        if (r < 0)
+                return r;
         fd = xtables_lock();
         if (fd < 0)
                 return log_full_errno(level, fd, "Failed to take the iptables lock %s: %m", XTABLES_LOCK);
-        h = iptc_init("nat");
+        h = sym_iptc_init("nat");
         if (!h) {
                 r = negative_errno();
-                return log_full_errno(level, r, "Failed to read the nat table: %s", iptc_strerror(-r));
+                return log_full_errno(level, r, "Failed to read the nat table: %s", sym_iptc_strerror(-r));
         }
         *ret = (NatTable) { .lock_fd = TAKE_FD(fd), .h = h };
         return 0;
@@ -327,16 +331,16 @@ static int nat_open(NatTable *ret, int level) {
 static int nat_commit(NatTable *t, int level) {
         int r;
 
-        if (!iptc_commit(t->h)) {
+        if (!sym_iptc_commit(t->h)) {
                 r = negative_errno();
-                return log_full_errno(level, r, "Failed to update the nat table: %s", iptc_strerror(-r));
+                return log_full_errno(level, r, "Failed to update the nat table: %s", sym_iptc_strerror(-r));
         }
         return 0;
 }
 
 static void nat_close(NatTable *t) {
         if (t->h)
-                iptc_free(t->h);
+                sym_iptc_free(t->h);
         t->h = NULL;
         t->lock_fd = safe_close(t->lock_fd);
 }
@@ -344,10 +348,10 @@ static void nat_close(NatTable *t) {
 static int nat_append(NatTable *t, const char *chain, Entry *x) {
         int r;
 
-        if (!iptc_append_entry(chain, &x->e, t->h)) {
+        if (!sym_iptc_append_entry(chain, &x->e, t->h)) {
                 r = negative_errno();
                 return log_error_errno(r, "Failed to add a rule to the nat chain %s: %s",
-                                       chain, iptc_strerror(-r));
+                                       chain, sym_iptc_strerror(-r));
         }
         return 0;
 }
@@ -358,7 +362,7 @@ static bool nat_find_forward(NatTable *t, int protocol, uint16_t port, char ret[
         const struct ipt_entry *e;
         const char *m;
 
-        for (e = iptc_first_rule("PREROUTING", t->h); e; e = iptc_next_rule(e, t->h)) {
+        for (e = sym_iptc_first_rule("PREROUTING", t->h); e; e = sym_iptc_next_rule(e, t->h)) {
                 entry_comment(e, comment);
                 m = startswith(comment, FIREWALL_COMMENT_PREFIX);
                 if (!m || !entry_matches_dport(e, protocol, port))
@@ -375,7 +379,7 @@ static int nat_find_commented(NatTable *t, const char *chain, const char *commen
         const struct ipt_entry *e;
         int n = 0;
 
-        for (e = iptc_first_rule(chain, t->h); e; e = iptc_next_rule(e, t->h), n++) {
+        for (e = sym_iptc_first_rule(chain, t->h); e; e = sym_iptc_next_rule(e, t->h), n++) {
                 entry_comment(e, c);
                 if (streq(c, comment))
                         return n;
@@ -388,10 +392,10 @@ static int nat_delete_commented(NatTable *t, const char *chain, const char *comm
         int n = 0, num, r;
 
         while ((num = nat_find_commented(t, chain, comment)) >= 0) {
-                if (!iptc_delete_num_entry(chain, (unsigned) num, t->h)) {
+                if (!sym_iptc_delete_num_entry(chain, (unsigned) num, t->h)) {
                         r = negative_errno();
                         return log_full_errno(level, r, "Failed to delete rule %d of the nat chain %s: %s",
-                                              num + 1, chain, iptc_strerror(-r));
+                                              num + 1, chain, sym_iptc_strerror(-r));
                 }
                 n++;
         }

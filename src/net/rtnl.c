@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "nl-dlopen.h"
 #include "rtnl.h"
 
 static char last_error[128] = "";
@@ -27,7 +28,7 @@ const char *rtnl_last_error(void) {
 /* libnl has its own error numbers: back to errno for our callers; its text stays for messages. */
 static int nlerr(int e) {
         if (e < 0)
-                snprintf(last_error, sizeof last_error, "%s", nl_geterror(e));
+                snprintf(last_error, sizeof last_error, "%s", sym_nl_geterror(e));
         switch (-abs(e)) {
         case 0:
                 return 0;
@@ -54,15 +55,23 @@ static int nlerr(int e) {
         }
 }
 
+int rtnl_load(void) {
+        return dlopen_libnl();
+}
+
 int rtnl_open(RtnlSocket **ret) {
-        struct nl_sock *sk = nl_socket_alloc();
+        struct nl_sock *sk;
         int r;
 
+        r = rtnl_load();
+        if (r < 0)
+                return r;
+        sk = sym_nl_socket_alloc();
         if (!sk)
                 return -ENOMEM;
-        r = nl_connect(sk, NETLINK_ROUTE);
+        r = sym_nl_connect(sk, NETLINK_ROUTE);
         if (r < 0) {
-                nl_socket_free(sk);
+                sym_nl_socket_free(sk);
                 return nlerr(r);
         }
         *ret = sk;
@@ -71,61 +80,61 @@ int rtnl_open(RtnlSocket **ret) {
 
 void rtnl_close(RtnlSocket *sk) {
         if (sk)
-                nl_socket_free(sk);
+                sym_nl_socket_free(sk);
 }
 
 int rtnl_ifindex(RtnlSocket *sk, const char *name) {
         struct rtnl_link *link = NULL;
-        int r = rtnl_link_get_kernel(sk, 0, name, &link), idx;
+        int r = sym_rtnl_link_get_kernel(sk, 0, name, &link), idx;
 
         if (r < 0)
                 return nlerr(r);
-        idx = rtnl_link_get_ifindex(link);
-        rtnl_link_put(link);
+        idx = sym_rtnl_link_get_ifindex(link);
+        sym_rtnl_link_put(link);
         return idx;
 }
 
 int rtnl_link_kind(RtnlSocket *sk, const char *name, char *ret, size_t size) {
         struct rtnl_link *link = NULL;
-        int r = rtnl_link_get_kernel(sk, 0, name, &link);
+        int r = sym_rtnl_link_get_kernel(sk, 0, name, &link);
 
         if (r < 0)
                 return nlerr(r);
-        snprintf(ret, size, "%s", rtnl_link_get_type(link) ?: "");
-        rtnl_link_put(link);
+        snprintf(ret, size, "%s", sym_rtnl_link_get_type(link) ?: "");
+        sym_rtnl_link_put(link);
         return 0;
 }
 
 int rtnl_link_info(RtnlSocket *sk, int ifindex, char name[static 16], unsigned *ret_mtu, bool *ret_up) {
         struct rtnl_link *link = NULL;
-        int r = rtnl_link_get_kernel(sk, ifindex, NULL, &link);
+        int r = sym_rtnl_link_get_kernel(sk, ifindex, NULL, &link);
 
         if (r < 0)
                 return nlerr(r);
-        snprintf(name, 16, "%s", rtnl_link_get_name(link));
-        *ret_mtu = rtnl_link_get_mtu(link);
-        *ret_up = rtnl_link_get_flags(link) & IFF_UP;
-        rtnl_link_put(link);
+        snprintf(name, 16, "%s", sym_rtnl_link_get_name(link));
+        *ret_mtu = sym_rtnl_link_get_mtu(link);
+        *ret_up = sym_rtnl_link_get_flags(link) & IFF_UP;
+        sym_rtnl_link_put(link);
         return 0;
 }
 
 int rtnl_link_mac(RtnlSocket *sk, int ifindex, unsigned char ret[static 6]) {
         struct rtnl_link *link = NULL;
         struct nl_addr *a;
-        int r = rtnl_link_get_kernel(sk, ifindex, NULL, &link);
+        int r = sym_rtnl_link_get_kernel(sk, ifindex, NULL, &link);
 
         if (r < 0)
                 return nlerr(r);
-        a = rtnl_link_get_addr(link);
-        r = a && nl_addr_get_len(a) == 6 ? 0 : -ENODATA;
+        a = sym_rtnl_link_get_addr(link);
+        r = a && sym_nl_addr_get_len(a) == 6 ? 0 : -ENODATA;
         if (r == 0)
-                memcpy(ret, nl_addr_get_binary_addr(a), 6);
-        rtnl_link_put(link);
+                memcpy(ret, sym_nl_addr_get_binary_addr(a), 6);
+        sym_rtnl_link_put(link);
         return r;
 }
 
 int rtnl_add_veth(RtnlSocket *sk, const char *host_name, const char *peer_name, pid_t pid) {
-        return nlerr(rtnl_link_veth_add(sk, host_name, peer_name, pid));
+        return nlerr(sym_rtnl_link_veth_add(sk, host_name, peer_name, pid));
 }
 
 /* A link of type kind on parent, named name in the namespace of pid; setup fills type details. */
@@ -134,11 +143,11 @@ static int add_on_parent(RtnlSocket *sk, struct rtnl_link *link, const char *par
 
         if (idx < 0)
                 return idx;
-        rtnl_link_set_link(link, idx);
-        rtnl_link_set_name(link, name);
+        sym_rtnl_link_set_link(link, idx);
+        sym_rtnl_link_set_name(link, name);
         if (pid > 0)
-                rtnl_link_set_ns_pid(link, pid);
-        r = rtnl_link_add(sk, link, NLM_F_CREATE | NLM_F_EXCL);
+                sym_rtnl_link_set_ns_pid(link, pid);
+        r = sym_rtnl_link_add(sk, link, NLM_F_CREATE | NLM_F_EXCL);
         return nlerr(r);
 }
 
@@ -163,84 +172,84 @@ static int add_then_move(RtnlSocket *sk, struct rtnl_link *link, const char *par
 }
 
 int rtnl_add_macvlan(RtnlSocket *sk, const char *parent, const char *name, const char *mode, pid_t pid) {
-        struct rtnl_link *link = rtnl_link_macvlan_alloc();
-        int m = rtnl_link_macvlan_str2mode(mode), r;
+        struct rtnl_link *link = sym_rtnl_link_macvlan_alloc();
+        int m = sym_rtnl_link_macvlan_str2mode(mode), r;
 
         if (!link)
                 return -ENOMEM;
-        if (m < 0 || rtnl_link_macvlan_set_mode(link, (uint32_t) m) < 0)
+        if (m < 0 || sym_rtnl_link_macvlan_set_mode(link, (uint32_t) m) < 0)
                 r = -EINVAL;
         else
                 r = add_then_move(sk, link, parent, name, pid);
-        rtnl_link_put(link);
+        sym_rtnl_link_put(link);
         return r;
 }
 
 int rtnl_add_ipvlan(RtnlSocket *sk, const char *parent, const char *name, const char *mode, pid_t pid) {
-        struct rtnl_link *link = rtnl_link_ipvlan_alloc();
-        int m = rtnl_link_ipvlan_str2mode(mode), r;
+        struct rtnl_link *link = sym_rtnl_link_ipvlan_alloc();
+        int m = sym_rtnl_link_ipvlan_str2mode(mode), r;
 
         if (!link)
                 return -ENOMEM;
-        if (m < 0 || rtnl_link_ipvlan_set_mode(link, (uint16_t) m) < 0)
+        if (m < 0 || sym_rtnl_link_ipvlan_set_mode(link, (uint16_t) m) < 0)
                 r = -EINVAL;
         else
                 r = add_then_move(sk, link, parent, name, pid);
-        rtnl_link_put(link);
+        sym_rtnl_link_put(link);
         return r;
 }
 
 int rtnl_add_vlan(RtnlSocket *sk, const char *parent, const char *name, unsigned id, pid_t pid) {
-        struct rtnl_link *link = rtnl_link_vlan_alloc();
+        struct rtnl_link *link = sym_rtnl_link_vlan_alloc();
         int r;
 
         if (!link)
                 return -ENOMEM;
-        r = rtnl_link_vlan_set_id(link, (uint16_t) id);
+        r = sym_rtnl_link_vlan_set_id(link, (uint16_t) id);
         r = r < 0 ? nlerr(r) : add_then_move(sk, link, parent, name, pid);
-        rtnl_link_put(link);
+        sym_rtnl_link_put(link);
         return r;
 }
 
 int rtnl_delete(RtnlSocket *sk, const char *name) {
-        struct rtnl_link *link = rtnl_link_alloc();
+        struct rtnl_link *link = sym_rtnl_link_alloc();
         int r;
 
         if (!link)
                 return -ENOMEM;
-        rtnl_link_set_name(link, name);
-        r = rtnl_link_delete(sk, link);
-        rtnl_link_put(link);
+        sym_rtnl_link_set_name(link, name);
+        r = sym_rtnl_link_delete(sk, link);
+        sym_rtnl_link_put(link);
         return nlerr(r);
 }
 
 /* RTM_SETLINK with the changes in change; orig only names the link by index. */
 static int change(RtnlSocket *sk, int ifindex, struct rtnl_link *chg) {
-        struct rtnl_link *orig = rtnl_link_alloc();
+        struct rtnl_link *orig = sym_rtnl_link_alloc();
         int r;
 
         if (!orig)
                 return -ENOMEM;
-        rtnl_link_set_ifindex(orig, ifindex);
-        r = rtnl_link_change(sk, orig, chg, 0);
-        rtnl_link_put(orig);
+        sym_rtnl_link_set_ifindex(orig, ifindex);
+        r = sym_rtnl_link_change(sk, orig, chg, 0);
+        sym_rtnl_link_put(orig);
         return nlerr(r);
 }
 
 int rtnl_move(RtnlSocket *sk, int ifindex, pid_t pid, int netns_fd, const char *new_name) {
-        struct rtnl_link *chg = rtnl_link_alloc();
+        struct rtnl_link *chg = sym_rtnl_link_alloc();
         int r;
 
         if (!chg)
                 return -ENOMEM;
         if (pid > 0)
-                rtnl_link_set_ns_pid(chg, pid);
+                sym_rtnl_link_set_ns_pid(chg, pid);
         else
-                rtnl_link_set_ns_fd(chg, netns_fd);
+                sym_rtnl_link_set_ns_fd(chg, netns_fd);
         if (new_name)
-                rtnl_link_set_name(chg, new_name);
+                sym_rtnl_link_set_name(chg, new_name);
         r = change(sk, ifindex, chg);
-        rtnl_link_put(chg);
+        sym_rtnl_link_put(chg);
         return r;
 }
 
@@ -249,147 +258,147 @@ int rtnl_set_master(RtnlSocket *sk, int ifindex, const char *bridge) {
 
         if (master < 0)
                 return master;
-        return nlerr(rtnl_link_enslave_ifindex(sk, master, ifindex));
+        return nlerr(sym_rtnl_link_enslave_ifindex(sk, master, ifindex));
 }
 
 int rtnl_set(RtnlSocket *sk, int ifindex, const char *name, const unsigned char *mac, unsigned mtu, int up) {
-        struct rtnl_link *chg = rtnl_link_alloc();
+        struct rtnl_link *chg = sym_rtnl_link_alloc();
         struct nl_addr *addr = NULL;
         int r;
 
         if (!chg)
                 return -ENOMEM;
         if (name)
-                rtnl_link_set_name(chg, name);
+                sym_rtnl_link_set_name(chg, name);
         if (mac) {
-                addr = nl_addr_build(AF_LLC, mac, 6);
+                addr = sym_nl_addr_build(AF_LLC, mac, 6);
                 if (!addr) {
-                        rtnl_link_put(chg);
+                        sym_rtnl_link_put(chg);
                         return -ENOMEM;
                 }
-                rtnl_link_set_addr(chg, addr);
+                sym_rtnl_link_set_addr(chg, addr);
         }
         if (mtu)
-                rtnl_link_set_mtu(chg, mtu);
+                sym_rtnl_link_set_mtu(chg, mtu);
         if (up > 0)
-                rtnl_link_set_flags(chg, IFF_UP);
+                sym_rtnl_link_set_flags(chg, IFF_UP);
         else if (up == 0)
-                rtnl_link_unset_flags(chg, IFF_UP);
+                sym_rtnl_link_unset_flags(chg, IFF_UP);
         r = change(sk, ifindex, chg);
-        nl_addr_put(addr);
-        rtnl_link_put(chg);
+        sym_nl_addr_put(addr);
+        sym_rtnl_link_put(chg);
         return r;
 }
 
 int rtnl_add_address(RtnlSocket *sk, int ifindex, const char *address) {
-        struct rtnl_addr *a = rtnl_addr_alloc();
+        struct rtnl_addr *a = sym_rtnl_addr_alloc();
         struct nl_addr *local = NULL;
         int family = strchr(address, ':') ? AF_INET6 : AF_INET, r;
 
         if (!a)
                 return -ENOMEM;
-        r = nl_addr_parse(address, family, &local);
+        r = sym_nl_addr_parse(address, family, &local);
         if (r >= 0) {
-                rtnl_addr_set_ifindex(a, ifindex);
-                r = rtnl_addr_set_local(a, local);
+                sym_rtnl_addr_set_ifindex(a, ifindex);
+                r = sym_rtnl_addr_set_local(a, local);
         }
         if (r >= 0)
-                r = rtnl_addr_add(sk, a, 0);
-        nl_addr_put(local);
-        rtnl_addr_put(a);
+                r = sym_rtnl_addr_add(sk, a, 0);
+        sym_nl_addr_put(local);
+        sym_rtnl_addr_put(a);
         return nlerr(r);
 }
 
 int rtnl_add_default_route(RtnlSocket *sk, int family, int ifindex, const char *gateway) {
-        struct rtnl_route *route = rtnl_route_alloc();
-        struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
+        struct rtnl_route *route = sym_rtnl_route_alloc();
+        struct rtnl_nexthop *nh = sym_rtnl_route_nh_alloc();
         struct nl_addr *dst = NULL, *gw = NULL;
         int r;
 
         if (!route || !nh) {
                 if (route)
-                        rtnl_route_put(route);
+                        sym_rtnl_route_put(route);
                 if (nh)
-                        rtnl_route_nh_free(nh);
+                        sym_rtnl_route_nh_free(nh);
                 return -ENOMEM;
         }
-        r = nl_addr_parse(family == AF_INET6 ? "::/0" : "0.0.0.0/0", family, &dst);
+        r = sym_nl_addr_parse(family == AF_INET6 ? "::/0" : "0.0.0.0/0", family, &dst);
         if (r >= 0 && gateway)
-                r = nl_addr_parse(gateway, family, &gw);
+                r = sym_nl_addr_parse(gateway, family, &gw);
         if (r >= 0) {
-                rtnl_route_set_family(route, (uint8_t) family);
-                rtnl_route_set_dst(route, dst);
-                rtnl_route_set_table(route, RT_TABLE_MAIN);
-                rtnl_route_set_protocol(route, RTPROT_STATIC);
+                sym_rtnl_route_set_family(route, (uint8_t) family);
+                sym_rtnl_route_set_dst(route, dst);
+                sym_rtnl_route_set_table(route, RT_TABLE_MAIN);
+                sym_rtnl_route_set_protocol(route, RTPROT_STATIC);
                 /* An off-link gateway still works: the route is on the device, the gateway onlink. */
-                rtnl_route_set_scope(route, gateway ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK);
-                rtnl_route_nh_set_ifindex(nh, ifindex);
+                sym_rtnl_route_set_scope(route, gateway ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK);
+                sym_rtnl_route_nh_set_ifindex(nh, ifindex);
                 if (gw) {
-                        rtnl_route_nh_set_gateway(nh, gw);
-                        rtnl_route_nh_set_flags(nh, RTNH_F_ONLINK);
+                        sym_rtnl_route_nh_set_gateway(nh, gw);
+                        sym_rtnl_route_nh_set_flags(nh, RTNH_F_ONLINK);
                 }
-                rtnl_route_add_nexthop(route, nh);
+                sym_rtnl_route_add_nexthop(route, nh);
                 nh = NULL;
-                r = rtnl_route_add(sk, route, NLM_F_CREATE);
+                r = sym_rtnl_route_add(sk, route, NLM_F_CREATE);
         }
         if (nh) /* not NULL-safe in libnl */
-                rtnl_route_nh_free(nh);
-        nl_addr_put(dst);
-        nl_addr_put(gw);
-        rtnl_route_put(route);
+                sym_rtnl_route_nh_free(nh);
+        sym_nl_addr_put(dst);
+        sym_nl_addr_put(gw);
+        sym_rtnl_route_put(route);
         return nlerr(r);
 }
 
 int rtnl_add_bridge(RtnlSocket *sk, const char *name) {
-        struct rtnl_link *link = rtnl_link_alloc();
+        struct rtnl_link *link = sym_rtnl_link_alloc();
         int r;
 
         if (!link)
                 return -ENOMEM;
-        rtnl_link_set_name(link, name);
-        r = rtnl_link_set_type(link, "bridge");
+        sym_rtnl_link_set_name(link, name);
+        r = sym_rtnl_link_set_type(link, "bridge");
         if (r >= 0) {
-                rtnl_link_set_flags(link, IFF_UP);
-                r = rtnl_link_add(sk, link, NLM_F_CREATE | NLM_F_EXCL);
+                sym_rtnl_link_set_flags(link, IFF_UP);
+                r = sym_rtnl_link_add(sk, link, NLM_F_CREATE | NLM_F_EXCL);
         }
-        rtnl_link_put(link);
+        sym_rtnl_link_put(link);
         return nlerr(r);
 }
 
 int rtnl_count_ports(RtnlSocket *sk, int ifindex) {
         struct nl_cache *cache = NULL;
-        int n = 0, r = rtnl_link_alloc_cache(sk, AF_UNSPEC, &cache);
+        int n = 0, r = sym_rtnl_link_alloc_cache(sk, AF_UNSPEC, &cache);
 
         if (r < 0)
                 return nlerr(r);
-        for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o))
-                if (rtnl_link_get_master((struct rtnl_link *) o) == ifindex)
+        for (struct nl_object *o = sym_nl_cache_get_first(cache); o; o = sym_nl_cache_get_next(o))
+                if (sym_rtnl_link_get_master((struct rtnl_link *) o) == ifindex)
                         n++;
-        nl_cache_free(cache);
+        sym_nl_cache_free(cache);
         return n;
 }
 
 int rtnl_first_address(RtnlSocket *sk, int ifindex, int family, char *ret, size_t size) {
         struct nl_cache *cache = NULL;
-        int r = rtnl_addr_alloc_cache(sk, &cache);
+        int r = sym_rtnl_addr_alloc_cache(sk, &cache);
 
         if (r < 0)
                 return nlerr(r);
         r = -ENOENT;
-        for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+        for (struct nl_object *o = sym_nl_cache_get_first(cache); o; o = sym_nl_cache_get_next(o)) {
                 struct rtnl_addr *a = (struct rtnl_addr *) o;
-                struct nl_addr *local = rtnl_addr_get_local(a);
+                struct nl_addr *local = sym_rtnl_addr_get_local(a);
                 char buf[128];
 
-                if (rtnl_addr_get_ifindex(a) != ifindex || rtnl_addr_get_family(a) != family || !local ||
-                    rtnl_addr_get_scope(a) != RT_SCOPE_UNIVERSE)
+                if (sym_rtnl_addr_get_ifindex(a) != ifindex || sym_rtnl_addr_get_family(a) != family || !local ||
+                    sym_rtnl_addr_get_scope(a) != RT_SCOPE_UNIVERSE)
                         continue;
-                nl_addr2str(local, buf, sizeof buf);
+                sym_nl_addr2str(local, buf, sizeof buf);
                 buf[strcspn(buf, "/")] = 0;
                 snprintf(ret, size, "%s", buf);
                 r = 0;
                 break;
         }
-        nl_cache_free(cache);
+        sym_nl_cache_free(cache);
         return r;
 }

@@ -10,6 +10,9 @@
 
 typedef struct nl_sock RtnlSocket;
 
+/* Loads libnl (dlopen, once; logs when it is missing). rtnl_open() does it too, but a process that
+ * will enter the guest's tree calls this before, so that it never loads libnl from there. */
+int rtnl_load(void);
 int rtnl_open(RtnlSocket **ret);
 /* libnl's words for the last failure, for messages. */
 const char *rtnl_last_error(void);

@@ -32,6 +32,7 @@
 #include "notify.h"
 #include "oom.h"
 #include "procfs.h"
+#include "rtnl.h"
 #include "log.h"
 #include "rootfs.h"
 #include "seccomp-filter.h"
@@ -517,6 +518,9 @@ static int run_once(Container *c) {
                 return log_error_errno(errno, "Failed to create the sync socket: %m"), 1;
         if (!seccomp)
                 return log_oom(), 1;
+        /* Before the clone: the child must not be the first to load libnl, from inside the tree. */
+        if (s->netdevs.n > 0 && rtnl_load() < 0)
+                return 1;
         if (netdev_resolve_gateways(&s->netdevs, &c->gateways) < 0)
                 return 1;
         if (cgroup_create(&c->cgroup, s->machine, s->keep_unit, s->slice) < 0 ||

@@ -1,0 +1,85 @@
+#!/bin/bash
+# Optional libraries are loaded at their first use (src/basic/dlopen-util.c, src/net/*-dlopen.c):
+# the binary does not list libnl-route-3 or libip4tc as DT_NEEDED, a machine without interfaces or
+# NAT does not map them, one with a veth maps libnl (and not libip4tc), one with -p maps both; when
+# a library cannot be loaded (hidden here by a bind mount of /dev/null over it, in a mount namespace
+# of its own), nsboot names the library and its package, exits non-zero and leaves no interface
+# and no firewall state behind, and machines that do not need it still run.
+# shellcheck source=test/integration/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+require_cmd readelf ldconfig unshare nsenter
+
+needed=$(readelf -d "$NSBOOT" | awk '/NEEDED/ { print $NF }' | tr '\n' ' ')
+log "DT_NEEDED: $needed"
+assert_not_contains "$needed" libnl "nsboot's DT_NEEDED"
+assert_not_contains "$needed" libip4tc "nsboot's DT_NEEDED"
+
+t="" ns="" maps="" conf=""
+
+# supervisor_maps ARGS...: start nsboot with ARGS (a guest that sleeps), put the libraries the
+# running supervisor maps into $maps, then stop it.
+supervisor_maps() {
+        nsboot_start -q "$@" -b sleep
+        wait_output '^NSBOOT-TEST: ready=1'
+        maps=$(awk '$6 ~ /\.so/ { n = split($6, p, "/"); print p[n] }' "/proc/$NSBOOT_PID/maps" | sort -u | tr '\n' ' ')
+        kill -TERM "$NSBOOT_PID"
+        nsboot_wait 30
+        assert_rc 0 "nsboot $* after SIGTERM"
+}
+
+busybox_tree t
+supervisor_maps -D "$t"
+log "no network: $maps"
+assert_contains "$maps" libsystemd "the maps of the supervisor (sanity)"
+assert_not_contains "$maps" libnl "a machine without interfaces"
+assert_not_contains "$maps" libip4tc "a machine without interfaces"
+
+netns_create ns
+nsboot_in_netns "$ns"
+links() { ip -n "$ns" -o link | awk -F': ' '{ print $2 }' | cut -d@ -f1 | sort | tr '\n' ' '; }
+before=$(links)
+supervisor_maps -D "$t" -n
+log "veth: $maps"
+assert_contains "$maps" libnl-route-3 "a machine with a veth"
+assert_not_contains "$maps" libip4tc "a machine with a veth and no NAT"
+conf=$WORKDIR/net.conf
+printf 'lxc.net.0.type = veth\nlxc.net.0.ipv4.address = 10.84.0.5/24\n' >"$conf"
+supervisor_maps -D "$t" --config="$conf" -p tcp:8080:80
+log "veth and -p: $maps"
+assert_contains "$maps" libip4tc "a machine with a port forward"
+assert_eq "$before" "$(links)" "the test host's links"
+
+# nsboot_hiding LIB: from now on nsboot runs in NS with LIB (a soname) replaced by /dev/null.
+nsboot_hiding() {
+        local path wrapper=$WORKDIR/nsboot-without-$1
+        path=$(ldconfig -p | awk -v l="$1" '$1 == l && /x86-64|64bit/ { print $NF; exit }')
+        [[ -n $path ]] || path=$(ldconfig -p | awk -v l="$1" '$1 == l { print $NF; exit }')
+        [[ -n $path ]] || skip "$1 is not installed"
+        path=$(realpath -e "$path")
+        printf '#!/bin/bash\nexec unshare -m --propagation private -- /bin/bash -c %q %q nsenter --net=%q -- %q "$@"\n' \
+                'mount --bind /dev/null "$0" && exec "$@"' "$path" "/run/netns/$ns" "$_NSBOOT_REAL" >"$wrapper"
+        chmod 0755 "$wrapper"
+        NSBOOT=$wrapper
+}
+
+nsboot_hiding libnl-route-3.so.200
+nsboot_run -q -D "$t" -n /bin/true
+assert_rc_ne 0
+assert_contains "$(cat "$NSBOOT_ERR")" "libnl-route-3.so.200" "the error without libnl"
+assert_contains "$(cat "$NSBOOT_ERR")" "install the package libnl-route-3-200" "the error without libnl"
+assert_eq "$before" "$(links)" "the test host's links after the refused start"
+nsboot_run -q -D "$t" /bin/true
+assert_rc 0 "a machine without interfaces runs without libnl"
+
+nsboot_hiding libip4tc.so.2
+name=$(basename "$t")
+nsboot_run -q -D "$t" --config="$conf" -p tcp:8080:80 /bin/true
+assert_rc_ne 0
+assert_contains "$(cat "$NSBOOT_ERR")" "libip4tc.so.2" "the error without libip4tc"
+assert_contains "$(cat "$NSBOOT_ERR")" "install the package libip4tc2" "the error without libip4tc"
+assert_eq "$before" "$(links)" "the test host's links after the refused start"
+assert_file_not_exists "/run/nsboot/firewall/$name" "firewall state after the refused start"
+nsboot_run -q -D "$t" -n /bin/true
+assert_rc 0 "a machine with a veth and no NAT runs without libip4tc"
+exit 0
