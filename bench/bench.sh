@@ -12,7 +12,8 @@
 #   -r, --rss-rounds=N     rounds for the RSS test (default 3)
 #       --variants=LIST    comma-separated subset of nsboot,nsboot-priv,nspawn-U,nspawn
 #                          (default: all four; nsboot is always run)
-#       --density=N        also boot N guests at once per tool (slow; default: off)
+#       --density=N        also boot N guests at once per variant (slow; default: off)
+#       --density-only     only the density measure (with --density)
 #       --nsboot=PATH      nsboot binary (default: build/nsboot of this checkout)
 #       --nspawn=PATH      systemd-nspawn binary (default: from $PATH)
 #       --keep-logs=DIR    copy every run's console log to DIR
@@ -34,6 +35,7 @@ ROUNDS_TRUE=10
 ROUNDS_BOOT=5
 ROUNDS_RSS=3
 DENSITY=0
+DENSITY_ONLY=0
 TREE=${NSBOOT_BENCH_TREE:-}
 NSBOOT=$SRCDIR/build/nsboot
 NSPAWN=""
@@ -61,7 +63,7 @@ log() { echo "bench: $*" >&2; }
 die() { echo "bench: ERROR: $*" >&2; exit 1; }
 
 usage() {
-        sed -n '4,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+        sed -n '4,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 positive_int() {
@@ -84,7 +86,7 @@ parse_variants() {
 parse_args() {
         local opts
         opts=$(getopt -o D:n:b:r:h \
-                -l directory:,rounds:,boot-rounds:,rss-rounds:,variants:,density:,nsboot:,nspawn:,keep-logs:,help \
+                -l directory:,rounds:,boot-rounds:,rss-rounds:,variants:,density:,density-only,nsboot:,nspawn:,keep-logs:,help \
                 -n bench.sh -- "$@") || { usage >&2; exit 1; }
         eval set -- "$opts"
         while true; do
@@ -95,6 +97,7 @@ parse_args() {
                 -r|--rss-rounds)  positive_int "$1" "$2"; ROUNDS_RSS=$2; shift 2 ;;
                 --variants)       parse_variants "$2"; shift 2 ;;
                 --density)        positive_int "$1" "$2"; DENSITY=$2; shift 2 ;;
+                --density-only)   DENSITY_ONLY=1; shift ;;
                 --nsboot)         NSBOOT=$2; shift 2 ;;
                 --nspawn)         NSPAWN=$2; shift 2 ;;
                 --keep-logs)      KEEP_LOGS=$2; shift 2 ;;
@@ -103,6 +106,7 @@ parse_args() {
                 esac
         done
         [[ $# -eq 0 ]] || die "unexpected argument '$1'"
+        [[ $DENSITY_ONLY == 0 || $DENSITY -gt 0 ]] || die "--density-only needs --density=N"
 }
 
 # ---------------------------------------------------------------------------------------
@@ -272,9 +276,8 @@ EOF
 setup_store() {
         local kib copies
         kib=$(du -sk --one-file-system "$TREE" | cut -f1)
-        # master + one /bin/true copy per variant + one boot copy, or the density copies
-        copies=$(( ${#VARIANTS[@]} + 2 ))
-        (( DENSITY + 1 <= copies )) || copies=$(( DENSITY + 1 ))
+        # master + one /bin/true copy per variant + one boot copy + the density copies
+        copies=$(( ${#VARIANTS[@]} + 2 + DENSITY ))
         STORE=$WORK/store
         mkdir -p "$STORE"
         mount -t tmpfs -o "size=$(( kib * copies * 11 / 10 / 1024 + 64 ))m,mode=0755" nsboot-bench "$STORE"
@@ -526,8 +529,115 @@ measure() {
 # ---------------------------------------------------------------------------------------
 # Density
 
-measure_density() { :; }
-print_density() { :; }
+# N guests of one variant booted at once, each on its own copy, each to multi-user.target and
+# then powered off. Counted: guests that exited 0 with the marker "active"; timed: from the
+# first start until the last of those exited.
+write_density_helper() {
+        cat >"$WORK/density.py" <<'PY'
+import os, signal, subprocess, sys, time
+
+# density.py DIR TIMEOUT N -- CMD... (CMD words may contain {i})
+d, tmo, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+assert sys.argv[4] == "--"
+tmpl = sys.argv[5:]
+procs = []
+def stop(signum, frame):
+    for p, _ in procs:
+        try:
+            os.killpg(p.pid, signal.SIGTERM)
+        except OSError:
+            pass
+    sys.exit(128 + signum)
+signal.signal(signal.SIGINT, stop)
+signal.signal(signal.SIGTERM, stop)
+t0 = time.monotonic_ns()
+for i in range(n):
+    cmd = ["timeout", "-k", "5", tmo] + [w.replace("{i}", str(i)) for w in tmpl]
+    log = open(f"{d}/guest-{i}.log", "wb")
+    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    with open(f"{d}/guest-{i}.pgid", "w") as f:
+        f.write(f"{p.pid}\n")
+    procs.append((p, i))
+ends = {}
+while len(ends) < n:
+    for p, i in procs:
+        if i not in ends and p.poll() is not None:
+            ends[i] = (time.monotonic_ns() - t0, p.returncode)
+            os.unlink(f"{d}/guest-{i}.pgid")
+    time.sleep(0.02)
+for i in range(n):
+    print(i, ends[i][1], ends[i][0])
+PY
+}
+
+declare -A DENSITY_OK=() DENSITY_NS=() DENSITY_FAIL=()
+
+# density_variant VARIANT: boots DENSITY guests of VARIANT at once
+density_variant() {
+        local v=$1 dir=$WORK/density i idx rc ns ok=0 last=0 fails="" tmo
+        local -a cmd
+        mkdir -p "$dir"
+        log "density $v: copying the tree $DENSITY times"
+        for ((i = 0; i < DENSITY; i++)); do
+                copy_tree "$STORE/dens-$i"
+                install_bench_unit "$STORE/dens-$i" boot
+        done
+        mapfile -t cmd < <(cmdline "$v" boot "$STORE/dens-{i}" "$MACHINE-d{i}")
+        tmo=$(( TIMEOUT_BOOT + 10 * DENSITY ))
+        log "density $v: booting $DENSITY guests at once (bound: ${tmo}s each)"
+        /usr/bin/python3 "$WORK/density.py" "$dir" "$tmo" "$DENSITY" -- "${cmd[@]}" >"$dir/result" &
+        HELPER_PID=$!
+        wait "$HELPER_PID" || die "density $v: the helper failed"
+        HELPER_PID=""
+        while read -r idx rc ns; do
+                if [[ $rc == 0 && -f $STORE/dens-$idx/$MARKER_REL && $(<"$STORE/dens-$idx/$MARKER_REL") == active ]]; then
+                        ok=$((ok + 1))
+                        (( ns <= last )) || last=$ns
+                else
+                        fails+=" $idx:rc=$rc"
+                        log "density $v: guest $idx failed (exit $rc), last lines:"
+                        tail -n 5 "$dir/guest-$idx.log" | sed 's/^/    | /' >&2
+                fi
+        done <"$dir/result"
+        if [[ -n $KEEP_LOGS ]]; then
+                mkdir -p "$KEEP_LOGS"
+                for ((i = 0; i < DENSITY; i++)); do cp "$dir/guest-$i.log" "$KEEP_LOGS/density-$v-$i.log"; done
+        fi
+        DENSITY_OK[$v]=$ok
+        DENSITY_NS[$v]=$last
+        DENSITY_FAIL[$v]=${fails# }
+        log "density $v: $ok/$DENSITY booted and powered off, the last after $(ns2ms "$last") ms"
+        for ((i = 0; i < DENSITY; i++)); do rm -rf --one-file-system -- "$STORE/dens-$i"; done
+        rm -rf -- "$dir"
+}
+
+measure_density() {
+        local v
+        write_density_helper
+        for v in "${VARIANTS[@]}"; do density_variant "$v"; done
+        for v in "${VARIANTS[@]}"; do
+                DENSITY_KV+=("${v//-/_}_density_ok=${DENSITY_OK[$v]}/$DENSITY"
+                             "${v//-/_}_density_ms=$(ns2ms "${DENSITY_NS[$v]}")"
+                             "${v//-/_}_density_failed=${DENSITY_FAIL[$v]}")
+        done
+        if has_variant nspawn; then
+                DENSITY_KV+=("ratio_density_vs_nspawn=$(ratio "${DENSITY_NS[nsboot]}" "${DENSITY_NS[nspawn]}")")
+        fi
+        if has_variant nspawn-U; then
+                DENSITY_KV+=("ratio_density_vs_nspawn_U=$(ratio "${DENSITY_NS[nsboot]}" "${DENSITY_NS[nspawn-U]}")")
+        fi
+}
+
+print_density() {
+        local v
+        echo "density: $DENSITY guests booted at once, each to multi-user.target, then poweroff"
+        printf '  %-12s %10s %14s  %s\n' variant booted "time (last)" failed
+        for v in "${VARIANTS[@]}"; do
+                printf '  %-12s %10s %11s ms  %s\n' "$v" "${DENSITY_OK[$v]}/$DENSITY" \
+                        "$(ns2ms "${DENSITY_NS[$v]}")" "${DENSITY_FAIL[$v]:--}"
+        done
+        echo "  (time: until the last guest that booted had exited; target: nsboot ${DENSITY}/${DENSITY}, <= 0.8 x nspawn's time)"
+}
 
 # ---------------------------------------------------------------------------------------
 # Report
@@ -698,11 +808,13 @@ main() {
         log "rounds:   /bin/true $ROUNDS_TRUE, boot $ROUNDS_BOOT, rss $ROUNDS_RSS, density ${DENSITY:-0}"
 
         setup_store
-        sanity_check
-        measure_host_floor
-        measure true "$ROUNDS_TRUE" "${VARIANTS[@]}" floor
-        measure boot "$ROUNDS_BOOT" "${VARIANTS[@]}"
-        measure rss "$ROUNDS_RSS" "${VARIANTS[@]}"
+        if [[ $DENSITY_ONLY == 0 ]]; then
+                sanity_check
+                measure_host_floor
+                measure true "$ROUNDS_TRUE" "${VARIANTS[@]}" floor
+                measure boot "$ROUNDS_BOOT" "${VARIANTS[@]}"
+                measure rss "$ROUNDS_RSS" "${VARIANTS[@]}"
+        fi
         (( DENSITY == 0 )) || measure_density
 
         echo
@@ -712,13 +824,15 @@ main() {
         echo "nsboot: $nsboot_version   systemd-nspawn: $nspawn_version"
         echo "variants: nsboot = default (user namespace, idmapped tree), nsboot-priv = --private-users=no,"
         echo "          nspawn-U = systemd-nspawn -U, nspawn = systemd-nspawn (privileged)"
-        echo
-        print_medians
-        echo
-        print_ratios
-        echo
-        echo "host floor: 'timeout 10 /bin/true' (no container): $(ns2ms "$(med true host)") ms, included in every /bin/true figure"
-        print_memory
+        if [[ $DENSITY_ONLY == 0 ]]; then
+                echo
+                print_medians
+                echo
+                print_ratios
+                echo
+                echo "host floor: 'timeout 10 /bin/true' (no container): $(ns2ms "$(med true host)") ms, included in every /bin/true figure"
+                print_memory
+        fi
         (( DENSITY == 0 )) || print_density
         echo
         print_machine_block
