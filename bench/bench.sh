@@ -159,6 +159,27 @@ umount_under() {
         done
 }
 
+# Every run starts in a fresh cgroup of its own below CG_BASE (on the cgroup2 hierarchy):
+# systemd-nspawn --keep-unit makes the cgroup it runs in the container's, and with -U it must be
+# one it can hand to the guest (the root cgroup is not).
+CG_BASE=""
+
+setup_cgroups() {
+        local v2
+        v2=$(awk '{ for (i = 7; i <= NF; i++) if ($i == "-") break; if ($(i + 1) == "cgroup2") { print $5; exit } }' \
+                /proc/self/mountinfo)
+        [[ -n $v2 ]] || die "no cgroup2 hierarchy is mounted"
+        CG_BASE=$v2/nsboot-bench-$$
+        mkdir "$CG_BASE"
+}
+
+# remove_cgroup DIR: DIR and what the run made below it, deepest first
+remove_cgroup() {
+        [[ -n $1 && -d $1 ]] || return 0
+        find "$1" -depth -type d -exec rmdir {} + 2>/dev/null || true
+        [[ ! -d $1 ]] || log "could not remove the cgroup $1"
+}
+
 cleanup() {
         local rc=$?
         trap - EXIT INT TERM HUP
@@ -172,6 +193,7 @@ cleanup() {
                         rm -rf --one-file-system -- "$WORK"
                 fi
         fi
+        remove_cgroup "$CG_BASE"
         # Left behind by nspawn when /run is not a tmpfs (it refuses to remove it itself).
         local d
         for d in "/run/systemd/nspawn/propagate/$MACHINE"* \
@@ -193,12 +215,50 @@ on_signal() {
 
 write_helper() {
         cat >"$WORK/timed.py" <<'EOF'
-import os, signal, subprocess, sys, time
+import os, signal, sys, time
 
-# timed.py PGIDFILE LOG MARKER|- RSSOUT|- HOLD -- CMD...
-pgidfile, logpath, marker, rssout, hold = sys.argv[1:6]
-assert sys.argv[6] == "--"
-cmd = sys.argv[7:]
+# timed.py PGIDFILE LOG MARKER|- RSSOUT|- HOLD CGROUP|- -- CMD...
+pgidfile, logpath, marker, rssout, hold, cgroup = sys.argv[1:7]
+assert sys.argv[7] == "--"
+cmd = sys.argv[8:]
+
+class Child:
+    """fork()ed, moved into CGROUP and waiting on a pipe: the clock starts at the go, so
+    neither the fork nor the cgroup move is timed; then exec()s CMD."""
+    def __init__(self, cmd, log, cgroup):
+        r, w = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:
+            try:
+                os.close(w)
+                if cgroup != "-":
+                    with open(f"{cgroup}/cgroup.procs", "w") as f:
+                        f.write("0")
+                os.read(r, 1)
+                fd = os.open("/dev/null", os.O_RDONLY)
+                os.dup2(fd, 0)
+                os.dup2(log.fileno(), 1)
+                os.dup2(log.fileno(), 2)
+                os.execvp(cmd[0], cmd)
+            finally:
+                os._exit(127)
+        os.close(r)
+        self.go_fd = w
+        self.returncode = None
+    def go(self):
+        os.write(self.go_fd, b"x")
+        os.close(self.go_fd)
+    def poll(self):
+        if self.returncode is None:
+            pid, st = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(st)
+        return self.returncode
+    def wait(self):
+        if self.returncode is None:
+            _, st = os.waitpid(self.pid, 0)
+            self.returncode = os.waitstatus_to_exitcode(st)
+        return self.returncode
 
 def status_fields(pid):
     d = {}
@@ -236,8 +296,9 @@ def sample(p):
             f"pss_kib={pss_kib(sup)} children={nkids} libs={len(libs)}\n")
 
 log = open(logpath, "wb")
+p = Child(cmd, log, cgroup)
 t0 = time.monotonic_ns()
-p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+p.go()
 with open(pgidfile, "w") as f:
     f.write(f"{p.pid}\n")   # timeout(1) makes itself a process group leader
 
@@ -341,6 +402,7 @@ prepare() {
 }
 
 finish() {
+        remove_cgroup "$CG_BASE/run$RUN_NO"
         rm -rf --one-file-system -- "$RUN_DIR"
         [[ $RUN_ROOT != "$STORE/boot" ]] || rm -rf --one-file-system -- "$RUN_ROOT"
 }
@@ -380,7 +442,9 @@ run() {
         fi
         LAST_LOG=$WORK/$label.log
         # In the background and waited for, so that a signal to this script is handled at once.
-        /usr/bin/python3 "$WORK/timed.py" "$RUN_DIR/pgid" "$LAST_LOG" "$marker" "$rssout" "$RSS_HOLD" -- \
+        mkdir "$CG_BASE/run$RUN_NO"
+        /usr/bin/python3 "$WORK/timed.py" "$RUN_DIR/pgid" "$LAST_LOG" "$marker" "$rssout" "$RSS_HOLD" \
+                "$CG_BASE/run$RUN_NO" -- \
                 timeout -k 5 "$tmo" "${cmd[@]}" >"$RUN_DIR/result" &
         HELPER_PID=$!
         wait "$HELPER_PID" || die "$label: the timing helper failed"
@@ -495,7 +559,7 @@ sanity_check() {
 measure_host_floor() {
         local i o
         for ((i = 0; i < ROUNDS_TRUE; i++)); do
-                o=$(/usr/bin/python3 "$WORK/timed.py" "$WORK/pgid" "$WORK/base.log" - - 0 -- timeout -k 5 10 /bin/true)
+                o=$(/usr/bin/python3 "$WORK/timed.py" "$WORK/pgid" "$WORK/base.log" - - 0 - -- timeout -k 5 10 /bin/true)
                 add_sample true host "${o% *}"
         done
 }
@@ -536,10 +600,16 @@ write_density_helper() {
         cat >"$WORK/density.py" <<'PY'
 import os, signal, subprocess, sys, time
 
-# density.py DIR TIMEOUT N -- CMD... (CMD words may contain {i})
-d, tmo, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-assert sys.argv[4] == "--"
-tmpl = sys.argv[5:]
+# density.py DIR TIMEOUT N CGROUP|- -- CMD... (CMD words may contain {i}; guest i runs in CGROUP-i)
+d, tmo, n, cgroup = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+assert sys.argv[5] == "--"
+tmpl = sys.argv[6:]
+def mover(i):
+    def move():
+        if cgroup != "-":
+            with open(f"{cgroup}-{i}/cgroup.procs", "w") as f:
+                f.write("0")
+    return move
 procs = []
 def stop(signum, frame):
     for p, _ in procs:
@@ -554,7 +624,8 @@ t0 = time.monotonic_ns()
 for i in range(n):
     cmd = ["timeout", "-k", "5", tmo] + [w.replace("{i}", str(i)) for w in tmpl]
     log = open(f"{d}/guest-{i}.log", "wb")
-    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                         preexec_fn=mover(i))
     with open(f"{d}/guest-{i}.pgid", "w") as f:
         f.write(f"{p.pid}\n")
     procs.append((p, i))
@@ -585,7 +656,9 @@ density_variant() {
         mapfile -t cmd < <(cmdline "$v" boot "$STORE/dens-{i}" "$MACHINE-d{i}")
         tmo=$(( TIMEOUT_BOOT + 10 * DENSITY ))
         log "density $v: booting $DENSITY guests at once (bound: ${tmo}s each)"
-        /usr/bin/python3 "$WORK/density.py" "$dir" "$tmo" "$DENSITY" -- "${cmd[@]}" >"$dir/result" &
+        for ((i = 0; i < DENSITY; i++)); do mkdir "$CG_BASE/density-$i"; done
+        /usr/bin/python3 "$WORK/density.py" "$dir" "$tmo" "$DENSITY" "$CG_BASE/density" -- "${cmd[@]}" \
+                >"$dir/result" &
         HELPER_PID=$!
         wait "$HELPER_PID" || die "density $v: the helper failed"
         HELPER_PID=""
@@ -607,7 +680,10 @@ density_variant() {
         DENSITY_NS[$v]=$last
         DENSITY_FAIL[$v]=${fails# }
         log "density $v: $ok/$DENSITY booted and powered off, the last after $(ns2ms "$last") ms"
-        for ((i = 0; i < DENSITY; i++)); do rm -rf --one-file-system -- "$STORE/dens-$i"; done
+        for ((i = 0; i < DENSITY; i++)); do
+                rm -rf --one-file-system -- "$STORE/dens-$i"
+                remove_cgroup "$CG_BASE/density-$i"
+        done
         rm -rf -- "$dir"
 }
 
@@ -807,6 +883,7 @@ main() {
         log "variants: ${VARIANTS[*]}"
         log "rounds:   /bin/true $ROUNDS_TRUE, boot $ROUNDS_BOOT, rss $ROUNDS_RSS, density ${DENSITY:-0}"
 
+        setup_cgroups
         setup_store
         if [[ $DENSITY_ONLY == 0 ]]; then
                 sanity_check
