@@ -25,6 +25,7 @@
 #include "control.h"
 #include "devices.h"
 #include "firewall.h"
+#include "host-limits.h"
 #include "journal-link.h"
 #include "lock.h"
 #include "machined.h"
@@ -155,6 +156,9 @@ static int preflight(Container *c) {
                                                        "/lib/systemd/systemd, /sbin/init is an executable file",
                                                        tree_name(s));
                 }
+                r = host_limits_check_inotify();
+                if (r < 0)
+                        return r;
         }
         c->kill_signal = s->kill_signal;
         if (s->boot && c->kill_signal == 0)
