@@ -248,16 +248,21 @@ class Child:
     def go(self):
         os.write(self.go_fd, b"x")
         os.close(self.go_fd)
+    def reaped(self, st, ru):
+        self.returncode = os.waitstatus_to_exitcode(st)
+        # CPU time of the run and of every descendant that was waited for (the guest's
+        # processes are reaped by its init, which the supervisor reaps).
+        self.cpu_ns = int((ru.ru_utime + ru.ru_stime) * 1e9)
     def poll(self):
         if self.returncode is None:
-            pid, st = os.waitpid(self.pid, os.WNOHANG)
+            pid, st, ru = os.wait4(self.pid, os.WNOHANG)
             if pid:
-                self.returncode = os.waitstatus_to_exitcode(st)
+                self.reaped(st, ru)
         return self.returncode
     def wait(self):
         if self.returncode is None:
-            _, st = os.waitpid(self.pid, 0)
-            self.returncode = os.waitstatus_to_exitcode(st)
+            _, st, ru = os.wait4(self.pid, 0)
+            self.reaped(st, ru)
         return self.returncode
 
 def status_fields(pid):
@@ -327,7 +332,7 @@ if marker != "-":
 
 rc = p.wait()
 t1 = time.monotonic_ns()
-print(t1 - t0, rc)
+print(t1 - t0, rc, p.cpu_ns)
 EOF
 }
 
@@ -425,6 +430,7 @@ cmdline() {
 }
 
 LAST_NS=0
+LAST_CPU=0
 LAST_RC=0
 LAST_LOG=""
 LAST_RSS=""
@@ -451,7 +457,7 @@ run() {
         HELPER_PID=""
         rm -f "$RUN_DIR/pgid"
         out=$(<"$RUN_DIR/result")
-        read -r LAST_NS LAST_RC <<<"$out"
+        read -r LAST_NS LAST_RC LAST_CPU <<<"$out"
         LAST_RSS=""
         [[ $rssout == - ]] || LAST_RSS=$(<"$rssout")
         if [[ $mode == boot || $mode == rss ]]; then
@@ -560,7 +566,7 @@ measure_host_floor() {
         local i o
         for ((i = 0; i < ROUNDS_TRUE; i++)); do
                 o=$(/usr/bin/python3 "$WORK/timed.py" "$WORK/pgid" "$WORK/base.log" - - 0 - -- timeout -k 5 10 /bin/true)
-                add_sample true host "${o% *}"
+                add_sample true host "${o%% *}"
         done
 }
 
@@ -583,7 +589,8 @@ measure() {
                                 line+=" $v $(field vmrss_kib "$LAST_RSS") KiB,"
                         else
                                 add_sample "$m" "$v" "$LAST_NS"
-                                line+=" $v $(ns2ms "$LAST_NS") ms,"
+                                add_sample "$m-cpu" "$v" "$LAST_CPU"
+                                line+=" $v $(ns2ms "$LAST_NS") ms ($(ns2ms "$LAST_CPU") CPU),"
                         fi
                 done
                 log "$m round $i/$rounds:${line%,}"
@@ -723,12 +730,16 @@ has_variant() { [[ " ${VARIANTS[*]} floor host " == *" $1 "* ]]; }
 # Ratios of medians: KEY MEASURE NUMERATOR DENOMINATOR TARGET (empty: no target) WHY
 RATIOS=(
         "true_vs_floor       true nsboot      floor       $TARGET_TRUE_FLOOR   issue-14"
+        "true_cpu_vs_floor   true-cpu nsboot  floor       $TARGET_TRUE_FLOOR   issue-14"
+        "true_cpu_userns_cost true-cpu nsboot nsboot-priv $TARGET_USERNS       issue-8"
         "true_userns_cost    true nsboot      nsboot-priv $TARGET_USERNS       issue-8"
         "true_vs_nspawn_U    true nsboot      nspawn-U    $TARGET_TRUE_NSPAWN  -"
         "true_priv_vs_nspawn true nsboot-priv nspawn      $TARGET_TRUE_NSPAWN  -"
         "true_nspawn_U_cost  true nspawn-U    nspawn      -                    -"
         "boot_userns_cost    boot nsboot      nsboot-priv $TARGET_USERNS       issue-8"
         "boot_vs_nspawn_U    boot nsboot      nspawn-U    $TARGET_BOOT_NSPAWN  issue-14"
+        "boot_cpu_userns_cost boot-cpu nsboot nsboot-priv $TARGET_USERNS       issue-8"
+        "boot_cpu_vs_nspawn_U boot-cpu nsboot nspawn-U    $TARGET_BOOT_NSPAWN  issue-14"
         "boot_priv_vs_nspawn boot nsboot-priv nspawn      $TARGET_BOOT_NSPAWN  -"
         "boot_nspawn_U_cost  boot nspawn-U    nspawn      -                    -"
         "rss_vs_nspawn_U     rss  nsboot      nspawn-U    -                    -"
@@ -754,9 +765,10 @@ print_medians() {
         printf '%-26s' "median (min-max)"
         for v in "${cols[@]}"; do printf ' %22s' "$v"; done
         printf ' %22s\n' "floor (unshare+chroot)"
-        for m in true boot rss; do
-                printf '%-26s' "$(case $m in true) echo "/bin/true, n=$ROUNDS_TRUE" ;;
-                        boot) echo "boot+poweroff, n=$ROUNDS_BOOT" ;; rss) echo "supervisor VmRSS, n=$ROUNDS_RSS" ;; esac)"
+        for m in true true-cpu boot boot-cpu rss; do
+                printf '%-26s' "$(case $m in true) echo "/bin/true, n=$ROUNDS_TRUE" ;; true-cpu) echo "  CPU time (user+sys)" ;;
+                        boot) echo "boot+poweroff, n=$ROUNDS_BOOT" ;; boot-cpu) echo "  CPU time (user+sys)" ;;
+                        rss) echo "supervisor VmRSS, n=$ROUNDS_RSS" ;; esac)"
                 for v in "${cols[@]}" floor; do printf ' %22s' "$(fmt_median "$m" "$v")"; done
                 echo
                 printf '%-26s' ""
@@ -815,15 +827,15 @@ print_machine_block() {
         echo "rounds_boot=$ROUNDS_BOOT"
         echo "rounds_rss=$ROUNDS_RSS"
         echo "host_true_ms=$(ns2ms "$(med true host)")"
-        for m in true boot rss density; do
+        for m in true true-cpu boot boot-cpu rss; do
                 for v in "${VARIANTS[@]}" floor; do
                         [[ -n ${SAMPLES[$m/$v]:-} ]] || continue
                         if [[ $m == rss ]]; then
                                 echo "${v//-/_}_rss_kib=$(med rss "$v")"
                                 echo "${v//-/_}_rss_samples_kib=$(samples rss "$v" | paste -sd,)"
                         else
-                                echo "${v//-/_}_${m}_ms=$(ns2ms "$(med "$m" "$v")")"
-                                echo "${v//-/_}_${m}_samples_ms=$(for r in $(samples "$m" "$v"); do ns2ms "$r"; done | paste -sd,)"
+                                echo "${v//-/_}_${m//-/_}_ms=$(ns2ms "$(med "$m" "$v")")"
+                                echo "${v//-/_}_${m//-/_}_samples_ms=$(for r in $(samples "$m" "$v"); do ns2ms "$r"; done | paste -sd,)"
                         fi
                 done
         done
