@@ -23,10 +23,10 @@
 # overlayfs cannot, and nsboot's default mode idmaps the tree). Each variant gets its own
 # copy for the /bin/true runs, reused across rounds; every boot gets a fresh copy. Nothing
 # is written to TREE. Runs are interleaved (each round runs every variant, the order
-# rotating from round to round) after one untimed warm-up run of each, timed with
-# CLOCK_MONOTONIC around fork..wait of `timeout ... TOOL ...`, stdin </dev/null.
-# Must run as root. Prints a table and a machine-readable block between
-# "--- BEGIN NSBOOT-BENCH ---" and "--- END NSBOOT-BENCH ---".
+# rotating from round to round) after one untimed warm-up run of each, each in a fresh
+# cgroup, timed with CLOCK_MONOTONIC from the exec of `timeout ... TOOL ...` (stdin
+# </dev/null) to its reaping, with its CPU time. Must run as root. Prints a table and a
+# machine-readable block between "--- BEGIN NSBOOT-BENCH ---" and "--- END NSBOOT-BENCH ---".
 set -euo pipefail
 
 SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -63,7 +63,7 @@ log() { echo "bench: $*" >&2; }
 die() { echo "bench: ERROR: $*" >&2; exit 1; }
 
 usage() {
-        sed -n '4,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+        sed -n '4,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 positive_int() {
