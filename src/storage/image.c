@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
+#include "blkid-dlopen.h"
 #include "image.h"
 #include "image-policy.h"
 #include "log.h"
@@ -86,8 +87,8 @@ static bool is_linux_data_type(const char *type) {
 
 /* Records partition p as designator d, the first one of each kind winning as the spec says. */
 static int image_add_partition(Image *img, PartitionDesignator d, blkid_partition p) {
-        uint64_t offset = (uint64_t) blkid_partition_get_start(p) * 512, size = (uint64_t) blkid_partition_get_size(p) * 512;
-        int partno = blkid_partition_get_partno(p);
+        uint64_t offset = (uint64_t) sym_blkid_partition_get_start(p) * 512, size = (uint64_t) sym_blkid_partition_get_size(p) * 512;
+        int partno = sym_blkid_partition_get_partno(p);
 
         if (img->parts[d].present)
                 return 0;
@@ -100,7 +101,7 @@ static int image_add_partition(Image *img, PartitionDesignator d, blkid_partitio
                 .partno = partno,
                 .offset = offset,
                 .size = size,
-                .read_only = blkid_partition_get_flags(p) & GPT_FLAG_READ_ONLY,
+                .read_only = sym_blkid_partition_get_flags(p) & GPT_FLAG_READ_ONLY,
                 .present = true,
         };
         return 0;
@@ -108,28 +109,28 @@ static int image_add_partition(Image *img, PartitionDesignator d, blkid_partitio
 
 /* Picks root, /usr, ... from a partition table; a lone Linux partition is the root. */
 static int image_scan_partitions(Image *img, blkid_probe pr) {
-        blkid_partlist ls = blkid_probe_get_partitions(pr);
+        blkid_partlist ls = sym_blkid_probe_get_partitions(pr);
         blkid_partition lone = NULL;
         int n, n_linux = 0;
 
-        n = ls ? blkid_partlist_numof_partitions(ls) : -1;
+        n = ls ? sym_blkid_partlist_numof_partitions(ls) : -1;
         /* libblkid drops partitions that end beyond the end of the file. */
         if (n <= 0)
                 return log_error_errno(SYNTHETIC_ERRNO(EBADMSG),
                                        "'%s': no partition in the partition table lies within the file: the image "
                                        "is truncated or has no partitions", img->path);
         for (int i = 0; i < n; i++) {
-                blkid_partition p = blkid_partlist_get_partition(ls, i);
-                const char *type = blkid_partition_get_type_string(p);
+                blkid_partition p = sym_blkid_partlist_get_partition(ls, i);
+                const char *type = sym_blkid_partition_get_type_string(p);
                 char mbr[8];
                 PartitionDesignator d;
                 int r;
 
                 if (!type) {
-                        snprintf(mbr, sizeof mbr, "0x%x", (unsigned) blkid_partition_get_type(p));
+                        snprintf(mbr, sizeof mbr, "0x%x", (unsigned) sym_blkid_partition_get_type(p));
                         type = mbr;
                 }
-                if (blkid_partition_get_flags(p) & GPT_FLAG_NO_AUTO)
+                if (sym_blkid_partition_get_flags(p) & GPT_FLAG_NO_AUTO)
                         continue;
                 if (is_linux_data_type(type)) {
                         lone = n_linux++ == 0 ? p : NULL;
@@ -148,21 +149,21 @@ static int image_scan_partitions(Image *img, blkid_probe pr) {
 }
 
 static int image_probe(Image *img) {
-        blkid_probe pr = blkid_new_probe();
+        blkid_probe pr = sym_blkid_new_probe();
         const char *v = NULL;
         int r;
 
         if (!pr)
                 return log_oom();
-        if (blkid_probe_set_device(pr, img->fd, 0, 0) < 0) {
-                blkid_free_probe(pr);
+        if (sym_blkid_probe_set_device(pr, img->fd, 0, 0) < 0) {
+                sym_blkid_free_probe(pr);
                 return log_error_errno(SYNTHETIC_ERRNO(EIO), "'%s': cannot probe the image", img->path);
         }
-        blkid_probe_enable_superblocks(pr, 1);
-        blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE);
-        blkid_probe_enable_partitions(pr, 1);
-        blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
-        r = blkid_do_safeprobe(pr);
+        sym_blkid_probe_enable_superblocks(pr, 1);
+        sym_blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE);
+        sym_blkid_probe_enable_partitions(pr, 1);
+        sym_blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
+        r = sym_blkid_do_safeprobe(pr);
         if (r == -2)
                 r = log_error_errno(SYNTHETIC_ERRNO(EBADMSG),
                                     "'%s': more than one file system or partition table signature", img->path);
@@ -170,26 +171,26 @@ static int image_probe(Image *img) {
                 r = log_error_errno(SYNTHETIC_ERRNO(EBADMSG),
                                     "'%s': neither a partition table nor a file system found: not a disk image",
                                     img->path);
-        else if (blkid_probe_lookup_value(pr, "PTTYPE", &v, NULL) == 0)
+        else if (sym_blkid_probe_lookup_value(pr, "PTTYPE", &v, NULL) == 0)
                 r = image_scan_partitions(img, pr);
         else
                 img->parts[PARTITION_ROOT] = (ImagePartition) { .size = img->file_size, .present = true };
-        blkid_free_probe(pr);
+        sym_blkid_free_probe(pr);
         return r;
 }
 
 /* The file system type at part, checked against what nsboot mounts and the kernel knows. */
 static int image_fs_type(const Image *img, const ImagePartition *part, char **ret) {
-        blkid_probe pr = blkid_new_probe();
+        blkid_probe pr = sym_blkid_new_probe();
         const char *type = NULL;
         int r = -EBADMSG;
 
         if (!pr)
                 return log_oom();
-        if (blkid_probe_set_device(pr, img->fd, (blkid_loff_t) part->offset, (blkid_loff_t) part->size) == 0) {
-                blkid_probe_enable_superblocks(pr, 1);
-                blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE);
-                if (blkid_do_safeprobe(pr) == 0 && blkid_probe_lookup_value(pr, "TYPE", &type, NULL) == 0)
+        if (sym_blkid_probe_set_device(pr, img->fd, (blkid_loff_t) part->offset, (blkid_loff_t) part->size) == 0) {
+                sym_blkid_probe_enable_superblocks(pr, 1);
+                sym_blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE);
+                if (sym_blkid_do_safeprobe(pr) == 0 && sym_blkid_probe_lookup_value(pr, "TYPE", &type, NULL) == 0)
                         r = 0;
         }
         if (r == 0) {
@@ -200,7 +201,7 @@ static int image_fs_type(const Image *img, const ImagePartition *part, char **re
         }
         if (r == 0)
                 *ret = strdup(type);
-        blkid_free_probe(pr);
+        sym_blkid_free_probe(pr);
         if (r == 0)
                 return *ret ? 0 : log_oom();
         if (r == -EBADMSG)
@@ -310,6 +311,9 @@ int image_open(const char *path, bool read_only, const char *policy_string, Deta
         r = image_policy_from_string(policy_string, &policy);
         if (r < 0)
                 return log_error_errno(r, "--image-policy=%s: invalid policy", policy_string);
+        r = dlopen_libblkid();
+        if (r < 0)
+                return r;
         r = image_open_file(&img);
         if (r >= 0)
                 r = image_probe(&img);

@@ -1,10 +1,11 @@
 #!/bin/bash
-# Optional libraries are loaded at their first use (src/basic/dlopen-util.c, src/net/*-dlopen.c):
-# the binary does not list libnl-route-3 or libip4tc as DT_NEEDED, a machine without interfaces or
-# NAT does not map them, one with a veth maps libnl (and not libip4tc), one with -p maps both; when
-# a library cannot be loaded (hidden here by a bind mount of /dev/null over it, in a mount namespace
-# of its own), nsboot names the library and its package, exits non-zero and leaves no interface
-# and no firewall state behind, and machines that do not need it still run.
+# Optional libraries are loaded at their first use (src/basic/dlopen-util.c, src/*/*-dlopen.c):
+# the binary does not list libnl-route-3, libip4tc or libblkid as DT_NEEDED; a machine without
+# interfaces, NAT or a disk image maps none of them, one with a veth maps libnl (and not libip4tc),
+# one with -p maps both; when a library cannot be loaded (hidden here by a bind mount of /dev/null
+# over it, in a mount namespace of its own), nsboot names the library and its package, exits
+# non-zero and leaves no interface and no firewall state behind, and machines that do not need it
+# still run.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -14,6 +15,7 @@ needed=$(readelf -d "$NSBOOT" | awk '/NEEDED/ { print $NF }' | tr '\n' ' ')
 log "DT_NEEDED: $needed"
 assert_not_contains "$needed" libnl "nsboot's DT_NEEDED"
 assert_not_contains "$needed" libip4tc "nsboot's DT_NEEDED"
+assert_not_contains "$needed" libblkid "nsboot's DT_NEEDED"
 
 t="" ns="" maps="" conf=""
 
@@ -34,6 +36,7 @@ log "no network: $maps"
 assert_contains "$maps" libsystemd "the maps of the supervisor (sanity)"
 assert_not_contains "$maps" libnl "a machine without interfaces"
 assert_not_contains "$maps" libip4tc "a machine without interfaces"
+assert_not_contains "$maps" libblkid "a machine without a disk image"
 
 netns_create ns
 nsboot_in_netns "$ns"
