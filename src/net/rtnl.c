@@ -11,6 +11,7 @@
 #include <netlink/route/link/macvlan.h>
 #include <netlink/route/link/veth.h>
 #include <netlink/route/link/vlan.h>
+#include <netlink/route/neighbour.h>
 #include <netlink/cache.h>
 #include <netlink/route/route.h>
 #include <stdio.h>
@@ -197,7 +198,7 @@ int rtnl_add_vlan(RtnlSocket *sk, const char *parent, const char *name, unsigned
         if (!link)
                 return -ENOMEM;
         r = rtnl_link_vlan_set_id(link, (uint16_t) id);
-        r = r < 0 ? nlerr(r) : add_then_move(sk, link, parent, name, pid);
+        r = r < 0 ? nlerr(r) : pid > 0 ? add_then_move(sk, link, parent, name, pid) : add_on_parent(sk, link, parent, name, 0);
         rtnl_link_put(link);
         return r;
 }
@@ -301,6 +302,10 @@ int rtnl_add_address(RtnlSocket *sk, int ifindex, const char *address) {
 }
 
 int rtnl_add_default_route(RtnlSocket *sk, int family, int ifindex, const char *gateway) {
+        return rtnl_add_route(sk, family, ifindex, NULL, gateway);
+}
+
+int rtnl_add_route(RtnlSocket *sk, int family, int ifindex, const char *destination, const char *gateway) {
         struct rtnl_route *route = rtnl_route_alloc();
         struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
         struct nl_addr *dst = NULL, *gw = NULL;
@@ -313,7 +318,7 @@ int rtnl_add_default_route(RtnlSocket *sk, int family, int ifindex, const char *
                         rtnl_route_nh_free(nh);
                 return -ENOMEM;
         }
-        r = nl_addr_parse(family == AF_INET6 ? "::/0" : "0.0.0.0/0", family, &dst);
+        r = nl_addr_parse(destination ?: (family == AF_INET6 ? "::/0" : "0.0.0.0/0"), family, &dst);
         if (r >= 0 && gateway)
                 r = nl_addr_parse(gateway, family, &gw);
         if (r >= 0) {
@@ -392,4 +397,24 @@ int rtnl_first_address(RtnlSocket *sk, int ifindex, int family, char *ret, size_
         }
         nl_cache_free(cache);
         return r;
+}
+
+int rtnl_add_proxy_neighbour(RtnlSocket *sk, int family, int ifindex, const char *address) {
+        struct rtnl_neigh *n = rtnl_neigh_alloc();
+        struct nl_addr *dst = NULL;
+        int r;
+
+        if (!n)
+                return -ENOMEM;
+        r = nl_addr_parse(address, family, &dst);
+        if (r >= 0) {
+                rtnl_neigh_set_ifindex(n, ifindex);
+                rtnl_neigh_set_family(n, family);
+                rtnl_neigh_set_dst(n, dst);
+                rtnl_neigh_set_flags(n, NTF_PROXY);
+                r = rtnl_neigh_add(sk, n, NLM_F_CREATE);
+        }
+        nl_addr_put(dst);
+        rtnl_neigh_put(n);
+        return nlerr(r);
 }

@@ -30,6 +30,7 @@ int rtnl_add_veth(RtnlSocket *sk, const char *host_name, const char *peer_name, 
 int rtnl_add_macvlan(RtnlSocket *sk, const char *parent, const char *name, const char *mode, pid_t pid);
 int rtnl_add_ipvlan(RtnlSocket *sk, const char *parent, const char *name, const char *mode, pid_t pid);
 int rtnl_add_vlan(RtnlSocket *sk, const char *parent, const char *name, unsigned id, pid_t pid);
+/* (With pid 0 the vlan stays here, in the caller's namespace.) */
 int rtnl_delete(RtnlSocket *sk, const char *name);
 /* A bridge named name (up); -EEXIST when there is one. */
 int rtnl_add_bridge(RtnlSocket *sk, const char *name);
@@ -48,3 +49,7 @@ int rtnl_set(RtnlSocket *sk, int ifindex, const char *name, const unsigned char 
 int rtnl_add_address(RtnlSocket *sk, int ifindex, const char *address);
 /* A default route through gateway (an address), or a device route when gateway is NULL. */
 int rtnl_add_default_route(RtnlSocket *sk, int family, int ifindex, const char *gateway);
+/* A route to destination ("10.0.0.5/32"; NULL: default) on ifindex, through gateway or on the link. */
+int rtnl_add_route(RtnlSocket *sk, int family, int ifindex, const char *destination, const char *gateway);
+/* A proxy neighbour entry: the host answers ARP/NDP for address on ifindex (ip neigh add proxy). */
+int rtnl_add_proxy_neighbour(RtnlSocket *sk, int family, int ifindex, const char *address);
