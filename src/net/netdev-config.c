@@ -193,18 +193,33 @@ int net_route6(const SettingDef *def _unused_, const char *value, void *dest) {
         return net_addresses(value, dest, AF_INET6, 128);
 }
 
-/* The untagged VLAN of a veth's bridge port: a VID from 1 to 4094, or none. */
+/* The untagged VLAN of a veth's bridge port: a VID from 1 to 4094, or none (not even VLAN 1). */
 int net_bridge_vid(const SettingDef *def _unused_, const char *value, void *dest) {
         unsigned v;
 
         if (streq(value, "none")) {
-                *(int *) dest = -1;
+                *(int *) dest = 0;
                 return 0;
         }
         if (safe_atou(value, &v) < 0 || v < 1 || v > 4094)
                 return -ERANGE;
         *(int *) dest = (int) v;
         return 0;
+}
+
+/* A tagged VLAN of a veth's bridge port, one per line; an empty value clears them. */
+int net_bridge_tagged(const SettingDef *def _unused_, const char *value, void *dest) {
+        unsigned v;
+
+        if (!*value) {
+                *(char ***) dest = strv_free(*(char ***) dest);
+                return 0;
+        }
+        if (safe_atou(value, &v) < 0 || v < 1 || v > 4094)
+                return -ERANGE;
+        if (strv_length(*(char ***) dest) >= 64)
+                return -E2BIG;
+        return strv_extend(dest, value);
 }
 
 /* "lxc.net" and "lxc.net.N" take no value: their empty assignment removes interfaces. */
@@ -234,6 +249,7 @@ static void netdev_config_done(NetDevConfig *d) {
         free(d->ipvlan_isolation);
         strv_free(d->routes4);
         strv_free(d->routes6);
+        strv_free(d->bridge_tagged);
         free(d->where);
         for (size_t i = 0; i < NETDEV_KEYS_MAX; i++)
                 free(d->key_where[i]);
@@ -413,6 +429,8 @@ int netdev_configs_format(const NetDevConfigs *l, char **ret) {
                         fprintf(f, "nsboot.net.%u.veth.ipv4.route = %s\n", d->index, *a);
                 STRV_FOREACH(a, d->routes6)
                         fprintf(f, "nsboot.net.%u.veth.ipv6.route = %s\n", d->index, *a);
+                STRV_FOREACH(a, d->bridge_tagged)
+                        fprintf(f, "nsboot.net.%u.veth.vlan.tagged.id = %s\n", d->index, *a);
                 STRV_FOREACH(a, d->ipv4)
                         fprintf(f, "nsboot.net.%u.ipv4.address = %s\n", d->index, *a);
                 STRV_FOREACH(a, d->ipv6)

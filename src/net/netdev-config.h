@@ -45,7 +45,8 @@ typedef struct NetDevConfig {
         int macvlan_vlan;       /* macvlan.vlan: the parent's VLAN to sit on, -1 unset */
         bool router;            /* veth.mode = router: host routes and proxy ARP/NDP instead of a bridge */
         char **routes4, **routes6; /* veth.ipv{4,6}.route: host routes to the guest through the veth */
-        int bridge_vid;         /* veth.vlan.id: untagged VLAN of the bridge port, -1 unset */
+        int bridge_vid;         /* veth.vlan.id: untagged VLAN of the bridge port, 0 none, -1 unset */
+        char **bridge_tagged;   /* veth.vlan.tagged.id: tagged VLANs of the bridge port */
         char *where;            /* "file:line" of the first key of this index, for messages */
         char *key_where[NETDEV_KEYS_MAX]; /* "file:line" of each subkey, by row of the key table */
         uint32_t keys_set;      /* bit per NetKey row that was assigned */
@@ -100,6 +101,7 @@ int net_veth_mode(const SettingDef *def, const char *value, void *dest);
 int net_route4(const SettingDef *def, const char *value, void *dest);
 int net_route6(const SettingDef *def, const char *value, void *dest);
 int net_bridge_vid(const SettingDef *def, const char *value, void *dest);
+int net_bridge_tagged(const SettingDef *def, const char *value, void *dest);
 int net_nothing(const SettingDef *def, const char *value, void *dest);
 int net_unsupported(const SettingDef *def, const char *value, void *dest);
 

@@ -3,6 +3,7 @@
  * configuration inside and its teardown, one NetDevOps each. netdev-config.c and netdev.c dispatch
  * through netdev_ops[] and nothing else looks at the type. */
 #include <fcntl.h>
+#include <linux/if_link.h>
 #include <sched.h>
 #include <stdio.h>
 #include <sys/socket.h>
@@ -33,6 +34,21 @@ static int set_guest_mac(RtnlSocket *sk, const NetDevConfig *c, int ifindex, con
                 r = rtnl_set(sk, ifindex, NULL, mac, 0, -1);
         if (r < 0)
                 return log_error_errno(r, "Failed to set the MAC of lxc.net.%u: %m", c->index);
+        return 0;
+}
+
+/* ipvlan.isolation, applied inside: bridge is the kernel's default. */
+static int ipvlan_configure_inside(RtnlSocket *sk, const NetDevConfig *c, int ifindex, const char *machine) {
+        unsigned flags = streq_ptr(c->ipvlan_isolation, "private") ? IPVLAN_F_PRIVATE :
+                         streq_ptr(c->ipvlan_isolation, "vepa")    ? IPVLAN_F_VEPA : 0;
+        int r;
+
+        if (!c->ipvlan_isolation)
+                return 0;
+        r = rtnl_set_ipvlan_flags(sk, ifindex, flags);
+        if (r < 0)
+                return log_error_errno(r, "Failed to set lxc.net.%u.ipvlan.isolation = %s: %m (%s)", c->index,
+                                       c->ipvlan_isolation, rtnl_last_error());
         return 0;
 }
 
@@ -87,6 +103,14 @@ static int phys_parse_cli(NetDevConfig *c, char *f[3], char ret_name[static 32])
         return 0;
 }
 
+static int veth_validate(const NetDevConfig *c) {
+        if ((c->bridge_vid >= 0 || c->bridge_tagged) && (!c->link || c->router))
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL),
+                                       "%s: lxc.net.%u.veth.vlan.*: VLANs of a bridge port need a link (a VLAN-aware "
+                                       "bridge) and bridge mode", c->where, c->index);
+        return 0;
+}
+
 static int vlan_validate(const NetDevConfig *c) {
         if (c->vlan_id < 0)
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "%s: lxc.net.%u (vlan) needs a vlan.id", c->where,
@@ -135,6 +159,28 @@ static int router_proxy(RtnlSocket *sk, const NetDevConfig *c, const char *host_
         return 0;
 }
 
+/* veth.vlan.id and veth.vlan.tagged.id on the bridge port: as LXC, the port leaves the default
+ * VLAN 1 for its own untagged one (or none), and joins the tagged ones. */
+static int bridge_port_vlans(RtnlSocket *sk, const NetDevConfig *c, int idx) {
+        int r = 0;
+
+        if (c->bridge_vid >= 0) {
+                (void) rtnl_bridge_vlan(sk, idx, 1, false, false);
+                if (c->bridge_vid > 0)
+                        r = rtnl_bridge_vlan(sk, idx, (unsigned) c->bridge_vid, true, true);
+        }
+        STRV_FOREACH(v, c->bridge_tagged) {
+                unsigned vid;
+
+                if (r >= 0 && (r = safe_atou(*v, &vid)) >= 0)
+                        r = rtnl_bridge_vlan(sk, idx, vid, false, true);
+        }
+        if (r < 0)
+                return log_error_errno(r, "Failed to set the VLANs of the bridge port of lxc.net.%u on '%s' (is it "
+                                       "VLAN-aware?): %m (%s)", c->index, c->link, rtnl_last_error());
+        return 0;
+}
+
 static int veth_create(RtnlSocket *sk, NetDev *d, const char *machine, pid_t pid) {
         const NetDevConfig *c = d->config;
         int idx, r;
@@ -152,6 +198,9 @@ static int veth_create(RtnlSocket *sk, NetDev *d, const char *machine, pid_t pid
                 if (r < 0)
                         return log_error_errno(r, "Failed to attach '%s' to bridge '%s' (lxc.net.%u.link): %m",
                                                d->host_name, c->link, c->index);
+                r = bridge_port_vlans(sk, c, idx);
+                if (r < 0)
+                        return r;
         }
         r = rtnl_set(sk, idx, NULL, NULL, c->mtu, 1);
         if (r < 0)
@@ -336,7 +385,7 @@ static const NetDevOps none_ops = { .flags = 0 };
 static const NetDevOps empty_ops = { .flags = NETDEV_OPS_NETNS };
 static const NetDevOps veth_ops = {
         .flags = NETDEV_OPS_NETNS | NETDEV_OPS_HOST_SIDE | NETDEV_OPS_LINK_BRIDGE, .parse_cli = veth_parse_cli,
-        .create = veth_create, .configure_inside = set_guest_mac, .destroy = veth_destroy,
+        .validate = veth_validate, .create = veth_create, .configure_inside = set_guest_mac, .destroy = veth_destroy,
 };
 static const NetDevOps macvlan_ops = {
         .flags = NETDEV_OPS_NETNS | NETDEV_OPS_NEEDS_LINK, .mode_key = "macvlan.mode", .parse_cli = macvlan_parse_cli,
@@ -345,7 +394,8 @@ static const NetDevOps macvlan_ops = {
 };
 static const NetDevOps ipvlan_ops = {
         .flags = NETDEV_OPS_NETNS | NETDEV_OPS_NEEDS_LINK, .mode_key = "ipvlan.mode", .parse_cli = ipvlan_parse_cli,
-        .create = ipvlan_create, .describe = lower_describe, .destroy = inside_destroy, /* shares its parent's MAC */
+        .create = ipvlan_create, .describe = lower_describe, .configure_inside = ipvlan_configure_inside,
+        .destroy = inside_destroy, /* ipvlan shares its parent's MAC: none is set */
 };
 static const NetDevOps vlan_ops = {
         .flags = NETDEV_OPS_NETNS | NETDEV_OPS_NEEDS_LINK, .parse_cli = vlan_parse_cli, .validate = vlan_validate,

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <linux/if_bridge.h>
 #include <linux/if_link.h>
 #include <net/if.h>
 #include <netlink/addr.h>
 #include <netlink/errno.h>
+#include <netlink/msg.h>
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
@@ -417,4 +419,54 @@ int rtnl_add_proxy_neighbour(RtnlSocket *sk, int family, int ifindex, const char
         nl_addr_put(dst);
         rtnl_neigh_put(n);
         return nlerr(r);
+}
+
+/* An RTM_* request about ifindex of family, for attributes that libnl has no call for. */
+static struct nl_msg *link_request(int type, int family, int ifindex) {
+        struct ifinfomsg ifi = { .ifi_family = (unsigned char) family, .ifi_index = ifindex };
+        struct nl_msg *msg = nlmsg_alloc_simple(type, NLM_F_REQUEST | NLM_F_ACK);
+
+        if (msg && nlmsg_append(msg, &ifi, sizeof ifi, NLMSG_ALIGNTO) < 0)
+                msg = (nlmsg_free(msg), NULL);
+        return msg;
+}
+
+/* Sends msg (and frees it), then waits for the kernel's answer. */
+static int send_request(RtnlSocket *sk, struct nl_msg *msg) {
+        int r = nl_send_auto(sk, msg);
+
+        nlmsg_free(msg);
+        return nlerr(r < 0 ? r : nl_wait_for_ack(sk));
+}
+
+int rtnl_set_ipvlan_flags(RtnlSocket *sk, int ifindex, unsigned flags) {
+        struct nl_msg *msg = link_request(RTM_NEWLINK, AF_UNSPEC, ifindex);
+        struct nlattr *info, *data;
+
+        if (!msg)
+                return -ENOMEM;
+        if (!(info = nla_nest_start(msg, IFLA_LINKINFO)) || nla_put_string(msg, IFLA_INFO_KIND, "ipvlan") < 0 ||
+            !(data = nla_nest_start(msg, IFLA_INFO_DATA)) || nla_put_u16(msg, IFLA_IPVLAN_FLAGS, (uint16_t) flags) < 0) {
+                nlmsg_free(msg);
+                return -ENOMEM;
+        }
+        nla_nest_end(msg, data);
+        nla_nest_end(msg, info);
+        return send_request(sk, msg);
+}
+
+int rtnl_bridge_vlan(RtnlSocket *sk, int ifindex, unsigned vid, bool untagged_pvid, bool add) {
+        struct bridge_vlan_info v = { .vid = (uint16_t) vid,
+                                      .flags = untagged_pvid ? BRIDGE_VLAN_INFO_PVID | BRIDGE_VLAN_INFO_UNTAGGED : 0 };
+        struct nl_msg *msg = link_request(add ? RTM_SETLINK : RTM_DELLINK, AF_BRIDGE, ifindex);
+        struct nlattr *spec;
+
+        if (!msg)
+                return -ENOMEM;
+        if (!(spec = nla_nest_start(msg, IFLA_AF_SPEC)) || nla_put(msg, IFLA_BRIDGE_VLAN_INFO, sizeof v, &v) < 0) {
+                nlmsg_free(msg);
+                return -ENOMEM;
+        }
+        nla_nest_end(msg, spec);
+        return send_request(sk, msg);
 }

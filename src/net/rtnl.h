@@ -51,5 +51,9 @@ int rtnl_add_address(RtnlSocket *sk, int ifindex, const char *address);
 int rtnl_add_default_route(RtnlSocket *sk, int family, int ifindex, const char *gateway);
 /* A route to destination ("10.0.0.5/32"; NULL: default) on ifindex, through gateway or on the link. */
 int rtnl_add_route(RtnlSocket *sk, int family, int ifindex, const char *destination, const char *gateway);
+/* ipvlan port isolation of ifindex: 0 (bridge), IPVLAN_F_PRIVATE or IPVLAN_F_VEPA. */
+int rtnl_set_ipvlan_flags(RtnlSocket *sk, int ifindex, unsigned flags);
+/* Adds (or removes) VLAN vid on the bridge port ifindex: tagged, or the port's untagged PVID. */
+int rtnl_bridge_vlan(RtnlSocket *sk, int ifindex, unsigned vid, bool untagged_pvid, bool add);
 /* A proxy neighbour entry: the host answers ARP/NDP for address on ifindex (ip neigh add proxy). */
 int rtnl_add_proxy_neighbour(RtnlSocket *sk, int family, int ifindex, const char *address);
