@@ -10,6 +10,7 @@
 #include "basic/strv.h"
 #include "hooks.h"
 #include "log.h"
+#include "rootfs.h"
 #include "settings.h"
 
 static const char *const hook_type_table[_HOOK_TYPE_MAX] = {
@@ -29,7 +30,9 @@ static int set_environment(const Settings *s, HookType type, pid_t pid, const ch
         r |= setenv("LXC_NAME", s->machine, 1);
         if (s->config_file)
                 r |= setenv("LXC_CONFIG_FILE", s->config_file, 1);
-        r |= setenv("LXC_ROOTFS_MOUNT", s->directory, 1);
+        /* Where the guest's mount namespace has the tree before the switch to it (LXC's
+         * lxc.rootfs.mount); the tree itself is LXC_ROOTFS_PATH. */
+        r |= setenv("LXC_ROOTFS_MOUNT", ROOTFS_STAGING_DIR, 1);
         r |= setenv("LXC_ROOTFS_PATH", s->directory, 1);
         r |= setenv("LXC_CGNS_AWARE", "1", 1);
         r |= setenv("LXC_HOOK_VERSION", s->hook_version ? "1" : "0", 1);

@@ -52,7 +52,11 @@ ipvlan_mode_is() {
         ./nsboot -q -D tree --config="$conf" -M "ipm$mode" sleep 20 </dev/null &
         pid=$!
         for _ in $(seq 50); do leader=$(pgrep -P "$pid") && [ -n "$leader" ] && break; sleep 0.2; done
-        sleep 1
+        # Until the guest has configured eth0 (up, with its address) its settings are not all there.
+        for _ in $(seq 50); do
+                out=$(nsenter -t "$leader" -n ip -d link show eth0 2>/dev/null) && grep -q "[<,]UP[,>]" <<<"$out" && break
+                sleep 0.2
+        done
         # (not tee /dev/stderr: reopening the output file would write over its start)
         out=$(nsenter -t "$leader" -n ip -d link show eth0)
         echo "$out"
