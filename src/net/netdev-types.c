@@ -37,21 +37,6 @@ static int set_guest_mac(RtnlSocket *sk, const NetDevConfig *c, int ifindex, con
         return 0;
 }
 
-/* ipvlan.isolation, applied inside: bridge is the kernel's default. */
-static int ipvlan_configure_inside(RtnlSocket *sk, const NetDevConfig *c, int ifindex, const char *machine) {
-        unsigned flags = streq_ptr(c->ipvlan_isolation, "private") ? IPVLAN_F_PRIVATE :
-                         streq_ptr(c->ipvlan_isolation, "vepa")    ? IPVLAN_F_VEPA : 0;
-        int r;
-
-        if (!c->ipvlan_isolation)
-                return 0;
-        r = rtnl_set_ipvlan_flags(sk, ifindex, flags);
-        if (r < 0)
-                return log_error_errno(r, "Failed to set lxc.net.%u.ipvlan.isolation = %s: %m (%s)", c->index,
-                                       c->ipvlan_isolation, rtnl_last_error());
-        return 0;
-}
-
 /* A phys keeps its own MAC unless one is given. */
 static int phys_configure_inside(RtnlSocket *sk, const NetDevConfig *c, int ifindex, const char *machine) {
         return c->hwaddr ? set_guest_mac(sk, c, ifindex, machine) : 0;
@@ -268,13 +253,17 @@ static void lower_describe(const NetDev *d) {
                  d->config->link);
 }
 
+/* ipvlan.isolation: set on the host before the move (only the parent's namespace may change it). */
 static int ipvlan_create(RtnlSocket *sk, NetDev *d, const char *machine, pid_t pid) {
         const NetDevConfig *c = d->config;
-        int r = rtnl_add_ipvlan(sk, c->link, d->guest_name, c->mode ?: "l3", pid);
+        unsigned flags = streq_ptr(c->ipvlan_isolation, "private") ? IPVLAN_F_PRIVATE :
+                         streq_ptr(c->ipvlan_isolation, "vepa")    ? IPVLAN_F_VEPA : 0;
+        int r = rtnl_add_ipvlan(sk, c->link, d->guest_name, c->mode ?: "l3", flags, pid);
 
         if (r < 0)
-                return log_error_errno(r, "Failed to create ipvlan '%s' on '%s' (lxc.net.%u): %m (%s)", d->guest_name,
-                                       c->link, c->index, rtnl_last_error());
+                return log_error_errno(r, "Failed to create ipvlan '%s' on '%s' (lxc.net.%u%s%s): %m (%s)",
+                                       d->guest_name, c->link, c->index, flags ? ", isolation " : "",
+                                       flags ? c->ipvlan_isolation : "", rtnl_last_error());
         d->created = true;
         return 0;
 }
@@ -394,8 +383,8 @@ static const NetDevOps macvlan_ops = {
 };
 static const NetDevOps ipvlan_ops = {
         .flags = NETDEV_OPS_NETNS | NETDEV_OPS_NEEDS_LINK, .mode_key = "ipvlan.mode", .parse_cli = ipvlan_parse_cli,
-        .create = ipvlan_create, .describe = lower_describe, .configure_inside = ipvlan_configure_inside,
-        .destroy = inside_destroy, /* ipvlan shares its parent's MAC: none is set */
+        .create = ipvlan_create, .describe = lower_describe, .destroy = inside_destroy,
+        /* no configure_inside: ipvlan shares its parent's MAC */
 };
 static const NetDevOps vlan_ops = {
         .flags = NETDEV_OPS_NETNS | NETDEV_OPS_NEEDS_LINK, .parse_cli = vlan_parse_cli, .validate = vlan_validate,

@@ -146,8 +146,10 @@ static int add_on_parent(RtnlSocket *sk, struct rtnl_link *link, const char *par
 }
 
 /* Created under a temporary name here, then moved into the namespace of pid and renamed there:
- * the two steps LXC takes, which every link type supports, unlike creating it there directly. */
-static int add_then_move(RtnlSocket *sk, struct rtnl_link *link, const char *parent, const char *name, pid_t pid) {
+ * the two steps LXC takes, which every link type supports, unlike creating it there directly.
+ * ipvlan_flags are set in between: the kernel lets only the parent's namespace change them. */
+static int add_then_move(RtnlSocket *sk, struct rtnl_link *link, const char *parent, const char *name, pid_t pid,
+                         unsigned ipvlan_flags) {
         static unsigned seq;
         char tmp[16];
         int r, idx;
@@ -159,7 +161,9 @@ static int add_then_move(RtnlSocket *sk, struct rtnl_link *link, const char *par
         idx = rtnl_ifindex(sk, tmp);
         if (idx < 0)
                 return idx;
-        r = rtnl_move(sk, idx, pid, -1, name);
+        r = ipvlan_flags ? rtnl_set_ipvlan_flags(sk, idx, ipvlan_flags) : 0;
+        if (r >= 0)
+                r = rtnl_move(sk, idx, pid, -1, name);
         if (r < 0)
                 (void) rtnl_delete(sk, tmp);
         return r;
@@ -174,12 +178,12 @@ int rtnl_add_macvlan(RtnlSocket *sk, const char *parent, const char *name, const
         if (m < 0 || rtnl_link_macvlan_set_mode(link, (uint32_t) m) < 0)
                 r = -EINVAL;
         else
-                r = add_then_move(sk, link, parent, name, pid);
+                r = add_then_move(sk, link, parent, name, pid, 0);
         rtnl_link_put(link);
         return r;
 }
 
-int rtnl_add_ipvlan(RtnlSocket *sk, const char *parent, const char *name, const char *mode, pid_t pid) {
+int rtnl_add_ipvlan(RtnlSocket *sk, const char *parent, const char *name, const char *mode, unsigned flags, pid_t pid) {
         struct rtnl_link *link = rtnl_link_ipvlan_alloc();
         int m = rtnl_link_ipvlan_str2mode(mode), r;
 
@@ -188,7 +192,7 @@ int rtnl_add_ipvlan(RtnlSocket *sk, const char *parent, const char *name, const 
         if (m < 0 || rtnl_link_ipvlan_set_mode(link, (uint16_t) m) < 0)
                 r = -EINVAL;
         else
-                r = add_then_move(sk, link, parent, name, pid);
+                r = add_then_move(sk, link, parent, name, pid, flags);
         rtnl_link_put(link);
         return r;
 }
@@ -200,7 +204,7 @@ int rtnl_add_vlan(RtnlSocket *sk, const char *parent, const char *name, unsigned
         if (!link)
                 return -ENOMEM;
         r = rtnl_link_vlan_set_id(link, (uint16_t) id);
-        r = r < 0 ? nlerr(r) : pid > 0 ? add_then_move(sk, link, parent, name, pid) : add_on_parent(sk, link, parent, name, 0);
+        r = r < 0 ? nlerr(r) : pid > 0 ? add_then_move(sk, link, parent, name, pid, 0) : add_on_parent(sk, link, parent, name, 0);
         rtnl_link_put(link);
         return r;
 }

@@ -28,7 +28,8 @@ int rtnl_add_veth(RtnlSocket *sk, const char *host_name, const char *peer_name, 
 /* A macvlan (mode: private, vepa, bridge, passthru) or ipvlan (l2, l3, l3s) or 802.1Q vlan on
  * the host link parent, created directly in the namespace of pid as name. */
 int rtnl_add_macvlan(RtnlSocket *sk, const char *parent, const char *name, const char *mode, pid_t pid);
-int rtnl_add_ipvlan(RtnlSocket *sk, const char *parent, const char *name, const char *mode, pid_t pid);
+/* (flags: the ipvlan's isolation, IPVLAN_F_PRIVATE or IPVLAN_F_VEPA, 0 for bridge) */
+int rtnl_add_ipvlan(RtnlSocket *sk, const char *parent, const char *name, const char *mode, unsigned flags, pid_t pid);
 int rtnl_add_vlan(RtnlSocket *sk, const char *parent, const char *name, unsigned id, pid_t pid);
 /* (With pid 0 the vlan stays here, in the caller's namespace.) */
 int rtnl_delete(RtnlSocket *sk, const char *name);
