@@ -25,6 +25,11 @@ bool netdev_config_has_host_side(const NetDevConfig *c) {
         return c->type >= 0 && netdev_ops[c->type]->flags & NETDEV_OPS_HOST_SIDE;
 }
 
+/* In router mode LXC reads link only for gateway auto: it need not be a bridge then. */
+bool netdev_config_link_is_bridge(const NetDevConfig *c) {
+        return c->type >= 0 && netdev_ops[c->type]->flags & NETDEV_OPS_LINK_BRIDGE && !c->router;
+}
+
 /* MAC inside: hwaddr, or one derived from the machine (veth, macvlan, vlan). */
 static int set_guest_mac(RtnlSocket *sk, const NetDevConfig *c, int ifindex, const char *machine) {
         unsigned char mac[6];

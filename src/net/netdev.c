@@ -125,7 +125,7 @@ static int check_links(RtnlSocket *sk, const NetDevConfigs *configs) {
                 if (rtnl_link_kind(sk, c->link, kind, sizeof kind) < 0)
                         r = log_error_errno(SYNTHETIC_ERRNO(ENODEV), "%s: lxc.net.%u.link: no host interface '%s'",
                                             netdev_config_where(c, "link"), c->index, c->link);
-                else if (netdev_ops[c->type]->flags & NETDEV_OPS_LINK_BRIDGE && !c->router && !streq(kind, "bridge"))
+                else if (netdev_config_link_is_bridge(c) && !streq(kind, "bridge"))
                         r = log_error_errno(SYNTHETIC_ERRNO(EINVAL), "%s: lxc.net.%u.link: '%s' is not a bridge",
                                             netdev_config_where(c, "link"), c->index, c->link);
         }

@@ -61,6 +61,8 @@ extern const NetDevOps *const netdev_ops[];
 /* Type queries for code outside src/net (settings checks). */
 bool netdev_config_has_netns(const NetDevConfig *c);
 bool netdev_config_has_host_side(const NetDevConfig *c);
+/* Whether c's link must be a bridge (a veth in bridge mode). */
+bool netdev_config_link_is_bridge(const NetDevConfig *c);
 
 /* Guest-side name of configs->items[i]: its .name, else eth0, eth1, … in index order. */
 void netdev_guest_name(const NetDevConfigs *configs, size_t i, char ret[static 16]);
