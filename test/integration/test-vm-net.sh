@@ -27,8 +27,9 @@ conf() { printf 'lxc.net.0.type = %s\nlxc.net.0.link = %s\nlxc.net.0.ipv4.addres
 
 conf vlan p0 10.10.0.2/24 >vlan10.conf; printf 'lxc.net.0.vlan.id = 10\nlxc.net.0.hwaddr = 02:00:00:00:10:02\n' >>vlan10.conf
 conf vlan p0 10.10.0.3/24 >vlan20.conf; echo "lxc.net.0.vlan.id = 20" >>vlan20.conf
-timeout 30 tcpdump -e -n -i p1 -c 20 vlan >capture.txt 2>/dev/null &
-sleep 1
+timeout 60 tcpdump -e -n -i p1 -c 20 vlan >capture.txt 2>tcpdump.err &
+# Under emulation tcpdump can take seconds to start: frames sent before it listens are lost.
+for _ in $(seq 100); do grep -q "listening on" tcpdump.err && break; sleep 0.2; done
 check "vlan 10 guest reaches the peer on VLAN 10" run --config=vlan10.conf -M v10 ping -c 2 -W 2 10.10.0.1
 check "vlan 20 guest cannot reach VLAN 10" sh -c '! timeout 60 ./nsboot -q -D tree --config=vlan20.conf -M v20 ping -c 2 -W 2 10.10.0.1 </dev/null'
 check "the CLI spelling --network-vlan works" run -M v10b --network-vlan=p0:10:eth0 /bin/sh -c \
