@@ -30,7 +30,8 @@ busybox_tree tree
 benign=(-e ' is LXC 2.0 syntax, nsboot reads it as ' -e ': ignored' -e ': obsolete since LXC 3.0'
         -e ': skipped: not an LXC or nsboot key' -e ': accepted: ' -e ': tightened: ' -e ': note: '
         -e "include: '.*': No such file or directory" -e "hierarchy has no '.*' controller"
-        -e "' does not exist$" -e 'No nsboot config for machine')
+        -e "' does not exist$" -e 'No nsboot config for machine'
+        -e ": cannot open '.*': No such file or directory")
 
 check_one() {
         local name=$1 want=$2 conf=$corpus/$1.conf err=$WORKDIR/$1.err rc=0 bad keys k
