@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nsboot: run a command or boot an OS tree in a container. main() only turns the command line into
  * Settings, runs the container and maps the result to an exit status. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -42,6 +43,16 @@ static int machine_from_lxc_layout(const char *config, char **machine) {
                 return 0;
         *machine = strdup(name + 1);
         return *machine ? 0 : log_oom();
+}
+
+/* lxc.log.file: nsboot's messages are appended there too, from here on. */
+static int open_log_file(const char *path) {
+        int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0640);
+
+        if (fd < 0)
+                return log_error_errno(errno, "lxc.log.file: cannot open '%s': %m", path);
+        log_set_file_fd(fd);
+        return 0;
 }
 
 /* Settings from the machine's config file (unless --no-config), then the command line on top. */
@@ -95,6 +106,10 @@ int main(int argc, char *argv[]) {
                 log_set_max_level(LOG_WARNING);
         r = load_settings(cli, &args, s);
         if (r == -ENOMEM)
+                return 1;
+        if (s->log_level >= 0 && !cli->quiet)
+                log_set_max_level(s->log_level);
+        if (s->log_file && !args.check && open_log_file(s->log_file) < 0)
                 return 1;
         /* Checks across keys even after a bad file, so one run reports every problem. */
         if (settings_validate(s, isatty(STDIN_FILENO), isatty(STDOUT_FILENO)) < 0 || r < 0)

@@ -8,6 +8,7 @@
 static int log_max_level = LOG_INFO;
 static const char *log_prefix = "nsboot";
 static int log_fd = STDERR_FILENO;
+static int log_file_fd = -1;
 
 void log_set_max_level(int level) {
         log_max_level = level;
@@ -19,6 +20,10 @@ int log_get_max_level(void) {
 
 void log_set_fd(int fd) {
         log_fd = fd;
+}
+
+void log_set_file_fd(int fd) {
+        log_file_fd = fd;
 }
 
 void log_set_prefix(const char *prefix) {
@@ -38,6 +43,8 @@ int log_internal(int level, int error, const char *format, ...) {
                 (void) vsnprintf(buf, sizeof buf, format, ap);
                 va_end(ap);
                 (void) dprintf(log_fd, "%s%s%s\n", strempty(log_prefix), log_prefix ? ": " : "", buf);
+                if (log_file_fd >= 0)
+                        (void) dprintf(log_file_fd, "%s%s%s\n", strempty(log_prefix), log_prefix ? ": " : "", buf);
         }
         errno = saved;
         return -error;

@@ -12,6 +12,8 @@ int log_get_max_level(void);
 void log_set_prefix(const char *prefix);
 /* Where messages go; the child keeps the host's stderr after its stdio became the console. */
 void log_set_fd(int fd);
+/* A second copy of every message, for lxc.log.file (-1: none). */
+void log_set_file_fd(int fd);
 
 /* Logs at level and returns -abs(error) (or 0 when error is 0); %m expands to strerror(error). */
 int log_internal(int level, int error, const char *format, ...) _printf_(3, 4);

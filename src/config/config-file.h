@@ -23,6 +23,7 @@ typedef struct ConfigFile {
         size_t n_items;
         char **errors;          /* "file:line: message" */
         char **stack;           /* real paths of the files being read, for cycle detection */
+        bool untrusted;         /* set by the caller: no includes then */
 } ConfigFile;
 
 /* Appends path's assignments (and its includes') to cf. Returns -ENOMEM only; problems with the

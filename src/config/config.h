@@ -7,17 +7,8 @@
 #include <stdbool.h>
 
 #include "config-file.h"
+#include "settings-table.h"
 #include "settings.h"
-
-typedef enum KeyStatus {
-        KEY_SETTING,            /* a settings table row */
-        KEY_NETDEV,             /* an indexed network key, lxc.net.N.* (netdev-config.c) */
-        KEY_ACCEPTED,           /* describes what nsboot does anyway: nothing to do */
-        KEY_UNSUPPORTED,        /* its feature comes later: refused, never silently accepted */
-        KEY_IGNORED,            /* cannot be honoured here (e.g. AppArmor): warned about once */
-        KEY_OBSOLETE,           /* removed in LXC 3.0 without replacement: warned about */
-        KEY_UNKNOWN,
-} KeyStatus;
 
 /* Resolves a key: rewrites LXC <= 2.0 spellings into *ret_modern (NULL if none), and says what
  * nsboot does with it; *ret_note explains unsupported and ignored keys. net_index numbers
@@ -27,8 +18,9 @@ KeyStatus config_key_status(const char *key, const char *value, unsigned *net_in
 /* The known key closest to an unknown one, for "did you mean". */
 const char *config_key_suggest(const char *key);
 
-/* Finds the machine's file: /etc/nsboot/NAME.conf, /run/nsboot/NAME.conf (trusted), else
- * NAME.nsboot beside the tree (untrusted). Returns 0 and NULL when there is none. */
+/* Finds the machine's file: /etc/nsboot/NAME.conf, /run/nsboot/NAME.conf, LXC's
+ * /var/lib/lxc/NAME/config (trusted; said at info level), else NAME.nsboot beside the tree
+ * (untrusted). Returns 0 and NULL when there is none. */
 int config_find(const char *machine, const char *directory, char **ret_path, bool *ret_trusted);
 
 /* Reads path (and its includes) into s. Every problem is logged as "path:line: key: message";

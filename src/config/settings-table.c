@@ -1,747 +1,24 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <stddef.h>
-#include <sys/resource.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "basic/parse-util.h"
 #include "basic/strv.h"
-#include "caps.h"
-#include "devices.h"
-#include "firewall.h"
-#include "journal-link.h"
-#include "limit.h"
-#include "machined.h"
-#include "netdev-config.h"
-#include "image-policy.h"
-#include "overlay.h"
 #include "log.h"
 #include "seccomp-filter.h"
+#include "settings-parse.h"
 #include "settings-table.h"
-#include "userns.h"
-
-static int parse_string(const SettingDef *def _unused_, const char *value, void *dest) {
-        char **p = dest, *c;
-
-        if (isempty(value))
-                return -EINVAL;
-        c = strdup(value);
-        if (!c)
-                return -ENOMEM;
-        free(*p);
-        *p = c;
-        return 0;
-}
-
-static int parse_path(const SettingDef *def, const char *value, void *dest) {
-        if (isempty(value) || strlen(value) >= 4096)
-                return -EINVAL;
-        return parse_string(def, value, dest);
-}
-
-static int parse_absolute_path(const SettingDef *def, const char *value, void *dest) {
-        if (isempty(value) || value[0] != '/')
-                return -EINVAL;
-        return parse_path(def, value, dest);
-}
-
-static int parse_machine_name(const SettingDef *def, const char *value, void *dest) {
-        if (!machine_name_is_valid(value))
-                return -EINVAL;
-        return parse_string(def, value, dest);
-}
-
-static int parse_hostname(const SettingDef *def, const char *value, void *dest) {
-        if (!hostname_is_valid(value))
-                return -EINVAL;
-        return parse_string(def, value, dest);
-}
-
-static int parse_user(const SettingDef *def, const char *value, void *dest) {
-        if (isempty(value) || strpbrk(value, ":/\n") || strlen(value) > 256)
-                return -EINVAL;
-        return parse_string(def, value, dest);
-}
-
-static int parse_bool(const SettingDef *def _unused_, const char *value, void *dest) {
-        int r = parse_boolean(value);
-
-        if (r < 0)
-                return r;
-        *(bool *) dest = r;
-        return 0;
-}
-
-static int parse_uuid(const SettingDef *def _unused_, const char *value, void *dest) {
-        sd_id128_t id;
-
-        if (sd_id128_from_string(value, &id) < 0 || sd_id128_is_null(id))
-                return -EINVAL;
-        *(sd_id128_t *) dest = id;
-        return 0;
-}
-
-static int parse_signal(const SettingDef *def _unused_, const char *value, void *dest) {
-        int sig = signal_from_string(value);
-
-        if (sig < 0)
-                return sig;
-        *(int *) dest = sig;
-        return 0;
-}
-
-static int parse_console(const SettingDef *def _unused_, const char *value, void *dest) {
-        ConsoleMode m = console_mode_from_string(value);
-
-        if (m < 0)
-                return m;
-        *(ConsoleMode *) dest = m;
-        return 0;
-}
-
-/* VAR=VALUE, or VAR alone to pass the host's value on; VAR is a valid shell-style name. */
-static int parse_env(const SettingDef *def _unused_, const char *value, void *dest) {
-        size_t n = strcspn(value, "=");
-        _cleanup_free_ char *a = NULL;
-
-        if (!*value) {
-                *(char ***) dest = strv_free(*(char ***) dest);
-                return 0;
-        }
-        if (n == 0 || (value[0] >= '0' && value[0] <= '9'))
-                return -EINVAL;
-        for (size_t i = 0; i < n; i++)
-                if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_", value[i]))
-                        return -EINVAL;
-        if (value[n] == '=')
-                return strv_env_set(dest, value);
-        if (!getenv(value))
-                return 0;
-        if (asprintf(&a, "%s=%s", value, getenv(value)) < 0)
-                return -ENOMEM;
-        return strv_env_set(dest, a);
-}
-
-static int format_string(const void *src, char **ret) {
-        const char *v = *(char *const *) src;
-
-        *ret = strdup(strempty(v));
-        return *ret ? 0 : -ENOMEM;
-}
-
-static int format_bool(const void *src, char **ret) {
-        *ret = strdup(*(const bool *) src ? "yes" : "no");
-        return *ret ? 0 : -ENOMEM;
-}
-
-static int format_uuid(const void *src, char **ret) {
-        sd_id128_t id = *(const sd_id128_t *) src;
-        char buf[SD_ID128_UUID_STRING_MAX];
-
-        *ret = strdup(sd_id128_is_null(id) ? "" : sd_id128_to_uuid_string(id, buf));
-        return *ret ? 0 : -ENOMEM;
-}
-
-static int format_signal(const void *src, char **ret) {
-        char buf[16];
-        int sig = *(const int *) src;
-
-        *ret = strdup(sig > 0 ? signal_to_string(sig, buf) : "");
-        return *ret ? 0 : -ENOMEM;
-}
-
-static int format_console(const void *src, char **ret) {
-        *ret = strdup(strempty(console_mode_to_string(*(const ConsoleMode *) src)));
-        return *ret ? 0 : -ENOMEM;
-}
-
-static int format_strv(const void *src, char **ret) {
-        char *const *l = *(char **const *) src;
-        size_t n = 1;
-        char *p;
-
-        STRV_FOREACH(i, l)
-                n += strlen(*i) + 1;
-        *ret = p = malloc(n);
-        if (!p)
-                return -ENOMEM;
-        *p = 0;
-        /* One item a line: --check prints each as its own assignment, as a file would have it. */
-        STRV_FOREACH(i, l)
-                p += sprintf(p, "%s%s", p == *ret ? "" : "\n", *i);
-        return 0;
-}
-
-/* Lists of names, added up; an empty value clears what earlier lines (or includes) set. */
-static int parse_caps(const SettingDef *def _unused_, const char *value, void *dest) {
-        uint64_t mask;
-        int r;
-
-        if (isempty(value)) {
-                *(uint64_t *) dest = 0;
-                return 0;
-        }
-        r = caps_from_string(value, &mask);
-        if (r < 0)
-                return r;
-        *(uint64_t *) dest |= mask;
-        return 0;
-}
-
-/* lxc.cap.keep: exactly these ("none": no capability at all). */
-static int parse_caps_keep(const SettingDef *def _unused_, const char *value, void *dest) {
-        uint64_t mask = 0;
-        int r;
-
-        if (isempty(value)) {
-                *(uint64_t *) dest = 0; /* back to the default set */
-                return 0;
-        }
-        if (!streq(value, "none")) {
-                r = caps_from_string(value, &mask);
-                if (r < 0)
-                        return r;
-        }
-        *(uint64_t *) dest = mask | CAPS_KEEP_SET;
-        return 0;
-}
-
-static int format_caps(const void *src, char **ret) {
-        uint64_t mask = *(const uint64_t *) src;
-
-        if (mask == CAPS_KEEP_SET) {
-                *ret = strdup("none");
-                return *ret ? 0 : -ENOMEM;
-        }
-        return caps_to_string(mask & ~CAPS_KEEP_SET, ret);
-}
-
-/* "dir:/path" is LXC's spelling of a plain directory root; other backends come later. */
-static int parse_directory(const SettingDef *def, const char *value, void *dest) {
-        const char *p = startswith(value, "dir:");
-
-        if (!p && strchr(value, ':') && value[0] != '/')
-                return -EOPNOTSUPP;
-        return parse_path(def, p ?: value, dest);
-}
-
-static int parse_unsigned(const SettingDef *def _unused_, const char *value, void *dest) {
-        unsigned v;
-        int r = safe_atou(value, &v);
-
-        if (r < 0)
-                return r;
-        if (v > 4096)
-                return -ERANGE;
-        *(unsigned *) dest = v;
-        return 0;
-}
-
-static int format_unsigned(const void *src, char **ret) {
-        return asprintf(ret, "%u", *(const unsigned *) src) < 0 ? -ENOMEM : 0;
-}
-
-/* All custom mounts share one list in mount order; an empty value of any of their keys clears it. */
-static int mounts_clear_if_empty(const char *value, void *dest) {
-        if (*value)
-                return 0;
-        custom_mounts_done(dest);
-        return 1;
-}
-
-static int parse_bind(const SettingDef *def _unused_, const char *value, void *dest) {
-        return mounts_clear_if_empty(value, dest) ?: custom_mount_parse_bind(dest, value, false);
-}
-
-static int parse_bind_ro(const SettingDef *def _unused_, const char *value, void *dest) {
-        return mounts_clear_if_empty(value, dest) ?: custom_mount_parse_bind(dest, value, true);
-}
-
-static int parse_tmpfs(const SettingDef *def _unused_, const char *value, void *dest) {
-        return mounts_clear_if_empty(value, dest) ?: custom_mount_parse_tmpfs(dest, value);
-}
-
-static int parse_mount_entry(const SettingDef *def _unused_, const char *value, void *dest) {
-        return mounts_clear_if_empty(value, dest) ?: custom_mount_parse_fstab_line(dest, value);
-}
-
-static int parse_mount_fstab(const SettingDef *def _unused_, const char *value, void *dest) {
-        int r;
-
-        if (mounts_clear_if_empty(value, dest))
-                return 0;
-        if (value[0] != '/')
-                return -EINVAL;
-        r = custom_mount_parse_fstab_file(dest, value);
-        return r == -ENOENT ? -EINVAL : r;
-}
-
-static int format_mounts(const void *src, char **ret) {
-        const CustomMounts *l = src;
-        size_t n = 1;
-        char *buf;
-
-        *ret = NULL;
-        for (size_t i = 0; i < l->n; i++) {
-                _cleanup_free_ char *m = custom_mount_to_string(&l->items[i]);
-
-                if (!m)
-                        return -ENOMEM;
-                buf = realloc(*ret, n + strlen(m) + 2);
-                if (!buf)
-                        return -ENOMEM;
-                if (n == 1)
-                        *buf = 0;
-                strcat(buf, i ? "\n" : "");
-                strcat(buf, m);
-                n += strlen(m) + 2;
-                *ret = buf;
-        }
-        if (!*ret)
-                *ret = strdup("");
-        return *ret ? 0 : -ENOMEM;
-}
-
-static int parse_device_allow(const SettingDef *def _unused_, const char *value, void *dest) {
-        if (!*value) {
-                device_rules_done(dest);
-                return 0;
-        }
-        return device_rules_allow(dest, value);
-}
-
-static int parse_device_deny(const SettingDef *def _unused_, const char *value, void *dest) {
-        return device_rules_deny(dest, value);
-}
-
-static int format_device_rules(const void *src, char **ret) {
-        return device_rules_format(src, ret);
-}
-
-static int parse_register(const SettingDef *def _unused_, const char *value, void *dest) {
-        RegisterMode m = register_mode_from_string(value);
-
-        if (m < 0) {
-                int b = parse_boolean(value);
-
-                if (b < 0)
-                        return -EINVAL;
-                m = b ? REGISTER_YES : REGISTER_NO;
-        }
-        *(int *) dest = m;
-        return 0;
-}
-
-static int format_register(const void *src, char **ret) {
-        *ret = strdup(strempty(register_mode_to_string(*(const int *) src)));
-        return *ret ? 0 : -ENOMEM;
-}
-
-static int parse_slice(const SettingDef *def, const char *value, void *dest) {
-        size_t n = strlen(value);
-
-        if (n < 7 || !streq(value + n - 6, ".slice") || strpbrk(value, "/ \t"))
-                return -EINVAL;
-        return parse_string(def, value, dest);
-}
-
-static int parse_property(const SettingDef *def _unused_, const char *value, void *dest) {
-        if (!*value) {
-                *(char ***) dest = strv_free(*(char ***) dest);
-                return 0;
-        }
-        if (!machined_property_is_valid(value))
-                return -EINVAL;
-        return strv_extend(dest, value);
-}
-
-static int parse_link_journal(const SettingDef *def _unused_, const char *value, void *dest) {
-        LinkJournal l = link_journal_from_string(value);
-
-        if (l < 0)
-                return -EINVAL;
-        *(int *) dest = l;
-        return 0;
-}
-
-static int format_link_journal(const void *src, char **ret) {
-        *ret = strdup(strempty(link_journal_to_string(*(const int *) src)));
-        return *ret ? 0 : -ENOMEM;
-}
-
-#define NET_CLI_PARSER(fn, type)                                                        \
-        static int fn(const SettingDef *def, const char *value, void *dest) {           \
-                char where[64];                                                         \
-                                                                                        \
-                snprintf(where, sizeof where, "--%s", def->long_option);                \
-                return netdev_config_add_cli(dest, type, value, where);                 \
-        }
-NET_CLI_PARSER(parse_network_veth, NETDEV_VETH)
-NET_CLI_PARSER(parse_network_macvlan, NETDEV_MACVLAN)
-NET_CLI_PARSER(parse_network_ipvlan, NETDEV_IPVLAN)
-NET_CLI_PARSER(parse_network_vlan, NETDEV_VLAN)
-NET_CLI_PARSER(parse_network_interface, NETDEV_PHYS)
-
-static int parse_network_veth_extra(const SettingDef *def _unused_, const char *value, void *dest) {
-        return netdev_config_add_veth_extra(dest, value, "--network-veth-extra");
-}
-
-static int parse_network_zone(const SettingDef *def _unused_, const char *value, void *dest) {
-        return netdev_config_add_zone(dest, value, "--network-zone");
-}
-
-static int parse_network_flag(const SettingDef *def _unused_, const char *value, void *dest) {
-        int b = parse_boolean(value);
-
-        if (b < 0)
-                return -EINVAL;
-        return b ? netdev_config_add_cli(dest, NETDEV_VETH, "", "--network-veth") : 0;
-}
-
-/* A list of checked -p specs; duplicates of protocol and host port are refused here already. */
-static int parse_port(const SettingDef *def _unused_, const char *value, void *dest) {
-        PortForward p, q;
-
-        if (!*value) {
-                *(char ***) dest = strv_free(*(char ***) dest);
-                return 0;
-        }
-        if (port_forward_parse(value, &p) < 0)
-                return -EINVAL;
-        STRV_FOREACH(other, *(char ***) dest)
-                if (port_forward_parse(*other, &q) >= 0 && q.protocol == p.protocol && q.host_port == p.host_port)
-                        return -EEXIST;
-        if (strv_length(*(char ***) dest) >= 64)
-                return -E2BIG;
-        return strv_extend(dest, value);
-}
-
-static const char *const rlimit_names[] = {
-        [RLIMIT_AS] = "as",         [RLIMIT_CORE] = "core",           [RLIMIT_CPU] = "cpu",
-        [RLIMIT_DATA] = "data",     [RLIMIT_FSIZE] = "fsize",         [RLIMIT_LOCKS] = "locks",
-        [RLIMIT_MEMLOCK] = "memlock", [RLIMIT_MSGQUEUE] = "msgqueue", [RLIMIT_NICE] = "nice",
-        [RLIMIT_NOFILE] = "nofile", [RLIMIT_NPROC] = "nproc",         [RLIMIT_RSS] = "rss",
-        [RLIMIT_RTPRIO] = "rtprio", [RLIMIT_RTTIME] = "rttime",       [RLIMIT_SIGPENDING] = "sigpending",
-        [RLIMIT_STACK] = "stack",
-};
-
-static int parse_limit_value(const char *s, unsigned long long *ret) {
-        uint64_t v;
-
-        if (streq(s, "unlimited") || streq(s, "infinity")) {
-                *ret = RLIM_INFINITY;
-                return 0;
-        }
-        if (safe_atou64(s, &v) < 0)
-                return -EINVAL;
-        *ret = v;
-        return 0;
-}
-
-/* NAME=SOFT[:HARD], NAME as LXC and prlimit(1) spell it; a plain value sets both. */
-static int parse_rlimit(const SettingDef *def _unused_, const char *value, void *dest) {
-        RlimitSetting *l = dest, x = { .set = true };
-        const char *eq = strchr(value, '='), *colon;
-        _cleanup_free_ char *soft = NULL;
-
-        if (!eq)
-                return -EINVAL;
-        colon = strchr(eq, ':');
-        soft = colon ? strndup(eq + 1, (size_t) (colon - eq - 1)) : strdup(eq + 1);
-        if (!soft)
-                return -ENOMEM;
-        if (parse_limit_value(soft, &x.soft) < 0 || parse_limit_value(colon ? colon + 1 : soft, &x.hard) < 0 ||
-            x.soft > x.hard)
-                return -EINVAL;
-        for (size_t i = 0; i < ELEMENTSOF(rlimit_names); i++)
-                if (rlimit_names[i] && strlen(rlimit_names[i]) == (size_t) (eq - value) &&
-                    strncmp(value, rlimit_names[i], (size_t) (eq - value)) == 0) {
-                        l[i] = x;
-                        return 0;
-                }
-        return -EINVAL;
-}
-
-static int format_rlimits(const void *src, char **ret) {
-        const RlimitSetting *l = src;
-        size_t size = 0;
-        FILE *f = open_memstream(ret, &size);
-
-        if (!f)
-                return -ENOMEM;
-        for (size_t i = 0; i < ELEMENTSOF(rlimit_names); i++) {
-                if (!l[i].set)
-                        continue;
-                if (size > 0 || ftell(f) > 0)
-                        fputc('\n', f);
-                if (l[i].soft == RLIM_INFINITY)
-                        fprintf(f, "%s=unlimited", rlimit_names[i]);
-                else
-                        fprintf(f, "%s=%llu", rlimit_names[i], l[i].soft);
-                if (l[i].hard == RLIM_INFINITY)
-                        fprintf(f, ":unlimited");
-                else
-                        fprintf(f, ":%llu", l[i].hard);
-        }
-        return fclose(f) == 0 ? 0 : -ENOMEM;
-}
-
-static int parse_sysctl(const SettingDef *def _unused_, const char *value, void *dest) {
-        size_t n = strcspn(value, "=");
-
-        if (!*value) {
-                *(char ***) dest = strv_free(*(char ***) dest);
-                return 0;
-        }
-        if (n == 0 || !value[n] || strcspn(value, "/ \t") < n)
-                return -EINVAL;
-        return strv_env_set(dest, value);
-}
-
-/* Adds or replaces FILE=VALUE in the limit list, the value in the kernel's form for the files nsboot
- * knows (sizes in bytes, cpu.max from a percentage). */
-static int set_limit(char ***l, const char *assignment) {
-        _cleanup_free_ char *norm = NULL;
-        int r = limit_normalize(assignment, &norm);
-
-        if (r < 0)
-                return r;
-        return strv_env_set(l, norm);
-}
-
-/* FILE=VALUE with FILE a cgroup2 interface file of a controller ("memory.max"); the same file
- * again replaces the earlier value. */
-static int parse_cgroup(const SettingDef *def _unused_, const char *value, void *dest) {
-        size_t n = strcspn(value, "="), dot = strcspn(value, ".");
-
-        if (!*value) {
-                *(char ***) dest = strv_free(*(char ***) dest);
-                return 0;
-        }
-        if (n == 0 || !value[n] || !value[n + 1] || dot == 0 || dot >= n - 1 || strcspn(value, "/ \t") < n ||
-            strncmp(value, "cgroup.", 7) == 0)
-                return -EINVAL;
-        return set_limit(dest, value);
-}
-
-/* nsboot.memory.max = 2G and the other keys named after a cgroup2 file: one entry of the same
- * list as nsboot.cgroup. */
-static int parse_limit_key(const SettingDef *def, const char *value, void *dest) {
-        _cleanup_free_ char *a = NULL;
-
-        if (isempty(value))
-                return -EINVAL;
-        if (asprintf(&a, "%s=%s", def->key + strlen("nsboot."), value) < 0)
-                return -ENOMEM;
-        return set_limit(dest, a);
-}
-
-static bool endswith_dotdot(const char *v) {
-        size_t n = strlen(v);
-
-        return n >= 3 && streq(v + n - 3, "/..");
-}
-
-/* An absolute path without "..", to hide in the guest; an empty value clears the list. */
-static int parse_hide(const SettingDef *def _unused_, const char *value, void *dest) {
-        char ***l = dest;
-
-        if (isempty(value)) {
-                *l = strv_free(*l);
-                return 0;
-        }
-        if (value[0] != '/' || strlen(value) >= 4096 || strstr(value, "/../") || endswith_dotdot(value))
-                return -EINVAL;
-        if (strv_length(*l) >= 256)
-                return -EINVAL;
-        return strv_contains(*l, value) ? 0 : strv_extend(l, value);
-}
-
-static int parse_time_offset(const SettingDef *def _unused_, const char *value, void *dest) {
-        return time_offset_from_string(value, dest);
-}
-
-static int format_time_offset(const void *src, char **ret) {
-        return time_offset_to_string(src, ret);
-}
-
-/* "PATH [ARGS...]" split on blanks, '…' and "…" quoting words, as LXC takes lxc.init.cmd. */
-static int parse_command_line(const SettingDef *def _unused_, const char *value, void *dest) {
-        char ***l = dest;
-        const char *p = value;
-
-        *l = strv_free(*l);
-        for (;;) {
-                _cleanup_free_ char *word = malloc(strlen(value) + 1);
-                size_t n = 0;
-                char quote = 0;
-
-                if (!word)
-                        return -ENOMEM;
-                p += strspn(p, " \t");
-                if (!*p)
-                        break;
-                for (; *p && (quote || !strchr(" \t", *p)); p++) {
-                        if (!quote && (*p == '"' || *p == '\''))
-                                quote = *p;
-                        else if (quote && *p == quote)
-                                quote = 0;
-                        else
-                                word[n++] = *p;
-                }
-                if (quote)
-                        return -EINVAL;
-                word[n] = 0;
-                if (strv_consume(l, TAKE_PTR(word)) < 0)
-                        return -ENOMEM;
-        }
-        return *l ? 0 : -EINVAL;
-}
-
-static int parse_int(const SettingDef *def _unused_, const char *value, void *dest) {
-        return safe_atoi(value, dest);
-}
-
-static int format_int(const void *src, char **ret) {
-        return asprintf(ret, "%d", *(const int *) src) < 0 ? -ENOMEM : 0;
-}
-
-static int format_netdevs(const void *src, char **ret) {
-        return netdev_configs_format(src, ret);
-}
-
-static int parse_private_users(const SettingDef *def _unused_, const char *value, void *dest) {
-        return userns_parse_mode(value, dest);
-}
-
-static int format_private_users(const void *src, char **ret) {
-        const UserNsConfig *c = src;
-        static const char *const names[_USERNS_MODE_MAX] = {
-                [USERNS_NO] = "no", [USERNS_PICK] = "pick", [USERNS_YES] = "yes",
-                [USERNS_IDENTITY] = "identity", [USERNS_IDMAP] = "pick",
-        };
-
-        if (c->mode == USERNS_FIXED)
-                return asprintf(ret, "%u:%u", c->base, c->size) < 0 ? -ENOMEM : 0;
-        *ret = strdup(names[c->mode]);
-        return *ret ? 0 : -ENOMEM;
-}
-
-static int parse_ownership(const SettingDef *def _unused_, const char *value, void *dest) {
-        UserNsOwnership o = userns_ownership_from_string(value);
-
-        if (o < 0)
-                return -EINVAL;
-        ((UserNsConfig *) dest)->ownership = o;
-        return 0;
-}
-
-static int format_ownership(const void *src, char **ret) {
-        *ret = strdup(userns_ownership_to_string(((const UserNsConfig *) src)->ownership));
-        return *ret ? 0 : -ENOMEM;
-}
-
-/* lxc.idmap: each line adds a range and makes the maps explicit; an empty value clears them. */
-static int parse_idmap(const SettingDef *def _unused_, const char *value, void *dest) {
-        UserNsConfig *c = dest;
-        int r;
-
-        if (isempty(value)) {
-                c->idmap = (IdMap) {};
-                if (c->mode == USERNS_IDMAP)
-                        c->mode = USERNS_PICK;
-                return 0;
-        }
-        r = userns_parse_idmap_line(value, &c->idmap);
-        if (r < 0)
-                return r == -E2BIG ? -EINVAL : r;
-        c->mode = USERNS_IDMAP;
-        return 0;
-}
-
-static int format_idmap(const void *src, char **ret) {
-        const UserNsConfig *c = src;
-        _cleanup_free_ char *u = NULL, *g = NULL;
-
-        if (c->mode != USERNS_IDMAP) {
-                *ret = strdup("");
-                return *ret ? 0 : -ENOMEM;
-        }
-        u = idmap_format(c->idmap.uid, c->idmap.n_uid);
-        g = idmap_format(c->idmap.gid, c->idmap.n_gid);
-        if (!u || !g)
-                return -ENOMEM;
-        /* "0 100000 65536\n" lines become "u 0 100000 65536, g ..." */
-        return asprintf(ret, "u:%s g:%s", u, g) < 0 ? -ENOMEM : 0;
-}
-
-/* LXC's root mount options: only idmap=container (an idmapped root) means anything to nsboot. */
-static int parse_rootfs_options(const SettingDef *def _unused_, const char *value, void *dest) {
-        UserNsConfig *c = dest;
-
-        if (isempty(value))
-                return 0;
-        if (!streq(value, "idmap=container"))
-                return -EOPNOTSUPP;
-        c->ownership = USERNS_OWNERSHIP_MAP;
-        return 0;
-}
-
-static int parse_syscall_filter(const SettingDef *def _unused_, const char *value, void *dest) {
-        return syscall_filter_parse(dest, value);
-}
-
-static int format_syscall_filter(const void *src, char **ret) {
-        return syscall_filter_format(src, ret);
-}
-
-/* An empty value forgets the profile (LXC's way to undo an included one). */
-static int parse_seccomp_profile(const SettingDef *def, const char *value, void *dest) {
-        if (!*value) {
-                free(*(char **) dest);
-                *(char **) dest = NULL;
-                return 0;
-        }
-        return parse_absolute_path(def, value, dest);
-}
-
-static int parse_volatile(const SettingDef *def _unused_, const char *value, void *dest) {
-        VolatileMode m = volatile_mode_from_string(value);
-        int b = m < 0 ? parse_boolean(value) : -EINVAL;
-
-        if (m < 0 && b < 0)
-                return -EINVAL;
-        *(int *) dest = m >= 0 ? (int) m : b ? VOLATILE_YES : VOLATILE_NO;
-        return 0;
-}
-
-static int format_volatile(const void *src, char **ret) {
-        *ret = strdup(strempty(volatile_mode_to_string(*(const int *) src)));
-        return *ret ? 0 : -ENOMEM;
-}
-
-static int parse_image_policy(const SettingDef *def, const char *value, void *dest) {
-        ImagePolicy p;
-        int r = image_policy_from_string(value, &p);
-
-        return r < 0 ? r : parse_string(def, value, dest);
-}
-
-/* --overlay=/--overlay-ro= values, checked here and mounted by overlay.c; empty clears the list. */
-static int parse_overlay(const SettingDef *def _unused_, const char *value, void *dest) {
-        int r;
-
-        if (!*value) {
-                *(char ***) dest = strv_free(*(char ***) dest);
-                return 0;
-        }
-        r = overlay_spec_check(value);
-        return r < 0 ? r : strv_extend(dest, value);
-}
 
 #define FIELD(f) offsetof(Settings, f)
 #define P SETTING_PRIVILEGED
+#define NETF(f) offsetof(NetDevConfig, f)
+#define T(x) (1u << NETDEV_##x)
+#define ALL_LINKED (T(VETH) | T(MACVLAN) | T(IPVLAN) | T(VLAN) | T(PHYS))
+/* An LXC key nsboot has no setting for: what it does with it. */
+#define LXC_ONLY(k, legacy, st, why) { .lxc_key = k, .lxc_legacy_key = legacy, .status = st, .note = why }
 
 /* Sorted by native key; command-line-only spellings (key NULL) follow the key they alias. */
 const SettingDef settings_table[] = {
@@ -763,14 +40,15 @@ const SettingDef settings_table[] = {
           .offset = FIELD(caps_add), .flags = P, .metavar = "CAP[,CAP...]",
           .expect = "capability names such as CAP_NET_ADMIN or net_admin, or all",
           .doc = "Give PID 1 these capabilities beyond the default set", .format = format_caps },
-        { .key = "nsboot.cgroup", .parse = parse_cgroup, .offset = FIELD(cgroup_settings), .flags = SETTING_LIST | P,
+        { .key = "nsboot.cgroup", .lxc_key = "lxc.cgroup2.", .parse = parse_cgroup, .offset = FIELD(cgroup_settings),
+          .flags = SETTING_LIST | SETTING_FAMILY | P,
           .expect = "FILE=VALUE with a controller's cgroup2 file, e.g. memory.max=1G or pids.max=500",
           .doc = "Write VALUE to FILE of the machine's cgroup (lxc.cgroup2.FILE)", .format = format_strv },
         { .key = "nsboot.chdir", .lxc_key = "lxc.init.cwd", .long_option = "chdir", .parse = parse_absolute_path,
           .offset = FIELD(chdir), .metavar = "PATH", .expect = "an absolute path",
           .doc = "Working directory of the command inside the container", .format = format_string },
         { .key = "nsboot.console", .long_option = "console", .parse = parse_console, .offset = FIELD(console_mode),
-          .metavar = "MODE", .expect = "interactive, read-only, passive or pipe",
+          .flags = P, .metavar = "MODE", .expect = "interactive, read-only, passive or pipe",
           .doc = "How the console is connected", .format = format_console },
         { .long_option = "pipe", .short_option = 'P', .parse = parse_console, .offset = FIELD(console_mode),
           .flags = SETTING_FLAG | SETTING_NO_VALUE, .cli_value = "pipe", .expect = "pipe", .doc = "Same as --console=pipe",
@@ -807,11 +85,42 @@ const SettingDef settings_table[] = {
           .parse = parse_bool, .offset = FIELD(ephemeral), .flags = SETTING_FLAG, .cli_value = "yes",
           .expect = "yes or no (1 or 0)",
           .doc = "Run on a throwaway overlay of the tree in memory: nothing it writes survives", .format = format_bool },
+        { .key = "nsboot.hook", .lxc_key = "lxc.hook", .parse = parse_hooks_clear, .offset = FIELD(hooks),
+          .flags = SETTING_NO_PRINT | P, .expect = "nothing: an empty value clears every hook",
+          .doc = "An empty value clears every hook set so far", .format = format_strv },
+        { .key = "nsboot.hook-version", .lxc_key = "lxc.hook.version", .parse = parse_hook_version,
+          .offset = FIELD(hook_version), .flags = P, .expect = "0 (arguments) or 1 (environment)",
+          .doc = "How hooks learn the machine name and hook type: 0 as arguments, 1 in LXC_* variables",
+          .format = format_int },
+        { .key = "nsboot.hook.autodev", .lxc_key = "lxc.hook.autodev", .parse = parse_hook, .offset = FIELD(hooks[HOOK_AUTODEV]),
+          .flags = SETTING_LIST | P, .expect = "a shell command line", .doc = "Hook: In the guest's mount namespace after /dev is populated, before the switch to its root",
+          .format = format_strv },
+        { .key = "nsboot.hook.mount", .lxc_key = "lxc.hook.mount", .parse = parse_hook, .offset = FIELD(hooks[HOOK_MOUNT]),
+          .flags = SETTING_LIST | P, .expect = "a shell command line", .doc = "Hook: In the guest's mount namespace after the mounts, before the switch to its root",
+          .format = format_strv },
+        { .key = "nsboot.hook.post-stop", .lxc_key = "lxc.hook.post-stop", .parse = parse_hook, .offset = FIELD(hooks[HOOK_POST_STOP]),
+          .flags = SETTING_LIST | P, .expect = "a shell command line", .doc = "Hook: On the host after the machine is gone and torn down",
+          .format = format_strv },
+        { .key = "nsboot.hook.pre-mount", .lxc_key = "lxc.hook.pre-mount", .parse = parse_hook, .offset = FIELD(hooks[HOOK_PRE_MOUNT]),
+          .flags = SETTING_LIST | P, .expect = "a shell command line", .doc = "Hook: In the guest's new namespaces before any mount is made",
+          .format = format_strv },
+        { .key = "nsboot.hook.pre-start", .lxc_key = "lxc.hook.pre-start", .parse = parse_hook, .offset = FIELD(hooks[HOOK_PRE_START]),
+          .flags = SETTING_LIST | P, .expect = "a shell command line", .doc = "Hook: On the host before the machine's namespaces are made",
+          .format = format_strv },
+        { .key = "nsboot.hook.start", .lxc_key = "lxc.hook.start", .parse = parse_hook, .offset = FIELD(hooks[HOOK_START]),
+          .flags = SETTING_LIST | P, .expect = "a shell command line", .doc = "Hook: In the guest, its root and network ready, just before init is executed",
+          .format = format_strv },
+        { .key = "nsboot.hook.start-host", .lxc_key = "lxc.hook.start-host", .parse = parse_hook, .offset = FIELD(hooks[HOOK_START_HOST]),
+          .flags = SETTING_LIST | P, .expect = "a shell command line", .doc = "Hook: On the host once the guest is set up, just before its init is executed (LXC_PID set)",
+          .format = format_strv },
+        { .key = "nsboot.hook.stop", .lxc_key = "lxc.hook.stop", .parse = parse_hook, .offset = FIELD(hooks[HOOK_STOP]),
+          .flags = SETTING_LIST | P, .expect = "a shell command line", .doc = "Hook: On the host after the guest's init ended, before teardown (LXC_TARGET: stop or reboot)",
+          .format = format_strv },
         { .key = "nsboot.hostname", .lxc_key = "lxc.uts.name", .lxc_legacy_key = "lxc.utsname",
           .long_option = "hostname", .parse = parse_hostname, .offset = FIELD(hostname), .metavar = "NAME",
           .expect = "a hostname of up to 64 letters, digits, '-', '_' and '.'",
           .doc = "Hostname inside (default: machine name)", .format = format_string },
-        { .key = "nsboot.idmap", .lxc_key = "lxc.idmap", .parse = parse_idmap, .offset = FIELD(userns),
+        { .key = "nsboot.idmap", .lxc_key = "lxc.idmap", .lxc_legacy_key = "lxc.id_map", .parse = parse_idmap, .offset = FIELD(userns),
           .flags = SETTING_LIST | P, .expect = "u, g or b, then the first id inside, the first host id and a count",
           .doc = "Map a range of the guest's user (u), group (g) or both (b) ids to host ids", .format = format_idmap },
         { .key = "nsboot.image", .long_option = "image", .short_option = 'i', .parse = parse_path,
@@ -841,7 +150,8 @@ const SettingDef settings_table[] = {
           .flags = P | SETTING_FLAG, .cli_value = "yes", .expect = "yes or no",
           .doc = "Stay in nsboot's own unit (nsboot@.service) instead of a new scope", .format = format_bool },
         { .key = "nsboot.kill-signal", .lxc_key = "lxc.signal.halt", .lxc_legacy_key = "lxc.haltsignal",
-          .long_option = "kill-signal", .parse = parse_signal, .offset = FIELD(kill_signal), .metavar = "SIGNAL",
+          .long_option = "kill-signal", .parse = parse_signal, .offset = FIELD(kill_signal), .flags = P,
+          .metavar = "SIGNAL",
           .expect = "a signal name or number", .doc = "Signal sent to PID 1 when nsboot is asked to stop",
           .format = format_signal },
         { .key = "nsboot.link-journal", .long_option = "link-journal", .parse = parse_link_journal,
@@ -851,8 +161,15 @@ const SettingDef settings_table[] = {
         { .short_option = 'j', .parse = parse_link_journal, .offset = FIELD(link_journal),
           .flags = SETTING_FLAG, .cli_value = "try-guest", .expect = "try-guest",
           .doc = "Same as --link-journal=try-guest", .format = format_link_journal },
+        { .key = "nsboot.log-file", .lxc_key = "lxc.log.file", .lxc_legacy_key = "lxc.logfile",
+          .parse = parse_absolute_path, .offset = FIELD(log_file), .flags = P, .expect = "an absolute path",
+          .doc = "Append a copy of nsboot's messages for this machine to this file", .format = format_string },
+        { .key = "nsboot.log-level", .lxc_key = "lxc.log.level", .lxc_legacy_key = "lxc.loglevel",
+          .parse = parse_log_level, .offset = FIELD(log_level), .expect = "trace, debug, info, notice, warn, error, "
+          "crit, alert, fatal or 0-8 (LXC's numbers)", .doc = "Most detailed messages nsboot prints for this machine",
+          .format = format_log_level },
         { .key = "nsboot.machine", .long_option = "machine", .short_option = 'M', .parse = parse_machine_name,
-          .offset = FIELD(machine), .metavar = "NAME",
+          .offset = FIELD(machine), .flags = P, .metavar = "NAME",
           .expect = "1-64 letters, digits, '-', '_' and '.', not starting with '.' or '-'", .doc = "Machine name",
           .format = format_string },
         { .key = "nsboot.masquerade", .long_option = "masquerade", .parse = parse_bool, .offset = FIELD(masquerade),
@@ -874,6 +191,118 @@ const SettingDef settings_table[] = {
           .parse = parse_mount_fstab, .offset = FIELD(mounts), .flags = SETTING_NO_PRINT | SETTING_LIST | P,
           .expect = "the absolute path of a readable fstab-style file of valid lines",
           .doc = "Mount every line of an fstab-style file", .format = format_mounts },
+        { .key = "nsboot.net", .lxc_key = "lxc.net", .lxc_legacy_key = "lxc.network", .status = KEY_NETDEV, .parse = net_nothing,
+          .offset = 0, .net_types = ~0u, .flags = SETTING_NET | P,
+          .expect = "nothing: an empty value removes every interface",
+          .doc = "An empty value removes every interface set so far" },
+        { .key = "nsboot.net.N", .lxc_key = "lxc.net.N", .lxc_legacy_key = "lxc.network.N", .status = KEY_NETDEV, .parse = net_nothing,
+          .offset = 0, .net_types = ~0u, .flags = SETTING_NET | P,
+          .expect = "nothing: an empty value removes interface N",
+          .doc = "An empty value removes interface N" },
+        { .key = "nsboot.net.N.flags", .lxc_key = "lxc.net.N.flags", .status = KEY_NETDEV, .parse = net_flags,
+          .offset = NETF(up), .net_types = ~0u, .flags = SETTING_NET | P,
+          .expect = "up",
+          .doc = "Bring the interface up inside (nsboot always does when it has addresses)" },
+        { .key = "nsboot.net.N.hwaddr", .lxc_key = "lxc.net.N.hwaddr", .status = KEY_NETDEV, .parse = net_hwaddr,
+          .offset = NETF(hwaddr), .net_types = ALL_LINKED, .flags = SETTING_NET | P,
+          .expect = "a unicast MAC such as 00:16:3e:xx:xx:xx",
+          .doc = "MAC inside; each x is a random hex digit" },
+        { .key = "nsboot.net.N.ipv4.address", .lxc_key = "lxc.net.N.ipv4.address", .lxc_legacy_key = "lxc.network.N.ipv4", .status = KEY_NETDEV, .parse = net_ipv4,
+          .offset = NETF(ipv4), .net_types = ALL_LINKED, .flags = SETTING_NET | P | SETTING_LIST,
+          .expect = "an IPv4 ADDRESS/PREFIX",
+          .doc = "IPv4 address inside, one per line" },
+        { .key = "nsboot.net.N.ipv4.gateway", .lxc_key = "lxc.net.N.ipv4.gateway", .status = KEY_NETDEV, .parse = net_gateway4,
+          .offset = NETF(ipv4_gateway), .net_types = ALL_LINKED, .flags = SETTING_NET | P,
+          .expect = "an IPv4 address, auto or dev",
+          .doc = "IPv4 default route inside" },
+        { .key = "nsboot.net.N.ipv6.address", .lxc_key = "lxc.net.N.ipv6.address", .lxc_legacy_key = "lxc.network.N.ipv6", .status = KEY_NETDEV, .parse = net_ipv6,
+          .offset = NETF(ipv6), .net_types = ALL_LINKED, .flags = SETTING_NET | P | SETTING_LIST,
+          .expect = "an IPv6 ADDRESS/PREFIX",
+          .doc = "IPv6 address inside, one per line" },
+        { .key = "nsboot.net.N.ipv6.gateway", .lxc_key = "lxc.net.N.ipv6.gateway", .status = KEY_NETDEV, .parse = net_gateway6,
+          .offset = NETF(ipv6_gateway), .net_types = ALL_LINKED, .flags = SETTING_NET | P,
+          .expect = "an IPv6 address, auto or dev",
+          .doc = "IPv6 default route inside" },
+        { .key = "nsboot.net.N.ipvlan.isolation", .lxc_key = "lxc.net.N.ipvlan.isolation", .status = KEY_NETDEV,
+          .parse = net_ipvlan_isolation, .offset = NETF(ipvlan_isolation), .net_types = T(IPVLAN),
+          .flags = SETTING_NET | P, .expect = "bridge, private or vepa",
+          .doc = "ipvlan port isolation (private: no traffic between ports; vepa: through the switch)" },
+        { .key = "nsboot.net.N.ipvlan.mode", .lxc_key = "lxc.net.N.ipvlan.mode", .status = KEY_NETDEV, .parse = net_ipvlan_mode,
+          .offset = NETF(mode), .net_types = T(IPVLAN), .flags = SETTING_NET | P,
+          .expect = "l2, l3 or l3s",
+          .doc = "ipvlan mode" },
+        { .key = "nsboot.net.N.l2proxy", .lxc_key = "lxc.net.N.l2proxy", .status = KEY_NETDEV, .parse = net_unsupported,
+          .offset = 0, .net_types = ALL_LINKED, .flags = SETTING_NET | P,
+          .expect = "(proxy ARP comes in a later version)",
+          .doc = "Proxy ARP/NDP entries on the link for the addresses inside" },
+        { .key = "nsboot.net.N.link", .lxc_key = "lxc.net.N.link", .status = KEY_NETDEV, .parse = net_link,
+          .offset = NETF(link), .net_types = ALL_LINKED, .flags = SETTING_NET | P,
+          .expect = "a host interface name, or empty for none",
+          .doc = "Host interface: bridge of a veth (empty: none), parent of the others" },
+        { .key = "nsboot.net.N.macvlan.mode", .lxc_key = "lxc.net.N.macvlan.mode", .status = KEY_NETDEV, .parse = net_macvlan_mode,
+          .offset = NETF(mode), .net_types = T(MACVLAN), .flags = SETTING_NET | P,
+          .expect = "private, vepa, bridge or passthru",
+          .doc = "macvlan mode" },
+        { .key = "nsboot.net.N.macvlan.vlan", .lxc_key = "lxc.net.N.macvlan.vlan", .status = KEY_NETDEV, .parse = net_vlan_id,
+          .offset = NETF(macvlan_vlan), .net_types = T(MACVLAN), .flags = SETTING_NET | P,
+          .expect = "a VLAN ID from 0 to 4094",
+          .doc = "Put the macvlan on VLAN ID of its link (made while it runs, if missing)" },
+        { .key = "nsboot.net.N.mtu", .lxc_key = "lxc.net.N.mtu", .status = KEY_NETDEV, .parse = net_mtu,
+          .offset = NETF(mtu), .net_types = ALL_LINKED, .flags = SETTING_NET | P,
+          .expect = "an MTU from 68 to 65535",
+          .doc = "MTU" },
+        { .key = "nsboot.net.N.name", .lxc_key = "lxc.net.N.name", .status = KEY_NETDEV, .parse = net_ifname,
+          .offset = NETF(name), .net_types = ALL_LINKED, .flags = SETTING_NET | P,
+          .expect = "an interface name of 1-15 characters",
+          .doc = "Name inside (default eth0, eth1, ...)" },
+        { .key = "nsboot.net.N.script.down", .lxc_key = "lxc.net.N.script.down", .status = KEY_NETDEV, .parse = net_unsupported,
+          .offset = 0, .net_types = ALL_LINKED, .flags = SETTING_NET | P,
+          .expect = "(network hooks come in a later version)",
+          .doc = "Host-side script before the interface goes" },
+        { .key = "nsboot.net.N.script.up", .lxc_key = "lxc.net.N.script.up", .status = KEY_NETDEV, .parse = net_unsupported,
+          .offset = 0, .net_types = ALL_LINKED, .flags = SETTING_NET | P,
+          .expect = "(network hooks come in a later version)",
+          .doc = "Host-side script after the interface is made" },
+        { .key = "nsboot.net.N.type", .lxc_key = "lxc.net.N.type", .status = KEY_NETDEV, .parse = net_type,
+          .offset = NETF(type), .net_types = ~0u, .flags = SETTING_NET | P,
+          .expect = "none, empty, veth, macvlan, ipvlan, vlan or phys",
+          .doc = "Interface type" },
+        { .key = "nsboot.net.N.veth.ipv4.route", .lxc_key = "lxc.net.N.veth.ipv4.route", .status = KEY_NETDEV, .parse = net_route4,
+          .offset = NETF(routes4), .net_types = T(VETH), .flags = SETTING_NET | P | SETTING_LIST,
+          .expect = "an IPv4 ADDRESS/PREFIX",
+          .doc = "Host route to this IPv4 network through the veth" },
+        { .key = "nsboot.net.N.veth.ipv6.route", .lxc_key = "lxc.net.N.veth.ipv6.route", .status = KEY_NETDEV, .parse = net_route6,
+          .offset = NETF(routes6), .net_types = T(VETH), .flags = SETTING_NET | P | SETTING_LIST,
+          .expect = "an IPv6 ADDRESS/PREFIX",
+          .doc = "Host route to this IPv6 network through the veth" },
+        { .key = "nsboot.net.N.veth.mode", .lxc_key = "lxc.net.N.veth.mode", .status = KEY_NETDEV, .parse = net_veth_mode,
+          .offset = NETF(router), .net_types = T(VETH), .flags = SETTING_NET | P,
+          .expect = "bridge or router",
+          .doc = "router: host routes and proxy ARP/NDP to the guest instead of a bridge" },
+        { .key = "nsboot.net.N.veth.n_rxqueues", .lxc_key = "lxc.net.N.veth.n_rxqueues", .status = KEY_NETDEV, .parse = net_unsupported,
+          .offset = 0, .net_types = T(VETH), .flags = SETTING_NET | P,
+          .expect = "(veth queues come in a later version)",
+          .doc = "Receive queues of the veth" },
+        { .key = "nsboot.net.N.veth.n_txqueues", .lxc_key = "lxc.net.N.veth.n_txqueues", .status = KEY_NETDEV, .parse = net_unsupported,
+          .offset = 0, .net_types = T(VETH), .flags = SETTING_NET | P,
+          .expect = "(veth queues come in a later version)",
+          .doc = "Transmit queues of the veth" },
+        { .key = "nsboot.net.N.veth.pair", .lxc_key = "lxc.net.N.veth.pair", .status = KEY_NETDEV, .parse = net_ifname,
+          .offset = NETF(veth_pair), .net_types = T(VETH), .flags = SETTING_NET | P,
+          .expect = "a host interface name of 1-15 characters",
+          .doc = "Host-side name of the veth" },
+        { .key = "nsboot.net.N.veth.vlan.id", .lxc_key = "lxc.net.N.veth.vlan.id", .status = KEY_NETDEV,
+          .parse = net_bridge_vid, .offset = NETF(bridge_vid), .net_types = T(VETH), .flags = SETTING_NET | P,
+          .expect = "a VLAN ID from 1 to 4094, or none",
+          .doc = "Untagged VLAN (PVID) of the bridge port of the veth, on a VLAN-aware bridge" },
+        { .key = "nsboot.net.N.veth.vlan.tagged.id", .lxc_key = "lxc.net.N.veth.vlan.tagged.id", .status = KEY_NETDEV,
+          .parse = net_bridge_tagged, .offset = NETF(bridge_tagged), .net_types = T(VETH),
+          .flags = SETTING_NET | SETTING_LIST | P, .expect = "a VLAN ID from 1 to 4094",
+          .doc = "Tagged VLAN of the bridge port of the veth, one per line" },
+        { .key = "nsboot.net.N.vlan.id", .lxc_key = "lxc.net.N.vlan.id", .status = KEY_NETDEV, .parse = net_vlan_id,
+          .offset = NETF(vlan_id), .net_types = T(VLAN), .flags = SETTING_NET | P,
+          .expect = "a VLAN ID from 0 to 4094",
+          .doc = "802.1Q VLAN ID" },
         { .key = "nsboot.network-bridge", .long_option = "network-bridge", .parse = parse_network_veth,
           .offset = FIELD(netdevs), .flags = SETTING_LIST | SETTING_NO_PRINT | P, .metavar = "BRIDGE",
           .expect = "the name of an existing bridge",
@@ -920,6 +349,11 @@ const SettingDef settings_table[] = {
           .flags = SETTING_LIST | P, .metavar = "[+]LOWER:...:DEST",
           .expect = "two or more host directories (+: in the tree) and a container path",
           .doc = "Mount a read-only overlay of host directories at DEST", .format = format_strv },
+        { .key = "nsboot.personality", .lxc_key = "lxc.arch", .lxc_alt_key = "lxc.personality",
+          .long_option = "personality", .parse = parse_personality, .offset = FIELD(personality),
+          .metavar = "ARCH", .expect = "x86 (or i686, linux32, ...) for a 32-bit guest, or x86-64 (amd64, linux64, ...)",
+          .doc = "Architecture uname reports in the guest (a 32-bit tree on a 64-bit host)",
+          .format = format_personality },
         { .key = "nsboot.pids.max", .parse = parse_limit_key, .offset = FIELD(cgroup_settings),
           .flags = SETTING_NO_PRINT | P, .expect = "a number of tasks, or infinity",
           .doc = "Most processes and threads at once (TasksMax=, pids.max)", .format = format_strv },
@@ -966,8 +400,8 @@ const SettingDef settings_table[] = {
         { .key = "nsboot.register", .long_option = "register", .parse = parse_register, .offset = FIELD(register_mode), .flags = P,
           .metavar = "yes|no|auto", .expect = "yes, no or auto",
           .doc = "Register with systemd-machined (auto: when it answers)", .format = format_register },
-        { .key = "nsboot.rlimit", .long_option = "rlimit", .parse = parse_rlimit, .offset = FIELD(rlimits),
-          .flags = SETTING_LIST | P, .metavar = "NAME=SOFT[:HARD]",
+        { .key = "nsboot.rlimit", .lxc_key = "lxc.prlimit.", .lxc_legacy_key = "lxc.limit.", .long_option = "rlimit",
+          .parse = parse_rlimit, .offset = FIELD(rlimits), .flags = SETTING_LIST | SETTING_FAMILY | P, .metavar = "NAME=SOFT[:HARD]",
           .expect = "NAME=SOFT[:HARD], NAME one of as, core, cpu, data, fsize, locks, memlock, msgqueue, nice, nofile, "
                     "nproc, rss, rtprio, rttime, sigpending, stack; values a number or unlimited",
           .doc = "Resource limit of PID 1 (lxc.prlimit.NAME)", .format = format_rlimits },
@@ -994,10 +428,10 @@ const SettingDef settings_table[] = {
           .expect = "an integer; lower starts earlier", .doc = "Start order among autostarted machines",
           .format = format_int },
         { .key = "nsboot.stop-signal", .lxc_key = "lxc.signal.stop", .lxc_legacy_key = "lxc.stopsignal",
-          .parse = parse_signal, .offset = FIELD(stop_signal), .expect = "a signal name or number",
+          .parse = parse_signal, .offset = FIELD(stop_signal), .flags = P, .expect = "a signal name or number",
           .doc = "Signal for a forced stop (the second SIGTERM; default SIGKILL)", .format = format_signal },
-        { .key = "nsboot.sysctl", .long_option = "sysctl", .parse = parse_sysctl, .offset = FIELD(sysctls),
-          .flags = SETTING_LIST, .metavar = "KEY=VALUE",
+        { .key = "nsboot.sysctl", .lxc_key = "lxc.sysctl.", .long_option = "sysctl", .parse = parse_sysctl,
+          .offset = FIELD(sysctls), .flags = SETTING_LIST | SETTING_FAMILY, .metavar = "KEY=VALUE",
           .expect = "KEY=VALUE with a dotted sysctl name (net.*, kernel.hostname, kernel.shm*, fs.mqueue.*, …)",
           .doc = "Set a per-container sysctl (lxc.sysctl.KEY)", .format = format_strv },
         { .key = "nsboot.system-call-filter", .long_option = "system-call-filter", .parse = parse_syscall_filter,
@@ -1035,21 +469,207 @@ const SettingDef settings_table[] = {
           .flags = SETTING_FLAG, .cli_value = "yes", .metavar = "MODE", .expect = "yes, state, overlay or no",
           .doc = "Boot with a tmpfs root and the tree's /usr (yes), a tmpfs /var (state) or an overlay (overlay)",
           .format = format_volatile },
+        /* LXC keys without a setting of their own, by LXC key. */
+        LXC_ONLY("lxc.apparmor.", NULL, KEY_IGNORED, "nsboot does not load AppArmor profiles"),
+        LXC_ONLY("lxc.apparmor.allow_incomplete", "lxc.aa_allow_incomplete", KEY_IGNORED,
+                 "nsboot does not load AppArmor profiles"),
+        LXC_ONLY("lxc.apparmor.profile", "lxc.aa_profile", KEY_IGNORED, "nsboot does not load AppArmor profiles"),
+        { .lxc_key = "lxc.autodev", .status = KEY_ACCEPTED, .parse = parse_autodev,
+          .note = "nsboot always gives the container its own /dev" },
+        { .lxc_key = "lxc.cgroup.", .parse = parse_cgroup_v1, .offset = FIELD(cgroup_settings), .flags = SETTING_LIST | P,
+          .note = "a cgroup v1 setting: nsboot writes its cgroup2 equivalent",
+          .expect = "memory.limit_in_bytes, memory.soft_limit_in_bytes, cpu.shares (2-262144), pids.max, cpuset.cpus or "
+                    "cpuset.mems, each with a value of that file",
+          .doc = "cgroup v1 setting, converted to cgroup2" },
+        LXC_ONLY("lxc.cgroup.dir", NULL, KEY_ACCEPTED,
+                 "placement metadata: nsboot places the machine in its own scope (--slice chooses where)"),
+        { .lxc_key = "lxc.cgroup.dir.", .status = KEY_ACCEPTED,
+          .note = "placement metadata: nsboot places the machine in its own scope (--slice chooses where)" },
+        LXC_ONLY("lxc.cgroup.relative", NULL, KEY_ACCEPTED,
+                 "placement metadata: nsboot places the machine in its own scope (--slice chooses where)"),
+        LXC_ONLY("lxc.console.", NULL, KEY_UNSUPPORTED, "console logging comes in a later version"),
+        { .lxc_key = "lxc.console.path", .lxc_legacy_key = "lxc.console", .parse = parse_console_path,
+          .offset = FIELD(console_mode), .flags = P, .expect = "none (a host device as console comes later)",
+          .doc = "none: the guest's console is connected to nothing (--console=passive)" },
+        LXC_ONLY("lxc.environment.", NULL, KEY_UNSUPPORTED, "split runtime and hook environments come in a later version"),
+        LXC_ONLY("lxc.execute.cmd", NULL, KEY_UNSUPPORTED, "application containers come in a later version"),
+        LXC_ONLY("lxc.group", NULL, KEY_ACCEPTED,
+                 "autostart metadata: nsboot-generator starts every machine with lxc.start.auto = 1"),
+        LXC_ONLY("lxc.hook.clone", NULL, KEY_IGNORED, "nsboot does not clone containers"),
+        LXC_ONLY("lxc.hook.destroy", NULL, KEY_IGNORED, "nsboot does not destroy containers"),
+        LXC_ONLY("lxc.init.", NULL, KEY_UNSUPPORTED, "the user and groups of init come in a later version"),
+        LXC_ONLY("lxc.init.gid", "lxc.init_gid", KEY_UNSUPPORTED, "the user and groups of init come in a later version"),
+        LXC_ONLY("lxc.init.uid", "lxc.init_uid", KEY_UNSUPPORTED, "the user and groups of init come in a later version"),
+        LXC_ONLY("lxc.keyring.session", NULL, KEY_UNSUPPORTED, "keyring control comes in a later version"),
+        LXC_ONLY("lxc.kmsg", NULL, KEY_OBSOLETE, NULL),
+        LXC_ONLY("lxc.log.", NULL, KEY_IGNORED, "nsboot logs to its standard error"),
+        LXC_ONLY("lxc.log.syslog", "lxc.syslog", KEY_IGNORED, "nsboot logs to its standard error"),
+        LXC_ONLY("lxc.monitor.", NULL, KEY_IGNORED, "nsboot itself is the monitor"),
+        { .lxc_key = "lxc.mount.auto", .status = KEY_ACCEPTED, .parse = parse_mount_auto,
+          .note = "nsboot mounts /proc and /sys mixed (read-only but for what the guest owns) and cgroupfs as the "
+                  "own subtree of the guest, whatever the security mode; rw is tightened to that" },
+        LXC_ONLY("lxc.namespace.", NULL, KEY_UNSUPPORTED, "choosing namespaces comes in a later version"),
+        LXC_ONLY("lxc.pivotdir", NULL, KEY_OBSOLETE, NULL),
+        LXC_ONLY("lxc.proc.", NULL, KEY_UNSUPPORTED, "writing /proc/PID files comes in a later version"),
+        LXC_ONLY("lxc.rootfs.backend", NULL, KEY_OBSOLETE, NULL),
+        LXC_ONLY("lxc.rootfs.managed", NULL, KEY_IGNORED, "nsboot never deletes a tree"),
+        LXC_ONLY("lxc.rootfs.mount", NULL, KEY_IGNORED, "nsboot needs no staging directory"),
+        LXC_ONLY("lxc.sched.core", NULL, KEY_UNSUPPORTED, "core scheduling comes in a later version"),
+        LXC_ONLY("lxc.seccomp.allow_nesting", NULL, KEY_IGNORED, "nsboot always stacks its filters on any it runs under"),
+        LXC_ONLY("lxc.seccomp.notify.", NULL, KEY_UNSUPPORTED, "nsboot has no seccomp notifier to forward calls to"),
+        LXC_ONLY("lxc.selinux.", NULL, KEY_IGNORED, "nsboot does not set SELinux contexts"),
+        LXC_ONLY("lxc.selinux.context", "lxc.se_context", KEY_IGNORED, "nsboot does not set SELinux contexts"),
+        LXC_ONLY("lxc.signal.reboot", "lxc.rebootsignal", KEY_IGNORED,
+                 "nsboot never asks a guest to reboot (machinectl reboot sends SIGINT to its init itself)"),
+        LXC_ONLY("lxc.start.", NULL, KEY_UNSUPPORTED, "only lxc.start.auto, lxc.start.order and lxc.start.delay exist"),
+        LXC_ONLY("lxc.time.", NULL, KEY_UNSUPPORTED, "time namespaces come in a later version"),
+        LXC_ONLY("lxc.tty.dir", "lxc.devttydir", KEY_IGNORED, "the console and ttys are always directly in /dev"),
 };
 
 const size_t settings_table_size = ELEMENTSOF(settings_table);
 
-const SettingDef *settings_table_find_any_key(const char *key, bool *ret_legacy) {
+static bool is_family(const char *spelling) {
+        return spelling && spelling[strlen(spelling) - 1] == '.';
+}
+
+const char *settings_net_sub(const SettingDef *def) {
+        const char *sub = def->key ? startswith(def->key, "nsboot.net.N") : NULL;
+
+        return sub && *sub == '.' ? sub + 1 : NULL;
+}
+
+/* A net row's LXC <= 2.0 spelling: its own, else lxc.network.N.SUB. */
+static bool net_legacy_is(const SettingDef *d, const char *pattern) {
+        const char *sub = settings_net_sub(d), *rest = startswith(pattern, "lxc.network.N.");
+
+        if (d->lxc_legacy_key)
+                return streq(d->lxc_legacy_key, pattern);
+        return sub && rest && streq(rest, sub);
+}
+
+/* "lxc.net.12.link" -> "lxc.net.N.link" and 12. */
+static bool net_pattern(const char *key, char *ret, size_t size, int *ret_index) {
+        static const char *const prefixes[] = { "nsboot.net.", "lxc.net.", "lxc.network." };
+
+        for (size_t i = 0; i < ELEMENTSOF(prefixes); i++) {
+                const char *rest = startswith(key, prefixes[i]);
+                size_t digits = rest ? strspn(rest, "0123456789") : 0;
+                unsigned v;
+
+                if (digits == 0 || digits > 4 || (rest[digits] && rest[digits] != '.'))
+                        continue;
+                if (safe_atou(strndupa(rest, digits), &v) < 0)
+                        return false;
+                snprintf(ret, size, "%sN%s", prefixes[i], rest + digits);
+                *ret_index = (int) v;
+                return true;
+        }
+        return false;
+}
+
+static bool lookup_exact(const char *key, SettingMatch *ret) {
+        for (size_t i = 0; i < settings_table_size; i++) {
+                const SettingDef *d = &settings_table[i];
+                const char *names[] = { d->key, d->lxc_key, d->lxc_alt_key, d->lxc_legacy_key };
+
+                if (d->flags & SETTING_NET)
+                        continue;
+                for (size_t k = 0; k < ELEMENTSOF(names); k++)
+                        if (names[k] && !is_family(names[k]) && streq(names[k], key)) {
+                                *ret = (SettingMatch) { .def = d, .legacy = k == 3, .index = -1 };
+                                return true;
+                        }
+        }
+        return false;
+}
+
+static bool lookup_net(const char *key, SettingMatch *ret) {
+        char pattern[128];
+        int index = -1;
+
+        if (!net_pattern(key, pattern, sizeof pattern, &index) && !streq(key, "lxc.network"))
+                snprintf(pattern, sizeof pattern, "%s", key);
         for (size_t i = 0; i < settings_table_size; i++) {
                 const SettingDef *d = &settings_table[i];
 
-                if (streq_ptr(d->key, key) || streq_ptr(d->lxc_key, key) || streq_ptr(d->lxc_alt_key, key) ||
-                    streq_ptr(d->lxc_legacy_key, key)) {
-                        if (ret_legacy)
-                                *ret_legacy = streq_ptr(d->lxc_legacy_key, key);
-                        return d;
+                if (!(d->flags & SETTING_NET))
+                        continue;
+                if (streq(d->key, pattern) || streq_ptr(d->lxc_key, pattern) || net_legacy_is(d, pattern)) {
+                        *ret = (SettingMatch) { .def = d, .legacy = !!startswith(pattern, "lxc.network"),
+                                                .index = index };
+                        return true;
                 }
         }
+        if (streq(key, "lxc.network")) {
+                *ret = (SettingMatch) { .def = settings_table_find_key("nsboot.net"), .legacy = true, .index = -1 };
+                return true;
+        }
+        return false;
+}
+
+/* The longest family prefix of key, with something after it. */
+static bool lookup_family(const char *key, SettingMatch *ret) {
+        size_t best = 0;
+
+        for (size_t i = 0; i < settings_table_size; i++) {
+                const SettingDef *d = &settings_table[i];
+                const char *names[] = { d->lxc_key, d->lxc_alt_key, d->lxc_legacy_key };
+                size_t n;
+
+                for (size_t k = 0; k < ELEMENTSOF(names); k++) {
+                        n = names[k] ? strlen(names[k]) : 0;
+                        if (is_family(names[k]) && n > best && strncmp(key, names[k], n) == 0 && key[n]) {
+                                best = n;
+                                *ret = (SettingMatch) { .def = d, .legacy = k == 2, .rest = key + n, .index = -1 };
+                        }
+                }
+                n = d->key ? strlen(d->key) : 0;
+                if (d->flags & SETTING_FAMILY && n + 1 > best && strncmp(key, d->key, n) == 0 && key[n] == '.' &&
+                    key[n + 1]) {
+                        best = n + 1;
+                        *ret = (SettingMatch) { .def = d, .rest = key + n + 1, .index = -1 };
+                }
+        }
+        return best > 0;
+}
+
+bool settings_table_lookup(const char *key, SettingMatch *ret) {
+        return lookup_exact(key, ret) || lookup_net(key, ret) || lookup_family(key, ret);
+}
+
+char *settings_match_modern_key(const SettingMatch *m) {
+        const char *lxc = m->def->lxc_key ?: m->def->key;
+        const char *n = lxc ? strstr(lxc, ".N") : NULL;
+        char *k = NULL;
+
+        if (!lxc)
+                return NULL;
+        if (m->def->flags & SETTING_NET && n && m->index >= 0) {
+                if (asprintf(&k, "%.*s.%d%s", (int) (n - lxc), lxc, m->index, n + 2) < 0)
+                        return NULL;
+                return k;
+        }
+        if (m->rest && is_family(lxc))
+                return asprintf(&k, "%s%s", lxc, m->rest) < 0 ? NULL : k;
+        return strdup(lxc);
+}
+
+const SettingDef *settings_table_net_row(unsigned n) {
+        for (size_t i = 0; i < settings_table_size; i++)
+                if (settings_table[i].flags & SETTING_NET && settings_net_sub(&settings_table[i]) && n-- == 0)
+                        return &settings_table[i];
+        return NULL;
+}
+
+const SettingDef *settings_table_find_net(const char *sub, unsigned *ret_ordinal) {
+        const SettingDef *d;
+
+        for (unsigned n = 0; (d = settings_table_net_row(n)); n++)
+                if (streq(settings_net_sub(d), sub)) {
+                        if (ret_ordinal)
+                                *ret_ordinal = n;
+                        return d;
+                }
         return NULL;
 }
 
@@ -1082,6 +702,8 @@ int settings_assign(Settings *s, const SettingDef *def, const char *value, const
                 return log_oom();
         if (r == -EEXIST)
                 return log_error_errno(r, "%s: '%s' is given twice", where, value);
+        if (r == -ENOENT)
+                return log_error_errno(r, "%s: '%s' does not exist", where, value);
         if (r == -EOPNOTSUPP)
                 return log_error_errno(r, "%s: not supported yet ('%s'; expected %s)", where, value, def->expect);
         if (r < 0)

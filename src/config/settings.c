@@ -7,6 +7,7 @@
 #include "basic/strv.h"
 #include "log.h"
 #include "journal-link.h"
+#include "netdev.h"
 #include "seccomp-profile.h"
 #include "sysctl.h"
 #include "settings.h"
@@ -31,6 +32,8 @@ Settings *settings_new(void) {
         s->userns.mode = USERNS_PICK;
         s->private_time = true;
         s->proc_virtualize = true;
+        s->log_level = -1;
+        s->personality = PERSONALITY_UNSET;
         return s;
 }
 
@@ -56,6 +59,10 @@ Settings *settings_free(Settings *s) {
         strv_free(s->properties);
         strv_free(s->environment);
         strv_free(s->parameters);
+        for (size_t i = 0; i < _HOOK_TYPE_MAX; i++)
+                strv_free(s->hooks[i]);
+        free(s->config_file);
+        free(s->log_file);
         custom_mounts_done(&s->mounts);
         netdev_configs_done(&s->netdevs);
         device_rules_done(&s->device_rules);
@@ -242,7 +249,7 @@ static int validate_names(Settings *s) {
 /* The first veth with a static IPv4 address: where --port and --masquerade send traffic. */
 const NetDevConfig *settings_nat_interface(const Settings *s) {
         for (size_t i = 0; i < s->netdevs.n; i++)
-                if (s->netdevs.items[i].type == NETDEV_VETH && s->netdevs.items[i].ipv4)
+                if (netdev_config_has_host_side(&s->netdevs.items[i]) && s->netdevs.items[i].ipv4)
                         return &s->netdevs.items[i];
         return NULL;
 }
@@ -259,7 +266,7 @@ static int validate_network(Settings *s) {
         for (size_t i = 0; i < s->netdevs.n; i++) {
                 const NetDevConfig *d = &s->netdevs.items[i];
 
-                if (d->type >= NETDEV_EMPTY)
+                if (netdev_config_has_netns(d))
                         s->private_network = true;
                 if ((streq_ptr(d->ipv4_gateway, "auto") || streq_ptr(d->ipv6_gateway, "auto")) && !d->link)
                         r = log_error_errno(SYNTHETIC_ERRNO(EINVAL),

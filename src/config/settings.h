@@ -10,6 +10,7 @@
 #include "basic/macro.h"
 #include "custom-mount.h"
 #include "devices.h"
+#include "hooks.h"
 #include "netdev-config.h"
 #include "seccomp-filter.h"
 #include "userns.h"
@@ -91,7 +92,15 @@ typedef struct Settings {
         RlimitSetting rlimits[16];  /* by RLIMIT_* */
         UserNsConfig userns;        /* --private-users, --private-users-ownership, lxc.idmap */
         char **parameters;          /* init arguments with --boot, else the command */
+        char **hooks[_HOOK_TYPE_MAX]; /* lxc.hook.TYPE command lines, in order */
+        int hook_version;           /* lxc.hook.version: 0 arguments, 1 environment */
+        int log_level;              /* lxc.log.level as a LOG_* level, -1 unset */
+        unsigned long personality;  /* lxc.arch: PER_LINUX or PER_LINUX32, PERSONALITY_UNSET */
+        char *config_file;          /* the machine's config file, for LXC_CONFIG_FILE */
+        char *log_file;             /* lxc.log.file: a copy of nsboot's messages */
 } Settings;
+
+#define PERSONALITY_UNSET 0xffffffffUL
 
 Settings *settings_new(void);
 Settings *settings_free(Settings *s);

@@ -15,6 +15,7 @@
 #include "custom-mount.h"
 #include "dev.h"
 #include "hide.h"
+#include "hooks.h"
 #include "journal-link.h"
 #include "log.h"
 #include "mount.h"
@@ -22,6 +23,7 @@
 #include "notify.h"
 #include "procfs.h"
 #include "seccomp-notify.h"
+#include "personality.h"
 #include "stage-child.h"
 #include "stage-init.h"
 #include "sync.h"
@@ -205,6 +207,8 @@ static int child_setup(ChildParams *p) {
                         return r;
         }
         ctx.sysfs_fd = pm.sysfs;
+        if ((r = hooks_run(s, HOOK_PRE_MOUNT, 0, NULL)) < 0)
+                return r;
         r = mount_prepare_root(root, pm.root);
         if (r < 0)
                 return r;
@@ -266,6 +270,8 @@ static int child_setup(ChildParams *p) {
         r = hide_paths(s->proc_hide, root);
         if (r < 0)
                 return r;
+        if ((r = hooks_run(s, HOOK_MOUNT, 0, NULL)) < 0 || (r = hooks_run(s, HOOK_AUTODEV, 0, NULL)) < 0)
+                return r;
         r = mount_switch_root(root);
         if (r < 0)
                 return r;
@@ -313,6 +319,8 @@ _noreturn_ void stage_child_run(ChildParams *p) {
                 r = timens_setup(&p->settings->time_offset_boot, &p->settings->time_offset_monotonic);
         if (r >= 0 && p->procfs_mount_fd >= 0)
                 r = pass_sysinfo_listener(p->sync_fd);
+        if (r >= 0 && (r = hooks_run(p->settings, HOOK_START, 0, NULL)) >= 0)
+                r = personality_apply(p->settings->personality);
         if (r >= 0)
                 r = stage_init_exec(p, &exec_failed);
         (void) sync_send(p->sync_fd, exec_failed ? SYNC_EXEC_ERROR : SYNC_ERROR, r, -EBADF);

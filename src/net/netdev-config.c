@@ -9,6 +9,8 @@
 #include "basic/strv.h"
 #include "log.h"
 #include "netdev-config.h"
+#include "netdev.h"
+#include "settings-table.h"
 
 static const char *const netdev_type_table[_NETDEV_TYPE_MAX] = {
         [NETDEV_NONE] = "none",     [NETDEV_EMPTY] = "empty", [NETDEV_VETH] = "veth", [NETDEV_MACVLAN] = "macvlan",
@@ -28,19 +30,6 @@ bool ifname_is_valid(const char *s) {
         return true;
 }
 
-#define T(x) (1u << NETDEV_##x)
-#define ALL_LINKED (T(VETH) | T(MACVLAN) | T(IPVLAN) | T(VLAN) | T(PHYS))
-
-typedef int (*NetParser)(const char *value, void *dest);
-
-typedef struct NetKey {
-        const char *sub;
-        NetParser parse;
-        size_t offset;
-        unsigned types;         /* which types it applies to */
-        const char *expect;
-} NetKey;
-
 static int set_string(const char *value, void *dest) {
         char *c = strdup(value);
 
@@ -51,7 +40,7 @@ static int set_string(const char *value, void *dest) {
         return 0;
 }
 
-static int net_type(const char *value, void *dest) {
+int net_type(const SettingDef *def _unused_, const char *value, void *dest) {
         NetDevType t = netdev_type_from_string(value);
 
         if (t < 0)
@@ -60,11 +49,11 @@ static int net_type(const char *value, void *dest) {
         return 0;
 }
 
-static int net_ifname(const char *value, void *dest) {
+int net_ifname(const SettingDef *def _unused_, const char *value, void *dest) {
         return ifname_is_valid(value) ? set_string(value, dest) : -EINVAL;
 }
 
-static int net_flags(const char *value, void *dest) {
+int net_flags(const SettingDef *def _unused_, const char *value, void *dest) {
         if (!streq(value, "up") && *value)
                 return -EINVAL;
         *(bool *) dest = streq(value, "up");
@@ -72,7 +61,7 @@ static int net_flags(const char *value, void *dest) {
 }
 
 /* aa:bb:cc:dd:ee:ff, where any hex digit may be 'x' (random); unicast only. */
-static int net_hwaddr(const char *value, void *dest) {
+int net_hwaddr(const SettingDef *def _unused_, const char *value, void *dest) {
         if (strlen(value) != 17)
                 return -EINVAL;
         for (int i = 0; i < 17; i++) {
@@ -88,7 +77,7 @@ static int net_hwaddr(const char *value, void *dest) {
         return set_string(value, dest);
 }
 
-static int net_mtu(const char *value, void *dest) {
+int net_mtu(const SettingDef *def _unused_, const char *value, void *dest) {
         unsigned v;
 
         if (safe_atou(value, &v) < 0 || v < 68 || v > 65535)
@@ -97,7 +86,7 @@ static int net_mtu(const char *value, void *dest) {
         return 0;
 }
 
-static int net_vlan_id(const char *value, void *dest) {
+int net_vlan_id(const SettingDef *def _unused_, const char *value, void *dest) {
         unsigned v;
 
         if (safe_atou(value, &v) < 0 || v > 4094)
@@ -136,11 +125,11 @@ static int net_addresses(const char *value, void *dest, int family, int max) {
         return strv_extend(dest, first);
 }
 
-static int net_ipv4(const char *value, void *dest) {
+int net_ipv4(const SettingDef *def _unused_, const char *value, void *dest) {
         return net_addresses(value, dest, AF_INET, 32);
 }
 
-static int net_ipv6(const char *value, void *dest) {
+int net_ipv6(const SettingDef *def _unused_, const char *value, void *dest) {
         return net_addresses(value, dest, AF_INET6, 128);
 }
 
@@ -152,69 +141,95 @@ static int net_gateway(const char *value, void *dest, int family) {
         return set_string(value, dest);
 }
 
-static int net_gateway4(const char *value, void *dest) {
+int net_gateway4(const SettingDef *def _unused_, const char *value, void *dest) {
         return net_gateway(value, dest, AF_INET);
 }
 
-static int net_gateway6(const char *value, void *dest) {
+int net_gateway6(const SettingDef *def _unused_, const char *value, void *dest) {
         return net_gateway(value, dest, AF_INET6);
 }
 
-static int net_macvlan_mode(const char *value, void *dest);
-static int net_ipvlan_mode(const char *value, void *dest);
-
-static int net_macvlan_mode(const char *value, void *dest) {
+int net_macvlan_mode(const SettingDef *def _unused_, const char *value, void *dest) {
         if (!streq(value, "private") && !streq(value, "vepa") && !streq(value, "bridge") && !streq(value, "passthru"))
                 return -EINVAL;
         return set_string(value, dest);
 }
 
-static int net_ipvlan_mode(const char *value, void *dest) {
+int net_ipvlan_mode(const SettingDef *def _unused_, const char *value, void *dest) {
         if (!streq(value, "l2") && !streq(value, "l3") && !streq(value, "l3s"))
                 return -EINVAL;
         return set_string(value, dest);
 }
 
-static int net_ipvlan_isolation(const char *value, void *dest) {
+int net_ipvlan_isolation(const SettingDef *def _unused_, const char *value, void *dest) {
         if (!streq(value, "bridge") && !streq(value, "private") && !streq(value, "vepa"))
                 return -EINVAL;
         return set_string(value, dest);
 }
 
-static int net_unsupported(const char *value, void *dest) {
-        return -EOPNOTSUPP;
+/* An empty link is no link: a veth's host end then stays unattached (LXC reads it so). */
+int net_link(const SettingDef *def _unused_, const char *value, void *dest) {
+        if (!*value) {
+                free(*(char **) dest);
+                *(char **) dest = NULL;
+                return 0;
+        }
+        return ifname_is_valid(value) ? set_string(value, dest) : -EINVAL;
 }
 
-#define F(f) offsetof(NetDevConfig, f)
+int net_veth_mode(const SettingDef *def _unused_, const char *value, void *dest) {
+        if (!streq(value, "bridge") && !streq(value, "router"))
+                return -EINVAL;
+        *(bool *) dest = streq(value, "router");
+        return 0;
+}
 
-/* LXC 5's lxc.net.N.* subkeys (reference: lxc.container.conf(5)). */
-static const NetKey net_keys[NETDEV_KEYS_MAX] = {
-        { "type", net_type, F(type), ~0u, "none, empty, veth, macvlan, ipvlan, vlan or phys" },
-        { "flags", net_flags, F(up), ALL_LINKED, "up" },
-        { "link", net_ifname, F(link), ALL_LINKED, "a host interface name" },
-        { "name", net_ifname, F(name), ALL_LINKED, "an interface name of 1-15 characters" },
-        { "hwaddr", net_hwaddr, F(hwaddr), ALL_LINKED, "a unicast MAC such as 00:16:3e:xx:xx:xx" },
-        { "mtu", net_mtu, F(mtu), ALL_LINKED, "an MTU from 68 to 65535" },
-        { "ipv4.address", net_ipv4, F(ipv4), ALL_LINKED, "an IPv4 ADDRESS/PREFIX" },
-        { "ipv4.gateway", net_gateway4, F(ipv4_gateway), ALL_LINKED, "an IPv4 address, auto or dev" },
-        { "ipv6.address", net_ipv6, F(ipv6), ALL_LINKED, "an IPv6 ADDRESS/PREFIX" },
-        { "ipv6.gateway", net_gateway6, F(ipv6_gateway), ALL_LINKED, "an IPv6 address, auto or dev" },
-        { "veth.pair", net_ifname, F(veth_pair), T(VETH), "a host interface name of 1-15 characters" },
-        { "macvlan.mode", net_macvlan_mode, F(mode), T(MACVLAN), "private, vepa, bridge or passthru" },
-        { "ipvlan.mode", net_ipvlan_mode, F(mode), T(IPVLAN), "l2, l3 or l3s" },
-        { "ipvlan.isolation", net_ipvlan_isolation, F(ipvlan_isolation), T(IPVLAN), "bridge, private or vepa" },
-        { "vlan.id", net_vlan_id, F(vlan_id), T(VLAN), "a VLAN ID from 0 to 4094" },
-        { "script.up", net_unsupported, 0, ALL_LINKED, "(network hooks come in a later version)" },
-        { "script.down", net_unsupported, 0, ALL_LINKED, "(network hooks come in a later version)" },
-        { "l2proxy", net_unsupported, 0, ALL_LINKED, "(proxy ARP comes in a later version)" },
-        { "veth.mode", net_unsupported, 0, T(VETH), "(veth router mode comes in a later version)" },
-        { "veth.ipv4.route", net_unsupported, 0, T(VETH), "(host routes come in a later version)" },
-        { "veth.ipv6.route", net_unsupported, 0, T(VETH), "(host routes come in a later version)" },
-        { "veth.vlan.id", net_unsupported, 0, T(VETH), "(bridge VLANs come in a later version)" },
-        { "veth.vlan.tagged.id", net_unsupported, 0, T(VETH), "(bridge VLANs come in a later version)" },
-        { "veth.n_rxqueues", net_unsupported, 0, T(VETH), "(veth queues come in a later version)" },
-        { "veth.n_txqueues", net_unsupported, 0, T(VETH), "(veth queues come in a later version)" },
-};
+/* A host route to the guest: ADDRESS/PREFIX with nothing set after the prefix. */
+int net_route4(const SettingDef *def _unused_, const char *value, void *dest) {
+        return net_addresses(value, dest, AF_INET, 32);
+}
+
+int net_route6(const SettingDef *def _unused_, const char *value, void *dest) {
+        return net_addresses(value, dest, AF_INET6, 128);
+}
+
+/* The untagged VLAN of a veth's bridge port: a VID from 1 to 4094, or none (not even VLAN 1). */
+int net_bridge_vid(const SettingDef *def _unused_, const char *value, void *dest) {
+        unsigned v;
+
+        if (streq(value, "none")) {
+                *(int *) dest = 0;
+                return 0;
+        }
+        if (safe_atou(value, &v) < 0 || v < 1 || v > 4094)
+                return -ERANGE;
+        *(int *) dest = (int) v;
+        return 0;
+}
+
+/* A tagged VLAN of a veth's bridge port, one per line; an empty value clears them. */
+int net_bridge_tagged(const SettingDef *def _unused_, const char *value, void *dest) {
+        unsigned v;
+
+        if (!*value) {
+                *(char ***) dest = strv_free(*(char ***) dest);
+                return 0;
+        }
+        if (safe_atou(value, &v) < 0 || v < 1 || v > 4094)
+                return -ERANGE;
+        if (strv_length(*(char ***) dest) >= 64)
+                return -E2BIG;
+        return strv_extend(dest, value);
+}
+
+/* "lxc.net" and "lxc.net.N" take no value: their empty assignment removes interfaces. */
+int net_nothing(const SettingDef *def _unused_, const char *value, void *dest) {
+        return *value ? -EINVAL : 0;
+}
+
+int net_unsupported(const SettingDef *def _unused_, const char *value, void *dest) {
+        return -EOPNOTSUPP;
+}
 
 bool netdev_config_is_key(const char *key) {
         return startswith(key, "lxc.net.") || startswith(key, "nsboot.net.") || streq(key, "lxc.net") ||
@@ -232,6 +247,9 @@ static void netdev_config_done(NetDevConfig *d) {
         free(d->ipv6_gateway);
         free(d->mode);
         free(d->ipvlan_isolation);
+        strv_free(d->routes4);
+        strv_free(d->routes6);
+        strv_free(d->bridge_tagged);
         free(d->where);
         for (size_t i = 0; i < NETDEV_KEYS_MAX; i++)
                 free(d->key_where[i]);
@@ -259,6 +277,7 @@ static int get_index(NetDevConfigs *l, unsigned index, const char *where, NetDev
                 return -ENOMEM;
         l->items = items;
         items[l->n] = (NetDevConfig) { .index = index, .type = _NETDEV_TYPE_INVALID, .vlan_id = -1,
+                                       .macvlan_vlan = -1, .bridge_vid = -1,
                                        .where = strdup(where) };
         if (!items[l->n].where)
                 return -ENOMEM;
@@ -279,8 +298,9 @@ static void remove_index(NetDevConfigs *l, unsigned index) {
 int netdev_config_assign(NetDevConfigs *l, const char *key, const char *value, const char *where,
                          const char **ret_expect) {
         const char *rest = startswith(key, "lxc.net") ?: startswith(key, "nsboot.net");
+        const SettingDef *k;
         NetDevConfig *d;
-        unsigned index;
+        unsigned index, ordinal;
         int consumed = 0, r;
 
         *ret_expect = "nothing: an empty value removes interfaces";
@@ -305,32 +325,43 @@ int netdev_config_assign(NetDevConfigs *l, const char *key, const char *value, c
         }
         if (*rest++ != '.')
                 return -EINVAL;
-        for (size_t i = 0; i < ELEMENTSOF(net_keys) && net_keys[i].sub; i++) {
-                const NetKey *k = &net_keys[i];
-
-                if (!streq(rest, k->sub))
-                        continue;
-                *ret_expect = k->expect;
-                r = get_index(l, index, where, &d);
-                if (r < 0)
-                        return r;
-                r = k->parse(value, (char *) d + k->offset);
-                if (r < 0)
-                        return r;
-                d->keys_set |= 1u << i;
-                free(d->key_where[i]);
-                d->key_where[i] = strdup(where);
-                return d->key_where[i] ? 0 : -ENOMEM;
+        k = settings_table_find_net(rest, &ordinal);
+        if (!k) {
+                *ret_expect = "a known lxc.net.N subkey";
+                return -ENOKEY;
         }
-        *ret_expect = "a known lxc.net.N subkey";
-        return -ENOKEY;
+        *ret_expect = k->expect;
+        r = get_index(l, index, where, &d);
+        if (r < 0)
+                return r;
+        r = k->parse(k, value, (char *) d + k->offset);
+        if (r < 0)
+                return r;
+        d->keys_set |= 1u << ordinal;
+        free(d->key_where[ordinal]);
+        d->key_where[ordinal] = strdup(where);
+        return d->key_where[ordinal] ? 0 : -ENOMEM;
 }
 
 const char *netdev_config_where(const NetDevConfig *d, const char *sub) {
-        for (size_t k = 0; k < ELEMENTSOF(net_keys) && net_keys[k].sub; k++)
-                if (streq(net_keys[k].sub, sub) && d->key_where[k])
-                        return d->key_where[k];
+        unsigned k;
+
+        if (settings_table_find_net(sub, &k) && d->key_where[k])
+                return d->key_where[k];
         return d->where;
+}
+
+/* Every key set for d applies to its type. */
+static int validate_keys(const NetDevConfig *d) {
+        const SettingDef *k;
+        int r = 0;
+
+        for (unsigned n = 0; (k = settings_table_net_row(n)); n++)
+                if (d->keys_set & (1u << n) && !(k->net_types & (1u << d->type)))
+                        r = log_error_errno(SYNTHETIC_ERRNO(EINVAL), "%s: lxc.net.%u.%s does not apply to type %s",
+                                            strna(d->key_where[n]), d->index, settings_net_sub(k),
+                                            netdev_type_to_string(d->type));
+        return r;
 }
 
 int netdev_configs_validate(const NetDevConfigs *l) {
@@ -338,22 +369,20 @@ int netdev_configs_validate(const NetDevConfigs *l) {
 
         for (size_t i = 0; i < l->n; i++) {
                 const NetDevConfig *d = &l->items[i];
+                const NetDevOps *ops;
 
                 if (d->type < 0) {
                         r = log_error_errno(SYNTHETIC_ERRNO(EINVAL), "%s: lxc.net.%u has no type", d->where, d->index);
                         continue;
                 }
-                for (size_t k = 0; k < ELEMENTSOF(net_keys) && net_keys[k].sub; k++)
-                        if (d->keys_set & (1u << k) && !(net_keys[k].types & (1u << d->type)))
-                                r = log_error_errno(SYNTHETIC_ERRNO(EINVAL), "%s: lxc.net.%u.%s does not apply to type %s",
-                                                    strna(d->key_where[k]), d->index, net_keys[k].sub,
-                                                    netdev_type_to_string(d->type));
-                if (IN_SET(d->type, NETDEV_MACVLAN, NETDEV_IPVLAN, NETDEV_VLAN, NETDEV_PHYS) && !d->link)
+                ops = netdev_ops[d->type];
+                if (validate_keys(d) < 0)
+                        r = -EINVAL;
+                if (ops->flags & NETDEV_OPS_NEEDS_LINK && !d->link)
                         r = log_error_errno(SYNTHETIC_ERRNO(EINVAL), "%s: lxc.net.%u (%s) needs a link", d->where,
                                             d->index, netdev_type_to_string(d->type));
-                if (d->type == NETDEV_VLAN && d->vlan_id < 0)
-                        r = log_error_errno(SYNTHETIC_ERRNO(EINVAL), "%s: lxc.net.%u (vlan) needs a vlan.id", d->where,
-                                            d->index);
+                if (ops->validate && ops->validate(d) < 0)
+                        r = -EINVAL;
                 for (size_t j = 0; j < i; j++) {
                         if (d->name && streq_ptr(d->name, l->items[j].name))
                                 r = log_error_errno(SYNTHETIC_ERRNO(EINVAL), "%s: lxc.net.%u.name: '%s' is used twice",
@@ -375,7 +404,7 @@ int netdev_configs_format(const NetDevConfigs *l, char **ret) {
                 return -ENOMEM;
         for (size_t i = 0; i < l->n; i++) {
                 const NetDevConfig *d = &l->items[i];
-                const char *mode_key = d->type == NETDEV_IPVLAN ? "ipvlan.mode" : "macvlan.mode";
+                const char *mode_key = netdev_ops[d->type]->mode_key ?: "mode";
                 const char *const pairs[][2] = {
                         { "type", netdev_type_to_string(d->type) }, { "link", d->link }, { "name", d->name },
                         { "veth.pair", d->veth_pair }, { "hwaddr", d->hwaddr }, { "flags", d->up ? "up" : NULL },
@@ -390,6 +419,18 @@ int netdev_configs_format(const NetDevConfigs *l, char **ret) {
                         fprintf(f, "nsboot.net.%u.mtu = %u\n", d->index, d->mtu);
                 if (d->vlan_id >= 0)
                         fprintf(f, "nsboot.net.%u.vlan.id = %d\n", d->index, d->vlan_id);
+                if (d->macvlan_vlan >= 0)
+                        fprintf(f, "nsboot.net.%u.macvlan.vlan = %d\n", d->index, d->macvlan_vlan);
+                if (d->bridge_vid >= 0)
+                        fprintf(f, "nsboot.net.%u.veth.vlan.id = %d\n", d->index, d->bridge_vid);
+                if (d->router)
+                        fprintf(f, "nsboot.net.%u.veth.mode = router\n", d->index);
+                STRV_FOREACH(a, d->routes4)
+                        fprintf(f, "nsboot.net.%u.veth.ipv4.route = %s\n", d->index, *a);
+                STRV_FOREACH(a, d->routes6)
+                        fprintf(f, "nsboot.net.%u.veth.ipv6.route = %s\n", d->index, *a);
+                STRV_FOREACH(a, d->bridge_tagged)
+                        fprintf(f, "nsboot.net.%u.veth.vlan.tagged.id = %s\n", d->index, *a);
                 STRV_FOREACH(a, d->ipv4)
                         fprintf(f, "nsboot.net.%u.ipv4.address = %s\n", d->index, *a);
                 STRV_FOREACH(a, d->ipv6)
@@ -403,10 +444,22 @@ int netdev_configs_format(const NetDevConfigs *l, char **ret) {
         return 0;
 }
 
+void netdev_name_shorten(char name[static 32]) {
+        unsigned h = 5381;
+
+        if (strlen(name) <= 15)
+                return;
+        /* "mv-" + a long interface name: shortened with a hash, as systemd-nspawn does */
+        for (const char *c = name; *c; c++)
+                h = h * 33 + (unsigned char) *c;
+        snprintf(name + 11, 32 - 11, "%04x", h & 0xffff);
+}
+
 int netdev_config_add_cli(NetDevConfigs *l, NetDevType type, const char *spec, const char *where) {
         _cleanup_free_ char *copy = strdup(spec);
-        char *f[3] = {}, *save = NULL, name[32];
-        unsigned index = 0, vid;
+        char *f[3] = {}, *save = NULL, name[32] = "";
+        const NetDevOps *ops = netdev_ops[type];
+        unsigned index = 0, type_bit;
         NetDevConfig *d;
         int n = 0, r;
 
@@ -416,52 +469,20 @@ int netdev_config_add_cli(NetDevConfigs *l, NetDevType type, const char *spec, c
                 f[n++] = t;
         for (size_t i = 0; i < l->n; i++)
                 index = MAX(index, l->items[i].index + 1);
-        if (type != NETDEV_VETH && !f[0])
-                return -EINVAL;
-        if (f[0] && !ifname_is_valid(f[0]))
+        if (!ops->parse_cli || (ops->flags & NETDEV_OPS_NEEDS_LINK && !f[0]) || (f[0] && !ifname_is_valid(f[0])))
                 return -EINVAL;
         r = get_index(l, index, where, &d);
         if (r < 0)
                 return r;
         d->type = type;
         d->up = true;
-        d->keys_set |= 1u; /* type */
+        if (settings_table_find_net("type", &type_bit))
+                d->keys_set |= 1u << type_bit;
         if (f[0] && (d->link = strdup(f[0])) == NULL)
                 return -ENOMEM;
-        switch (type) {
-        case NETDEV_VETH:
-                snprintf(name, sizeof name, "host0");
-                break;
-        case NETDEV_MACVLAN:
-        case NETDEV_IPVLAN:
-                snprintf(name, sizeof name, "%s-%s", type == NETDEV_MACVLAN ? "mv" : "iv", f[0]);
-                if (f[2] && (type == NETDEV_MACVLAN ? net_macvlan_mode(f[2], &d->mode) : net_ipvlan_mode(f[2], &d->mode)) < 0)
-                        return -EINVAL;
-                /* nspawn's defaults: bridge and l2 */
-                if (!d->mode && (d->mode = strdup(type == NETDEV_MACVLAN ? "bridge" : "l2")) == NULL)
-                        return -ENOMEM;
-                break;
-        case NETDEV_VLAN:
-                if (!f[1] || safe_atou(f[1], &vid) < 0 || vid > 4094)
-                        return -EINVAL;
-                d->vlan_id = (int) vid;
-                snprintf(name, sizeof name, "%s.%u", f[0], vid);
-                f[1] = f[2];
-                break;
-        default:
-                snprintf(name, sizeof name, "%s", f[0]);
-                break;
-        }
-        if (type != NETDEV_VETH && f[1])
-                snprintf(name, sizeof name, "%s", f[1]);
-        else if (strlen(name) > 15) {
-                /* "mv-" + a long interface name: shortened with a hash, as systemd-nspawn does */
-                unsigned h = 5381;
-
-                for (const char *c = name; *c; c++)
-                        h = h * 33 + (unsigned char) *c;
-                snprintf(name + 11, sizeof name - 11, "%04x", h & 0xffff);
-        }
+        r = ops->parse_cli(d, f, name);
+        if (r < 0)
+                return r;
         if (!ifname_is_valid(name))
                 return -EINVAL;
         d->name = strdup(name);
@@ -471,7 +492,7 @@ int netdev_config_add_cli(NetDevConfigs *l, NetDevType type, const char *spec, c
 int netdev_config_add_veth_extra(NetDevConfigs *l, const char *spec, const char *where) {
         _cleanup_free_ char *host = strndup(spec, strcspn(spec, ":"));
         const char *cont = strchr(spec, ':');
-        unsigned index = 0;
+        unsigned index = 0, type_bit;
         NetDevConfig *d;
         int r;
 
@@ -482,8 +503,10 @@ int netdev_config_add_veth_extra(NetDevConfigs *l, const char *spec, const char 
         r = get_index(l, index, where, &d);
         if (r < 0)
                 return r;
-        *d = (NetDevConfig) { .index = index, .type = NETDEV_VETH, .up = true, .vlan_id = -1, .where = d->where,
-                              .keys_set = 1u, .veth_pair = TAKE_PTR(host) };
+        *d = (NetDevConfig) { .index = index, .type = NETDEV_VETH, .up = true, .vlan_id = -1, .macvlan_vlan = -1,
+                              .bridge_vid = -1, .where = d->where, .veth_pair = TAKE_PTR(host) };
+        if (settings_table_find_net("type", &type_bit))
+                d->keys_set |= 1u << type_bit;
         d->name = strdup(cont ? cont + 1 : d->veth_pair);
         return d->name ? 0 : -ENOMEM;
 }

@@ -42,6 +42,11 @@ typedef struct NetDevConfig {
         char *mode;             /* macvlan.mode / ipvlan.mode */
         char *ipvlan_isolation;
         int vlan_id;            /* -1 unset */
+        int macvlan_vlan;       /* macvlan.vlan: the parent's VLAN to sit on, -1 unset */
+        bool router;            /* veth.mode = router: host routes and proxy ARP/NDP instead of a bridge */
+        char **routes4, **routes6; /* veth.ipv{4,6}.route: host routes to the guest through the veth */
+        int bridge_vid;         /* veth.vlan.id: untagged VLAN of the bridge port, 0 none, -1 unset */
+        char **bridge_tagged;   /* veth.vlan.tagged.id: tagged VLANs of the bridge port */
         char *where;            /* "file:line" of the first key of this index, for messages */
         char *key_where[NETDEV_KEYS_MAX]; /* "file:line" of each subkey, by row of the key table */
         uint32_t keys_set;      /* bit per NetKey row that was assigned */
@@ -63,6 +68,8 @@ int netdev_config_assign(NetDevConfigs *l, const char *key, const char *value, c
  * --network-veth, BRIDGE for --network-bridge, IF[:NAME[:MODE]] for macvlan/ipvlan, IF[:NAME] for
  * phys, IF:ID[:NAME] for vlan. Non-logging. */
 int netdev_config_add_cli(NetDevConfigs *l, NetDevType type, const char *spec, const char *where);
+/* A derived interface name longer than 15 characters cut to 11 plus 4 hex digits of its hash. */
+void netdev_name_shorten(char name[static 32]);
 /* "file:line" (or the option) where sub ("link", "name", …) was set for d, else where d began. */
 const char *netdev_config_where(const NetDevConfig *d, const char *sub);
 /* --network-veth-extra=HOST[:CONT] and --network-zone=NAME (bridge vz-NAME). Non-logging. */
@@ -73,6 +80,30 @@ int netdev_configs_validate(const NetDevConfigs *l);
 /* Appends "nsboot.net.N.SUB = VALUE" lines for --check. */
 int netdev_configs_format(const NetDevConfigs *l, char **ret);
 void netdev_configs_done(NetDevConfigs *l);
+
+/* The value parsers of the lxc.net.N.* rows of the settings table (non-logging). */
+typedef struct SettingDef SettingDef;
+int net_type(const SettingDef *def, const char *value, void *dest);
+int net_flags(const SettingDef *def, const char *value, void *dest);
+int net_link(const SettingDef *def, const char *value, void *dest);
+int net_ifname(const SettingDef *def, const char *value, void *dest);
+int net_hwaddr(const SettingDef *def, const char *value, void *dest);
+int net_mtu(const SettingDef *def, const char *value, void *dest);
+int net_vlan_id(const SettingDef *def, const char *value, void *dest);
+int net_ipv4(const SettingDef *def, const char *value, void *dest);
+int net_ipv6(const SettingDef *def, const char *value, void *dest);
+int net_gateway4(const SettingDef *def, const char *value, void *dest);
+int net_gateway6(const SettingDef *def, const char *value, void *dest);
+int net_macvlan_mode(const SettingDef *def, const char *value, void *dest);
+int net_ipvlan_mode(const SettingDef *def, const char *value, void *dest);
+int net_ipvlan_isolation(const SettingDef *def, const char *value, void *dest);
+int net_veth_mode(const SettingDef *def, const char *value, void *dest);
+int net_route4(const SettingDef *def, const char *value, void *dest);
+int net_route6(const SettingDef *def, const char *value, void *dest);
+int net_bridge_vid(const SettingDef *def, const char *value, void *dest);
+int net_bridge_tagged(const SettingDef *def, const char *value, void *dest);
+int net_nothing(const SettingDef *def, const char *value, void *dest);
+int net_unsupported(const SettingDef *def, const char *value, void *dest);
 
 /* Interface name rules of the kernel: 1-15 bytes, no '/', ':', whitespace; not "." or "..". */
 bool ifname_is_valid(const char *s);

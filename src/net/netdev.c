@@ -47,7 +47,7 @@ void netdev_guest_name(const NetDevConfigs *configs, size_t i, char ret[static 1
                 if (name_taken(configs, ret))
                         continue;
                 /* the next unnamed interface before i takes this number */
-                while (j < configs->n && (configs->items[j].name || configs->items[j].type <= NETDEV_EMPTY ||
+                while (j < configs->n && (configs->items[j].name || !netdev_ops[configs->items[j].type]->create ||
                                           configs->items[j].index >= configs->items[i].index))
                         j++;
                 if (j >= configs->n)
@@ -120,12 +120,12 @@ static int check_links(RtnlSocket *sk, const NetDevConfigs *configs) {
                 const NetDevConfig *c = &configs->items[i];
                 char kind[32] = "";
 
-                if (!netdev_ops[c->type] || !c->link)
+                if (!netdev_ops[c->type]->create || !c->link)
                         continue;
                 if (rtnl_link_kind(sk, c->link, kind, sizeof kind) < 0)
                         r = log_error_errno(SYNTHETIC_ERRNO(ENODEV), "%s: lxc.net.%u.link: no host interface '%s'",
                                             netdev_config_where(c, "link"), c->index, c->link);
-                else if (c->type == NETDEV_VETH && !streq(kind, "bridge"))
+                else if (netdev_config_link_is_bridge(c) && !streq(kind, "bridge"))
                         r = log_error_errno(SYNTHETIC_ERRNO(EINVAL), "%s: lxc.net.%u.link: '%s' is not a bridge",
                                             netdev_config_where(c, "link"), c->index, c->link);
         }
@@ -229,21 +229,17 @@ int netdev_create_all(NetDevs *l, const NetDevConfigs *configs, const char *mach
                 const NetDevConfig *c = &configs->items[i];
                 NetDev *d;
 
-                if (!netdev_ops[c->type])
+                if (!netdev_ops[c->type]->create)
                         continue;
                 r = record(l, c, &d);
                 if (r < 0)
                         break;
                 netdev_guest_name(configs, i, d->guest_name);
-                if (c->type == NETDEV_VETH)
+                if (netdev_config_has_host_side(c))
                         netdev_veth_host_name(c, veths++, machine, d->host_name);
                 r = netdev_ops[c->type]->create(sk, d, machine, pid);
-                /* The kernel does not pass traffic between a macvlan/ipvlan and its own parent. */
-                if (r >= 0 && (c->type == NETDEV_MACVLAN || c->type == NETDEV_IPVLAN))
-                        log_info("%s: the guest cannot reach this host through '%s' (%s on its parent); for that, add a "
-                                 "veth (-n, or one on a bridge) or give the host a %s on '%s' too",
-                                 d->guest_name, c->link, netdev_type_to_string(c->type),
-                                 netdev_type_to_string(c->type), c->link);
+                if (r >= 0 && netdev_ops[c->type]->describe)
+                        netdev_ops[c->type]->describe(d);
         }
         rtnl_close(sk);
         return r < 0 ? r : 0;
@@ -253,7 +249,7 @@ size_t netdev_host_ifindices(const NetDevs *l, int *ret, size_t max) {
         size_t n = 0;
 
         for (size_t i = 0; i < l->n && n < max; i++) {
-                unsigned idx = l->items[i].config->type == NETDEV_VETH ? if_nametoindex(l->items[i].host_name) : 0;
+                unsigned idx = netdev_config_has_host_side(l->items[i].config) ? if_nametoindex(l->items[i].host_name) : 0;
 
                 if (idx > 0)
                         ret[n++] = (int) idx;
@@ -288,7 +284,6 @@ static const char *gateway(const char *configured, const char *resolved) {
 static int configure_one(RtnlSocket *sk, const NetDevConfigs *configs, size_t i, const char *machine,
                          const NetDevGateways *gw) {
         const NetDevConfig *c = &configs->items[i];
-        unsigned char mac[6];
         char name[16];
         int idx, r;
 
@@ -296,14 +291,8 @@ static int configure_one(RtnlSocket *sk, const NetDevConfigs *configs, size_t i,
         idx = rtnl_ifindex(sk, name);
         if (idx < 0)
                 return log_error_errno(idx, "Interface '%s' (lxc.net.%u) is missing in the container: %m", name, c->index);
-        /* ipvlan shares its parent's MAC; a phys keeps its own unless one is given. */
-        if (c->type != NETDEV_IPVLAN && (c->hwaddr || c->type != NETDEV_PHYS)) {
-                r = netdev_guest_mac(c, machine, mac);
-                if (r >= 0)
-                        r = rtnl_set(sk, idx, NULL, mac, 0, -1);
-                if (r < 0)
-                        return log_error_errno(r, "Failed to set the MAC of '%s': %m", name);
-        }
+        if (netdev_ops[c->type]->configure_inside && (r = netdev_ops[c->type]->configure_inside(sk, c, idx, machine)) < 0)
+                return r;
         r = rtnl_set(sk, idx, NULL, NULL, c->mtu, c->up || c->ipv4 || c->ipv6 ? 1 : -1);
         if (r < 0)
                 return log_error_errno(r, "Failed to set up '%s': %m", name);
@@ -330,7 +319,7 @@ int netdev_configure_inside(const NetDevConfigs *configs, const char *machine, c
         if (r < 0)
                 return log_error_errno(r, "Failed to open rtnetlink in the container: %m");
         for (size_t i = 0; i < configs->n && r >= 0; i++)
-                if (netdev_ops[configs->items[i].type])
+                if (netdev_ops[configs->items[i].type]->create)
                         r = configure_one(sk, configs, i, machine, gw);
         rtnl_close(sk);
         return r;

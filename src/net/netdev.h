@@ -19,6 +19,8 @@ typedef struct NetDev {
         unsigned char orig_mac[6];
         bool have_orig_mac;
         bool created;           /* something exists on the host side that teardown must undo */
+        bool made_parent;       /* macvlan.vlan: nsboot made the VLAN link it sits on */
+        char parent[16];        /* macvlan.vlan: that VLAN link */
 } NetDev;
 
 typedef struct NetDevs {
@@ -28,13 +30,39 @@ typedef struct NetDevs {
         int host_netns_fd;
 } NetDevs;
 
-/* One network mode: what happens on the host for it. Configuration inside is the same for all. */
+typedef enum NetDevOpsFlags {
+        NETDEV_OPS_NETNS = 1 << 0,      /* gives the guest its own network namespace */
+        NETDEV_OPS_HOST_SIDE = 1 << 1,  /* has a host-side interface (host_name) while it runs: a veth */
+        NETDEV_OPS_NEEDS_LINK = 1 << 2, /* lxc.net.N.link names its host parent: required */
+        NETDEV_OPS_LINK_BRIDGE = 1 << 3,/* its link, when given, must be a bridge */
+} NetDevOpsFlags;
+
+/* One network type, the whole of it: nothing outside netdev-types.c looks at the type. Every
+ * function may be NULL when the type has nothing to do at that step. */
 typedef struct NetDevOps {
+        NetDevOpsFlags flags;
+        const char *mode_key;           /* the subkey the config's .mode field is (macvlan.mode, …) */
+        /* The command-line spelling's fields f (IF, NAME, MODE/ID) into c, and its default guest name. */
+        int (*parse_cli)(NetDevConfig *c, char *f[3], char ret_name[static 32]);
+        /* Checks across the interface's keys. Logs. */
+        int (*validate)(const NetDevConfig *c);
+        /* Parent: the host side, and the guest's interface moved into the namespace of pid. Logs. */
         int (*create)(RtnlSocket *sk, NetDev *d, const char *machine, pid_t pid);
+        /* Parent: what the user should know about the interface it made. */
+        void (*describe)(const NetDev *d);
+        /* Child, in the guest's namespace, before addresses and routes: the type's own part (MAC). Logs. */
+        int (*configure_inside)(RtnlSocket *sk, const NetDevConfig *c, int ifindex, const char *machine);
+        /* Parent: undoes create. Logs warnings only. */
         int (*destroy)(RtnlSocket *sk, NetDevs *l, NetDev *d);
 } NetDevOps;
 
 extern const NetDevOps *const netdev_ops[];
+
+/* Type queries for code outside src/net (settings checks). */
+bool netdev_config_has_netns(const NetDevConfig *c);
+bool netdev_config_has_host_side(const NetDevConfig *c);
+/* Whether c's link must be a bridge (a veth in bridge mode). */
+bool netdev_config_link_is_bridge(const NetDevConfig *c);
 
 /* Guest-side name of configs->items[i]: its .name, else eth0, eth1, … in index order. */
 void netdev_guest_name(const NetDevConfigs *configs, size_t i, char ret[static 16]);

@@ -73,6 +73,24 @@ typeof(rtnl_route_set_protocol) *sym_rtnl_route_set_protocol;
 typeof(rtnl_route_set_scope) *sym_rtnl_route_set_scope;
 typeof(rtnl_route_set_table) *sym_rtnl_route_set_table;
 
+typeof(nl_send_auto) *sym_nl_send_auto;
+typeof(nl_wait_for_ack) *sym_nl_wait_for_ack;
+typeof(nla_nest_end) *sym_nla_nest_end;
+typeof(nla_nest_start) *sym_nla_nest_start;
+typeof(nla_put) *sym_nla_put;
+typeof(nla_put_string) *sym_nla_put_string;
+typeof(nla_put_u16) *sym_nla_put_u16;
+typeof(nlmsg_alloc_simple) *sym_nlmsg_alloc_simple;
+typeof(nlmsg_append) *sym_nlmsg_append;
+typeof(nlmsg_free) *sym_nlmsg_free;
+typeof(rtnl_neigh_add) *sym_rtnl_neigh_add;
+typeof(rtnl_neigh_alloc) *sym_rtnl_neigh_alloc;
+typeof(rtnl_neigh_put) *sym_rtnl_neigh_put;
+typeof(rtnl_neigh_set_dst) *sym_rtnl_neigh_set_dst;
+typeof(rtnl_neigh_set_family) *sym_rtnl_neigh_set_family;
+typeof(rtnl_neigh_set_flags) *sym_rtnl_neigh_set_flags;
+typeof(rtnl_neigh_set_ifindex) *sym_rtnl_neigh_set_ifindex;
+
 int dlopen_libnl(void) {
         static void *dl = NULL;
         static const DlopenLibrary lib = {
@@ -153,5 +171,22 @@ int dlopen_libnl(void) {
                                DLSYM_ARG(rtnl_route_set_protocol),
                                DLSYM_ARG(rtnl_route_set_scope),
                                DLSYM_ARG(rtnl_route_set_table),
+                               DLSYM_ARG(nl_send_auto),
+                               DLSYM_ARG(nl_wait_for_ack),
+                               DLSYM_ARG(nla_nest_end),
+                               DLSYM_ARG(nla_nest_start),
+                               DLSYM_ARG(nla_put),
+                               DLSYM_ARG(nla_put_string),
+                               DLSYM_ARG(nla_put_u16),
+                               DLSYM_ARG(nlmsg_alloc_simple),
+                               DLSYM_ARG(nlmsg_append),
+                               DLSYM_ARG(nlmsg_free),
+                               DLSYM_ARG(rtnl_neigh_add),
+                               DLSYM_ARG(rtnl_neigh_alloc),
+                               DLSYM_ARG(rtnl_neigh_put),
+                               DLSYM_ARG(rtnl_neigh_set_dst),
+                               DLSYM_ARG(rtnl_neigh_set_family),
+                               DLSYM_ARG(rtnl_neigh_set_flags),
+                               DLSYM_ARG(rtnl_neigh_set_ifindex),
                                NULL);
 }

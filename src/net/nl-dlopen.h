@@ -15,6 +15,9 @@
 #include <netlink/route/link/macvlan.h>
 #include <netlink/route/link/veth.h>
 #include <netlink/route/link/vlan.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+#include <netlink/route/neighbour.h>
 #include <netlink/route/route.h>
 
 #include "dlopen-util.h"
@@ -90,6 +93,23 @@ extern typeof(rtnl_route_set_family) *sym_rtnl_route_set_family;
 extern typeof(rtnl_route_set_protocol) *sym_rtnl_route_set_protocol;
 extern typeof(rtnl_route_set_scope) *sym_rtnl_route_set_scope;
 extern typeof(rtnl_route_set_table) *sym_rtnl_route_set_table;
+extern typeof(nl_send_auto) *sym_nl_send_auto;
+extern typeof(nl_wait_for_ack) *sym_nl_wait_for_ack;
+extern typeof(nla_nest_end) *sym_nla_nest_end;
+extern typeof(nla_nest_start) *sym_nla_nest_start;
+extern typeof(nla_put) *sym_nla_put;
+extern typeof(nla_put_string) *sym_nla_put_string;
+extern typeof(nla_put_u16) *sym_nla_put_u16;
+extern typeof(nlmsg_alloc_simple) *sym_nlmsg_alloc_simple;
+extern typeof(nlmsg_append) *sym_nlmsg_append;
+extern typeof(nlmsg_free) *sym_nlmsg_free;
+extern typeof(rtnl_neigh_add) *sym_rtnl_neigh_add;
+extern typeof(rtnl_neigh_alloc) *sym_rtnl_neigh_alloc;
+extern typeof(rtnl_neigh_put) *sym_rtnl_neigh_put;
+extern typeof(rtnl_neigh_set_dst) *sym_rtnl_neigh_set_dst;
+extern typeof(rtnl_neigh_set_family) *sym_rtnl_neigh_set_family;
+extern typeof(rtnl_neigh_set_flags) *sym_rtnl_neigh_set_flags;
+extern typeof(rtnl_neigh_set_ifindex) *sym_rtnl_neigh_set_ifindex;
 
 /* Loads libnl-route-3.so.200 at the first call; logs and returns -EOPNOTSUPP when it is missing. */
 int dlopen_libnl(void);

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <linux/if_bridge.h>
 #include <linux/if_link.h>
 #include <net/if.h>
 #include <netlink/addr.h>
 #include <netlink/errno.h>
+#include <netlink/msg.h>
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
@@ -11,6 +13,7 @@
 #include <netlink/route/link/macvlan.h>
 #include <netlink/route/link/veth.h>
 #include <netlink/route/link/vlan.h>
+#include <netlink/route/neighbour.h>
 #include <netlink/cache.h>
 #include <netlink/route/route.h>
 #include <stdio.h>
@@ -152,8 +155,10 @@ static int add_on_parent(RtnlSocket *sk, struct rtnl_link *link, const char *par
 }
 
 /* Created under a temporary name here, then moved into the namespace of pid and renamed there:
- * the two steps LXC takes, which every link type supports, unlike creating it there directly. */
-static int add_then_move(RtnlSocket *sk, struct rtnl_link *link, const char *parent, const char *name, pid_t pid) {
+ * the two steps LXC takes, which every link type supports, unlike creating it there directly.
+ * ipvlan_flags are set in between: the kernel lets only the parent's namespace change them. */
+static int add_then_move(RtnlSocket *sk, struct rtnl_link *link, const char *parent, const char *name, pid_t pid,
+                         unsigned ipvlan_flags) {
         static unsigned seq;
         char tmp[16];
         int r, idx;
@@ -165,7 +170,9 @@ static int add_then_move(RtnlSocket *sk, struct rtnl_link *link, const char *par
         idx = rtnl_ifindex(sk, tmp);
         if (idx < 0)
                 return idx;
-        r = rtnl_move(sk, idx, pid, -1, name);
+        r = ipvlan_flags ? rtnl_set_ipvlan_flags(sk, idx, ipvlan_flags) : 0;
+        if (r >= 0)
+                r = rtnl_move(sk, idx, pid, -1, name);
         if (r < 0)
                 (void) rtnl_delete(sk, tmp);
         return r;
@@ -180,12 +187,12 @@ int rtnl_add_macvlan(RtnlSocket *sk, const char *parent, const char *name, const
         if (m < 0 || sym_rtnl_link_macvlan_set_mode(link, (uint32_t) m) < 0)
                 r = -EINVAL;
         else
-                r = add_then_move(sk, link, parent, name, pid);
+                r = add_then_move(sk, link, parent, name, pid, 0);
         sym_rtnl_link_put(link);
         return r;
 }
 
-int rtnl_add_ipvlan(RtnlSocket *sk, const char *parent, const char *name, const char *mode, pid_t pid) {
+int rtnl_add_ipvlan(RtnlSocket *sk, const char *parent, const char *name, const char *mode, unsigned flags, pid_t pid) {
         struct rtnl_link *link = sym_rtnl_link_ipvlan_alloc();
         int m = sym_rtnl_link_ipvlan_str2mode(mode), r;
 
@@ -194,7 +201,7 @@ int rtnl_add_ipvlan(RtnlSocket *sk, const char *parent, const char *name, const 
         if (m < 0 || sym_rtnl_link_ipvlan_set_mode(link, (uint16_t) m) < 0)
                 r = -EINVAL;
         else
-                r = add_then_move(sk, link, parent, name, pid);
+                r = add_then_move(sk, link, parent, name, pid, flags);
         sym_rtnl_link_put(link);
         return r;
 }
@@ -206,7 +213,7 @@ int rtnl_add_vlan(RtnlSocket *sk, const char *parent, const char *name, unsigned
         if (!link)
                 return -ENOMEM;
         r = sym_rtnl_link_vlan_set_id(link, (uint16_t) id);
-        r = r < 0 ? nlerr(r) : add_then_move(sk, link, parent, name, pid);
+        r = r < 0 ? nlerr(r) : pid > 0 ? add_then_move(sk, link, parent, name, pid, 0) : add_on_parent(sk, link, parent, name, 0);
         sym_rtnl_link_put(link);
         return r;
 }
@@ -310,6 +317,10 @@ int rtnl_add_address(RtnlSocket *sk, int ifindex, const char *address) {
 }
 
 int rtnl_add_default_route(RtnlSocket *sk, int family, int ifindex, const char *gateway) {
+        return rtnl_add_route(sk, family, ifindex, NULL, gateway);
+}
+
+int rtnl_add_route(RtnlSocket *sk, int family, int ifindex, const char *destination, const char *gateway) {
         struct rtnl_route *route = sym_rtnl_route_alloc();
         struct rtnl_nexthop *nh = sym_rtnl_route_nh_alloc();
         struct nl_addr *dst = NULL, *gw = NULL;
@@ -322,7 +333,7 @@ int rtnl_add_default_route(RtnlSocket *sk, int family, int ifindex, const char *
                         sym_rtnl_route_nh_free(nh);
                 return -ENOMEM;
         }
-        r = sym_nl_addr_parse(family == AF_INET6 ? "::/0" : "0.0.0.0/0", family, &dst);
+        r = sym_nl_addr_parse(destination ?: (family == AF_INET6 ? "::/0" : "0.0.0.0/0"), family, &dst);
         if (r >= 0 && gateway)
                 r = sym_nl_addr_parse(gateway, family, &gw);
         if (r >= 0) {
@@ -401,4 +412,74 @@ int rtnl_first_address(RtnlSocket *sk, int ifindex, int family, char *ret, size_
         }
         sym_nl_cache_free(cache);
         return r;
+}
+
+int rtnl_add_proxy_neighbour(RtnlSocket *sk, int family, int ifindex, const char *address) {
+        struct rtnl_neigh *n = sym_rtnl_neigh_alloc();
+        struct nl_addr *dst = NULL;
+        int r;
+
+        if (!n)
+                return -ENOMEM;
+        r = sym_nl_addr_parse(address, family, &dst);
+        if (r >= 0) {
+                sym_rtnl_neigh_set_ifindex(n, ifindex);
+                sym_rtnl_neigh_set_family(n, family);
+                sym_rtnl_neigh_set_dst(n, dst);
+                sym_rtnl_neigh_set_flags(n, NTF_PROXY);
+                r = sym_rtnl_neigh_add(sk, n, NLM_F_CREATE);
+        }
+        sym_nl_addr_put(dst);
+        sym_rtnl_neigh_put(n);
+        return nlerr(r);
+}
+
+/* An RTM_* request about ifindex of family, for attributes that libnl has no call for. */
+static struct nl_msg *link_request(int type, int family, int ifindex) {
+        struct ifinfomsg ifi = { .ifi_family = (unsigned char) family, .ifi_index = ifindex };
+        struct nl_msg *msg = sym_nlmsg_alloc_simple(type, NLM_F_REQUEST | NLM_F_ACK);
+
+        if (msg && sym_nlmsg_append(msg, &ifi, sizeof ifi, NLMSG_ALIGNTO) < 0)
+                msg = (sym_nlmsg_free(msg), NULL);
+        return msg;
+}
+
+/* Sends msg (and frees it), then waits for the kernel's answer. */
+static int send_request(RtnlSocket *sk, struct nl_msg *msg) {
+        int r = sym_nl_send_auto(sk, msg);
+
+        sym_nlmsg_free(msg);
+        return nlerr(r < 0 ? r : sym_nl_wait_for_ack(sk));
+}
+
+int rtnl_set_ipvlan_flags(RtnlSocket *sk, int ifindex, unsigned flags) {
+        struct nl_msg *msg = link_request(RTM_NEWLINK, AF_UNSPEC, ifindex);
+        struct nlattr *info, *data;
+
+        if (!msg)
+                return -ENOMEM;
+        if (!(info = sym_nla_nest_start(msg, IFLA_LINKINFO)) || sym_nla_put_string(msg, IFLA_INFO_KIND, "ipvlan") < 0 ||
+            !(data = sym_nla_nest_start(msg, IFLA_INFO_DATA)) || sym_nla_put_u16(msg, IFLA_IPVLAN_FLAGS, (uint16_t) flags) < 0) {
+                sym_nlmsg_free(msg);
+                return -ENOMEM;
+        }
+        sym_nla_nest_end(msg, data);
+        sym_nla_nest_end(msg, info);
+        return send_request(sk, msg);
+}
+
+int rtnl_bridge_vlan(RtnlSocket *sk, int ifindex, unsigned vid, bool untagged_pvid, bool add) {
+        struct bridge_vlan_info v = { .vid = (uint16_t) vid,
+                                      .flags = untagged_pvid ? BRIDGE_VLAN_INFO_PVID | BRIDGE_VLAN_INFO_UNTAGGED : 0 };
+        struct nl_msg *msg = link_request(add ? RTM_SETLINK : RTM_DELLINK, AF_BRIDGE, ifindex);
+        struct nlattr *spec;
+
+        if (!msg)
+                return -ENOMEM;
+        if (!(spec = sym_nla_nest_start(msg, IFLA_AF_SPEC)) || sym_nla_put(msg, IFLA_BRIDGE_VLAN_INFO, sizeof v, &v) < 0) {
+                sym_nlmsg_free(msg);
+                return -ENOMEM;
+        }
+        sym_nla_nest_end(msg, spec);
+        return send_request(sk, msg);
 }

@@ -31,8 +31,10 @@ int rtnl_add_veth(RtnlSocket *sk, const char *host_name, const char *peer_name, 
 /* A macvlan (mode: private, vepa, bridge, passthru) or ipvlan (l2, l3, l3s) or 802.1Q vlan on
  * the host link parent, created directly in the namespace of pid as name. */
 int rtnl_add_macvlan(RtnlSocket *sk, const char *parent, const char *name, const char *mode, pid_t pid);
-int rtnl_add_ipvlan(RtnlSocket *sk, const char *parent, const char *name, const char *mode, pid_t pid);
+/* (flags: the ipvlan's isolation, IPVLAN_F_PRIVATE or IPVLAN_F_VEPA, 0 for bridge) */
+int rtnl_add_ipvlan(RtnlSocket *sk, const char *parent, const char *name, const char *mode, unsigned flags, pid_t pid);
 int rtnl_add_vlan(RtnlSocket *sk, const char *parent, const char *name, unsigned id, pid_t pid);
+/* (With pid 0 the vlan stays here, in the caller's namespace.) */
 int rtnl_delete(RtnlSocket *sk, const char *name);
 /* A bridge named name (up); -EEXIST when there is one. */
 int rtnl_add_bridge(RtnlSocket *sk, const char *name);
@@ -51,3 +53,11 @@ int rtnl_set(RtnlSocket *sk, int ifindex, const char *name, const unsigned char 
 int rtnl_add_address(RtnlSocket *sk, int ifindex, const char *address);
 /* A default route through gateway (an address), or a device route when gateway is NULL. */
 int rtnl_add_default_route(RtnlSocket *sk, int family, int ifindex, const char *gateway);
+/* A route to destination ("10.0.0.5/32"; NULL: default) on ifindex, through gateway or on the link. */
+int rtnl_add_route(RtnlSocket *sk, int family, int ifindex, const char *destination, const char *gateway);
+/* ipvlan port isolation of ifindex: 0 (bridge), IPVLAN_F_PRIVATE or IPVLAN_F_VEPA. */
+int rtnl_set_ipvlan_flags(RtnlSocket *sk, int ifindex, unsigned flags);
+/* Adds (or removes) VLAN vid on the bridge port ifindex: tagged, or the port's untagged PVID. */
+int rtnl_bridge_vlan(RtnlSocket *sk, int ifindex, unsigned vid, bool untagged_pvid, bool add);
+/* A proxy neighbour entry: the host answers ARP/NDP for address on ifindex (ip neigh add proxy). */
+int rtnl_add_proxy_neighbour(RtnlSocket *sk, int family, int ifindex, const char *address);

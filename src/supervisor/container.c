@@ -25,6 +25,7 @@
 #include "control.h"
 #include "devices.h"
 #include "firewall.h"
+#include "hooks.h"
 #include "host-limits.h"
 #include "journal-link.h"
 #include "lock.h"
@@ -525,7 +526,7 @@ static int run_once(Container *c) {
         /* Before the clone: the child must not be the first to load libnl, from inside the tree. */
         if (s->netdevs.n > 0 && rtnl_load() < 0)
                 return 1;
-        if (netdev_resolve_gateways(&s->netdevs, &c->gateways) < 0)
+        if (netdev_resolve_gateways(&s->netdevs, &c->gateways) < 0 || hooks_run(s, HOOK_PRE_START, 0, NULL) < 0)
                 return 1;
         if (cgroup_create(&c->cgroup, s->machine, s->keep_unit, s->slice) < 0 ||
             devices_apply(c->cgroup.path, &s->device_rules) < 0 || tunnel_prepare(s->machine) < 0 ||
@@ -581,6 +582,8 @@ static int run_once(Container *c) {
         /* After registration: the scope machined asks systemd for resets the cgroup's limits to its
          * own properties, so ours go on top of those, before the guest's init runs. */
         if (!failed && apply_limits(c) < 0)
+                failed = 1;
+        if (!failed && hooks_run(s, HOOK_START_HOST, c->pid, NULL) < 0)
                 failed = 1;
         if (!failed && sync_send(pair[0], SYNC_GO, 0, -EBADF) < 0) {
                 log_error_errno(errno, "Failed to start the container's init: %m");
@@ -670,7 +673,9 @@ static int run_machine(Container *c) {
         for (;;) {
                 int failed = run_once(c);
 
+                (void) hooks_run(c->settings, HOOK_STOP, 0, c->end == GUEST_REBOOT && !failed ? "reboot" : "stop");
                 teardown_once(c);
+                (void) hooks_run(c->settings, HOOK_POST_STOP, 0, c->end == GUEST_REBOOT && !failed ? "reboot" : "stop");
                 if (failed)
                         return failed;
                 announce_end(c);

@@ -200,6 +200,101 @@ Test(config, untrusted_file_cannot_grant_privilege) {
         settings_free(s);
 }
 
+/* issue 8: a file beside the tree picks neither the name, the console, the signals, hooks nor a
+ * log file, and includes nothing (not even a host file whose lines an error could echo). */
+Test(config, untrusted_file_cannot_pick_name_console_signals_hooks_or_include) {
+        Settings *s = load(DATA "untrusted-more.nsboot", false, -1);
+        char *text = logged();
+
+        cr_assert_null(s->machine);
+        cr_assert_eq(s->console_mode, _CONSOLE_MODE_INVALID);
+        cr_assert_eq(s->kill_signal, 0);
+        cr_assert_eq(s->stop_signal, 0);
+        cr_assert_null(s->hooks[HOOK_PRE_START]);
+        cr_assert_null(s->log_file);
+        cr_assert_str_eq(s->hostname, "still-fine");
+        for (int line = 1; line <= 6; line++) {
+                char want[128];
+
+                snprintf(want, sizeof want, "untrusted-more.nsboot:%d: ", line);
+                cr_assert(strstr(text, want), "line %d not refused: %s", line, text);
+        }
+        cr_assert(strstr(text, "untrusted-more.nsboot:7: include: not allowed in an untrusted file"), "%s", text);
+        cr_assert_null(strstr(text, "root:"), "a line of /etc/shadow was echoed: %s", text);
+        free(text);
+        settings_free(s);
+}
+
+/* A failing load of a one-line file: what it logged. */
+static char *load_line_failing(const char *line) {
+        char path[] = "/tmp/nsboot-line-XXXXXX";
+        int fd = mkstemp(path);
+
+        cr_assert_geq(fd, 0);
+        dprintf(fd, "%s\n", line);
+        close(fd);
+        settings_free(load(path, true, -1));
+        unlink(path);
+        return logged();
+}
+
+/* No error quotes the line it could not read. */
+Test(config, syntax_errors_do_not_echo_the_line) {
+        char *text = load_line_failing("secret-token-line");
+
+        cr_assert(strstr(text, ":1: expected 'key = value'"), "%s", text);
+        cr_assert_null(strstr(text, "secret-token"), "%s", text);
+        free(text);
+}
+
+/* issue 12's parser bugs: flags on empty, an empty link, a template's own keys. */
+Test(config, lxc_quirks_read_as_lxc_reads_them) {
+        Settings *s = load(DATA "lxc-quirks.conf", true, 0);
+        char *text = logged();
+
+        cr_assert_eq(netdev_configs_validate(&s->netdevs), 0);
+        cr_assert_eq(s->netdevs.n, 2);
+        cr_assert_eq(s->netdevs.items[0].type, NETDEV_EMPTY);
+        cr_assert_eq(s->netdevs.items[1].type, NETDEV_VETH);
+        cr_assert_null(s->netdevs.items[1].link, "an empty link is no bridge");
+        cr_assert_str_eq(s->hostname, "quirks");
+        cr_assert(strstr(text, "lxc-quirks.conf:7: subutai.parent: skipped"), "%s", text);
+        free(text);
+        settings_free(s);
+}
+
+Test(config, missing_fstab_is_named) {
+        char *text = load_line_failing("lxc.mount.fstab = /nonexistent/nsboot/fstab");
+
+        cr_assert(strstr(text, ":1: lxc.mount.fstab: '/nonexistent/nsboot/fstab' does not exist"), "%s", text);
+        free(text);
+}
+
+/* Hooks in order per type, the version, and lxc.hook = clearing them all. */
+Test(config, hooks_in_order) {
+        static const char *const lines[][2] = {
+                { "lxc.hook.pre-start", "/bin/a one" }, { "lxc.hook.pre-start", "/bin/b two" },
+                { "nsboot.hook.stop", "/bin/c" },       { "lxc.hook.version", "1" },
+        };
+        Settings *s = settings_new();
+
+        for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+                SettingMatch m;
+
+                cr_assert(settings_table_lookup(lines[i][0], &m));
+                cr_assert_eq(settings_assign(s, m.def, lines[i][1], "t"), 0);
+        }
+        cr_assert_eq(strv_length(s->hooks[HOOK_PRE_START]), 2);
+        cr_assert_str_eq(s->hooks[HOOK_PRE_START][1], "/bin/b two");
+        cr_assert_str_eq(s->hooks[HOOK_STOP][0], "/bin/c");
+        cr_assert_eq(s->hook_version, 1);
+        cr_assert_eq(settings_assign(s, settings_table_find_key("nsboot.hook"), "", "t"), 0);
+        cr_assert_null(s->hooks[HOOK_PRE_START]);
+        cr_assert_null(s->hooks[HOOK_STOP]);
+        cr_assert_lt(settings_assign(s, settings_table_find_key("nsboot.hook-version"), "2", "t"), 0);
+        settings_free(s);
+}
+
 Test(config, empty_list_value_clears) {
         Settings *s = load(DATA "clear.conf", true, 0);
 
@@ -218,9 +313,15 @@ Test(config, status_of_lxc_keys) {
         } cases[] = {
                 { "lxc.uts.name", "x", KEY_SETTING },           { "lxc.autodev", "1", KEY_ACCEPTED },
                 { "lxc.autodev", "0", KEY_UNSUPPORTED },        { "lxc.mount.auto", "proc:mixed sys:mixed", KEY_ACCEPTED },
-                { "lxc.mount.auto", "proc:rw", KEY_UNSUPPORTED },
+                { "lxc.mount.auto", "proc:rw sys:rw", KEY_ACCEPTED }, /* tightened, with a warning */
+                { "lxc.mount.auto", "shmounts:/srv/shared", KEY_UNSUPPORTED },
+                { "lxc.cgroup.dir.container", "lxc.payload.web", KEY_ACCEPTED },
+                { "lxc.cgroup.relative", "1", KEY_ACCEPTED },   { "lxc.group", "onboot", KEY_ACCEPTED },
+                { "lxc.cgroup.memory.limit_in_bytes", "1G", KEY_SETTING },
+                { "lxc.hook.pre-start", "/bin/true", KEY_SETTING }, { "lxc.hook.clone", "/bin/true", KEY_IGNORED },
+                { "lxc.arch", "x86", KEY_SETTING },             { "lxc.net.0.flags", "up", KEY_NETDEV },
                 { "lxc.selinux.context", "x", KEY_IGNORED },    { "lxc.pivotdir", "x", KEY_OBSOLETE },
-                { "lxc.idmap", "u 0 100000 65536", KEY_SETTING },   { "lxc.hook.start", "/x", KEY_UNSUPPORTED },
+                { "lxc.idmap", "u 0 100000 65536", KEY_SETTING },
                 { "lxc.frobnicate", "1", KEY_UNKNOWN },
         };
 
@@ -245,8 +346,20 @@ Test(config, keys_documented) {
                                         settings_table[i].lxc_legacy_key };
 
                 for (size_t j = 0; j < 4; j++)
-                        if (names[j])
+                        if (names[j] && !(settings_table[i].flags & SETTING_NET))
                                 cr_assert(strstr(man, names[j]), "nsboot.conf.5 does not mention %s", names[j]);
+                /* network subkeys are listed once, by their subkey */
+                if (settings_net_sub(&settings_table[i])) {
+                        char word[64], *w = word;
+
+                        /* as scdoc source writes it: '_' escaped */
+                        *w++ = '*';
+                        for (const char *c = settings_net_sub(&settings_table[i]); *c; c++)
+                                w += sprintf(w, "%s%c", *c == '_' ? "\\" : "", *c);
+                        strcpy(w, "*");
+                        cr_assert(strstr(man, word), "nsboot.conf.5 does not mention lxc.net.N.%s",
+                                  settings_net_sub(&settings_table[i]));
+                }
         }
         free(man);
 }

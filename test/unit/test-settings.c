@@ -26,8 +26,12 @@ Test(settings, table_is_sorted_unique_and_documented) {
         for (size_t i = 0; i < settings_table_size; i++) {
                 const SettingDef *d = &settings_table[i];
 
-                cr_assert(d->parse && d->doc && *d->doc && d->expect, "row %zu incomplete", i);
-                cr_assert(d->key || d->long_option || d->short_option, "row %zu has no name", i);
+                if (d->status == KEY_SETTING || d->status == KEY_NETDEV)
+                        cr_assert(d->parse && d->doc && *d->doc && d->expect, "row %zu incomplete", i);
+                else
+                        cr_assert(d->note || d->status == KEY_OBSOLETE, "row %zu (%s) says not why", i, d->lxc_key);
+                cr_assert(d->key || d->lxc_key || d->long_option || d->short_option, "row %zu has no name", i);
+                cr_assert(!(d->flags & SETTING_NET) || d->net_types, "row %zu applies to no network type", i);
                 if (d->key) {
                         cr_assert(strcmp(prev, d->key) < 0, "'%s' out of order or duplicate", d->key);
                         cr_assert_eq(settings_table_find_key(d->key), d);
@@ -39,6 +43,59 @@ Test(settings, table_is_sorted_unique_and_documented) {
                         cr_assert_eq(settings_table_find_short(d->short_option), d);
                 if (d->flags & SETTING_FLAG)
                         cr_assert(d->cli_value);
+        }
+}
+
+/* Every spelling of every row (native, LXC, second LXC, legacy, family) names that row only: a key
+ * is declared once, and the lookup finds it in each spelling. */
+Test(settings, aliases_unique_and_found) {
+        char **seen = NULL;
+
+        for (size_t i = 0; i < settings_table_size; i++) {
+                const SettingDef *d = &settings_table[i];
+                const char *names[] = { d->key, d->lxc_key, d->lxc_alt_key, d->lxc_legacy_key };
+
+                for (size_t k = 0; k < 4; k++) {
+                        char key[128];
+                        const char *n = names[k];
+                        SettingMatch m;
+
+                        if (!n)
+                                continue;
+                        cr_assert(!strv_contains(seen, n), "'%s' is a spelling of two rows", n);
+                        cr_assert_eq(strv_extend(&seen, n), 0);
+                        /* "lxc.net.N.link" is looked up as lxc.net.3.link, a family as PREFIX.x */
+                        snprintf(key, sizeof key, "%s", n);
+                        if (strstr(key, ".N"))
+                                strstr(key, ".N")[1] = '3';
+                        if (key[strlen(key) - 1] == '.')
+                                strcat(key, "x");
+                        cr_assert(settings_table_lookup(key, &m), "'%s' not found", key);
+                        cr_assert_eq(m.def, d, "'%s' finds another row", key);
+                        cr_assert_eq(m.legacy, k == 3, "'%s': legacy %d", key, m.legacy);
+                }
+        }
+        strv_free(seen);
+}
+
+/* LXC <= 2.0 spellings come back as their LXC 3+ names. */
+Test(settings, modern_names_of_legacy_keys) {
+        static const char *const cases[][2] = {
+                { "lxc.utsname", "lxc.uts.name" },           { "lxc.network.2.link", "lxc.net.2.link" },
+                { "lxc.network.0.ipv4", "lxc.net.0.ipv4.address" }, { "lxc.limit.nofile", "lxc.prlimit.nofile" },
+                { "lxc.devttydir", "lxc.tty.dir" },          { "lxc.network", "lxc.net" },
+                { "lxc.rebootsignal", "lxc.signal.reboot" }, { "lxc.id_map", "lxc.idmap" },
+        };
+
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+                SettingMatch m;
+                char *modern;
+
+                cr_assert(settings_table_lookup(cases[i][0], &m), "%s", cases[i][0]);
+                cr_assert(m.legacy, "%s", cases[i][0]);
+                modern = settings_match_modern_key(&m);
+                cr_assert_str_eq(modern, cases[i][1]);
+                free(modern);
         }
 }
 

@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Value parsers of the keys that come from LXC: hooks, log level, architecture, console path, and
+ * the LXC keys whose values nsboot only checks (lxc.autodev, lxc.mount.auto) or converts (cgroup v1). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/personality.h>
+#include <syslog.h>
+
+#include "basic/parse-util.h"
+#include "basic/strv.h"
+#include "limit.h"
+#include "settings-parse.h"
+#include "settings-table.h"
+
+/* One command line per assignment, in order; an empty value clears the hook's list. */
+int parse_hook(const SettingDef *def _unused_, const char *value, void *dest) {
+        if (!*value) {
+                *(char ***) dest = strv_free(*(char ***) dest);
+                return 0;
+        }
+        if (strv_length(*(char ***) dest) >= 64)
+                return -E2BIG;
+        return strv_extend(dest, value);
+}
+
+/* "lxc.hook =": no hooks at all. */
+int parse_hooks_clear(const SettingDef *def _unused_, const char *value, void *dest) {
+        char ***hooks = dest;
+
+        if (*value)
+                return -EINVAL;
+        for (size_t i = 0; i < _HOOK_TYPE_MAX; i++)
+                hooks[i] = strv_free(hooks[i]);
+        return 0;
+}
+
+int parse_hook_version(const SettingDef *def _unused_, const char *value, void *dest) {
+        if (!streq(value, "0") && !streq(value, "1"))
+                return -EINVAL;
+        *(int *) dest = value[0] - '0';
+        return 0;
+}
+
+/* LXC's level names and numbers (0 trace ... 8 fatal) onto syslog levels. */
+static const struct {
+        const char *name;
+        int level;
+} log_levels[] = {
+        { "trace", LOG_DEBUG }, { "debug", LOG_DEBUG }, { "info", LOG_INFO },  { "notice", LOG_NOTICE },
+        { "warn", LOG_WARNING }, { "error", LOG_ERR },  { "crit", LOG_CRIT },  { "alert", LOG_ALERT },
+        { "fatal", LOG_EMERG },
+};
+
+int parse_log_level(const SettingDef *def _unused_, const char *value, void *dest) {
+        unsigned n;
+
+        if (safe_atou(value, &n) >= 0 && n < ELEMENTSOF(log_levels)) {
+                *(int *) dest = log_levels[n].level;
+                return 0;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(log_levels); i++)
+                if (strcasecmp(value, log_levels[i].name) == 0 ||
+                    (strncasecmp(value, "LXC_LOG_LEVEL_", 14) == 0 && strcasecmp(value + 14, log_levels[i].name) == 0)) {
+                        *(int *) dest = log_levels[i].level;
+                        return 0;
+                }
+        return -EINVAL;
+}
+
+int format_log_level(const void *src, char **ret) {
+        int level = *(const int *) src;
+
+        for (size_t i = 1; i < ELEMENTSOF(log_levels); i++)
+                if (log_levels[i].level == level) {
+                        *ret = strdup(log_levels[i].name);
+                        return *ret ? 0 : -ENOMEM;
+                }
+        *ret = strdup("");
+        return *ret ? 0 : -ENOMEM;
+}
+
+/* lxc.arch: what a 64-bit x86 host can run. 32-bit names get PER_LINUX32 (uname -m: i686). */
+int parse_personality(const SettingDef *def _unused_, const char *value, void *dest) {
+        static const char *const bit32[] = { "x86", "i386", "i486", "i586", "i686", "linux32" };
+        static const char *const bit64[] = { "x86_64", "x86-64", "amd64", "linux64" };
+
+        for (size_t i = 0; i < ELEMENTSOF(bit32); i++)
+                if (streq(value, bit32[i])) {
+                        *(unsigned long *) dest = PER_LINUX32;
+                        return 0;
+                }
+        for (size_t i = 0; i < ELEMENTSOF(bit64); i++)
+                if (streq(value, bit64[i])) {
+                        *(unsigned long *) dest = PER_LINUX;
+                        return 0;
+                }
+        /* armhf, arm64, ppc64el, …: another architecture, which this host cannot run */
+        if (strspn(value, "abcdefghijklmnopqrstuvwxyz0123456789_-") == strlen(value) && *value)
+                return -EOPNOTSUPP;
+        return -EINVAL;
+}
+
+int format_personality(const void *src, char **ret) {
+        unsigned long p = *(const unsigned long *) src;
+
+        *ret = strdup(p == PER_LINUX32 ? "x86" : p == PER_LINUX ? "x86_64" : "");
+        return *ret ? 0 : -ENOMEM;
+}
+
+/* lxc.console.path = none: LXC gives the guest no console; nsboot's nearest is a console pty
+ * nobody reads (passive). A host device as console is not done. */
+int parse_console_path(const SettingDef *def _unused_, const char *value, void *dest) {
+        if (!streq(value, "none"))
+                return -EOPNOTSUPP;
+        *(ConsoleMode *) dest = CONSOLE_PASSIVE;
+        return 0;
+}
+
+/* lxc.autodev: only 1; nsboot has no mode that leaves /dev to the tree. dest is unused. */
+int parse_autodev(const SettingDef *def _unused_, const char *value, void *dest) {
+        int b = parse_boolean(value);
+
+        if (b < 0)
+                return -EINVAL;
+        return b ? 0 : -EOPNOTSUPP;
+}
+
+/* lxc.mount.auto: LXC's words; returns 1 where nsboot mounts tighter than asked (rw), 0 where it
+ * does what is asked anyway. shmounts: (a host directory shared into the guest) is not done. */
+int parse_mount_auto(const SettingDef *def _unused_, const char *value, void *dest) {
+        static const char *const same[] = { "proc", "proc:mixed", "sys", "sys:mixed", "sys:ro", "cgroup",
+                                            "cgroup:mixed", "cgroup:ro", "cgroup-full:ro", "cgroup2", "cgroup2:ro",
+                                            "cgroup-full", "cgroup-full:mixed", "cgroup:force", "cgroup:mixed:force",
+                                            "cgroup:ro:force", "cgroup2:force", "cgroup2:ro:force" };
+        static const char *const tighter[] = { "proc:rw", "sys:rw", "cgroup:rw", "cgroup-full:rw", "cgroup:rw:force",
+                                               "cgroup-full:rw:force", "cgroup-full:force", "cgroup-full:mixed:force" };
+        _cleanup_free_ char *copy = strdup(value);
+        char *save = NULL;
+        int r = 0;
+
+        if (!copy)
+                return -ENOMEM;
+        for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+                bool found = false;
+
+                for (size_t i = 0; i < ELEMENTSOF(same) && !found; i++)
+                        found = streq(w, same[i]);
+                for (size_t i = 0; i < ELEMENTSOF(tighter) && !found; i++)
+                        if (streq(w, tighter[i]))
+                                found = true, r = 1;
+                if (!found)
+                        return startswith(w, "shmounts:") ? -EOPNOTSUPP : -EINVAL;
+        }
+        return r;
+}
+
+/* cgroup v1 settings (lxc.cgroup.FILE = V, here "FILE=V") that have a cgroup2 equivalent (limit.c);
+ * memory.memsw.limit_in_bytes needs the memory limit set before it. */
+int parse_cgroup_v1(const SettingDef *def, const char *value, void *dest) {
+        _cleanup_free_ char *file = strndup(value, strcspn(value, "=")), *v2 = NULL;
+        const char *v = strchr(value, '=');
+        int r;
+
+        if (!file || !v)
+                return file ? -EINVAL : -ENOMEM;
+        r = limit_from_v1(file, v + 1, *(char ***) dest, &v2);
+        if (r < 0)
+                return r == -ENOKEY ? -EINVAL : r;
+        return parse_cgroup(def, v2, dest);
+}

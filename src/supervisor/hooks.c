@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "basic/macro.h"
+#include "basic/strv.h"
+#include "hooks.h"
+#include "log.h"
+#include "rootfs.h"
+#include "settings.h"
+
+static const char *const hook_type_table[_HOOK_TYPE_MAX] = {
+        [HOOK_PRE_START] = "pre-start", [HOOK_PRE_MOUNT] = "pre-mount",   [HOOK_MOUNT] = "mount",
+        [HOOK_AUTODEV] = "autodev",     [HOOK_START_HOST] = "start-host", [HOOK_START] = "start",
+        [HOOK_STOP] = "stop",           [HOOK_POST_STOP] = "post-stop",
+};
+
+DEFINE_STRING_TABLE_LOOKUP(hook_type, HookType, hook_type_table, _HOOK_TYPE_MAX);
+
+/* LXC's environment for hooks (start.c lxc_init(), utils.c run_script_argv()); LXC_HOOK_TYPE and
+ * LXC_HOOK_SECTION only with lxc.hook.version = 1, as there. In the forked child only. */
+static int set_environment(const Settings *s, HookType type, pid_t pid, const char *target) {
+        char buf[32];
+        int r = 0;
+
+        r |= setenv("LXC_NAME", s->machine, 1);
+        if (s->config_file)
+                r |= setenv("LXC_CONFIG_FILE", s->config_file, 1);
+        /* Where the guest's mount namespace has the tree before the switch to it (LXC's
+         * lxc.rootfs.mount); the tree itself is LXC_ROOTFS_PATH. */
+        r |= setenv("LXC_ROOTFS_MOUNT", ROOTFS_STAGING_DIR, 1);
+        r |= setenv("LXC_ROOTFS_PATH", s->directory, 1);
+        r |= setenv("LXC_CGNS_AWARE", "1", 1);
+        r |= setenv("LXC_HOOK_VERSION", s->hook_version ? "1" : "0", 1);
+        if (s->hook_version) {
+                r |= setenv("LXC_HOOK_TYPE", hook_type_to_string(type), 1);
+                r |= setenv("LXC_HOOK_SECTION", "lxc", 1);
+        }
+        if (pid > 0) {
+                snprintf(buf, sizeof buf, "%d", (int) pid);
+                r |= setenv("LXC_PID", buf, 1);
+        }
+        if (target)
+                r |= setenv("LXC_TARGET", target, 1);
+        return r < 0 ? -errno : 0;
+}
+
+/* "exec COMMAND 'NAME' 'lxc' 'TYPE'" (version 0) or "exec COMMAND" (version 1), LXC's shell line. */
+static char *hook_shell_line(const Settings *s, HookType type, const char *command) {
+        char *line;
+
+        if (s->hook_version)
+                return asprintf(&line, "exec %s", command) < 0 ? NULL : line;
+        return asprintf(&line, "exec %s '%s' 'lxc' '%s'", command, s->machine, hook_type_to_string(type)) < 0 ? NULL :
+                                                                                                                line;
+}
+
+/* One hook to its end: its exit status (0-255), 128+N for signal N, or -errno. Hooks read nothing
+ * from nsboot's terminal; their output goes where nsboot's goes. */
+static int run_one(const Settings *s, HookType type, const char *command, pid_t pid, const char *target) {
+        _cleanup_free_ char *line = hook_shell_line(s, type, command);
+        pid_t child;
+        int status;
+
+        if (!line)
+                return -ENOMEM;
+        child = fork();
+        if (child < 0)
+                return -errno;
+        if (child == 0) {
+                int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+                sigset_t all;
+
+                sigfillset(&all);
+                sigprocmask(SIG_UNBLOCK, &all, NULL);
+                if (null < 0 || dup2(null, STDIN_FILENO) < 0 || set_environment(s, type, pid, target) < 0)
+                        _exit(126);
+                execl("/bin/sh", "sh", "-c", line, (char *) NULL);
+                _exit(127);
+        }
+        while (waitpid(child, &status, 0) < 0)
+                if (errno != EINTR)
+                        return -errno;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int hooks_run(const Settings *s, HookType type, pid_t pid, const char *target) {
+        STRV_FOREACH(command, s->hooks[type]) {
+                int r;
+
+                log_debug("Running lxc.hook.%s: %s", hook_type_to_string(type), *command);
+                r = run_one(s, type, *command, pid, target);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to run lxc.hook.%s '%s': %m", hook_type_to_string(type),
+                                               *command);
+                if (r > 0)
+                        return log_error_errno(SYNTHETIC_ERRNO(EPROTO), "lxc.hook.%s '%s' failed with exit status %d",
+                                               hook_type_to_string(type), *command, r);
+        }
+        return 0;
+}

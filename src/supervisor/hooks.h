@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* LXC's hooks (lxc.hook.*, nsboot.hook.*): shell command lines run at the moments LXC runs them, in
+ * the namespaces LXC runs them in, with LXC's environment. pre-start, start-host, stop and
+ * post-stop run in the parent (host namespaces); pre-mount, mount, autodev and start in the child
+ * (the guest's namespaces; start after the switch to the guest's root, so it runs the guest's sh). */
+#pragma once
+
+#include <errno.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+typedef enum HookType {
+        HOOK_PRE_START,
+        HOOK_PRE_MOUNT,
+        HOOK_MOUNT,
+        HOOK_AUTODEV,
+        HOOK_START_HOST,
+        HOOK_START,
+        HOOK_STOP,
+        HOOK_POST_STOP,
+        _HOOK_TYPE_MAX,
+        _HOOK_TYPE_INVALID = -EINVAL,
+} HookType;
+
+const char *hook_type_to_string(HookType t);
+HookType hook_type_from_string(const char *s);
+
+typedef struct Settings Settings;
+
+/* Runs the hooks of type in order, each as "sh -c 'exec COMMAND'" (LXC's run_script_argv), with
+ * LXC_PID = pid when pid > 0 and LXC_TARGET = target when not NULL. Stops at the first that fails.
+ * Logs "lxc.hook.TYPE 'COMMAND' failed with exit status N" and returns -EPROTO then. */
+int hooks_run(const Settings *s, HookType type, pid_t pid, const char *target);
