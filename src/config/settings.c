@@ -10,6 +10,9 @@
 #include "netdev.h"
 #include "seccomp-profile.h"
 #include "sysctl.h"
+#include <linux/capability.h>
+
+#include "caps.h"
 #include "settings.h"
 #include "storage.h"
 
@@ -359,4 +362,12 @@ int settings_validate(Settings *s, bool stdin_tty, bool stdout_tty) {
                         s->console_mode = s->boot ? CONSOLE_READ_ONLY : CONSOLE_PIPE;
         }
         return 0;
+}
+
+uint64_t settings_caps(const Settings *s) {
+        uint64_t drop = s->caps_drop;
+
+        if (s->userns.mode != USERNS_NO && !s->private_network && !(s->caps_add & (UINT64_C(1) << CAP_NET_BIND_SERVICE)))
+                drop |= UINT64_C(1) << CAP_NET_BIND_SERVICE;
+        return caps_effective(s->private_network, s->caps_add, drop, s->caps_keep);
 }

@@ -109,6 +109,12 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(Settings *, settings_free);
 /* Fills in defaults that depend on other keys and checks combinations. Logs. */
 int settings_validate(Settings *s, bool stdin_tty, bool stdout_tty);
 
+/* The capabilities PID 1 keeps (caps.h), from the capability keys, the network and the user
+ * namespace: a guest in its own user namespace on the host's network could not bind the host's
+ * ports below 1024 anyway, and is not given CAP_NET_BIND_SERVICE, as systemd-nspawn -U does, so its
+ * services see that at once (systemd-resolved then starts without its 127.0.0.53 stub). */
+uint64_t settings_caps(const Settings *s);
+
 /* The first veth with a static IPv4 address (for --port, --masquerade), or NULL. */
 const NetDevConfig *settings_nat_interface(const Settings *s);
 

@@ -252,7 +252,7 @@ static int apply_rlimits(const Settings *s) {
  * no_new_privs. Loaded before the stub init of -a forks, it covers that too. */
 static int drop_privileges(const ChildParams *p, const GuestUser *u) {
         const Settings *s = p->settings;
-        uint64_t caps = caps_effective(s->private_network, s->caps_add, s->caps_drop, s->caps_keep);
+        uint64_t caps = settings_caps(s);
         int r;
 
         r = join_new_session_keyring();

@@ -559,7 +559,7 @@ static int run_once(Container *c) {
         /* While the child sets up the container; it loads them after SYNC_GO. */
         if (r >= 0)
                 r = seccomp_prepare(seccomp, &(SeccompPolicy) {
-                                .caps = caps_effective(s->private_network, s->caps_add, s->caps_drop, s->caps_keep),
+                                .caps = settings_caps(s),
                                 .filter = &s->syscall_filter, .host_superblocks = !c->userns.enabled },
                                 s->seccomp_profile);
         failed = r < 0 ? 1 : follow_child_setup(c, pair[0], SYNC_READY);

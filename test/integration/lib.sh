@@ -505,17 +505,9 @@ wait_booted() {
         fail "the guest did not finish booting within $secs s (state '$BOOT_STATE')"
 }
 
-# A guest in its own user namespace that shares the host's network may not bind ports below 1024
-# (they belong to the host's user namespace): systemd-resolved's stub on 127.0.0.53:53 fails.
-DEBIAN_ALLOWED_FAILURES_HOST_NETWORK=(
-        systemd-resolved.service
-)
-
-# assert_no_failed_units LEADER [--host-network]: no failed unit in the guest, except the allowed
-# ones (and with --host-network, those of a user-namespaced guest on the host's network).
+# assert_no_failed_units LEADER: no failed unit in the guest, except the allowed ones.
 assert_no_failed_units() {
         local leader=$1 unit bad=() allowed=("${DEBIAN_ALLOWED_FAILURES[@]}")
-        [[ ${2:-} == --host-network ]] && allowed+=("${DEBIAN_ALLOWED_FAILURES_HOST_NETWORK[@]}")
         [[ $BOOT_STATE == degraded ]] || return 0
         in_guest "$leader" systemctl --failed --no-pager || true
         for unit in $(in_guest "$leader" systemctl --failed --no-legend --plain | awk '{ print $1 }'); do

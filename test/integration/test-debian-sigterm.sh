@@ -9,7 +9,7 @@ debian_tree tree
 nsboot_start -D "$tree" -b
 LEADER=$(leader_pid "$NSBOOT_PID" 30)
 wait_booted "$LEADER"
-assert_no_failed_units "$LEADER" --host-network
+assert_no_failed_units "$LEADER"
 
 kill -TERM "$NSBOOT_PID"
 nsboot_wait 60

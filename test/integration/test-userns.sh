@@ -114,3 +114,12 @@ printf 'lxc.idmap = u 0 1245184\n' >"$WORKDIR/short.conf"
 nsboot_run --config="$WORKDIR/short.conf" -D "$one" /bin/true
 assert_rc 1 "short lxc.idmap line"
 assert_contains "$(cat "$NSBOOT_ERR")" "short.conf:1" "error names file:line"
+
+# On the host's network a guest in a user namespace gets no CAP_NET_BIND_SERVICE (the host's low
+# ports are not its to bind); with a network of its own, or --private-users=no, it keeps it.
+capbnd() { nsboot_run -D "$one" "$@" /bin/sh -c 'grep CapBnd /proc/self/status' >&2; awk '{ print $2 }' "$NSBOOT_OUT"; }
+bind_bit=$((1 << 10))
+(( 0x$(capbnd) & bind_bit )) && fail "CAP_NET_BIND_SERVICE kept on the host's network in a user namespace"
+(( 0x$(capbnd --private-network) & bind_bit )) || fail "CAP_NET_BIND_SERVICE missing with a private network"
+(( 0x$(capbnd --private-users=no) & bind_bit )) || fail "CAP_NET_BIND_SERVICE missing with --private-users=no"
+(( 0x$(capbnd --capability=net_bind_service) & bind_bit )) || fail "--capability=net_bind_service not honoured"
