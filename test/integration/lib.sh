@@ -256,20 +256,38 @@ busybox_tree() {
         _bt_ret=$_bt_dir
 }
 
+# _copy_tree VAR CACHE NAME: a copy of the cached tree CACHE at $WORKDIR/NAME, shared, with a fresh
+# machine ID, so that tests never change the cache. A copy, not an overlay: overlayfs cannot be
+# mounted idmapped, which the default user namespace mode needs for a root-owned tree (a few seconds
+# for ~300 MB).
+_copy_tree() {
+        local -n _ct_ret=$1
+        local _ct_cache=$2 _ct_dir=$WORKDIR/$3
+        cp -a "$_ct_cache" "$_ct_dir" || fail "cannot copy the tree $_ct_cache"
+        _shared_mount "$_ct_dir"
+        set_machine_id "$_ct_dir" fresh
+        _ct_ret=$_ct_dir
+}
+
 # debian_tree VAR [NAME]: a copy of the cached Debian tree (built on first use, ~40 s) at
-# $WORKDIR/NAME, so that tests never change the cache. It gets a fresh machine ID.
+# $WORKDIR/NAME.
 debian_tree() {
-        local -n _dt_ret=$1
-        local _dt_name=${2:-} _dt_cache _dt_dir
+        local _dt_name=${2:-} _dt_cache
         [[ -n $_dt_name ]] || new_name _dt_name
         _dt_cache=$("$SRCDIR/test/lib/mktree-debian.sh") || fail "cannot build the Debian tree"
-        _dt_dir=$WORKDIR/$_dt_name
-        # A copy, not an overlay: overlayfs cannot be mounted idmapped, which the default user
-        # namespace mode needs for a root-owned tree (a few seconds for ~300 MB).
-        cp -a "$_dt_cache" "$_dt_dir" || fail "cannot copy the Debian tree"
-        _shared_mount "$_dt_dir"
-        set_machine_id "$_dt_dir" fresh
-        _dt_ret=$_dt_dir
+        _copy_tree "$1" "$_dt_cache" "$_dt_name"
+}
+
+# init_tree VAR KIND [NAME]: a copy of the cached Debian tree whose init is KIND (sysvinit, openrc,
+# runit, busybox; test/lib/mktree-init.sh, built on first use), as debian_tree. Its boot and
+# shutdown sequences print "NSBOOT-INIT: boot" / "NSBOOT-INIT: shutdown" and append "boot" /
+# "shutdown" to /var/log/nsboot-marker.
+init_tree() {
+        local _it_name=${3:-} _it_cache
+        [[ -n $_it_name ]] || new_name _it_name
+        require_cmd debootstrap
+        _it_cache=$("$SRCDIR/test/lib/mktree-init.sh" "$2") || fail "cannot build the $2 tree"
+        _copy_tree "$1" "$_it_cache" "$_it_name"
 }
 
 # set_machine_id DIR [fresh|empty|uninitialized|ID]
