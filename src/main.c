@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "cli.h"
 #include "config.h"
 #include "container.h"
@@ -84,6 +85,22 @@ static int load_settings(const Settings *cli, const CliArgs *args, Settings *s) 
         return r;
 }
 
+/* --cleanup needs only the machine's name: -M, or the tree's directory name. */
+static int run_cleanup(const Settings *cli) {
+        _cleanup_free_ char *dir = NULL;
+        const char *machine = cli->machine;
+
+        if (!machine && cli->directory) {
+                dir = realpath(cli->directory, NULL);
+                machine = dir ? strrchr(dir, '/') + 1 : NULL;
+        }
+        if (!machine || !machine_name_is_valid(machine))
+                return log_error("--cleanup needs a machine: -M NAME (or -D of its tree)"), 1;
+        if (geteuid() != 0)
+                return log_error("nsboot needs to run as root"), 1;
+        return cleanup_run(machine) < 0 ? 1 : 0;
+}
+
 int main(int argc, char *argv[]) {
         _cleanup_(settings_freep) Settings *cli = settings_new(), *s = settings_new();
         CliArgs args;
@@ -104,6 +121,8 @@ int main(int argc, char *argv[]) {
         }
         if (cli->quiet)
                 log_set_max_level(LOG_WARNING);
+        if (args.cleanup)
+                return run_cleanup(cli);
         r = load_settings(cli, &args, s);
         if (r == -ENOMEM)
                 return 1;

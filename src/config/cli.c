@@ -14,6 +14,7 @@ enum {
         ARG_CONFIG,
         ARG_NO_CONFIG,
         ARG_CHECK,
+        ARG_CLEANUP,
         ARG_TABLE_BASE = 0x200, /* ARG_TABLE_BASE + row index for table options without a short form */
 };
 
@@ -47,6 +48,7 @@ static int build_options(struct option *opts, char *shorts) {
         opts[n++] = (struct option) { "config", required_argument, NULL, ARG_CONFIG };
         opts[n++] = (struct option) { "no-config", no_argument, NULL, ARG_NO_CONFIG };
         opts[n++] = (struct option) { "check", no_argument, NULL, ARG_CHECK };
+        opts[n++] = (struct option) { "cleanup", no_argument, NULL, ARG_CLEANUP };
         opts[n] = (struct option) {};
         shorts[k++] = 'h';
         shorts[k] = 0;
@@ -109,7 +111,7 @@ static int report_unknown(const char *arg, int opt) {
 
                 if (name && (settings_table_find_long(name) || streq(name, "help") || streq(name, "version") ||
                              streq(name, "pipe") ||
-                             streq(name, "no-config") || streq(name, "check")))
+                             streq(name, "no-config") || streq(name, "check") || streq(name, "cleanup")))
                         return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "Option '--%s' takes no argument", name);
         }
         return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "Unknown option '%s'; see --help", arg);
@@ -143,6 +145,9 @@ int cli_parse(int argc, char *argv[], Settings *s, CliArgs *a) {
                 case ARG_CHECK:
                         a->check = true;
                         break;
+                case ARG_CLEANUP:
+                        a->cleanup = true;
+                        break;
                 case ':':
                         return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "Option '%s' requires an argument",
                                                argv[optind - 1]);
@@ -173,7 +178,8 @@ void cli_help(void) {
                "     --version                   Show the version\n"
                "     --config=FILE               Read settings from FILE (trusted), not the machine's file\n"
                "     --no-config                 Read no config file\n"
-               "     --check                     Check the settings, print them, start nothing\n");
+               "     --check                     Check the settings, print them, start nothing\n"
+               "     --cleanup                   Repair what a killed nsboot of the machine left, start nothing\n");
         for (size_t i = 0; i < settings_table_size; i++) {
                 const SettingDef *d = &settings_table[i];
                 char left[48];
@@ -184,5 +190,7 @@ void cli_help(void) {
                          ' ', d->long_option, d->metavar ? "=" : "", strempty(d->metavar));
                 printf("  %-30s %s\n", left, d->doc);
         }
-        printf("\nSee the nsboot(1) man page for details.\n");
+        printf("\nIn interactive mode, press Ctrl-] three times within 1 s to kill the container,\n"
+               "Ctrl-] Ctrl-] p to power it off cleanly, Ctrl-] Ctrl-] r to reboot it cleanly.\n"
+               "\nSee the nsboot(1) man page for details.\n");
 }

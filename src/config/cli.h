@@ -22,6 +22,7 @@ typedef struct CliArgs {
         const char *config;         /* --config=FILE */
         bool no_config;             /* --no-config */
         bool check;                 /* --check */
+        bool cleanup;               /* --cleanup */
         size_t n;
         const SettingDef *defs[CLI_MAX_ASSIGNMENTS];
         const char *values[CLI_MAX_ASSIGNMENTS];

@@ -37,6 +37,7 @@ Settings *settings_new(void) {
         s->proc_virtualize = true;
         s->log_level = -1;
         s->personality = PERSONALITY_UNSET;
+        s->stop_timeout = 60; /* lxc-stop's; below systemd's 90 s stop timeout of nsboot@.service */
         return s;
 }
 

@@ -82,6 +82,8 @@ typedef struct Settings {
         unsigned start_delay;       /* lxc.start.delay: seconds before later machines start */
         char **init_cmd;            /* lxc.init.cmd: init and its first arguments, with --boot */
         int stop_signal;            /* the second SIGTERM's signal (lxc.signal.stop), 0: SIGKILL */
+        int reboot_signal;          /* lxc.signal.reboot, 0: the init's own way */
+        unsigned stop_timeout;      /* seconds for a clean stop before the guest is killed, 0: no limit */
         char **sysctls;
         char **cgroup_settings;     /* FILE=VALUE for the machine's cgroup2 directory (lxc.cgroup2.*) */             /* KEY=VALUE, namespaced ones only */
         bool proc_virtualize;       /* the guest's own /proc/meminfo, cpuinfo, ... (FUSE, served by nsboot) */

@@ -294,6 +294,10 @@ static int phys_create(RtnlSocket *sk, NetDev *d, const char *machine, pid_t pid
         if (r < 0)
                 return log_error_errno(r, "Failed to look at '%s': %m", c->link);
         d->have_orig_mac = rtnl_link_mac(sk, idx, d->orig_mac) >= 0;
+        /* Recorded first: a SIGKILL right after the move still finds it (netdev_repair()). */
+        r = netdev_record_phys(machine, d);
+        if (r < 0)
+                return r;
         r = rtnl_move(sk, idx, pid, -EBADF, d->guest_name);
         if (r < 0)
                 return log_error_errno(r, "Failed to move '%s' into the container: %m", c->link);
@@ -301,11 +305,7 @@ static int phys_create(RtnlSocket *sk, NetDev *d, const char *machine, pid_t pid
         return 0;
 }
 
-typedef int (*GuestNetnsAction)(RtnlSocket *sk, NetDevs *l, NetDev *d);
-
-/* Runs action in a child that enters the guest's network namespace (kept alive by our fd even after
- * the guest's end), so nsboot itself never leaves its own. */
-static int in_guest_netns(NetDevs *l, NetDev *d, GuestNetnsAction action) {
+int netdev_in_netns(NetDevs *l, NetDev *d, NetnsAction action) {
         pid_t pid = fork();
         int status;
 
@@ -313,15 +313,17 @@ static int in_guest_netns(NetDevs *l, NetDev *d, GuestNetnsAction action) {
                 return -errno;
         if (pid == 0) {
                 RtnlSocket *sk = NULL;
+                int r;
 
                 if (setns(l->netns_fd, CLONE_NEWNET) < 0 || rtnl_open(&sk) < 0)
-                        _exit(1);
-                _exit(action(sk, l, d) < 0 ? 2 : 0);
+                        _exit(255);
+                r = action(sk, l, d);
+                _exit(r < 0 ? 255 : MIN(r, 254));
         }
         while (waitpid(pid, &status, 0) < 0)
                 if (errno != EINTR)
                         return -errno;
-        return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
+        return WIFEXITED(status) && WEXITSTATUS(status) != 255 ? WEXITSTATUS(status) : -EIO;
 }
 
 /* Move the interface back to the host under its old name. */
@@ -342,7 +344,7 @@ static int delete_inside(RtnlSocket *sk, NetDevs *l, NetDev *d) {
 /* macvlan, ipvlan, vlan: gone at once, not whenever the kernel frees the namespace (that is
  * asynchronous, and the parent would still show them for a while). */
 static int inside_destroy(RtnlSocket *sk, NetDevs *l, NetDev *d) {
-        int r = in_guest_netns(l, d, delete_inside);
+        int r = netdev_in_netns(l, d, delete_inside);
 
         if (r < 0)
                 return log_warning_errno(r, "Failed to remove '%s' from the container, ignoring: %m", d->guest_name);
@@ -362,7 +364,7 @@ static int macvlan_destroy(RtnlSocket *sk, NetDevs *l, NetDev *d) {
 }
 
 static int phys_destroy(RtnlSocket *sk, NetDevs *l, NetDev *d) {
-        int r = in_guest_netns(l, d, move_back), idx;
+        int r = netdev_in_netns(l, d, move_back), idx;
 
         if (r < 0)
                 return log_warning_errno(r, "Failed to move '%s' back to the host (it was '%s' inside): %m",

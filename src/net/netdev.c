@@ -177,15 +177,25 @@ static int zone_lock(const char *bridge) {
         return fd;
 }
 
-static int zones_create(RtnlSocket *sk, const NetDevConfigs *configs) {
-        for (size_t i = 0; i < configs->n; i++) {
+/* The zone locks stay held (in locks[]) until the veths joined their bridges: a machine leaving
+ * must not delete the bridge in between. */
+static int zones_create(RtnlSocket *sk, const NetDevConfigs *configs, const char *machine, int locks[static NETDEVS_MAX]) {
+        for (size_t i = 0; i < configs->n && i < NETDEVS_MAX; i++) {
                 const NetDevConfig *c = &configs->items[i];
-                _cleanup_close_ int lock = -EBADF;
                 int r;
+
+                bool seen = false;
 
                 if (!c->zone)
                         continue;
-                lock = zone_lock(c->link);
+                for (size_t j = 0; j < i; j++)
+                        seen = seen || (configs->items[j].zone && streq(configs->items[j].link, c->link));
+                if (seen)
+                        continue; /* flock() again on a second description of the same file would wait for ever */
+                locks[i] = zone_lock(c->link);
+                r = netdev_record_zone(machine, c->link);
+                if (r < 0)
+                        return r;
                 r = rtnl_add_bridge(sk, c->link);
                 if (r < 0 && r != -EEXIST)
                         return log_error_errno(r, "Failed to create the zone bridge '%s': %m", c->link);
@@ -201,30 +211,15 @@ void netdev_zone_release(RtnlSocket *sk, const char *bridge) {
                 (void) rtnl_delete(sk, bridge);
 }
 
-int netdev_create_all(NetDevs *l, const NetDevConfigs *configs, const char *machine, pid_t pid) {
-        RtnlSocket *sk = NULL;
-        unsigned veths = 0;
-        char path[64];
-        int r;
+static void close_all(int *fds, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                fds[i] = safe_close(fds[i]);
+}
 
-        *l = (NetDevs) { .netns_fd = -EBADF, .host_netns_fd = -EBADF };
-        if (configs->n == 0)
-                return 0;
-        snprintf(path, sizeof path, "/proc/%d/ns/net", (int) pid);
-        l->netns_fd = open(path, O_RDONLY | O_CLOEXEC);
-        l->host_netns_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-        if (l->netns_fd < 0 || l->host_netns_fd < 0)
-                return log_error_errno(errno, "Failed to open the network namespaces: %m");
-        r = rtnl_open(&sk);
-        if (r < 0)
-                return log_error_errno(r, "Failed to open rtnetlink: %m");
-        r = zones_create(sk, configs);
-        if (r >= 0)
-                r = check_links(sk, configs);
-        if (r < 0) {
-                rtnl_close(sk);
-                return r;
-        }
+static int create_each(RtnlSocket *sk, NetDevs *l, const NetDevConfigs *configs, const char *machine, pid_t pid) {
+        unsigned veths = 0;
+        int r = 0;
+
         for (size_t i = 0; i < configs->n && r >= 0; i++) {
                 const NetDevConfig *c = &configs->items[i];
                 NetDev *d;
@@ -241,6 +236,38 @@ int netdev_create_all(NetDevs *l, const NetDevConfigs *configs, const char *mach
                 if (r >= 0 && netdev_ops[c->type]->describe)
                         netdev_ops[c->type]->describe(d);
         }
+        return r;
+}
+
+int netdev_create_all(NetDevs *l, const NetDevConfigs *configs, const char *machine, pid_t pid) {
+        int zone_locks[NETDEVS_MAX];
+        RtnlSocket *sk = NULL;
+        char path[64];
+        int r;
+
+        *l = (NetDevs) { .netns_fd = -EBADF, .host_netns_fd = -EBADF };
+        if (configs->n == 0)
+                return 0;
+        for (size_t i = 0; i < NETDEVS_MAX; i++)
+                zone_locks[i] = -EBADF;
+        snprintf(path, sizeof path, "/proc/%d/ns/net", (int) pid);
+        l->netns_fd = open(path, O_RDONLY | O_CLOEXEC);
+        l->host_netns_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+        if (l->netns_fd < 0 || l->host_netns_fd < 0)
+                return log_error_errno(errno, "Failed to open the network namespaces: %m");
+        /* Before anything goes in: from now on a SIGKILL leaves a namespace the next start can empty. */
+        r = netdev_pin(l, machine, pid);
+        if (r < 0)
+                return r;
+        r = rtnl_open(&sk);
+        if (r < 0)
+                return log_error_errno(r, "Failed to open rtnetlink: %m");
+        r = zones_create(sk, configs, machine, zone_locks);
+        if (r >= 0)
+                r = check_links(sk, configs);
+        if (r >= 0)
+                r = create_each(sk, l, configs, machine, pid);
+        close_all(zone_locks, NETDEVS_MAX);
         rtnl_close(sk);
         return r < 0 ? r : 0;
 }
@@ -264,11 +291,13 @@ void netdev_destroy_all(NetDevs *l) {
                 for (size_t i = l->n; i > 0; i--) {
                         NetDev *d = &l->items[i - 1];
 
-                        if (d->created && netdev_ops[d->config->type]->destroy)
-                                (void) netdev_ops[d->config->type]->destroy(sk, l, d);
+                        if (d->created && netdev_ops[d->config->type]->destroy &&
+                            netdev_ops[d->config->type]->destroy(sk, l, d) < 0 && d->config->type == NETDEV_PHYS)
+                                l->keep_pin = true;
                 }
                 rtnl_close(sk);
         }
+        netdev_unpin(l);
         free(l->items);
         safe_close(l->netns_fd);
         safe_close(l->host_netns_fd);

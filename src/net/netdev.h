@@ -28,6 +28,9 @@ typedef struct NetDevs {
         size_t n;
         int netns_fd;           /* the container's network namespace, kept open to move phys back */
         int host_netns_fd;
+        char machine[65];
+        bool pinned;            /* the namespace is bind-mounted at NETDEV_PIN_DIR/machine */
+        bool keep_pin;          /* a phys did not go back: keep the pin for a later repair */
 } NetDevs;
 
 typedef enum NetDevOpsFlags {
@@ -64,6 +67,12 @@ bool netdev_config_has_host_side(const NetDevConfig *c);
 /* Whether c's link must be a bridge (a veth in bridge mode). */
 bool netdev_config_link_is_bridge(const NetDevConfig *c);
 
+/* Runs action in a child that enters l->netns_fd (the guest's network namespace, alive as long as
+ * the fd is, even after the guest's end), so nsboot itself never leaves its own. Returns action's
+ * result (0-254), or -EIO when it failed. */
+typedef int (*NetnsAction)(RtnlSocket *sk, NetDevs *l, NetDev *d);
+int netdev_in_netns(NetDevs *l, NetDev *d, NetnsAction action);
+
 /* Guest-side name of configs->items[i]: its .name, else eth0, eth1, … in index order. */
 void netdev_guest_name(const NetDevConfigs *configs, size_t i, char ret[static 16]);
 /* Host-side veth name: veth.pair, else "ve-MACHINE" ("veN-MACHINE" for the N-th), shortened to 15
@@ -92,3 +101,20 @@ void netdev_zone_release(RtnlSocket *sk, const char *bridge);
 size_t netdev_host_ifindices(const NetDevs *l, int *ret, size_t max);
 /* Child, in its own network namespace: names, MACs, MTUs, addresses, routes, up. Logs. */
 int netdev_configure_inside(const NetDevConfigs *configs, const char *machine, const NetDevGateways *gw);
+
+/* netdev-repair.c: crash safety. The pin and the state file live while the machine runs. */
+#define NETDEV_PIN_DIR "/run/nsboot/netns"
+#define NETDEV_STATE_DIR "/run/nsboot/machines"
+/* Parent: bind-mounts the network namespace of pid at NETDEV_PIN_DIR/machine and starts the state
+ * file NETDEV_STATE_DIR/machine.net. Logs. */
+int netdev_pin(NetDevs *l, const char *machine, pid_t pid);
+/* Records a phys interface (names, MTU, MAC, state) before it moves in, a zone bridge before it is
+ * used. Logs. */
+int netdev_record_phys(const char *machine, const NetDev *d);
+int netdev_record_zone(const char *machine, const char *bridge);
+/* At teardown, after the interfaces went back: removes the pin and the state file. */
+void netdev_unpin(NetDevs *l);
+/* What a killed nsboot of machine left: moves recorded phys interfaces back out of the pinned
+ * namespace (names, MTU, MAC, up or down), deletes every other link in it (veths, macvlans), deletes
+ * unused zone bridges, unpins it. Returns how many interfaces it handled. Logs. */
+int netdev_repair(const char *machine);

@@ -2,6 +2,8 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -16,16 +18,22 @@ const char *const tree_init_candidates[] = {
         NULL,
 };
 
-int tree_open(int root_fd, const char *path, int flags) {
+int tree_open_mode(int root_fd, const char *path, int flags, mode_t mode) {
         /* RESOLVE_IN_ROOT (Linux 5.6) treats absolute symlinks such as /sbin/init -> /lib/systemd/systemd
-         * as relative to the tree, so a tree can never make us look at the host. */
-        struct open_how how = { .flags = (uint64_t) flags | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
+         * as relative to the tree, so a tree can never make us look at the host; no /proc magic links
+         * either, for a tree that is a running guest's root. */
+        struct open_how how = { .flags = (uint64_t) flags | O_CLOEXEC, .mode = flags & O_CREAT ? mode : 0,
+                                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
         int fd;
 
         while (*path == '/')
                 path++;
         fd = (int) syscall(SYS_openat2, root_fd, *path ? path : ".", &how, sizeof how);
         return fd < 0 ? -errno : fd;
+}
+
+int tree_open(int root_fd, const char *path, int flags) {
+        return tree_open_mode(root_fd, path, flags, 0);
 }
 
 /* Opening a FIFO for reading blocks until a writer comes, and opening a device node has the
@@ -187,18 +195,73 @@ static bool same_file(int root_fd, int fd, const char *other) {
         return o >= 0 && fstat(fd, &a) >= 0 && fstat(o, &b) >= 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-TreeInitKind tree_init_kind(int root_fd, const char *init) {
-        static const char *const systemd[] = { "/usr/lib/systemd/systemd", "/lib/systemd/systemd" };
-        static const char *const busybox[] = { "/bin/busybox", "/usr/bin/busybox", "/sbin/busybox" };
-        _cleanup_close_ int fd = tree_open(root_fd, init, O_PATH);
+/* Whether the file at fd contains one of the needles (for a binary: one of its strings). Reads at
+ * most 16 MiB. */
+static bool file_contains(int fd, const char *const *needles) {
+        size_t keep = 0, have = 0;
+        char buf[65536];
+        off_t off = 0;
 
-        if (fd < 0)
+        for (size_t i = 0; needles[i]; i++)
+                keep = MAX(keep, strlen(needles[i]) - 1);
+        while (off < 16 * 1024 * 1024) {
+                ssize_t k = pread(fd, buf + have, sizeof buf - have, off);
+
+                if (k <= 0)
+                        return false;
+                off += k;
+                have += (size_t) k;
+                for (size_t i = 0; needles[i]; i++)
+                        if (memmem(buf, have, needles[i], strlen(needles[i])))
+                                return true;
+                /* Keep the tail: a needle may straddle two reads. */
+                if (have > keep) {
+                        memmove(buf, buf + have - keep, keep);
+                        have = keep;
+                }
+        }
+        return false;
+}
+
+static bool same_as_any(int root_fd, int fd, const char *const *paths) {
+        for (size_t i = 0; paths[i]; i++)
+                if (same_file(root_fd, fd, paths[i]))
+                        return true;
+        return false;
+}
+
+/* Each init by its binary; sysvinit by its FIFO's name in the binary (systemd and busybox, which
+ * know the name too, are recognised first). OpenRC on sysvinit-core is sysvinit here: it is what
+ * runs as PID 1 and what is asked to stop. */
+TreeInitKind tree_init_kind(int root_fd, const char *init) {
+        static const char *const systemd[] = { "/usr/lib/systemd/systemd", "/lib/systemd/systemd", NULL };
+        static const char *const busybox[] = { "/bin/busybox", "/usr/bin/busybox", "/sbin/busybox", NULL };
+        static const char *const runit[] = { "/sbin/runit-init", "/usr/sbin/runit-init", "/lib/runit/runit-init",
+                                             "/sbin/runit", "/usr/sbin/runit", NULL };
+        static const char *const openrc[] = { "/sbin/openrc-init", "/usr/sbin/openrc-init", NULL };
+        _cleanup_close_ int fd = -EBADF;
+
+        /* Only a regular file is read: a FIFO there would block us. */
+        if (tree_open_regular(root_fd, init, &fd) < 0)
                 return TREE_INIT_OTHER;
-        for (size_t i = 0; i < ELEMENTSOF(systemd); i++)
-                if (same_file(root_fd, fd, systemd[i]))
-                        return TREE_INIT_SYSTEMD;
-        for (size_t i = 0; i < ELEMENTSOF(busybox); i++)
-                if (same_file(root_fd, fd, busybox[i]))
-                        return TREE_INIT_BUSYBOX;
+        if (same_as_any(root_fd, fd, systemd))
+                return TREE_INIT_SYSTEMD;
+        if (same_as_any(root_fd, fd, busybox))
+                return TREE_INIT_BUSYBOX;
+        if (same_as_any(root_fd, fd, runit))
+                return TREE_INIT_RUNIT;
+        if (same_as_any(root_fd, fd, openrc))
+                return TREE_INIT_OPENRC;
+        if (is_executable_file(fd) && file_contains(fd, (const char *const[]) { "/run/initctl", "/dev/initctl", NULL }))
+                return TREE_INIT_SYSVINIT;
         return TREE_INIT_OTHER;
+}
+
+const char *tree_init_kind_to_string(TreeInitKind k) {
+        static const char *const names[_TREE_INIT_KIND_MAX] = {
+                [TREE_INIT_SYSTEMD] = "systemd", [TREE_INIT_SYSVINIT] = "sysvinit", [TREE_INIT_OPENRC] = "openrc-init",
+                [TREE_INIT_RUNIT] = "runit",     [TREE_INIT_BUSYBOX] = "busybox init", [TREE_INIT_OTHER] = "init",
+        };
+
+        return k >= 0 && k < _TREE_INIT_KIND_MAX ? names[k] : NULL;
 }

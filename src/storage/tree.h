@@ -3,12 +3,15 @@
  * included) as the guest would. Parent stage, before anything is created. Non-logging. */
 #pragma once
 
+#include <errno.h>
 #include <stdbool.h>
 #include <sys/types.h>
 #include <systemd/sd-id128.h>
 
 /* Opens path below root_fd as if root_fd were "/"; flags as for openat(). */
 int tree_open(int root_fd, const char *path, int flags);
+/* The same with a mode for O_CREAT. */
+int tree_open_mode(int root_fd, const char *path, int flags, mode_t mode);
 /* Opens path for reading if it is a regular file: never a FIFO or a device node. -EBADFD for
  * anything else (-EISDIR for a directory). */
 int tree_open_regular(int root_fd, const char *path, int *ret);
@@ -28,11 +31,17 @@ int tree_touch(int root_fd, const char *path, mode_t mode);
 
 typedef enum TreeInitKind {
         TREE_INIT_SYSTEMD,
+        TREE_INIT_SYSVINIT,     /* also OpenRC started by sysvinit-core */
+        TREE_INIT_OPENRC,       /* openrc-init as PID 1 */
+        TREE_INIT_RUNIT,        /* runit-init */
         TREE_INIT_BUSYBOX,
-        TREE_INIT_OTHER,        /* sysvinit, OpenRC, runit, … */
+        TREE_INIT_OTHER,
+        _TREE_INIT_KIND_MAX,
+        _TREE_INIT_KIND_INVALID = -EINVAL,
 } TreeInitKind;
 
 /* Which init the guest path init of the tree is (following its symlinks inside the tree). */
 TreeInitKind tree_init_kind(int root_fd, const char *init);
+const char *tree_init_kind_to_string(TreeInitKind k);
 
 extern const char *const tree_init_candidates[];

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The parent's end of the guest console: forwards between nsboot's stdio and the pty master,
- * follows the window size, and watches for the Ctrl-] Ctrl-] Ctrl-] escape. Parent stage. */
+ * follows the window size, and watches for the Ctrl-] escapes. Output never blocks the event loop:
+ * up to 64 KiB wait for a stalled terminal, then the guest's console writers wait. Parent stage. */
 #pragma once
 
 #include <stdbool.h>
@@ -10,7 +11,15 @@
 #include "settings.h"
 
 typedef struct Console Console;
-typedef void (*ConsoleEscapeHandler)(void *userdata);
+
+typedef enum ConsoleEscape {
+        CONSOLE_ESCAPE_NONE,
+        CONSOLE_ESCAPE_KILL,            /* Ctrl-] three times within a second */
+        CONSOLE_ESCAPE_POWEROFF,        /* Ctrl-] Ctrl-] p */
+        CONSOLE_ESCAPE_REBOOT,          /* Ctrl-] Ctrl-] r */
+} ConsoleEscape;
+
+typedef void (*ConsoleEscapeHandler)(void *userdata, ConsoleEscape what);
 
 /* mode is interactive, read-only or passive. Takes ownership of master. Logs. */
 int console_new(sd_event *e, int master, ConsoleMode mode, ConsoleEscapeHandler on_escape, void *userdata,
@@ -23,16 +32,18 @@ int console_add_sink(sd_event *e, int fd, sd_event_source **ret);
 
 /* Copies nsboot's terminal size to the guest's console. */
 void console_resize(Console *c);
-/* Forwards whatever the guest wrote and we have not read yet. */
+/* Forwards whatever the guest wrote and we have not read yet, waiting at most 2 s for a stalled
+ * terminal. */
 void console_drain(Console *c);
 
-/* The escape detector on its own, for tests: feeds bytes read at time now_usec; true on the third
- * 0x1D within one second. */
+/* The escape detector on its own, for tests: feeds bytes read at time now_usec; KILL on the third
+ * 0x1D within one second, POWEROFF or REBOOT on 'p' or 'r' right after two of them within one second. */
 typedef struct EscapeState {
         uint64_t presses[3];
         unsigned n;
+        bool after_escape;
 } EscapeState;
-bool console_escape_feed(EscapeState *st, const char *buf, size_t n, uint64_t now_usec);
+ConsoleEscape console_escape_feed(EscapeState *st, const char *buf, size_t n, uint64_t now_usec);
 
 /* Puts the terminal on fd into raw mode and remembers its settings in *saved. Non-logging. */
 int console_raw_enable(int fd, struct termios *saved);

@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/mount.h>
@@ -19,6 +18,7 @@
 #include "caps.h"
 #include "cgroup-limits.h"
 #include "cgroup.h"
+#include "cleanup.h"
 #include "console.h"
 #include "custom-mount.h"
 #include "container.h"
@@ -43,6 +43,7 @@
 #include "state.h"
 #include "storage.h"
 #include "template.h"
+#include "stop.h"
 #include "sync.h"
 #include "sysctl.h"
 #include "tree.h"
@@ -78,25 +79,13 @@ typedef struct Container {
         Control *control;
         pid_t pid;
         unsigned stop_requests;
-        int kill_signal;        /* --kill-signal, else chosen from the guest's init */
+        StopPlan stop_plan;     /* how the guest's init is asked to stop */
+        Stop *stop;             /* this boot's stop request */
         GuestEnd end;
         int exit_status;
         bool stdin_raw;
         struct termios saved_termios;
 } Container;
-
-/* How to ask each init for a clean shutdown: systemd's SIGRTMIN+3; busybox init's SIGUSR2
- * (poweroff); SIGPWR for the rest, as LXC sends it (sysvinit's powerwait entry). */
-static int default_kill_signal(TreeInitKind kind) {
-        switch (kind) {
-        case TREE_INIT_SYSTEMD:
-                return SIGRTMIN + 3;
-        case TREE_INIT_BUSYBOX:
-                return SIGUSR2;
-        default:
-                return SIGPWR;
-        }
-}
 
 /* nsboot fills /dev and /run of the guest through paths below them: in a tree where they are
  * symlinks, those paths would lead elsewhere. (Other mount points are followed inside the tree.) */
@@ -161,9 +150,7 @@ static int preflight(Container *c) {
                 if (r < 0)
                         return r;
         }
-        c->kill_signal = s->kill_signal;
-        if (s->boot && c->kill_signal == 0)
-                c->kill_signal = default_kill_signal(tree_init_kind(root, c->init));
+        stop_plan_init(&c->stop_plan, s, root, c->init);
         r = tree_read_machine_id(root, &c->uuid);
         c->uuid_from_tree = r >= 0;
         if (r == -EBADMSG)
@@ -189,14 +176,10 @@ static void request_kill(Container *c, int sig) {
 
 static int on_stop_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
         Container *c = userdata;
-        char buf[16];
 
-        if (c->stop_requests++ == 0 && c->kill_signal > 0) {
-                log_info("Sending %s to the guest's init; send SIGTERM again to kill it",
-                         signal_to_string(c->kill_signal, buf));
-                request_kill(c, c->kill_signal);
-        } else
-                request_kill(c, c->settings->stop_signal ?: SIGKILL);
+        c->stop_requests++;
+        if (c->stop && stop_request(c->stop, STOP_POWEROFF) < 0)
+                stop_force(c->stop);
         return 0;
 }
 
@@ -239,12 +222,16 @@ static int on_winch(sd_event_source *s, const struct signalfd_siginfo *si, void 
         return 0;
 }
 
-static void on_escape(void *userdata) {
+static void on_escape(void *userdata, ConsoleEscape what) {
         Container *c = userdata;
 
         (void) write(STDERR_FILENO, "\n", 1);
-        log_info("Killing the guest: Ctrl-] was pressed three times");
-        request_kill(c, SIGKILL);
+        if (what == CONSOLE_ESCAPE_KILL) {
+                log_info("Killing the guest: Ctrl-] was pressed three times");
+                request_kill(c, SIGKILL);
+        } else if (c->stop &&
+                   stop_request(c->stop, what == CONSOLE_ESCAPE_REBOOT ? STOP_REBOOT : STOP_POWEROFF) == -EOPNOTSUPP)
+                log_info("A plain command cannot be powered off or rebooted; Ctrl-] three times kills it");
 }
 
 static int on_child(sd_event_source *s, const siginfo_t *si, void *userdata) {
@@ -529,6 +516,7 @@ static int run_once(Container *c) {
         if (netdev_resolve_gateways(&s->netdevs, &c->gateways) < 0 || hooks_run(s, HOOK_PRE_START, 0, NULL) < 0)
                 return 1;
         if (cgroup_create(&c->cgroup, s->machine, s->keep_unit, s->slice) < 0 ||
+            cleanup_note_cgroup(s->machine, c->cgroup.path) < 0 ||
             devices_apply(c->cgroup.path, &s->device_rules) < 0 || tunnel_prepare(s->machine) < 0 ||
             mkdir_p(ROOTFS_STAGING_DIR, 0755) < 0)
                 return 1;
@@ -598,6 +586,8 @@ static int run_once(Container *c) {
                 return failed;
         }
         r = sd_event_add_child(c->event, &child, c->pid, WEXITED, on_child, c);
+        if (r >= 0)
+                r = stop_new(c->event, &c->stop_plan, c->pid, &c->stop);
         if (r < 0) {
                 log_error_errno(r, "Failed to watch the container: %m");
                 request_kill(c, SIGKILL);
@@ -630,12 +620,14 @@ static void teardown_once(Container *c) {
         c->oom = oom_watch_free(c->oom);
         c->procfs = procfs_free(c->procfs);
         c->control = control_free(c->control);
+        c->stop = stop_free(c->stop);
         c->console = console_free(c->console);
         for (unsigned i = 0; i < c->n_ttys; i++)
                 c->ttys[i] = sd_event_source_disable_unref(c->ttys[i]);
         c->n_ttys = 0;
         c->event = sd_event_unref(c->event);
-        (void) cgroup_remove(&c->cgroup);
+        if (c->cgroup.path && cgroup_remove(&c->cgroup) >= 0)
+                cleanup_forget_cgroup(c->settings->machine);
         cgroup_done(&c->cgroup);
         tunnel_remove(c->settings->machine);
 }
@@ -702,40 +694,8 @@ static void banner(const Container *c) {
                 return;
         log_info("Spawning container %s on %s.", s->machine, tree_name(s));
         if (s->console_mode == CONSOLE_INTERACTIVE)
-                log_info("Press Ctrl-] three times within 1s to kill container.");
-}
-
-/* What nsboots killed with SIGKILL left, for any machine: a machine lock file nobody holds means its
- * nsboot is gone, so its empty cgroup, mount tunnel directory and nat rules can go too. */
-static void repair_stale_machines(void) {
-        _cleanup_(closedirp) DIR *d = opendir(LOCK_DIR);
-        struct dirent *de;
-
-        while (d && (de = readdir(d))) {
-                const char *name = startswith(de->d_name, "machine-");
-                _cleanup_free_ char *path = NULL;
-                _cleanup_close_ int fd = -EBADF;
-                CGroup cg = {};
-
-                if ((!name && !startswith(de->d_name, "tree-")) || asprintf(&path, LOCK_DIR "/%s", de->d_name) < 0)
-                        continue;
-                fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-                if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
-                        continue;
-                if (!name || !machine_name_is_valid(name)) {
-                        (void) unlink(path); /* a tree lock nobody holds */
-                        continue;
-                }
-                log_debug("Cleaning up after machine '%s', whose nsboot is gone", name);
-                if (cgroup_create(&cg, name, false, NULL) >= 0) { /* removes a leftover, makes it anew */
-                        (void) cgroup_remove(&cg);
-                        cgroup_done(&cg);
-                }
-                tunnel_remove(name);
-                machine_state_remove(name);
-                (void) firewall_cleanup_stale(name);
-                (void) unlink(path);
-        }
+                log_info("Press Ctrl-] three times within 1s to kill container; Ctrl-] Ctrl-] p to power it off, "
+                         "Ctrl-] Ctrl-] r to reboot it.");
 }
 
 int container_check(const Settings *s) {
@@ -781,9 +741,8 @@ int container_run(const Settings *s) {
         r = lock_machine(s->machine, s->ephemeral ? NULL : tree_name(s), locks);
         if (r < 0)
                 return r;
-        /* What a SIGKILLed nsboot of this machine (or any other) left behind. */
-        (void) firewall_cleanup_stale(s->machine);
-        repair_stale_machines();
+        /* What a SIGKILLed nsboot of this machine left behind. */
+        (void) cleanup_machine(s->machine);
         machine_state_repair();
         control_repair();
         r = userns_acquire(&s->userns, s->machine, tree_name(s), &c.userns);

@@ -14,9 +14,10 @@
 # and a reboot as two boot lines.
 #
 # OUT defaults to /var/cache/nsboot/trees/init-KIND-HASH, HASH covering the recipe of KIND (the
-# functions below that shape its tree), so a changed recipe gets a new tree. A tree counts as complete only when OUT.done exists (written last);
-# builds are serialised with flock on OUT.lock. debootstrap keeps the packages it fetched in
-# /var/cache/nsboot/init-debs, so each kind downloads only what the others did not.
+# functions below that shape its tree), so a changed recipe gets a new tree. A tree counts as
+# complete only when OUT.done exists (written last); builds are serialised with flock on OUT.lock.
+# debootstrap keeps the packages it fetched in /var/cache/nsboot/init-debs, so each kind downloads
+# only what the others did not.
 # All progress goes to stderr: stdout carries only the resulting path.
 set -euo pipefail
 
@@ -53,11 +54,12 @@ setup_sysvinit() {
 ### BEGIN INIT INFO
 # Provides:          nsboot-marker
 # Required-Start:
-# Required-Stop:
+# Required-Stop:     sendsigs
 # Default-Start:     2 3 4 5
 # Default-Stop:      0 6
 # Short-Description: nsboot test marker: boot and shutdown lines
 ### END INIT INFO
+# Required-Stop: sendsigs, which kills every process, waits for this script.
 case "\$1" in
 start) $(marker_cmd boot) ;;
 stop) $(marker_cmd shutdown) ;;
@@ -70,11 +72,17 @@ EOF
 }
 
 # No gettys on tty1-6: a container has none, and init would only respawn them in vain. And no
-# "mount -o remount,ro /" at the end of the shutdown: without a user namespace (--private-users=no)
-# that reaches the superblock the host shares, and would make the test's overlay read-only.
+# remounting read-only at the end of the shutdown (umountfs's "umount -r", umountroot's "mount -o
+# remount,ro /", which sysvinit's, OpenRC's and runit's shutdown all run): without a user namespace
+# (--private-users=no) that reaches the superblocks the host shares, the test's overlay and /sys.
 no_gettys_no_remount() {
-        sed -i 's/^\([1-6]:[0-9]*:respawn:\)/#\1/' "$1/etc/inittab"
-        rm -f "$1"/etc/rc[06].d/K*umountroot
+        local f
+        [[ ! -f $1/etc/inittab ]] || sed -i 's/^\([1-6]:[0-9]*:respawn:\)/#\1/' "$1/etc/inittab"
+        for f in umountfs umountroot; do
+                sed -i 's/^do_stop () {$/do_stop () {\n\treturn 0 # nsboot test tree: see mktree-init.sh/' \
+                        "$1/etc/init.d/$f"
+                grep -q 'nsboot test tree' "$1/etc/init.d/$f" || die "$f not changed"
+        done
 }
 
 setup_openrc() {
@@ -101,6 +109,7 @@ setup_runit() {
         printf '%s\n' "$(marker_cmd boot)" >>"$t/etc/runit/1"
         # No gettys: a container has no tty1-6.
         rm -f "$t"/etc/service/getty-tty* "$t"/etc/runit/runsvdir/default/getty-tty*
+        no_gettys_no_remount "$t"
 }
 
 setup_busybox() {
@@ -154,7 +163,10 @@ build() {
 }
 
 recipe_hash() {
-        { echo "$RELEASE $COMMON_PACKAGES $(packages_of "$1")"; declare -f build build_openrc marker_cmd no_gettys_no_remount setup_sysvinit "setup_$1"; } |
+        local recipe=("setup_$1")
+        # openrc is made from the sysvinit tree
+        [[ $1 != openrc ]] || recipe+=(build_openrc setup_sysvinit)
+        { echo "$RELEASE $COMMON_PACKAGES $(packages_of "$1")"; declare -f build marker_cmd no_gettys_no_remount "${recipe[@]}"; } |
                 sha256sum | cut -c1-12
 }
 

@@ -32,3 +32,30 @@ Test(console, other_bytes_pass) {
 
         cr_assert(!console_escape_feed(&st, "hello\x03\x04", 7, 5));
 }
+
+Test(console, poweroff_and_reboot_keys) {
+        EscapeState st = {};
+
+        cr_assert_eq(console_escape_feed(&st, "\x1d\x1dp", 3, 5), CONSOLE_ESCAPE_POWEROFF);
+        st = (EscapeState) {};
+        cr_assert_eq(console_escape_feed(&st, "\x1d", 1, 0), CONSOLE_ESCAPE_NONE);
+        cr_assert_eq(console_escape_feed(&st, "\x1d", 1, 400000), CONSOLE_ESCAPE_NONE);
+        cr_assert_eq(console_escape_feed(&st, "r", 1, 800000), CONSOLE_ESCAPE_REBOOT);
+        /* the state starts over: a third Ctrl-] right after is no kill */
+        cr_assert_eq(console_escape_feed(&st, "\x1d", 1, 900000), CONSOLE_ESCAPE_NONE);
+}
+
+Test(console, keys_need_two_escapes_right_before) {
+        EscapeState st = {};
+
+        cr_assert_eq(console_escape_feed(&st, "\x1dp", 2, 5), CONSOLE_ESCAPE_NONE, "one Ctrl-] is not enough");
+        st = (EscapeState) {};
+        cr_assert_eq(console_escape_feed(&st, "\x1d\x1dxp", 4, 5), CONSOLE_ESCAPE_NONE, "another key in between");
+        st = (EscapeState) {};
+        cr_assert_eq(console_escape_feed(&st, "\x1d", 1, 0), CONSOLE_ESCAPE_NONE);
+        cr_assert_eq(console_escape_feed(&st, "\x1d", 1, 1500000), CONSOLE_ESCAPE_NONE);
+        cr_assert_eq(console_escape_feed(&st, "p", 1, 1600000), CONSOLE_ESCAPE_NONE, "more than a second apart");
+        st = (EscapeState) {};
+        cr_assert_eq(console_escape_feed(&st, "\x1d\x1dq", 3, 5), CONSOLE_ESCAPE_NONE, "another letter");
+        cr_assert_eq(console_escape_feed(&st, "hello p r", 9, 6), CONSOLE_ESCAPE_NONE);
+}

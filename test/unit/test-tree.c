@@ -9,43 +9,7 @@
 
 #include "tree.h"
 
-static char root[] = "/tmp/nsboot-tree-XXXXXX";
-static int root_fd = -1;
-
-static void setup(void) {
-        cr_assert(mkdtemp(root));
-        root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-}
-
-static void teardown(void) {
-        char cmd[128];
-
-        close(root_fd);
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-        cr_assert_eq(system(cmd), 0);
-}
-
-static void mk(const char *path, const char *content, mode_t mode) {
-        char p[256], cmd[1024];
-        FILE *f;
-
-        snprintf(p, sizeof p, "%s%s", root, path);
-        snprintf(cmd, sizeof cmd, "mkdir -p \"$(dirname '%s')\"", p);
-        cr_assert_eq(system(cmd), 0);
-        f = fopen(p, "w");
-        cr_assert(f);
-        fputs(content, f);
-        fclose(f);
-        chmod(p, mode);
-}
-
-static void ln(const char *target, const char *path) {
-        char p[256], cmd[1024];
-
-        snprintf(p, sizeof p, "%s%s", root, path);
-        snprintf(cmd, sizeof cmd, "mkdir -p \"$(dirname '%s')\" && ln -s '%s' '%s'", p, target, p);
-        cr_assert_eq(system(cmd), 0);
-}
+#include "tmptree.h"
 
 TestSuite(tree, .init = setup, .fini = teardown);
 
@@ -107,16 +71,38 @@ Test(tree, machine_id) {
 }
 
 Test(tree, init_kinds) {
-        mk("/lib/systemd/systemd", "", 0755);
-        mk("/bin/busybox", "", 0755);
+        mk("/lib/systemd/systemd", "\177ELF /run/initctl", 0755);
+        mk("/bin/busybox", "\177ELF /dev/initctl", 0755);
         mk("/sbin/openrc-init", "", 0755);
+        mk("/sbin/runit-init", "", 0755);
+        mk("/sbin/sysvinit", "\177ELF ... /run/initctl ...", 0755);
+        mk("/sbin/oldsysvinit", "\177ELF ... /dev/initctl", 0755);
+        mk("/sbin/tini", "\177ELF /run/init", 0755);
+        mk("/sbin/noexec", "/run/initctl", 0644);
         ln("/lib/systemd/systemd", "/sbin/init");
         cr_assert_eq(tree_init_kind(root_fd, "/sbin/init"), TREE_INIT_SYSTEMD);
         cr_assert_eq(tree_init_kind(root_fd, "/lib/systemd/systemd"), TREE_INIT_SYSTEMD);
         ln("../bin/busybox", "/sbin/bbinit");
         cr_assert_eq(tree_init_kind(root_fd, "/sbin/bbinit"), TREE_INIT_BUSYBOX);
-        cr_assert_eq(tree_init_kind(root_fd, "/sbin/openrc-init"), TREE_INIT_OTHER);
+        cr_assert_eq(tree_init_kind(root_fd, "/sbin/openrc-init"), TREE_INIT_OPENRC);
+        ln("/sbin/runit-init", "/sbin/rinit");
+        cr_assert_eq(tree_init_kind(root_fd, "/sbin/rinit"), TREE_INIT_RUNIT);
+        cr_assert_eq(tree_init_kind(root_fd, "/sbin/sysvinit"), TREE_INIT_SYSVINIT);
+        cr_assert_eq(tree_init_kind(root_fd, "/sbin/oldsysvinit"), TREE_INIT_SYSVINIT);
+        cr_assert_eq(tree_init_kind(root_fd, "/sbin/tini"), TREE_INIT_OTHER);
+        cr_assert_eq(tree_init_kind(root_fd, "/sbin/noexec"), TREE_INIT_OTHER);
         cr_assert_eq(tree_init_kind(root_fd, "/sbin/missing"), TREE_INIT_OTHER);
+        cr_assert_str_eq(tree_init_kind_to_string(TREE_INIT_RUNIT), "runit");
+}
+
+/* A name split across two reads of 64 KiB is still found. */
+Test(tree, init_kind_string_across_reads) {
+        static char big[65536 + 64];
+
+        memset(big, 'x', sizeof big - 1);
+        memcpy(big + 65536 - 5, "/run/initctl", 12);
+        mk("/sbin/init", big, 0755);
+        cr_assert_eq(tree_init_kind(root_fd, "/sbin/init"), TREE_INIT_SYSVINIT);
 }
 
 /* A FIFO where a file belongs is never opened for reading: that would block until a writer came. */

@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* What survives a SIGKILLed nsboot, and how the next one puts the host back. While the machine runs,
+ * its network namespace is pinned by a bind mount at NETDEV_PIN_DIR/NAME: without it the namespace
+ * would die with the guest, and with it a veth end moved in as phys, or a real NIC would come back
+ * only under its in-guest name. NETDEV_STATE_DIR/NAME.net says what went in: the host's namespace
+ * ("hostns INO"), each phys before it moves ("phys HOST GUEST MTU MAC UP") and each zone bridge. */
+#include <fcntl.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mount.h>
+#include <linux/magic.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+
+#include "basic/fileio.h"
+#include "basic/fs-util.h"
+#include "basic/macro.h"
+#include "log.h"
+#include "netdev.h"
+
+static int paths(const char *machine, char **ret_pin, char **ret_state) {
+        if (asprintf(ret_pin, NETDEV_PIN_DIR "/%s", machine) < 0)
+                return -ENOMEM;
+        if (asprintf(ret_state, NETDEV_STATE_DIR "/%s.net", machine) < 0) {
+                free(*ret_pin);
+                return -ENOMEM;
+        }
+        return 0;
+}
+
+static int state_append(const char *machine, const char *line, bool truncate) {
+        _cleanup_free_ char *pin = NULL, *state = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        size_t n = strlen(line);
+
+        if (paths(machine, &pin, &state) < 0)
+                return -ENOMEM;
+        fd = open(state, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (truncate ? O_TRUNC : O_APPEND), 0644);
+        if (fd < 0)
+                return -errno;
+        return write(fd, line, n) == (ssize_t) n ? 0 : -EIO;
+}
+
+static unsigned long long netns_inode(const char *path) {
+        struct stat st;
+
+        return stat(path, &st) < 0 ? 0 : (unsigned long long) st.st_ino;
+}
+
+int netdev_pin(NetDevs *l, const char *machine, pid_t pid) {
+        _cleanup_free_ char *pin = NULL, *state = NULL;
+        char src[64], line[64];
+        int r;
+
+        snprintf(src, sizeof src, "/proc/%d/ns/net", (int) pid);
+        if (netns_inode(src) == netns_inode("/proc/self/ns/net"))
+                return 0; /* the host's own network (type none): nothing to pin, nothing to empty later */
+        if (paths(machine, &pin, &state) < 0)
+                return log_oom();
+        r = mkdir_p(NETDEV_PIN_DIR, 0755);
+        if (r >= 0)
+                r = mkdir_p(NETDEV_STATE_DIR, 0755);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create %s and %s: %m", NETDEV_PIN_DIR, NETDEV_STATE_DIR);
+        snprintf(line, sizeof line, "hostns %llu\n", netns_inode("/proc/self/ns/net"));
+        r = state_append(machine, line, true);
+        if (r < 0)
+                return log_error_errno(r, "Failed to write %s: %m", state);
+        r = touch_file(pin, 0444);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create %s: %m", pin);
+        if (mount(src, pin, NULL, MS_BIND, NULL) < 0)
+                return log_error_errno(errno, "Failed to pin the container's network namespace at %s: %m", pin);
+        snprintf(l->machine, sizeof l->machine, "%s", machine);
+        l->pinned = true;
+        return 0;
+}
+
+int netdev_record_phys(const char *machine, const NetDev *d) {
+        char line[128], mac[18] = "-";
+        int r;
+
+        if (d->have_orig_mac)
+                snprintf(mac, sizeof mac, "%02x:%02x:%02x:%02x:%02x:%02x", d->orig_mac[0], d->orig_mac[1],
+                         d->orig_mac[2], d->orig_mac[3], d->orig_mac[4], d->orig_mac[5]);
+        snprintf(line, sizeof line, "phys %s %s %u %s %d\n", d->host_name, d->guest_name, d->orig_mtu, mac,
+                 (int) d->orig_up);
+        r = state_append(machine, line, false);
+        if (r < 0)
+                return log_error_errno(r, "Failed to record '%s' in %s: %m", d->host_name, NETDEV_STATE_DIR);
+        return 0;
+}
+
+int netdev_record_zone(const char *machine, const char *bridge) {
+        char line[64];
+        int r;
+
+        snprintf(line, sizeof line, "zone %s\n", bridge);
+        r = state_append(machine, line, false);
+        if (r < 0)
+                return log_error_errno(r, "Failed to record zone '%s' in %s: %m", bridge, NETDEV_STATE_DIR);
+        return 0;
+}
+
+/* Unmounts and removes the pin and the state file: the namespace goes when nothing else holds it. */
+static void unpin(const char *machine) {
+        _cleanup_free_ char *pin = NULL, *state = NULL;
+
+        if (paths(machine, &pin, &state) < 0)
+                return;
+        if (umount2(pin, MNT_DETACH) < 0 && !IN_SET(errno, EINVAL, ENOENT))
+                log_warning_errno(errno, "Failed to unmount %s, ignoring: %m", pin);
+        (void) unlink(pin);
+        (void) unlink(state);
+}
+
+void netdev_unpin(NetDevs *l) {
+        if (!l->pinned)
+                return;
+        if (l->keep_pin)
+                log_warning("Keeping the container's network namespace at %s/%s: 'nsboot --cleanup -M %s' retries "
+                            "moving its interfaces back", NETDEV_PIN_DIR, l->machine, l->machine);
+        else
+                unpin(l->machine);
+        l->pinned = false;
+}
+
+/* "phys HOST GUEST MTU MAC UP" into d; false for any other line. */
+static bool parse_phys(const char *line, NetDev *d) {
+        char mac[18];
+        int up;
+
+        *d = (NetDev) {};
+        if (sscanf(line, "phys %15s %15s %u %17s %d", d->host_name, d->guest_name, &d->orig_mtu, mac, &up) != 5)
+                return false;
+        d->orig_up = up;
+        d->have_orig_mac = sscanf(mac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &d->orig_mac[0], &d->orig_mac[1],
+                                  &d->orig_mac[2], &d->orig_mac[3], &d->orig_mac[4], &d->orig_mac[5]) == 6;
+        return true;
+}
+
+/* Inside the pinned namespace: deletes every link but lo (a veth takes its host end with it); a link
+ * that cannot be deleted (a real NIC) is left for the kernel, which returns it to the first namespace
+ * when the namespace goes. Returns how many it deleted. */
+static int delete_all(RtnlSocket *sk, NetDevs *l, NetDev *d) {
+        struct if_nameindex *ifs = if_nameindex();
+        int n = 0;
+
+        if (!ifs)
+                return -errno;
+        for (struct if_nameindex *i = ifs; i->if_index; i++)
+                if (!streq(i->if_name, "lo") && rtnl_delete(sk, i->if_name) >= 0)
+                        n++;
+        if_freenameindex(ifs);
+        return n;
+}
+
+/* Puts each recorded phys back (unless it never left), then empties the namespace. Returns how many
+ * things it repaired, or < 0 if a phys could not go back. */
+static int repair_pinned(RtnlSocket *sk, const char *text, int netns_fd) {
+        NetDevs l = { .netns_fd = netns_fd, .host_netns_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC) };
+        int n = 0, r = 0;
+
+        for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+                NetDev d;
+
+                if (!parse_phys(p, &d) || rtnl_ifindex(sk, d.host_name) >= 0)
+                        continue; /* not a phys, or it is on the host already */
+                if (netdev_ops[NETDEV_PHYS]->destroy(sk, &l, &d) < 0) {
+                        r = -EIO;
+                        continue;
+                }
+                log_info("Moved '%s' (in the guest '%s') back to the host", d.host_name, d.guest_name);
+                n++;
+        }
+        safe_close(l.host_netns_fd);
+        if (r < 0)
+                return r;
+        r = netdev_in_netns(&l, NULL, delete_all);
+        if (r > 0)
+                log_info("Removed %d network interfaces of the guest", r);
+        return n + MAX(r, 0);
+}
+
+int netdev_repair(const char *machine) {
+        _cleanup_free_ char *pin = NULL, *state = NULL, *text = NULL;
+        _cleanup_close_ int netns_fd = -EBADF;
+        RtnlSocket *sk = NULL;
+        unsigned long long theirs = 0;
+        struct statfs sfs;
+        int n = 0, r;
+
+        if (paths(machine, &pin, &state) < 0)
+                return log_oom();
+        if (read_full_file(state, &text, NULL) < 0 && access(pin, F_OK) < 0)
+                return 0;
+        if (text && sscanf(text, "hostns %llu", &theirs) == 1 && theirs != netns_inode("/proc/self/ns/net"))
+                return log_error_errno(SYNTHETIC_ERRNO(EXDEV), "Machine '%s' ran in another network namespace "
+                                       "(net:[%llu]): clean it up from there", machine, theirs);
+        netns_fd = open(pin, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        r = rtnl_open(&sk);
+        if (r < 0)
+                return log_error_errno(r, "Failed to open rtnetlink: %m");
+        /* Only a mounted pin is a namespace: nsboot may have died between making the file and mounting. */
+        if (netns_fd >= 0 && fstatfs(netns_fd, &sfs) >= 0 && sfs.f_type == NSFS_MAGIC &&
+            netns_inode(pin) != netns_inode("/proc/self/ns/net")) {
+                n = repair_pinned(sk, text, netns_fd);
+                if (n < 0) {
+                        rtnl_close(sk);
+                        return log_error_errno(n, "Could not move every interface of machine '%s' back to the host; "
+                                               "its network namespace stays at %s", machine, pin);
+                }
+        }
+        for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+                char bridge[16];
+
+                if (sscanf(p, "zone %15s", bridge) == 1)
+                        netdev_zone_release(sk, bridge);
+        }
+        rtnl_close(sk);
+        unpin(machine);
+        return n;
+}

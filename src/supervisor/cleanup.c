@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "basic/fileio.h"
+#include "basic/fs-util.h"
+#include "cgroup.h"
+#include "cleanup.h"
+#include "firewall.h"
+#include "lock.h"
+#include "log.h"
+#include "netdev.h"
+#include "state.h"
+#include "tunnel.h"
+
+static char *cgroup_record(const char *machine) {
+        char *p;
+
+        return asprintf(&p, CLEANUP_STATE_DIR "/%s.cgroup", machine) < 0 ? NULL : p;
+}
+
+int cleanup_note_cgroup(const char *machine, const char *path) {
+        _cleanup_free_ char *record = cgroup_record(machine);
+        int r;
+
+        if (!record)
+                return log_oom();
+        r = mkdir_p(CLEANUP_STATE_DIR, 0755);
+        if (r >= 0)
+                r = write_file_mode(record, path, 0644);
+        if (r < 0)
+                return log_error_errno(r, "Failed to write %s: %m", record);
+        return 0;
+}
+
+void cleanup_forget_cgroup(const char *machine) {
+        _cleanup_free_ char *record = cgroup_record(machine);
+
+        if (record)
+                (void) unlink(record);
+}
+
+/* Only a machine's own cgroup directory is ever removed: a scope of nsboot's naming, or the payload
+ * of a --keep-unit unit, on a cgroup2 file system. */
+static bool cgroup_path_ok(const char *path) {
+        const char *base = strrchr(path, '/');
+
+        return startswith(path, "/sys/fs/cgroup/") && !strstr(path, "/../") && !strstr(path, "/./") && base &&
+               (startswith(base, "/machine-") || streq(base, "/payload"));
+}
+
+static int cleanup_cgroup(const char *machine) {
+        _cleanup_free_ char *record = cgroup_record(machine), *path = NULL;
+        CGroup cg = {};
+        int r;
+
+        if (!record)
+                return log_oom();
+        r = read_one_line(record, &path);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0 || !cgroup_path_ok(path)) {
+                log_warning("Ignoring %s: not a cgroup directory of a machine", record);
+                (void) unlink(record);
+                return 0;
+        }
+        if (access(path, F_OK) < 0) {
+                (void) unlink(record);
+                return 0;
+        }
+        cg.path = TAKE_PTR(path);
+        r = cgroup_remove(&cg);
+        if (r >= 0) {
+                log_info("Removed cgroup %s", cg.path);
+                (void) unlink(record);
+        }
+        cgroup_done(&cg);
+        return r < 0 ? r : 1;
+}
+
+static int cleanup_tunnel(const char *machine) {
+        _cleanup_free_ char *dir = NULL;
+
+        if (asprintf(&dir, TUNNEL_HOST_DIR "/%s", machine) < 0)
+                return log_oom();
+        if (access(dir, F_OK) < 0)
+                return 0;
+        tunnel_remove(machine);
+        return access(dir, F_OK) < 0 ? 1 : 0;
+}
+
+int cleanup_machine(const char *machine) {
+        int n = 0, r, failed = 0;
+
+        /* Interfaces first: a phys must be back on the host before anything else may use its name. */
+        r = netdev_repair(machine);
+        n += MAX(r, 0);
+        failed = failed ?: MIN(r, 0);
+        r = firewall_cleanup_stale(machine);
+        n += MAX(r, 0);
+        failed = failed ?: MIN(r, 0);
+        r = cleanup_cgroup(machine);
+        n += MAX(r, 0);
+        failed = failed ?: MIN(r, 0);
+        n += cleanup_tunnel(machine);
+        machine_state_remove(machine); /* nsbootctl's view of it: gone with its nsboot */
+        if (n > 0)
+                log_info("Cleaned up after an earlier nsboot of machine '%s' that did not end cleanly", machine);
+        return failed < 0 ? failed : n;
+}
+
+int cleanup_run(const char *machine) {
+        Lock lock = { .fd = -EBADF };
+        _cleanup_free_ char *name = NULL;
+        int r;
+
+        if (asprintf(&name, "machine-%s", machine) < 0)
+                return log_oom();
+        r = lock_acquire(name, machine, "(cleanup)", &lock);
+        if (r < 0)
+                return r;
+        r = cleanup_machine(machine);
+        lock_release(&lock);
+        if (r == 0)
+                log_info("Nothing to clean up for machine '%s'", machine);
+        return r < 0 ? r : 0;
+}

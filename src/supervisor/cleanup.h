@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Putting the host back after an nsboot of one machine that was killed (SIGKILL, a crash) at any
+ * point of its start, run or stop: interfaces moved in go back as they were, veths and macvlans go,
+ * zone bridges without machines, firewall rules, the cgroup (also under --slice or --keep-unit),
+ * the network namespace pin and the mount tunnel directory. Only ever the named machine's, and only
+ * with its lock held, so a machine that runs is never touched. Parent stage, before the start;
+ * and nsboot --cleanup. */
+#pragma once
+
+#define CLEANUP_STATE_DIR "/run/nsboot/machines"
+
+/* With the machine's lock held: repairs what an earlier nsboot of machine left. Returns how many
+ * things it removed or put back (0: nothing was left). Logs what it does. */
+int cleanup_machine(const char *machine);
+/* nsboot --cleanup -M NAME: takes the machine's lock (fails when it runs), repairs, says what. Logs. */
+int cleanup_run(const char *machine);
+
+/* Records the machine's cgroup directory while it exists, for cleanup_machine(). Logs. */
+int cleanup_note_cgroup(const char *machine, const char *path);
+void cleanup_forget_cgroup(const char *machine);
