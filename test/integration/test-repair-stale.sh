@@ -1,6 +1,6 @@
 #!/bin/bash
-# After nsboot is killed with SIGKILL, what it left (cgroup, mount tunnel directory, cgroup record)
-# is repaired by the next start of the same machine or by nsboot --cleanup, and by nothing else:
+# After nsboot is killed with SIGKILL, what it left (cgroup, also one under --slice, mount tunnel
+# directory, cgroup record) is repaired by the next start of the same machine or by nsboot --cleanup, and by nothing else:
 # another machine's start leaves it alone (it may be starting right now). --cleanup with nothing to
 # clean says so and exits 0; --cleanup of a running machine exits 1 and changes nothing.
 # (An nsboot older than 0.2 still repairs every machine whose lock is free: one started elsewhere on
@@ -60,4 +60,18 @@ wait_pid_exit "$NSBOOT_PID" 10 || fail "nsboot did not die"
 nsboot_run -D "$a" -b poweroff
 assert_rc 0
 assert_file_contains "$NSBOOT_ERR" "Removed cgroup $cg"
+
+log "a leftover under --slice is found from its record, whatever the next start's settings"
+nsboot_start -q -D "$a" -S "nsbt$$.slice" -b sleep
+wait_output '^NSBOOT-TEST: ready=1'
+slice_cg=$(cgroup2_root)/nsbt$$.slice/machine-$name.scope
+[[ -d $slice_cg ]] || fail "no cgroup $slice_cg with --slice"
+kill -KILL "$NSBOOT_PID"
+wait_pid_exit "$NSBOOT_PID" 10 || fail "nsboot did not die"
+nsboot_run -D "$a" -b poweroff
+assert_rc 0
+assert_file_contains "$NSBOOT_ERR" "Removed cgroup $slice_cg"
+[[ ! -d $slice_cg ]] || fail "the leftover $slice_cg under --slice is still there"
+rmdir "$(cgroup2_root)/nsbt$$.slice" 2>/dev/null || true
 exit 0
+
