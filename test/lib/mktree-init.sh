@@ -171,7 +171,7 @@ recipe_hash() {
 }
 
 tree_is_complete() {
-        [[ -f $1.done && -e $1/sbin/init && -f $1/etc/os-release ]]
+        [[ -f $1.done && (-L $1/sbin/init || -e $1/sbin/init) && -f $1/etc/os-release ]]
 }
 
 main() {
