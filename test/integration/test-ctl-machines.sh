@@ -154,7 +154,11 @@ for ns in pid mnt net; do
 done
 assert_eq "$(awk '/^CapBnd/ { print $2 }' "/proc/$deb_leader/status")" \
         "$(ctl enter "$deb_name" awk '/^CapEff/ { print $2 }' /proc/self/status)" "capabilities in $deb_name"
-assert_eq "$(awk '/^Seccomp_filters/ { print $2 }' "/proc/$deb_leader/status")" \
+# PID 1 has one filter more when the /proc view answers sysinfo() for it (its listener is nsboot's
+# own, which an entered command cannot share).
+filters=$(awk '/^Seccomp_filters/ { print $2 }' "/proc/$deb_leader/status")
+awk '$5 == "/proc/meminfo" { f = 1 } END { exit !f }' "/proc/$deb_leader/mountinfo" && filters=$((filters - 1))
+assert_eq "$filters" \
         "$(ctl enter "$deb_name" awk '/^Seccomp_filters/ { print $2 }' /proc/self/status)" "system call filters in $deb_name"
 ctl enter "$bb_name" sh -c 'exit 7' && rc=0 || rc=$?
 assert_eq 7 "$rc" "exit status through enter"
