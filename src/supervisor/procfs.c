@@ -249,7 +249,10 @@ int procfs_pump(Procfs *p, int fd) {
                 }
                 if (pfd[1].revents) {
                         r = process(p);
-                        if (r < 0)
+                        /* Unmounted: the child is gone, its step on the sync socket says why. */
+                        if (r == -ENODEV)
+                                pfd[1].fd = -1;
+                        else if (r < 0)
                                 return log_error_errno(r, "The guest's /proc view failed: %m");
                 }
                 if (pfd[0].revents)
