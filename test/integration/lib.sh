@@ -7,6 +7,8 @@
 #
 # Environment:
 #   NSBOOT          the binary under test (default: build/nsboot in the source tree)
+#   BUILDDIR        its build directory (default: the directory of NSBOOT), for tests that link
+#                   nsboot's core library
 #   TESTINIT        static test init (default: test/fixtures/testinit next to NSBOOT; else
 #                   compiled here from test/fixtures/testinit.c)
 #   NSBOOT_TIMEOUT  default bound in seconds for one nsboot run (default 60)
@@ -18,6 +20,7 @@ shopt -s inherit_errexit
 SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 TEST_NAME=$(basename "$0" .sh)
 NSBOOT=${NSBOOT:-$SRCDIR/build/nsboot}
+BUILDDIR=${BUILDDIR:-$(dirname "$NSBOOT")}
 TESTINIT=${TESTINIT:-$(dirname "$NSBOOT")/test/fixtures/testinit}
 NSBOOT_TIMEOUT=${NSBOOT_TIMEOUT:-60}
 # Commands run in a guest get a clean, predictable environment, not the caller's.
