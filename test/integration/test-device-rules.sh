@@ -1,9 +1,10 @@
 #!/bin/bash
 # Device rules from config files, as the guest's own processes meet them (inside the machine's
 # cgroup): README's /dev/fuse example (lxc.cgroup2.devices.allow plus a bind with create=file)
-# opens /dev/fuse, which the default list denies; the cgroup v1 spelling lxc.cgroup.devices.allow
-# does the same; lxc.cgroup2.devices.deny takes /dev/net/tun from the default list; and an LXC-style
-# "deny a" plus allow lines gives exactly the listed devices.
+# opens /dev/fuse, which the default list denies (in the default user-namespace mode); with
+# --private-users=no, where the guest's root makes nodes itself: the cgroup v1 spelling
+# lxc.cgroup.devices.allow does the same; lxc.cgroup2.devices.deny takes /dev/net/tun from the
+# default list; and an LXC-style "deny a" plus allow lines gives exactly the listed devices.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -15,26 +16,40 @@ can_open() {
         in_guest_cgroup "$1" sh -c "exec 3<>'$2'" 2>/dev/null
 }
 
-# with_conf LINES...: boot the tree sleeping with these config lines.
+# with_conf LINES...: boot the tree sleeping with these config lines (and $MODE's options).
 with_conf() {
         printf '%s\n' "$@" >"$WORKDIR/dev.conf"
-        boot_sleeping "$tree" --config="$WORKDIR/dev.conf"
+        boot_sleeping "$tree" "${MODE[@]}" --config="$WORKDIR/dev.conf"
 }
 
+# In the default mode (a user namespace) the guest's root can neither make device nodes nor open
+# the host's root-only ones: the device policy alone shows with a node everyone may open. Where
+# the host's /dev/fuse is not (here: mode 0600), the README example binds a copy made for it.
+fuse=/dev/fuse
+if [[ $(stat -c %a /dev/fuse) != 666 ]]; then
+        fuse=$WORKDIR/fuse
+        mknod -m 0666 "$fuse" c 10 229
+fi
+MODE=()
+with_conf "lxc.mount.entry = $fuse dev/fuse none bind,create=file 0 0"
+in_guest "$LEADER" test -c /dev/fuse || fail "no /dev/fuse in the guest"
+can_open "$LEADER" /dev/fuse && fail "default rules: /dev/fuse (10:229) could be opened"
+poweroff_guest
+# README's and nsboot.conf(5)'s example.
+with_conf "lxc.cgroup2.devices.allow = c 10:229 rwm" \
+        "lxc.mount.entry = $fuse dev/fuse none bind,create=file 0 0"
+can_open "$LEADER" /dev/fuse || fail "README example: /dev/fuse cannot be opened"
+can_open "$LEADER" /dev/null || fail "README example: the default list was not kept"
+poweroff_guest
+
+# Privileged (--private-users=no): root in the guest makes and opens nodes itself.
+MODE=(--private-users=no)
 # The default list: no /dev/fuse (made by hand, it cannot be opened), /dev/net/tun yes.
-boot_sleeping "$tree"
+with_conf ""
 in_guest "$LEADER" mknod /dev/fuse c 10 229
 can_open "$LEADER" /dev/fuse && fail "default rules: /dev/fuse (10:229) could be opened"
 can_open "$LEADER" /dev/net/tun || fail "default rules: /dev/net/tun (10:200) cannot be opened"
 can_open "$LEADER" /dev/null || fail "default rules: /dev/null cannot be opened"
-poweroff_guest
-
-# README's and nsboot.conf(5)'s example, word for word.
-with_conf "lxc.cgroup2.devices.allow = c 10:229 rwm" \
-        "lxc.mount.entry = /dev/fuse dev/fuse none bind,create=file 0 0"
-in_guest "$LEADER" test -c /dev/fuse || fail "README example: no /dev/fuse in the guest"
-can_open "$LEADER" /dev/fuse || fail "README example: /dev/fuse cannot be opened"
-can_open "$LEADER" /dev/net/tun || fail "README example: the default list was not kept"
 poweroff_guest
 
 # The cgroup v1 spelling.

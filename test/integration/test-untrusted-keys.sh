@@ -34,6 +34,9 @@ busybox_tree tree
 name=$(basename "$tree")
 untrusted=$WORKDIR/$name.nsboot
 echo nsbt-the-tree >"$tree/nsbt-marker"
+# A FUSE node any user may open (the guest's root cannot make nodes in a user namespace): only the
+# device policy decides.
+mknod -m 0666 "$tree/nsbt-fuse" c 10 229
 mkdir -p "$WORKDIR/hostdir"
 echo nsbt-host-secret >"$WORKDIR/hostdir/secret"
 fstab=$WORKDIR/fstab
@@ -67,6 +70,12 @@ for k in lxc.prlimit.nofile lxc.limit.nofile; do VALUE[$k]=77; EFFECT[$k]=nofile
 # The init only runs with -b: try_untrusted boots these.
 for k in nsboot.init lxc.init.cmd lxc.init_cmd; do VALUE[$k]="/bin/echo init-replaced"; EFFECT[$k]=init-replaced; done
 VALUE[nsboot.link-journal]=host; EFFECT[nsboot.link-journal]=journal-bound
+# The user namespace: none at all, or other maps (uid_map seen inside). Ownership and LXC's
+# idmap=container root option have no view inside: their default in --check.
+VALUE[nsboot.private-users]=no; EFFECT[nsboot.private-users]=host-root
+for k in nsboot.idmap lxc.idmap lxc.id_map; do VALUE[$k]="b 0 1048576 65536"; EFFECT[$k]=idmap-set; done
+VALUE[nsboot.private-users-ownership]=chown; EFFECT[nsboot.private-users-ownership]=-
+for k in nsboot.rootfs-options lxc.rootfs.options; do VALUE[$k]=idmap=container; EFFECT[$k]=-; done
 for k in nsboot.bind nsboot.bind-ro; do VALUE[$k]=$WORKDIR/hostdir:/mnt/h; EFFECT[$k]=host-dir; done
 for k in nsboot.mount-entry lxc.mount.entry; do VALUE[$k]="$WORKDIR/hostdir mnt/h none bind,create=dir 0 0"; EFFECT[$k]=host-dir; done
 for k in nsboot.mount-fstab lxc.mount.fstab lxc.mount; do VALUE[$k]=$fstab; EFFECT[$k]=host-dir; done
@@ -94,11 +103,13 @@ cap=$(sed -n "s/^CapBnd:[[:space:]]*//p" /proc/self/status)
 [ "$(readlink /proc/self/ns/net)" = "net:[NSINODE]" ] || echo own-netns
 [ "$container_uuid" = "UUIDDASHED" ] && echo uuid-set
 [ -e /mnt/h/secret ] && echo host-dir
-mknod /dev/nsbtfuse c 10 229 2>/dev/null && (exec 3<>/dev/nsbtfuse) 2>/dev/null && echo fuse-open
+(exec 3<>/nsbt-fuse) 2>/dev/null && echo fuse-open
 head -c 1 /dev/urandom >/dev/null 2>&1 || echo urandom-denied
 [ -n "$NSBT_SECRET$NSBT_SECRET2" ] && echo env-copied
 [ "$(cat /sys/fs/cgroup/pids.max 2>/dev/null)" = 77 ] && echo pids-77
 [ "$(ulimit -n)" = 77 ] && echo nofile-77
+awk "\$1 == 0 && \$2 == 0 { f = 1 } END { exit !f }" /proc/self/uid_map && echo host-root
+awk "\$1 == 0 && \$2 == 1048576 { f = 1 } END { exit !f }" /proc/self/uid_map && echo idmap-set
 grep -q " /var/log/journal/MACHINEID " /proc/self/mountinfo && echo journal-bound
 echo "probe-done host=$(hostname)"
 '
@@ -168,13 +179,17 @@ done < <(sort -u -t= -k1,1 "$baseline")
 trusted=$WORKDIR/trusted.conf
 printf '%s\n' "nsboot.capability = sys_module" "nsboot.uuid = $uuid" "nsboot.bind = $WORKDIR/hostdir:/mnt/h" \
         "lxc.cgroup2.devices.allow = c 10:229 rwm" "lxc.cgroup2.devices.deny = c 1:9 rwm" "nsboot.network-veth = yes" \
-        "nsboot.setenv = NSBT_SECRET" "lxc.prlimit.nofile = 77" >"$trusted"
+        "nsboot.setenv = NSBT_SECRET" "lxc.prlimit.nofile = 77" "nsboot.private-users = no" >"$trusted"
 rm -f "$untrusted"
 nsboot_run -q -D "$tree" --config="$trusted" /bin/sh -c "$probe"
 assert_rc 0 "the probe with the trusted file"
-for effect in cap-sys-module uuid-set host-dir fuse-open urandom-denied own-netns env-copied nofile-77; do
+for effect in cap-sys-module uuid-set host-dir fuse-open urandom-denied own-netns env-copied nofile-77 host-root; do
         assert_file_contains "$NSBOOT_OUT" "$effect" "the probe does not see $effect from a trusted file"
 done
+echo "lxc.idmap = b 0 1048576 65536" >"$trusted"
+nsboot_run -q -D "$tree" --config="$trusted" /bin/sh -c "$probe"
+assert_rc 0 "the probe with the trusted file"
+assert_file_contains "$NSBOOT_OUT" idmap-set "the probe does not see idmap-set from a trusted file"
 echo "$machine_id" >"$tree/etc/machine-id"
 echo "nsboot.link-journal = host" >"$trusted"
 nsboot_run -q -D "$tree" --config="$trusted" /bin/sh -c "$probe"
