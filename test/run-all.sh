@@ -25,6 +25,7 @@ TEST_TIMEOUT=${TEST_TIMEOUT:-300}
 BUILDDIR=$(realpath "$1")
 shift
 [[ -d $BUILDDIR ]] || { echo "run-all: no build directory '$BUILDDIR'" >&2; exit 2; }
+export BUILDDIR
 LOGDIR=$BUILDDIR/test-logs
 mkdir -p "$LOGDIR"
 
@@ -186,7 +187,7 @@ for script in "${scripts[@]}"; do
         start=$SECONDS
         # A script that needs longer (a VM boot with guests inside) says so in a header line.
         limit=$(sed -n 's/^# nsboot-test-timeout: \([0-9]*\)$/\1/p' "$script" | head -n 1)
-        NSBOOT=$BUILDDIR/nsboot TESTINIT=$BUILDDIR/test/fixtures/testinit BUILDDIR=$BUILDDIR \
+        NSBOOT=$BUILDDIR/nsboot TESTINIT=$BUILDDIR/test/fixtures/testinit \
                 timeout -k 10 "${limit:-$TEST_TIMEOUT}" bash "$script" </dev/null >"$log" 2>&1
         rc=$?
         secs=$((SECONDS - start))

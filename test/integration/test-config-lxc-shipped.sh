@@ -71,9 +71,9 @@ for conf in "${configs[@]}"; do
         # nsboot's messages, classified; anything else (but LXC 2.0 spellings) is unexpected.
         sed -nE 's/^nsboot: ([^ ]+:[0-9]+: [^:]+): not supported yet \(.*/\1: unsupported/p;
                  s/^nsboot: ([^ ]+:[0-9]+: [^:]+): ignored: .*/\1: ignored/p' "$err" >>"$reported"
-        bad=$(grep -v -e ': not supported yet (' -e ': ignored: ' -e 'obsolete since LXC 3.0' \
+        unexpected=$(grep -v -e ': not supported yet (' -e ': ignored: ' -e 'obsolete since LXC 3.0' \
                 -e 'is LXC 2.0 syntax' "$err" || true)
-        [[ -z $bad ]] || fail "$base: unexpected messages:"$'\n'"$bad"
+        [[ -z $unexpected ]] || fail "$base: unexpected messages:"$'\n'"$unexpected"
         # Refused exactly when something in it is not supported.
         if grep -q ': not supported yet (' "$err"; then
                 [[ $rc == 1 ]] || fail "$base: a key not supported yet, but --check exited $rc"

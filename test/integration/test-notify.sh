@@ -33,6 +33,7 @@ PY
 }
 
 # --notify-ready=no (a busybox guest has nothing to notify): READY=1 at once, with the leader PID.
+bb=""
 busybox_tree bb
 listen "$WORKDIR/notify-no.sock" "$WORKDIR/notify-no.log"
 NOTIFY_SOCKET=$WORKDIR/notify-no.sock boot_sleeping "$bb" --notify-ready=no

@@ -25,6 +25,7 @@ assert_file_contains "$NSBOOT_ERR" "Sending SIGUSR2 to the guest's init" "the si
 assert_file_contains "$NSBOOT_OUT" "NSBT-SHUTDOWN-RAN" "busybox init ran its shutdown actions"
 
 # A PID 1 that shrugs off the first signal (SIGTERM for a command) and exits 7 on SIGUSR1.
+t2=""
 busybox_tree t2
 cat >"$t2/stubborn" <<'SH'
 #!/bin/sh

@@ -53,7 +53,7 @@ declare -A VALUE EFFECT
 for k in nsboot.directory lxc.rootfs.path lxc.rootfs; do VALUE[$k]=/; EFFECT[$k]=other-root; done
 for k in nsboot.capability nsboot.keep-capability lxc.cap.keep; do VALUE[$k]=sys_module; EFFECT[$k]=cap-sys-module; done
 VALUE[nsboot.private-network]=yes; EFFECT[nsboot.private-network]=own-netns
-VALUE[nsboot.uuid]=$uuid; EFFECT[nsboot.uuid]=uuid-set
+VALUE[nsboot.uuid]=$uuid; EFFECT[nsboot.uuid]="uuid-set"
 # "-": nothing of it could show inside the guest (the scope, machined, firewall rules on the host):
 # the key must keep its default in --check's settings, and the run must succeed (register=yes
 # and keep-unit=yes fail here, without machined or a unit; port and masquerade without a veth).
@@ -74,7 +74,7 @@ VALUE[nsboot.link-journal]=host; EFFECT[nsboot.link-journal]=journal-bound
 # idmap=container root option have no view inside: their default in --check.
 VALUE[nsboot.private-users]=no; EFFECT[nsboot.private-users]=host-root
 for k in nsboot.idmap lxc.idmap lxc.id_map; do VALUE[$k]="b 0 1048576 65536"; EFFECT[$k]=idmap-set; done
-VALUE[nsboot.private-users-ownership]=chown; EFFECT[nsboot.private-users-ownership]=-
+VALUE[nsboot.private-users-ownership]="chown"; EFFECT[nsboot.private-users-ownership]=-
 for k in nsboot.rootfs-options lxc.rootfs.options; do VALUE[$k]=idmap=container; EFFECT[$k]=-; done
 for k in nsboot.bind nsboot.bind-ro; do VALUE[$k]=$WORKDIR/hostdir:/mnt/h; EFFECT[$k]=host-dir; done
 for k in nsboot.mount-entry lxc.mount.entry; do VALUE[$k]="$WORKDIR/hostdir mnt/h none bind,create=dir 0 0"; EFFECT[$k]=host-dir; done
