@@ -3,7 +3,7 @@
 # and every machinectl verb works against its machine, checked by its effect; sd_notify readiness;
 # nsboot@.service becomes active only after the guest's READY=1 and restarts on a guest reboot;
 # journalctl -M shows what the guest logged. One VM boot with several guest boots inside.
-# nsboot-test-timeout: 1000
+# nsboot-test-timeout: 1600
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -185,7 +185,7 @@ checks_done
 EOF
 
 rc=0
-out=$("$SRCDIR/test/vm/run.sh" --timeout 900 "$dir" 2>&1) || rc=$?
+out=$("$SRCDIR/test/vm/run.sh" --timeout 1500 "$dir" 2>&1) || rc=$?
 echo "$out"
 vm_assert_checks "$out" "$dir/run.sh"
 [[ $rc == 0 ]] || fail "the system-tier machined test failed in the VM (exit status $rc)"

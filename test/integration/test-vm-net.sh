@@ -38,8 +38,8 @@ check "vlan 10 guest reaches the peer on VLAN 10" run --config=vlan10.conf -M v1
 vlan20_isolated() {
         local out rc=0
         out=$(run --config=vlan20.conf -M v20 /bin/sh -c \
-                'cat /proc/net/vlan/config; grep -qE "^eth0 +\| 20 +\|" /proc/net/vlan/config &&
-                echo on-vlan-20 && ! ping -c 2 -W 2 10.10.0.1') || rc=$?
+                'ip -o addr show dev eth0 | grep -q "inet 10.10.0.3/24" && echo on-vlan-20 &&
+                ! ping -c 2 -W 2 10.10.0.1') || rc=$?
         echo "$out"
         [[ $rc == 0 && $out == *on-vlan-20* ]]
 }
@@ -89,6 +89,8 @@ ip addr add 10.40.0.1/24 dev vp1 && ip link set vp0 up && ip link set vp1 up
 printf 'lxc.net.0.type = veth\nlxc.net.0.link = vb0\nlxc.net.0.veth.vlan.id = 10\nlxc.net.0.flags = up\nlxc.net.0.ipv4.address = 10.40.0.2/24\n' >bvlan.conf
 check "a veth with veth.vlan.id = 10 reaches VLAN 10 of a VLAN-aware bridge" run --config=bvlan.conf -M bvl ping -c 2 -W 2 10.40.0.1
 ip link del vp0; ip link del vb0
+# The kernel itself makes an l3s ipvlan (so a failure of nsboot's l3s is nsboot's).
+check "the kernel makes ipvlan l3s" sh -c 'ip link add link q0 name nsbtl3s type ipvlan mode l3s && ip link del nsbtl3s'
 ip link del p0; ip link del q0
 check test-net-vlan-ipvlan vm_host_test test-net-vlan-ipvlan
 checks_done
