@@ -24,7 +24,7 @@ expect_for() {
         lxc.apparmor.* | lxc.selinux.* | lxc.tty.dir | lxc.hook.clone | lxc.hook.destroy | lxc.log.* | \
                 lxc.monitor.* | lxc.rootfs.managed | lxc.rootfs.mount)
                 echo ignored ;;
-        lxc.seccomp.* | lxc.hook.* | lxc.console.* | lxc.init.uid | lxc.init.gid | \
+        lxc.seccomp.notify.* | lxc.hook.* | lxc.console.* | lxc.init.uid | lxc.init.gid | \
                 lxc.init.groups | lxc.execute.cmd | lxc.arch | lxc.namespace.* | lxc.proc.* | lxc.no_new_privs | \
                 lxc.keyring.session | lxc.time.* | lxc.sched.core | lxc.ephemeral | lxc.environment.* | lxc.group)
                 echo unsupported ;;

@@ -40,6 +40,7 @@ mknod -m 0666 "$tree/nsbt-fuse" c 10 229
 mkdir -p "$WORKDIR/hostdir"
 echo nsbt-host-secret >"$WORKDIR/hostdir/secret"
 fstab=$WORKDIR/fstab
+printf '2\ndenylist\nmkdir errno 1\n' >"$WORKDIR/seccomp"
 echo "$WORKDIR/hostdir mnt/h none bind,create=dir 0 0" >"$fstab"
 uuid=0123456789abcdef0123456789abcdef
 # Only while the journal is tried does the tree get a machine ID (with one, nsboot.uuid is moot).
@@ -70,6 +71,10 @@ for k in lxc.prlimit.nofile lxc.limit.nofile; do VALUE[$k]=77; EFFECT[$k]=nofile
 # The init only runs with -b: try_untrusted boots these.
 for k in nsboot.init lxc.init.cmd lxc.init_cmd; do VALUE[$k]="/bin/echo init-replaced"; EFFECT[$k]=init-replaced; done
 VALUE[nsboot.link-journal]=host; EFFECT[nsboot.link-journal]=journal-bound
+# System call filters: a host file read, or system calls allowed beyond the default filter;
+# their default in --check.
+for k in nsboot.seccomp-profile lxc.seccomp.profile lxc.seccomp; do VALUE[$k]=$WORKDIR/seccomp; EFFECT[$k]=-; done
+VALUE[nsboot.system-call-filter]="kexec_load"; EFFECT[nsboot.system-call-filter]=-
 # The user namespace: none at all, or other maps (uid_map seen inside). Ownership and LXC's
 # idmap=container root option have no view inside: their default in --check.
 VALUE[nsboot.private-users]=no; EFFECT[nsboot.private-users]=host-root
