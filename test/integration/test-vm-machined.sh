@@ -58,12 +58,15 @@ end_status() {
         wait "$nsboot_pid" || rc=$?
         echo "nsboot exit status: $rc"
 }
-# unit_props UNIT PROP...: "PROP=VALUE" lines of a unit, also shown in the log.
+# unit_props UNIT PROP...: "PROP=VALUE" lines of a unit, also shown in the log (on stderr by echo:
+# "tee /dev/stderr" would reopen the output file and write over its start).
 unit_props() {
-        local unit=$1 p args=()
+        local unit=$1 p args=() out
         shift
         for p in "$@"; do args+=(-p "$p"); done
-        systemctl show "$unit" "${args[@]}" | tee /dev/stderr
+        out=$(systemctl show "$unit" "${args[@]}")
+        echo "$out" >&2
+        echo "$out"
 }
 
 systemctl start systemd-machined.service
@@ -155,10 +158,10 @@ echo "MainPID $main1 -> $main2"
 check "a reboot inside restarts the unit" sh -c "[ '$main2' != '$main1' ] && [ '$main2' != 0 ]"
 check "systemctl stop" timeout 120 systemctl stop nsboot@vmsvc.service
 # systemctl stop succeeds also when systemd SIGKILLs the unit at its stop timeout: a clean stop is
-# nsboot's own exit 0 (code "exited", status 0) and Result=success.
+# Result=success (not timeout or signal) with nsboot's exit status 0.
 svc_end=$(unit_props nsboot@vmsvc.service Result ExecMainCode ExecMainStatus)
 check "systemctl stop: nsboot ended by itself with 0" sh -c "echo '$svc_end' | grep -qx Result=success &&
-        echo '$svc_end' | grep -qx ExecMainCode=1 && echo '$svc_end' | grep -qx ExecMainStatus=0"
+        echo '$svc_end' | grep -qx ExecMainStatus=0"
 check "stopped unit left no machine" sh -c '! machinectl show vmsvc >/dev/null 2>&1'
 # lxc.cgroup2.* (and a converted cgroup v1 key) land in the machine's cgroup, seen from inside.
 # (systemd enables only memory and pids for machine.slice unless a unit asks for more)
