@@ -37,7 +37,7 @@ echo nsbt-the-tree >"$tree/nsbt-marker"
 # A FUSE node any user may open (the guest's root cannot make nodes in a user namespace): only the
 # device policy decides.
 mknod -m 0666 "$tree/nsbt-fuse" c 10 229
-mkdir -p "$WORKDIR/hostdir"
+mkdir -p "$WORKDIR/hostdir" "$WORKDIR/upper"
 echo nsbt-host-secret >"$WORKDIR/hostdir/secret"
 fstab=$WORKDIR/fstab
 printf '2\ndenylist\nmkdir errno 1\n' >"$WORKDIR/seccomp"
@@ -52,6 +52,12 @@ export NSBT_SECRET=nsbt-leaked-$$
 # effect inside the guest.
 declare -A VALUE EFFECT
 for k in nsboot.directory lxc.rootfs.path lxc.rootfs; do VALUE[$k]=/; EFFECT[$k]=other-root; done
+# An image instead of the tree (a missing one: used, it would fail the run).
+VALUE[nsboot.image]=$WORKDIR/nsbt.img; EFFECT[nsboot.image]=other-root
+VALUE[nsboot.overlay]=$WORKDIR/hostdir:$WORKDIR/upper:/mnt/h; EFFECT[nsboot.overlay]=host-dir
+VALUE[nsboot.overlay-ro]=$WORKDIR/hostdir:/mnt/h; EFFECT[nsboot.overlay-ro]=host-dir
+# A template is copied only into a tree that is not there yet: its default in --check.
+VALUE[nsboot.template]=$WORKDIR/hostdir; EFFECT[nsboot.template]=-
 for k in nsboot.capability nsboot.keep-capability lxc.cap.keep; do VALUE[$k]=sys_module; EFFECT[$k]=cap-sys-module; done
 VALUE[nsboot.private-network]=yes; EFFECT[nsboot.private-network]=own-netns
 VALUE[nsboot.uuid]=$uuid; EFFECT[nsboot.uuid]="uuid-set"
