@@ -47,7 +47,11 @@ starts=0
 start_vmdeb() {
         starts=$((starts + 1))
         vmdeb_log=/mnt/test/vmdeb-$starts.log
-        $NSBOOT -D /mnt/test/machines/vmdeb -M vmdeb -b --console=read-only </dev/null >"$vmdeb_log" 2>&1 &
+        # --private-users=no: systemd 252's machinectl bind refuses a machine in a user namespace
+        # ("Can't bind mount on container with user namespacing applied"), as for nspawn -U; the
+        # service (nsboot@vmsvc below) runs in the default mode.
+        $NSBOOT -D /mnt/test/machines/vmdeb -M vmdeb -b --console=read-only --private-users=no \
+                </dev/null >"$vmdeb_log" 2>&1 &
         nsboot_pid=$!
         wait_guest_up vmdeb
 }
