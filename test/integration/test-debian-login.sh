@@ -30,9 +30,10 @@ for t in $ttys; do
         # Started after the boot finished: give it a moment.
         retry 30 sh -c "[ \"\$(timeout 10 nsenter -t $LEADER -a systemctl is-active container-getty@$n.service)\" = active ]" ||
                 fail "no active container-getty@$n.service"
-        # container-getty@.service runs "agetty ... -" with the tty as its standard input.
-        in_guest "$LEADER" sh -c 'for p in $(pgrep -x agetty); do readlink /proc/$p/fd/0; done' |
-                grep -qx "/dev/pts/$n" || fail "no agetty on /dev/pts/$n"
+        # container-getty@.service runs "agetty ... -" with the tty as its standard input; it is
+        # Type=idle, so agetty may start a few seconds after the unit counts as active.
+        retry 30 sh -c "timeout 10 nsenter -t $LEADER -a sh -c 'for p in \$(pgrep -x agetty); do readlink /proc/\$p/fd/0; done' |
+                grep -qx /dev/pts/$n" || fail "no agetty on /dev/pts/$n"
 done
 in_guest "$LEADER" test ! -e /dev/tty3 || fail "/dev/tty3 exists with lxc.tty.max = 2"
 tmux_send poweroff Enter
