@@ -15,17 +15,27 @@ trap 'rm -rf "$work" /tmp/nsboot-fuzz-??????' EXIT
 sources=()
 includes=(-I"$SRCDIR/src")
 for d in "$SRCDIR"/src/*/; do includes+=(-I"$d"); done
+# Every source but the programs' own (a file that defines main(): nsboot, the generator, nsbootctl).
 for f in "$SRCDIR"/src/*/*.c; do
-        case $(basename "$f") in main.c | generator.c) ;; *) sources+=("$f") ;; esac
+        grep -qE '^int main\(' "$f" || sources+=("$f")
 done
+# The libraries nsboot-core links: every dependency('NAME') of meson.build that pkg-config knows.
+mapfile -t deps < <(sed -n "s/.*dependency('\([^']*\)'.*/\1/p" "$SRCDIR/meson.build" | sort -u |
+        while read -r d; do pkg-config --exists "$d" && echo "$d"; done)
+# Whether clang can build a fuzz target at all: only that is a reason to skip.
+echo 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { return 0; }' >"$work/probe.c"
+if ! clang -fsanitize=fuzzer,address,undefined "$work/probe.c" -o "$work/probe" 2>"$work/probe.log"; then
+        echo "SKIP: clang has no libFuzzer runtime here"
+        cat "$work/probe.log"
+        exit 77
+fi
 # shellcheck disable=SC2046 # pkg-config output is meant to split
 if ! clang -g -O1 -std=gnu11 -D_GNU_SOURCE -DNSBOOT_VERSION='"fuzz"' -fsanitize=fuzzer,address,undefined \
         -fno-sanitize-recover=undefined "${includes[@]}" "${sources[@]}" "$SRCDIR/test/fuzz/fuzz-config.c" \
-        $(pkg-config --cflags --libs libsystemd libcap libnl-route-3.0 libip4tc) -o "$work/fuzz-config" 2>"$work/build.log"; then
-        if grep -q -e 'fuzzer' -e 'libclang_rt' "$work/build.log"; then
-                echo "SKIP: clang has no libFuzzer runtime here"; cat "$work/build.log"; exit 77
-        fi
-        cat "$work/build.log"; exit 1
+        $(pkg-config --cflags --libs "${deps[@]}") -o "$work/fuzz-config" 2>"$work/build.log"; then
+        cat "$work/build.log"
+        echo "cannot build the fuzz target"
+        exit 1
 fi
 mkdir -p "$work/corpus"
 find "$SRCDIR/test/unit/data" -type f -exec cp --backup=numbered -t "$work/corpus/" {} +
