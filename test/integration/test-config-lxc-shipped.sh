@@ -21,23 +21,31 @@ mapfile -t configs < <(find "$confdir" -maxdepth 1 -name '*.conf' | sort)
 expect_for() {
         local key=$1 value=$2 tok
         case $key in
+        lxc.log.file | lxc.log.level) ;;
         lxc.apparmor.* | lxc.selinux.* | lxc.tty.dir | lxc.hook.clone | lxc.hook.destroy | lxc.log.* | \
-                lxc.monitor.* | lxc.rootfs.managed | lxc.rootfs.mount)
+                lxc.monitor.* | lxc.rootfs.managed | lxc.rootfs.mount | lxc.seccomp.allow_nesting | lxc.signal.reboot)
                 echo ignored ;;
-        lxc.seccomp.notify.* | lxc.hook.* | lxc.console.* | lxc.init.uid | lxc.init.gid | \
-                lxc.init.groups | lxc.execute.cmd | lxc.arch | lxc.namespace.* | lxc.proc.* | lxc.no_new_privs | \
-                lxc.keyring.session | lxc.time.* | lxc.sched.core | lxc.ephemeral | lxc.environment.* | lxc.group)
+        lxc.console.path)
+                [[ $value == none ]] || echo unsupported ;;
+        lxc.start.auto | lxc.start.order | lxc.start.delay) ;;
+        lxc.console.* | lxc.seccomp.notify.* | lxc.start.* | lxc.init.uid | lxc.init.gid | lxc.init.groups | \
+                lxc.execute.cmd | lxc.namespace.* | lxc.proc.* | lxc.keyring.session | lxc.time.* | lxc.sched.core | \
+                lxc.environment.*)
                 echo unsupported ;;
         lxc.autodev)
                 [[ $value == 1 ]] || echo unsupported ;;
         lxc.mount.auto)
+                local kind=""
                 for tok in $value; do
+                        tok=${tok%:force}
                         case $tok in
-                        proc | proc:mixed | sys | sys:mixed | sys:ro | cgroup | cgroup:mixed | cgroup2 | cgroup:force | \
-                                cgroup:mixed:force | cgroup2:force) ;;
+                        proc | proc:mixed | sys | sys:mixed | sys:ro | cgroup | cgroup:mixed | cgroup:ro | cgroup-full | \
+                                cgroup2) ;;
+                        proc:rw | sys:rw | cgroup:rw | cgroup-full:rw) kind=tightened ;;
                         *) echo unsupported; return ;;
                         esac
-                done ;;
+                done
+                [[ -z $kind ]] || echo "$kind" ;;
         esac
 }
 
@@ -70,8 +78,9 @@ for conf in "${configs[@]}"; do
                 "$NSBOOT" --config="$base" --check -D "$tree" >/dev/null 2>"$err" || rc=$?
         # nsboot's messages, classified; anything else (but LXC 2.0 spellings) is unexpected.
         sed -nE 's/^nsboot: ([^ ]+:[0-9]+: [^:]+): not supported yet \(.*/\1: unsupported/p;
-                 s/^nsboot: ([^ ]+:[0-9]+: [^:]+): ignored: .*/\1: ignored/p' "$err" >>"$reported"
-        unexpected=$(grep -v -e ': not supported yet (' -e ': ignored: ' -e 'obsolete since LXC 3.0' \
+                 s/^nsboot: ([^ ]+:[0-9]+: [^:]+): ignored: .*/\1: ignored/p;
+                 s/^nsboot: ([^ ]+:[0-9]+: [^:]+): tightened: .*/\1: tightened/p' "$err" >>"$reported"
+        unexpected=$(grep -v -e ': not supported yet (' -e ': ignored: ' -e ': tightened: ' -e 'obsolete since LXC 3.0' \
                 -e 'is LXC 2.0 syntax' "$err" || true)
         [[ -z $unexpected ]] || fail "$base: unexpected messages:"$'\n'"$unexpected"
         # Refused exactly when something in it is not supported.
@@ -86,8 +95,8 @@ done
 sort -u -o "$reported" "$reported"
 # Refusals: exactly the expected lines. Ignored keys: "one warning per key" in a run, so each at
 # one of its lines (the first read), each key at least once, and none elsewhere.
-if ! diff -u <(grep ': unsupported$' "$expected") <(grep ': unsupported$' "$reported"); then
-        fail "the keys nsboot refuses in the shipped configs differ from nsboot.conf(5)'s (- expected, + reported)"
+if ! diff -u <(grep -E ': (unsupported|tightened)$' "$expected") <(grep -E ': (unsupported|tightened)$' "$reported"); then
+        fail "the lines nsboot refuses or tightens in the shipped configs differ from nsboot.conf(5)'s (- expected, + reported)"
 fi
 extra=$(comm -13 <(grep ': ignored$' "$expected") <(grep ': ignored$' "$reported"))
 [[ -z $extra ]] || fail "nsboot ignored lines that nsboot.conf(5) does not say it ignores:"$'\n'"$extra"

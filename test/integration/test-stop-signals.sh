@@ -21,7 +21,7 @@ sleep 0.5
 kill -TERM "$NSBOOT_PID"
 nsboot_wait 30
 assert_rc 0 "busybox init after SIGTERM to nsboot"
-assert_file_contains "$NSBOOT_ERR" "Sending SIGUSR2 to the guest's init" "the signal for busybox init"
+assert_file_contains "$NSBOOT_ERR" "Sending SIGUSR2 to the guest's" "the signal for busybox init"
 assert_file_contains "$NSBOOT_OUT" "NSBT-SHUTDOWN-RAN" "busybox init ran its shutdown actions"
 
 # A PID 1 that shrugs off the first signal (SIGTERM for a command) and exits 7 on SIGUSR1.
