@@ -184,10 +184,14 @@ void cli_help(void) {
                 const SettingDef *d = &settings_table[i];
                 char left[48];
 
-                if (!d->long_option)
+                if (!d->long_option && !d->short_option)
                         continue;
-                snprintf(left, sizeof left, "%c%c%c--%s%s%s", d->short_option ? '-' : ' ', d->short_option ?: ' ',
-                         ' ', d->long_option, d->metavar ? "=" : "", strempty(d->metavar));
+                if (!d->long_option) /* a short option alone, such as -j */
+                        snprintf(left, sizeof left, "-%c", d->short_option);
+                else
+                        snprintf(left, sizeof left, "%c%c%c--%s%s%s", d->short_option ? '-' : ' ',
+                                 d->short_option ?: ' ', ' ', d->long_option, d->metavar ? "=" : "",
+                                 strempty(d->metavar));
                 printf("  %-30s %s\n", left, d->doc);
         }
         printf("\nIn interactive mode, press Ctrl-] three times within 1 s to kill the container,\n"

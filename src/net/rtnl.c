@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "basic/macro.h"
 #include "nl-dlopen.h"
 #include "rtnl.h"
 
@@ -192,9 +193,20 @@ int rtnl_add_macvlan(RtnlSocket *sk, const char *parent, const char *name, const
         return r;
 }
 
+/* libnl's rtnl_link_ipvlan_str2mode() knows only "l2" and "l3". */
+static int ipvlan_mode_from_string(const char *mode) {
+        if (streq_ptr(mode, "l2"))
+                return IPVLAN_MODE_L2;
+        if (streq_ptr(mode, "l3"))
+                return IPVLAN_MODE_L3;
+        if (streq_ptr(mode, "l3s"))
+                return IPVLAN_MODE_L3S;
+        return -EINVAL;
+}
+
 int rtnl_add_ipvlan(RtnlSocket *sk, const char *parent, const char *name, const char *mode, unsigned flags, pid_t pid) {
         struct rtnl_link *link = sym_rtnl_link_ipvlan_alloc();
-        int m = sym_rtnl_link_ipvlan_str2mode(mode), r;
+        int m = ipvlan_mode_from_string(mode), r;
 
         if (!link)
                 return -ENOMEM;

@@ -7,6 +7,8 @@
 #
 # Environment:
 #   NSBOOT          the binary under test (default: build/nsboot in the source tree)
+#   BUILDDIR        its build directory (default: the directory of NSBOOT), for tests that link
+#                   nsboot's core library
 #   TESTINIT        static test init (default: test/fixtures/testinit next to NSBOOT; else
 #                   compiled here from test/fixtures/testinit.c)
 #   NSBOOT_TIMEOUT  default bound in seconds for one nsboot run (default 60)
@@ -18,6 +20,7 @@ shopt -s inherit_errexit
 SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 TEST_NAME=$(basename "$0" .sh)
 NSBOOT=${NSBOOT:-$SRCDIR/build/nsboot}
+BUILDDIR=${BUILDDIR:-$(dirname "$NSBOOT")}
 TESTINIT=${TESTINIT:-$(dirname "$NSBOOT")/test/fixtures/testinit}
 NSBOOT_TIMEOUT=${NSBOOT_TIMEOUT:-60}
 # Commands run in a guest get a clean, predictable environment, not the caller's.
@@ -697,7 +700,8 @@ nsboot_in_netns() {
         NSBOOT=$wrapper
 }
 
-# nsboot_has_option OPTION: true if nsboot's --help lists OPTION (for features still to come).
+# nsboot_has_option OPTION: true if nsboot's --help lists OPTION. Only for a test that runs in a
+# build with and without an option; an option nsboot has must be tested unconditionally.
 nsboot_has_option() {
         # Not grep -q: stopping at the first match would kill nsboot with SIGPIPE, and pipefail
         # would make that a "no".
@@ -783,4 +787,34 @@ vm_prepare() {
         cp "$NSBOOT" "$VM_DIR/nsboot"
         cp "$SRCDIR/test/vm/check-lib.sh" "$VM_DIR/"
         "$SRCDIR/test/fixtures/mktree-busybox.sh" "$VM_DIR/tree" "$(_testinit_path)" || fail "mktree-busybox.sh failed"
+}
+
+# vm_assert_checks OUTPUT RUNSH: every check that RUNSH (a run.sh using check-lib.sh) names,
+# "check NAME ..." with NAME literal, printed "CHECK NAME: ok" in OUTPUT, and none FAILED: a check
+# that never ran (the VM died, the script stopped early) fails as much as one that failed.
+vm_assert_checks() {
+        local out=$1 runsh=$2 name n=0
+        while IFS= read -r name; do
+                [[ $name != *'$'* ]] || fail "$runsh: check names must be literal, not '$name'"
+                n=$((n + 1))
+                grep -qxF "CHECK $name: ok" <<<"$out" || fail "check '$name' did not pass in the VM"
+        done < <(sed -nE 's/^[[:space:]]*check[[:space:]]+("([^"]*)"|'"'"'([^'"'"']*)'"'"'|([^[:space:]"'"'"']+))[[:space:]].*/\2\3\4/p' "$runsh")
+        ((n > 0)) || fail "$runsh names no check"
+        assert_not_contains "$out" ": FAILED" "a check failed in the VM"
+        log "all $n checks of $(basename "$runsh") passed in the VM"
+}
+
+# vm_add_host_tests SCRIPT...: put host-tier scripts (test/integration/SCRIPT.sh) and what they
+# need (lib.sh, test/lib, the busybox tree maker, testinit) on the VM's test disk, for run.sh to
+# run them there with vm_host_test (check-lib.sh): the tests that the host's kernel cannot run.
+vm_add_host_tests() {
+        local t
+        mkdir -p "$VM_DIR/src/test/integration" "$VM_DIR/src/test/fixtures" "$VM_DIR/src/test/lib"
+        cp "$SRCDIR/test/integration/lib.sh" "$VM_DIR/src/test/integration/"
+        cp "$SRCDIR/test/lib/"*.sh "$VM_DIR/src/test/lib/"
+        cp "$SRCDIR/test/fixtures/mktree-busybox.sh" "$VM_DIR/src/test/fixtures/"
+        cp "$(_testinit_path)" "$VM_DIR/testinit"
+        for t in "$@"; do
+                cp "$SRCDIR/test/integration/$t.sh" "$VM_DIR/src/test/integration/" || fail "no test $t"
+        done
 }

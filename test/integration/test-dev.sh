@@ -44,6 +44,21 @@ assert_contains "$opts" "size=4096k" "/dev options"
 assert_eq devpts "$(mount_of /dev/pts | cut -d' ' -f1)" "file system on /dev/pts"
 assert_eq tmpfs "$(mount_of /dev/shm | cut -d' ' -f1)" "file system on /dev/shm"
 assert_eq mqueue "$(mount_of /dev/mqueue | cut -d' ' -f1)" "file system on /dev/mqueue"
+# nsboot(1): shm and /tmp are tmpfs of 10% of RAM, /run 20%; shm and /tmp sticky and world-writable.
+mem_kib=$(awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo)
+tmpfs_is() {
+        local where=$1 pct=$2 mode=$3 fstype opts size want
+        read -r fstype _ opts <<<"$(mount_of "$where")"
+        assert_eq tmpfs "$fstype" "file system on $where"
+        size=$(sed -n 's/.*size=\([0-9]*\)k.*/\1/p' <<<"$opts")
+        want=$((mem_kib * pct / 100))
+        ((size > 0 && size - want < mem_kib / 500 + 8 && want - size < mem_kib / 500 + 8)) ||
+                fail "$where: size ${size}k, expected about ${want}k ($pct% of ${mem_kib}k)"
+        assert_contains "$(in_guest "$LEADER" stat -c %a "$where")" "${mode#0}" "$where permissions"
+}
+tmpfs_is /dev/shm 10 1777
+tmpfs_is /tmp 10 1777
+tmpfs_is /run 20 755
 assert_eq devpts "$(mount_of /dev/console | cut -d' ' -f1)" "/dev/console is a bind-mounted pty"
 
 # A new devpts instance: not the host's (which would expose the host's terminals).

@@ -1,6 +1,8 @@
 #!/bin/bash
 # --link-journal=guest: the host's /var/log/journal/ID links to the guest's journal, so the host's
-# journalctl reads what the guest logs; =host: the host's directory is bound into the guest.
+# journalctl reads what the guest logs; =host: the host's directory is bound into the guest;
+# try-host does the same as host when it can; auto binds only a host directory that exists already;
+# without a machine ID guest fails and the try- modes quietly do nothing (the command still runs).
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -37,11 +39,48 @@ for mode in guest host; do
         rm -rf "/var/log/journal/$id"
 done
 
-# guest without a machine ID: refused with a reason; try-guest: quietly nothing.
-set_machine_id "$tree" empty
-nsboot_run -D "$tree" --link-journal=guest /bin/true
-assert_rc 1
-assert_file_contains "$NSBOOT_ERR" "no machine ID" "reason"
-nsboot_run -D "$tree" --link-journal=try-guest /bin/true
+# probe MODE: run a command in the tree with --link-journal=MODE; it prints "bound" if the host's
+# journal directory is mounted on the guest's, leaves a file there, and prints "ran".
+probe() {
+        nsboot_run -q -D "$tree" --link-journal="$1" /bin/sh -c \
+                "grep -q ' /var/log/journal/$id ' /proc/self/mountinfo && echo bound
+                 echo $msg >/var/log/journal/$id/nsbt-probe 2>/dev/null; echo ran"
+}
+
+# auto: nothing while the host has no directory for the machine ID...
+probe auto
 assert_rc 0
+assert_eq ran "$(output)" "auto without the host's directory"
+assert_file_not_exists "/var/log/journal/$id" "auto created something on the host"
+# ... and the host's directory bound into the guest once there is one.
+mkdir "/var/log/journal/$id"
+probe auto
+assert_rc 0
+assert_eq $'bound\nran' "$(output)" "auto with the host's directory"
+assert_file_contains "/var/log/journal/$id/nsbt-probe" "$msg" "auto: the guest wrote into the host's directory"
+rm -rf "/var/log/journal/$id"
+# try-host: like host when it can.
+probe try-host
+assert_rc 0
+assert_eq $'bound\nran' "$(output)" "try-host with a machine ID"
+assert_file_contains "/var/log/journal/$id/nsbt-probe" "$msg" "try-host: the guest wrote into the host's directory"
+rm -rf "/var/log/journal/$id"
+
+# Without a machine ID: guest and host refused with a reason; try-guest and try-host quietly
+# nothing, and the command runs.
+set_machine_id "$tree" empty
+journals_before=$(ls -A /var/log/journal)
+for mode in guest host; do
+        nsboot_run -D "$tree" --link-journal=$mode /bin/sh -c 'echo ran'
+        assert_rc 1 "--link-journal=$mode without a machine ID"
+        assert_file_contains "$NSBOOT_ERR" "no machine ID" "reason ($mode)"
+        assert_eq "" "$(output)" "the command ran although --link-journal=$mode failed"
+done
+for mode in try-guest try-host; do
+        probe $mode
+        assert_rc 0 "--link-journal=$mode without a machine ID"
+        assert_eq ran "$(output)" "--link-journal=$mode without a machine ID"
+        assert_file_not_contains "$NSBOOT_ERR" "link-journal" "$mode is quiet"
+done
+assert_eq "$journals_before" "$(ls -A /var/log/journal)" "the host's /var/log/journal after the try- modes"
 exit 0

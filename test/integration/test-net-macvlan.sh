@@ -120,28 +120,24 @@ poweroff_guest
 parent_free || fail "after the passthru guest: its macvlan is still on $parent after nsboot exited"
 assert_net_state "$ns" "$before" "after the passthru guest (its MAC was the parent's)"
 
-# From the command line (where the option exists already): mv-PARENT in bridge mode by default,
+# From the command line: mv-PARENT in bridge mode by default,
 # next to a guest configured by file in bridge mode.
-if nsboot_has_option --network-macvlan; then
-        conf "$WORKDIR/g2.conf" bridge "$net.12"
-        boot_sleeping "$tree1" --network-macvlan="$parent"
-        guest_save g1
-        [[ -n $(guest_link "$LEADER" "mv-$parent") ]] || fail "--network-macvlan: no mv-$parent in the guest"
-        assert_eq bridge "$(macvlan_mode "$LEADER" "mv-$parent")" "--network-macvlan: default mode"
-        in_guest "$LEADER" ip addr add "$net.11/24" dev "mv-$parent"
-        in_guest "$LEADER" ip link set "mv-$parent" up
-        boot_sleeping "$tree2" --config="$WORKDIR/g2.conf"
-        guest_save g2
-        guest_ping "$LEADER" "$net.11" || fail "--network-macvlan: the guests cannot reach each other"
-        net_ping "$ns" "$net.11" || fail "--network-macvlan: the test host cannot ping the guest"
-        stop_pair "after the --network-macvlan guest"
+conf "$WORKDIR/g2.conf" bridge "$net.12"
+boot_sleeping "$tree1" --network-macvlan="$parent"
+guest_save g1
+[[ -n $(guest_link "$LEADER" "mv-$parent") ]] || fail "--network-macvlan: no mv-$parent in the guest"
+assert_eq bridge "$(macvlan_mode "$LEADER" "mv-$parent")" "--network-macvlan: default mode"
+in_guest "$LEADER" ip addr add "$net.11/24" dev "mv-$parent"
+in_guest "$LEADER" ip link set "mv-$parent" up
+boot_sleeping "$tree2" --config="$WORKDIR/g2.conf"
+guest_save g2
+guest_ping "$LEADER" "$net.11" || fail "--network-macvlan: the guests cannot reach each other"
+net_ping "$ns" "$net.11" || fail "--network-macvlan: the test host cannot ping the guest"
+stop_pair "after the --network-macvlan guest"
 
-        # NAME and MODE given.
-        boot_sleeping "$tree1" --network-macvlan="$parent:lan1:private"
-        assert_eq private "$(macvlan_mode "$LEADER" lan1)" "--network-macvlan=IF:NAME:MODE"
-        poweroff_guest
-        parent_free || fail "after the --network-macvlan=IF:NAME:MODE guest: its macvlan is still on $parent"
-        assert_net_state "$ns" "$before" "after the --network-macvlan=IF:NAME:MODE guest"
-else
-        log "nsboot has no --network-macvlan yet: command-line variant not tested"
-fi
+# NAME and MODE given.
+boot_sleeping "$tree1" --network-macvlan="$parent:lan1:private"
+assert_eq private "$(macvlan_mode "$LEADER" lan1)" "--network-macvlan=IF:NAME:MODE"
+poweroff_guest
+parent_free || fail "after the --network-macvlan=IF:NAME:MODE guest: its macvlan is still on $parent"
+assert_net_state "$ns" "$before" "after the --network-macvlan=IF:NAME:MODE guest"

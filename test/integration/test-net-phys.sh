@@ -109,21 +109,17 @@ late_failure "macvlan MTU above its parent's" "lxc.net.1.type = macvlan" "lxc.ne
         "lxc.net.1.name = eth1" "lxc.net.1.mtu = 9000" "lxc.net.1.flags = up"
 assert_file_contains "$NSBOOT_ERR" "eth1" "the error names the interface"
 
-# From the command line (where the option exists already): --network-interface=IF keeps the name,
+# From the command line: --network-interface=IF keeps the name,
 # IF:NAME renames; nothing is configured inside.
-if nsboot_has_option --network-interface; then
-        boot_sleeping "$tree" --network-interface="$phys"
-        [[ -n $(guest_link "$LEADER" "$phys") ]] || fail "--network-interface=IF: no $phys in the guest"
-        assert_not_contains "$(net_links "$ns")" "$phys" "--network-interface=IF: $phys still on the test host"
-        poweroff_guest
-        assert_net_state "$ns" "$before" "after --network-interface=IF"
-        boot_sleeping "$tree" --network-interface="$phys:lan0"
-        l=$(guest_link "$LEADER" lan0)
-        [[ -n $l ]] || fail "--network-interface=IF:NAME: no lan0 in the guest"
-        assert_contains "$l" "mtu 1400" "--network-interface=IF:NAME: MTU"
-        kill -KILL "$LEADER"
-        nsboot_wait 30
-        assert_net_state "$ns" "$before" "after --network-interface=IF:NAME and kill -9 of the init"
-else
-        log "nsboot has no --network-interface yet: command-line variant not tested"
-fi
+boot_sleeping "$tree" --network-interface="$phys"
+[[ -n $(guest_link "$LEADER" "$phys") ]] || fail "--network-interface=IF: no $phys in the guest"
+assert_not_contains "$(net_links "$ns")" "$phys" "--network-interface=IF: $phys still on the test host"
+poweroff_guest
+assert_net_state "$ns" "$before" "after --network-interface=IF"
+boot_sleeping "$tree" --network-interface="$phys:lan0"
+l=$(guest_link "$LEADER" lan0)
+[[ -n $l ]] || fail "--network-interface=IF:NAME: no lan0 in the guest"
+assert_contains "$l" "mtu 1400" "--network-interface=IF:NAME: MTU"
+kill -KILL "$LEADER"
+nsboot_wait 30
+assert_net_state "$ns" "$before" "after --network-interface=IF:NAME and kill -9 of the init"

@@ -1,6 +1,7 @@
 #!/bin/bash
 # -p/--port and --masquerade through nsboot itself: a TCP listener in the guest answers on the
-# test host's port 8080 (from the host itself, to its own address), the guest reaches a second host
+# test host's port 8080 (from the host itself, to its own address), a UDP listener in the guest
+# gets a datagram sent to the host's port 5353, the guest reaches a second host
 # through masquerading, the nat rules exist while the machine runs and are gone afterwards, also
 # after nsboot is killed with SIGKILL (the next start removes them). All in test namespaces.
 # shellcheck source=test/integration/lib.sh
@@ -39,6 +40,31 @@ ip netns exec "$far" sh -c 'echo from-far | timeout 10 busybox nc -l -p 9000 >/d
 sleep 0.5
 assert_eq from-far "$(in_guest "$LEADER" sh -c 'timeout 10 nc 10.80.0.2 9000 </dev/null')" "masqueraded to the far host"
 poweroff_guest
+
+# UDP: -p udp:5353:53 brings a datagram sent to the test host's port 5353 to port 53 of the guest.
+# (The guest's busybox nc has no UDP: the host's python3 listens in the guest's network namespace.)
+require_cmd python3
+nsboot_start -q -D "$tree" --config="$conf" -p udp:5353:53 -b sleep
+wait_output '^NSBOOT-TEST: ready=1'
+LEADER=$(leader_pid "$NSBOOT_PID")
+assert_eq 2 "$(nat_rules)" "nat rules of one udp forward (PREROUTING and OUTPUT)"
+timeout 20 nsenter -t "$LEADER" -n python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("10.79.0.5", 53))
+print("listening", flush=True)
+data, peer = s.recvfrom(100)
+print(data.decode().strip(), flush=True)' >"$WORKDIR/udp.in" 2>&1 &
+udp_pid=$!
+at_exit "_kill_if_alive $udp_pid"
+retry 10 grep -q listening "$WORKDIR/udp.in" || fail "the udp listener did not start: $(cat "$WORKDIR/udp.in")"
+for _ in 1 2 3; do
+        timeout 5 ip netns exec "$host" bash -c 'echo udp-through-5353 >/dev/udp/10.79.0.1/5353' || true
+        wait_pid_exit "$udp_pid" 1 && break
+done
+assert_eq udp-through-5353 "$(sed -n 2p "$WORKDIR/udp.in")" "the datagram through the host's udp port 5353"
+poweroff_guest
+assert_eq 0 "$(nat_rules)" "nat rules after the udp machine ended"
 assert_eq 0 "$(nat_rules)" "nat rules after the machine ended"
 
 # A killed nsboot leaves its rules; the next start of the machine removes them first.

@@ -15,7 +15,7 @@
 . "$(dirname "$0")/lib.sh"
 
 require_cmd cc ip busybox iptables-legacy iptables-legacy-save
-[[ -f $SRCDIR/build/libnsboot-core.a ]] || skip "no build/libnsboot-core.a"
+[[ -f $BUILDDIR/libnsboot-core.a ]] || fail "no $BUILDDIR/libnsboot-core.a (BUILDDIR: the build directory of \$NSBOOT)"
 
 NS=nsbt-port-$$
 NS_CT=$NS-ct
@@ -134,11 +134,11 @@ int main(int argc, char **argv) {
 EOF
 objs=()
 # Once firewall.c is part of the core library, link that; until then, compile it here.
-ar t "$SRCDIR/build/libnsboot-core.a" | grep -q 'firewall\.c\.o$' || objs+=("$SRCDIR/src/net/firewall.c")
+ar t "$BUILDDIR/libnsboot-core.a" | grep -q 'firewall\.c\.o$' || objs+=("$SRCDIR/src/net/firewall.c")
 includes=(-I "$SRCDIR/src")
 for d in "$SRCDIR"/src/*/; do includes+=(-I "$d"); done
 cc -std=gnu11 -D_GNU_SOURCE "${includes[@]}" -o "$WORKDIR/fwdrv" "$WORKDIR/fwdrv.c" "${objs[@]}" \
-        "$SRCDIR/build/libnsboot-core.a" -lip4tc -lsystemd -lcap -lnl-3 -lnl-route-3 ||
+        "$BUILDDIR/libnsboot-core.a" -lip4tc -lsystemd -lcap -lnl-3 -lnl-route-3 ||
         fail "cannot build the firewall test driver"
 FWDRV=$WORKDIR/fwdrv
 

@@ -95,34 +95,26 @@ assert_eq "$mac2" "$(guest_mac "$LEADER" eth0)" "default MAC across restarts"
 poweroff_guest
 assert_net_state "$ns" "$before" "after the second guest's restart"
 
-# The same from the command line, where the option exists already: a veth on the bridge, host0
+# The same from the command line: a veth on the bridge, host0
 # inside (not configured by nsboot: the guest sets its own address).
-if nsboot_has_option --network-bridge; then
-        boot_sleeping "$tree1" --network-bridge="$br"
-        assert_contains "$(ip -n "$ns" -o link show "$veth1")" "master $br" "--network-bridge: $veth1 on $br"
-        [[ -n $(guest_link "$LEADER" host0) ]] || fail "--network-bridge: no host0 in the guest"
-        in_guest "$LEADER" ip addr add "$net.4/24" dev host0
-        in_guest "$LEADER" ip link set host0 up
-        guest_ping "$LEADER" "$net.1" || fail "--network-bridge: the guest cannot ping the test host"
-        poweroff_guest
-        assert_net_state "$ns" "$before" "after the --network-bridge guest ended"
-else
-        log "nsboot has no --network-bridge yet: command-line variant not tested"
-fi
+boot_sleeping "$tree1" --network-bridge="$br"
+assert_contains "$(ip -n "$ns" -o link show "$veth1")" "master $br" "--network-bridge: $veth1 on $br"
+[[ -n $(guest_link "$LEADER" host0) ]] || fail "--network-bridge: no host0 in the guest"
+in_guest "$LEADER" ip addr add "$net.4/24" dev host0
+in_guest "$LEADER" ip link set host0 up
+guest_ping "$LEADER" "$net.1" || fail "--network-bridge: the guest cannot ping the test host"
+poweroff_guest
+assert_net_state "$ns" "$before" "after the --network-bridge guest ended"
 
 # -n: a veth pair on no bridge, ve-MACHINE on the test host, host0 inside.
-if nsboot_has_option --network-veth; then
-        boot_sleeping "$tree2" -n
-        hside=$(ip -n "$ns" -o link show "$veth2") || fail "-n: no $veth2 on the test host"
-        assert_not_contains "$hside" "master " "-n: $veth2 is on no bridge"
-        [[ -n $(guest_link "$LEADER" host0) ]] || fail "-n: no host0 in the guest"
-        ip -n "$ns" addr add 10.99.11.1/24 dev "$veth2"
-        ip -n "$ns" link set "$veth2" up
-        in_guest "$LEADER" ip addr add 10.99.11.2/24 dev host0
-        in_guest "$LEADER" ip link set host0 up
-        net_ping "$ns" 10.99.11.2 || fail "-n: the test host cannot ping the guest over $veth2"
-        poweroff_guest
-        assert_net_state "$ns" "$before" "after the -n guest ended"
-else
-        log "nsboot has no --network-veth yet: command-line variant not tested"
-fi
+boot_sleeping "$tree2" -n
+hside=$(ip -n "$ns" -o link show "$veth2") || fail "-n: no $veth2 on the test host"
+assert_not_contains "$hside" "master " "-n: $veth2 is on no bridge"
+[[ -n $(guest_link "$LEADER" host0) ]] || fail "-n: no host0 in the guest"
+ip -n "$ns" addr add 10.99.11.1/24 dev "$veth2"
+ip -n "$ns" link set "$veth2" up
+in_guest "$LEADER" ip addr add 10.99.11.2/24 dev host0
+in_guest "$LEADER" ip link set host0 up
+net_ping "$ns" 10.99.11.2 || fail "-n: the test host cannot ping the guest over $veth2"
+poweroff_guest
+assert_net_state "$ns" "$before" "after the -n guest ended"

@@ -4,7 +4,8 @@
 # address; tagged traffic reaches a VLAN of the same ID on the test host) or the ipvlan (mode,
 # the parent's MAC, address; l2 mode reachable from the test host). Each part runs only where the
 # kernel has the module (8021q, ipvlan: not on the development hosts, but in the system-tier VM);
-# with neither, the test is skipped. The test namespace is exactly as before at the end.
+# with neither, the test is skipped; test-vm-net runs it there with NSBOOT_TEST_FULL_KERNEL=1, where
+# a missing module fails. The test namespace is exactly as before at the end.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -25,6 +26,9 @@ fi
 if ip -n "$ns" link add link "$parent" name "nsbt$$i" type ipvlan mode l2 2>/dev/null; then
         ip -n "$ns" link del "nsbt$$i"
         have_ipvlan=1
+fi
+if [[ ${NSBOOT_TEST_FULL_KERNEL:-0} == 1 ]]; then
+        ((have_vlan && have_ipvlan)) || fail "NSBOOT_TEST_FULL_KERNEL=1, but vlan: $have_vlan, ipvlan: $have_ipvlan"
 fi
 ((have_vlan || have_ipvlan)) || skip "the kernel has neither vlan (8021q) nor ipvlan"
 ((have_vlan)) || log "no vlan (8021q) in this kernel: VLAN part skipped"
@@ -68,19 +72,15 @@ CONF
         poweroff_guest
         assert_net_state "$ns" "$before" "after the restarted vlan guest"
 
-        if nsboot_has_option --network-vlan; then
-                boot_sleeping "$tree" --network-vlan="$parent:5"
-                d=$(link_details "$LEADER" "$parent.5") || fail "--network-vlan=IF:ID: no $parent.5 in the guest"
-                assert_match "$d" "vlan protocol 802.1Q id 5([^0-9]|\$)" "--network-vlan=IF:ID: ID"
-                poweroff_guest
-                boot_sleeping "$tree" --network-vlan="$parent:6:lan6"
-                d=$(link_details "$LEADER" lan6) || fail "--network-vlan=IF:ID:NAME: no lan6 in the guest"
-                assert_match "$d" "vlan protocol 802.1Q id 6([^0-9]|\$)" "--network-vlan=IF:ID:NAME: ID"
-                poweroff_guest
-                assert_net_state "$ns" "$before" "after the --network-vlan guests"
-        else
-                log "nsboot has no --network-vlan yet: command-line variant not tested"
-        fi
+        boot_sleeping "$tree" --network-vlan="$parent:5"
+        d=$(link_details "$LEADER" "$parent.5") || fail "--network-vlan=IF:ID: no $parent.5 in the guest"
+        assert_match "$d" "vlan protocol 802.1Q id 5([^0-9]|\$)" "--network-vlan=IF:ID: ID"
+        poweroff_guest
+        boot_sleeping "$tree" --network-vlan="$parent:6:lan6"
+        d=$(link_details "$LEADER" lan6) || fail "--network-vlan=IF:ID:NAME: no lan6 in the guest"
+        assert_match "$d" "vlan protocol 802.1Q id 6([^0-9]|\$)" "--network-vlan=IF:ID:NAME: ID"
+        poweroff_guest
+        assert_net_state "$ns" "$before" "after the --network-vlan guests"
         ip -n "$ns" link del "nsbt$$w5"
 fi
 
@@ -114,13 +114,9 @@ if ((have_ipvlan)); then
                 assert_net_state "$ns" "$before" "after the ipvlan ${mode:-default} guest"
         done
 
-        if nsboot_has_option --network-ipvlan; then
-                boot_sleeping "$tree" --network-ipvlan="$parent"
-                d=$(link_details "$LEADER" "iv-$parent") || fail "--network-ipvlan: no iv-$parent in the guest"
-                assert_match "$d" "ipvlan +mode l2([^0-9a-z]|\$)" "--network-ipvlan: default mode"
-                poweroff_guest
-                assert_net_state "$ns" "$before" "after the --network-ipvlan guest"
-        else
-                log "nsboot has no --network-ipvlan yet: command-line variant not tested"
-        fi
+        boot_sleeping "$tree" --network-ipvlan="$parent"
+        d=$(link_details "$LEADER" "iv-$parent") || fail "--network-ipvlan: no iv-$parent in the guest"
+        assert_match "$d" "ipvlan +mode l2([^0-9a-z]|\$)" "--network-ipvlan: default mode"
+        poweroff_guest
+        assert_net_state "$ns" "$before" "after the --network-ipvlan guest"
 fi

@@ -25,7 +25,8 @@ wait_output '^NSBOOT-TEST: ready=1'
 LEADER_B=$(leader_pid "$NSBOOT_PID")
 PID_B=$NSBOOT_PID
 in_guest "$LEADER_B" ip addr add 10.83.0.2/24 dev host0
-ip -n "$ns" link set vz-lab up
+# nsboot brings the zone's bridge up (the test does not).
+assert_match "$(ip -n "$ns" -o link show vz-lab)" '<[^>]*[<,]UP[,>]' "the zone bridge vz-lab is up"
 in_guest "$LEADER_B" ping -c 2 -W 2 10.83.0.1 >/dev/null || fail "two machines in one zone cannot reach each other"
 kill -TERM "$PID_A"
 wait_pid_exit "$PID_A" 30 || fail "machine a did not power off"

@@ -1,15 +1,18 @@
 #!/bin/bash
 # sd_notify relay: nsboot tells its own service manager (here a listener on $NOTIFY_SOCKET) the
-# leader PID at once, and with --notify-ready=yes READY=1 only after the guest's systemd sent it
-# through /run/host/notify; STOPPING=1 at the end.
+# leader PID at once; with --notify-ready=no READY=1 in that same first message, with
+# --notify-ready=yes only after the guest's systemd sent READY=1 through /run/host/notify, and the
+# guest init's STATUS= relayed as "Container running: ..." (another guest process is not heard);
+# STOPPING=1 at the end.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 require_cmd python3
-debian_tree tree
-sock=$WORKDIR/notify.sock
-log_file=$WORKDIR/notify.log
-python3 - "$sock" "$log_file" <<'PY' &
+
+# listen SOCK LOG: a datagram listener writing one line per message into LOG until STOPPING=1.
+listen() {
+        local sock=$1 log_file=$2
+        python3 - "$sock" "$log_file" <<'PY' &
 import socket, sys, time
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 s.bind(sys.argv[1])
@@ -24,10 +27,27 @@ with open(sys.argv[2], "a", buffering=1) as out:
     except socket.timeout:
         pass
 PY
-listener=$!
-at_exit "_kill_if_alive $listener"
-retry 10 test -S "$sock" || fail "the listener did not start"
+        listener=$!
+        at_exit "_kill_if_alive $listener"
+        retry 10 test -S "$sock" || fail "the listener did not start"
+}
 
+# --notify-ready=no (a busybox guest has nothing to notify): READY=1 at once, with the leader PID.
+bb=""
+busybox_tree bb
+listen "$WORKDIR/notify-no.sock" "$WORKDIR/notify-no.log"
+NOTIFY_SOCKET=$WORKDIR/notify-no.sock boot_sleeping "$bb" --notify-ready=no
+retry 20 grep -q "X_NSBOOT_LEADER_PID=$LEADER" "$WORKDIR/notify-no.log" ||
+        fail "--notify-ready=no: no X_NSBOOT_LEADER_PID=$LEADER on the notify socket"
+first=$(grep -m1 "X_NSBOOT_LEADER_PID" "$WORKDIR/notify-no.log")
+assert_contains "$first" "|READY=1" "--notify-ready=no: READY=1 in nsboot's start message"
+poweroff_guest
+wait_pid_exit "$listener" 10 || fail "--notify-ready=no: no STOPPING=1 after the guest powered off"
+
+debian_tree tree
+sock=$WORKDIR/notify.sock
+log_file=$WORKDIR/notify.log
+listen "$sock" "$log_file"
 NOTIFY_SOCKET=$sock nsboot_start -D "$tree" -b --notify-ready=yes
 LEADER=$(leader_pid "$NSBOOT_PID")
 retry 20 grep -q "X_NSBOOT_LEADER_PID=$LEADER" "$log_file" || fail "no X_NSBOOT_LEADER_PID=$LEADER on the notify socket"
@@ -36,7 +56,16 @@ first=$(grep -m1 "X_NSBOOT_LEADER_PID" "$log_file")
 assert_not_contains "$first" "READY=1" "nsboot's start message with --notify-ready=yes"
 wait_booted "$LEADER"
 retry 30 grep -q 'READY=1' "$log_file" || fail "READY=1 never relayed:"$'\n'"$(cat "$log_file")"
-assert_file_contains "$log_file" "STATUS=Container running" "a STATUS= line"
+# systemd (PID 1) sends a STATUS= with its READY=1 (systemd 252: "STATUS=Ready."): relayed with
+# nsboot's prefix. (nsboot's own messages say "STATUS=Container running." with a period, never a
+# colon.)
+grep -qE '(^| |\|)STATUS=Container running: [^|]+' "$log_file" ||
+        fail "the guest's STATUS= was not relayed:"$'\n'"$(cat "$log_file")"
+# Any other process of the guest is not the guest's voice.
+in_guest "$LEADER" env NOTIFY_SOCKET=/run/host/notify systemd-notify "STATUS=nsbt-not-pid1-$$" ||
+        fail "systemd-notify in the guest failed"
+sleep 1
+assert_file_not_contains "$log_file" "nsbt-not-pid1-$$" "a STATUS= from a process other than the guest's PID 1"
 in_guest "$LEADER" systemctl poweroff
 nsboot_wait 60
 assert_rc 0

@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <ctype.h>
 #include <stdio.h>
 
 #include "basic/fileio.h"
@@ -158,36 +159,76 @@ Test(cli, config_options_and_replay) {
         settings_free(t);
 }
 
-/* Every option of the table is documented in the man page and completed by both shells. */
-static void assert_mentions(const char *file, const char *what) {
-        char *text = NULL;
+/* Whether TEXT has WHAT as a whole option token: not inside a longer one ("-b" inside "--boot" or
+ * "--network-veth" inside "--network-veth-extra" do not count). */
+static bool has_option_token(const char *text, const char *what) {
+        size_t n = strlen(what);
 
-        cr_assert_eq(read_full_file(file, &text, NULL), 0, "cannot read %s", file);
-        cr_assert(strstr(text, what), "%s does not mention %s", file, what);
-        free(text);
+        for (const char *p = strstr(text, what); p; p = strstr(p + 1, what)) {
+                bool start = p == text || !(isalnum((unsigned char) p[-1]) || p[-1] == '-');
+                bool end = !(isalnum((unsigned char) p[n]) || p[n] == '-' || p[n] == '_');
+
+                if (start && end)
+                        return true;
+        }
+        return false;
 }
 
+Test(cli, option_token_search) {
+        cr_assert(has_option_token("*-b*, *--boot*", "-b"));
+        cr_assert(has_option_token("{-b,--boot}", "--boot"));
+        cr_assert(!has_option_token("*--boot*", "-b"));
+        cr_assert(!has_option_token("--network-veth-extra", "--network-veth"));
+        cr_assert(!has_option_token("--network-veth-extra", "-n"));
+        cr_assert(has_option_token("-n --network-veth", "-n"));
+}
+
+/* Every option of the table, with the ones cli.c handles itself, as whole tokens in TEXT. */
+static void assert_all_options(const char *text, const char *where) {
+        static const char *const own[] = { "--help", "-h", "--version", "--config", "--no-config", "--check" };
+
+        for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+                cr_assert(has_option_token(text, own[i]), "%s does not mention %s", where, own[i]);
+        for (size_t i = 0; i < settings_table_size; i++) {
+                char opt[64];
+
+                if (settings_table[i].long_option) {
+                        snprintf(opt, sizeof opt, "--%s", settings_table[i].long_option);
+                        cr_assert(has_option_token(text, opt), "%s does not mention %s", where, opt);
+                }
+                if (settings_table[i].short_option) {
+                        snprintf(opt, sizeof opt, "-%c", settings_table[i].short_option);
+                        cr_assert(has_option_token(text, opt), "%s does not mention %s", where, opt);
+                }
+        }
+}
+
+/* Every option of the table is documented in the man page and completed by both shells. */
 Test(cli, options_documented_everywhere) {
         static const char *const files[] = { SOURCE_ROOT "/man/nsboot.1.scd", SOURCE_ROOT "/shell-completion/bash/nsboot",
                                              SOURCE_ROOT "/shell-completion/zsh/_nsboot" };
 
         for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
-                assert_mentions(files[f], "--help");
-                assert_mentions(files[f], "--version");
-                assert_mentions(files[f], "--config");
-                assert_mentions(files[f], "--no-config");
-                assert_mentions(files[f], "--check");
-                for (size_t i = 0; i < settings_table_size; i++) {
-                        char opt[64];
+                char *text = NULL;
 
-                        if (settings_table[i].long_option) {
-                                snprintf(opt, sizeof opt, "--%s", settings_table[i].long_option);
-                                assert_mentions(files[f], opt);
-                        }
-                        if (settings_table[i].short_option) {
-                                snprintf(opt, sizeof opt, "-%c", settings_table[i].short_option);
-                                assert_mentions(files[f], opt);
-                        }
-                }
+                cr_assert_eq(read_full_file(files[f], &text, NULL), 0, "cannot read %s", files[f]);
+                assert_all_options(text, files[f]);
+                free(text);
         }
+}
+
+/* --help lists every option. */
+Test(cli, help_lists_every_option) {
+        char *text = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&text, &size);
+        FILE *saved = stdout;
+
+        cr_assert(f);
+        stdout = f;
+        cli_help();
+        stdout = saved;
+        cr_assert_eq(fclose(f), 0);
+        assert_all_options(text, "--help");
+        free(text);
 }

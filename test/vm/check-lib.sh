@@ -23,3 +23,14 @@ check() {
 checks_done() {
         exit "$CHECKS_FAILED"
 }
+
+# vm_host_test NAME: run the host-tier script test/integration/NAME.sh that the host test put on
+# the disk (vm_add_host_tests), against the nsboot there; a skip (77) counts as a failure: in the
+# VM the kernel has what the host lacks. Use as "check NAME vm_host_test NAME".
+vm_host_test() {
+        local rc=0
+        NSBOOT=$TESTDIR/nsboot TESTINIT=$TESTDIR/testinit NSBOOT_TEST_FULL_KERNEL=1 \
+                timeout -k 10 "${VM_HOST_TEST_TIMEOUT:-300}" bash "$TESTDIR/src/test/integration/$1.sh" </dev/null || rc=$?
+        echo "$1: exit status $rc"
+        [[ $rc == 0 ]]
+}

@@ -180,6 +180,11 @@ vm_secs=$((SECONDS - start))
 if [[ $qemu_rc == 124 || $qemu_rc == 137 ]]; then
         log "the VM did not power off within ${timeout_s}s"
         show_console
+        # What the test wrote so far, if the disk can be read (the journal replayed first).
+        if e2fsck -p "$TMP/test.img" >/dev/null 2>&1 && debugfs_cat "$TMP/test.img" /output >"$TMP/output"; then
+                log "the test's output so far:"
+                cat "$TMP/output"
+        fi
         exit 124
 fi
 if [[ $qemu_rc != 0 ]]; then
