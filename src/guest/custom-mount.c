@@ -215,19 +215,8 @@ char *custom_mount_to_string(const CustomMount *m) {
 /* Creates the mount point inside the tree and opens it with symlinks resolved inside the tree, so
  * a tree can neither redirect a mount of ours nor make us create files on the host. */
 static int open_target(const char *root, const CustomMount *m, bool source_is_dir) {
-        _cleanup_close_ int root_fd = -EBADF;
-        int r;
-
-        root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (root_fd < 0)
-                return -errno;
-        if (source_is_dir && !m->create_file)
-                r = tree_mkdir_p(root_fd, m->destination, 0755);
-        else
-                r = tree_touch(root_fd, m->destination, 0644);
-        if (r < 0)
-                return r;
-        return tree_open(root_fd, m->destination, O_PATH);
+        return tree_open_at_path(root, m->destination,
+                                 source_is_dir && !m->create_file ? TREE_CREATE_DIR : TREE_CREATE_FILE, 0);
 }
 
 #define MS_BIND_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)

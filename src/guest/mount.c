@@ -65,17 +65,8 @@ int mount_verbose(const char *what, const char *where, const char *type, unsigne
  * resolved inside the tree: a tree cannot send one of our mounts, or a mkdir, to the host. The
  * /proc/self/fd path of the O_PATH fd goes to mount(2). Non-logging. */
 static int open_target(const char *root, const char *where, bool mkdir, int *ret_fd, char ret_path[static 32]) {
-        _cleanup_close_ int root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        int fd, r;
+        int fd = tree_open_at_path(root, where, mkdir ? TREE_CREATE_DIR : TREE_CREATE_NONE, 0);
 
-        if (root_fd < 0)
-                return -errno;
-        if (mkdir) {
-                r = tree_mkdir_p(root_fd, where, 0755);
-                if (r < 0)
-                        return r;
-        }
-        fd = tree_open(root_fd, where, O_PATH);
         if (fd < 0)
                 return fd;
         snprintf(ret_path, 32, "/proc/self/fd/%d", fd);

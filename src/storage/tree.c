@@ -265,3 +265,18 @@ const char *tree_init_kind_to_string(TreeInitKind k) {
 
         return k >= 0 && k < _TREE_INIT_KIND_MAX ? names[k] : NULL;
 }
+
+int tree_open_at_path(const char *root, const char *path, TreeCreate create, int flags) {
+        _cleanup_close_ int root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        int r = 0;
+
+        if (root_fd < 0)
+                return -errno;
+        if (create == TREE_CREATE_DIR)
+                r = tree_mkdir_p(root_fd, path, 0755);
+        else if (create == TREE_CREATE_FILE)
+                r = tree_touch(root_fd, path, 0644);
+        if (r < 0)
+                return r;
+        return tree_open(root_fd, path, O_PATH | flags);
+}

@@ -29,6 +29,16 @@ int tree_mkdir_p(int root_fd, const char *path, mode_t mode);
 /* The same for an empty file at path (parents are directories). */
 int tree_touch(int root_fd, const char *path, mode_t mode);
 
+typedef enum TreeCreate {
+        TREE_CREATE_NONE,
+        TREE_CREATE_DIR,        /* tree_mkdir_p(), 0755 */
+        TREE_CREATE_FILE,       /* tree_touch(), 0644 */
+} TreeCreate;
+
+/* Opens path of the tree at the directory root O_PATH (plus flags), creating it first as asked:
+ * the one way mount points and other paths of a tree are reached by path. Non-logging. */
+int tree_open_at_path(const char *root, const char *path, TreeCreate create, int flags);
+
 typedef enum TreeInitKind {
         TREE_INIT_SYSTEMD,
         TREE_INIT_SYSVINIT,     /* also OpenRC started by sysvinit-core */

@@ -28,18 +28,11 @@ static int fail(bool quiet, int error, const char *what) {
 
 /* TREE/var/log/journal/ID, made inside the tree however its symlinks point, opened O_PATH. */
 static int open_guest_dir(const char *root, const char *id, int *ret) {
-        _cleanup_close_ int root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        _cleanup_free_ char *path = NULL;
-        int r, fd;
+        char path[64];
+        int fd;
 
-        if (root_fd < 0)
-                return -errno;
-        if (asprintf(&path, "/var/log/journal/%s", id) < 0)
-                return -ENOMEM;
-        r = tree_mkdir_p(root_fd, path, 0755);
-        if (r < 0)
-                return r;
-        fd = tree_open(root_fd, path, O_PATH | O_DIRECTORY);
+        snprintf(path, sizeof path, "/var/log/journal/%s", id);
+        fd = tree_open_at_path(root, path, TREE_CREATE_DIR, O_DIRECTORY);
         if (fd < 0)
                 return fd;
         *ret = fd;
