@@ -56,8 +56,10 @@ assert_eq "$before" "$(links)" "the test host's links"
 # nsboot_hiding LIB: from now on nsboot runs in NS with LIB (a soname) replaced by /dev/null.
 nsboot_hiding() {
         local path wrapper=$WORKDIR/nsboot-without-$1
-        path=$(ldconfig -p | awk -v l="$1" '$1 == l && /x86-64|64bit/ { print $NF; exit }')
-        [[ -n $path ]] || path=$(ldconfig -p | awk -v l="$1" '$1 == l { print $NF; exit }')
+        # awk reads all of ldconfig's output: leaving at the first match would kill ldconfig
+        # with SIGPIPE once its output outgrows the pipe, and pipefail would end the test.
+        path=$(ldconfig -p | awk -v l="$1" '$1 == l && (p == "" || /x86-64|64bit/ && !w) {
+                p = $NF; w = /x86-64|64bit/ } END { print p }')
         [[ -n $path ]] || skip "$1 is not installed"
         path=$(realpath -e "$path")
         printf '#!/bin/bash\nexec unshare -m --propagation private -- /bin/bash -c %q %q nsenter --net=%q -- %q "$@"\n' \
