@@ -234,8 +234,9 @@ int cgroup_chown(const CGroup *cg, uid_t uid, gid_t gid) {
 int cgroup_remove_dir(const char *path) {
         int r = 0;
 
-        /* The last processes of the PID namespace may still be leaving the cgroup: retry briefly. */
-        for (int i = 0; i < 50; i++) {
+        /* The last processes of the PID namespace may still be leaving the cgroup: retry for up
+         * to 10 s (on a loaded host, a guest's many processes can take seconds to be released). */
+        for (int i = 0; i < 500; i++) {
                 r = rmdir_tree(path);
                 if (r != -EBUSY)
                         break;
