@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <assert.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,8 @@ enum {
         ARG_TABLE_BASE = 0x200, /* ARG_TABLE_BASE + row index for table options without a short form */
 };
 
-#define MAX_OPTIONS 64
+/* Long options of the table plus our own six and the terminator; a unit test checks the table fits. */
+#define MAX_OPTIONS 128
 
 static int build_options(struct option *opts, char *shorts) {
         size_t n = 0, k = 0;
@@ -37,6 +39,7 @@ static int build_options(struct option *opts, char *shorts) {
                 /* A flag's long form takes an optional value, so that --private-network=no can undo
                  * a config file's nsboot.private-network = yes. Every long option gets its own code:
                  * -b and --boot=no must be told apart. */
+                assert(n + 7 < MAX_OPTIONS);
                 if (d->long_option)
                         opts[n++] = (struct option) { d->long_option,
                                                       !flag ? required_argument :

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Value parsers of the keys that come from LXC: hooks, log level, architecture, console path, and
  * the LXC keys whose values nsboot only checks (lxc.autodev, lxc.mount.auto) or converts (cgroup v1). */
+#include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,4 +172,39 @@ int parse_cgroup_v1(const SettingDef *def, const char *value, void *dest) {
         if (r < 0)
                 return r == -ENOKEY ? -EINVAL : r;
         return parse_cgroup(def, v2, dest);
+}
+
+/* lxc.console.size: "auto" (128 KiB), or bytes with K, KB, KiB, M, ... in any case (all powers of
+ * 1024); as LXC, at least a page and rounded up to a power of two. Empty: no limit. */
+int parse_console_size(const SettingDef *def _unused_, const char *value, void *dest) {
+        char num[32];
+        size_t n = strlen(value);
+        uint64_t v, p2 = 4096;
+
+        if (n == 0 || streq(value, "auto")) {
+                *(uint64_t *) dest = n == 0 ? 0 : 128 * 1024;
+                return 0;
+        }
+        if (n >= sizeof num)
+                return -EINVAL;
+        memcpy(num, value, n + 1);
+        if (n > 1 && strchr("bB", num[n - 1]) && !strchr("0123456789", num[n - 2]))
+                num[--n] = 0;
+        if (n > 1 && num[n - 1] == 'i')
+                num[--n] = 0;
+        num[n - 1] = (char) toupper((unsigned char) num[n - 1]);
+        if (limit_parse_size(num, &v) < 0 || v == UINT64_MAX || v > (UINT64_C(1) << 62))
+                return -EINVAL;
+        while (p2 < v)
+                p2 <<= 1;
+        *(uint64_t *) dest = p2;
+        return 0;
+}
+
+int format_size(const void *src, char **ret) {
+        uint64_t v = *(const uint64_t *) src;
+
+        if (v == 0)
+                return (*ret = strdup("")) ? 0 : -ENOMEM;
+        return asprintf(ret, "%" PRIu64, v) < 0 ? -ENOMEM : 0;
 }

@@ -67,6 +67,7 @@ Settings *settings_free(Settings *s) {
                 strv_free(s->hooks[i]);
         free(s->config_file);
         free(s->log_file);
+        free(s->console_log);
         custom_mounts_done(&s->mounts);
         netdev_configs_done(&s->netdevs);
         device_rules_done(&s->device_rules);

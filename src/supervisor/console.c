@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "console.h"
+#include "console-log.h"
 #include "log.h"
 
 #define ESCAPE_BYTE 0x1D           /* Ctrl-] */
@@ -15,16 +16,26 @@
 #define OUT_MAX (64 * 1024)        /* guest output held while our terminal does not take it */
 #define DRAIN_USEC 2000000         /* at the end: how long a stalled terminal may hold up the last output */
 
+/* One way out of the guest: the pty master (or a pipe of its stdout or stderr) to our stdout (or
+ * stderr), and to the console log. */
+typedef struct Channel {
+        Console *console;
+        int src;
+        int out;                        /* our own non-blocking description of stdout or stderr */
+        sd_event_source *src_source, *out_source;
+        char buf[OUT_MAX];              /* read from the guest, not yet written to out */
+        size_t len;
+} Channel;
+
 struct Console {
         sd_event *event;
-        int master;
-        int out;                        /* our own non-blocking description of stdout */
         ConsoleMode mode;
-        sd_event_source *master_source, *stdin_source, *out_source;
+        ConsoleLog *log;                /* not owned */
+        Channel ch[2];                  /* the pty master; or the guest's stdout and stderr pipes */
+        size_t n_ch;
+        sd_event_source *stdin_source;
         char in_buf[BUF_SIZE];          /* read from stdin, not yet written to the guest */
         size_t in_len;
-        char out_buf[OUT_MAX];          /* read from the guest, not yet written to stdout */
-        size_t out_len;
         EscapeState escape;
         ConsoleEscapeHandler on_escape;
         void *userdata;
@@ -63,14 +74,14 @@ static uint64_t now_usec(void) {
 }
 
 static void update_master_events(Console *c) {
-        (void) sd_event_source_set_io_events(c->master_source, EPOLLIN | EPOLLET | (c->in_len > 0 ? EPOLLOUT : 0));
+        (void) sd_event_source_set_io_events(c->ch[0].src_source, EPOLLIN | EPOLLET | (c->in_len > 0 ? EPOLLOUT : 0));
         if (c->stdin_source)
                 (void) sd_event_source_set_enabled(c->stdin_source, c->in_len < BUF_SIZE ? SD_EVENT_ON : SD_EVENT_OFF);
 }
 
 static void flush_input(Console *c) {
         while (c->in_len > 0) {
-                ssize_t k = write(c->master, c->in_buf, c->in_len);
+                ssize_t k = write(c->ch[0].src, c->in_buf, c->in_len);
 
                 if (k < 0)
                         break; /* EAGAIN: wait for EPOLLOUT; EIO: no reader yet, keep it for later */
@@ -83,52 +94,63 @@ static void flush_input(Console *c) {
 static int on_out(sd_event_source *s, int fd, uint32_t revents, void *userdata);
 
 /* Writes what we hold without ever blocking; returns -EAGAIN while the terminal does not take it. */
-static int flush_output(Console *c) {
-        while (c->out_len > 0) {
-                ssize_t k = write(c->out, c->out_buf, c->out_len);
+static int flush_output(Channel *ch) {
+        while (ch->len > 0) {
+                ssize_t k = write(ch->out, ch->buf, ch->len);
 
                 if (k < 0 && errno == EINTR)
                         continue;
                 if (k < 0 && errno == EAGAIN)
                         return -EAGAIN;
                 if (k <= 0) {
-                        c->out_len = 0; /* our stdout is gone: the guest keeps running, output is dropped */
+                        ch->len = 0; /* our stdout is gone: the guest keeps running, output is dropped */
                         return 0;
                 }
-                memmove(c->out_buf, c->out_buf + k, c->out_len - (size_t) k);
-                c->out_len -= (size_t) k;
+                memmove(ch->buf, ch->buf + k, ch->len - (size_t) k);
+                ch->len -= (size_t) k;
         }
         return 0;
 }
 
 /* Reads the guest's output while there is room; a full buffer leaves it in the pty, so that the guest's
- * writers wait for our terminal, never our event loop. */
-static void read_master(Console *c) {
+ * writers wait for our terminal, never our event loop. What is read goes to the log at once: the
+ * log is a regular file, which takes it without waiting for a reader. */
+static void read_source(Channel *ch) {
+        Console *c = ch->console;
+
         for (;;) {
                 ssize_t k;
 
-                if (c->out_len == OUT_MAX && flush_output(c) == -EAGAIN)
+                if (ch->len == OUT_MAX && flush_output(ch) == -EAGAIN)
                         break;
-                k = read(c->master, c->out_buf + c->out_len, OUT_MAX - c->out_len);
+                k = read(ch->src, ch->buf + ch->len, OUT_MAX - ch->len);
                 if (k <= 0)
                         break; /* EAGAIN: all read; EIO: no slave open right now (guest reopens it) */
+                console_log_write(c->log, ch->buf + ch->len, (size_t) k);
                 if (c->mode == CONSOLE_PASSIVE)
                         continue;
-                c->out_len += (size_t) k;
+                ch->len += (size_t) k;
         }
-        if (flush_output(c) == -EAGAIN && !c->out_source &&
-            sd_event_add_io(c->event, &c->out_source, c->out, EPOLLOUT, on_out, c) < 0)
-                c->out_len = 0; /* cannot wait for it: drop rather than block */
-        if (c->out_source)
-                (void) sd_event_source_set_enabled(c->out_source, c->out_len > 0 ? SD_EVENT_ON : SD_EVENT_OFF);
+        if (flush_output(ch) == -EAGAIN && !ch->out_source &&
+            sd_event_add_io(c->event, &ch->out_source, ch->out, EPOLLOUT, on_out, ch) < 0)
+                ch->len = 0; /* cannot wait for it: drop rather than block */
+        if (ch->out_source)
+                (void) sd_event_source_set_enabled(ch->out_source, ch->len > 0 ? SD_EVENT_ON : SD_EVENT_OFF);
 }
 
 static int on_out(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
-        Console *c = userdata;
+        Channel *ch = userdata;
 
-        if (flush_output(c) == 0)
-                read_master(c); /* edge-triggered: what waited in the pty gives no new edge */
+        if (flush_output(ch) == 0)
+                read_source(ch); /* edge-triggered: what waited in the pty gives no new edge */
         return 0;
+}
+
+static bool pending(const Console *c) {
+        for (size_t i = 0; i < c->n_ch; i++)
+                if (c->ch[i].len > 0)
+                        return true;
+        return false;
 }
 
 void console_drain(Console *c) {
@@ -136,23 +158,27 @@ void console_drain(Console *c) {
 
         if (!c)
                 return;
-        read_master(c);
-        while (c->out_len > 0 && now_usec() < deadline) {
-                struct pollfd p = { .fd = c->out, .events = POLLOUT };
+        for (size_t i = 0; i < c->n_ch; i++)
+                read_source(&c->ch[i]);
+        while (pending(c) && now_usec() < deadline) {
+                struct pollfd p[2];
 
-                if (poll(&p, 1, 100) < 0 && errno != EINTR)
+                for (size_t i = 0; i < c->n_ch; i++)
+                        p[i] = (struct pollfd) { .fd = c->ch[i].len > 0 ? c->ch[i].out : -1, .events = POLLOUT };
+                if (poll(p, c->n_ch, 100) < 0 && errno != EINTR)
                         break;
-                read_master(c);
+                for (size_t i = 0; i < c->n_ch; i++)
+                        read_source(&c->ch[i]);
         }
 }
 
-static int on_master(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
-        Console *c = userdata;
+static int on_source(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        Channel *ch = userdata;
 
         if (revents & (EPOLLIN | EPOLLHUP))
-                read_master(c);
+                read_source(ch);
         if (revents & EPOLLOUT)
-                flush_input(c);
+                flush_input(ch->console);
         return 0;
 }
 
@@ -202,37 +228,58 @@ int console_add_sink(sd_event *e, int fd, sd_event_source **ret) {
 void console_resize(Console *c) {
         struct winsize ws;
 
-        if (c && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) >= 0)
-                (void) ioctl(c->master, TIOCSWINSZ, &ws);
+        if (c && c->mode != CONSOLE_PIPE && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) >= 0)
+                (void) ioctl(c->ch[0].src, TIOCSWINSZ, &ws);
 }
 
 /* A terminal or pipe is reopened: a description of our own, so O_NONBLOCK does not change it for the
  * processes we share it with (as systemd's pty forwarder does it). A file keeps its description and
  * offset (it never blocks anyway), as does a socket. */
-static int open_output(void) {
+static int open_output(int fd) {
+        char path[32];
         struct stat st;
-        int fd = -EBADF;
+        int r = -EBADF;
 
-        if (fstat(STDOUT_FILENO, &st) >= 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)))
-                fd = open("/proc/self/fd/1", O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-        return fd >= 0 ? fd : fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+        if (fstat(fd, &st) >= 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)))
+                r = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+        return r >= 0 ? r : fcntl(fd, F_DUPFD_CLOEXEC, 3);
 }
 
-int console_new(sd_event *e, int master, ConsoleMode mode, ConsoleEscapeHandler on_escape, void *userdata,
-                Console **ret) {
-        _cleanup_(console_freep) Console *c = calloc(1, sizeof(Console));
+/* Takes ownership of src. */
+static int add_channel(Console *c, int src, int out) {
+        Channel *ch = &c->ch[c->n_ch++];
+        int r;
+
+        *ch = (Channel) { .console = c, .src = src, .out = open_output(out) };
+        r = sd_event_add_io(c->event, &ch->src_source, src, EPOLLIN | EPOLLET, on_source, ch);
+        if (r < 0)
+                return log_error_errno(r, "Failed to watch the console: %m");
+        return 0;
+}
+
+static Console *console_alloc(sd_event *e, ConsoleMode mode, ConsoleLog *log) {
+        Console *c = calloc(1, sizeof(Console));
+
+        if (c)
+                *c = (Console) { .event = sd_event_ref(e), .mode = mode, .log = log };
+        return c;
+}
+
+int console_new(sd_event *e, int master, ConsoleMode mode, ConsoleLog *log, ConsoleEscapeHandler on_escape,
+                void *userdata, Console **ret) {
+        _cleanup_(console_freep) Console *c = console_alloc(e, mode, log);
         int r;
 
         if (!c) {
                 safe_close(master);
                 return log_oom();
         }
-        *c = (Console) { .event = sd_event_ref(e), .master = master, .mode = mode, .on_escape = on_escape,
-                         .userdata = userdata };
-        c->out = open_output();
-        r = sd_event_add_io(e, &c->master_source, master, EPOLLIN | EPOLLET, on_master, c);
+        c->on_escape = on_escape;
+        c->userdata = userdata;
+        r = add_channel(c, master, STDOUT_FILENO);
         if (r < 0)
-                return log_error_errno(r, "Failed to watch the console: %m");
+                return r;
         if (mode == CONSOLE_INTERACTIVE) {
                 r = sd_event_add_io(e, &c->stdin_source, STDIN_FILENO, EPOLLIN, on_stdin, c);
                 if (r == -EPERM)
@@ -245,14 +292,60 @@ int console_new(sd_event *e, int master, ConsoleMode mode, ConsoleEscapeHandler 
         return 0;
 }
 
+int console_pipes_make(ConsolePipes *p, bool wanted) {
+        *p = (ConsolePipes) { .fds = { { -EBADF, -EBADF }, { -EBADF, -EBADF } } };
+        if (!wanted)
+                return 0;
+        for (int i = 0; i < 2; i++)
+                if (pipe2(p->fds[i], O_CLOEXEC) < 0) {
+                        console_pipes_done(p);
+                        return log_error_errno(errno, "Failed to create the pipes of the guest's output: %m");
+                }
+        return 0;
+}
+
+void console_pipes_child(ConsolePipes *p) {
+        for (int i = 0; i < 2; i++)
+                if (p->fds[i][1] >= 0)
+                        (void) dup2(p->fds[i][1], STDOUT_FILENO + i); /* dup2() clears O_CLOEXEC */
+}
+
+int console_pipes_start(ConsolePipes *p, sd_event *e, ConsoleLog *log) {
+        Console *c;
+        int r;
+
+        if (p->fds[0][0] < 0)
+                return 0;
+        c = p->console = console_alloc(e, CONSOLE_PIPE, log);
+        if (!c)
+                return log_oom();
+        for (int i = 0; i < 2; i++) {
+                p->fds[i][1] = safe_close(p->fds[i][1]);
+                (void) fcntl(p->fds[i][0], F_SETFL, O_NONBLOCK);
+                r = add_channel(c, TAKE_FD(p->fds[i][0]), STDOUT_FILENO + i);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+void console_pipes_done(ConsolePipes *p) {
+        p->console = console_free(p->console);
+        for (int i = 0; i < 2; i++)
+                for (int k = 0; k < 2; k++)
+                        p->fds[i][k] = safe_close(p->fds[i][k]);
+}
+
 Console *console_free(Console *c) {
         if (!c)
                 return NULL;
-        sd_event_source_disable_unref(c->master_source);
         sd_event_source_disable_unref(c->stdin_source);
-        sd_event_source_disable_unref(c->out_source);
-        safe_close(c->master);
-        safe_close(c->out);
+        for (size_t i = 0; i < c->n_ch; i++) {
+                sd_event_source_disable_unref(c->ch[i].src_source);
+                sd_event_source_disable_unref(c->ch[i].out_source);
+                safe_close(c->ch[i].src);
+                safe_close(c->ch[i].out);
+        }
         sd_event_unref(c->event);
         free(c);
         return NULL;

@@ -8,6 +8,7 @@
 #include <systemd/sd-event.h>
 #include <termios.h>
 
+#include "console-log.h"
 #include "settings.h"
 
 typedef struct Console Console;
@@ -21,11 +22,27 @@ typedef enum ConsoleEscape {
 
 typedef void (*ConsoleEscapeHandler)(void *userdata, ConsoleEscape what);
 
-/* mode is interactive, read-only or passive. Takes ownership of master. Logs. */
-int console_new(sd_event *e, int master, ConsoleMode mode, ConsoleEscapeHandler on_escape, void *userdata,
-                Console **ret);
+/* mode is interactive, read-only or passive. Takes ownership of master. What the guest writes also
+ * goes to log (not owned; may be NULL), in every mode. Logs. */
+int console_new(sd_event *e, int master, ConsoleMode mode, ConsoleLog *log, ConsoleEscapeHandler on_escape,
+                void *userdata, Console **ret);
 Console *console_free(Console *c);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Console *, console_free);
+
+/* Pipe mode with a console log: the guest's stdout and stderr are pipes that the supervisor copies
+ * to its own stdout and stderr and to the log (its stdin stays nsboot's). */
+typedef struct ConsolePipes {
+        int fds[2][2];                  /* stdout, stderr: read and write ends */
+        Console *console;
+} ConsolePipes;
+
+/* Parent, before the clone: the pipes, when wanted; else nothing. Logs. */
+int console_pipes_make(ConsolePipes *p, bool wanted);
+/* Child, right after the clone: its stdout and stderr become the pipes. */
+void console_pipes_child(ConsolePipes *p);
+/* Parent, after the clone: forwarding in the event loop e. Logs. */
+int console_pipes_start(ConsolePipes *p, sd_event *e, ConsoleLog *log);
+void console_pipes_done(ConsolePipes *p);
 /* Keeps a tty master of the guest open and throws away what is written to it, so that gettys on
  * the guest's extra ttys run and never block. Takes ownership of fd. Logs. */
 int console_add_sink(sd_event *e, int fd, sd_event_source **ret);
@@ -33,7 +50,7 @@ int console_add_sink(sd_event *e, int fd, sd_event_source **ret);
 /* Copies nsboot's terminal size to the guest's console. */
 void console_resize(Console *c);
 /* Forwards whatever the guest wrote and we have not read yet, waiting at most 2 s for a stalled
- * terminal. */
+ * terminal. NULL is fine. */
 void console_drain(Console *c);
 
 /* The escape detector on its own, for tests: feeds bytes read at time now_usec; KILL on the third

@@ -65,6 +65,8 @@ typedef struct Container {
         const char *init;
         sd_event *event;
         Console *console;
+        ConsoleLog *console_log;
+        ConsolePipes pipes;
         sd_event_source *ttys[SETTINGS_TTY_MAX];
         unsigned n_ttys;
         CGroup cgroup;
@@ -250,6 +252,7 @@ static int on_child(sd_event_source *s, const siginfo_t *si, void *userdata) {
                 c->exit_status = 128 + si->si_status;
         }
         console_drain(c->console);
+        console_drain(c->pipes.console);
         return sd_event_exit(sd_event_source_get_event(s), 0);
 }
 
@@ -332,7 +335,8 @@ static int follow_child_setup(Container *c, int sync_fd, SyncStep until) {
                                 return 1;
                         c->n_ttys++;
                 } else if (m.step == SYNC_PTY_MASTER && fd >= 0 && !c->console) {
-                        r = console_new(c->event, TAKE_FD(fd), c->settings->console_mode, on_escape, c, &c->console);
+                        r = console_new(c->event, TAKE_FD(fd), c->settings->console_mode, c->console_log, on_escape,
+                                        c, &c->console);
                         if (r < 0)
                                 return 1;
                 } else if (m.step == SYNC_SYSINFO_LISTENER && fd >= 0 && c->procfs) {
@@ -488,6 +492,19 @@ static int apply_limits(Container *c) {
         return cgroup_limits_apply(&c->cgroup, limits, c->machined.registered && !c->settings->keep_unit);
 }
 
+/* lxc.console.logfile, opened anew for each boot; in pipe mode the guest's output comes through
+ * pipes then. The pipes are always initialized, also when the log fails. */
+static int setup_console_log(Container *c) {
+        const Settings *s = c->settings;
+        int r = 0;
+
+        if (s->console_log)
+                r = console_log_open(s->console_log, s->console_log_size, s->console_log_rotate, &c->console_log);
+        if (console_pipes_make(&c->pipes, c->console_log && s->console_mode == CONSOLE_PIPE) < 0)
+                return -EIO;
+        return r;
+}
+
 /* One boot of the guest, from clone() to its PID 1's exit. Returns the failure exit status (>0)
  * when setup failed, 0 once the guest ran and ended (c->end says how). */
 static int run_once(Container *c) {
@@ -503,6 +520,8 @@ static int run_once(Container *c) {
         bool in_cgroup;
         int r, failed;
 
+        if (setup_console_log(c) < 0)
+                return 1;
         /* A finished sd-event loop cannot be run again: every boot gets its own. */
         if (setup_event(c) < 0)
                 return 1;
@@ -531,11 +550,14 @@ static int run_once(Container *c) {
                 params.sync_fd = pair[1];
                 params.in_cgroup = in_cgroup;
                 params.userns = c->userns.enabled;
+                console_pipes_child(&c->pipes);
                 stage_child_run(&params);
         }
         pair[1] = safe_close(pair[1]);
         procfs_mnt = safe_close(procfs_mnt);
-        r = cgroup_v1_attach(&c->cgroup.v1, c->pid);
+        r = console_pipes_start(&c->pipes, c->event, c->console_log);
+        if (r >= 0)
+                r = cgroup_v1_attach(&c->cgroup.v1, c->pid);
         if (r >= 0 && !in_cgroup) {
                 /* (A no-op when clone3() put it there already.) */
                 r = cgroup_attach(&c->cgroup, c->pid);
@@ -582,6 +604,7 @@ static int run_once(Container *c) {
         if (failed) {
                 (void) kill(c->pid, SIGKILL);
                 reap(c->pid);
+                console_drain(c->pipes.console); /* what the child said before it failed */
                 c->pid = 0;
                 return failed;
         }
@@ -622,6 +645,8 @@ static void teardown_once(Container *c) {
         c->control = control_free(c->control);
         c->stop = stop_free(c->stop);
         c->console = console_free(c->console);
+        console_pipes_done(&c->pipes);
+        c->console_log = console_log_free(c->console_log);
         for (unsigned i = 0; i < c->n_ttys; i++)
                 c->ttys[i] = sd_event_source_disable_unref(c->ttys[i]);
         c->n_ttys = 0;

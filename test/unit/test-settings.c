@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <criterion/criterion.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -174,4 +175,29 @@ Test(settings, string_tables_round_trip) {
         cr_assert_eq(console_mode_from_string("loud"), _CONSOLE_MODE_INVALID);
         cr_assert_eq(netdev_type_from_string("token-ring"), _NETDEV_TYPE_INVALID);
         cr_assert_null(console_mode_to_string(_CONSOLE_MODE_MAX));
+}
+
+/* lxc.console.size as LXC reads it: suffixes in any case, powers of 1024, at least a page, rounded
+ * up to a power of two; auto is 128 KiB; empty is no limit. */
+Test(settings, console_size) {
+        static const struct {
+                const char *value;
+                uint64_t bytes;
+        } good[] = {
+                { "", 0 },           { "auto", 131072 }, { "4096", 4096 },      { "1", 4096 },
+                { "5000", 8192 },    { "64K", 65536 },   { "64kB", 65536 },     { "64Kb", 65536 },
+                { "64KiB", 65536 },  { "1MB", 1048576 }, { "3m", 4194304 },     { "1G", 1073741824 },
+        };
+        static const char *const bad[] = { "lots", "-1", "K", "1X", "1.5M", "64 K", "infinity" };
+        const SettingDef *d = settings_table_find_key("nsboot.console.size");
+        uint64_t v;
+
+        cr_assert_not_null(d);
+        for (size_t i = 0; i < ELEMENTSOF(good); i++) {
+                v = 1;
+                cr_assert_eq(d->parse(d, good[i].value, &v), 0, "'%s'", good[i].value);
+                cr_assert_eq(v, good[i].bytes, "'%s': %" PRIu64, good[i].value, v);
+        }
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++)
+                cr_assert_lt(d->parse(d, bad[i], &v), 0, "'%s' accepted", bad[i]);
 }
