@@ -86,6 +86,30 @@ int net_mtu(const SettingDef *def _unused_, const char *value, void *dest) {
         return 0;
 }
 
+/* An empty value of a string key unsets it: true then. */
+static bool string_clear_if_empty(const char *value, void *dest) {
+        if (*value)
+                return false;
+        free(*(char **) dest);
+        *(char **) dest = NULL;
+        return true;
+}
+
+/* veth.n_rxqueues / n_txqueues: 1 to 4096, what rtnetlink accepts for a new link. */
+int net_queues(const SettingDef *def _unused_, const char *value, void *dest) {
+        unsigned v;
+
+        if (safe_atou(value, &v) < 0 || v < 1 || v > 4096)
+                return -ERANGE;
+        *(unsigned *) dest = v;
+        return 0;
+}
+
+/* A command line, as LXC runs it with sh -c 'exec SCRIPT ARGS'; empty: none. */
+int net_script(const SettingDef *def _unused_, const char *value, void *dest) {
+        return string_clear_if_empty(value, dest) ? 0 : set_string(value, dest);
+}
+
 int net_vlan_id(const SettingDef *def _unused_, const char *value, void *dest) {
         unsigned v;
 
@@ -169,11 +193,8 @@ int net_ipvlan_isolation(const SettingDef *def _unused_, const char *value, void
 
 /* An empty link is no link: a veth's host end then stays unattached (LXC reads it so). */
 int net_link(const SettingDef *def _unused_, const char *value, void *dest) {
-        if (!*value) {
-                free(*(char **) dest);
-                *(char **) dest = NULL;
+        if (string_clear_if_empty(value, dest))
                 return 0;
-        }
         return ifname_is_valid(value) ? set_string(value, dest) : -EINVAL;
 }
 
@@ -250,6 +271,8 @@ static void netdev_config_done(NetDevConfig *d) {
         strv_free(d->routes4);
         strv_free(d->routes6);
         strv_free(d->bridge_tagged);
+        free(d->script_up);
+        free(d->script_down);
         free(d->where);
         for (size_t i = 0; i < NETDEV_KEYS_MAX; i++)
                 free(d->key_where[i]);
@@ -410,6 +433,8 @@ int netdev_configs_format(const NetDevConfigs *l, char **ret) {
                         { "veth.pair", d->veth_pair }, { "hwaddr", d->hwaddr }, { "flags", d->up ? "up" : NULL },
                         { "ipv4.gateway", d->ipv4_gateway }, { "ipv6.gateway", d->ipv6_gateway },
                         { mode_key, d->mode }, { "ipvlan.isolation", d->ipvlan_isolation },
+                        { "l2proxy", d->l2proxy ? "1" : NULL }, { "script.up", d->script_up },
+                        { "script.down", d->script_down },
                 };
 
                 for (size_t k = 0; k < ELEMENTSOF(pairs); k++)
@@ -425,6 +450,10 @@ int netdev_configs_format(const NetDevConfigs *l, char **ret) {
                         fprintf(f, "nsboot.net.%u.veth.vlan.id = %d\n", d->index, d->bridge_vid);
                 if (d->router)
                         fprintf(f, "nsboot.net.%u.veth.mode = router\n", d->index);
+                if (d->veth_rxqueues)
+                        fprintf(f, "nsboot.net.%u.veth.n_rxqueues = %u\n", d->index, d->veth_rxqueues);
+                if (d->veth_txqueues)
+                        fprintf(f, "nsboot.net.%u.veth.n_txqueues = %u\n", d->index, d->veth_txqueues);
                 STRV_FOREACH(a, d->routes4)
                         fprintf(f, "nsboot.net.%u.veth.ipv4.route = %s\n", d->index, *a);
                 STRV_FOREACH(a, d->routes6)

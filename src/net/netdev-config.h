@@ -47,6 +47,11 @@ typedef struct NetDevConfig {
         char **routes4, **routes6; /* veth.ipv{4,6}.route: host routes to the guest through the veth */
         int bridge_vid;         /* veth.vlan.id: untagged VLAN of the bridge port, 0 none, -1 unset */
         char **bridge_tagged;   /* veth.vlan.tagged.id: tagged VLANs of the bridge port */
+        unsigned veth_rxqueues; /* veth.n_rxqueues: receive queues of the guest's end, 0: default */
+        unsigned veth_txqueues; /* veth.n_txqueues */
+        bool l2proxy;           /* proxy ARP/NDP entries on link for the guest's addresses */
+        char *script_up;        /* script.up: host command after the interface is made */
+        char *script_down;      /* script.down: host command before it goes */
         char *where;            /* "file:line" of the first key of this index, for messages */
         char *key_where[NETDEV_KEYS_MAX]; /* "file:line" of each subkey, by row of the key table */
         uint32_t keys_set;      /* bit per NetKey row that was assigned */
@@ -89,6 +94,8 @@ int net_link(const SettingDef *def, const char *value, void *dest);
 int net_ifname(const SettingDef *def, const char *value, void *dest);
 int net_hwaddr(const SettingDef *def, const char *value, void *dest);
 int net_mtu(const SettingDef *def, const char *value, void *dest);
+int net_queues(const SettingDef *def, const char *value, void *dest);
+int net_script(const SettingDef *def, const char *value, void *dest);
 int net_vlan_id(const SettingDef *def, const char *value, void *dest);
 int net_ipv4(const SettingDef *def, const char *value, void *dest);
 int net_ipv6(const SettingDef *def, const char *value, void *dest);

@@ -175,7 +175,7 @@ static int veth_create(RtnlSocket *sk, NetDev *d, const char *machine, pid_t pid
         const NetDevConfig *c = d->config;
         int idx, r;
 
-        r = rtnl_add_veth(sk, d->host_name, d->guest_name, pid);
+        r = rtnl_add_veth(sk, d->host_name, d->guest_name, pid, c->veth_rxqueues, c->veth_txqueues);
         if (r < 0)
                 return log_error_errno(r, "Failed to create veth '%s' (lxc.net.%u): %m", d->host_name, c->index);
         d->created = true;

@@ -56,6 +56,10 @@ typeof(rtnl_link_set_ns_pid) *sym_rtnl_link_set_ns_pid;
 typeof(rtnl_link_set_type) *sym_rtnl_link_set_type;
 typeof(rtnl_link_unset_flags) *sym_rtnl_link_unset_flags;
 typeof(rtnl_link_veth_add) *sym_rtnl_link_veth_add;
+typeof(rtnl_link_veth_alloc) *sym_rtnl_link_veth_alloc;
+typeof(rtnl_link_veth_get_peer) *sym_rtnl_link_veth_get_peer;
+typeof(rtnl_link_set_num_rx_queues) *sym_rtnl_link_set_num_rx_queues;
+typeof(rtnl_link_set_num_tx_queues) *sym_rtnl_link_set_num_tx_queues;
 typeof(rtnl_link_vlan_alloc) *sym_rtnl_link_vlan_alloc;
 typeof(rtnl_link_vlan_set_id) *sym_rtnl_link_vlan_set_id;
 typeof(rtnl_route_add) *sym_rtnl_route_add;
@@ -155,6 +159,10 @@ int dlopen_libnl(void) {
                                DLSYM_ARG(rtnl_link_set_type),
                                DLSYM_ARG(rtnl_link_unset_flags),
                                DLSYM_ARG(rtnl_link_veth_add),
+                               DLSYM_ARG(rtnl_link_veth_alloc),
+                               DLSYM_ARG(rtnl_link_veth_get_peer),
+                               DLSYM_ARG(rtnl_link_set_num_rx_queues),
+                               DLSYM_ARG(rtnl_link_set_num_tx_queues),
                                DLSYM_ARG(rtnl_link_vlan_alloc),
                                DLSYM_ARG(rtnl_link_vlan_set_id),
                                DLSYM_ARG(rtnl_route_add),

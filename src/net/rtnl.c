@@ -137,8 +137,34 @@ int rtnl_link_mac(RtnlSocket *sk, int ifindex, unsigned char ret[static 6]) {
         return r;
 }
 
-int rtnl_add_veth(RtnlSocket *sk, const char *host_name, const char *peer_name, pid_t pid) {
-        return nlerr(sym_rtnl_link_veth_add(sk, host_name, peer_name, pid));
+/* The queue counts as LXC sets them: the guest's end gets rxq receive and txq transmit queues,
+ * the host's end the other way round, so each receive queue faces a transmit queue. */
+int rtnl_add_veth(RtnlSocket *sk, const char *host_name, const char *peer_name, pid_t pid, unsigned rxq,
+                  unsigned txq) {
+        struct rtnl_link *link, *peer;
+        int r;
+
+        if (rxq == 0 && txq == 0)
+                return nlerr(sym_rtnl_link_veth_add(sk, host_name, peer_name, pid));
+        link = sym_rtnl_link_veth_alloc();
+        if (!link)
+                return -ENOMEM;
+        peer = sym_rtnl_link_veth_get_peer(link);
+        sym_rtnl_link_set_name(link, host_name);
+        sym_rtnl_link_set_name(peer, peer_name);
+        sym_rtnl_link_set_ns_pid(peer, pid);
+        if (rxq > 0) {
+                sym_rtnl_link_set_num_rx_queues(peer, rxq);
+                sym_rtnl_link_set_num_tx_queues(link, rxq);
+        }
+        if (txq > 0) {
+                sym_rtnl_link_set_num_tx_queues(peer, txq);
+                sym_rtnl_link_set_num_rx_queues(link, txq);
+        }
+        r = sym_rtnl_link_add(sk, link, NLM_F_CREATE | NLM_F_EXCL);
+        sym_rtnl_link_put(peer);
+        sym_rtnl_link_put(link);
+        return nlerr(r);
 }
 
 /* A link of type kind on parent, named name in the namespace of pid; setup fills type details. */

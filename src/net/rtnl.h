@@ -26,8 +26,10 @@ int rtnl_link_info(RtnlSocket *sk, int ifindex, char name[static 16], unsigned *
 /* The link's 6-byte MAC. */
 int rtnl_link_mac(RtnlSocket *sk, int ifindex, unsigned char ret[static 6]);
 
-/* A veth pair: host_name here, peer_name created directly in the network namespace of pid. */
-int rtnl_add_veth(RtnlSocket *sk, const char *host_name, const char *peer_name, pid_t pid);
+/* A veth pair: host_name here, peer_name created directly in the network namespace of pid, each
+ * with rxq receive and txq transmit queues (0: the kernel's default). */
+int rtnl_add_veth(RtnlSocket *sk, const char *host_name, const char *peer_name, pid_t pid, unsigned rxq,
+                  unsigned txq);
 /* A macvlan (mode: private, vepa, bridge, passthru) or ipvlan (l2, l3, l3s) or 802.1Q vlan on
  * the host link parent, created directly in the namespace of pid as name. */
 int rtnl_add_macvlan(RtnlSocket *sk, const char *parent, const char *name, const char *mode, pid_t pid);

@@ -30,6 +30,7 @@
 #include "journal-link.h"
 #include "lock.h"
 #include "machined.h"
+#include "net-scripts.h"
 #include "netdev.h"
 #include "notify.h"
 #include "oom.h"
@@ -576,6 +577,8 @@ static int run_once(Container *c) {
         /* The child's network namespace exists now: its interfaces go in before it configures them. */
         if (!failed && netdev_create_all(&c->netdevs, &s->netdevs, s->machine, c->pid) < 0)
                 failed = 1;
+        if (!failed && net_scripts_up(s, &c->netdevs) < 0)
+                failed = 1;
         if (!failed && setup_nat(c) < 0)
                 failed = 1;
         if (!failed && sysctl_apply(c->pid, s->sysctls) < 0)
@@ -638,6 +641,7 @@ static int run_once(Container *c) {
 static void teardown_once(Container *c) {
         machined_unregister(&c->machined);
         c->firewall = firewall_free(c->firewall);
+        net_scripts_down(c->settings, &c->netdevs);
         netdev_destroy_all(&c->netdevs);
         c->notify = notify_free(c->notify);
         c->oom = oom_watch_free(c->oom);

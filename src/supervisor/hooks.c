@@ -21,9 +21,10 @@ static const char *const hook_type_table[_HOOK_TYPE_MAX] = {
 
 DEFINE_STRING_TABLE_LOOKUP(hook_type, HookType, hook_type_table, _HOOK_TYPE_MAX);
 
-/* LXC's environment for hooks (start.c lxc_init(), utils.c run_script_argv()); LXC_HOOK_TYPE and
- * LXC_HOOK_SECTION only with lxc.hook.version = 1, as there. In the forked child only. */
-static int set_environment(const Settings *s, HookType type, pid_t pid, const char *target) {
+/* LXC's environment for hooks (start.c lxc_init(), utils.c run_script_argv()); LXC_HOOK_TYPE,
+ * LXC_HOOK_SECTION and the call's own variables only with lxc.hook.version = 1, as there. In the
+ * forked child only. */
+static int set_environment(const Settings *s, const HookCall *h) {
         char buf[32];
         int r = 0;
 
@@ -37,32 +38,43 @@ static int set_environment(const Settings *s, HookType type, pid_t pid, const ch
         r |= setenv("LXC_CGNS_AWARE", "1", 1);
         r |= setenv("LXC_HOOK_VERSION", s->hook_version ? "1" : "0", 1);
         if (s->hook_version) {
-                r |= setenv("LXC_HOOK_TYPE", hook_type_to_string(type), 1);
-                r |= setenv("LXC_HOOK_SECTION", "lxc", 1);
+                r |= setenv("LXC_HOOK_TYPE", h->name, 1);
+                r |= setenv("LXC_HOOK_SECTION", h->section, 1);
+                for (char *const *e = h->env; e && *e; e++)
+                        r |= putenv(*e);
         }
-        if (pid > 0) {
-                snprintf(buf, sizeof buf, "%d", (int) pid);
+        if (h->pid > 0) {
+                snprintf(buf, sizeof buf, "%d", (int) h->pid);
                 r |= setenv("LXC_PID", buf, 1);
         }
-        if (target)
-                r |= setenv("LXC_TARGET", target, 1);
+        if (h->target)
+                r |= setenv("LXC_TARGET", h->target, 1);
         return r < 0 ? -errno : 0;
 }
 
-/* "exec COMMAND 'NAME' 'lxc' 'TYPE'" (version 0) or "exec COMMAND" (version 1), LXC's shell line. */
-static char *hook_shell_line(const Settings *s, HookType type, const char *command) {
-        char *line;
+/* "exec COMMAND 'NAME' 'SECTION' 'TYPE' ARGS" (version 0) or "exec COMMAND ARGS" (version 1), LXC's
+ * shell line. */
+static char *hook_shell_line(const Settings *s, const HookCall *h) {
+        char *line = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&line, &size);
 
-        if (s->hook_version)
-                return asprintf(&line, "exec %s", command) < 0 ? NULL : line;
-        return asprintf(&line, "exec %s '%s' 'lxc' '%s'", command, s->machine, hook_type_to_string(type)) < 0 ? NULL :
-                                                                                                                line;
+        if (!f)
+                return NULL;
+        fprintf(f, "exec %s", h->command);
+        if (!s->hook_version)
+                fprintf(f, " '%s' '%s' '%s'", s->machine, h->section, h->name);
+        for (char *const *a = h->args; a && *a; a++)
+                fprintf(f, " %s", *a);
+        if (fclose(f) != 0) {
+                free(line);
+                return NULL;
+        }
+        return line;
 }
 
-/* One hook to its end: its exit status (0-255), 128+N for signal N, or -errno. Hooks read nothing
- * from nsboot's terminal; their output goes where nsboot's goes. */
-static int run_one(const Settings *s, HookType type, const char *command, pid_t pid, const char *target) {
-        _cleanup_free_ char *line = hook_shell_line(s, type, command);
+int hook_call(const Settings *s, const HookCall *h) {
+        _cleanup_free_ char *line = hook_shell_line(s, h);
         pid_t child;
         int status;
 
@@ -77,7 +89,7 @@ static int run_one(const Settings *s, HookType type, const char *command, pid_t 
 
                 sigfillset(&all);
                 sigprocmask(SIG_UNBLOCK, &all, NULL);
-                if (null < 0 || dup2(null, STDIN_FILENO) < 0 || set_environment(s, type, pid, target) < 0)
+                if (null < 0 || dup2(null, STDIN_FILENO) < 0 || set_environment(s, h) < 0)
                         _exit(126);
                 execl("/bin/sh", "sh", "-c", line, (char *) NULL);
                 _exit(127);
@@ -93,7 +105,8 @@ int hooks_run(const Settings *s, HookType type, pid_t pid, const char *target) {
                 int r;
 
                 log_debug("Running lxc.hook.%s: %s", hook_type_to_string(type), *command);
-                r = run_one(s, type, *command, pid, target);
+                r = hook_call(s, &(HookCall) { .section = "lxc", .name = hook_type_to_string(type),
+                                               .command = *command, .pid = pid, .target = target });
                 if (r < 0)
                         return log_error_errno(r, "Failed to run lxc.hook.%s '%s': %m", hook_type_to_string(type),
                                                *command);

@@ -31,3 +31,18 @@ typedef struct Settings Settings;
  * LXC_PID = pid when pid > 0 and LXC_TARGET = target when not NULL. Stops at the first that fails.
  * Logs "lxc.hook.TYPE 'COMMAND' failed with exit status N" and returns -EPROTO then. */
 int hooks_run(const Settings *s, HookType type, pid_t pid, const char *target);
+
+/* One script run the way LXC runs hooks and network scripts (run_script_argv()). */
+typedef struct HookCall {
+        const char *section;    /* "lxc" for hooks, "net" for network scripts */
+        const char *name;       /* the hook type: "pre-start", ..., "up", "down" */
+        const char *command;
+        char *const *args;      /* appended to the command line (network scripts: TYPE LINK [PEER]) */
+        char *const *env;       /* "KEY=VALUE" for the script, with lxc.hook.version = 1 only */
+        pid_t pid;              /* LXC_PID when > 0 */
+        const char *target;     /* LXC_TARGET when not NULL */
+} HookCall;
+
+/* Runs h in a forked child, stdin from /dev/null. Returns its exit status (0-255), 128+N for
+ * signal N, or -errno. Non-logging. */
+int hook_call(const Settings *s, const HookCall *h);
