@@ -47,7 +47,7 @@ nsboot.masquerade = yes
 CONF
         nsboot_in_netns "$ns"
         nsboot_start -q -D "$tree" --config="$WORKDIR/m.conf" -b sleep
-        wait_output '^NSBOOT-TEST: ready=1'
+        wait_output '^NSBOOT-TEST: ready=1' 90
         kill -KILL "$NSBOOT_PID"
         rm -f "/run/nsboot/locks/machine-$name"
         wait_pid_exit "$NSBOOT_PID" 10 || fail "nsboot did not die"

@@ -42,14 +42,14 @@ member() {
                 "$NSBOOT" -q -D "$tree" --network-zone="$zone" -b sleep </dev/null >"$out" 2>"$err" &
                 pid=$!
                 echo "$pid" >>"$pids"
-                retry 30 up_or_gone "$pid" "$out" || true
+                retry 90 up_or_gone "$pid" "$out" || true
                 if grep -q '^NSBOOT-TEST: ready=1' "$out"; then
                         link=$(ip -n "$ns" -o link show "$veth" 2>&1 || true)
                         [[ $link == *" master $bridge "* ]] ||
                                 echo "$name round $r: its veth is not a port of $bridge: $link" >>"$problems"
                         kill -TERM "$pid"
                 fi
-                if ! wait_pid_exit "$pid" 30; then
+                if ! wait_pid_exit "$pid" 60; then
                         echo "$name round $r: nsboot did not exit" >>"$problems"
                         kill -KILL "$pid"
                 fi
