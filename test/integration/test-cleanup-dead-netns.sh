@@ -79,6 +79,7 @@ check_released() {
 }
 
 log "round 1: --cleanup"
+testns=""
 crash testns
 check_left "after the kill"
 before=$(stable_leftovers)
