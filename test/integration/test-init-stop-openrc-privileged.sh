@@ -1,1 +1,0 @@
-test-init-stop-sysvinit.sh
