@@ -22,6 +22,7 @@
 #include "firewall.h"
 #include "iptc-dlopen.h"
 #include "log.h"
+#include "netns-probe.h"
 
 /* The lock iptables (legacy and libiptc users) takes around read-modify-replace of a table: the
  * kernel replaces whole tables (IPT_SO_SET_REPLACE), so concurrent writers would undo each other. */
@@ -428,15 +429,6 @@ static int state_path(const char *machine, const char *prefix, char **ret) {
         return asprintf(ret, FIREWALL_STATE_DIR "/%s%s", prefix, machine) < 0 ? -ENOMEM : 0;
 }
 
-static int netns_inode(unsigned long long *ret) {
-        struct stat st;
-
-        if (stat("/proc/self/ns/net", &st) < 0)
-                return -errno;
-        *ret = (unsigned long long) st.st_ino;
-        return 0;
-}
-
 static int state_format_rule(FILE *out, const FirewallRule *r) {
         char a[INET_ADDRSTRLEN];
 
@@ -456,13 +448,13 @@ static int state_write(const Firewall *f, const FirewallRule *pending) {
         _cleanup_(fclosep) FILE *out = NULL;
         unsigned long long ino = 0;
         size_t size;
-        int r;
+        int r = 0;
 
         if (state_path(f->machine, "", &path) < 0 || state_path(f->machine, ".#", &tmp) < 0)
                 return -ENOMEM;
-        r = netns_inode(&ino);
-        if (r < 0)
-                return r;
+        ino = netns_inode("/proc/self/ns/net");
+        if (ino == 0)
+                return -errno;
         out = open_memstream(&text, &size);
         if (!out)
                 return -ENOMEM;
@@ -477,17 +469,14 @@ static int state_write(const Firewall *f, const FirewallRule *pending) {
         return write_file_atomic(FIREWALL_STATE_DIR, path, tmp, text, 0644);
 }
 
-/* "netns N" of a state file against our own network namespace. */
-static bool state_same_netns(const char *text, unsigned long long *ret_theirs) {
-        unsigned long long ours = 0, theirs = 0;
+/* Where the network namespace of a state file's "netns N" line is (ours, if it has none). */
+static NetnsWhere state_netns(const char *text, unsigned long long *ret_theirs) {
         const char *p = strstr(text, "\nnetns ");
 
-        if (!p || sscanf(p + 7, "%llu", &theirs) != 1 || netns_inode(&ours) < 0) {
-                *ret_theirs = theirs;
-                return true;
-        }
-        *ret_theirs = theirs;
-        return ours == theirs;
+        *ret_theirs = 0;
+        if (!p || sscanf(p + 7, "%llu", ret_theirs) != 1)
+                return NETNS_HERE;
+        return netns_where(*ret_theirs);
 }
 
 /* ---- The API ---- */
@@ -678,9 +667,19 @@ int firewall_cleanup_stale(const char *machine) {
                 return 0;
         if (r < 0)
                 return log_error_errno(r, "Failed to read %s: %m", path);
-        if (!state_same_netns(text, &theirs))
-                log_warning("Firewall rules of machine '%s' were added in another network namespace (net:[%llu]) and cannot be removed from here, ignoring",
-                            machine, theirs);
+        switch (state_netns(text, &theirs)) {
+        case NETNS_HERE:
+                break;
+        case NETNS_GONE:
+                if (unlink(path) < 0 && errno != ENOENT)
+                        return log_error_errno(errno, "Failed to remove %s: %m", path);
+                log_info("Released the firewall state of machine '%s': its rules went with their network namespace "
+                         "(net:[%llu])", machine, theirs);
+                return 1;
+        default:
+                return log_error_errno(SYNTHETIC_ERRNO(EXDEV), "Firewall rules of machine '%s' were added in another "
+                                       "network namespace (net:[%llu]): clean it up from there", machine, theirs);
+        }
         n = nat_remove_commented(comment, LOG_ERR);
         if (n < 0)
                 return n;

@@ -18,6 +18,7 @@
 #include "basic/macro.h"
 #include "log.h"
 #include "netdev.h"
+#include "netns-probe.h"
 
 static int paths(const char *machine, char **ret_pin, char **ret_state) {
         if (asprintf(ret_pin, NETDEV_PIN_DIR "/%s", machine) < 0)
@@ -40,12 +41,6 @@ static int state_append(const char *machine, const char *line, bool truncate) {
         if (fd < 0)
                 return -errno;
         return write(fd, line, n) == (ssize_t) n ? 0 : -EIO;
-}
-
-static unsigned long long netns_inode(const char *path) {
-        struct stat st;
-
-        return stat(path, &st) < 0 ? 0 : (unsigned long long) st.st_ino;
 }
 
 int netdev_pin(NetDevs *l, const char *machine, pid_t pid) {
@@ -156,17 +151,22 @@ static int delete_all(RtnlSocket *sk, NetDevs *l, NetDev *d) {
         return n;
 }
 
-/* Puts each recorded phys back (unless it never left), then empties the namespace. Returns how many
- * things it repaired, or < 0 if a phys could not go back. */
-static int repair_pinned(RtnlSocket *sk, const char *text, int netns_fd) {
+/* Puts each recorded phys back (unless it never left, or the namespace it came from is gone), then
+ * empties the namespace. Returns how many things it repaired, or < 0 if a phys could not go back. */
+static int repair_pinned(RtnlSocket *sk, const char *text, int netns_fd, bool home_gone) {
         NetDevs l = { .netns_fd = netns_fd, .host_netns_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC) };
         int n = 0, r = 0;
 
         for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
                 NetDev d;
 
-                if (!parse_phys(p, &d) || rtnl_ifindex(sk, d.host_name) >= 0)
+                if (!parse_phys(p, &d) || (!home_gone && rtnl_ifindex(sk, d.host_name) >= 0))
                         continue; /* not a phys, or it is on the host already */
+                if (home_gone) {
+                        log_info("Not moving '%s' (in the guest '%s') back: the network namespace it came from is gone",
+                                 d.host_name, d.guest_name);
+                        continue;
+                }
                 if (netdev_ops[NETDEV_PHYS]->destroy(sk, &l, &d) < 0) {
                         r = -EIO;
                         continue;
@@ -183,21 +183,40 @@ static int repair_pinned(RtnlSocket *sk, const char *text, int netns_fd) {
         return n + MAX(r, 0);
 }
 
+/* Whether the machine ran in our network namespace (0), in one that is gone (1, logged: everything
+ * of it is released, nothing moves back), or in one that still exists (-EXDEV, logged). */
+static int home_netns(const char *machine, const char *text, const char *pin) {
+        unsigned long long theirs = 0;
+
+        if (!text || sscanf(text, "hostns %llu", &theirs) != 1)
+                return 0;
+        switch (netns_where(theirs)) {
+        case NETNS_HERE:
+                return 0;
+        case NETNS_GONE:
+                log_info("Machine '%s' ran in a network namespace that no longer exists (net:[%llu]): "
+                         "releasing its network namespace pin %s", machine, theirs, pin);
+                return 1;
+        default:
+                return log_error_errno(SYNTHETIC_ERRNO(EXDEV), "Machine '%s' ran in another network namespace "
+                                       "(net:[%llu]): clean it up from there", machine, theirs);
+        }
+}
+
 int netdev_repair(const char *machine) {
         _cleanup_free_ char *pin = NULL, *state = NULL, *text = NULL;
         _cleanup_close_ int netns_fd = -EBADF;
         RtnlSocket *sk = NULL;
-        unsigned long long theirs = 0;
         struct statfs sfs;
-        int n = 0, r;
+        int gone, n = 0, r;
 
         if (paths(machine, &pin, &state) < 0)
                 return log_oom();
         if (read_full_file(state, &text, NULL) < 0 && access(pin, F_OK) < 0)
                 return 0;
-        if (text && sscanf(text, "hostns %llu", &theirs) == 1 && theirs != netns_inode("/proc/self/ns/net"))
-                return log_error_errno(SYNTHETIC_ERRNO(EXDEV), "Machine '%s' ran in another network namespace "
-                                       "(net:[%llu]): clean it up from there", machine, theirs);
+        gone = home_netns(machine, text, pin);
+        if (gone < 0)
+                return gone;
         netns_fd = open(pin, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
         r = rtnl_open(&sk);
         if (r < 0)
@@ -205,14 +224,15 @@ int netdev_repair(const char *machine) {
         /* Only a mounted pin is a namespace: nsboot may have died between making the file and mounting. */
         if (netns_fd >= 0 && fstatfs(netns_fd, &sfs) >= 0 && sfs.f_type == NSFS_MAGIC &&
             netns_inode(pin) != netns_inode("/proc/self/ns/net")) {
-                n = repair_pinned(sk, text, netns_fd);
+                n = repair_pinned(sk, text, netns_fd, gone);
                 if (n < 0) {
                         rtnl_close(sk);
                         return log_error_errno(n, "Could not move every interface of machine '%s' back to the host; "
                                                "its network namespace stays at %s", machine, pin);
                 }
         }
-        for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+        /* Zone bridges were made in the namespace nsboot ran in: a gone one took them along. */
+        for (const char *p = text; !gone && p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
                 char bridge[16];
 
                 if (sscanf(p, "zone %15s", bridge) == 1)
@@ -220,5 +240,5 @@ int netdev_repair(const char *machine) {
         }
         rtnl_close(sk);
         unpin(machine);
-        return n;
+        return n + gone;
 }

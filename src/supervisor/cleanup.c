@@ -93,17 +93,27 @@ static int cleanup_tunnel(const char *machine) {
 int cleanup_machine(const char *machine) {
         int n = 0, r, failed = 0;
 
-        /* Interfaces first: a phys must be back on the host before anything else may use its name. */
+        /* Interfaces first: a phys must be back on the host before anything else may use its name.
+         * A machine that ran in another network namespace that still exists is left whole, to be
+         * cleaned up from there (-EXDEV). */
         r = netdev_repair(machine);
+        if (r == -EXDEV)
+                return r;
         n += MAX(r, 0);
         failed = failed ?: MIN(r, 0);
         r = firewall_cleanup_stale(machine);
+        if (r == -EXDEV)
+                return r;
         n += MAX(r, 0);
         failed = failed ?: MIN(r, 0);
         r = cleanup_cgroup(machine);
         n += MAX(r, 0);
         failed = failed ?: MIN(r, 0);
         n += cleanup_tunnel(machine);
+        r = lock_remove_stale(machine);
+        if (r > 0)
+                log_info("Removed the stale lock files of machine '%s' under %s (%d)", machine, LOCK_DIR, r);
+        n += MAX(r, 0);
         machine_state_remove(machine); /* nsbootctl's view of it: gone with its nsboot */
         if (n > 0)
                 log_info("Cleaned up after an earlier nsboot of machine '%s' that did not end cleanly", machine);

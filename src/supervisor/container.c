@@ -770,8 +770,14 @@ int container_run(const Settings *s) {
         r = lock_machine(s->machine, s->ephemeral ? NULL : tree_name(s), locks);
         if (r < 0)
                 return r;
-        /* What a SIGKILLed nsboot of this machine left behind. */
-        (void) cleanup_machine(s->machine);
+        /* What a SIGKILLed nsboot of this machine left behind. One that ran in another, still existing
+         * network namespace must be cleaned up from there: starting here would lose its record. */
+        r = cleanup_machine(s->machine);
+        if (r == -EXDEV) {
+                lock_release(&locks[1]);
+                lock_release(&locks[0]);
+                return r;
+        }
         machine_state_repair();
         control_repair();
         r = userns_acquire(&s->userns, s->machine, tree_name(s), &c.userns);

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,4 +130,35 @@ int lock_machine(const char *machine, const char *directory, Lock ret[static 2])
                 return r;
         }
         return 0;
+}
+
+int lock_remove_stale(const char *machine) {
+        _cleanup_(closedirp) DIR *d = opendir(LOCK_DIR);
+        int n = 0;
+
+        if (!d)
+                return errno == ENOENT ? 0 : -errno;
+        for (struct dirent *de; (de = readdir(d));) {
+                _cleanup_free_ char *path = NULL, *hm = NULL, *hd = NULL;
+                _cleanup_close_ int fd = -EBADF;
+                struct stat a, b;
+                unsigned pid;
+
+                if (de->d_name[0] == '.')
+                        continue;
+                if (asprintf(&path, LOCK_DIR "/%s", de->d_name) < 0)
+                        return -ENOMEM;
+                /* Held, replaced meanwhile, or someone else's: not ours to remove. */
+                fd = open(path, O_RDWR | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+                if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
+                        continue;
+                if (fstat(fd, &a) < 0 || stat(path, &b) < 0 || a.st_ino != b.st_ino || a.st_dev != b.st_dev)
+                        continue;
+                if (read_holder(path, &pid, &hm, &hd) < 0 || !streq(hm, machine))
+                        continue;
+                /* Unlinked while we hold it, as lock_release() does: a waiter that opened it retries. */
+                if (unlink(path) >= 0)
+                        n++;
+        }
+        return n;
 }

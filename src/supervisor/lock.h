@@ -22,3 +22,8 @@ void lock_release(Lock *l);
 /* Both locks of a machine: "machine-NAME" and "tree-DEV:INO" of its root directory (or image); with
  * directory NULL only the first (-x: many throwaway copies of one tree may run). Logs. */
 int lock_machine(const char *machine, const char *directory, Lock ret[static 2]);
+
+/* Removes the lock files that name machine and that no process holds: what a killed nsboot of it
+ * left (its tree and id range locks). Never another machine's, never a held one. Returns how many
+ * it removed. Non-logging. */
+int lock_remove_stale(const char *machine);

@@ -86,7 +86,7 @@ void stop_plan_init(StopPlan *ret, const Settings *s, int root_fd, const char *i
 const char *stop_plan_name(const StopPlan *p) {
         if (!p->clean)
                 return "the command";
-        return p->stub ? "the stub init" : tree_init_kind_to_string(p->init);
+        return p->stub ? "stub init" : tree_init_kind_to_string(p->init);
 }
 
 bool stop_mask_has_signal(const char *hex_mask, int sig) {

@@ -3,14 +3,17 @@
 # cleanly (its shutdown runs, it boots again in the same nsboot), Ctrl-] Ctrl-] p powers it off
 # cleanly (nsboot exits 0); for a systemd guest (the Debian tree) and a sysvinit guest. A stalled
 # terminal does not hold up nsboot: with its output in a pipe nobody reads and a guest writing
-# megabytes, nsboot still ends the guest at once on SIGTERM.
+# megabytes, nsboot still ends the guest at once on SIGTERM. As test-console-hotkeys-privileged.sh
+# the guests run with --private-users=no.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 require_cmd tmux
+userns=pick
+[[ $TEST_NAME != *-privileged ]] || userns=no
 
 log "systemd: Ctrl-] Ctrl-] r, then Ctrl-] Ctrl-] p"
 debian_tree dt
-tmux_start "$NSBOOT" -D "$dt" -b
+tmux_start "$NSBOOT" --private-users="$userns" -D "$dt" -b
 tmux_wait 'Ctrl-] Ctrl-] p to power it off' 5
 leader=$(leader_pid "$NSBOOT_PID")
 wait_booted "$leader"
@@ -33,7 +36,7 @@ log "sysvinit: Ctrl-] Ctrl-] r, then Ctrl-] Ctrl-] p"
 init_tree sv sysvinit
 marker=$sv/var/log/nsboot-marker
 # --private-network: see test-init-stop-sysvinit.sh (the guest's boot remounts /sys).
-tmux_start "$NSBOOT" --private-network -D "$sv" -b
+tmux_start "$NSBOOT" --private-users="$userns" --private-network -D "$sv" -b
 tmux_wait 'NSBOOT-INIT: boot' 90
 tmux_send C-] C-] r
 tmux_wait 'Asking the guest.s sysvinit to reboot' 10
@@ -53,7 +56,7 @@ mkfifo "$WORKDIR/stall"
 sleep 60 <"$WORKDIR/stall" &
 reader=$!
 at_exit "kill $reader 2>/dev/null"
-"$NSBOOT" --console=read-only -D "$bb" /bin/busybox sh -c 'yes flood | head -c 3000000; sleep 60' \
+"$NSBOOT" --private-users="$userns" --console=read-only -D "$bb" /bin/busybox sh -c 'yes flood | head -c 3000000; sleep 60' \
         </dev/null >"$WORKDIR/stall" 2>"$WORKDIR/stall.err" &
 pid=$!
 at_exit "_kill_if_alive $pid"

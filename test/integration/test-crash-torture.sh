@@ -35,7 +35,7 @@ host_state() {
         net_state "$ns"
         in_net "$ns" iptables-legacy-save -t nat | grep '^-A' || true
         ls -d "$(cgroup2_root)"/machine.slice/machine-"$name".scope 2>/dev/null || true
-        grep -F -e "$WORKDIR" -e /run/nsboot /proc/self/mountinfo | awk '{ print $5 }' || true
+        grep -F -e "$WORKDIR" -e " /run/nsboot/netns/$name " /proc/self/mountinfo | awk '{ print $5 }' || true
         ls /run/nsboot/netns /run/nsboot/machines /run/nsboot/firewall 2>/dev/null | grep -F "$name" || true
         ls -d "/run/systemd/nspawn/propagate/$name" 2>/dev/null || true
 }

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Each init nsboot knows stops and reboots cleanly: a real Debian tree whose init is sysvinit,
 # OpenRC on sysvinit, runit or busybox (test/lib/mktree-init.sh; this script runs as
-# test-init-stop-KIND.sh, KIND from its name). SIGTERM to nsboot runs the guest's own shutdown
+# test-init-stop-KIND.sh, KIND from its name; as test-init-stop-KIND-privileged.sh with
+# --private-users=no). SIGTERM to nsboot runs the guest's own shutdown
 # sequence (its marker) and nsboot exits 0 within 20 s (60 s on a busy host); "reboot" inside
 # boots it a second time in the same nsboot; "poweroff" inside ends nsboot with 0. The host's /sys
 # and mounts stay as they were.
@@ -9,6 +10,12 @@
 . "$(dirname "$0")/lib.sh"
 
 kind=${TEST_NAME#test-init-stop-}
+# test-init-stop-KIND-privileged.sh: the same without a user namespace.
+userns=pick
+if [[ $kind == *-privileged ]]; then
+        kind=${kind%-privileged}
+        userns=no
+fi
 case $kind in
 busybox) reboot_cmd=(busybox reboot) poweroff_cmd=(busybox poweroff) ;;
 *) reboot_cmd=(reboot) poweroff_cmd=(poweroff) ;;
@@ -17,7 +24,7 @@ esac
 # --private-network: without a user namespace, the guest's boot scripts remount its /sys
 # ("mount -o remount,nodev,noexec,nosuid /sys" in Debian's mountkernfs.sh keeps the read-only flag
 # of nsboot's mount), and in the host's network namespace that is the host's sysfs superblock.
-opts=(--private-network)
+opts=(--private-network --private-users="$userns")
 init_tree tree "$kind"
 sys_before=$(grep ' /sys ' /proc/self/mountinfo)
 marker=$tree/var/log/nsboot-marker

@@ -1,8 +1,9 @@
 #!/bin/bash
-# After nsboot is killed with SIGKILL, what it left (cgroup, also one under --slice, mount tunnel
-# directory, cgroup record) is repaired by the next start of the same machine or by nsboot --cleanup, and by nothing else:
-# another machine's start leaves it alone (it may be starting right now). --cleanup with nothing to
-# clean says so and exits 0; --cleanup of a running machine exits 1 and changes nothing.
+# After nsboot is killed with SIGKILL, what it left (cgroup, also one under --slice or --keep-unit,
+# mount tunnel directory, cgroup record, its stale lock files) is repaired by the next start of the
+# same machine or by nsboot --cleanup, and by nothing else: another machine's start leaves it alone
+# (it may be starting right now), and no repair takes another machine's stale lock. --cleanup with
+# nothing to clean says so and exits 0; --cleanup of a running machine exits 1 and changes nothing.
 # (An nsboot older than 0.2 still repairs every machine whose lock is free: one started elsewhere on
 # this host between the kill and the checks below makes them fail.)
 # shellcheck source=test/integration/lib.sh
@@ -37,13 +38,30 @@ retry 10 test ! -s "$cg/cgroup.procs" || fail "processes left in $cg"
 [[ -d $cg && -d $tunnel && -e /run/nsboot/machines/$name.cgroup ]] ||
         fail "nothing left to repair: cgroup $cg, $tunnel, /run/nsboot/machines/$name.cgroup"
 
+# The killed nsboot's lock files of its tree and id range stay, naming it, held by nobody.
+a_locks=$(grep -l " $name " /run/nsboot/locks/uid-* 2>/dev/null || true)
+[[ -n $a_locks ]] || fail "no stale id range lock of $name to repair"
+# A stale lock of another machine, held by nobody: no repair of this machine may take it.
+other_lock=/run/nsboot/locks/uid-nsbt$$other
+echo "1 nsbt$$other /nonexistent" >"$other_lock"
+at_exit "rm -f '$other_lock'"
+
 # Another machine's start leaves them alone.
 nsboot_run -q -D "$b" /bin/true
 assert_rc 0
 [[ -d $cg && -d $tunnel ]] || fail "another machine's start touched the killed machine's leftovers"
+for l in $a_locks; do
+        [[ -e $l ]] || fail "another machine's start removed the killed machine's stale lock $l"
+done
 
 nsboot_run --cleanup -D "$a"
 assert_rc 0 "--cleanup"
+assert_file_contains "$NSBOOT_ERR" "Removed the stale lock files of machine '$name'"
+for l in $a_locks; do
+        assert_file_not_exists "$l"
+done
+assert_file_exists "$other_lock"
+assert_eq "1 nsbt$$other /nonexistent" "$(cat "$other_lock")" "another machine's stale lock after --cleanup"
 assert_file_contains "$NSBOOT_ERR" "Removed cgroup $cg"
 assert_file_contains "$NSBOOT_ERR" "Cleaned up after an earlier nsboot of machine '$name'"
 [[ -d $cg ]] && fail "the killed machine's cgroup $cg is left"
@@ -73,5 +91,26 @@ assert_rc 0
 assert_file_contains "$NSBOOT_ERR" "Removed cgroup $slice_cg"
 [[ ! -d $slice_cg ]] || fail "the leftover $slice_cg under --slice is still there"
 rmdir "$(cgroup2_root)/nsbt$$.slice" 2>/dev/null || true
+
+log "a leftover under --keep-unit: the payload cgroup in nsboot's own unit"
+unit=$(cgroup2_root)/nsbt$$ku.scope
+mkdir "$unit"
+at_exit "rmdir '$unit/supervisor' '$unit' 2>/dev/null"
+# nsboot started in the unit's cgroup, as a service's ExecStart is.
+printf '#!/bin/sh\necho $$ >%q/cgroup.procs\nexec %q "$@"\n' "$unit" "$NSBOOT" >"$WORKDIR/in-unit"
+chmod 0755 "$WORKDIR/in-unit"
+real_nsboot=$NSBOOT
+NSBOOT=$WORKDIR/in-unit
+nsboot_start -q -D "$a" --keep-unit -b sleep
+wait_output '^NSBOOT-TEST: ready=1'
+[[ -d $unit/payload ]] || fail "no payload cgroup $unit/payload with --keep-unit"
+kill -KILL "$NSBOOT_PID"
+wait_pid_exit "$NSBOOT_PID" 10 || fail "nsboot did not die"
+retry 10 test ! -s "$unit/payload/cgroup.procs" || fail "processes left in $unit/payload"
+NSBOOT=$real_nsboot
+nsboot_run -D "$a" -b poweroff
+assert_rc 0
+assert_file_contains "$NSBOOT_ERR" "Removed cgroup $unit/payload"
+[[ ! -d $unit/payload ]] || fail "the leftover $unit/payload under --keep-unit is still there"
 exit 0
 

@@ -6,6 +6,9 @@
 # --kill-signal it is what the first SIGTERM sends.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
+# As TEST-privileged.sh: the same with --private-users=no.
+userns=pick
+[[ $TEST_NAME != *-privileged ]] || userns=no
 
 # A busybox init tree: inittab with a sysinit marker, a shell that waits, and a shutdown action.
 busybox_tree tree
@@ -15,7 +18,7 @@ cat >"$tree/etc/inittab" <<'INITTAB'
 ::respawn:/bin/sleep 1000
 ::shutdown:/bin/echo NSBT-SHUTDOWN-RAN
 INITTAB
-nsboot_start -D "$tree" -b
+nsboot_start --private-users="$userns" -D "$tree" -b
 wait_output '^NSBT-SYSINIT'
 sleep 0.5
 kill -TERM "$NSBOOT_PID"
@@ -37,7 +40,7 @@ SH
 chmod 0755 "$t2/stubborn"
 # stubborn_stop [NSBOOT OPTIONS...]: start it, SIGTERM nsboot twice; sets NSBOOT_RC.
 stubborn_stop() {
-        nsboot_start -q -D "$t2" "$@" /stubborn
+        nsboot_start -q --private-users="$userns" -D "$t2" "$@" /stubborn
         wait_output '^stubborn-ready'
         kill -TERM "$NSBOOT_PID"
         wait_output '^got-term' 10
@@ -52,7 +55,7 @@ stubborn_stop --kill-signal=SIGTERM
 assert_rc 137 "exit status after the second SIGTERM by default (SIGKILL)"
 assert_file_not_contains "$NSBOOT_OUT" got-usr1 "without lxc.signal.stop"
 # A command without --kill-signal: the first SIGTERM sends the stop signal at once.
-nsboot_start -q -D "$t2" --config="$WORKDIR/stop.conf" /stubborn
+nsboot_start -q --private-users="$userns" -D "$t2" --config="$WORKDIR/stop.conf" /stubborn
 wait_output '^stubborn-ready'
 kill -TERM "$NSBOOT_PID"
 nsboot_wait 30

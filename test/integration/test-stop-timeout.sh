@@ -5,6 +5,9 @@
 # --stop-timeout seconds, with a message that names the init and what still ran.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
+# As TEST-privileged.sh: the same with --private-users=no.
+userns=pick
+[[ $TEST_NAME != *-privileged ]] || userns=no
 
 busybox_tree tree
 
@@ -12,7 +15,7 @@ log "a stop request before the init can take it is sent again"
 cat >"$WORKDIR/late.conf" <<'CONF'
 nsboot.init = /bin/busybox sh -c 'echo started; sleep 2; trap "echo got-pwr; exit 7" PWR; echo trapped; while :; do sleep 0.2; done'
 CONF
-nsboot_start -D "$tree" --config="$WORKDIR/late.conf" -b
+nsboot_start --private-users="$userns" -D "$tree" --config="$WORKDIR/late.conf" -b
 wait_output '^started' 10
 kill -TERM "$NSBOOT_PID"
 nsboot_wait 15
@@ -25,7 +28,7 @@ log "an init that ignores it is killed after --stop-timeout"
 cat >"$WORKDIR/deaf.conf" <<'CONF'
 nsboot.init = /bin/busybox sh -c 'trap "echo ignored" PWR; echo deaf; while :; do sleep 0.2; done'
 CONF
-nsboot_start -D "$tree" --config="$WORKDIR/deaf.conf" --stop-timeout=2 -b
+nsboot_start --private-users="$userns" -D "$tree" --config="$WORKDIR/deaf.conf" --stop-timeout=2 -b
 wait_output '^deaf' 10
 kill -TERM "$NSBOOT_PID"
 start=$SECONDS
@@ -36,6 +39,6 @@ assert_file_contains "$NSBOOT_ERR" "The guest's init did not power off within 2 
 assert_contains "$(output)" "ignored" "the init got the request"
 
 log "--stop-timeout is checked"
-nsboot_run -D "$tree" --stop-timeout=forever -b
+nsboot_run --private-users="$userns" -D "$tree" --stop-timeout=forever -b
 assert_rc 1
 assert_file_contains "$NSBOOT_ERR" "--stop-timeout: invalid value 'forever'"

@@ -1,8 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "netdev.h"
+#include "netns-probe.h"
 
 Test(netdev, cli_spellings_like_nspawn) {
         NetDevConfigs l = {};
@@ -112,4 +119,47 @@ Test(netdev, long_derived_names_are_shortened) {
         cr_assert_eq(strlen(l.items[0].name), 15);
         cr_assert(strncmp(l.items[0].name, "mv-enp0s31f", 11) == 0);
         netdev_configs_done(&l);
+}
+
+Test(netns_probe, own_and_unknown_namespaces) {
+        unsigned long long ours = netns_inode("/proc/self/ns/net");
+
+        cr_assert_neq(ours, 0);
+        cr_assert_eq(netns_where(ours), NETNS_HERE);
+        /* nsfs inode numbers start far above 1: no namespace has it */
+        cr_assert_eq(netns_where(1), NETNS_GONE);
+        cr_assert_eq(netns_inode("/nonexistent"), 0);
+}
+
+/* A namespace held by a process is found, and is gone once the process is. Needs CAP_SYS_ADMIN. */
+Test(netns_probe, namespace_of_another_process) {
+        int p[2];
+        char c, path[64];
+        pid_t pid;
+        unsigned long long ino;
+
+        if (geteuid() != 0)
+                cr_skip_test("needs root for a network namespace");
+        cr_assert_eq(pipe(p), 0);
+        pid = fork();
+        cr_assert_geq(pid, 0);
+        if (pid == 0) {
+                close(p[0]);
+                /* A failed assertion ends the test without killing it. */
+                if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || unshare(CLONE_NEWNET) < 0)
+                        _exit(1);
+                (void) write(p[1], "x", 1);
+                pause();
+                _exit(0);
+        }
+        close(p[1]);
+        cr_assert_eq(read(p[0], &c, 1), 1, "the child could not make a network namespace");
+        snprintf(path, sizeof path, "/proc/%d/ns/net", (int) pid);
+        ino = netns_inode(path);
+        cr_assert_neq(ino, netns_inode("/proc/self/ns/net"));
+        cr_assert_eq(netns_where(ino), NETNS_ELSEWHERE);
+        kill(pid, SIGKILL);
+        cr_assert_eq(waitpid(pid, NULL, 0), pid);
+        close(p[0]);
+        cr_assert_eq(netns_where(ino), NETNS_GONE);
 }

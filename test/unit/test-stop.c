@@ -82,5 +82,5 @@ Test(stop, commands) {
         stop_plan_init(&p, &pid2, root_fd, NULL);
         cr_assert(p.clean);
         cr_assert(p.stub);
-        cr_assert_str_eq(stop_plan_name(&p), "the stub init");
+        cr_assert_str_eq(stop_plan_name(&p), "stub init");
 }

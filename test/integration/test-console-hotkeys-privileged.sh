@@ -1,0 +1,1 @@
+test-console-hotkeys.sh

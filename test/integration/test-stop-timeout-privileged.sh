@@ -1,0 +1,1 @@
+test-stop-timeout.sh
