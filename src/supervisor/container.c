@@ -49,6 +49,7 @@
 #include "sysctl.h"
 #include "tree.h"
 #include "tunnel.h"
+#include "userns-owner.h"
 #include "userns.h"
 
 typedef enum GuestEnd {
@@ -149,9 +150,6 @@ static int preflight(Container *c) {
                                                        "/lib/systemd/systemd, /sbin/init is an executable file",
                                                        tree_name(s));
                 }
-                r = host_limits_check_inotify();
-                if (r < 0)
-                        return r;
         }
         stop_plan_init(&c->stop_plan, s, root, c->init);
         r = tree_read_machine_id(root, &c->uuid);
@@ -286,7 +284,7 @@ static uint64_t clone_flags(const Container *c) {
  * (clone3 with CLONE_INTO_CGROUP, Linux 5.7). That saves the write to cgroup.procs, which waits for
  * an RCU grace period (several ms). Older kernels: plain clone, the parent moves the child and the
  * child unshares its cgroup namespace after the SYNC_CGROUP_DONE step. */
-static pid_t clone_child(Container *c, bool *ret_in_cgroup) {
+static pid_t clone_child_now(Container *c, bool *ret_in_cgroup) {
         /* With cgroups in v1 hierarchies (a hybrid host), the child's cgroup namespace is made only
          * once it is in them too: rooted at a hierarchy's root, it would show that root's
          * release_agent to a privileged guest that mounts the hierarchy. */
@@ -306,6 +304,35 @@ static pid_t clone_child(Container *c, bool *ret_in_cgroup) {
         }
         *ret_in_cgroup = false;
         return (pid_t) syscall(SYS_clone, clone_flags(c) | SIGCHLD, NULL, NULL, NULL, NULL);
+}
+
+/* The guest's root owns its user namespace (userns-owner.h): what the guest makes is counted
+ * against that uid, not against root. */
+static pid_t clone_child(Container *c, bool *ret_in_cgroup) {
+        UserNsOwner owner = {};
+        pid_t pid;
+        int r;
+
+        if (c->userns.enabled) {
+                r = userns_owner_enter(c->userns.root_uid, c->userns.root_gid, &owner);
+                if (r < 0)
+                        log_warning_errno(r, "Cannot make host uid %u the owner of the guest's user namespace, "
+                                          "root owns it: the guest's inotify instances count against root's: %m",
+                                          (unsigned) c->userns.root_uid);
+        }
+        pid = clone_child_now(c, ret_in_cgroup);
+        if (pid == 0)
+                return 0; /* the child's ids are its own namespace's now */
+        r = userns_owner_leave(&owner);
+        if (r < 0) {
+                if (pid > 0) {
+                        (void) kill(pid, SIGKILL);
+                        (void) waitpid(pid, NULL, 0);
+                }
+                errno = -r;
+                return -1;
+        }
+        return pid;
 }
 
 /* Reads the child's steps until the step 'until', or EOF, which means its execve() succeeded.
@@ -746,6 +773,8 @@ int container_check(const Settings *s) {
         if (r < 0)
                 return r;
         r = userns_acquire(&s->userns, s->machine, tree_name(s), &c.userns);
+        if (r >= 0 && s->boot)
+                r = host_limits_check_inotify(&c.userns);
         userns_release(&c.userns);
         lock_release(&locks[1]);
         lock_release(&locks[0]);
@@ -781,6 +810,12 @@ int container_run(const Settings *s) {
         machine_state_repair();
         control_repair();
         r = userns_acquire(&s->userns, s->machine, tree_name(s), &c.userns);
+        if (r >= 0 && s->boot) {
+                /* Against the owner of the guest's user namespace, known once its range is. */
+                r = host_limits_check_inotify(&c.userns);
+                if (r < 0)
+                        userns_release(&c.userns);
+        }
         if (r >= 0 && c.userns.chown_tree) {
                 r = tree_shift_owners(s->directory, c.userns.root_uid, c.userns.root_gid, USERNS_RANGE_SIZE);
                 if (r < 0)

@@ -237,6 +237,18 @@ _testinit_path() {
         echo "$WORKDIR/testinit"
 }
 
+# fixture_binary NAME [PATH]: a static test program of test/fixtures: PATH if set, else the one the
+# build made, else compiled from NAME.c into the work directory.
+fixture_binary() {
+        local name=$1 path=${2:-$(dirname "$NSBOOT")/test/fixtures/$1}
+        if [[ ! -x $path ]]; then
+                log "no $path, compiling test/fixtures/$name.c" >&2
+                path=$WORKDIR/$name
+                cc -std=gnu11 -O2 -static -o "$path" "$SRCDIR/test/fixtures/$name.c" >&2 || fail "cannot build $name"
+        fi
+        echo "$path"
+}
+
 # Real hosts (systemd) mount everything shared: a guest mount that propagates back shows up at
 # once. This host mounts everything private, so make the tree a shared mount of its own.
 _shared_mount() {

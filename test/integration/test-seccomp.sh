@@ -9,13 +9,7 @@
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-PROBE=${SECCOMP_PROBE:-$(dirname "$NSBOOT")/test/fixtures/seccomp-probe}
-if [[ ! -x $PROBE ]]; then
-        log "no $PROBE, compiling test/fixtures/seccomp-probe.c"
-        cc -std=gnu11 -O2 -static -o "$WORKDIR/seccomp-probe" "$SRCDIR/test/fixtures/seccomp-probe.c" ||
-                fail "cannot build seccomp-probe"
-        PROBE=$WORKDIR/seccomp-probe
-fi
+PROBE=$(fixture_binary seccomp-probe "${SECCOMP_PROBE:-}")
 grep -q '^Seccomp:' /proc/self/status || skip "the kernel has no seccomp"
 
 busybox_tree tree
