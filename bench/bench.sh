@@ -12,8 +12,12 @@
 #   -r, --rss-rounds=N     rounds for the RSS test (default 3)
 #       --variants=LIST    comma-separated subset of nsboot,nsboot-priv,nspawn-U,nspawn
 #                          (default: all four; nsboot is always run)
-#       --density=N        also boot N guests at once per variant (slow; default: off)
-#       --density-only     only the density measure (with --density)
+#       --density[=N]      also boot N guests at once per variant, each on its own overlay
+#                          of one copy (default N: 100; slow: minutes per variant)
+#       --density-only     only the density measure (N = 100 unless --density=N)
+#       --density-variants=LIST  variants of the density measure (default: nsboot,nspawn-U)
+#       --stall=SECS       density: stop the guests still running when none has ended for
+#                          SECS seconds (guests hung at a host limit; default 90)
 #       --nsboot=PATH      nsboot binary (default: build/nsboot of this checkout)
 #       --nspawn=PATH      systemd-nspawn binary (default: from $PATH)
 #       --keep-logs=DIR    copy every run's console log to DIR
@@ -27,6 +31,7 @@
 # cgroup, timed with CLOCK_MONOTONIC from the exec of `timeout ... TOOL ...` (stdin
 # </dev/null) to its reaping, with its CPU time. Must run as root. Prints a table and a
 # machine-readable block between "--- BEGIN NSBOOT-BENCH ---" and "--- END NSBOOT-BENCH ---".
+# The density guests share one more copy, each below an overlay made by the tool itself.
 set -euo pipefail
 
 SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -35,7 +40,11 @@ ROUNDS_TRUE=10
 ROUNDS_BOOT=5
 ROUNDS_RSS=3
 DENSITY=0
+DENSITY_DEFAULT=100
 DENSITY_ONLY=0
+DENSITY_VARIANTS=(nsboot nspawn-U)
+DENSITY_STALL=90
+DENSITY_TIMEOUT=900     # seconds, per guest of the density measure
 TREE=${NSBOOT_BENCH_TREE:-}
 NSBOOT=$SRCDIR/build/nsboot
 NSPAWN=""
@@ -63,30 +72,33 @@ log() { echo "bench: $*" >&2; }
 die() { echo "bench: ERROR: $*" >&2; exit 1; }
 
 usage() {
-        sed -n '4,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+        sed -n '4,34p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 positive_int() {
         [[ $2 =~ ^[1-9][0-9]*$ ]] || die "$1: '$2' is not a positive integer"
 }
 
+# parse_variants OPTION LIST ARRAY: the variants of LIST, nsboot first and always
 parse_variants() {
         local v w ok
         local -a list
-        IFS=, read -r -a list <<<"$1"
-        VARIANTS=(nsboot)
+        local -n _pv_ret=$3
+        IFS=, read -r -a list <<<"$2"
+        _pv_ret=(nsboot)
         for v in "${list[@]}"; do
                 ok=0
                 for w in "${ALL_VARIANTS[@]}"; do [[ $v == "$w" ]] && ok=1; done
-                [[ $ok == 1 ]] || die "--variants: unknown variant '$v' (known: ${ALL_VARIANTS[*]})"
-                [[ $v == nsboot || " ${VARIANTS[*]} " == *" $v "* ]] || VARIANTS+=("$v")
+                [[ $ok == 1 ]] || die "$1: unknown variant '$v' (known: ${ALL_VARIANTS[*]})"
+                [[ $v == nsboot || " ${_pv_ret[*]} " == *" $v "* ]] || _pv_ret+=("$v")
         done
 }
 
 parse_args() {
         local opts
         opts=$(getopt -o D:n:b:r:h \
-                -l directory:,rounds:,boot-rounds:,rss-rounds:,variants:,density:,density-only,nsboot:,nspawn:,keep-logs:,help \
+                -l directory:,rounds:,boot-rounds:,rss-rounds:,variants:,density::,density-only,density-variants:,stall: \
+                -l nsboot:,nspawn:,keep-logs:,help \
                 -n bench.sh -- "$@") || { usage >&2; exit 1; }
         eval set -- "$opts"
         while true; do
@@ -95,9 +107,11 @@ parse_args() {
                 -n|--rounds)      positive_int "$1" "$2"; ROUNDS_TRUE=$2; shift 2 ;;
                 -b|--boot-rounds) positive_int "$1" "$2"; ROUNDS_BOOT=$2; shift 2 ;;
                 -r|--rss-rounds)  positive_int "$1" "$2"; ROUNDS_RSS=$2; shift 2 ;;
-                --variants)       parse_variants "$2"; shift 2 ;;
-                --density)        positive_int "$1" "$2"; DENSITY=$2; shift 2 ;;
+                --variants)       parse_variants "$1" "$2" VARIANTS; shift 2 ;;
+                --density)        DENSITY=${2:-$DENSITY_DEFAULT}; positive_int "$1" "$DENSITY"; shift 2 ;;
                 --density-only)   DENSITY_ONLY=1; shift ;;
+                --density-variants) parse_variants "$1" "$2" DENSITY_VARIANTS; shift 2 ;;
+                --stall)          positive_int "$1" "$2"; DENSITY_STALL=$2; shift 2 ;;
                 --nsboot)         NSBOOT=$2; shift 2 ;;
                 --nspawn)         NSPAWN=$2; shift 2 ;;
                 --keep-logs)      KEEP_LOGS=$2; shift 2 ;;
@@ -106,7 +120,7 @@ parse_args() {
                 esac
         done
         [[ $# -eq 0 ]] || die "unexpected argument '$1'"
-        [[ $DENSITY_ONLY == 0 || $DENSITY -gt 0 ]] || die "--density-only needs --density=N"
+        [[ $DENSITY_ONLY == 0 || $DENSITY -gt 0 ]] || DENSITY=$DENSITY_DEFAULT
 }
 
 # ---------------------------------------------------------------------------------------
@@ -194,6 +208,11 @@ cleanup() {
                 fi
         fi
         remove_cgroup "$CG_BASE"
+        # What an nsboot killed at a stall left (its cgroups in every hierarchy, its state).
+        local m
+        for m in $(ls /run/nsboot/machines 2>/dev/null | sed -n "s/^\($MACHINE-[^.]*\)\..*/\1/p" | sort -u); do
+                "$NSBOOT" --cleanup -M "$m" >/dev/null 2>&1 || log "nsboot --cleanup -M $m failed"
+        done
         # Left behind by nspawn when /run is not a tmpfs (it refuses to remove it itself).
         local d
         for d in "/run/systemd/nspawn/propagate/$MACHINE"* \
@@ -342,8 +361,8 @@ EOF
 setup_store() {
         local kib copies
         kib=$(du -sk --one-file-system "$TREE" | cut -f1)
-        # master + one /bin/true copy per variant + one boot copy + the density copies
-        copies=$(( ${#VARIANTS[@]} + 2 + DENSITY ))
+        # master + one /bin/true copy per variant + one boot copy + the density copy and overlays
+        copies=$(( ${#VARIANTS[@]} + 2 + (DENSITY > 0 ? 2 : 0) ))
         STORE=$WORK/store
         mkdir -p "$STORE"
         mount -t tmpfs -o "size=$(( kib * copies * 11 / 10 / 1024 + 64 ))m,mode=0755" nsboot-bench "$STORE"
@@ -600,79 +619,109 @@ measure() {
 # ---------------------------------------------------------------------------------------
 # Density
 
-# N guests of one variant booted at once, each on its own copy, each to multi-user.target and
-# then powered off. Counted: guests that exited 0 with the marker "active"; timed: from the
-# first start until the last of those exited.
+# N guests of one variant booted at once, each on its own overlay of one copy of the tree (the
+# copy read-only below, a tmpfs of the guest's own above: nsboot -x, nspawn --volatile=overlay), each to
+# multi-user.target and then powered off. Counted: guests that exited 0 after printing the
+# console line "active"; timed: from the first start until the last of those exited. Guests that
+# hang (at a host limit) are stopped once none has ended for $DENSITY_STALL seconds.
 write_density_helper() {
         cat >"$WORK/density.py" <<'PY'
 import os, signal, subprocess, sys, time
 
-# density.py DIR TIMEOUT N CGROUP|- -- CMD... (CMD words may contain {i}; guest i runs in CGROUP-i)
-d, tmo, n, cgroup = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-assert sys.argv[5] == "--"
-tmpl = sys.argv[6:]
+# density.py DIR TIMEOUT STALL N CGROUP -- CMD... (CMD words may contain {i}; guest i runs in CGROUP-i)
+d, tmo, stall, n, cgroup = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+assert sys.argv[6] == "--"
+tmpl = sys.argv[7:]
 def mover(i):
     def move():
-        if cgroup != "-":
-            with open(f"{cgroup}-{i}/cgroup.procs", "w") as f:
-                f.write("0")
+        with open(f"{cgroup}-{i}/cgroup.procs", "w") as f:
+            f.write("0")
     return move
 procs = []
+def signal_all(sig, which):
+    for p, i in procs:
+        if i in which:
+            try:
+                os.killpg(p.pid, sig)
+            except OSError:
+                pass
 def stop(signum, frame):
-    for p, _ in procs:
-        try:
-            os.killpg(p.pid, signal.SIGTERM)
-        except OSError:
-            pass
+    signal_all(signal.SIGTERM, range(n))
     sys.exit(128 + signum)
 signal.signal(signal.SIGINT, stop)
 signal.signal(signal.SIGTERM, stop)
 t0 = time.monotonic_ns()
 for i in range(n):
-    cmd = ["timeout", "-k", "5", tmo] + [w.replace("{i}", str(i)) for w in tmpl]
+    # -k 60: a stop requested under this load takes a while; a killed supervisor leaves things
+    cmd = ["timeout", "-k", "60", tmo] + [w.replace("{i}", str(i)) for w in tmpl]
     log = open(f"{d}/guest-{i}.log", "wb")
     p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                          preexec_fn=mover(i))
     with open(f"{d}/guest-{i}.pgid", "w") as f:
         f.write(f"{p.pid}\n")
     procs.append((p, i))
-ends = {}
+def output_size():
+    return sum(os.path.getsize(f"{d}/guest-{i}.log") for i in range(n))
+# Progress: a guest ended, or the guests' consoles printed something.
+ends, stalled, last_progress, stopping, size = {}, set(), t0, 0, 0
 while len(ends) < n:
     for p, i in procs:
         if i not in ends and p.poll() is not None:
             ends[i] = (time.monotonic_ns() - t0, p.returncode)
+            last_progress = time.monotonic_ns()
             os.unlink(f"{d}/guest-{i}.pgid")
-    time.sleep(0.02)
+    now = time.monotonic_ns()
+    if output_size() != size:
+        size, last_progress = output_size(), now
+    if not stopping and now - last_progress > stall * 1e9:
+        stalled = set(range(n)) - set(ends)
+        print(f"density: no progress for {stall} s: stopping the {len(stalled)} guests still running",
+              file=sys.stderr, flush=True)
+        signal_all(signal.SIGTERM, stalled)
+        stopping = now
+    elif stopping and now - stopping > 75e9:
+        for i in stalled - set(ends):
+            try:
+                with open(f"{cgroup}-{i}/cgroup.kill", "w") as f:
+                    f.write("1")
+            except OSError:
+                pass
+        signal_all(signal.SIGKILL, stalled - set(ends))
+        stopping = now
+    time.sleep(0.2)
 for i in range(n):
-    print(i, ends[i][1], ends[i][0])
+    print(i, "stalled" if i in stalled else ends[i][1], ends[i][0])
 PY
 }
 
-declare -A DENSITY_OK=() DENSITY_NS=() DENSITY_FAIL=()
+declare -A DENSITY_OK=() DENSITY_NS=() DENSITY_FAIL=() DENSITY_STALLED=()
 
 # density_variant VARIANT: boots DENSITY guests of VARIANT at once
 density_variant() {
-        local v=$1 dir=$WORK/density i idx rc ns ok=0 last=0 fails="" tmo
+        local v=$1 dir=$WORK/density i idx rc ns ok=0 last=0 fails="" stalled=0 tmo=$DENSITY_TIMEOUT
         local -a cmd
         mkdir -p "$dir"
-        log "density $v: copying the tree $DENSITY times"
-        for ((i = 0; i < DENSITY; i++)); do
-                copy_tree "$STORE/dens-$i"
-                install_bench_unit "$STORE/dens-$i" boot
-        done
-        mapfile -t cmd < <(cmdline "$v" boot "$STORE/dens-{i}" "$MACHINE-d{i}")
-        tmo=$(( TIMEOUT_BOOT + 10 * DENSITY ))
-        log "density $v: booting $DENSITY guests at once (bound: ${tmo}s each)"
+        mapfile -t cmd < <(cmdline "$v" boot "$STORE/dens" "$MACHINE-d{i}")
+        # The same mounts in both: an overlay with a tmpfs upper over the read-only copy. (nsboot
+        # locks a tree for --volatile=overlay as for a writable one; -x takes no lock. nspawn's -x
+        # copies the tree, on a file system without snapshots.)
+        case $v in
+        nsboot*) cmd+=(-x) ;;
+        *)       cmd+=(--volatile=overlay) ;;
+        esac
+        log "density $v: booting $DENSITY guests at once (bound: ${tmo}s each, stopped after ${DENSITY_STALL}s without progress)"
         for ((i = 0; i < DENSITY; i++)); do mkdir "$CG_BASE/density-$i"; done
-        /usr/bin/python3 "$WORK/density.py" "$dir" "$tmo" "$DENSITY" "$CG_BASE/density" -- "${cmd[@]}" \
+        /usr/bin/python3 "$WORK/density.py" "$dir" "$tmo" "$DENSITY_STALL" "$DENSITY" "$CG_BASE/density" -- "${cmd[@]}" \
                 >"$dir/result" &
         HELPER_PID=$!
         wait "$HELPER_PID" || die "density $v: the helper failed"
         HELPER_PID=""
         while read -r idx rc ns; do
-                if [[ $rc == 0 && -f $STORE/dens-$idx/$MARKER_REL && $(<"$STORE/dens-$idx/$MARKER_REL") == active ]]; then
+                if [[ $rc == 0 ]] && grep -qa "${CONSOLE_TAG}active" "$dir/guest-$idx.log"; then
                         ok=$((ok + 1))
                         (( ns <= last )) || last=$ns
+                elif [[ $rc == stalled ]]; then
+                        stalled=$((stalled + 1))
                 else
                         fails+=" $idx:rc=$rc"
                         log "density $v: guest $idx failed (exit $rc), last lines:"
@@ -686,38 +735,43 @@ density_variant() {
         DENSITY_OK[$v]=$ok
         DENSITY_NS[$v]=$last
         DENSITY_FAIL[$v]=${fails# }
-        log "density $v: $ok/$DENSITY booted and powered off, the last after $(ns2ms "$last") ms"
-        for ((i = 0; i < DENSITY; i++)); do
-                rm -rf --one-file-system -- "$STORE/dens-$i"
-                remove_cgroup "$CG_BASE/density-$i"
-        done
+        DENSITY_STALLED[$v]=$stalled
+        log "density $v: $ok/$DENSITY booted and powered off, the last after $(ns2ms "$last") ms; $stalled stopped hung"
+        for ((i = 0; i < DENSITY; i++)); do remove_cgroup "$CG_BASE/density-$i"; done
         rm -rf -- "$dir"
 }
 
 measure_density() {
         local v
         write_density_helper
-        for v in "${VARIANTS[@]}"; do density_variant "$v"; done
-        for v in "${VARIANTS[@]}"; do
+        log "density: one more copy of the tree, with the bench unit, below every guest's overlay"
+        copy_tree "$STORE/dens"
+        install_bench_unit "$STORE/dens" boot
+        for v in "${DENSITY_VARIANTS[@]}"; do density_variant "$v"; done
+        rm -rf --one-file-system -- "$STORE/dens"
+        for v in "${DENSITY_VARIANTS[@]}"; do
                 DENSITY_KV+=("${v//-/_}_density_ok=${DENSITY_OK[$v]}/$DENSITY"
                              "${v//-/_}_density_ms=$(ns2ms "${DENSITY_NS[$v]}")"
+                             "${v//-/_}_density_stalled=${DENSITY_STALLED[$v]}"
                              "${v//-/_}_density_failed=${DENSITY_FAIL[$v]}")
         done
-        if has_variant nspawn; then
-                DENSITY_KV+=("ratio_density_vs_nspawn=$(ratio "${DENSITY_NS[nsboot]}" "${DENSITY_NS[nspawn]}")")
-        fi
-        if has_variant nspawn-U; then
-                DENSITY_KV+=("ratio_density_vs_nspawn_U=$(ratio "${DENSITY_NS[nsboot]}" "${DENSITY_NS[nspawn-U]}")")
-        fi
+        DENSITY_KV+=("density_n=$DENSITY" "density_stall_s=$DENSITY_STALL")
+        for v in nspawn nspawn-U; do
+                [[ " ${DENSITY_VARIANTS[*]} " == *" $v "* ]] || continue
+                DENSITY_KV+=("ratio_density_vs_${v//-/_}=$(ratio "${DENSITY_NS[nsboot]}" "${DENSITY_NS[$v]}")"
+                             "status_density_vs_${v//-/_}=$( [[ ${DENSITY_OK[nsboot]} == "$DENSITY" ]] &&
+                                leq "$(ratio "${DENSITY_NS[nsboot]}" "${DENSITY_NS[$v]}")" 0.8 && echo met || echo MISSED)")
+        done
 }
 
 print_density() {
         local v
-        echo "density: $DENSITY guests booted at once, each to multi-user.target, then poweroff"
-        printf '  %-12s %10s %14s  %s\n' variant booted "time (last)" failed
-        for v in "${VARIANTS[@]}"; do
-                printf '  %-12s %10s %11s ms  %s\n' "$v" "${DENSITY_OK[$v]}/$DENSITY" \
-                        "$(ns2ms "${DENSITY_NS[$v]}")" "${DENSITY_FAIL[$v]:--}"
+        echo "density: $DENSITY guests booted at once, each on its own overlay of one tree, each to"
+        echo "multi-user.target, then poweroff"
+        printf '  %-12s %10s %14s %8s  %s\n' variant booted "time (last)" hung failed
+        for v in "${DENSITY_VARIANTS[@]}"; do
+                printf '  %-12s %10s %11s ms %8s  %s\n' "$v" "${DENSITY_OK[$v]}/$DENSITY" \
+                        "$(ns2ms "${DENSITY_NS[$v]}")" "${DENSITY_STALLED[$v]}" "${DENSITY_FAIL[$v]:--}"
         done
         echo "  (time: until the last guest that booted had exited; target: nsboot ${DENSITY}/${DENSITY}, <= 0.8 x nspawn's time)"
 }
@@ -864,7 +918,7 @@ main() {
         parse_args "$@"
         [[ $(id -u) == 0 ]] || die "must run as root"
         [[ -x $NSBOOT ]] || die "no nsboot binary at '$NSBOOT' (build it: meson setup build && meson compile -C build)"
-        if [[ " ${VARIANTS[*]} " == *" nspawn"* ]]; then
+        if [[ " ${VARIANTS[*]} ${DENSITY_VARIANTS[*]} " == *" nspawn"* ]]; then
                 NSPAWN=${NSPAWN:-$(command -v systemd-nspawn || true)}
                 [[ -x $NSPAWN ]] || die "systemd-nspawn not found (or leave it out with --variants)"
         fi
