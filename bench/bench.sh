@@ -208,6 +208,8 @@ cleanup() {
                 fi
         fi
         remove_cgroup "$CG_BASE"
+        # systemd-nspawn mirrors its cgroup in the name=systemd hierarchy of a hybrid host.
+        [[ -z $CG_BASE ]] || remove_cgroup "/sys/fs/cgroup/systemd/${CG_BASE##*/}"
         # What an nsboot killed at a stall left (its cgroups in every hierarchy, its state).
         local m
         for m in $(ls /run/nsboot/machines 2>/dev/null | sed -n "s/^\($MACHINE-[^.]*\)\..*/\1/p" | sort -u); do
