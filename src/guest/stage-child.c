@@ -19,6 +19,7 @@
 #include "journal-link.h"
 #include "log.h"
 #include "mount.h"
+#include "mount-lock.h"
 #include "netdev.h"
 #include "notify.h"
 #include "procfs.h"
@@ -321,6 +322,8 @@ _noreturn_ void stage_child_run(ChildParams *p) {
                 r = pass_sysinfo_listener(p->sync_fd);
         if (r >= 0 && (r = hooks_run(p->settings, HOOK_START, 0, NULL)) >= 0)
                 r = personality_apply(p->settings->personality);
+        if (r >= 0)
+                r = mount_lock_all();
         if (r >= 0)
                 r = stage_init_exec(p, &exec_failed);
         (void) sync_send(p->sync_fd, exec_failed ? SYNC_EXEC_ERROR : SYNC_ERROR, r, -EBADF);

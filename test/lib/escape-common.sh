@@ -203,6 +203,21 @@ escape_run() {
         escape_check_report "$what" "$mode" "$NSBOOT_OUT" "${args[@]}"
 }
 
+# escape_lock_run WHAT MODE [NSBOOT OPTIONS...]: the probes of nsboot's mount locks, with a
+# read-only root, a --bind-ro mount and an --inaccessible path (named to the prober in its env file)
+# besides the /proc masks and the /proc view, which must all stay in place and read-only.
+escape_lock_run() {
+        local what=$1 mode=$2
+        shift 2
+        mkdir -p "$ESCAPE_TREE/escape-hidden" "$ESCAPE_TREE/escape-ro" "$ESCAPE_FS/escape-ro-src"
+        echo "not for the guest" >"$ESCAPE_TREE/escape-hidden/file"
+        grep -q '^HIDE_PATH=' "$ESCAPE_TREE/escape.env" ||
+                printf 'HIDE_PATH=/escape-hidden\nBIND_RO_PATH=/escape-ro\n' >>"$ESCAPE_TREE/escape.env"
+        escape_run "$what" "$mode" "$@" --read-only --bind-ro="$ESCAPE_FS/escape-ro-src:/escape-ro" \
+                --inaccessible=/escape-hidden -- umount-sysrq umount-proc-masks remount-proc-sys \
+                umount-proc-view umount-hide-mask move-proc-mounts remount-ro-rw setattr-ro-rw
+}
+
 # escape_nsboot WHAT ARGS...: nsboot_run, but the host's state is checked and repaired (/sys made
 # read-write again) before lib.sh looks for leaked mounts, which would end the test at once.
 escape_nsboot() {

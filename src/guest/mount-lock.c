@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <linux/magic.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "mount.h"
+#include "macro.h"
+#include "mount-lock.h"
+#include "tunnel.h"
+
+/* The kernel locks every mount of a mount namespace that is copied for a less privileged user
+ * namespace (copy_mnt_ns(), lock_mnt_tree() in fs/namespace.c): MNT_LOCKED refuses umount and
+ * move to everyone, MNT_LOCK_READONLY/NODEV/NOSUID/NOEXEC/ATIME refuse clearing those flags, also
+ * through mount_setattr(). A helper makes such a copy with unshare(CLONE_NEWUSER | CLONE_NEWNS);
+ * PID 1 joins it with setns(), which its root may do as the owner of the helper's user namespace,
+ * a child of its own. PID 1 keeps its credentials, user namespace, capabilities and every other
+ * namespace, and /proc/PID/ns/user stays what nsbootctl enter, nsenter and machined join; the
+ * guest's root, as that owner, may still mount and unmount its own mounts there. The nested user
+ * namespace needs no maps: nothing runs in it once the helper is gone. */
+_noreturn_ static void lock_helper(int report_fd, int done_fd) {
+        int err = 0;
+        char c;
+
+        (void) prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
+                err = errno;
+        if (write(report_fd, &err, sizeof err) != (ssize_t) sizeof err)
+                _exit(1);
+        /* Stay, so that PID 1 can join our mount namespace; EOF once it did. */
+        (void) read(done_fd, &c, 1);
+        _exit(0);
+}
+
+/* Joins the mount namespace of process PID. */
+static int join_mount_namespace_of(pid_t pid) {
+        _cleanup_close_ int fd = -EBADF;
+        char path[64];
+
+        /* A pidfd (Linux 5.8) needs no /proc; the path is for older kernels. */
+        fd = (int) syscall(SYS_pidfd_open, pid, 0);
+        if (fd >= 0 && setns(fd, CLONE_NEWNS) >= 0)
+                return 0;
+        if (fd >= 0 && errno != EINVAL)
+                return -errno;
+        fd = safe_close(fd);
+        snprintf(path, sizeof path, "/proc/%d/ns/mnt", (int) pid);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        return RET_NERRNO(setns(fd, CLONE_NEWNS));
+}
+
+static bool user_namespace_refused(int err) {
+        /* EPERM: a policy (kernel.unprivileged_userns_clone=0, an LSM); ENOSPC, EUSERS: a limit
+         * such as user.max_user_namespaces; EINVAL: no user namespaces in this kernel. */
+        return IN_SET(err, EPERM, EACCES, ENOSPC, EUSERS, EINVAL);
+}
+
+/* Forks the helper and joins its mount namespace. 1 if joined, 0 if the kernel refused the user
+ * namespace (warned), -errno on other failures (logged). */
+static int join_locked_copy(void) {
+        _cleanup_close_pair_ int report[2] = { -EBADF, -EBADF }, done[2] = { -EBADF, -EBADF };
+        int err = 0, status, r = 1;
+        pid_t pid;
+
+        if (pipe2(report, O_CLOEXEC) < 0 || pipe2(done, O_CLOEXEC) < 0)
+                return log_error_errno(errno, "Failed to create a pipe: %m");
+        pid = fork();
+        if (pid < 0)
+                return log_error_errno(errno, "Failed to fork the mount lock helper: %m");
+        if (pid == 0) {
+                /* Without the write end of the pipe, the helper sees EOF when PID 1 closes it. */
+                safe_close(done[1]);
+                lock_helper(report[1], done[0]);
+        }
+        report[1] = safe_close(report[1]);
+        done[0] = safe_close(done[0]);
+        if (read(report[0], &err, sizeof err) != (ssize_t) sizeof err)
+                r = log_error_errno(SYNTHETIC_ERRNO(EPROTO), "The mount lock helper failed");
+        else if (err != 0 && user_namespace_refused(err)) {
+                log_warning_errno(err,
+                                  "Cannot make a user namespace to lock the guest's mounts, its root can unmount or remount them: %m");
+                r = 0;
+        }
+        else if (err != 0)
+                r = log_error_errno(err, "Failed to make a user namespace to lock the guest's mounts: %m");
+        else if ((r = join_mount_namespace_of(pid)) < 0)
+                r = log_error_errno(r, "Failed to join the locked mount namespace: %m");
+        else
+                r = 1;
+        done[1] = safe_close(done[1]);
+        while (waitpid(pid, &status, 0) < 0)
+                if (errno != EINTR)
+                        return log_error_errno(errno, "Failed to wait for the mount lock helper: %m");
+        return r;
+}
+
+/* Whether /tmp is a writable tmpfs of its own with nothing mounted below it. */
+static bool tmp_is_plain_tmpfs(void) {
+        _cleanup_(fclosep) FILE *f = NULL;
+        struct statfs sfs;
+        struct stat tmp, root;
+        char line[4096];
+
+        if (statfs("/tmp", &sfs) < 0 || sfs.f_type != TMPFS_MAGIC || (sfs.f_flags & ST_RDONLY) ||
+            stat("/tmp", &tmp) < 0 || stat("/", &root) < 0 || tmp.st_dev == root.st_dev)
+                return false;
+        f = fopen("/proc/self/mountinfo", "re");
+        if (!f)
+                return false;
+        while (fgets(line, sizeof line, f)) {
+                char mp[256];
+
+                if (sscanf(line, "%*s %*s %*s %*s %255s", mp) == 1 && startswith(mp, "/tmp/"))
+                        return false;
+        }
+        return true;
+}
+
+/* /tmp protects nothing, and a booted systemd unmounts it at shutdown (tmp.mount): it is taken
+ * out of the table before the copy is made, and put back after, unlocked. */
+static int tmp_take_out(int *ret_fd) {
+        _cleanup_close_ int fd = -EBADF;
+
+        *ret_fd = -EBADF;
+        if (!tmp_is_plain_tmpfs())
+                return 0;
+        fd = open_tree(AT_FDCWD, "/tmp", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+        if (fd < 0)
+                return log_error_errno(errno, "Failed to clone the mount of /tmp: %m");
+        if (umount2("/tmp", MNT_DETACH) < 0)
+                return log_error_errno(errno, "Failed to detach /tmp: %m");
+        *ret_fd = TAKE_FD(fd);
+        return 0;
+}
+
+int mount_lock_all(void) {
+        _cleanup_close_ int tmp_fd = -EBADF;
+        int locked, r;
+
+        r = tmp_take_out(&tmp_fd);
+        if (r < 0)
+                return r;
+        locked = join_locked_copy();
+        if (tmp_fd >= 0 && (r = mount_attach(tmp_fd, "/tmp")) < 0)
+                return r;
+        if (locked < 0)
+                return locked;
+        /* The copy made every shared mount a slave of the one it copied: shared again, so that
+         * mount namespaces made inside the guest see later mounts, and the mount tunnel a slave
+         * alone, as mount_switch_root() and tunnel_finish() left them (and /tmp, put back, too). */
+        if (mount(NULL, "/", NULL, MS_SHARED | MS_REC, NULL) < 0)
+                return log_error_errno(errno, "Failed to make the locked mounts shared: %m");
+        return tunnel_finish();
+}
