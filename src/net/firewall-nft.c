@@ -432,6 +432,8 @@ static int nft_in_use(void) {
         struct nlmsghdr *h;
         int r;
 
+        if (!libnftnl_present())
+                return -EOPNOTSUPP;
         r = nft_open(&s);
         if (r < 0)
                 return r;

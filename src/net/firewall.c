@@ -341,6 +341,8 @@ static const FirewallBackendOps *firewall_pick(FirewallBackend backend) {
         nft = firewall_nft_ops.in_use();
         if (nft > 0)
                 return &firewall_nft_ops;
+        if (nft < 0)
+                log_debug_errno(nft, "Cannot use nftables here, using iptables: %m");
         if (firewall_iptc_ops.in_use() > 0 || nft < 0)
                 return &firewall_iptc_ops;
         return &firewall_nft_ops;
@@ -387,6 +389,21 @@ static int firewall_check_clash(const Firewall *f, const FirewallRule *rule) {
         return 0;
 }
 
+/* The state file without the rule that could not be added: rewritten, or removed with no rule
+ * left. Non-logging. */
+static int firewall_forget_pending(Firewall *f) {
+        _cleanup_free_ char *path = NULL;
+
+        if (f->n_rules > 0)
+                return state_write(f, NULL);
+        if (state_path(f->machine, "", &path) < 0)
+                return -ENOMEM;
+        if (unlink(path) < 0 && errno != ENOENT)
+                return -errno;
+        f->dirty = false;
+        return 0;
+}
+
 /* Records rule in the state file, then adds it through the backend; under the state lock. Logs. */
 static int firewall_add_rule(Firewall *f, const FirewallRule *rule) {
         _cleanup_close_ int lock = -EBADF;
@@ -413,12 +430,11 @@ static int firewall_add_rule(Firewall *f, const FirewallRule *rule) {
                 return log_error_errno(r, "Failed to write %s/%s: %m", FIREWALL_STATE_DIR, f->machine);
         f->dirty = true;
         r = f->ops->add(f->machine, rule);
-        if (r < 0) {
-                /* Nothing was added: take the rule out of the record again (best effort). */
-                if (f->n_rules > 0)
-                        (void) state_write(f, NULL);
+        if (r < 0 && r != -ETIMEDOUT)
+                /* Both backends add all or nothing: take the rule out of the record again. */
+                (void) firewall_forget_pending(f);
+        if (r < 0)
                 return r;
-        }
         f->rules[f->n_rules++] = *rule;
         return 0;
 }

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dlfcn.h>
+
 #include "nft-dlopen.h"
 
 typeof(mnl_cb_run) *sym_mnl_cb_run;
@@ -39,6 +41,19 @@ typeof(nftnl_table_free) *sym_nftnl_table_free;
 typeof(nftnl_table_nlmsg_build_payload) *sym_nftnl_table_nlmsg_build_payload;
 typeof(nftnl_table_set_str) *sym_nftnl_table_set_str;
 typeof(nftnl_table_set_u32) *sym_nftnl_table_set_u32;
+
+bool libnftnl_present(void) {
+        static const char *const sonames[] = { "libmnl.so.0", "libnftnl.so.11" };
+
+        for (size_t i = 0; i < ELEMENTSOF(sonames); i++) {
+                void *dl = dlopen(sonames[i], RTLD_LAZY | RTLD_LOCAL);
+
+                if (!dl)
+                        return false;
+                (void) dlclose(dl);
+        }
+        return true;
+}
 
 int dlopen_libnftnl(void) {
         static void *dl_mnl = NULL, *dl_nftnl = NULL;

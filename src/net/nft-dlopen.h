@@ -4,6 +4,8 @@
  * map them. */
 #pragma once
 
+#include <stdbool.h>
+
 #include <libmnl/libmnl.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/common.h>
@@ -52,6 +54,8 @@ extern typeof(nftnl_table_nlmsg_build_payload) *sym_nftnl_table_nlmsg_build_payl
 extern typeof(nftnl_table_set_str) *sym_nftnl_table_set_str;
 extern typeof(nftnl_table_set_u32) *sym_nftnl_table_set_u32;
 
+/* Whether both libraries can be loaded; without logging (for --firewall=auto). */
+bool libnftnl_present(void);
 /* Loads libmnl.so.0 and libnftnl.so.11 at the first call; logs and returns -EOPNOTSUPP when one
  * is missing. */
 int dlopen_libnftnl(void);
