@@ -13,6 +13,7 @@
 typedef enum FirewallRuleType {
         FIREWALL_MASQUERADE,
         FIREWALL_FORWARD,
+        FIREWALL_GUARD,                 /* drop what comes in on ifname from or to 127.0.0.0/8 */
 } FirewallRuleType;
 
 typedef union FirewallAddr {
@@ -25,8 +26,8 @@ typedef struct FirewallRule {
         int family;                     /* AF_INET or AF_INET6 */
         FirewallAddr addr;              /* masquerade: the source subnet; forward: the container */
         unsigned prefixlen;             /* masquerade */
-        char ifname[16];                /* masquerade: "" for any interface (IFNAMSIZ: net/if.h and
-                                         * linux/if.h clash in libiptc users) */
+        char ifname[16];                /* masquerade: "" for any interface; guard: the interface
+                                         * (IFNAMSIZ: net/if.h and linux/if.h clash in libiptc users) */
         bool out_only;                  /* masquerade: out of ifname only, instead of out of any other */
         PortForward port;               /* forward */
         bool localnet;                  /* forward: also the host's own connections to 127.0.0.1 */

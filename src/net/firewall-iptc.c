@@ -102,7 +102,7 @@ static void entry_add_comment(Entry *x, const char *comment) {
 }
 
 /* The interface part of a rule: exactly ifname (the mask covers the NUL: no '+' wildcard). */
-static void entry_set_outiface(char iface[static IFNAMSIZ], unsigned char mask[static IFNAMSIZ],
+static void entry_set_iface(char iface[static IFNAMSIZ], unsigned char mask[static IFNAMSIZ],
                                const char *ifname) {
         size_t l = strlen(ifname);
 
@@ -116,7 +116,7 @@ static void entry_set_outiface(char iface[static IFNAMSIZ], unsigned char mask[s
                 (ip).src = (addr);                                                              \
                 (ip).smsk = (mask);                                                             \
                 if (!isempty((r)->ifname))                                                      \
-                        entry_set_outiface((ip).outiface, (ip).outiface_mask, (r)->ifname);     \
+                        entry_set_iface((ip).outiface, (ip).outiface_mask, (r)->ifname);     \
                 if (!isempty((r)->ifname) && !(r)->out_only)                                    \
                         (ip).invflags |= (inv_via_out);                                         \
         } while (0)
@@ -190,6 +190,26 @@ static void entry_dnat(Entry *x, const FirewallRule *r, bool output, const char 
         }
         entry_add_comment(x, comment);
         entry_set_target(x, "DNAT", 2, &nat, sizeof nat);
+}
+
+/* -i IF -s|-d 127.0.0.0/8 -m comment --comment C -j DROP, in the nat table's PREROUTING: that
+ * chain sees the first packet of every flow, and a flow whose first packet is dropped never
+ * exists (the conntrack entry is not confirmed). */
+static void entry_guard(Entry *x, const FirewallRule *r, bool source, const char *comment) {
+        struct in_addr loopback = { htonl(UINT32_C(0x7f000000)) }, mask = { htonl(UINT32_C(0xff000000)) };
+        int verdict = -NF_DROP - 1;
+
+        entry_init(x, AF_INET);
+        entry_set_iface(x->e4.ip.iniface, x->e4.ip.iniface_mask, r->ifname);
+        if (source) {
+                x->e4.ip.src = loopback;
+                x->e4.ip.smsk = mask;
+        } else {
+                x->e4.ip.dst = loopback;
+                x->e4.ip.dmsk = mask;
+        }
+        entry_add_comment(x, comment);
+        entry_set_target(x, "DROP", 0, &verdict, sizeof verdict);
 }
 
 /* The text of e's comment match, "" without one. */
@@ -376,6 +396,13 @@ static int iptc_add(const char *machine, const FirewallRule *rule) {
         if (rule->type == FIREWALL_MASQUERADE) {
                 entry_masquerade(&x, rule, comment);
                 r = nat_append(&t, "POSTROUTING", &x);
+        } else if (rule->type == FIREWALL_GUARD) {
+                entry_guard(&x, rule, /* source= */ true, comment);
+                r = nat_append(&t, "PREROUTING", &x);
+                if (r >= 0) {
+                        entry_guard(&x, rule, /* source= */ false, comment);
+                        r = nat_append(&t, "PREROUTING", &x);
+                }
         } else {
                 entry_dnat(&x, rule, /* output= */ false, comment);
                 r = nat_append(&t, "PREROUTING", &x);

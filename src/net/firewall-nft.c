@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The nftables backend: each machine's rules live in a table of their own, "inet nsboot-MACHINE",
- * with the base chains prerouting and output (nat, priority dstnat) and postrouting (nat, srcnat),
- * created with the first rule. Every change is one nfnetlink batch, which the kernel applies
+ * with the base chains prerouting and output (nat, priority dstnat), postrouting (nat, srcnat) and
+ * guard (filter, prerouting, priority raw; for forwards from 127.0.0.1), each created with the
+ * first rule that needs it. Every change is one nfnetlink batch, which the kernel applies
  * whole or not at all: a rule and its chains, or the removal of the whole table. Built with
  * libnftnl, sent with libmnl; both loaded at the first use. */
 #include <arpa/inet.h>
@@ -26,6 +27,7 @@
 #define NFT_BATCH_SIZE (64 * 1024)
 #define NFT_PRIO_DSTNAT (-100)
 #define NFT_PRIO_SRCNAT 100
+#define NFT_PRIO_RAW (-300)
 
 typedef struct NftSocket {
         struct mnl_socket *nl;
@@ -271,6 +273,24 @@ static bool rule_masquerade(struct nftnl_rule *r, const FirewallRule *rule) {
         return ok & rule_add(r, expr_new("masq"));
 }
 
+/* iifname IF ip saddr|daddr 127.0.0.0/8 drop */
+static bool rule_guard(struct nftnl_rule *r, const FirewallRule *rule, bool source) {
+        FirewallAddr loopback = { .in.s_addr = htonl(UINT32_C(0x7f000000)) };
+        char name[IFNAMSIZ] = {};
+        bool ok = rule_match_family(r, AF_INET);
+        struct nftnl_expr *e;
+
+        memcpy(name, rule->ifname, strnlen(rule->ifname, sizeof name - 1));
+        ok &= rule_add(r, expr_meta(NFT_META_IIFNAME)) & rule_add(r, expr_cmp(NFT_CMP_EQ, name, sizeof name));
+        ok &= rule_match_addr(r, AF_INET, source, &loopback, 8, NFT_CMP_EQ);
+        e = expr_new("immediate");
+        if (e) {
+                sym_nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+                sym_nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, NF_DROP);
+        }
+        return ok & rule_add(r, e);
+}
+
 /* fib daddr type local [ip daddr != LOOPBACK] meta l4proto P th dport H dnat to ADDR:PORT */
 static bool rule_dnat(struct nftnl_rule *r, const FirewallRule *rule, bool output) {
         uint32_t local = RTN_LOCAL;
@@ -309,8 +329,9 @@ static int put_table(NftSocket *s, const char *table, uint16_t type, uint16_t fl
         return 0;
 }
 
-/* A nat base chain: created, or left as it is when it exists. */
-static int put_chain(NftSocket *s, const char *table, const char *chain, uint32_t hook, int32_t prio) {
+/* A base chain: created, or left as it is when it exists. */
+static int put_chain(NftSocket *s, const char *table, const char *chain, const char *type, uint32_t hook,
+                     int32_t prio) {
         struct nftnl_chain *c = sym_nftnl_chain_alloc();
 
         if (!c)
@@ -320,7 +341,7 @@ static int put_chain(NftSocket *s, const char *table, const char *chain, uint32_
         sym_nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, NFPROTO_INET);
         sym_nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, hook);
         sym_nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, prio);
-        sym_nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "nat");
+        sym_nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, type);
         sym_nftnl_chain_nlmsg_build_payload(nft_batch_put(s, NFT_MSG_NEWCHAIN, NLM_F_CREATE), c);
         sym_nftnl_chain_free(c);
         nft_batch_next(s);
@@ -336,7 +357,9 @@ static int put_rule(NftSocket *s, const char *table, const char *chain, const Fi
         sym_nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table);
         sym_nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
         sym_nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, NFPROTO_INET);
-        ok = rule->type == FIREWALL_MASQUERADE ? rule_masquerade(r, rule) : rule_dnat(r, rule, output);
+        /* output: in the OUTPUT chain (a forward), the source address (a guard) */
+        ok = rule->type == FIREWALL_MASQUERADE ? rule_masquerade(r, rule) :
+             rule->type == FIREWALL_GUARD ? rule_guard(r, rule, output) : rule_dnat(r, rule, output);
         if (ok)
                 sym_nftnl_rule_nlmsg_build_payload(nft_batch_put(s, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND), r);
         sym_nftnl_rule_free(r);
@@ -348,19 +371,29 @@ static int put_rule(NftSocket *s, const char *table, const char *chain, const Fi
 
 /* ---- The backend ---- */
 
-/* The table, the chains the rule goes in and the rule (two for a forward), in one batch. */
+/* The table, the chains the rule goes in and the rule (two for a forward or a guard), in one batch. */
 static int nft_put_add(NftSocket *s, const char *table, const FirewallRule *rule) {
         int r;
 
         r = put_table(s, table, NFT_MSG_NEWTABLE, NLM_F_CREATE);
-        if (r >= 0 && rule->type == FIREWALL_MASQUERADE)
-                return put_chain(s, table, "postrouting", NF_INET_POST_ROUTING, NFT_PRIO_SRCNAT) ?:
+        if (r < 0)
+                return r;
+        switch (rule->type) {
+        case FIREWALL_MASQUERADE:
+                return put_chain(s, table, "postrouting", "nat", NF_INET_POST_ROUTING, NFT_PRIO_SRCNAT) ?:
                        put_rule(s, table, "postrouting", rule, false);
-        return r < 0 ? r :
-               put_chain(s, table, "prerouting", NF_INET_PRE_ROUTING, NFT_PRIO_DSTNAT) ?:
-               put_chain(s, table, "output", NF_INET_LOCAL_OUT, NFT_PRIO_DSTNAT) ?:
-               put_rule(s, table, "prerouting", rule, false) ?:
-               put_rule(s, table, "output", rule, true);
+        case FIREWALL_GUARD:
+                /* Before conntrack and NAT: a reply to our own masqueraded connections never has
+                 * 127.0.0.0/8 on the wire. */
+                return put_chain(s, table, "guard", "filter", NF_INET_PRE_ROUTING, NFT_PRIO_RAW) ?:
+                       put_rule(s, table, "guard", rule, false) ?:
+                       put_rule(s, table, "guard", rule, true);
+        default:
+                return put_chain(s, table, "prerouting", "nat", NF_INET_PRE_ROUTING, NFT_PRIO_DSTNAT) ?:
+                       put_chain(s, table, "output", "nat", NF_INET_LOCAL_OUT, NFT_PRIO_DSTNAT) ?:
+                       put_rule(s, table, "prerouting", rule, false) ?:
+                       put_rule(s, table, "output", rule, true);
+        }
 }
 
 static int nft_add(const char *machine, const FirewallRule *rule) {
@@ -380,7 +413,8 @@ static int nft_add(const char *machine, const FirewallRule *rule) {
         r = nft_batch_commit(&s);
         if (r < 0)
                 return log_error_errno(r, "Failed to add an nftables %s rule to table inet %s: %m",
-                                       rule->type == FIREWALL_MASQUERADE ? "masquerade" : "dnat", table);
+                                       rule->type == FIREWALL_MASQUERADE ? "masquerade" :
+                                       rule->type == FIREWALL_GUARD ? "loopback guard" : "dnat", table);
         return 0;
 }
 

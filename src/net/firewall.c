@@ -28,6 +28,8 @@
 struct Firewall {
         char *machine;
         const FirewallBackendOps *ops;
+        char localnet[IFNAMSIZ];        /* forwards from 127.0.0.1 too, through this interface */
+        bool localnet_ready;            /* its guard, masquerade and route_localnet are set up */
         FirewallRule *rules;
         size_t n_rules;
         bool dirty;                     /* the state file was written: rules may be in the table */
@@ -183,6 +185,8 @@ static int state_format_rule(FILE *out, const FirewallRule *r) {
 
         if (!inet_ntop(r->family, &r->addr, a, sizeof a))
                 return -errno;
+        if (r->type == FIREWALL_GUARD)
+                return fprintf(out, "guard %s\n", r->ifname) < 0 ? -EIO : 0;
         if (r->type == FIREWALL_MASQUERADE)
                 return fprintf(out, "masquerade %s/%u %s%s\n", a, r->prefixlen, r->out_only ? "" : "!",
                                isempty(r->ifname) ? "-" : r->ifname) < 0 ? -EIO : 0;
@@ -460,6 +464,41 @@ int firewall_add_masquerade(Firewall *f, const char *subnet, const char *out_exc
         return 0;
 }
 
+int firewall_set_localnet(Firewall *f, const char *ifname) {
+        if (isempty(ifname) || strlen(ifname) >= IFNAMSIZ || strchr(ifname, '/'))
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "Invalid interface name '%s'", strempty(ifname));
+        strcpy(f->localnet, ifname);
+        return 0;
+}
+
+/* Before the first IPv4 forward from 127.0.0.1: the guard against packets from or to 127.0.0.0/8
+ * coming in on the interface (route_localnet would otherwise let the guest reach the host's
+ * loopback services), the masquerade of 127.0.0.0/8 out of it (the guest would take that source
+ * for its own loopback), then route_localnet, without which the kernel refuses to route 127.0.0.1
+ * out of a non-loopback interface. Logs. */
+static int firewall_setup_localnet(Firewall *f) {
+        FirewallRule guard = { .type = FIREWALL_GUARD, .family = AF_INET };
+        FirewallRule masq = { .type = FIREWALL_MASQUERADE, .family = AF_INET, .prefixlen = 8, .out_only = true,
+                              .addr.in.s_addr = htonl(UINT32_C(0x7f000000)) };
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        strcpy(guard.ifname, f->localnet);
+        strcpy(masq.ifname, f->localnet);
+        r = firewall_add_rule(f, &guard);
+        if (r >= 0)
+                r = firewall_add_rule(f, &masq);
+        if (r < 0)
+                return r;
+        if (asprintf(&path, "/proc/sys/net/ipv4/conf/%s/route_localnet", f->localnet) < 0)
+                return log_oom();
+        r = write_string_file(path, "1");
+        if (r < 0)
+                return log_error_errno(r, "Failed to write %s: %m", path);
+        f->localnet_ready = true;
+        return 0;
+}
+
 int firewall_add_port_forward(Firewall *f, const PortForward *p, const char *container_addr) {
         FirewallRule rule = { .type = FIREWALL_FORWARD, .port = *p };
         const char *proto = firewall_protocol_name(p->protocol);
@@ -473,6 +512,12 @@ int firewall_add_port_forward(Firewall *f, const PortForward *p, const char *con
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL),
                                        "Invalid container address '%s' to forward port %s/%u to",
                                        strempty(container_addr), proto, p->host_port);
+        if (rule.family == AF_INET && !isempty(f->localnet) && !f->localnet_ready) {
+                r = firewall_setup_localnet(f);
+                if (r < 0)
+                        return r;
+        }
+        rule.localnet = rule.family == AF_INET && f->localnet_ready;
         r = firewall_add_rule(f, &rule);
         if (r < 0)
                 return r;

@@ -57,8 +57,13 @@ const char *firewall_backend_name(const Firewall *f);
  * leaving through any interface but out_exclude (the container's host-side interface; may be
  * NULL). Logs. */
 int firewall_add_masquerade(Firewall *f, const char *subnet, const char *out_exclude);
+/* Makes the IPv4 forwards added after it work for the host's own connections to 127.0.0.1 too,
+ * through ifname, the container's host-side interface, which nsboot owns (a veth in no bridge):
+ * route_localnet is set on it, packets from or to 127.0.0.0/8 coming in on it are dropped, and
+ * 127.0.0.0/8 is masqueraded out of it. Logs. */
+int firewall_set_localnet(Firewall *f, const char *ifname);
 /* DNAT p->host_port on any local address (PREROUTING, and OUTPUT for the host's own connections
- * except to 127.0.0.0/8 and ::1) to container_addr:p->container_port (IPv4 or IPv6). Fails with -EADDRINUSE, naming the
+ * except to ::1, and to 127.0.0.0/8 without firewall_set_localnet()) to container_addr:p->container_port (IPv4 or IPv6). Fails with -EADDRINUSE, naming the
  * machine, when any nsboot machine already forwards that protocol and host port here, before
  * anything is changed. Logs. */
 int firewall_add_port_forward(Firewall *f, const PortForward *p, const char *container_addr);

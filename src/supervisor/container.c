@@ -367,6 +367,8 @@ static int setup_nat(Container *c) {
                 if (c->netdevs.items[i].config == nat)
                         host_side = c->netdevs.items[i].host_name;
         r = firewall_new(s->machine, s->firewall, &c->firewall);
+        if (r >= 0 && host_side && (!nat->link || nat->router))
+                r = firewall_set_localnet(c->firewall, host_side); /* a veth of ours in no bridge */
         if (r < 0)
                 return r;
         r = firewall_add_address(c->firewall, nat->ipv4 ? nat->ipv4[0] : NULL, host_side, s->masquerade, s->ports);

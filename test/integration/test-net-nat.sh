@@ -11,8 +11,9 @@
 # --masquerade lets the guest reach the far host, which has no route back, and the far host sees
 # the test host's address. The ruleset of the test host (nft list ruleset, iptables-legacy-save
 # and ip6tables-legacy-save) is the same after the machine ends as before, also after nsboot is
-# killed with SIGKILL and the machine is started again. --firewall=auto picks the backend the
-# namespace already uses.
+# killed with SIGKILL and the machine is started again. With a veth in no bridge, -p works from
+# the test host's 127.0.0.1 too, and the guest cannot reach the host's loopback services.
+# --firewall=auto picks the backend the namespace already uses.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -87,14 +88,14 @@ serve() {
         retry 10 grep -q listening "$out" || fail "the server on port $port did not start: $(cat "$out")"
 }
 
-# expect_answer WHAT EXPECTED NSENTER-ARGS ADDR PORT: the answer through ADDR:PORT, retried for
-# 10 s (a guest's IPv6 address may still be tentative).
+# expect_answer WHAT EXPECTED NSENTER-ARGS ADDR PORT: the answer through ADDR:PORT, a match of the
+# regex EXPECTED, retried for 10 s (a guest's IPv6 address may still be tentative).
 expect_answer() {
         local what=$1 expected=$2 target=$3 addr=$4 port=$5 got="" deadline=$((SECONDS + 10))
         while ((SECONDS < deadline)); do
                 # shellcheck disable=SC2086
                 got=$(timeout -k 2 8 nsenter $target -- python3 "$WORKDIR/client.py" "$addr" "$port") || true
-                [[ $got == "$expected" ]] && return 0
+                [[ $got =~ ^$expected$ ]] && return 0
                 sleep 0.3
         done
         fail "$what: expected '$expected', got '$got'"
@@ -152,6 +153,41 @@ for backend in nftables iptables; do
         assert_match "$(cat "$NSBOOT_ERR")" "Removed [0-9]+ $backend rules left behind"
         assert_eq "$before" "$(ruleset)" "the ruleset after the $backend leftovers were repaired"
         assert_file_not_exists "/run/nsboot/firewall/$name"
+done
+
+# 127.0.0.1: with a veth in no bridge (router mode: the host routes the guest's /32 to ve-NAME),
+# -p works for the host's own connections to 127.0.0.1 too (route_localnet on ve-NAME, 127.0.0.0/8
+# masqueraded out of it), while the guest cannot use route_localnet to reach a service bound to the
+# host's loopback (the guard rules). The host's own address is on another link.
+ip -n "$host" link add lan0 type veth peer name lan1
+ip -n "$host" addr add 10.84.0.1/24 dev lan0
+ip -n "$host" link set lan0 up
+ip -n "$host" link set lan1 up
+busybox_tree rtree "nsbt$$r"
+rname=$(basename "$rtree")
+rconf=$WORKDIR/router.conf
+printf 'lxc.net.0.type = veth\nlxc.net.0.veth.mode = router\nlxc.net.0.flags = up\nlxc.net.0.ipv4.address = 10.83.0.5/32\nlxc.net.0.ipv4.gateway = dev\n' >"$rconf"
+for backend in nftables iptables; do
+        log "=== 127.0.0.1, backend $backend"
+        before=$(ruleset)
+        boot_sleeping "$rtree" --config="$rconf" --firewall="$backend" -p tcp:8080:80
+        assert_eq 1 "$(in_net "$host" cat "/proc/sys/net/ipv4/conf/ve-$rname/route_localnet")" "route_localnet on ve-$rname"
+        assert_eq 0 "$(in_net "$host" cat /proc/sys/net/ipv4/conf/lan0/route_localnet)" "route_localnet elsewhere"
+        serve srv "$WORKDIR/guest.out" "-t $LEADER -n" 80 guest 2
+        expect_answer "host -> 127.0.0.1:8080" "guest 10\.8[0-9.]+" "--net=/run/netns/$host" 127.0.0.1 8080
+        expect_answer "host -> 10.84.0.1:8080" "guest 10\.84\.0\.1" "--net=/run/netns/$host" 10.84.0.1 8080
+        wait_pid_exit "$srv" 10 || fail "the guest's server did not get its two connections"
+        # The guest sends to 127.0.0.77 through eth0 (its own 127/8 route taken away, a static
+        # neighbour for the host's side): the host's loopback service must not answer.
+        serve lo_srv "$WORKDIR/lo.out" "--net=/run/netns/$host" 9999 host-loopback 1
+        mac=$(ip -n "$host" -o link show "ve-$rname" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
+        nsenter -t "$LEADER" -n -- sh -c "sysctl -qw net.ipv4.conf.all.route_localnet=1 net.ipv4.conf.eth0.route_localnet=1 &&
+                ip route del local 127.0.0.0/8 dev lo table local && ip route add 127.0.0.77/32 dev eth0 &&
+                ip neigh replace 127.0.0.77 lladdr $mac dev eth0" || fail "cannot route 127.0.0.77 out of the guest"
+        got=$(timeout -k 2 8 nsenter -t "$LEADER" -n -- python3 "$WORKDIR/client.py" 127.0.0.77 9999) || true
+        assert_eq "" "$got" "the guest reached the host's 127.0.0.77:9999"
+        poweroff_guest
+        assert_eq "$before" "$(ruleset)" "the ruleset after the 127.0.0.1 machine ended ($backend)"
 done
 
 # auto: nftables where the namespace has nft tables, iptables where only legacy tables are in use.
