@@ -83,11 +83,11 @@ static int nft_receive(NftSocket *s, unsigned acks, uint16_t count_type) {
 
         for (;;) {
                 ssize_t n = sym_mnl_socket_recvfrom(s->nl, s->buf, NFT_BATCH_SIZE);
+                int len = (int) n;
 
                 if (n < 0)
                         return errno == EAGAIN ? -ETIMEDOUT : -errno;
-                for (struct nlmsghdr *h = (struct nlmsghdr *) s->buf; NLMSG_OK(h, (size_t) n);
-                     h = NLMSG_NEXT(h, n)) {
+                for (struct nlmsghdr *h = (struct nlmsghdr *) s->buf; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
                         if (h->nlmsg_type == NLMSG_DONE && acks == 0)
                                 return first_error ?: counted;
                         if (h->nlmsg_type == NLMSG_ERROR) {

@@ -61,6 +61,7 @@ s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("::", int(sys.argv[1])))
 s.listen(8)
+s.settimeout(50)  # a server nobody reaches ends by itself
 print("listening", flush=True)
 for _ in range(int(sys.argv[3])):
     c, peer = s.accept()
@@ -186,6 +187,8 @@ for backend in nftables iptables; do
                 ip neigh replace 127.0.0.77 lladdr $mac dev eth0" || fail "cannot route 127.0.0.77 out of the guest"
         got=$(timeout -k 2 8 nsenter -t "$LEADER" -n -- python3 "$WORKDIR/client.py" 127.0.0.77 9999) || true
         assert_eq "" "$got" "the guest reached the host's 127.0.0.77:9999"
+        kill -TERM "$lo_srv" # timeout passes it on to the server
+        wait "$lo_srv" 2>/dev/null || true
         poweroff_guest
         assert_eq "$before" "$(ruleset)" "the ruleset after the 127.0.0.1 machine ended ($backend)"
 done
