@@ -156,6 +156,20 @@ int format_signal(const void *src, char **ret) {
         return *ret ? 0 : -ENOMEM;
 }
 
+int parse_firewall(const SettingDef *def _unused_, const char *value, void *dest) {
+        FirewallBackend b = firewall_backend_from_string(value);
+
+        if (b < 0)
+                return b;
+        *(int *) dest = b;
+        return 0;
+}
+
+int format_firewall(const void *src, char **ret) {
+        *ret = strdup(strempty(firewall_backend_to_string(*(const int *) src)));
+        return *ret ? 0 : -ENOMEM;
+}
+
 int format_console(const void *src, char **ret) {
         *ret = strdup(strempty(console_mode_to_string(*(const ConsoleMode *) src)));
         return *ret ? 0 : -ENOMEM;

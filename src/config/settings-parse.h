@@ -20,6 +20,8 @@ int format_bool(const void *src, char **ret);
 int format_uuid(const void *src, char **ret);
 int format_signal(const void *src, char **ret);
 int format_console(const void *src, char **ret);
+int parse_firewall(const SettingDef *def, const char *value, void *dest);
+int format_firewall(const void *src, char **ret);
 int format_strv(const void *src, char **ret);
 int parse_caps(const SettingDef *def, const char *value, void *dest);
 int parse_caps_keep(const SettingDef *def, const char *value, void *dest);

@@ -251,10 +251,11 @@ static int validate_names(Settings *s) {
         return 0;
 }
 
-/* The first veth with a static IPv4 address: where --port and --masquerade send traffic. */
+/* The first veth with a static address: where --port and --masquerade send traffic. */
 const NetDevConfig *settings_nat_interface(const Settings *s) {
         for (size_t i = 0; i < s->netdevs.n; i++)
-                if (netdev_config_has_host_side(&s->netdevs.items[i]) && s->netdevs.items[i].ipv4)
+                if (netdev_config_has_host_side(&s->netdevs.items[i]) &&
+                    (s->netdevs.items[i].ipv4 || s->netdevs.items[i].ipv6))
                         return &s->netdevs.items[i];
         return NULL;
 }
@@ -265,8 +266,8 @@ static int validate_network(Settings *s) {
 
         if ((s->ports || s->masquerade) && !settings_nat_interface(s))
                 r = log_error_errno(SYNTHETIC_ERRNO(EINVAL),
-                                    "-p/--port and --masquerade need a veth interface with a static IPv4 address "
-                                    "(nsboot.net.N.ipv4.address)");
+                                    "-p/--port and --masquerade need a veth interface with a static IPv4 or IPv6 address "
+                                    "(nsboot.net.N.ipv4.address, nsboot.net.N.ipv6.address)");
 
         for (size_t i = 0; i < s->netdevs.n; i++) {
                 const NetDevConfig *d = &s->netdevs.items[i];

@@ -75,7 +75,8 @@ typedef struct Settings {
         bool quiet;
         NetDevConfigs netdevs;      /* lxc.net.N.* / nsboot.net.N.* */
         char **ports;               /* -p/--port specs, checked by port_forward_parse() */
-        bool masquerade;            /* NAT for the first veth's subnet */
+        bool masquerade;            /* NAT for the first veth's subnets */
+        int firewall;               /* FirewallBackend (firewall.h) of --port and --masquerade */
         DeviceRules device_rules;   /* lxc.cgroup2.devices.allow/deny */
         CustomMounts mounts;        /* --bind, --bind-ro, --tmpfs, lxc.mount.entry, lxc.mount.fstab */
         unsigned tty_max;           /* extra ttys /dev/tty1..N on ptys (lxc.tty.max) */
@@ -120,7 +121,7 @@ int settings_validate(Settings *s, bool stdin_tty, bool stdout_tty);
  * services see that at once (systemd-resolved then starts without its 127.0.0.53 stub). */
 uint64_t settings_caps(const Settings *s);
 
-/* The first veth with a static IPv4 address (for --port, --masquerade), or NULL. */
+/* The first veth with a static IPv4 or IPv6 address (for --port, --masquerade), or NULL. */
 const NetDevConfig *settings_nat_interface(const Settings *s);
 
 /* The tree of machine name in /var/lib/machines and the other machine directories. Non-logging. */

@@ -57,16 +57,19 @@ void netdev_guest_name(const NetDevConfigs *configs, size_t i, char ret[static 1
 }
 
 void netdev_veth_host_name(const NetDevConfig *c, unsigned nth, const char *machine, char ret[static 16]) {
+        const char *prefix;
         char full[64];
 
         if (c->veth_pair) {
                 snprintf(ret, 16, "%s", c->veth_pair);
                 return;
         }
+        /* systemd-nspawn's names: vb- for a veth in a bridge (also a zone's), ve- for one in none. */
+        prefix = c->link && !c->router ? "vb" : "ve";
         if (nth == 0)
-                snprintf(full, sizeof full, "ve-%s", machine);
+                snprintf(full, sizeof full, "%s-%s", prefix, machine);
         else
-                snprintf(full, sizeof full, "ve%u-%s", nth, machine);
+                snprintf(full, sizeof full, "%s%u-%s", prefix, nth, machine);
         if (strlen(full) <= 15) {
                 strcpy(ret, full);
                 return;

@@ -75,8 +75,9 @@ int netdev_in_netns(NetDevs *l, NetDev *d, NetnsAction action);
 
 /* Guest-side name of configs->items[i]: its .name, else eth0, eth1, … in index order. */
 void netdev_guest_name(const NetDevConfigs *configs, size_t i, char ret[static 16]);
-/* Host-side veth name: veth.pair, else "ve-MACHINE" ("veN-MACHINE" for the N-th), shortened to 15
- * characters with a hash when too long, as systemd-nspawn does. */
+/* Host-side veth name: veth.pair, else "vb-MACHINE" for a veth in a bridge, "ve-MACHINE" for one in
+ * none ("vbN-", "veN-" for the N-th veth), shortened to 15 characters with a hash when too long, as
+ * systemd-nspawn does. */
 void netdev_veth_host_name(const NetDevConfig *c, unsigned nth, const char *machine, char ret[static 16]);
 /* MAC for the guest side: hwaddr with 'x' nibbles made random, or derived from machine and index
  * (stable across starts), locally administered unicast. */

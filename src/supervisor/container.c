@@ -380,41 +380,29 @@ static int follow_child_setup(Container *c, int sync_fd, SyncStep until) {
         }
 }
 
-/* Masquerade and port forwards to the first veth's static address, known from the settings: the
- * rules may exist before the child has configured it. */
+/* Masquerade and port forwards to the first veth's static addresses (its first IPv4 and first IPv6
+ * one), known from the settings: the rules may exist before the child has configured them. */
 static int setup_nat(Container *c) {
         const Settings *s = c->settings;
         const NetDevConfig *nat = settings_nat_interface(s);
-        _cleanup_free_ char *addr = NULL;
         const char *host_side = NULL;
         int r;
 
         if (!nat || (!s->ports && !s->masquerade))
                 return 0;
-        addr = strndup(nat->ipv4[0], strcspn(nat->ipv4[0], "/"));
-        if (!addr)
-                return log_oom();
         for (size_t i = 0; i < c->netdevs.n; i++)
                 if (c->netdevs.items[i].config == nat)
                         host_side = c->netdevs.items[i].host_name;
-        r = firewall_new(s->machine, &c->firewall);
+        r = firewall_new(s->machine, s->firewall, &c->firewall);
+        if (r >= 0 && host_side && (!nat->link || nat->router))
+                r = firewall_set_localnet(c->firewall, host_side); /* a veth of ours in no bridge */
         if (r < 0)
                 return r;
-        if (s->masquerade) {
-                r = firewall_add_masquerade(c->firewall, nat->ipv4[0], host_side);
-                if (r < 0)
-                        return r;
-        }
-        STRV_FOREACH(p, s->ports) {
-                PortForward pf;
-
-                if (port_forward_parse(*p, &pf) < 0)
-                        return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "-p/--port=%s: invalid", *p);
-                r = firewall_add_port_forward(c->firewall, &pf, addr);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
+        r = firewall_add_address(c->firewall, nat->ipv4 ? nat->ipv4[0] : NULL, host_side, s->masquerade, s->ports);
+        if (r < 0)
+                return r;
+        return firewall_add_address(c->firewall, nat->ipv6 ? nat->ipv6[0] : NULL, host_side, s->masquerade,
+                                    s->ports);
 }
 
 /* The host paths the guest's mounts come from, each as a detached mount: the sources of binds

@@ -3,11 +3,12 @@
 # 3 s of a boot of a machine with a phys interface (a veth end of the test host, MTU 1400, its own
 # MAC, up), a veth with a static address and NAT (--masquerade). After each kill, the next start
 # of the machine (or, every other time, nsboot --cleanup first) succeeds, and the test host's
-# links (names, MTU, up/down, MAC, master), addresses, NAT rules, the machine's cgroup, host mounts
+# links (names, MTU, up/down, MAC, master), addresses, NAT rules (nftables, the default backend
+# here, and iptables), the machine's cgroup, host mounts
 # and nsboot's files are exactly as before the first start. Prints the counts.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
-require_cmd ip iptables-legacy-save
+require_cmd ip iptables-legacy-save nft
 RUNS=${TORTURE_RUNS:-30}
 
 netns_create ns
@@ -34,6 +35,7 @@ CONF
 host_state() {
         net_state "$ns"
         in_net "$ns" iptables-legacy-save -t nat | grep '^-A' || true
+        in_net "$ns" nft list ruleset
         ls -d "$(cgroup2_root)"/machine.slice/machine-"$name".scope 2>/dev/null || true
         grep -F -e "$WORKDIR" -e " /run/nsboot/netns/$name " /proc/self/mountinfo | awk '{ print $5 }' || true
         ls /run/nsboot/netns /run/nsboot/machines /run/nsboot/firewall 2>/dev/null | grep -F "$name" || true

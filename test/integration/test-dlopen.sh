@@ -1,8 +1,9 @@
 #!/bin/bash
 # Optional libraries are loaded at their first use (src/basic/dlopen-util.c, src/*/*-dlopen.c):
-# the binary does not list libnl-route-3, libip4tc or libblkid as DT_NEEDED; a machine without
-# interfaces, NAT or a disk image maps none of them, one with a veth maps libnl (and not libip4tc),
-# one with -p maps both; when a library cannot be loaded (hidden here by a bind mount of /dev/null
+# the binary does not list libnl-route-3, libip4tc, libip6tc, libnftnl, libmnl or libblkid as
+# DT_NEEDED; a machine without interfaces, NAT or a disk image maps none of them, one with a veth
+# maps libnl (and no firewall library), one with -p maps libnl and the libraries of its firewall
+# backend only (libip4tc for iptables, libnftnl and libmnl for nftables); when a library cannot be loaded (hidden here by a bind mount of /dev/null
 # over it, in a mount namespace of its own), nsboot names the library and its package, exits
 # non-zero and leaves no interface and no firewall state behind, and machines that do not need it
 # still run.
@@ -14,7 +15,9 @@ require_cmd readelf ldconfig unshare nsenter
 needed=$(readelf -d "$NSBOOT" | awk '/NEEDED/ { print $NF }' | tr '\n' ' ')
 log "DT_NEEDED: $needed"
 assert_not_contains "$needed" libnl "nsboot's DT_NEEDED"
-assert_not_contains "$needed" libip4tc "nsboot's DT_NEEDED"
+for lib in libip4tc libip6tc libnftnl libmnl; do
+        assert_not_contains "$needed" "$lib" "nsboot's DT_NEEDED"
+done
 assert_not_contains "$needed" libblkid "nsboot's DT_NEEDED"
 
 t="" ns="" maps="" conf=""
@@ -36,6 +39,7 @@ log "no network: $maps"
 assert_contains "$maps" libsystemd "the maps of the supervisor (sanity)"
 assert_not_contains "$maps" libnl "a machine without interfaces"
 assert_not_contains "$maps" libip4tc "a machine without interfaces"
+assert_not_contains "$maps" libnftnl "a machine without interfaces"
 assert_not_contains "$maps" libblkid "a machine without a disk image"
 
 netns_create ns
@@ -46,11 +50,19 @@ supervisor_maps -D "$t" -n
 log "veth: $maps"
 assert_contains "$maps" libnl-route-3 "a machine with a veth"
 assert_not_contains "$maps" libip4tc "a machine with a veth and no NAT"
+assert_not_contains "$maps" libnftnl "a machine with a veth and no NAT"
 conf=$WORKDIR/net.conf
 printf 'lxc.net.0.type = veth\nlxc.net.0.ipv4.address = 10.84.0.5/24\n' >"$conf"
-supervisor_maps -D "$t" --config="$conf" -p tcp:8080:80
-log "veth and -p: $maps"
-assert_contains "$maps" libip4tc "a machine with a port forward"
+supervisor_maps -D "$t" --config="$conf" -p tcp:8080:80 --firewall=iptables
+log "veth and -p, iptables: $maps"
+assert_contains "$maps" libip4tc "a machine with a port forward (iptables)"
+assert_not_contains "$maps" libip6tc "a machine with an IPv4 port forward (iptables)"
+assert_not_contains "$maps" libnftnl "a machine with a port forward (iptables)"
+supervisor_maps -D "$t" --config="$conf" -p tcp:8080:80 --firewall=nftables
+log "veth and -p, nftables: $maps"
+assert_contains "$maps" libnftnl "a machine with a port forward (nftables)"
+assert_contains "$maps" libmnl "a machine with a port forward (nftables)"
+assert_not_contains "$maps" libip4tc "a machine with a port forward (nftables)"
 assert_eq "$before" "$(links)" "the test host's links"
 
 # nsboot_hiding LIB: from now on nsboot runs in NS with LIB (a soname) replaced by /dev/null.
@@ -79,7 +91,7 @@ assert_rc 0 "a machine without interfaces runs without libnl"
 
 nsboot_hiding libip4tc.so.2
 name=$(basename "$t")
-nsboot_run -q -D "$t" --config="$conf" -p tcp:8080:80 /bin/true
+nsboot_run -q -D "$t" --config="$conf" -p tcp:8080:80 --firewall=iptables /bin/true
 assert_rc_ne 0
 assert_contains "$(cat "$NSBOOT_ERR")" "libip4tc.so.2" "the error without libip4tc"
 assert_contains "$(cat "$NSBOOT_ERR")" "install the package libip4tc2" "the error without libip4tc"
@@ -87,4 +99,17 @@ assert_eq "$before" "$(links)" "the test host's links after the refused start"
 assert_file_not_exists "/run/nsboot/firewall/$name" "firewall state after the refused start"
 nsboot_run -q -D "$t" -n /bin/true
 assert_rc 0 "a machine with a veth and no NAT runs without libip4tc"
+
+nsboot_hiding libnftnl.so.11
+nsboot_run -q -D "$t" --config="$conf" -p tcp:8080:80 --firewall=nftables /bin/true
+assert_rc_ne 0
+assert_contains "$(cat "$NSBOOT_ERR")" "libnftnl.so.11" "the error without libnftnl"
+assert_contains "$(cat "$NSBOOT_ERR")" "install the package libnftnl11" "the error without libnftnl"
+assert_eq "$before" "$(links)" "the test host's links after the refused start"
+assert_file_not_exists "/run/nsboot/firewall/$name" "firewall state after the refused start"
+# --firewall=auto (the default) takes iptables then, without an error.
+nsboot_run -q -D "$t" --config="$conf" -p tcp:8080:80 /bin/true
+assert_rc 0 "auto without libnftnl"
+assert_not_contains "$(cat "$NSBOOT_ERR")" libnftnl "auto without libnftnl"
+assert_file_not_exists "/run/nsboot/firewall/$name" "firewall state after the machine ended"
 exit 0

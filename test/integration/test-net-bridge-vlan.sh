@@ -26,7 +26,7 @@ nsboot_in_netns "$ns"
 before=$(net_state "$ns")
 
 busybox_tree tree "nsbt$$v"
-veth=ve-$(basename "$tree")
+veth=vb-$(basename "$tree")
 cat >"$WORKDIR/vlan.conf" <<CONF
 lxc.net.0.type = veth
 lxc.net.0.link = $br

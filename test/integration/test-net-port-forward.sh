@@ -1,5 +1,6 @@
 #!/bin/bash
-# -p/--port and --masquerade through nsboot itself: a TCP listener in the guest answers on the
+# -p/--port and --masquerade through nsboot itself, with the iptables backend (test-net-nat.sh runs
+# both backends): a TCP listener in the guest answers on the
 # test host's port 8080 (from the host itself, to its own address), a UDP listener in the guest
 # gets a datagram sent to the host's port 5353, the guest reaches a second host
 # through masquerading, the nat rules exist while the machine runs and are gone afterwards, also
@@ -28,7 +29,7 @@ nsboot_in_netns "$host"
 nat_rules() { ip netns exec "$host" iptables-legacy-save -t nat | grep -c 'nsboot:' || true; }
 name=$(basename "$tree")
 
-nsboot_start -q -D "$tree" --config="$conf" -p 8080:80 --masquerade -b sleep
+nsboot_start -q -D "$tree" --config="$conf" --firewall=iptables -p 8080:80 --masquerade -b sleep
 wait_output '^NSBOOT-TEST: ready=1'
 LEADER=$(leader_pid "$NSBOOT_PID")
 assert_eq 3 "$(nat_rules)" "nat rules while running"
@@ -44,7 +45,7 @@ poweroff_guest
 # UDP: -p udp:5353:53 brings a datagram sent to the test host's port 5353 to port 53 of the guest.
 # (The guest's busybox nc has no UDP: the host's python3 listens in the guest's network namespace.)
 require_cmd python3
-nsboot_start -q -D "$tree" --config="$conf" -p udp:5353:53 -b sleep
+nsboot_start -q -D "$tree" --config="$conf" --firewall=iptables -p udp:5353:53 -b sleep
 wait_output '^NSBOOT-TEST: ready=1'
 LEADER=$(leader_pid "$NSBOOT_PID")
 assert_eq 2 "$(nat_rules)" "nat rules of one udp forward (PREROUTING and OUTPUT)"
@@ -68,12 +69,12 @@ assert_eq 0 "$(nat_rules)" "nat rules after the udp machine ended"
 assert_eq 0 "$(nat_rules)" "nat rules after the machine ended"
 
 # A killed nsboot leaves its rules; the next start of the machine removes them first.
-nsboot_start -q -D "$tree" --config="$conf" -p 8080:80 -b sleep
+nsboot_start -q -D "$tree" --config="$conf" --firewall=iptables -p 8080:80 -b sleep
 wait_output '^NSBOOT-TEST: ready=1'
 kill -KILL "$NSBOOT_PID"
 wait_pid_exit "$NSBOOT_PID" 10 || fail "nsboot did not die"
 assert_eq 2 "$(nat_rules)" "rules left by the killed nsboot"
-nsboot_run -q -D "$tree" --config="$conf" -p 8080:80 /bin/true
+nsboot_run -q -D "$tree" --config="$conf" --firewall=iptables -p 8080:80 /bin/true
 assert_rc 0
 assert_eq 0 "$(nat_rules)" "leftover rules removed by the next start"
 [[ -e /run/nsboot/firewall/$name ]] && fail "the firewall state file is left"

@@ -98,14 +98,14 @@ int main(int argc, char **argv) {
                 return r < 0;
         }
         if (streq(argv[1], "add")) {
-                if (argc != 5 || port_forward_parse(argv[3], &p) < 0 || firewall_new(argv[2], &f) < 0)
+                if (argc != 5 || port_forward_parse(argv[3], &p) < 0 || firewall_new(argv[2], FIREWALL_IPTABLES, &f) < 0)
                         return 2;
                 r = firewall_add_port_forward(f, &p, argv[4]);
                 printf("add=%d\n", r);
                 firewall_free(f);
                 return r < 0;
         }
-        if (argc != 7 || port_forward_parse(argv[5], &p) < 0 || firewall_new(argv[2], &f) < 0)
+        if (argc != 7 || port_forward_parse(argv[5], &p) < 0 || firewall_new(argv[2], FIREWALL_IPTABLES, &f) < 0)
                 return 2;
         sigemptyset(&ss);
         sigaddset(&ss, SIGTERM);
@@ -138,7 +138,7 @@ ar t "$BUILDDIR/libnsboot-core.a" | grep -q 'firewall\.c\.o$' || objs+=("$SRCDIR
 includes=(-I "$SRCDIR/src")
 for d in "$SRCDIR"/src/*/; do includes+=(-I "$d"); done
 cc -std=gnu11 -D_GNU_SOURCE "${includes[@]}" -o "$WORKDIR/fwdrv" "$WORKDIR/fwdrv.c" "${objs[@]}" \
-        "$BUILDDIR/libnsboot-core.a" -lip4tc -lsystemd -lcap -lnl-3 -lnl-route-3 ||
+        "$BUILDDIR/libnsboot-core.a" -lip4tc -lip6tc -lnftnl -lmnl -lsystemd -lcap -lnl-3 -lnl-route-3 ||
         fail "cannot build the firewall test driver"
 FWDRV=$WORKDIR/fwdrv
 
@@ -198,7 +198,7 @@ assert_match "$(grep PREROUTING <<<"$rules" | grep "nsboot:$m1")" \
 assert_match "$(grep OUTPUT <<<"$rules" | grep "nsboot:$m1")" '! -d 127\.0\.0\.0/8 -p tcp .*--dport 8080 .*-j DNAT'
 assert_match "$(grep POSTROUTING <<<"$rules" | grep "nsboot:$m1")" '-s 10\.77\.0\.0/24 ! -o ve-ct .*-j MASQUERADE'
 assert_file_contains "$STATE_DIR/$m1" "forward tcp 8080 10.77.0.2 80"
-assert_file_contains "$STATE_DIR/$m1" "masquerade 10.77.0.0/24 ve-ct"
+assert_file_contains "$STATE_DIR/$m1" "masquerade 10.77.0.0/24 !ve-ct"
 
 assert_eq answer-from-container "$(connect "$NS_CL" 192.168.77.1 8080)" "client -> host port 8080"
 assert_eq answer-from-container "$(connect "$NS" 192.168.77.1 8080)" "host itself -> its port 8080"

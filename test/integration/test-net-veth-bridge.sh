@@ -1,6 +1,6 @@
 #!/bin/bash
 # lxc.net.N.type = veth with .link = a bridge: the guest gets its own network namespace with the
-# inside end (configured name, MAC, address, default route, up); the host side ve-MACHINE is up and
+# inside end (configured name, MAC, address, default route, up); the host side vb-MACHINE is up and
 # a port of the bridge while the guest runs, and gone afterwards. Host and guest ping each other,
 # and a second guest on the same bridge (default name eth0 and default MAC) pings the first.
 # Everything runs in a test network namespace of our own; it is exactly as before at the end.
@@ -17,14 +17,16 @@ nsboot_in_netns "$ns"
 before=$(net_state "$ns")
 host_ns=$(stat -L -c %i "/run/netns/$ns")
 
-# Short machine names: ve-NAME stays within 15 characters, so no hashed name.
+# Short machine names: vb-NAME (a veth in a bridge, systemd-nspawn's name) and ve-NAME (in none)
+# stay within 15 characters, so no hashed name.
 tree1="" tree2=""
 busybox_tree tree1 "nsbt$$a"
 busybox_tree tree2 "nsbt$$c"
 name1=$(basename "$tree1")
 name2=$(basename "$tree2")
-veth1=ve-$name1
-veth2=ve-$name2
+veth1=vb-$name1
+veth2=vb-$name2
+plain2=ve-$name2
 
 cat >"$WORKDIR/guest1.conf" <<CONF
 lxc.net.0.type = veth
@@ -108,13 +110,13 @@ assert_net_state "$ns" "$before" "after the --network-bridge guest ended"
 
 # -n: a veth pair on no bridge, ve-MACHINE on the test host, host0 inside.
 boot_sleeping "$tree2" -n
-hside=$(ip -n "$ns" -o link show "$veth2") || fail "-n: no $veth2 on the test host"
-assert_not_contains "$hside" "master " "-n: $veth2 is on no bridge"
+hside=$(ip -n "$ns" -o link show "$plain2") || fail "-n: no $plain2 on the test host"
+assert_not_contains "$hside" "master " "-n: $plain2 is on no bridge"
 [[ -n $(guest_link "$LEADER" host0) ]] || fail "-n: no host0 in the guest"
-ip -n "$ns" addr add 10.99.11.1/24 dev "$veth2"
-ip -n "$ns" link set "$veth2" up
+ip -n "$ns" addr add 10.99.11.1/24 dev "$plain2"
+ip -n "$ns" link set "$plain2" up
 in_guest "$LEADER" ip addr add 10.99.11.2/24 dev host0
 in_guest "$LEADER" ip link set host0 up
-net_ping "$ns" 10.99.11.2 || fail "-n: the test host cannot ping the guest over $veth2"
+net_ping "$ns" 10.99.11.2 || fail "-n: the test host cannot ping the guest over $plain2"
 poweroff_guest
 assert_net_state "$ns" "$before" "after the -n guest ended"

@@ -70,6 +70,7 @@ VALUE[nsboot.register]=yes; EFFECT[nsboot.register]=-
 VALUE[nsboot.keep-unit]=yes; EFFECT[nsboot.keep-unit]=-
 VALUE[nsboot.port]=tcp:8080:80; EFFECT[nsboot.port]=-
 VALUE[nsboot.masquerade]=yes; EFFECT[nsboot.masquerade]=-
+VALUE[nsboot.firewall]=iptables; EFFECT[nsboot.firewall]=-
 VALUE[nsboot.cgroup]=pids.max=77; EFFECT[nsboot.cgroup]=pids-77
 for k in lxc.cgroup2.pids.max lxc.cgroup.pids.max; do VALUE[$k]=77; EFFECT[$k]=pids-77; done
 VALUE[nsboot.rlimit]=nofile=77; EFFECT[nsboot.rlimit]=nofile-77

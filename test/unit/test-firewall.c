@@ -43,7 +43,8 @@ Test(firewall, port_forward_parse_bad) {
 Test(firewall, new_and_free_without_rules) {
         Firewall *f = NULL;
 
-        cr_assert_eq(firewall_new("web1", &f), 0);
+        cr_assert_eq(firewall_new("web1", FIREWALL_NFTABLES, &f), 0);
+        cr_assert_str_eq(firewall_backend_name(f), "nftables");
         cr_assert_not_null(f);
         firewall_remove_all(f);
         firewall_remove_all(f);
@@ -57,11 +58,20 @@ Test(firewall, new_refuses_bad_names) {
 
         memset(long_name, 'a', sizeof long_name - 1);
         long_name[sizeof long_name - 1] = 0;
-        cr_assert_eq(firewall_new("", &f), -EINVAL);
-        cr_assert_eq(firewall_new("a/b", &f), -EINVAL);
-        cr_assert_eq(firewall_new("a b", &f), -EINVAL);
-        cr_assert_eq(firewall_new("a\nb", &f), -EINVAL);
-        cr_assert_eq(firewall_new("..", &f), -EINVAL);
-        cr_assert_eq(firewall_new(long_name, &f), -EINVAL);
+        cr_assert_eq(firewall_new("", FIREWALL_IPTABLES, &f), -EINVAL);
+        cr_assert_eq(firewall_new("a/b", FIREWALL_IPTABLES, &f), -EINVAL);
+        cr_assert_eq(firewall_new("a b", FIREWALL_IPTABLES, &f), -EINVAL);
+        cr_assert_eq(firewall_new("a\nb", FIREWALL_IPTABLES, &f), -EINVAL);
+        cr_assert_eq(firewall_new("..", FIREWALL_IPTABLES, &f), -EINVAL);
+        cr_assert_eq(firewall_new(long_name, FIREWALL_IPTABLES, &f), -EINVAL);
         cr_assert_null(f);
+}
+
+Test(firewall, backend_names) {
+        cr_assert_eq(firewall_backend_from_string("auto"), FIREWALL_AUTO);
+        cr_assert_eq(firewall_backend_from_string("nftables"), FIREWALL_NFTABLES);
+        cr_assert_eq(firewall_backend_from_string("iptables"), FIREWALL_IPTABLES);
+        cr_assert_eq(firewall_backend_from_string("nft"), -EINVAL);
+        cr_assert_eq(firewall_backend_from_string(""), -EINVAL);
+        cr_assert_str_eq(firewall_backend_to_string(FIREWALL_IPTABLES), "iptables");
 }

@@ -58,6 +58,20 @@ Test(netdev, host_names_fit_and_stay_stable) {
         cr_assert_str_eq(a, "myveth");
 }
 
+/* systemd-nspawn's vb- for a veth in a bridge (--network-bridge, --network-zone, a link); a veth
+ * in router mode joins no bridge even with a link. */
+Test(netdev, host_names_of_bridged_veths) {
+        NetDevConfig bridged = { .link = (char *) "br0" }, router = { .link = (char *) "eth0", .router = true };
+        char a[16];
+
+        netdev_veth_host_name(&bridged, 0, "web", a);
+        cr_assert_str_eq(a, "vb-web");
+        netdev_veth_host_name(&bridged, 1, "web", a);
+        cr_assert_str_eq(a, "vb1-web");
+        netdev_veth_host_name(&router, 0, "web", a);
+        cr_assert_str_eq(a, "ve-web");
+}
+
 Test(netdev, macs) {
         NetDevConfig c = { .index = 1 }, x = { .index = 1, .hwaddr = "x0:16:3e:xx:xx:01" };
         unsigned char m1[6], m2[6];
