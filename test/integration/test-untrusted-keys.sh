@@ -82,6 +82,10 @@ VALUE[nsboot.link-journal]=host; EFFECT[nsboot.link-journal]=journal-bound
 for k in nsboot.hook.start-host lxc.hook.start-host; do VALUE[$k]="/bin/touch $WORKDIR/hook-ran"; EFFECT[$k]=host-file; done
 for k in nsboot.hook-version lxc.hook.version; do VALUE[$k]=1; EFFECT[$k]=-; done
 for k in nsboot.log-file lxc.log.file; do VALUE[$k]=$WORKDIR/hook-ran; EFFECT[$k]=host-file; done
+for k in nsboot.console.logfile lxc.console.logfile; do VALUE[$k]=$WORKDIR/hook-ran; EFFECT[$k]=host-file; done
+# Without a log file of the trusted configuration they do nothing: their default in --check.
+for k in nsboot.console.size lxc.console.size; do VALUE[$k]=64K; EFFECT[$k]=-; done
+for k in nsboot.console.rotate lxc.console.rotate; do VALUE[$k]=1; EFFECT[$k]=-; done
 # How the host knows and treats the machine: their default in --check.
 VALUE[nsboot.machine]=nsbtother; EFFECT[nsboot.machine]=-
 VALUE[nsboot.console]=interactive; EFFECT[nsboot.console]=-
