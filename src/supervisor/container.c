@@ -291,7 +291,7 @@ static pid_t clone_child_now(Container *c, bool *ret_in_cgroup) {
         bool late_ns = cgroup_v1_any(&c->cgroup.v1);
         struct clone_args args = { .flags = clone_flags(c) | (late_ns ? 0 : CLONE_NEWCGROUP) | CLONE_INTO_CGROUP,
                                    .exit_signal = SIGCHLD };
-        _cleanup_close_ int cgfd = open(c->cgroup.path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        _cleanup_close_ int cgfd = open(c->cgroup.payload, O_PATH | O_DIRECTORY | O_CLOEXEC);
         pid_t pid;
 
         if (cgfd >= 0) {
@@ -619,6 +619,8 @@ static int run_once(Container *c) {
                 if (machined_register(&c->machined, s, c->uuid, c->pid, ifindices, n, c->event, on_scope_stop, c) < 0)
                         failed = 1;
         }
+        if (!failed && cgroup_delegate(&c->cgroup, c->pid, c->machined.registered && !s->keep_unit) < 0)
+                failed = 1;
         /* After registration: the scope machined asks systemd for resets the cgroup's limits to its
          * own properties, so ours go on top of those, before the guest's init runs. */
         if (!failed && apply_limits(c) < 0)
