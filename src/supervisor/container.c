@@ -49,6 +49,7 @@
 #include "sysctl.h"
 #include "tree.h"
 #include "tunnel.h"
+#include "userns-mount.h"
 #include "userns-owner.h"
 #include "userns.h"
 
@@ -460,7 +461,7 @@ static int send_host_mounts(Container *c, int sock, int userns_fd) {
  * sysfs, and last its root (the tree, idmapped to the guest's ids when its owners are the host's). */
 static int send_mounts(Container *c, int sock) {
         const Settings *s = c->settings;
-        _cleanup_close_ int userns_fd = -EBADF, root = -EBADF, sysfs = -EBADF;
+        _cleanup_close_ int userns_fd = -EBADF, root = -EBADF, sysfs = -EBADF, tree_userns = -EBADF;
         char path[64];
         int r;
 
@@ -487,7 +488,14 @@ static int send_mounts(Container *c, int sock) {
         r = send_host_mounts(c, sock, userns_fd);
         if (r < 0)
                 return r;
-        r = rootfs_open(s, c->userns.idmap_tree ? userns_fd : -EBADF, &root);
+        /* The tree's mount maps the host's root too (machinectl copy-to writes as that), unlike the
+         * guest's own user namespace. */
+        if (c->userns.idmap_tree) {
+                r = userns_mount_open(&c->userns, &tree_userns);
+                if (r < 0)
+                        return r;
+        }
+        r = rootfs_open(s, tree_userns, &root);
         if (r < 0)
                 return r;
         r = sync_send(sock, SYNC_ROOTFS, 0, root);
