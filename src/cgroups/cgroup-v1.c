@@ -143,9 +143,10 @@ static const char *same_hierarchy(const CGroupV1 *v1, CGroupV1Controller c) {
         return NULL;
 }
 
-int cgroup_v1_create(CGroupV1 *v1, const char *suffix) {
+int cgroup_v1_create(CGroupV1 *v1, const char *suffix, bool payload) {
+        v1->payload = payload;
         for (CGroupV1Controller c = 0; c < _CGROUP_V1_MAX; c++) {
-                _cleanup_free_ char *dir = NULL;
+                _cleanup_free_ char *dir = NULL, *guest = NULL;
                 const char *shared = same_hierarchy(v1, c);
                 int r;
 
@@ -163,9 +164,11 @@ int cgroup_v1_create(CGroupV1 *v1, const char *suffix) {
                 r = cgroup_remove_dir(dir);
                 if (r < 0)
                         return log_error_errno(r, "Cgroup %s is left over and still in use: %m", dir);
-                r = mkdir_levels(dir, c == CGROUP_V1_CPUSET);
+                if (asprintf(&guest, "%s%s", dir, payload ? "/payload" : "") < 0)
+                        return log_oom();
+                r = mkdir_levels(guest, c == CGROUP_V1_CPUSET);
                 if (r < 0)
-                        return log_error_errno(r, "Failed to create cgroup %s: %m", dir);
+                        return log_error_errno(r, "Failed to create cgroup %s: %m", guest);
                 v1->path[c] = TAKE_PTR(dir);
         }
         return 0;
@@ -188,11 +191,11 @@ int cgroup_v1_attach(const CGroupV1 *v1, pid_t pid) {
 
                 if (!v1->path[c] || same_hierarchy(v1, c))
                         continue;
-                if (asprintf(&procs, "%s/cgroup.procs", v1->path[c]) < 0)
+                if (asprintf(&procs, "%s%s/cgroup.procs", v1->path[c], v1->payload ? "/payload" : "") < 0)
                         return log_oom();
                 r = write_string_file(procs, buf);
                 if (r < 0)
-                        return log_error_errno(r, "Failed to move PID %d into %s: %m", (int) pid, v1->path[c]);
+                        return log_error_errno(r, "Failed to move PID %d into %s: %m", (int) pid, procs);
         }
         return 0;
 }
@@ -205,15 +208,23 @@ const char *cgroup_v1_path(const CGroupV1 *v1, const char *controller) {
 
 int cgroup_v1_write(const CGroupV1 *v1, const char *controller, const char *file, const char *value) {
         const char *dir = cgroup_v1_path(v1, controller);
-        _cleanup_free_ char *p = NULL;
+        _cleanup_free_ char *p = NULL, *guest = NULL;
+        int r;
 
         if (!dir)
                 return -ENOMEDIUM;
-        if (asprintf(&p, "%s/%s", dir, file) < 0)
+        if (asprintf(&p, "%s/%s", dir, file) < 0 || asprintf(&guest, "%s/payload/%s", dir, file) < 0)
                 return -ENOMEM;
         if (access(p, F_OK) < 0)
                 return -errno;
-        return write_string_file(p, value);
+        /* A child's cpuset must stay within its parent's (EBUSY otherwise): the payload, which took
+         * all of the machine's CPUs and nodes, follows the new set, narrowed first, widened last. */
+        if (v1->payload && streq(controller, "cpuset"))
+                (void) write_string_file(guest, value);
+        r = write_string_file(p, value);
+        if (r >= 0 && v1->payload && streq(controller, "cpuset"))
+                r = write_string_file(guest, value);
+        return r;
 }
 
 void cgroup_v1_remove(CGroupV1 *v1) {
@@ -242,4 +253,5 @@ void cgroup_v1_done(CGroupV1 *v1) {
                 free(v1->path[c]);
                 v1->path[c] = NULL;
         }
+        v1->payload = false;
 }

@@ -35,6 +35,7 @@ CGroupV1Controller cgroup_v1_controller_from_string(const char *s);
 
 typedef struct CGroupV1 {
         char *path[_CGROUP_V1_MAX];     /* the machine's directory in each hierarchy, NULL: none */
+        bool payload;                   /* the guest is in PATH/payload (not with --keep-unit) */
 } CGroupV1;
 
 /* Whether controller is mounted as a cgroup v1 hierarchy under /sys/fs/cgroup. Non-logging. */
@@ -42,12 +43,13 @@ bool cgroup_v1_available(const char *controller);
 /* The directory of the machine in the hierarchy of controller: /sys/fs/cgroup/CONTROLLER, nsboot's
  * own cgroup there, then suffix ("/machine.slice/machine-web.scope"). Non-logging. */
 int cgroup_v1_dir(const char *controller, const char *suffix, char **ret);
-/* Makes the machine's cgroup in every v1 hierarchy there is (a leftover is removed first; cpuset
- * gets its parent's CPUs and memory nodes). Logs. */
-int cgroup_v1_create(CGroupV1 *v1, const char *suffix);
+/* Makes the machine's cgroup in every v1 hierarchy there is, with payload its sub-cgroup "payload"
+ * for the guest (a leftover is removed first; cpuset gets its parent's CPUs and memory nodes).
+ * Logs. */
+int cgroup_v1_create(CGroupV1 *v1, const char *suffix, bool payload);
 /* Whether the machine has a cgroup in any v1 hierarchy. */
 bool cgroup_v1_any(const CGroupV1 *v1);
-/* Puts pid into all of them. Logs. */
+/* Puts pid into all of them (their payloads). Logs. */
 int cgroup_v1_attach(const CGroupV1 *v1, pid_t pid);
 /* Writes value to file of the machine's cgroup of controller. Non-logging: -ENOMEDIUM when the
  * machine has no cgroup there, -ENOENT when the file does not exist. */

@@ -68,13 +68,14 @@ static int rmdir_tree(const char *dir) {
         return rmdir(dir) < 0 && errno != ENOENT ? -errno : 0;
 }
 
-/* Hands the host's controllers down to machine.slice so the guest's init can use them. Best effort:
- * a hybrid host's unified hierarchy has none. */
-static void enable_controllers(const char *slice) {
+/* Hands the host's controllers down from a cgroup to its children (machine.slice to the scope, the
+ * scope to the payload) so the guest's init can use them. Best effort: a hybrid host's unified
+ * hierarchy has none. */
+static void enable_controllers(const char *dir) {
         _cleanup_free_ char *avail = NULL, *file = NULL, *want = NULL;
         size_t n = 0;
 
-        if (asprintf(&file, "%s/cgroup.controllers", slice) < 0 || read_one_line(file, &avail) < 0 || !*avail)
+        if (asprintf(&file, "%s/cgroup.controllers", dir) < 0 || read_one_line(file, &avail) < 0 || !*avail)
                 return;
         want = malloc(2 * strlen(avail) + 2);
         if (!want)
@@ -82,7 +83,7 @@ static void enable_controllers(const char *slice) {
         for (char *tok = strtok(avail, " "); tok; tok = strtok(NULL, " "))
                 n += sprintf(want + n, "%s+%s", n ? " " : "", tok);
         free(file);
-        if (asprintf(&file, "%s/cgroup.subtree_control", slice) >= 0)
+        if (asprintf(&file, "%s/cgroup.subtree_control", dir) >= 0)
                 (void) write_string_file(file, want);
 }
 
@@ -166,6 +167,21 @@ int cgroup_v1_suffix(const char *machine, bool keep_unit, const char *slice, cha
         return 0;
 }
 
+/* The guest's own cgroup below the machine's: the limits on the machine's cgroup are then out of
+ * reach of a privileged guest's root, whose cgroup namespace is rooted at the payload (as
+ * systemd-nspawn does it on cgroup v2). */
+static int create_payload(CGroup *cg, bool keep_unit) {
+        if (keep_unit)
+                cg->payload = strdup(cg->path);
+        else if (asprintf(&cg->payload, "%s/payload", cg->path) < 0)
+                cg->payload = NULL;
+        if (!cg->payload)
+                return log_oom();
+        if (!keep_unit && mkdir(cg->payload, 0755) < 0)
+                return log_error_errno(errno, "Failed to create cgroup %s: %m", cg->payload);
+        return 0;
+}
+
 int cgroup_create(CGroup *cg, const char *machine, bool keep_unit, const char *slice) {
         _cleanup_free_ char *root = NULL, *parent = NULL, *path = NULL;
         int r;
@@ -188,6 +204,9 @@ int cgroup_create(CGroup *cg, const char *machine, bool keep_unit, const char *s
                 return log_error_errno(errno, "Failed to create cgroup %s: %m", path);
         cg->root = TAKE_PTR(root);
         cg->path = TAKE_PTR(path);
+        r = create_payload(cg, keep_unit);
+        if (r < 0)
+                return r;
         /* A hybrid host's controllers are on v1: the machine gets a cgroup in each hierarchy too. */
         if (cgroup_is_hybrid(cg)) {
                 _cleanup_free_ char *suffix = NULL;
@@ -195,7 +214,7 @@ int cgroup_create(CGroup *cg, const char *machine, bool keep_unit, const char *s
                 r = cgroup_v1_suffix(machine, keep_unit, slice, &suffix);
                 if (r < 0)
                         return log_oom();
-                r = cgroup_v1_create(&cg->v1, suffix);
+                r = cgroup_v1_create(&cg->v1, suffix, !keep_unit);
                 if (r < 0)
                         return r;
         }
@@ -207,12 +226,30 @@ int cgroup_attach(const CGroup *cg, pid_t pid) {
         char buf[32];
         int r;
 
-        if (asprintf(&procs, "%s/cgroup.procs", cg->path) < 0)
+        if (asprintf(&procs, "%s/cgroup.procs", cg->payload) < 0)
                 return log_oom();
         snprintf(buf, sizeof buf, "%d", (int) pid);
         r = write_string_file(procs, buf);
         if (r < 0)
-                return log_error_errno(r, "Failed to move PID %d into %s: %m", (int) pid, cg->path);
+                return log_error_errno(r, "Failed to move PID %d into %s: %m", (int) pid, cg->payload);
+        return 0;
+}
+
+int cgroup_delegate(const CGroup *cg, pid_t leader, bool leader_moved) {
+        int r;
+
+        if (streq(cg->payload, cg->path))
+                return 0;
+        if (leader_moved) {
+                r = cgroup_v1_attach(&cg->v1, leader);
+                if (r >= 0)
+                        r = cgroup_attach(cg, leader);
+                if (r < 0)
+                        return r;
+        }
+        /* Only now: a cgroup that hands controllers down may hold no process, and systemd puts the
+         * leader into the scope it starts. */
+        enable_controllers(cg->path);
         return 0;
 }
 
@@ -223,7 +260,7 @@ int cgroup_chown(const CGroup *cg, uid_t uid, gid_t gid) {
         for (size_t i = 0; i < ELEMENTSOF(files); i++) {
                 _cleanup_free_ char *p = NULL;
 
-                if (asprintf(&p, "%s%s", cg->path, files[i]) < 0)
+                if (asprintf(&p, "%s%s", cg->payload, files[i]) < 0)
                         return log_oom();
                 if (chown(p, uid, gid) < 0 && (errno != ENOENT || i == 0))
                         return log_error_errno(errno, "Failed to hand %s to the guest's root: %m", p);
@@ -261,5 +298,6 @@ void cgroup_done(CGroup *cg) {
         cgroup_v1_done(&cg->v1);
         free(cg->root);
         free(cg->path);
+        free(cg->payload);
         *cg = (CGroup) {};
 }

@@ -11,7 +11,9 @@
 
 typedef struct CGroup {
         char *root;      /* cgroup2 mount point on the host, e.g. /sys/fs/cgroup/unified */
-        char *path;      /* absolute directory of the machine's cgroup */
+        char *path;      /* absolute directory of the machine's cgroup: its limits and usage */
+        char *payload;   /* the guest's cgroup, root of its cgroup namespace: PATH/payload, or PATH
+                          * itself with --keep-unit (then PATH is already UNIT/payload) */
         CGroupV1 v1;     /* hybrid host: its cgroups in the v1 hierarchies */
 } CGroup;
 
@@ -20,13 +22,18 @@ int cgroup_find_v2_root(char **ret);
 /* "machine-<escaped name>.scope", escaped as systemd escapes unit names. Non-logging. */
 char *cgroup_scope_name(const char *machine);
 
-/* Creates <root>/machine.slice/machine-NAME.scope (with keep_unit: <own cgroup>/payload, moving
- * nsboot to <own cgroup>/supervisor), removing an empty leftover first. Logs. */
+/* Creates <root>/machine.slice/machine-NAME.scope and its payload (with keep_unit: <own
+ * cgroup>/payload, moving nsboot to <own cgroup>/supervisor), removing an empty leftover first.
+ * Logs. */
 int cgroup_create(CGroup *cg, const char *machine, bool keep_unit, const char *slice);
+/* Once the machine is registered, before its init runs: the leader back into the payload when
+ * leader_moved (a scope that machined starts takes it into its own cgroup), and the controllers
+ * handed down to the payload, which the guest's init delegates further. Logs. */
+int cgroup_delegate(const CGroup *cg, pid_t leader, bool leader_moved);
 /* The cgroup path of a slice unit: "machine-web.slice" -> "/machine.slice/machine-web.slice". */
 char *cgroup_slice_path(const char *slice);
 int cgroup_attach(const CGroup *cg, pid_t pid);
-/* Gives the machine's cgroup directory and its delegation files to the guest's root. Logs. */
+/* Gives the payload's directory and its delegation files to the guest's root. Logs. */
 int cgroup_chown(const CGroup *cg, uid_t uid, gid_t gid);
 /* Whether the cgroup2 hierarchy is the "unified" one of a hybrid host (controllers on v1). */
 bool cgroup_is_hybrid(const CGroup *cg);

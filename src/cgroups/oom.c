@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 #include <unistd.h>
 
 #include "basic/fileio.h"
+#include "basic/fs-util.h"
 #include "log.h"
 #include "oom.h"
 
@@ -18,21 +20,60 @@ struct OomWatch {
         int fd;                 /* eventfd (v1) or inotify (v2) */
 };
 
-/* "oom_kill N" in memory.events (v2) or memory.oom_control (v1) */
-int oom_kill_count(const CGroup *cg, uint64_t *ret) {
-        const char *v1 = cgroup_v1_path(&cg->v1, "memory");
-        _cleanup_free_ char *file = NULL, *text = NULL;
+static int read_oom_kills(const char *dir, const char *file, uint64_t *ret) {
+        _cleanup_free_ char *path = NULL, *text = NULL;
         const char *p;
         int r;
 
-        if (asprintf(&file, "%s/%s", v1 ?: cg->path, v1 ? "memory.oom_control" : "memory.events") < 0)
+        if (asprintf(&path, "%s/%s", dir, file) < 0)
                 return -ENOMEM;
-        r = read_full_file(file, &text, NULL);
+        r = read_full_file(path, &text, NULL);
         if (r < 0)
                 return r;
         p = strstr(text, "oom_kill ");
         if (!p || sscanf(p, "oom_kill %" SCNu64, ret) != 1)
                 return -ENOENT;
+        return 0;
+}
+
+/* v1 counts a kill only in the victim's own cgroup (the payload, or one the guest made below it),
+ * not in the ancestor whose limit it hit: the sum over the machine's subtree. */
+static int v1_oom_kills(const char *dir, unsigned depth, uint64_t *sum) {
+        _cleanup_(closedirp) DIR *d = NULL;
+        struct dirent *de;
+        uint64_t n;
+        int r;
+
+        r = read_oom_kills(dir, "memory.oom_control", &n);
+        if (r < 0)
+                return r;
+        *sum += n;
+        if (depth >= 8 || !(d = opendir(dir)))
+                return 0;
+        while ((de = readdir(d))) {
+                _cleanup_free_ char *sub = NULL;
+
+                if (de->d_type != DT_DIR || de->d_name[0] == '.')
+                        continue;
+                if (asprintf(&sub, "%s/%s", dir, de->d_name) < 0)
+                        return -ENOMEM;
+                (void) v1_oom_kills(sub, depth + 1, sum);
+        }
+        return 0;
+}
+
+/* "oom_kill N" in memory.events (v2, counting the whole subtree) or memory.oom_control (v1) */
+int oom_kill_count(const CGroup *cg, uint64_t *ret) {
+        const char *v1 = cgroup_v1_path(&cg->v1, "memory");
+        uint64_t sum = 0;
+        int r;
+
+        if (!v1)
+                return read_oom_kills(cg->path, "memory.events", ret);
+        r = v1_oom_kills(v1, 0, &sum);
+        if (r < 0)
+                return r;
+        *ret = sum;
         return 0;
 }
 

@@ -49,6 +49,7 @@
 #include "sysctl.h"
 #include "tree.h"
 #include "tunnel.h"
+#include "userns-mount.h"
 #include "userns-owner.h"
 #include "userns.h"
 
@@ -291,7 +292,7 @@ static pid_t clone_child_now(Container *c, bool *ret_in_cgroup) {
         bool late_ns = cgroup_v1_any(&c->cgroup.v1);
         struct clone_args args = { .flags = clone_flags(c) | (late_ns ? 0 : CLONE_NEWCGROUP) | CLONE_INTO_CGROUP,
                                    .exit_signal = SIGCHLD };
-        _cleanup_close_ int cgfd = open(c->cgroup.path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        _cleanup_close_ int cgfd = open(c->cgroup.payload, O_PATH | O_DIRECTORY | O_CLOEXEC);
         pid_t pid;
 
         if (cgfd >= 0) {
@@ -448,7 +449,7 @@ static int send_host_mounts(Container *c, int sock, int userns_fd) {
  * sysfs, and last its root (the tree, idmapped to the guest's ids when its owners are the host's). */
 static int send_mounts(Container *c, int sock) {
         const Settings *s = c->settings;
-        _cleanup_close_ int userns_fd = -EBADF, root = -EBADF, sysfs = -EBADF;
+        _cleanup_close_ int userns_fd = -EBADF, root = -EBADF, sysfs = -EBADF, tree_userns = -EBADF;
         char path[64];
         int r;
 
@@ -475,7 +476,14 @@ static int send_mounts(Container *c, int sock) {
         r = send_host_mounts(c, sock, userns_fd);
         if (r < 0)
                 return r;
-        r = rootfs_open(s, c->userns.idmap_tree ? userns_fd : -EBADF, &root);
+        /* The tree's mount maps the host's root too (machinectl copy-to writes as that), unlike the
+         * guest's own user namespace. */
+        if (c->userns.idmap_tree) {
+                r = userns_mount_open(&c->userns, &tree_userns);
+                if (r < 0)
+                        return r;
+        }
+        r = rootfs_open(s, tree_userns, &root);
         if (r < 0)
                 return r;
         r = sync_send(sock, SYNC_ROOTFS, 0, root);
@@ -607,6 +615,8 @@ static int run_once(Container *c) {
                 if (machined_register(&c->machined, s, c->uuid, c->pid, ifindices, n, c->event, on_scope_stop, c) < 0)
                         failed = 1;
         }
+        if (!failed && cgroup_delegate(&c->cgroup, c->pid, c->machined.registered && !s->keep_unit) < 0)
+                failed = 1;
         /* After registration: the scope machined asks systemd for resets the cgroup's limits to its
          * own properties, so ours go on top of those, before the guest's init runs. */
         if (!failed && apply_limits(c) < 0)

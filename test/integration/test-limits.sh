@@ -47,7 +47,7 @@ if ((hybrid)); then
         assert_eq "$(cat /sys/fs/cgroup/cpuset/cpuset.mems)" "$(cat "$(limit_file cpuset cpuset.mems)")" \
                 "cpuset.mems copied from the parent"
         for c in memory pids cpu cpuset; do
-                grep -qx "$LEADER" "$(limit_file "$c" cgroup.procs)" || fail "the guest's PID 1 is not in its $c cgroup"
+                grep -qx "$LEADER" "$(limit_file "$c" payload/cgroup.procs)" || fail "the guest's PID 1 is not in its $c payload cgroup"
         done
 else
         assert_eq 67108864 "$(cat "$(limit_file memory memory.max)")" "memory.max"

@@ -18,6 +18,8 @@ ESCAPE_HOST_STATE=""
 ESCAPE_FAILURES=()
 ESCAPE_SYSCTLS=(vm/overcommit_ratio kernel/printk_ratelimit)
 ESCAPE_KNOBS=(/sys/kernel/mm/transparent_hugepage/enabled /sys/kernel/mm/transparent_hugepage/defrag)
+# The machine's pids limit in every run: the prober tries to lift it from inside (cgroup-own-limits).
+ESCAPE_PIDS_MAX=200
 
 _escape_bin() {
         if [[ -x $ESCAPE_BIN ]]; then
@@ -87,6 +89,7 @@ escape_host_facts() {
         local bin
         bin=$(_escape_bin)
         echo "HOST_SYS_DEV=$(stat -c %d /sys)"
+        echo "MACHINE_PIDS_MAX=$ESCAPE_PIDS_MAX"
         echo "HOST_NSBOOT=$(stat -L -c %d:%i "${_NSBOOT_REAL:-$NSBOOT}")"
         _escape_target
         "$bin" --host-info
@@ -230,7 +233,7 @@ escape_nsboot() {
         NSBOOT_RC=0
         # Descriptor 7, on a host file outside the tree, is for nsboot to close, not to pass on.
         # shellcheck disable=SC2153 # NSBOOT_ERR is set by lib.sh's _next_output_files
-        timeout -k 5 "$NSBOOT_TIMEOUT" "$NSBOOT" "$@" </dev/null >"$NSBOOT_OUT" 2>"$NSBOOT_ERR" \
+        timeout -k 5 "$NSBOOT_TIMEOUT" "$NSBOOT" --property=TasksMax=$ESCAPE_PIDS_MAX "$@" </dev/null >"$NSBOOT_OUT" 2>"$NSBOOT_ERR" \
                 7<"$ESCAPE_FS/outside-secret" || NSBOOT_RC=$?
         [[ ! -s $NSBOOT_ERR ]] || { echo "--- nsboot's standard error:"; tail -n 20 "$NSBOOT_ERR"; }
         log "exit status $NSBOOT_RC"
