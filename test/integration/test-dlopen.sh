@@ -1,7 +1,8 @@
 #!/bin/bash
 # Optional libraries are loaded at their first use (src/basic/dlopen-util.c, src/*/*-dlopen.c):
-# the binary does not list libnl-route-3, libip4tc or libblkid as DT_NEEDED; a machine without
-# interfaces, NAT or a disk image maps none of them, one with a veth maps libnl (and not libip4tc),
+# the binary does not list libnl-route-3, libip4tc, libblkid or libsystemd as DT_NEEDED; a machine
+# without interfaces, NAT, a disk image or machined maps none of them (not libsystemd either when
+# it reports to a service manager through $NOTIFY_SOCKET: nsboot speaks that protocol itself), one with a veth maps libnl (and not libip4tc),
 # one with -p maps both; when a library cannot be loaded (hidden here by a bind mount of /dev/null
 # over it, in a mount namespace of its own), nsboot names the library and its package, exits
 # non-zero and leaves no interface and no firewall state behind, and machines that do not need it
@@ -9,13 +10,14 @@
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-require_cmd readelf ldconfig unshare nsenter
+require_cmd readelf ldconfig unshare nsenter python3
 
 needed=$(readelf -d "$NSBOOT" | awk '/NEEDED/ { print $NF }' | tr '\n' ' ')
 log "DT_NEEDED: $needed"
 assert_not_contains "$needed" libnl "nsboot's DT_NEEDED"
 assert_not_contains "$needed" libip4tc "nsboot's DT_NEEDED"
 assert_not_contains "$needed" libblkid "nsboot's DT_NEEDED"
+assert_not_contains "$needed" libsystemd "nsboot's DT_NEEDED"
 
 t="" ns="" maps="" conf=""
 
@@ -33,10 +35,16 @@ supervisor_maps() {
 busybox_tree t
 supervisor_maps -D "$t"
 log "no network: $maps"
-assert_contains "$maps" libsystemd "the maps of the supervisor (sanity)"
+assert_contains "$maps" libc.so "the maps of the supervisor (sanity)"
+assert_not_contains "$maps" libsystemd "a machine without machined (no system bus here)"
 assert_not_contains "$maps" libnl "a machine without interfaces"
 assert_not_contains "$maps" libip4tc "a machine without interfaces"
 assert_not_contains "$maps" libblkid "a machine without a disk image"
+notify_sock=$WORKDIR/notify.sock
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).bind(sys.argv[1])' "$notify_sock"
+NOTIFY_SOCKET=$notify_sock supervisor_maps -D "$t"
+log "with \$NOTIFY_SOCKET: $maps"
+assert_not_contains "$maps" libsystemd "a machine that notifies its service manager"
 
 netns_create ns
 nsboot_in_netns "$ns"
@@ -87,4 +95,13 @@ assert_eq "$before" "$(links)" "the test host's links after the refused start"
 assert_file_not_exists "/run/nsboot/firewall/$name" "firewall state after the refused start"
 nsboot_run -q -D "$t" -n /bin/true
 assert_rc 0 "a machine with a veth and no NAT runs without libip4tc"
+
+# --register=yes needs libsystemd (sd-bus); --register=auto goes on without it.
+nsboot_hiding libsystemd.so.0
+nsboot_run -q -D "$t" --register=yes /bin/true
+assert_rc_ne 0
+assert_contains "$(cat "$NSBOOT_ERR")" "libsystemd.so.0" "the error without libsystemd"
+assert_contains "$(cat "$NSBOOT_ERR")" "install the package libsystemd0" "the error without libsystemd"
+NOTIFY_SOCKET=$notify_sock nsboot_run -q -D "$t" /bin/true
+assert_rc 0 "a machine with --register=auto and \$NOTIFY_SOCKET runs without libsystemd"
 exit 0
