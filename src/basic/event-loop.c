@@ -318,6 +318,21 @@ int event_source_set_time_relative(EventSource *s, uint64_t usec) {
         return event_source_set_time(s, usec >= UINT64_MAX - now ? UINT64_MAX : now + usec);
 }
 
+int event_source_set_floating(EventSource *s, bool floating) {
+        if (s->floating == floating)
+                return 0;
+        s->floating = floating;
+        if (floating) {
+                /* The loop holds a reference to the source now, instead of the source to the loop. */
+                event_source_ref(s);
+                event_unref(s->event);
+        } else {
+                event_ref(s->event);
+                event_source_unref(s);
+        }
+        return 1;
+}
+
 int event_source_set_prepare(EventSource *s, event_handler_t cb) {
         s->prepare = cb;
         return 0;

@@ -76,6 +76,9 @@ int event_source_set_io_fd_own(EventSource *s, bool own);
 /* Absolute CLOCK_MONOTONIC time, and relative to now; UINT64_MAX: never. */
 int event_source_set_time(EventSource *s, uint64_t usec);
 int event_source_set_time_relative(EventSource *s, uint64_t usec);
+/* A floating source belongs to the loop, freed with it (and holds no reference to it); the
+ * caller then drops its own reference. */
+int event_source_set_floating(EventSource *s, bool floating);
 /* Runs before each wait while the source exists (sd-bus uses it to update its fd's events). */
 int event_source_set_prepare(EventSource *s, event_handler_t cb);
 int event_source_set_destroy_callback(EventSource *s, event_destroy_t cb);

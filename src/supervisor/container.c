@@ -47,6 +47,7 @@
 #include "stop.h"
 #include "sync.h"
 #include "sysctl.h"
+#include "trim.h"
 #include "tree.h"
 #include "tunnel.h"
 #include "userns.h"
@@ -621,6 +622,7 @@ static int run_once(Container *c) {
                 return 1;
         }
         (void) oom_watch_new(c->event, &c->cgroup, s->machine, &c->oom);
+        (void) memory_trim_schedule(c->event);
         if (procfs_attach_event(c->procfs, c->event) < 0) {
                 request_kill(c, SIGKILL);
                 reap(c->pid);

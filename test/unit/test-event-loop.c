@@ -233,3 +233,18 @@ Test(daemon_notify, path_abstract_unset) {
         unsetenv("NOTIFY_SOCKET");
         close(fd);
 }
+
+Test(event_loop, floating_source_goes_with_the_loop) {
+        Event *e = NULL;
+        EventSource *s = NULL;
+        bool gone = false;
+
+        cr_assert_eq(event_new(&e), 0);
+        cr_assert_eq(event_add_time_relative(e, &s, CLOCK_MONOTONIC, 1000000, 0, on_never, &gone), 0);
+        cr_assert_eq(event_source_set_destroy_callback(s, destroyed), 0);
+        cr_assert_eq(event_source_set_floating(s, true), 1);
+        s = event_source_unref(s);
+        cr_assert(!gone, "the loop keeps a floating source");
+        e = event_unref(e);
+        cr_assert(gone, "a floating source is freed with its loop");
+}
