@@ -152,7 +152,8 @@ static int source_new(Event *e, EventSource **ret, SourceType type, int enabled,
         if (!s)
                 return -ENOMEM;
         *s = (EventSource) { .n_ref = 1, .event = e, .type = type, .enabled = enabled, .floating = !ret,
-                             .fd = -EBADF, .deadline = UINT64_MAX, .userdata = userdata, .next = e->sources };
+                             .fd = -EBADF, .deadline = UINT64_MAX, .userdata = userdata,
+                             .next = e->sources };
         if (e->sources)
                 e->sources->prev = s;
         e->sources = s;
@@ -176,7 +177,8 @@ static int source_finish(EventSource *s, EventSource **ret, int r) {
         return 0;
 }
 
-int event_add_io(Event *e, EventSource **ret, int fd, uint32_t events, event_io_handler_t cb, void *userdata) {
+int event_add_io(Event *e, EventSource **ret, int fd, uint32_t events, event_io_handler_t cb,
+                 void *userdata) {
         EventSource *s;
         int r;
 
@@ -425,7 +427,8 @@ static int event_run_once(Event *e) {
         if (t) {
                 uint64_t now = now_monotonic_usec();
 
-                timeout = t->deadline <= now ? 0 : (int) MIN((t->deadline - now + 999) / 1000, (uint64_t) INT32_MAX);
+                timeout = t->deadline <= now ? 0 :
+                          (int) MIN((t->deadline - now + 999) / 1000, (uint64_t) INT32_MAX);
         }
         /* One event at a time: a callback may free any other source, so none is left pending. */
         n = epoll_wait(e->epoll_fd, &ev, 1, timeout);

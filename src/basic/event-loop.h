@@ -53,7 +53,8 @@ int event_loop(Event *e);
 int event_exit(Event *e, int code);
 
 /* fd is watched with epoll for events (EPOLLIN, EPOLLOUT, EPOLLET...). */
-int event_add_io(Event *e, EventSource **ret, int fd, uint32_t events, event_io_handler_t cb, void *userdata);
+int event_add_io(Event *e, EventSource **ret, int fd, uint32_t events, event_io_handler_t cb,
+                 void *userdata);
 /* Only CLOCK_MONOTONIC; accuracy is ignored (no coalescing: nsboot has a handful of timers). */
 int event_add_time_relative(Event *e, EventSource **ret, clockid_t clock, uint64_t usec, uint64_t accuracy,
                             event_time_handler_t cb, void *userdata);

@@ -171,7 +171,8 @@ Test(id128, parse_format_random) {
         Id128 a, b;
 
         cr_assert_eq(id128_from_string("0123456789abcdef0123456789ABCDEF", &a), 0);
-        cr_assert(id128_equal(a, ID128_MAKE(01, 23, 45, 67, 89, ab, cd, ef, 01, 23, 45, 67, 89, ab, cd, ef)));
+        b = ID128_MAKE(01, 23, 45, 67, 89, ab, cd, ef, 01, 23, 45, 67, 89, ab, cd, ef);
+        cr_assert(id128_equal(a, b));
         cr_assert_str_eq(id128_to_string(a, buf), "0123456789abcdef0123456789abcdef");
         cr_assert_str_eq(id128_to_uuid_string(a, buf), "01234567-89ab-cdef-0123-456789abcdef");
         cr_assert_eq(id128_from_string(buf, &b), 0);
