@@ -294,15 +294,20 @@ def status_fields(pid):
             d[k] = v.strip()
     return d
 
-def pss_kib(pid):
+def rollup_kib(pid):
+    # Pss: shared pages divided among their users; USS (Private_Clean + Private_Dirty): what the
+    # supervisor alone holds, freed when it exits.
+    d = {}
     try:
         with open(f"/proc/{pid}/smaps_rollup") as f:
             for line in f:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
+                k, _, v = line.partition(":")
+                if v.strip().endswith("kB"):
+                    d[k] = int(v.split()[0])
     except OSError:
         pass
-    return -1
+    return (d.get("Pss", -1), d.get("Private_Clean", 0) + d.get("Private_Dirty", 0) if d else -1,
+            d.get("Private_Dirty", -1))
 
 def sample(p):
     # timeout(1) forks once and execs the tool: the supervisor is its only child.
@@ -315,11 +320,12 @@ def sample(p):
     kib = lambda k: int(st.get(k, "-1 kB").split()[0])
     with open(f"/proc/{sup}/task/{sup}/children") as f:
         nkids = len(f.read().split())
+    pss, uss, dirty = rollup_kib(sup)
     with open(f"/proc/{sup}/maps") as f:
         libs = sorted({l.split()[5] for l in f if len(l.split()) >= 6 and ".so" in l.split()[5]})
     return (f"pid={sup} comm={st['Name']} vmrss_kib={kib('VmRSS')} vmhwm_kib={kib('VmHWM')} "
             f"rssanon_kib={kib('RssAnon')} rssfile_kib={kib('RssFile')} rssshmem_kib={kib('RssShmem')} "
-            f"pss_kib={pss_kib(sup)} children={nkids} libs={len(libs)}\n")
+            f"pss_kib={pss} uss_kib={uss} private_dirty_kib={dirty} children={nkids} libs={len(libs)}\n")
 
 log = open(logpath, "wb")
 p = Child(cmd, log, cgroup)
@@ -864,11 +870,11 @@ print_ratios() {
 print_memory() {
         local k v
         echo "supervisor memory, last sample (KiB):"
-        printf '  %-12s' ""
+        printf '  %-17s' ""
         for v in "${VARIANTS[@]}"; do printf ' %12s' "$v"; done
         echo
-        for k in vmrss_kib vmhwm_kib rssanon_kib rssfile_kib pss_kib libs children; do
-                printf '  %-12s' "${k%_kib}"
+        for k in vmrss_kib vmhwm_kib rssanon_kib rssfile_kib pss_kib uss_kib private_dirty_kib libs children; do
+                printf '  %-17s' "${k%_kib}"
                 for v in "${VARIANTS[@]}"; do printf ' %12s' "$(field "$k" "${MEM_LAST[$v]:-}")"; done
                 echo
         done

@@ -13,7 +13,7 @@
 #include "oom.h"
 
 struct OomWatch {
-        sd_event_source *source;
+        EventSource *source;
         const CGroup *cg;
         char *machine;
         uint64_t seen;
@@ -77,7 +77,7 @@ int oom_kill_count(const CGroup *cg, uint64_t *ret) {
         return 0;
 }
 
-static int on_oom(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+static int on_oom(EventSource *s, int fd, uint32_t revents, void *userdata) {
         OomWatch *w = userdata;
         char buf[4096];
         uint64_t n;
@@ -123,7 +123,7 @@ static int watch_fd_v2(const char *dir) {
         return TAKE_FD(fd);
 }
 
-int oom_watch_new(sd_event *e, const CGroup *cg, const char *machine, OomWatch **ret) {
+int oom_watch_new(Event *e, const CGroup *cg, const char *machine, OomWatch **ret) {
         const char *v1 = cgroup_v1_path(&cg->v1, "memory");
         _cleanup_free_ OomWatch *w = calloc(1, sizeof *w);
         uint64_t n;
@@ -140,7 +140,7 @@ int oom_watch_new(sd_event *e, const CGroup *cg, const char *machine, OomWatch *
         w->cg = cg;
         w->seen = n;
         w->machine = strdup(machine);
-        r = w->machine ? sd_event_add_io(e, &w->source, w->fd, EPOLLIN, on_oom, w) : -ENOMEM;
+        r = w->machine ? event_add_io(e, &w->source, w->fd, EPOLLIN, on_oom, w) : -ENOMEM;
         if (r < 0) {
                 safe_close(w->fd);
                 free(w->machine);
@@ -155,7 +155,7 @@ OomWatch *oom_watch_free(OomWatch *w) {
                 return NULL;
         /* A last look: a kill just before the guest ended */
         on_oom(NULL, w->fd, 0, w);
-        sd_event_source_disable_unref(w->source);
+        event_source_disable_unref(w->source);
         safe_close(w->fd);
         free(w->machine);
         free(w);

@@ -6,7 +6,7 @@
 #pragma once
 
 #include <stdint.h>
-#include <systemd/sd-event.h>
+#include "event-loop.h"
 
 #include "cgroup.h"
 
@@ -17,5 +17,5 @@ typedef struct OomWatch OomWatch;
 int oom_kill_count(const CGroup *cg, uint64_t *ret);
 
 /* Starts watching; *ret stays NULL when there is nothing to watch. Logs. */
-int oom_watch_new(sd_event *e, const CGroup *cg, const char *machine, OomWatch **ret);
+int oom_watch_new(Event *e, const CGroup *cg, const char *machine, OomWatch **ret);
 OomWatch *oom_watch_free(OomWatch *w);

@@ -79,11 +79,11 @@ int parse_bool(const SettingDef *def _unused_, const char *value, void *dest) {
 }
 
 int parse_uuid(const SettingDef *def _unused_, const char *value, void *dest) {
-        sd_id128_t id;
+        Id128 id;
 
-        if (sd_id128_from_string(value, &id) < 0 || sd_id128_is_null(id))
+        if (id128_from_string(value, &id) < 0 || id128_is_null(id))
                 return -EINVAL;
-        *(sd_id128_t *) dest = id;
+        *(Id128 *) dest = id;
         return 0;
 }
 
@@ -141,10 +141,10 @@ int format_bool(const void *src, char **ret) {
 }
 
 int format_uuid(const void *src, char **ret) {
-        sd_id128_t id = *(const sd_id128_t *) src;
-        char buf[SD_ID128_UUID_STRING_MAX];
+        Id128 id = *(const Id128 *) src;
+        char buf[ID128_UUID_STRING_MAX];
 
-        *ret = strdup(sd_id128_is_null(id) ? "" : sd_id128_to_uuid_string(id, buf));
+        *ret = strdup(id128_is_null(id) ? "" : id128_to_uuid_string(id, buf));
         return *ret ? 0 : -ENOMEM;
 }
 

@@ -215,7 +215,7 @@ static int validate_directory(Settings *s) {
 static int default_machine_name(const Settings *s, char **ret) {
         const char *path = s->image ?: s->directory, *base = strrchr(path, '/') + 1, *dot = strrchr(base, '.');
         _cleanup_free_ char *name = strndup(base, s->image && dot && dot != base ? (size_t) (dot - base) : strlen(base));
-        sd_id128_t id;
+        Id128 id;
 
         if (!name)
                 return log_oom();
@@ -225,7 +225,7 @@ static int default_machine_name(const Settings *s, char **ret) {
         if (s->ephemeral) {
                 char *n;
 
-                if (sd_id128_randomize(&id) < 0 ||
+                if (id128_randomize(&id) < 0 ||
                     asprintf(&n, "%.*s-%016" PRIx64, 64 - 17, name, *(uint64_t *) id.bytes) < 0)
                         return log_oom();
                 free(name);

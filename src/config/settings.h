@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <systemd/sd-id128.h>
+#include "id128-util.h"
 
 #include "basic/macro.h"
 #include "custom-mount.h"
@@ -51,7 +51,7 @@ typedef struct Settings {
         char *user;
         char *chdir;
         char **environment;
-        sd_id128_t uuid;            /* SD_ID128_NULL: take it from the tree or make one up */
+        Id128 uuid;            /* ID128_NULL: take it from the tree or make one up */
         bool as_pid2;
         int kill_signal;            /* 0: default for the start mode */
         ConsoleMode console_mode;   /* _CONSOLE_MODE_INVALID: pick from the terminal */

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
-#include <systemd/sd-id128.h>
+#include "id128-util.h"
 
 #include "basic/fileio.h"
 #include "basic/fs-util.h"
@@ -171,18 +171,18 @@ static int set_root_password(int root, const char *password) {
 static int finish_tree(const CtlArgs *a, const char *name, const char *dir, Progress *p) {
         _cleanup_close_ int root = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         _cleanup_free_ char *hostname = NULL;
-        char id[SD_ID128_STRING_MAX + 1];
-        sd_id128_t uuid;
+        char id[ID128_STRING_MAX + 1];
+        Id128 uuid;
         int r;
 
         progress_step(p, "Setting the machine ID, root password and host name");
         if (root < 0)
                 return log_error_errno(errno, "Failed to open %s: %m", dir);
-        r = sd_id128_randomize(&uuid);
+        r = id128_randomize(&uuid);
         if (r >= 0 && asprintf(&hostname, "%s\n", a->hostname ?: name) < 0)
                 r = -ENOMEM;
         if (r >= 0)
-                r = tree_write(root, "/etc/machine-id", strcat(sd_id128_to_string(uuid, id), "\n"), 0444);
+                r = tree_write(root, "/etc/machine-id", strcat(id128_to_string(uuid, id), "\n"), 0444);
         if (r < 0)
                 return log_error_errno(r, "Failed to write %s/etc/machine-id: %m", dir);
         r = tree_write(root, "/etc/hostname", hostname, 0644);

@@ -57,10 +57,10 @@ static int write_host_file(const char *root, const char *name, const char *conte
 }
 
 /* /run/host: what the guest may know about its host and manager (systemd's container interface). */
-static int setup_run_host(const char *root, sd_id128_t uuid) {
+static int setup_run_host(const char *root, Id128 uuid) {
         _cleanup_free_ char *dir = path_join(root, "/run/host"), *osrel = NULL;
         const char *host_osrel = access("/etc/os-release", F_OK) >= 0 ? "/etc/os-release" : "/usr/lib/os-release";
-        char id[SD_ID128_UUID_STRING_MAX + 1];
+        char id[ID128_UUID_STRING_MAX + 1];
         int r;
 
         if (!dir || asprintf(&osrel, "%s/os-release", dir) < 0)
@@ -70,7 +70,7 @@ static int setup_run_host(const char *root, sd_id128_t uuid) {
         r = write_host_file(root, "container-manager", "nsboot\n");
         if (r < 0)
                 return r;
-        snprintf(id, sizeof id, "%s\n", sd_id128_to_uuid_string(uuid, (char[SD_ID128_UUID_STRING_MAX]) {}));
+        snprintf(id, sizeof id, "%s\n", id128_to_uuid_string(uuid, (char[ID128_UUID_STRING_MAX]) {}));
         r = write_host_file(root, "container-uuid", id);
         if (r < 0)
                 return r;

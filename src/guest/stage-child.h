@@ -4,7 +4,7 @@
 #pragma once
 
 #include <stdbool.h>
-#include <systemd/sd-id128.h>
+#include "id128-util.h"
 
 #include "settings.h"
 
@@ -13,7 +13,7 @@ typedef struct ChildParams {
         int sync_fd;
         bool in_cgroup;         /* cloned into its cgroup and cgroup namespace already */
         bool userns;            /* in a user namespace of its own: become its root once mapped */
-        sd_id128_t uuid;
+        Id128 uuid;
         const char *init;       /* guest path of init with --boot */
         bool use_pty;
         bool bind_journal;      /* bind the host's /var/log/journal/ID into the guest */

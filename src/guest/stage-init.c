@@ -113,11 +113,11 @@ static int join_new_session_keyring(void) {
 char **stage_init_environment(const ChildParams *p, const char *home, const char *user, const char *shell) {
         _cleanup_strv_free_ char **env = NULL;
         char *e;
-        char uuid[SD_ID128_UUID_STRING_MAX];
+        char uuid[ID128_UUID_STRING_MAX];
 
         if (strv_extend(&env, "PATH=" DEFAULT_PATH) < 0 || strv_extend(&env, "container=nsboot") < 0 ||
             strv_extend(&env, "NOTIFY_SOCKET=" NOTIFY_SOCKET_PATH) < 0 ||
-            asprintf(&e, "container_uuid=%s", sd_id128_to_uuid_string(p->uuid, uuid)) < 0 ||
+            asprintf(&e, "container_uuid=%s", id128_to_uuid_string(p->uuid, uuid)) < 0 ||
             strv_consume(&env, e) < 0 || asprintf(&e, "TERM=%s", p->term) < 0 || strv_consume(&env, e) < 0 ||
             asprintf(&e, "HOME=%s", home) < 0 || strv_consume(&env, e) < 0 ||
             asprintf(&e, "USER=%s", user) < 0 || strv_consume(&env, e) < 0 ||

@@ -57,14 +57,14 @@ typedef struct Listener {
 
 /* Answers one notification: the figures written into the caller's buffer, then 0 as the result;
  * EFAULT when the buffer cannot be written, as the kernel would say. */
-static int on_notify(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+static int on_notify(EventSource *s, int fd, uint32_t revents, void *userdata) {
         Listener *l = userdata;
         struct seccomp_notif req = {};
         struct seccomp_notif_resp resp = {};
         struct sysinfo info = {};
 
         if (revents & (EPOLLHUP | EPOLLERR))
-                return sd_event_source_set_enabled(s, SD_EVENT_OFF); /* the guest is gone */
+                return event_source_set_enabled(s, EVENT_OFF); /* the guest is gone */
         if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
                 return 0; /* ENOENT: the caller went away meanwhile */
         resp.id = req.id;
@@ -86,7 +86,7 @@ static void listener_free(void *userdata) {
         free(userdata);
 }
 
-int seccomp_notify_attach(sd_event *e, int fd, SeccompSysinfoFill fill, void *userdata, sd_event_source **ret) {
+int seccomp_notify_attach(Event *e, int fd, SeccompSysinfoFill fill, void *userdata, EventSource **ret) {
         _cleanup_close_ int owned = fd;
         _cleanup_free_ Listener *l = malloc(sizeof *l);
         int r;
@@ -94,12 +94,12 @@ int seccomp_notify_attach(sd_event *e, int fd, SeccompSysinfoFill fill, void *us
         if (!l)
                 return log_oom();
         *l = (Listener) { .fill = fill, .userdata = userdata };
-        r = sd_event_add_io(e, ret, owned, EPOLLIN, on_notify, l);
+        r = event_add_io(e, ret, owned, EPOLLIN, on_notify, l);
         if (r < 0)
                 return log_error_errno(r, "Failed to serve sysinfo() for the guest: %m");
-        (void) sd_event_source_set_io_fd_own(*ret, true);
+        (void) event_source_set_io_fd_own(*ret, true);
         TAKE_FD(owned);
-        (void) sd_event_source_set_destroy_callback(*ret, listener_free);
+        (void) event_source_set_destroy_callback(*ret, listener_free);
         TAKE_PTR(l);
         return 0;
 }

@@ -7,7 +7,7 @@
 
 #include <sys/sysinfo.h>
 #include <sys/types.h>
-#include <systemd/sd-event.h>
+#include "event-loop.h"
 
 /* Installs the filter in the calling process and its future children; *ret_fd is the listener.
  * Logs. */
@@ -17,4 +17,4 @@ int seccomp_notify_install(int *ret_fd);
 typedef int (*SeccompSysinfoFill)(void *userdata, pid_t pid, struct sysinfo *ret);
 
 /* Serves the listener fd (taken over) from e. Logs. */
-int seccomp_notify_attach(sd_event *e, int fd, SeccompSysinfoFill fill, void *userdata, sd_event_source **ret);
+int seccomp_notify_attach(Event *e, int fd, SeccompSysinfoFill fill, void *userdata, EventSource **ret);

@@ -90,7 +90,7 @@ int tree_find_init(int root_fd, const char **ret) {
         return -ENOENT;
 }
 
-int tree_read_machine_id(int root_fd, sd_id128_t *ret) {
+int tree_read_machine_id(int root_fd, Id128 *ret) {
         _cleanup_close_ int fd = -EBADF;
         char buf[64] = {};
         ssize_t n;
@@ -105,7 +105,7 @@ int tree_read_machine_id(int root_fd, sd_id128_t *ret) {
         buf[strcspn(buf, "\n")] = 0;
         if (!*buf || streq(buf, "uninitialized"))
                 return -ENOMEDIUM;
-        if (sd_id128_from_string(buf, ret) < 0 || sd_id128_is_null(*ret))
+        if (id128_from_string(buf, ret) < 0 || id128_is_null(*ret))
                 return -EBADMSG;
         return 0;
 }

@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <sys/types.h>
-#include <systemd/sd-id128.h>
+#include "id128-util.h"
 
 /* Opens path below root_fd as if root_fd were "/"; flags as for openat(). */
 int tree_open(int root_fd, const char *path, int flags);
@@ -21,7 +21,7 @@ bool tree_has_os_release(int root_fd);
 int tree_find_init(int root_fd, const char **ret);
 /* Reads /etc/machine-id of the tree; -ENOMEDIUM when missing, empty or "uninitialized", -EBADMSG
  * when it is no regular file or no valid ID. */
-int tree_read_machine_id(int root_fd, sd_id128_t *ret);
+int tree_read_machine_id(int root_fd, Id128 *ret);
 
 /* Creates path (and missing parents) as directories inside the tree, resolving every existing
  * component inside it: a symlink in the tree can never make us create something on the host. */

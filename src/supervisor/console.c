@@ -22,18 +22,18 @@ typedef struct Channel {
         Console *console;
         int src;
         int out;                        /* our own non-blocking description of stdout or stderr */
-        sd_event_source *src_source, *out_source;
+        EventSource *src_source, *out_source;
         char buf[OUT_MAX];              /* read from the guest, not yet written to out */
         size_t len;
 } Channel;
 
 struct Console {
-        sd_event *event;
+        Event *event;
         ConsoleMode mode;
         ConsoleLog *log;                /* not owned */
         Channel ch[2];                  /* the pty master; or the guest's stdout and stderr pipes */
         size_t n_ch;
-        sd_event_source *stdin_source;
+        EventSource *stdin_source;
         char in_buf[BUF_SIZE];          /* read from stdin, not yet written to the guest */
         size_t in_len;
         EscapeState escape;
@@ -66,17 +66,10 @@ ConsoleEscape console_escape_feed(EscapeState *st, const char *buf, size_t n, ui
         return CONSOLE_ESCAPE_NONE;
 }
 
-static uint64_t now_usec(void) {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
-}
-
 static void update_master_events(Console *c) {
-        (void) sd_event_source_set_io_events(c->ch[0].src_source, EPOLLIN | EPOLLET | (c->in_len > 0 ? EPOLLOUT : 0));
+        (void) event_source_set_io_events(c->ch[0].src_source, EPOLLIN | EPOLLET | (c->in_len > 0 ? EPOLLOUT : 0));
         if (c->stdin_source)
-                (void) sd_event_source_set_enabled(c->stdin_source, c->in_len < BUF_SIZE ? SD_EVENT_ON : SD_EVENT_OFF);
+                (void) event_source_set_enabled(c->stdin_source, c->in_len < BUF_SIZE ? EVENT_ON : EVENT_OFF);
 }
 
 static void flush_input(Console *c) {
@@ -91,7 +84,7 @@ static void flush_input(Console *c) {
         update_master_events(c);
 }
 
-static int on_out(sd_event_source *s, int fd, uint32_t revents, void *userdata);
+static int on_out(EventSource *s, int fd, uint32_t revents, void *userdata);
 
 /* Writes what we hold without ever blocking; returns -EAGAIN while the terminal does not take it. */
 static int flush_output(Channel *ch) {
@@ -132,13 +125,13 @@ static void read_source(Channel *ch) {
                 ch->len += (size_t) k;
         }
         if (flush_output(ch) == -EAGAIN && !ch->out_source &&
-            sd_event_add_io(c->event, &ch->out_source, ch->out, EPOLLOUT, on_out, ch) < 0)
+            event_add_io(c->event, &ch->out_source, ch->out, EPOLLOUT, on_out, ch) < 0)
                 ch->len = 0; /* cannot wait for it: drop rather than block */
         if (ch->out_source)
-                (void) sd_event_source_set_enabled(ch->out_source, ch->len > 0 ? SD_EVENT_ON : SD_EVENT_OFF);
+                (void) event_source_set_enabled(ch->out_source, ch->len > 0 ? EVENT_ON : EVENT_OFF);
 }
 
-static int on_out(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+static int on_out(EventSource *s, int fd, uint32_t revents, void *userdata) {
         Channel *ch = userdata;
 
         if (flush_output(ch) == 0)
@@ -154,13 +147,13 @@ static bool pending(const Console *c) {
 }
 
 void console_drain(Console *c) {
-        uint64_t deadline = now_usec() + DRAIN_USEC;
+        uint64_t deadline = now_monotonic_usec() + DRAIN_USEC;
 
         if (!c)
                 return;
         for (size_t i = 0; i < c->n_ch; i++)
                 read_source(&c->ch[i]);
-        while (pending(c) && now_usec() < deadline) {
+        while (pending(c) && now_monotonic_usec() < deadline) {
                 struct pollfd p[2];
 
                 for (size_t i = 0; i < c->n_ch; i++)
@@ -172,7 +165,7 @@ void console_drain(Console *c) {
         }
 }
 
-static int on_source(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+static int on_source(EventSource *s, int fd, uint32_t revents, void *userdata) {
         Channel *ch = userdata;
 
         if (revents & (EPOLLIN | EPOLLHUP))
@@ -182,7 +175,7 @@ static int on_source(sd_event_source *s, int fd, uint32_t revents, void *userdat
         return 0;
 }
 
-static int on_stdin(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+static int on_stdin(EventSource *s, int fd, uint32_t revents, void *userdata) {
         Console *c = userdata;
         ConsoleEscape e;
         ssize_t k;
@@ -192,10 +185,10 @@ static int on_stdin(sd_event_source *s, int fd, uint32_t revents, void *userdata
                 return 0;
         if (k <= 0) {
                 /* EOF or error on our input: the guest keeps running, we stop reading. */
-                c->stdin_source = sd_event_source_disable_unref(c->stdin_source);
+                c->stdin_source = event_source_disable_unref(c->stdin_source);
                 return 0;
         }
-        e = console_escape_feed(&c->escape, c->in_buf + c->in_len, (size_t) k, now_usec());
+        e = console_escape_feed(&c->escape, c->in_buf + c->in_len, (size_t) k, now_monotonic_usec());
         if (e != CONSOLE_ESCAPE_NONE) {
                 c->on_escape(c->userdata, e);
                 return 0;
@@ -205,7 +198,7 @@ static int on_stdin(sd_event_source *s, int fd, uint32_t revents, void *userdata
         return 0;
 }
 
-static int on_sink(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+static int on_sink(EventSource *s, int fd, uint32_t revents, void *userdata) {
         char buf[BUF_SIZE];
 
         while (read(fd, buf, sizeof buf) > 0)
@@ -213,15 +206,15 @@ static int on_sink(sd_event_source *s, int fd, uint32_t revents, void *userdata)
         return 0;
 }
 
-int console_add_sink(sd_event *e, int fd, sd_event_source **ret) {
+int console_add_sink(Event *e, int fd, EventSource **ret) {
         int r;
 
-        r = sd_event_add_io(e, ret, fd, EPOLLIN | EPOLLET, on_sink, NULL);
+        r = event_add_io(e, ret, fd, EPOLLIN | EPOLLET, on_sink, NULL);
         if (r < 0) {
                 safe_close(fd);
                 return log_error_errno(r, "Failed to watch a tty of the container: %m");
         }
-        (void) sd_event_source_set_io_fd_own(*ret, true);
+        (void) event_source_set_io_fd_own(*ret, true);
         return 0;
 }
 
@@ -252,21 +245,21 @@ static int add_channel(Console *c, int src, int out) {
         int r;
 
         *ch = (Channel) { .console = c, .src = src, .out = open_output(out) };
-        r = sd_event_add_io(c->event, &ch->src_source, src, EPOLLIN | EPOLLET, on_source, ch);
+        r = event_add_io(c->event, &ch->src_source, src, EPOLLIN | EPOLLET, on_source, ch);
         if (r < 0)
                 return log_error_errno(r, "Failed to watch the console: %m");
         return 0;
 }
 
-static Console *console_alloc(sd_event *e, ConsoleMode mode, ConsoleLog *log) {
+static Console *console_alloc(Event *e, ConsoleMode mode, ConsoleLog *log) {
         Console *c = calloc(1, sizeof(Console));
 
         if (c)
-                *c = (Console) { .event = sd_event_ref(e), .mode = mode, .log = log };
+                *c = (Console) { .event = event_ref(e), .mode = mode, .log = log };
         return c;
 }
 
-int console_new(sd_event *e, int master, ConsoleMode mode, ConsoleLog *log, ConsoleEscapeHandler on_escape,
+int console_new(Event *e, int master, ConsoleMode mode, ConsoleLog *log, ConsoleEscapeHandler on_escape,
                 void *userdata, Console **ret) {
         _cleanup_(console_freep) Console *c = console_alloc(e, mode, log);
         int r;
@@ -281,7 +274,7 @@ int console_new(sd_event *e, int master, ConsoleMode mode, ConsoleLog *log, Cons
         if (r < 0)
                 return r;
         if (mode == CONSOLE_INTERACTIVE) {
-                r = sd_event_add_io(e, &c->stdin_source, STDIN_FILENO, EPOLLIN, on_stdin, c);
+                r = event_add_io(e, &c->stdin_source, STDIN_FILENO, EPOLLIN, on_stdin, c);
                 if (r == -EPERM)
                         log_warning("Standard input cannot be polled (a regular file?), the console is read-only");
                 else if (r < 0)
@@ -310,7 +303,7 @@ void console_pipes_child(ConsolePipes *p) {
                         (void) dup2(p->fds[i][1], STDOUT_FILENO + i); /* dup2() clears O_CLOEXEC */
 }
 
-int console_pipes_start(ConsolePipes *p, sd_event *e, ConsoleLog *log) {
+int console_pipes_start(ConsolePipes *p, Event *e, ConsoleLog *log) {
         Console *c;
         int r;
 
@@ -339,14 +332,14 @@ void console_pipes_done(ConsolePipes *p) {
 Console *console_free(Console *c) {
         if (!c)
                 return NULL;
-        sd_event_source_disable_unref(c->stdin_source);
+        event_source_disable_unref(c->stdin_source);
         for (size_t i = 0; i < c->n_ch; i++) {
-                sd_event_source_disable_unref(c->ch[i].src_source);
-                sd_event_source_disable_unref(c->ch[i].out_source);
+                event_source_disable_unref(c->ch[i].src_source);
+                event_source_disable_unref(c->ch[i].out_source);
                 safe_close(c->ch[i].src);
                 safe_close(c->ch[i].out);
         }
-        sd_event_unref(c->event);
+        event_unref(c->event);
         free(c);
         return NULL;
 }

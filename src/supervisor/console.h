@@ -5,7 +5,7 @@
 #pragma once
 
 #include <stdbool.h>
-#include <systemd/sd-event.h>
+#include "event-loop.h"
 #include <termios.h>
 
 #include "console-log.h"
@@ -24,7 +24,7 @@ typedef void (*ConsoleEscapeHandler)(void *userdata, ConsoleEscape what);
 
 /* mode is interactive, read-only or passive. Takes ownership of master. What the guest writes also
  * goes to log (not owned; may be NULL), in every mode. Logs. */
-int console_new(sd_event *e, int master, ConsoleMode mode, ConsoleLog *log, ConsoleEscapeHandler on_escape,
+int console_new(Event *e, int master, ConsoleMode mode, ConsoleLog *log, ConsoleEscapeHandler on_escape,
                 void *userdata, Console **ret);
 Console *console_free(Console *c);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Console *, console_free);
@@ -41,11 +41,11 @@ int console_pipes_make(ConsolePipes *p, bool wanted);
 /* Child, right after the clone: its stdout and stderr become the pipes. */
 void console_pipes_child(ConsolePipes *p);
 /* Parent, after the clone: forwarding in the event loop e. Logs. */
-int console_pipes_start(ConsolePipes *p, sd_event *e, ConsoleLog *log);
+int console_pipes_start(ConsolePipes *p, Event *e, ConsoleLog *log);
 void console_pipes_done(ConsolePipes *p);
 /* Keeps a tty master of the guest open and throws away what is written to it, so that gettys on
  * the guest's extra ttys run and never block. Takes ownership of fd. Logs. */
-int console_add_sink(sd_event *e, int fd, sd_event_source **ret);
+int console_add_sink(Event *e, int fd, EventSource **ret);
 
 /* Copies nsboot's terminal size to the guest's console. */
 void console_resize(Console *c);

@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <systemd/sd-daemon.h>
-#include <systemd/sd-event.h>
+#include "daemon-notify.h"
+#include "event-loop.h"
 
 #include "basic/fs-util.h"
 #include "basic/parse-util.h"
@@ -47,6 +47,7 @@
 #include "stop.h"
 #include "sync.h"
 #include "sysctl.h"
+#include "trim.h"
 #include "tree.h"
 #include "tunnel.h"
 #include "userns-mount.h"
@@ -62,15 +63,15 @@ typedef enum GuestEnd {
 
 typedef struct Container {
         const Settings *settings;
-        sd_id128_t uuid;
+        Id128 uuid;
         bool uuid_from_tree;
         bool bind_journal;
         const char *init;
-        sd_event *event;
+        Event *event;
         Console *console;
         ConsoleLog *console_log;
         ConsolePipes pipes;
-        sd_event_source *ttys[SETTINGS_TTY_MAX];
+        EventSource *ttys[SETTINGS_TTY_MAX];
         unsigned n_ttys;
         CGroup cgroup;
         OomWatch *oom;
@@ -157,10 +158,10 @@ static int preflight(Container *c) {
         c->uuid_from_tree = r >= 0;
         if (r == -EBADMSG)
                 log_warning("'%s/etc/machine-id' is not a valid machine ID, ignoring", tree_name(s));
-        if (r < 0 && !sd_id128_is_null(s->uuid))
+        if (r < 0 && !id128_is_null(s->uuid))
                 c->uuid = s->uuid;
         else if (r < 0) {
-                r = sd_id128_randomize(&c->uuid);
+                r = id128_randomize(&c->uuid);
                 if (r < 0)
                         return log_error_errno(r, "Failed to generate a container UUID: %m");
         }
@@ -176,7 +177,7 @@ static void request_kill(Container *c, int sig) {
                 log_warning_errno(errno, "Failed to send %s to the guest, ignoring: %m", signal_to_string(sig, buf));
 }
 
-static int on_stop_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+static int on_stop_signal(EventSource *s, const struct signalfd_siginfo *si, void *userdata) {
         Container *c = userdata;
 
         c->stop_requests++;
@@ -217,7 +218,7 @@ static const ControlOps control_ops = {
         .kill = on_control_kill,
 };
 
-static int on_winch(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+static int on_winch(EventSource *s, const struct signalfd_siginfo *si, void *userdata) {
         Container *c = userdata;
 
         console_resize(c->console);
@@ -236,7 +237,7 @@ static void on_escape(void *userdata, ConsoleEscape what) {
                 log_info("A plain command cannot be powered off or rebooted; Ctrl-] three times kills it");
 }
 
-static int on_child(sd_event_source *s, const siginfo_t *si, void *userdata) {
+static int on_child(EventSource *s, const siginfo_t *si, void *userdata) {
         Container *c = userdata;
 
         c->pid = 0;
@@ -253,22 +254,22 @@ static int on_child(sd_event_source *s, const siginfo_t *si, void *userdata) {
         }
         console_drain(c->console);
         console_drain(c->pipes.console);
-        return sd_event_exit(sd_event_source_get_event(s), 0);
+        return event_exit(event_source_get_event(s), 0);
 }
 
 static int setup_event(Container *c) {
         static const int stop_signals[] = { SIGTERM, SIGINT };
         int r;
 
-        r = sd_event_new(&c->event);
+        r = event_new(&c->event);
         if (r < 0)
                 return log_error_errno(r, "Failed to allocate the event loop: %m");
         for (size_t i = 0; i < ELEMENTSOF(stop_signals); i++) {
-                r = sd_event_add_signal(c->event, NULL, stop_signals[i], on_stop_signal, c);
+                r = event_add_signal(c->event, NULL, stop_signals[i], on_stop_signal, c);
                 if (r < 0)
                         return log_error_errno(r, "Failed to watch signal %d: %m", stop_signals[i]);
         }
-        r = sd_event_add_signal(c->event, NULL, SIGWINCH, on_winch, c);
+        r = event_add_signal(c->event, NULL, SIGWINCH, on_winch, c);
         if (r < 0)
                 return log_error_errno(r, "Failed to watch SIGWINCH: %m");
         return 0;
@@ -534,7 +535,7 @@ static int setup_console_log(Container *c) {
 static int run_once(Container *c) {
         const Settings *s = c->settings;
         _cleanup_close_pair_ int pair[2] = { -EBADF, -EBADF };
-        _cleanup_(sd_event_source_unrefp) sd_event_source *child = NULL;
+        _cleanup_(event_source_unrefp) EventSource *child = NULL;
         _cleanup_(seccomp_prepared_freep) SeccompPrepared *seccomp = seccomp_prepared_new();
         ChildParams params = { .seccomp = seccomp, .settings = s, .uuid = c->uuid, .init = c->init, .bind_journal = c->bind_journal,
                                .gateways = &c->gateways,
@@ -546,7 +547,7 @@ static int run_once(Container *c) {
 
         if (setup_console_log(c) < 0)
                 return 1;
-        /* A finished sd-event loop cannot be run again: every boot gets its own. */
+        /* A finished event loop cannot be run again: every boot gets its own. */
         if (setup_event(c) < 0)
                 return 1;
         if (sync_pair(pair) < 0)
@@ -636,7 +637,7 @@ static int run_once(Container *c) {
                 c->pid = 0;
                 return failed;
         }
-        r = sd_event_add_child(c->event, &child, c->pid, WEXITED, on_child, c);
+        r = event_add_child(c->event, &child, c->pid, WEXITED, on_child, c);
         if (r >= 0)
                 r = stop_new(c->event, &c->stop_plan, c->pid, &c->stop);
         if (r < 0) {
@@ -646,17 +647,18 @@ static int run_once(Container *c) {
                 return 1;
         }
         (void) oom_watch_new(c->event, &c->cgroup, s->machine, &c->oom);
+        (void) memory_trim_schedule(c->event);
         if (procfs_attach_event(c->procfs, c->event) < 0) {
                 request_kill(c, SIGKILL);
                 reap(c->pid);
                 return 1;
         }
-        (void) sd_notifyf(false, "STATUS=Container running.\nX_NSBOOT_LEADER_PID=%d%s", (int) c->pid,
+        (void) daemon_notifyf(false, "STATUS=Container running.\nX_NSBOOT_LEADER_PID=%d%s", (int) c->pid,
                           s->notify_ready ? "" : "\nREADY=1");
         if (control_new(c->event, s->machine, &control_ops, c, &c->control) >= 0)
                 (void) machine_state_publish(s, c->init, c->pid, c->cgroup.path,
                                              c->userns.enabled ? c->userns.root_uid : 0, "running");
-        r = sd_event_loop(c->event);
+        r = event_loop(c->event);
         if (r < 0)
                 return log_error_errno(r, "Event loop failed: %m"), 1;
         return 0;
@@ -677,9 +679,9 @@ static void teardown_once(Container *c) {
         console_pipes_done(&c->pipes);
         c->console_log = console_log_free(c->console_log);
         for (unsigned i = 0; i < c->n_ttys; i++)
-                c->ttys[i] = sd_event_source_disable_unref(c->ttys[i]);
+                c->ttys[i] = event_source_disable_unref(c->ttys[i]);
         c->n_ttys = 0;
-        c->event = sd_event_unref(c->event);
+        c->event = event_unref(c->event);
         if (c->cgroup.path && cgroup_remove(&c->cgroup) >= 0)
                 cleanup_forget_cgroup(c->settings->machine);
         cgroup_done(&c->cgroup);
@@ -730,12 +732,12 @@ static int run_machine(Container *c) {
                 /* In nsboot@.service the unit restarts us (RestartForceExitStatus=133), so the guest
                  * comes back with fresh cgroup settings, as systemd-nspawn does it. */
                 if (c->settings->keep_unit) {
-                        (void) sd_notify(false, "STOPPING=1\nSTATUS=Restarting...");
+                        (void) daemon_notify(false, "STOPPING=1\nSTATUS=Restarting...");
                         return 133;
                 }
-                (void) sd_notify(false, "STATUS=Restarting...");
+                (void) daemon_notify(false, "STATUS=Restarting...");
         }
-        (void) sd_notify(false, "STOPPING=1\nSTATUS=Terminating...");
+        (void) daemon_notify(false, "STOPPING=1\nSTATUS=Terminating...");
         if (c->end == GUEST_EXITED && c->exit_status == 133)
                 return 1; /* 133 means "restart me" to the unit: never pass it on from the guest */
         return c->end == GUEST_POWEROFF || c->end == GUEST_REBOOT ? 0 : c->exit_status;
@@ -834,7 +836,7 @@ int container_run(const Settings *s) {
                 lock_release(&locks[0]);
                 return r;
         }
-        /* Blocked for sd-event's signalfd and child watch; the child unblocks them before exec. */
+        /* Blocked for the event loop's signalfd and child watch; the child unblocks them before exec. */
         sigemptyset(&mask);
         sigaddset(&mask, SIGCHLD);
         sigaddset(&mask, SIGTERM);

@@ -17,7 +17,7 @@
 #define CONTROL_MESSAGE_MAX 64
 
 struct Control {
-        sd_event_source *source;
+        EventSource *source;
         int fd;
         char *path;
         char *machine;
@@ -83,7 +83,7 @@ static void serve_connection(Control *c, int fd) {
         (void) send(fd, answer, strlen(answer), MSG_NOSIGNAL);
 }
 
-static int on_connection(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+static int on_connection(EventSource *s, int fd, uint32_t revents, void *userdata) {
         Control *c = userdata;
         _cleanup_close_ int conn = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
 
@@ -93,7 +93,7 @@ static int on_connection(sd_event_source *s, int fd, uint32_t revents, void *use
         return 0;
 }
 
-int control_new(sd_event *e, const char *machine, const ControlOps *ops, void *userdata, Control **ret) {
+int control_new(Event *e, const char *machine, const ControlOps *ops, void *userdata, Control **ret) {
         _cleanup_(control_freep) Control *c = NULL;
         struct sockaddr_un sa;
         int r;
@@ -118,7 +118,7 @@ int control_new(sd_event *e, const char *machine, const ControlOps *ops, void *u
         if (bind(c->fd, (struct sockaddr *) &sa, sizeof sa) < 0 || chmod(c->path, 0600) < 0 ||
             listen(c->fd, 8) < 0)
                 return log_error_errno(errno, "Failed to listen on %s: %m", c->path);
-        r = sd_event_add_io(e, &c->source, c->fd, EPOLLIN, on_connection, c);
+        r = event_add_io(e, &c->source, c->fd, EPOLLIN, on_connection, c);
         if (r < 0)
                 return log_error_errno(r, "Failed to watch the control socket: %m");
         *ret = TAKE_PTR(c);
@@ -128,7 +128,7 @@ int control_new(sd_event *e, const char *machine, const ControlOps *ops, void *u
 Control *control_free(Control *c) {
         if (!c)
                 return NULL;
-        c->source = sd_event_source_disable_unref(c->source);
+        c->source = event_source_disable_unref(c->source);
         if (c->fd >= 0 && c->path)
                 (void) unlink(c->path);
         safe_close(c->fd);

@@ -4,7 +4,7 @@
  * request each ("stop", "reboot", "kill SIGNUM") and get "ok" or "error ERRNO". Also the client. */
 #pragma once
 
-#include <systemd/sd-event.h>
+#include "event-loop.h"
 
 #include "basic/macro.h"
 
@@ -17,7 +17,7 @@ typedef struct ControlOps {
 typedef struct Control Control;
 
 /* Binds the socket of machine and serves it on e. Logs. */
-int control_new(sd_event *e, const char *machine, const ControlOps *ops, void *userdata, Control **ret);
+int control_new(Event *e, const char *machine, const ControlOps *ops, void *userdata, Control **ret);
 /* Stops serving and removes the socket. */
 Control *control_free(Control *c);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Control *, control_free);

@@ -44,7 +44,7 @@ typedef struct Handle {
 struct Procfs {
         int fuse_fd;
         bool uptime;
-        sd_event_source *io, *timer, *sysinfo;
+        EventSource *io, *timer, *sysinfo;
         ProcfsView view;
         Handle handles[PROCFS_HANDLES_MAX];
         uint8_t buf[PROCFS_BUF_SIZE];
@@ -260,35 +260,35 @@ int procfs_pump(Procfs *p, int fd) {
         }
 }
 
-static int on_fuse(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+static int on_fuse(EventSource *s, int fd, uint32_t revents, void *userdata) {
         Procfs *p = userdata;
         int r = process(p);
 
         if (r == -ENODEV) /* unmounted: the guest's mount namespace is gone */
-                return sd_event_source_set_enabled(s, SD_EVENT_OFF);
+                return event_source_set_enabled(s, EVENT_OFF);
         if (r < 0)
                 log_warning_errno(r, "The guest's /proc view failed, ignoring: %m");
         return 0;
 }
 
-static int on_load_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+static int on_load_timer(EventSource *s, uint64_t usec, void *userdata) {
         Procfs *p = userdata;
 
         procfs_view_sample_load(&p->view);
-        return sd_event_source_set_time_relative(s, PROCFS_LOAD_INTERVAL_USEC);
+        return event_source_set_time_relative(s, PROCFS_LOAD_INTERVAL_USEC);
 }
 
-int procfs_attach_event(Procfs *p, sd_event *e) {
+int procfs_attach_event(Procfs *p, Event *e) {
         int r;
 
         if (!p)
                 return 0;
-        r = sd_event_add_io(e, &p->io, p->fuse_fd, EPOLLIN, on_fuse, p);
+        r = event_add_io(e, &p->io, p->fuse_fd, EPOLLIN, on_fuse, p);
         if (r >= 0)
-                r = sd_event_add_time_relative(e, &p->timer, CLOCK_MONOTONIC, PROCFS_LOAD_INTERVAL_USEC, 0,
+                r = event_add_time_relative(e, &p->timer, CLOCK_MONOTONIC, PROCFS_LOAD_INTERVAL_USEC, 0,
                                                on_load_timer, p);
         if (r >= 0)
-                r = sd_event_source_set_enabled(p->timer, SD_EVENT_ON);
+                r = event_source_set_enabled(p->timer, EVENT_ON);
         if (r < 0)
                 return log_error_errno(r, "Failed to serve the guest's /proc view: %m");
         return 0;
@@ -341,7 +341,7 @@ int procfs_new(const CGroup *cg, bool uptime, Procfs **ret, int *ret_mount_fd) {
         return 0;
 }
 
-int procfs_serve_sysinfo(Procfs *p, sd_event *e, int fd) {
+int procfs_serve_sysinfo(Procfs *p, Event *e, int fd) {
         return seccomp_notify_attach(e, fd, procfs_sysinfo, p, &p->sysinfo);
 }
 
@@ -354,9 +354,9 @@ int procfs_sysinfo(void *userdata, pid_t pid _unused_, struct sysinfo *ret) {
 Procfs *procfs_free(Procfs *p) {
         if (!p)
                 return NULL;
-        sd_event_source_disable_unref(p->io);
-        sd_event_source_disable_unref(p->timer);
-        sd_event_source_disable_unref(p->sysinfo);
+        event_source_disable_unref(p->io);
+        event_source_disable_unref(p->timer);
+        event_source_disable_unref(p->sysinfo);
         /* Closing the device aborts the connection: whatever still waits on it gets an error. */
         safe_close(p->fuse_fd);
         for (size_t i = 0; i < PROCFS_HANDLES_MAX; i++)

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <sys/sysinfo.h>
 #include <sys/types.h>
-#include <systemd/sd-event.h>
+#include "event-loop.h"
 
 #include "basic/macro.h"
 #include "cgroup.h"
@@ -27,9 +27,9 @@ int procfs_new(const CGroup *cg, bool uptime, Procfs **ret, int *ret_mount_fd);
 /* Answers requests until fd becomes readable (the child's next setup step). Logs. */
 int procfs_pump(Procfs *p, int fd);
 /* Serves from the event loop from now on (and samples the guest's load). Logs. */
-int procfs_attach_event(Procfs *p, sd_event *e);
+int procfs_attach_event(Procfs *p, Event *e);
 /* Answers the guest's sysinfo() calls from the listener fd (taken over) of its seccomp filter. Logs. */
-int procfs_serve_sysinfo(Procfs *p, sd_event *e, int fd);
+int procfs_serve_sysinfo(Procfs *p, Event *e, int fd);
 /* The answer to a guest's sysinfo() (SeccompSysinfoFill, userdata the Procfs). Non-logging. */
 int procfs_sysinfo(void *userdata, pid_t pid, struct sysinfo *ret);
 Procfs *procfs_free(Procfs *p);

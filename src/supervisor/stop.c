@@ -39,12 +39,12 @@ typedef struct InitOps {
 } InitOps;
 
 struct Stop {
-        sd_event *event;
+        Event *event;
         const StopPlan *plan;
         pid_t pid;
         StopKind pending;
         bool requested, warned;
-        sd_event_source *retry, *timeout;
+        EventSource *retry, *timeout;
 };
 
 static int initctl_request(Stop *st, StopKind k);
@@ -284,13 +284,13 @@ static int attempt(Stop *st) {
         return init_ops[st->plan->init].request(st, st->pending);
 }
 
-static int on_retry(sd_event_source *s, uint64_t usec, void *userdata) {
+static int on_retry(EventSource *s, uint64_t usec, void *userdata) {
         Stop *st = userdata;
 
         if (attempt(st) == 0)
-                return sd_event_source_set_time_relative(s, RETRY_USEC) < 0 ? 0 :
-                       sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
-        return sd_event_source_set_enabled(s, SD_EVENT_OFF);
+                return event_source_set_time_relative(s, RETRY_USEC) < 0 ? 0 :
+                       event_source_set_enabled(s, EVENT_ONESHOT);
+        return event_source_set_enabled(s, EVENT_OFF);
 }
 
 /* The PID of a process in the innermost PID namespace it is in: the last of its NSpid line. */
@@ -343,7 +343,7 @@ static void still_running(pid_t leader, char *buf, size_t size) {
                 snprintf(buf + len, size - len, " and %u more", n - NAMES_MAX);
 }
 
-static int on_timeout(sd_event_source *s, uint64_t usec, void *userdata) {
+static int on_timeout(EventSource *s, uint64_t usec, void *userdata) {
         Stop *st = userdata;
         char names[512];
 
@@ -355,12 +355,12 @@ static int on_timeout(sd_event_source *s, uint64_t usec, void *userdata) {
         return 0;
 }
 
-int stop_new(sd_event *e, const StopPlan *plan, pid_t pid, Stop **ret) {
+int stop_new(Event *e, const StopPlan *plan, pid_t pid, Stop **ret) {
         Stop *st = calloc(1, sizeof(Stop));
 
         if (!st)
                 return log_oom();
-        *st = (Stop) { .event = sd_event_ref(e), .plan = plan, .pid = pid };
+        *st = (Stop) { .event = event_ref(e), .plan = plan, .pid = pid };
         *ret = st;
         return 0;
 }
@@ -368,9 +368,9 @@ int stop_new(sd_event *e, const StopPlan *plan, pid_t pid, Stop **ret) {
 Stop *stop_free(Stop *st) {
         if (!st)
                 return NULL;
-        sd_event_source_disable_unref(st->retry);
-        sd_event_source_disable_unref(st->timeout);
-        sd_event_unref(st->event);
+        event_source_disable_unref(st->retry);
+        event_source_disable_unref(st->timeout);
+        event_unref(st->event);
         free(st);
         return NULL;
 }
@@ -397,7 +397,7 @@ int stop_request(Stop *st, StopKind k) {
                 log_info("Asking the guest's %s to %s; send SIGTERM again to kill it", stop_plan_name(st->plan),
                          k == STOP_REBOOT ? "reboot" : "power off");
         if (st->plan->timeout_sec > 0) {
-                r = sd_event_add_time_relative(st->event, &st->timeout, CLOCK_MONOTONIC,
+                r = event_add_time_relative(st->event, &st->timeout, CLOCK_MONOTONIC,
                                                (uint64_t) st->plan->timeout_sec * 1000000, 0, on_timeout, st);
                 if (r < 0)
                         return log_error_errno(r, "Failed to arm the stop timeout: %m");
@@ -405,7 +405,7 @@ int stop_request(Stop *st, StopKind k) {
         r = attempt(st);
         if (r != 0)
                 return r < 0 ? r : 0;
-        r = sd_event_add_time_relative(st->event, &st->retry, CLOCK_MONOTONIC, RETRY_USEC, 0, on_retry, st);
+        r = event_add_time_relative(st->event, &st->retry, CLOCK_MONOTONIC, RETRY_USEC, 0, on_retry, st);
         return r < 0 ? log_error_errno(r, "Failed to arm a timer: %m") : 0;
 }
 
@@ -413,8 +413,8 @@ void stop_force(Stop *st) {
         char buf[16];
 
         st->requested = true;
-        st->retry = sd_event_source_disable_unref(st->retry);
-        st->timeout = sd_event_source_disable_unref(st->timeout);
+        st->retry = event_source_disable_unref(st->retry);
+        st->timeout = event_source_disable_unref(st->timeout);
         if (kill(st->pid, st->plan->force_signal) < 0 && errno != ESRCH)
                 log_warning_errno(errno, "Failed to send %s to the guest, ignoring: %m",
                                   signal_to_string(st->plan->force_signal, buf));

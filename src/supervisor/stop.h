@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 #include <sys/types.h>
-#include <systemd/sd-event.h>
+#include "event-loop.h"
 
 #include "settings.h"
 #include "tree.h"
@@ -38,7 +38,7 @@ const char *stop_plan_name(const StopPlan *p);
 typedef struct Stop Stop;
 
 /* For the guest whose PID 1 is pid, in event loop e. Logs. */
-int stop_new(sd_event *e, const StopPlan *plan, pid_t pid, Stop **ret);
+int stop_new(Event *e, const StopPlan *plan, pid_t pid, Stop **ret);
 Stop *stop_free(Stop *st);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Stop *, stop_free);
 

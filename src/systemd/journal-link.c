@@ -68,11 +68,11 @@ static int link_guest(const char *root, const char *id, bool quiet) {
         return 0;
 }
 
-int journal_link_prepare(LinkJournal mode, const char *root, sd_id128_t id, bool id_from_tree, bool *ret_bind) {
+int journal_link_prepare(LinkJournal mode, const char *root, Id128 id, bool id_from_tree, bool *ret_bind) {
         bool quiet = IN_SET(mode, LINK_JOURNAL_TRY_HOST, LINK_JOURNAL_TRY_GUEST, LINK_JOURNAL_AUTO);
-        char sid[SD_ID128_STRING_MAX];
+        char sid[ID128_STRING_MAX];
         _cleanup_free_ char *host = NULL;
-        sd_id128_t host_id;
+        Id128 host_id;
         struct stat st;
         int r;
 
@@ -81,9 +81,9 @@ int journal_link_prepare(LinkJournal mode, const char *root, sd_id128_t id, bool
                 return 0;
         if (!id_from_tree)
                 return fail(quiet, ENOMEDIUM, "the tree has no machine ID (/etc/machine-id)");
-        if (sd_id128_get_machine(&host_id) >= 0 && sd_id128_equal(host_id, id))
+        if (id128_get_machine(&host_id) >= 0 && id128_equal(host_id, id))
                 return fail(quiet, EEXIST, "the tree has the host's own machine ID");
-        sd_id128_to_string(id, sid);
+        id128_to_string(id, sid);
         if (asprintf(&host, "/var/log/journal/%s", sid) < 0)
                 return log_oom();
         if (mode == LINK_JOURNAL_AUTO) {
@@ -100,12 +100,12 @@ int journal_link_prepare(LinkJournal mode, const char *root, sd_id128_t id, bool
         return 0;
 }
 
-int journal_link_open(sd_id128_t id, int userns_fd, int *ret_fd) {
+int journal_link_open(Id128 id, int userns_fd, int *ret_fd) {
         struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t) userns_fd };
         char host[64];
         int fd;
 
-        snprintf(host, sizeof host, "/var/log/journal/%s", SD_ID128_TO_STRING(id));
+        snprintf(host, sizeof host, "/var/log/journal/%s", ID128_TO_STRING(id));
         fd = open_tree(AT_FDCWD, host, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
         if (fd < 0)
                 return log_error_errno(errno, "Failed to clone %s: %m", host);
@@ -118,15 +118,15 @@ int journal_link_open(sd_id128_t id, int userns_fd, int *ret_fd) {
         return 0;
 }
 
-int journal_link_bind(int fd, const char *root, sd_id128_t id) {
+int journal_link_bind(int fd, const char *root, Id128 id) {
         _cleanup_close_ int target = -EBADF;
         char guest[64];
         int r;
 
-        snprintf(guest, sizeof guest, "/var/log/journal/%s", SD_ID128_TO_STRING(id));
+        snprintf(guest, sizeof guest, "/var/log/journal/%s", ID128_TO_STRING(id));
         /* In the tree: its symlinks are resolved inside it, so they cannot make us create or mount
          * anything on the host. */
-        r = open_guest_dir(root, SD_ID128_TO_STRING(id), &target);
+        r = open_guest_dir(root, ID128_TO_STRING(id), &target);
         if (r < 0)
                 return log_error_errno(r, "Failed to create %s in the guest: %m", guest);
         return mount_attach_at(fd, target, guest);

@@ -7,7 +7,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
-#include <systemd/sd-id128.h>
+#include "id128-util.h"
 
 typedef enum LinkJournal {
         LINK_JOURNAL_NO,
@@ -26,8 +26,8 @@ LinkJournal link_journal_from_string(const char *s);
 /* Parent: makes the host side for mode. id_from_tree tells whether id is the tree's own machine ID
  * (nothing can be linked without one). *ret_bind says whether the child must bind the host's
  * directory into the guest. Logs; "try-" modes and auto fail quietly. */
-int journal_link_prepare(LinkJournal mode, const char *root, sd_id128_t id, bool id_from_tree, bool *ret_bind);
+int journal_link_prepare(LinkJournal mode, const char *root, Id128 id, bool id_from_tree, bool *ret_bind);
 /* Parent: the host's /var/log/journal/ID as a detached mount, idmapped to userns_fd if >= 0. Logs. */
-int journal_link_open(sd_id128_t id, int userns_fd, int *ret_fd);
+int journal_link_open(Id128 id, int userns_fd, int *ret_fd);
 /* Child: attaches it at the guest's /var/log/journal/ID. Logs. */
-int journal_link_bind(int fd, const char *root, sd_id128_t id);
+int journal_link_bind(int fd, const char *root, Id128 id);

@@ -6,6 +6,7 @@
 #include "basic/macro.h"
 #include "basic/parse-util.h"
 #include "basic/strv.h"
+#include "bus-dlopen.h"
 #include "cgroup.h"
 #include "limit.h"
 #include "log.h"
@@ -89,8 +90,8 @@ int machined_append_property(sd_bus_message *msg, const char *assignment) {
         if (r < 0)
                 return r;
         if (properties[i].type == PROP_STRING)
-                return sd_bus_message_append(msg, "(sv)", properties[i].bus_name, "s", text);
-        return sd_bus_message_append(msg, "(sv)", properties[i].bus_name, "t", v);
+                return sym_sd_bus_message_append(msg, "(sv)", properties[i].bus_name, "s", text);
+        return sym_sd_bus_message_append(msg, "(sv)", properties[i].bus_name, "t", v);
 }
 
 static int on_request_stop(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
@@ -107,17 +108,17 @@ static int append_scope_properties(Machined *m, sd_bus_message *msg, const Setti
         const char *unique;
         int r;
 
-        r = sd_bus_message_open_container(msg, 'a', "(sv)");
+        r = sym_sd_bus_message_open_container(msg, 'a', "(sv)");
         if (r < 0)
                 return r;
         if (s->slice) {
-                r = sd_bus_message_append(msg, "(sv)", "Slice", "s", s->slice);
+                r = sym_sd_bus_message_append(msg, "(sv)", "Slice", "s", s->slice);
                 if (r < 0)
                         return r;
         }
         /* The scope asks us to stop (RequestStop) rather than killing everything itself. */
-        if (sd_bus_get_unique_name(m->bus, &unique) >= 0) {
-                r = sd_bus_message_append(msg, "(sv)", "Controller", "s", unique);
+        if (sym_sd_bus_get_unique_name(m->bus, &unique) >= 0) {
+                r = sym_sd_bus_message_append(msg, "(sv)", "Controller", "s", unique);
                 if (r < 0)
                         return r;
         }
@@ -138,35 +139,35 @@ static int append_scope_properties(Machined *m, sd_bus_message *msg, const Setti
                 if (r < 0)
                         return r;
         }
-        return sd_bus_message_close_container(msg);
+        return sym_sd_bus_message_close_container(msg);
 }
 
-static int call_register(Machined *m, const Settings *s, sd_id128_t uuid, pid_t leader, const int *ifindices,
+static int call_register(Machined *m, const Settings *s, Id128 uuid, pid_t leader, const int *ifindices,
                          size_t n_ifindices, sd_bus_error *error) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *msg = NULL;
+        _cleanup_(bus_message_unrefp) sd_bus_message *msg = NULL;
         const char *method = s->keep_unit ? "RegisterMachineWithNetwork" : "CreateMachineWithNetwork";
         int r;
 
-        r = sd_bus_message_new_method_call(m->bus, &msg, "org.freedesktop.machine1", "/org/freedesktop/machine1",
+        r = sym_sd_bus_message_new_method_call(m->bus, &msg, "org.freedesktop.machine1", "/org/freedesktop/machine1",
                                            "org.freedesktop.machine1.Manager", method);
         if (r < 0)
                 return r;
-        r = sd_bus_message_append(msg, "s", s->machine);
+        r = sym_sd_bus_message_append(msg, "s", s->machine);
         if (r >= 0)
-                r = sd_bus_message_append_array(msg, 'y', uuid.bytes, sizeof uuid.bytes);
+                r = sym_sd_bus_message_append_array(msg, 'y', uuid.bytes, sizeof uuid.bytes);
         if (r >= 0)
-                r = sd_bus_message_append(msg, "ssus", "nsboot", "container", (uint32_t) leader, s->directory);
+                r = sym_sd_bus_message_append(msg, "ssus", "nsboot", "container", (uint32_t) leader, s->directory);
         /* The host sides of the machine's interfaces: machinectl status shows them as "Iface:". */
         if (r >= 0)
-                r = sd_bus_message_append_array(msg, 'i', ifindices, n_ifindices * sizeof(int));
+                r = sym_sd_bus_message_append_array(msg, 'i', ifindices, n_ifindices * sizeof(int));
         if (r >= 0 && !s->keep_unit)
                 r = append_scope_properties(m, msg, s);
         if (r < 0)
                 return r;
-        return sd_bus_call(m->bus, msg, 0, error, NULL);
+        return sym_sd_bus_call(m->bus, msg, 0, error, NULL);
 }
 
-static int watch_stop_requests(Machined *m, const Settings *s, sd_event *e) {
+static int watch_stop_requests(Machined *m, const Settings *s, Event *e) {
         _cleanup_free_ char *scope = NULL, *path = NULL;
         int r;
 
@@ -175,26 +176,40 @@ static int watch_stop_requests(Machined *m, const Settings *s, sd_event *e) {
         scope = cgroup_scope_name(s->machine);
         if (!scope)
                 return -ENOMEM;
-        r = sd_bus_path_encode("/org/freedesktop/systemd1/unit", scope, &path);
+        r = sym_sd_bus_path_encode("/org/freedesktop/systemd1/unit", scope, &path);
         if (r < 0)
                 return r;
-        r = sd_bus_match_signal(m->bus, &m->stop_match, "org.freedesktop.systemd1", path,
+        r = sym_sd_bus_match_signal(m->bus, &m->stop_match, "org.freedesktop.systemd1", path,
                                 "org.freedesktop.systemd1.Scope", "RequestStop", on_request_stop, m);
         if (r < 0)
                 return r;
-        return sd_bus_attach_event(m->bus, e, SD_EVENT_PRIORITY_NORMAL);
+        return bus_event_attach(m->bus, e, &m->bus_event);
 }
 
-int machined_register(Machined *m, const Settings *s, sd_id128_t uuid, pid_t leader, const int *ifindices,
-                      size_t n_ifindices, sd_event *e, MachinedStopHandler on_stop, void *userdata) {
-        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+/* Whether machined can be there at all, without loading libsystemd to find out: the host runs
+ * systemd (sd_booted()'s test) and has a system bus (its default socket, or an address given). */
+static bool system_bus_likely(void) {
+        return access("/run/systemd/system", F_OK) >= 0 &&
+               (getenv("DBUS_SYSTEM_BUS_ADDRESS") || access("/run/dbus/system_bus_socket", F_OK) >= 0);
+}
+
+int machined_register(Machined *m, const Settings *s, Id128 uuid, pid_t leader, const int *ifindices,
+                      size_t n_ifindices, Event *e, MachinedStopHandler on_stop, void *userdata) {
+        _cleanup_(bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         bool optional = s->register_mode == REGISTER_AUTO;
         int r;
 
         *m = (Machined) { .on_stop = on_stop, .userdata = userdata };
         if (s->register_mode == REGISTER_NO)
                 return 0;
-        r = sd_bus_open_system(&m->bus);
+        if (optional && !system_bus_likely()) {
+                log_debug("Not booted with systemd or no system bus, not registering with machined");
+                return 0;
+        }
+        r = dlopen_libsystemd();
+        if (r < 0)
+                return optional ? 0 : r;
+        r = sym_sd_bus_open_system(&m->bus);
         if (r < 0) {
                 if (optional)
                         return log_debug_errno(r, "No system bus, not registering with machined: %m"), 0;
@@ -206,18 +221,18 @@ int machined_register(Machined *m, const Settings *s, sd_id128_t uuid, pid_t lea
         /* After a reboot inside, the previous boot's scope may still be on its way out (systemd stops
          * it asynchronously): a name clash then is worth a few more tries. */
         for (int attempt = 0;; attempt++) {
-                sd_bus_error_free(&error);
+                sym_sd_bus_error_free(&error);
                 r = call_register(m, s, uuid, leader, ifindices, n_ifindices, &error);
-                if (r >= 0 || attempt >= 50 || sd_bus_error_has_name(&error, SD_BUS_ERROR_SERVICE_UNKNOWN) ||
-                    sd_bus_error_has_name(&error, SD_BUS_ERROR_NAME_HAS_NO_OWNER) || !error.name ||
+                if (r >= 0 || attempt >= 50 || sym_sd_bus_error_has_name(&error, SD_BUS_ERROR_SERVICE_UNKNOWN) ||
+                    sym_sd_bus_error_has_name(&error, SD_BUS_ERROR_NAME_HAS_NO_OWNER) || !error.name ||
                     !(strstr(error.name, "Exists") || strstr(error.name, "UnitExists") ||
                       (error.message && strstr(error.message, "already exists"))))
                         break;
                 (void) usleep(100 * 1000);
         }
         if (r < 0) {
-                if (optional && (sd_bus_error_has_name(&error, SD_BUS_ERROR_SERVICE_UNKNOWN) ||
-                                 sd_bus_error_has_name(&error, SD_BUS_ERROR_NAME_HAS_NO_OWNER))) {
+                if (optional && (sym_sd_bus_error_has_name(&error, SD_BUS_ERROR_SERVICE_UNKNOWN) ||
+                                 sym_sd_bus_error_has_name(&error, SD_BUS_ERROR_NAME_HAS_NO_OWNER))) {
                         log_debug("systemd-machined is not running, not registering");
                         return 0;
                 }
@@ -230,20 +245,21 @@ int machined_register(Machined *m, const Settings *s, sd_id128_t uuid, pid_t lea
 }
 
 void machined_unregister(Machined *m) {
-        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
 
         if (m->registered) {
-                int r = sd_bus_call_method(m->bus, "org.freedesktop.machine1", "/org/freedesktop/machine1",
+                int r = sym_sd_bus_call_method(m->bus, "org.freedesktop.machine1", "/org/freedesktop/machine1",
                                            "org.freedesktop.machine1.Manager", "UnregisterMachine", &error, NULL, "s",
                                            m->name);
                 /* Gone already: machined drops a machine whose scope emptied. */
-                if (r < 0 && !sd_bus_error_has_name(&error, "org.freedesktop.machine1.NoSuchMachine"))
+                if (r < 0 && !sym_sd_bus_error_has_name(&error, "org.freedesktop.machine1.NoSuchMachine"))
                         log_debug("Failed to unregister machine '%s': %s", m->name, error.message ?: strerror(-r));
         }
-        m->stop_match = sd_bus_slot_unref(m->stop_match);
+        if (m->stop_match)
+                m->stop_match = sym_sd_bus_slot_unref(m->stop_match);
+        m->bus_event = bus_event_detach(m->bus_event);
         if (m->bus)
-                (void) sd_bus_detach_event(m->bus);
-        m->bus = sd_bus_flush_close_unref(m->bus);
+                m->bus = sym_sd_bus_flush_close_unref(m->bus);
         free(m->name);
         *m = (Machined) {};
 }

@@ -8,8 +8,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 #include <systemd/sd-bus.h>
-#include <systemd/sd-event.h>
-#include <systemd/sd-id128.h>
+
+#include "bus-event.h"
+#include "event-loop.h"
+#include "id128-util.h"
 
 #include "settings.h"
 
@@ -29,15 +31,18 @@ typedef void (*MachinedStopHandler)(void *userdata);
 typedef struct Machined {
         sd_bus *bus;
         sd_bus_slot *stop_match;
+        BusEvent *bus_event;
         char *name;
         bool registered;
         MachinedStopHandler on_stop;
         void *userdata;
 } Machined;
 
-/* Registers leader as machine s->machine. Logs; returns 0 when not registering (auto, no bus). */
-int machined_register(Machined *m, const Settings *s, sd_id128_t uuid, pid_t leader, const int *ifindices,
-                      size_t n_ifindices, sd_event *e, MachinedStopHandler on_stop, void *userdata);
+/* Registers leader as machine s->machine. Logs; returns 0 when not registering (auto, no bus).
+ * libsystemd is loaded only when this registers or tries to: with --register=auto only on a host
+ * booted with systemd that has a system bus socket. */
+int machined_register(Machined *m, const Settings *s, Id128 uuid, pid_t leader, const int *ifindices,
+                      size_t n_ifindices, Event *e, MachinedStopHandler on_stop, void *userdata);
 void machined_unregister(Machined *m);
 
 /* Appends one --property=NAME=VALUE to an a(sv) array being built. Non-logging: -EINVAL for an

@@ -5,7 +5,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <systemd/sd-daemon.h>
+#include "daemon-notify.h"
 
 #include "basic/fs-util.h"
 #include "basic/macro.h"
@@ -13,7 +13,7 @@
 #include "notify.h"
 
 struct Notify {
-        sd_event_source *source;
+        EventSource *source;
         pid_t leader;
         bool wait_for_ready;
 };
@@ -53,15 +53,15 @@ bool notify_relay(const char *text, size_t n, bool wait_for_ready) {
                 if (len == 7 && strncmp(line, "READY=1", 7) == 0) {
                         ready = true;
                         if (wait_for_ready)
-                                (void) sd_notify(false, "READY=1\nSTATUS=Container running.");
+                                (void) daemon_notify(false, "READY=1\nSTATUS=Container running.");
                 } else if (len > 7 && strncmp(line, "STATUS=", 7) == 0)
-                        (void) sd_notifyf(false, "STATUS=Container running: %.*s", (int) (len - 7), line + 7);
+                        (void) daemon_notifyf(false, "STATUS=Container running: %.*s", (int) (len - 7), line + 7);
                 i += len + 1;
         }
         return ready;
 }
 
-static int on_datagram(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+static int on_datagram(EventSource *s, int fd, uint32_t revents, void *userdata) {
         Notify *n = userdata;
         char buf[4096];
         union {
@@ -95,7 +95,7 @@ static int on_datagram(sd_event_source *s, int fd, uint32_t revents, void *userd
         return 0;
 }
 
-int notify_new(sd_event *e, int fd, pid_t leader, bool wait_for_ready, Notify **ret) {
+int notify_new(Event *e, int fd, pid_t leader, bool wait_for_ready, Notify **ret) {
         Notify *n = calloc(1, sizeof(Notify));
         int r;
 
@@ -105,13 +105,13 @@ int notify_new(sd_event *e, int fd, pid_t leader, bool wait_for_ready, Notify **
         }
         n->leader = leader;
         n->wait_for_ready = wait_for_ready;
-        r = sd_event_add_io(e, &n->source, fd, EPOLLIN, on_datagram, n);
+        r = event_add_io(e, &n->source, fd, EPOLLIN, on_datagram, n);
         if (r < 0) {
                 safe_close(fd);
                 free(n);
                 return log_error_errno(r, "Failed to watch the notify socket: %m");
         }
-        (void) sd_event_source_set_io_fd_own(n->source, true);
+        (void) event_source_set_io_fd_own(n->source, true);
         *ret = n;
         return 0;
 }
@@ -119,7 +119,7 @@ int notify_new(sd_event *e, int fd, pid_t leader, bool wait_for_ready, Notify **
 Notify *notify_free(Notify *n) {
         if (!n)
                 return NULL;
-        sd_event_source_disable_unref(n->source);
+        event_source_disable_unref(n->source);
         free(n);
         return NULL;
 }

@@ -1,16 +1,18 @@
 #!/bin/bash
 # Optional libraries are loaded at their first use (src/basic/dlopen-util.c, src/*/*-dlopen.c):
-# the binary does not list libnl-route-3, libip4tc, libip6tc, libnftnl, libmnl or libblkid as
-# DT_NEEDED; a machine without interfaces, NAT or a disk image maps none of them, one with a veth
-# maps libnl (and no firewall library), one with -p maps libnl and the libraries of its firewall
-# backend only (libip4tc for iptables, libnftnl and libmnl for nftables); when a library cannot be loaded (hidden here by a bind mount of /dev/null
+# the binary does not list libnl-route-3, libip4tc, libip6tc, libnftnl, libmnl, libblkid or
+# libsystemd as DT_NEEDED; a machine without interfaces, NAT, a disk image or machined maps none of
+# them (not libsystemd either when it reports to a service manager through $NOTIFY_SOCKET: nsboot
+# speaks that protocol itself), one with a veth maps libnl (and no firewall library), one with -p
+# maps libnl and the libraries of its firewall backend only (libip4tc for iptables, libnftnl and
+# libmnl for nftables); when a library cannot be loaded (hidden here by a bind mount of /dev/null
 # over it, in a mount namespace of its own), nsboot names the library and its package, exits
 # non-zero and leaves no interface and no firewall state behind, and machines that do not need it
 # still run.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-require_cmd readelf ldconfig unshare nsenter
+require_cmd readelf ldconfig unshare nsenter python3
 
 needed=$(readelf -d "$NSBOOT" | awk '/NEEDED/ { print $NF }' | tr '\n' ' ')
 log "DT_NEEDED: $needed"
@@ -19,6 +21,7 @@ for lib in libip4tc libip6tc libnftnl libmnl; do
         assert_not_contains "$needed" "$lib" "nsboot's DT_NEEDED"
 done
 assert_not_contains "$needed" libblkid "nsboot's DT_NEEDED"
+assert_not_contains "$needed" libsystemd "nsboot's DT_NEEDED"
 
 t="" ns="" maps="" conf=""
 
@@ -36,11 +39,17 @@ supervisor_maps() {
 busybox_tree t
 supervisor_maps -D "$t"
 log "no network: $maps"
-assert_contains "$maps" libsystemd "the maps of the supervisor (sanity)"
+assert_contains "$maps" libc.so "the maps of the supervisor (sanity)"
+assert_not_contains "$maps" libsystemd "a machine without machined (no system bus here)"
 assert_not_contains "$maps" libnl "a machine without interfaces"
 assert_not_contains "$maps" libip4tc "a machine without interfaces"
 assert_not_contains "$maps" libnftnl "a machine without interfaces"
 assert_not_contains "$maps" libblkid "a machine without a disk image"
+notify_sock=$WORKDIR/notify.sock
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).bind(sys.argv[1])' "$notify_sock"
+NOTIFY_SOCKET=$notify_sock supervisor_maps -D "$t"
+log "with \$NOTIFY_SOCKET: $maps"
+assert_not_contains "$maps" libsystemd "a machine that notifies its service manager"
 
 netns_create ns
 nsboot_in_netns "$ns"
@@ -112,4 +121,13 @@ nsboot_run -q -D "$t" --config="$conf" -p tcp:8080:80 /bin/true
 assert_rc 0 "auto without libnftnl"
 assert_not_contains "$(cat "$NSBOOT_ERR")" libnftnl "auto without libnftnl"
 assert_file_not_exists "/run/nsboot/firewall/$name" "firewall state after the machine ended"
+
+# --register=yes needs libsystemd (sd-bus); --register=auto goes on without it.
+nsboot_hiding libsystemd.so.0
+nsboot_run -q -D "$t" --register=yes /bin/true
+assert_rc_ne 0
+assert_contains "$(cat "$NSBOOT_ERR")" "libsystemd.so.0" "the error without libsystemd"
+assert_contains "$(cat "$NSBOOT_ERR")" "install the package libsystemd0" "the error without libsystemd"
+NOTIFY_SOCKET=$notify_sock nsboot_run -q -D "$t" /bin/true
+assert_rc 0 "a machine with --register=auto and \$NOTIFY_SOCKET runs without libsystemd"
 exit 0

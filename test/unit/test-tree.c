@@ -56,7 +56,7 @@ Test(tree, absolute_symlinks_stay_inside) {
 }
 
 Test(tree, machine_id) {
-        sd_id128_t id;
+        Id128 id;
 
         cr_assert_eq(tree_read_machine_id(root_fd, &id), -ENOMEDIUM);
         mk("/etc/machine-id", "uninitialized\n", 0444);
@@ -67,7 +67,7 @@ Test(tree, machine_id) {
         cr_assert_eq(tree_read_machine_id(root_fd, &id), -EBADMSG);
         mk("/etc/machine-id", "0123456789abcdef0123456789abcdef\n", 0444);
         cr_assert_eq(tree_read_machine_id(root_fd, &id), 0);
-        cr_assert(sd_id128_equal(id, SD_ID128_MAKE(01, 23, 45, 67, 89, ab, cd, ef, 01, 23, 45, 67, 89, ab, cd, ef)));
+        cr_assert(id128_equal(id, ID128_MAKE(01, 23, 45, 67, 89, ab, cd, ef, 01, 23, 45, 67, 89, ab, cd, ef)));
 }
 
 Test(tree, init_kinds) {
@@ -108,7 +108,7 @@ Test(tree, init_kind_string_across_reads) {
 /* A FIFO where a file belongs is never opened for reading: that would block until a writer came. */
 Test(tree, fifo_not_opened, .timeout = 10) {
         char p[256];
-        sd_id128_t id;
+        Id128 id;
         int fd = -1;
 
         mk("/etc/hostname", "x\n", 0644);
