@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nsbootctl create and remove: a new machine's tree in /var/lib/machines, built by the
- * distribution's own tool (debootstrap, or mkosi) or imported from a tarball, made ready to boot
- * (fresh machine ID, root password, host name) with its config file; and the way back. The tree is
- * built under a hidden name and renamed when complete, so a failure leaves nothing behind. */
+ * distribution's own tool (debootstrap, or mkosi) or imported from a tarball or disk image, made
+ * ready to boot (fresh machine ID, root password, host name) with its config file; and the way
+ * back. The tree is built under a hidden name and renamed when complete, so a failure leaves
+ * nothing behind. */
 #include <crypt.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "basic/fs-util.h"
 #include "create.h"
 #include "ctl.h"
+#include "import.h"
 #include "lock.h"
 #include "log.h"
 #include "settings.h"
@@ -99,30 +101,6 @@ static int build_mkosi(const CtlArgs *a, const char *dir, Progress *p) {
 
                 return progress_run(p, argv);
         }
-}
-
-static int import_tarball(const CtlArgs *a, const char *dir, Progress *p) {
-        _cleanup_close_ int root = -EBADF;
-        int r;
-
-        if (access(a->from, R_OK) < 0)
-                return log_error_errno(errno, "--from=%s: %m", a->from);
-        if (mkdir(dir, 0755) < 0)
-                return log_error_errno(errno, "Failed to create %s: %m", dir);
-        progress_step(p, "Unpacking %s", a->from);
-        {
-                const char *argv[] = { "tar", "--extract", "--numeric-owner", "--preserve-permissions",
-                                       "--xattrs", "--xattrs-include=*", "--file", a->from, "--directory", dir, NULL };
-
-                r = progress_run(p, argv);
-                if (r < 0)
-                        return r;
-        }
-        root = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (root < 0 || !tree_has_os_release(root))
-                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "--from=%s: no /etc/os-release or /usr/lib/os-release in it: "
-                                       "not an OS tree", a->from);
-        return 0;
 }
 
 /* Writes content to path inside the tree (never following its symlinks out of it). */
@@ -252,7 +230,7 @@ int verb_create(const CtlArgs *a) {
         if (r < 0)
                 return r;
         if (a->from)
-                r = import_tarball(a, partial, p);
+                r = import_from(a, partial, p);
         else if (streq_ptr(a->method, "mkosi"))
                 r = build_mkosi(a, partial, p);
         else

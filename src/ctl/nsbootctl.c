@@ -65,7 +65,7 @@ static void help(void) {
                "     --mirror=URL         create: the archive (default: the host's apt sources)\n"
                "     --method=debootstrap|mkosi  create: the build tool\n"
                "     --packages=LIST      create: more packages, comma-separated\n"
-               "     --from=FILE          create: import a tarball instead\n"
+               "     --from=FILE          create: import a tarball or disk image instead\n"
                "     --root-password=PW   create: root's password (default: empty)\n"
                "     --hostname=NAME      create: the machine's host name (default: NAME)\n\n"
                "See nsbootctl(1).\n");
