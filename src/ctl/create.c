@@ -85,22 +85,43 @@ static int build_debootstrap(const CtlArgs *a, const char *dir, Progress *p) {
         }
 }
 
-static int build_mkosi(const CtlArgs *a, const char *dir, Progress *p) {
+/* mkosi keeps its work files, a manifest and, when killed, its workspace next to the output, and
+ * reads mkosi.* files from its directory: all of that is confined to the empty directory work. */
+static int run_mkosi(const CtlArgs *a, const char *work, const char *out, Progress *p) {
         _cleanup_free_ char *mirror = a->mirror ? strdup(a->mirror) : host_mirror(), *packages = NULL;
         const char *release = a->release ?: DEFAULT_RELEASE;
         int ubuntu = release_is_ubuntu(release);
 
         if (!mirror || asprintf(&packages, "%s%s%s", BASE_PACKAGES, a->packages ? "," : "", strempty(a->packages)) < 0)
                 return log_oom();
-        progress_step(p, "Building %s with mkosi", release);
+        (void) mkdir_p(PACKAGE_CACHE_DIR "/mkosi", 0755);
+        progress_step(p, "Building %s with mkosi from %s", release, mirror);
         {
-                const char *argv[] = { "mkosi", "--distribution", ubuntu > 0 ? "ubuntu" : "debian",
+                /* A host without systemd has no machined for mkosi's systemd-nspawn to ask for a scope. */
+                const char *argv[] = { "mkosi", "--directory", work, "--distribution", ubuntu > 0 ? "ubuntu" : "debian",
                                        "--release", release, "--format", "directory", "--bootable", "no",
-                                       "--mirror", mirror, "--package", packages, "--output", dir,
-                                       "--force", "build", NULL };
+                                       "--nspawn-keep-unit", "yes", "--cache", PACKAGE_CACHE_DIR "/mkosi",
+                                       "--mirror", mirror, "--package", packages, "--output", out, "--force",
+                                       "build", NULL };
 
                 return progress_run(p, argv);
         }
+}
+
+static int build_mkosi(const CtlArgs *a, const char *dir, Progress *p) {
+        _cleanup_free_ char *work = NULL, *out = NULL;
+        int r;
+
+        if (asprintf(&work, "%s.mkosi", dir) < 0 || asprintf(&out, "%s.mkosi/tree", dir) < 0)
+                return log_oom();
+        if (mkdir(work, 0700) < 0)
+                return log_error_errno(errno, "Failed to create %s: %m", work);
+        r = run_mkosi(a, work, out, p);
+        if (r >= 0 && rename(out, dir) < 0)
+                r = log_error_errno(errno, "Failed to rename %s to %s: %m", out, dir);
+        if (tree_remove(work) < 0)
+                log_warning("Could not remove mkosi's work directory '%s', ignoring", work);
+        return r;
 }
 
 /* Writes content to path inside the tree (never following its symlinks out of it). */
@@ -194,7 +215,7 @@ static int write_config(const CtlArgs *a, const char *name) {
 }
 
 static int check_new(const CtlArgs *a, const char *name, const char *tree, const char *partial) {
-        _cleanup_free_ char *conf = NULL;
+        _cleanup_free_ char *conf = NULL, *work = NULL;
 
         if (!machine_name_is_valid(name))
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "'%s' is not a valid machine name", name);
@@ -206,9 +227,13 @@ static int check_new(const CtlArgs *a, const char *name, const char *tree, const
                 return log_error_errno(SYNTHETIC_ERRNO(EEXIST), "Machine '%s' exists already: %s", name, tree);
         if (access(conf, F_OK) >= 0)
                 return log_error_errno(SYNTHETIC_ERRNO(EEXIST), "Machine '%s' has a config file already: %s", name, conf);
-        /* The leftover of a create that was killed. */
-        if (access(partial, F_OK) >= 0 && tree_remove(partial) < 0)
+        /* The leftovers of a create that was killed. */
+        if (asprintf(&work, "%s.mkosi", partial) < 0)
+                return log_oom();
+        if (tree_remove(partial) < 0)
                 return log_error_errno(SYNTHETIC_ERRNO(EBUSY), "Cannot remove the leftover %s", partial);
+        if (tree_remove(work) < 0)
+                return log_error_errno(SYNTHETIC_ERRNO(EBUSY), "Cannot remove the leftover %s", work);
         return 0;
 }
 
