@@ -5,6 +5,7 @@
 # machine ID, host name, root password and config file checked, progress on a terminal and
 # silence in a script; failures leave neither a tree nor a config file; remove refuses a running
 # machine and deletes a stopped one.
+# nsboot-test-timeout: 2400
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
