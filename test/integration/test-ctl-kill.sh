@@ -3,9 +3,9 @@
 # started through enter. SIGSTOP, seen as state T in /proc/PID/status on the host, reaches every
 # process of the machine's cgroup by default and with --kill-whom=all, and only PID 1 with
 # --kill-whom=leader; SIGCONT wakes them all again. Then SIGUSR1 to all ends the background
-# processes (by that signal, as their waiting shell reports) and powers testinit off. A host
-# process outside the machine is never signalled; bad --kill-whom values are refused. Run in the
-# default user namespace mode and with --private-users=no.
+# processes (by that signal, as their waiting shell reports) and, once testinit is continued,
+# powers it off. A host process outside the machine is never signalled; bad --kill-whom values
+# are refused. Run in the default user namespace mode and with --private-users=no.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -87,14 +87,20 @@ for mode in default no; do
         assert_file_contains "$NSBOOT_OUT" "NSBOOT-TEST: signal=SIGCONT"
         assert_file_contains "$NSBOOT_OUT" "NSBOOT-TEST: signal_sender=0" # from outside its PID namespace
 
-        # SIGUSR1 to all: the sleeps die of it, testinit powers off.
+        # SIGUSR1 to all: the sleeps die of it. testinit, stopped first so that its poweroff cannot
+        # end the guest before the trapping shell wrote how its sleep ended, takes it once continued
+        # (the lower-numbered of its two pending signals) and powers off.
         start_guest "$mode"
+        ctl kill --kill-whom=leader -s STOP "$name"
+        retry 5 all_in T "$LEADER" || fail "PID 1 not stopped: $(state "$LEADER")"
         ctl kill --kill-whom=all -s USR1 "$name"
+        # 128 + 10: the waited-for sleep was killed by SIGUSR1.
+        retry 10 grep -qx "status=138" "$bb/var/log/waited" ||
+                fail "how the waited-for sleep ended: '$(cat "$bb/var/log/waited" 2>/dev/null)'"
+        ctl kill --kill-whom=leader -s CONT "$name"
         nsboot_wait 10
         assert_rc 0 "nsboot after SIGUSR1 to all (testinit powers off)"
         assert_file_contains "$NSBOOT_OUT" "NSBOOT-TEST: signal=SIGUSR1"
-        # 128 + 10: the waited-for sleep was killed by SIGUSR1 before the guest went down.
-        assert_eq "status=138" "$(cat "$bb/var/log/waited" 2>/dev/null)" "how the waited-for sleep ended"
         [[ $(state "$bystander") == S ]] || fail "the host's process was signalled: $(state "$bystander")"
 done
 
