@@ -97,10 +97,13 @@ static bool process_in_cgroup(pid_t pid, const char *cgroup) {
 
         if (asprintf(&path, "/proc/%d/cgroup", (int) pid) < 0 || read_full_file(path, &text, NULL) < 0)
                 return false;
-        p = startswith(text, "0::") ?: strstr(text, "\n0::");
-        if (!p)
+        /* The only line on a pure cgroup2 host; the last of several on a hybrid one. */
+        if (startswith(text, "0::"))
+                p = text + 3;
+        else if ((p = strstr(text, "\n0::")))
+                p += 4;
+        else
                 return false;
-        p = strstr(p, "::") + 2;
         return strncmp(p, cgroup, n) == 0 && IN_SET(p[n], '/', '\n', 0);
 }
 
