@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nsbootctl create and remove: a new machine's tree in /var/lib/machines, built by the
- * distribution's own tool (debootstrap, or mkosi) or imported from a tarball, made ready to boot
- * (fresh machine ID, root password, host name) with its config file; and the way back. The tree is
- * built under a hidden name and renamed when complete, so a failure leaves nothing behind. */
+ * distribution's own tool (debootstrap, or mkosi) or imported from a tarball or disk image, made
+ * ready to boot (fresh machine ID, root password, host name) with its config file; and the way
+ * back. The tree is built under a hidden name and renamed when complete, so a failure leaves
+ * nothing behind. */
 #include <crypt.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "basic/fs-util.h"
 #include "create.h"
 #include "ctl.h"
+#include "import.h"
 #include "lock.h"
 #include "log.h"
 #include "settings.h"
@@ -83,46 +85,43 @@ static int build_debootstrap(const CtlArgs *a, const char *dir, Progress *p) {
         }
 }
 
-static int build_mkosi(const CtlArgs *a, const char *dir, Progress *p) {
+/* mkosi keeps its work files, a manifest and, when killed, its workspace next to the output, and
+ * reads mkosi.* files from its directory: all of that is confined to the empty directory work. */
+static int run_mkosi(const CtlArgs *a, const char *work, const char *out, Progress *p) {
         _cleanup_free_ char *mirror = a->mirror ? strdup(a->mirror) : host_mirror(), *packages = NULL;
         const char *release = a->release ?: DEFAULT_RELEASE;
         int ubuntu = release_is_ubuntu(release);
 
         if (!mirror || asprintf(&packages, "%s%s%s", BASE_PACKAGES, a->packages ? "," : "", strempty(a->packages)) < 0)
                 return log_oom();
-        progress_step(p, "Building %s with mkosi", release);
+        (void) mkdir_p(PACKAGE_CACHE_DIR "/mkosi", 0755);
+        progress_step(p, "Building %s with mkosi from %s", release, mirror);
         {
-                const char *argv[] = { "mkosi", "--distribution", ubuntu > 0 ? "ubuntu" : "debian",
+                /* A host without systemd has no machined for mkosi's systemd-nspawn to ask for a scope. */
+                const char *argv[] = { "mkosi", "--directory", work, "--distribution", ubuntu > 0 ? "ubuntu" : "debian",
                                        "--release", release, "--format", "directory", "--bootable", "no",
-                                       "--mirror", mirror, "--package", packages, "--output", dir,
-                                       "--force", "build", NULL };
+                                       "--nspawn-keep-unit", "yes", "--cache", PACKAGE_CACHE_DIR "/mkosi",
+                                       "--mirror", mirror, "--package", packages, "--output", out, "--force",
+                                       "build", NULL };
 
                 return progress_run(p, argv);
         }
 }
 
-static int import_tarball(const CtlArgs *a, const char *dir, Progress *p) {
-        _cleanup_close_ int root = -EBADF;
+static int build_mkosi(const CtlArgs *a, const char *dir, Progress *p) {
+        _cleanup_free_ char *work = NULL, *out = NULL;
         int r;
 
-        if (access(a->from, R_OK) < 0)
-                return log_error_errno(errno, "--from=%s: %m", a->from);
-        if (mkdir(dir, 0755) < 0)
-                return log_error_errno(errno, "Failed to create %s: %m", dir);
-        progress_step(p, "Unpacking %s", a->from);
-        {
-                const char *argv[] = { "tar", "--extract", "--numeric-owner", "--preserve-permissions",
-                                       "--xattrs", "--xattrs-include=*", "--file", a->from, "--directory", dir, NULL };
-
-                r = progress_run(p, argv);
-                if (r < 0)
-                        return r;
-        }
-        root = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (root < 0 || !tree_has_os_release(root))
-                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "--from=%s: no /etc/os-release or /usr/lib/os-release in it: "
-                                       "not an OS tree", a->from);
-        return 0;
+        if (asprintf(&work, "%s.mkosi", dir) < 0 || asprintf(&out, "%s.mkosi/tree", dir) < 0)
+                return log_oom();
+        if (mkdir(work, 0700) < 0)
+                return log_error_errno(errno, "Failed to create %s: %m", work);
+        r = run_mkosi(a, work, out, p);
+        if (r >= 0 && rename(out, dir) < 0)
+                r = log_error_errno(errno, "Failed to rename %s to %s: %m", out, dir);
+        if (tree_remove(work) < 0)
+                log_warning("Could not remove mkosi's work directory '%s', ignoring", work);
+        return r;
 }
 
 /* Writes content to path inside the tree (never following its symlinks out of it). */
@@ -216,7 +215,7 @@ static int write_config(const CtlArgs *a, const char *name) {
 }
 
 static int check_new(const CtlArgs *a, const char *name, const char *tree, const char *partial) {
-        _cleanup_free_ char *conf = NULL;
+        _cleanup_free_ char *conf = NULL, *work = NULL;
 
         if (!machine_name_is_valid(name))
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "'%s' is not a valid machine name", name);
@@ -228,9 +227,13 @@ static int check_new(const CtlArgs *a, const char *name, const char *tree, const
                 return log_error_errno(SYNTHETIC_ERRNO(EEXIST), "Machine '%s' exists already: %s", name, tree);
         if (access(conf, F_OK) >= 0)
                 return log_error_errno(SYNTHETIC_ERRNO(EEXIST), "Machine '%s' has a config file already: %s", name, conf);
-        /* The leftover of a create that was killed. */
-        if (access(partial, F_OK) >= 0 && tree_remove(partial) < 0)
+        /* The leftovers of a create that was killed. */
+        if (asprintf(&work, "%s.mkosi", partial) < 0)
+                return log_oom();
+        if (tree_remove(partial) < 0)
                 return log_error_errno(SYNTHETIC_ERRNO(EBUSY), "Cannot remove the leftover %s", partial);
+        if (tree_remove(work) < 0)
+                return log_error_errno(SYNTHETIC_ERRNO(EBUSY), "Cannot remove the leftover %s", work);
         return 0;
 }
 
@@ -252,7 +255,7 @@ int verb_create(const CtlArgs *a) {
         if (r < 0)
                 return r;
         if (a->from)
-                r = import_tarball(a, partial, p);
+                r = import_from(a, partial, p);
         else if (streq_ptr(a->method, "mkosi"))
                 r = build_mkosi(a, partial, p);
         else

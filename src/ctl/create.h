@@ -19,6 +19,8 @@ void progress_step(Progress *p, const char *format, ...) _printf_(2, 3);
 /* Runs argv with stdin from /dev/null and its output followed; < 0 with the command's last lines
  * logged when it fails. Logs. */
 int progress_run(Progress *p, const char *const *argv);
+/* The same in the directory dir_fd (-EBADF: ours), which may be a detached mount. Logs. */
+int progress_run_at(Progress *p, int dir_fd, const char *const *argv);
 /* The end: a success line with the tree, or nothing more after a failure. */
 void progress_done(Progress *p, const char *tree);
 void progress_fail(Progress *p);

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "state.h"
 
@@ -20,6 +21,7 @@ typedef struct CtlArgs {
         bool quiet;
         bool no_wait;
         int signal;             /* kill: 0 means SIGTERM */
+        bool kill_leader;       /* kill: the guest's PID 1 only, not every process of the machine */
         SortKey sort;
         uint64_t interval_usec; /* top */
         unsigned iterations;    /* top: 0 means until q */
@@ -39,6 +41,10 @@ int ctl_machine_get(const char *name, MachineState *ret);
 /* Every running machine (live state files), sorted by name; *ret_n of them. Logs. */
 int ctl_machines_running(MachineState **ret, size_t *ret_n);
 void ctl_machines_free(MachineState *l, size_t n);
+
+/* Calls fn for each process in the cgroup directory dir and its sub-cgroups, as they are listed
+ * at that moment. Non-logging. */
+void cgroup_foreach_pid(const char *dir, void (*fn)(pid_t pid, void *userdata), void *userdata);
 
 /* Formatting shared by list, stat and top. Non-logging; buffers are the caller's. */
 const char *format_timespan(uint64_t sec, char buf[static 32]);

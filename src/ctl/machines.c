@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Finding running machines from their state files, and the formatting the listing verbs share. */
+#include <dirent.h>
 #include <stdlib.h>
 #include <time.h>
 
+#include "basic/fileio.h"
+#include "basic/parse-util.h"
 #include "basic/strv.h"
 #include "ctl.h"
 #include "log.h"
@@ -57,6 +60,36 @@ void ctl_machines_free(MachineState *l, size_t n) {
         for (size_t i = 0; l && i < n; i++)
                 machine_state_done(&l[i]);
         free(l);
+}
+
+#define CGROUP_DEPTH_MAX 32
+
+static void walk_cgroup(const char *dir, unsigned depth, void (*fn)(pid_t pid, void *userdata), void *userdata) {
+        _cleanup_free_ char *procs = NULL, *path = NULL;
+        _cleanup_(closedirp) DIR *d = NULL;
+        struct dirent *de;
+        char *line, *save = NULL;
+
+        if (asprintf(&path, "%s/cgroup.procs", dir) >= 0 && read_full_file(path, &procs, NULL) >= 0)
+                for (line = strtok_r(procs, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                        int pid;
+
+                        if (safe_atoi(line, &pid) >= 0 && pid > 0)
+                                fn(pid, userdata);
+                }
+        if (depth >= CGROUP_DEPTH_MAX || !(d = opendir(dir)))
+                return;
+        while ((de = readdir(d))) {
+                _cleanup_free_ char *sub = NULL;
+
+                if (de->d_type != DT_DIR || de->d_name[0] == '.' || asprintf(&sub, "%s/%s", dir, de->d_name) < 0)
+                        continue;
+                walk_cgroup(sub, depth + 1, fn, userdata);
+        }
+}
+
+void cgroup_foreach_pid(const char *dir, void (*fn)(pid_t pid, void *userdata), void *userdata) {
+        walk_cgroup(dir, 0, fn, userdata);
 }
 
 uint64_t uptime_sec(uint64_t start_usec) {

@@ -46,7 +46,7 @@ static void help(void) {
                "  attach NAME [CMD...]    The same as enter\n"
                "  stop NAME...            Shut machines down cleanly, as their init does it\n"
                "  reboot NAME...          Reboot machines\n"
-               "  kill NAME...            Send a signal to the machines' init\n"
+               "  kill NAME...            Send a signal to the machines' processes\n"
                "  create NAME             Build /var/lib/machines/NAME and /etc/nsboot/NAME.conf\n"
                "  remove NAME...          Delete stopped machines and their config files\n"
                "  convert-nspawn FILE     Print a .nspawn file as nsboot config lines\n\n"
@@ -59,13 +59,14 @@ static void help(void) {
                "     --interval=SECS      Refresh interval of top (default 1)\n"
                "  -n --iterations=N       top: stop after N refreshes\n"
                "  -s --signal=SIGNAL      kill: the signal (default SIGTERM)\n"
+               "     --kill-whom=all|leader  kill: every process of the machine (default), or its init\n"
                "     --no-wait            stop: return once the machine was asked\n"
                "     --timeout=SECS       stop: how long to wait (default 90)\n"
                "     --release=CODENAME   create: the Debian or Ubuntu release (default bookworm)\n"
                "     --mirror=URL         create: the archive (default: the host's apt sources)\n"
                "     --method=debootstrap|mkosi  create: the build tool\n"
                "     --packages=LIST      create: more packages, comma-separated\n"
-               "     --from=FILE          create: import a tarball instead\n"
+               "     --from=FILE          create: import a tarball or disk image instead\n"
                "     --root-password=PW   create: root's password (default: empty)\n"
                "     --hostname=NAME      create: the machine's host name (default: NAME)\n\n"
                "See nsbootctl(1).\n");
@@ -73,7 +74,7 @@ static void help(void) {
 
 enum {
         ARG_VERSION = 0x100, ARG_JSON, ARG_SORT, ARG_INTERVAL, ARG_NO_WAIT, ARG_TIMEOUT, ARG_RELEASE,
-        ARG_MIRROR, ARG_METHOD, ARG_PACKAGES, ARG_FROM, ARG_ROOT_PASSWORD, ARG_HOSTNAME,
+        ARG_MIRROR, ARG_METHOD, ARG_PACKAGES, ARG_FROM, ARG_ROOT_PASSWORD, ARG_HOSTNAME, ARG_KILL_WHOM,
 };
 
 static const struct option options[] = {
@@ -85,6 +86,7 @@ static const struct option options[] = {
         { "interval",      required_argument, NULL, ARG_INTERVAL      },
         { "iterations",    required_argument, NULL, 'n'               },
         { "signal",        required_argument, NULL, 's'               },
+        { "kill-whom",     required_argument, NULL, ARG_KILL_WHOM     },
         { "no-wait",       no_argument,       NULL, ARG_NO_WAIT       },
         { "timeout",       required_argument, NULL, ARG_TIMEOUT       },
         { "release",       required_argument, NULL, ARG_RELEASE       },
@@ -137,6 +139,11 @@ static int parse_option(int c, CtlArgs *a) {
                 a->signal = signal_from_string(optarg);
                 if (a->signal <= 0)
                         return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "--signal=%s: unknown signal", optarg);
+                return 0;
+        case ARG_KILL_WHOM:
+                if (!streq(optarg, "all") && !streq(optarg, "leader"))
+                        return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "--kill-whom=%s: expected leader or all", optarg);
+                a->kill_leader = streq(optarg, "leader");
                 return 0;
         case ARG_NO_WAIT:
                 a->no_wait = true;

@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nsbootctl stop, reboot and kill: requests to the running nsboot through its control socket, which
- * knows how the guest's init wants to be asked. */
+ * knows how the guest's init wants to be asked; and signals to every process of a machine's cgroup. */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/pidfd.h>
 #include <time.h>
 
+#include "basic/fileio.h"
 #include "basic/parse-util.h"
+#include "cgroup.h"
 #include "control.h"
 #include "ctl.h"
 #include "log.h"
@@ -30,7 +34,9 @@ static bool wait_supervisor_exit(const MachineState *m, unsigned timeout_sec) {
         return false;
 }
 
-static int request_each(const CtlArgs *a, const char *request, const char *what, bool wait) {
+/* Runs action on each running machine named; the result is the last failure. */
+static int for_each_machine(const CtlArgs *a, const char *request,
+                            int (*action)(const CtlArgs *a, const MachineState *m, const char *request)) {
         int ret = 0;
 
         for (char **name = a->args + 1; *name; name++) {
@@ -38,34 +44,130 @@ static int request_each(const CtlArgs *a, const char *request, const char *what,
                 int r;
 
                 r = ctl_machine_get(*name, &m);
-                if (r < 0) {
-                        ret = r;
-                        continue;
+                if (r >= 0) {
+                        r = action(a, &m, request);
+                        machine_state_done(&m);
                 }
-                r = control_request(m.control, request);
                 if (r < 0)
-                        ret = log_error_errno(r, "Failed to %s machine '%s' (control socket %s): %m", what, *name,
-                                              m.control);
-                else if (wait && !wait_supervisor_exit(&m, a->timeout_sec))
-                        ret = log_error_errno(SYNTHETIC_ERRNO(ETIMEDOUT),
-                                              "Machine '%s' did not stop within %u s; 'nsbootctl kill -s KILL %s' ends it",
-                                              *name, a->timeout_sec, *name);
-                machine_state_done(&m);
+                        ret = r;
         }
         return ret;
 }
 
+/* Sends request ("stop", "reboot", "kill N") to the machine's nsboot; waits after "stop". */
+static int send_request(const CtlArgs *a, const MachineState *m, const char *request) {
+        bool stop = streq(request, "stop");
+        int r;
+
+        r = control_request(m->control, request);
+        if (r < 0)
+                return log_error_errno(r, "Failed to %s machine '%s' (control socket %s): %m",
+                                       stop ? "stop" : startswith(request, "kill") ? "signal" : request, m->name,
+                                       m->control);
+        if (stop && !a->no_wait && !wait_supervisor_exit(m, a->timeout_sec))
+                return log_error_errno(SYNTHETIC_ERRNO(ETIMEDOUT),
+                                       "Machine '%s' did not stop within %u s; 'nsbootctl kill -s KILL %s' ends it",
+                                       m->name, a->timeout_sec, m->name);
+        return 0;
+}
+
 int verb_stop(const CtlArgs *a) {
-        return request_each(a, "stop", "stop", !a->no_wait);
+        return for_each_machine(a, "stop", send_request);
 }
 
 int verb_reboot(const CtlArgs *a) {
-        return request_each(a, "reboot", "reboot", false);
+        return for_each_machine(a, "reboot", send_request);
+}
+
+/* Processes already signalled, and the machine's cgroup relative to the cgroup2 root. */
+typedef struct KillAll {
+        int sig;
+        const char *cgroup;
+        pid_t *done;
+        size_t n_done;
+        bool new;
+        int error;
+} KillAll;
+
+/* Whether pid's cgroup2 path (/proc/PID/cgroup "0::PATH") is cgroup or below it. */
+static bool process_in_cgroup(pid_t pid, const char *cgroup) {
+        _cleanup_free_ char *path = NULL, *text = NULL;
+        const char *p;
+        size_t n = strlen(cgroup);
+
+        if (asprintf(&path, "/proc/%d/cgroup", (int) pid) < 0 || read_full_file(path, &text, NULL) < 0)
+                return false;
+        /* The only line on a pure cgroup2 host; the last of several on a hybrid one. */
+        if (startswith(text, "0::"))
+                p = text + 3;
+        else if ((p = strstr(text, "\n0::")))
+                p += 4;
+        else
+                return false;
+        return strncmp(p, cgroup, n) == 0 && IN_SET(p[n], '/', '\n', 0);
+}
+
+/* Signals pid through a pidfd opened first: its PID cannot be reused while the pidfd is open, so
+ * once it is seen in the cgroup it is the process signalled. */
+static void kill_one(pid_t pid, void *userdata) {
+        KillAll *k = userdata;
+        _cleanup_close_ int fd = -EBADF;
+        pid_t *done;
+
+        for (size_t i = 0; i < k->n_done; i++)
+                if (k->done[i] == pid)
+                        return;
+        fd = pidfd_open(pid, 0);
+        if (fd < 0 || !process_in_cgroup(pid, k->cgroup))
+                return; /* gone, or not the machine's (any more) */
+        if (pidfd_send_signal(fd, k->sig, NULL, 0) < 0 && errno != ESRCH) {
+                k->error = -errno;
+                return;
+        }
+        done = reallocarray(k->done, k->n_done + 1, sizeof *done);
+        if (!done) {
+                k->error = -ENOMEM;
+                return;
+        }
+        k->done = done;
+        k->done[k->n_done++] = pid;
+        k->new = true;
+}
+
+/* Every process of the machine's cgroup, as machinectl kill does; passes until one finds nobody
+ * new, for the processes forked meanwhile. */
+static int kill_all(const MachineState *m, int sig) {
+        _cleanup_free_ char *root = NULL;
+        KillAll k = { .sig = sig };
+        int r;
+
+        r = cgroup_find_v2_root(&root);
+        if (r < 0 || !startswith(strempty(m->cgroup), root))
+                return log_error_errno(r < 0 ? r : SYNTHETIC_ERRNO(ENOENT),
+                                       "Machine '%s' has no cgroup on the cgroup2 hierarchy ('%s')", m->name,
+                                       strna(m->cgroup));
+        k.cgroup = m->cgroup + strlen(root);
+        for (unsigned pass = 0; pass < 64; pass++) {
+                k.new = false;
+                cgroup_foreach_pid(m->cgroup, kill_one, &k);
+                if (!k.new || k.error < 0)
+                        break;
+        }
+        free(k.done);
+        if (k.error < 0)
+                return log_error_errno(k.error, "Failed to signal the processes of machine '%s': %m", m->name);
+        if (k.n_done == 0)
+                return log_error_errno(SYNTHETIC_ERRNO(ESRCH), "Machine '%s' has no processes in %s", m->name, m->cgroup);
+        return 0;
+}
+
+static int send_kill_all(const CtlArgs *a, const MachineState *m, const char *request) {
+        return kill_all(m, a->signal ?: SIGTERM);
 }
 
 int verb_kill(const CtlArgs *a) {
         char request[32];
 
         snprintf(request, sizeof request, "kill %d", a->signal ?: SIGTERM);
-        return request_each(a, request, "signal", false);
+        return for_each_machine(a, request, a->kill_leader ? send_request : send_kill_all);
 }

@@ -100,6 +100,10 @@ static void follow_output(Progress *p, FILE *f) {
 }
 
 int progress_run(Progress *p, const char *const *argv) {
+        return progress_run_at(p, -EBADF, argv);
+}
+
+int progress_run_at(Progress *p, int dir_fd, const char *const *argv) {
         _cleanup_close_pair_ int pipefd[2] = { -EBADF, -EBADF };
         _cleanup_(fclosep) FILE *f = NULL;
         siginfo_t si = {};
@@ -114,7 +118,7 @@ int progress_run(Progress *p, const char *const *argv) {
                 int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
                 if (null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(pipefd[1], STDOUT_FILENO) < 0 ||
-                    dup2(pipefd[1], STDERR_FILENO) < 0)
+                    dup2(pipefd[1], STDERR_FILENO) < 0 || (dir_fd >= 0 && fchdir(dir_fd) < 0))
                         _exit(127);
                 execvp(argv[0], (char *const *) argv);
                 fprintf(stderr, "Failed to execute %s: %m\n", argv[0]);
@@ -170,6 +174,8 @@ static int remove_entry(const char *path, const struct stat *st, int type, struc
 }
 
 int tree_remove(const char *path) {
+        if (access(path, F_OK) < 0 && errno == ENOENT)
+                return 0;
         if (!unmount_below(path))
                 return -EBUSY;
         if (nftw(path, remove_entry, 64, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0)

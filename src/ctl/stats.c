@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nsbootctl stat, in the spirit of vserver-stat: per machine its processes, their virtual and
  * resident memory, the CPU time and memory of its cgroup, and its uptime. */
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,10 +10,9 @@
 #include "ctl.h"
 #include "log.h"
 
-#define CGROUP_DEPTH_MAX 32
-
 /* Adds one process's VmSize and RSS from /proc/PID/stat (fields 23 and 24). */
-static void add_process(pid_t pid, MachineStats *st) {
+static void add_process(pid_t pid, void *userdata) {
+        MachineStats *st = userdata;
         _cleanup_free_ char *line = NULL;
         unsigned long long vsize, rss;
         char path[64];
@@ -29,30 +27,6 @@ static void add_process(pid_t pid, MachineStats *st) {
         st->procs++;
         st->vsz += vsize;
         st->rss += rss * (uint64_t) sysconf(_SC_PAGESIZE);
-}
-
-static void walk_cgroup(const char *dir, unsigned depth, MachineStats *st) {
-        _cleanup_free_ char *procs = NULL, *path = NULL;
-        _cleanup_(closedirp) DIR *d = NULL;
-        struct dirent *de;
-        char *line, *save = NULL;
-
-        if (asprintf(&path, "%s/cgroup.procs", dir) >= 0 && read_full_file(path, &procs, NULL) >= 0)
-                for (line = strtok_r(procs, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-                        int pid;
-
-                        if (safe_atoi(line, &pid) >= 0 && pid > 0)
-                                add_process(pid, st);
-                }
-        if (depth >= CGROUP_DEPTH_MAX || !(d = opendir(dir)))
-                return;
-        while ((de = readdir(d))) {
-                _cleanup_free_ char *sub = NULL;
-
-                if (de->d_type != DT_DIR || de->d_name[0] == '.' || asprintf(&sub, "%s/%s", dir, de->d_name) < 0)
-                        continue;
-                walk_cgroup(sub, depth + 1, st);
-        }
 }
 
 /* One "KEY VALUE" line of a flat-keyed cgroup file such as cpu.stat. */
@@ -91,7 +65,7 @@ int machine_stats_read(const MachineState *m, MachineStats *ret) {
 
         if (isempty(m->cgroup) || access(m->cgroup, F_OK) < 0)
                 return -ENOENT;
-        walk_cgroup(m->cgroup, 0, &st);
+        cgroup_foreach_pid(m->cgroup, add_process, &st);
         (void) read_keyed(m->cgroup, "cpu.stat", "user_usec", &st.user_usec);
         (void) read_keyed(m->cgroup, "cpu.stat", "system_usec", &st.system_usec);
         /* On a hybrid host the memory controller is on v1: no memory.current then. */

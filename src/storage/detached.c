@@ -184,6 +184,20 @@ int detached_mounts_assemble(DetachedMounts *l) {
         return 0;
 }
 
+int detached_mounts_assemble_root(DetachedMounts *l, int *ret_fd) {
+        int r;
+
+        r = detached_mounts_assemble(l);
+        if (r < 0)
+                return r;
+        if (l->n > 1)
+                return log_error_errno(SYNTHETIC_ERRNO(EOPNOTSUPP),
+                                       "This kernel cannot mount %s on the detached root (Linux 6.15 can)",
+                                       l->items[1].target);
+        *ret_fd = TAKE_FD(l->items[0].fd);
+        return 0;
+}
+
 bool detached_fs_known(const char *fstype) {
         _cleanup_free_ char *all = NULL;
 

@@ -49,5 +49,7 @@ int detached_mounts_idmap(DetachedMounts *l, int userns_fd);
 /* Mounts the others of l on its root (l->items[0]), so that one detached tree is left, as far as
  * the kernel can (Linux 6.15); what it cannot stays in l. Logs. */
 int detached_mounts_assemble(DetachedMounts *l);
+/* The same, when one tree must be left: takes its fd, or fails naming the mount left over. Logs. */
+int detached_mounts_assemble_root(DetachedMounts *l, int *ret_fd);
 /* True when a file system of this type is in /proc/filesystems. */
 bool detached_fs_known(const char *fstype);

@@ -43,14 +43,7 @@ int storage_open_root(const Settings *s, int userns_fd, int *ret_fd) {
         r = open_source(s, &l);
         if (r >= 0)
                 r = overlay_setup_root(&l, &o);
-        if (r >= 0)
-                r = detached_mounts_assemble(&l);
         if (r < 0)
                 return r;
-        if (l.n > 1)
-                return log_error_errno(SYNTHETIC_ERRNO(EOPNOTSUPP),
-                                       "This kernel cannot mount %s on the detached root (Linux 6.15 can)",
-                                       l.items[1].target);
-        *ret_fd = TAKE_FD(l.items[0].fd);
-        return 0;
+        return detached_mounts_assemble_root(&l, ret_fd);
 }

@@ -5,6 +5,7 @@
 # machine ID, host name, root password and config file checked, progress on a terminal and
 # silence in a script; failures leave neither a tree nor a config file; remove refuses a running
 # machine and deletes a stopped one.
+# nsboot-test-timeout: 2400
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -12,11 +13,11 @@ CTL=${NSBOOTCTL:-$(dirname "$NSBOOT")/nsbootctl}
 [[ -x $CTL ]] || fail "no nsbootctl at $CTL"
 require_cmd debootstrap python3 tar script
 
-MACHINES=/var/lib/machines
-
 ctl() {
         timeout -k 5 "${CTL_TIMEOUT:-60}" "$CTL" "$@"
 }
+# shellcheck source=test/lib/ctl-create.sh
+. "$SRCDIR/test/lib/ctl-create.sh"
 
 # forget NAME: remove what create made for NAME, if the test ends early.
 forget() {
@@ -35,27 +36,8 @@ password_ok() {
 }
 
 # --- The Debian machine, built by debootstrap once per version of the create code.
-hash=$(cat "$SRCDIR/src/ctl/create.c" "$SRCDIR/src/ctl/progress.c" | sha256sum | cut -c1-12)
-cache=/var/cache/nsboot/trees/nsbootctl-create-$hash
-mkdir -p "$(dirname "$cache")"
-exec 9>"$cache.lock"
-flock -w 1200 9 || fail "timed out waiting for $cache.lock"
-if [[ ! -f $cache.done ]]; then
-        new_name deb
-        forget "$deb"
-        log "nsbootctl create $deb (debootstrap, several minutes the first time)"
-        CTL_TIMEOUT=1200 ctl create "$deb" --release=bookworm --hostname=webhost --root-password=s3cret \
-                >"$WORKDIR/create.out" 2>&1 || { cat "$WORKDIR/create.out"; fail "create failed"; }
-        [[ ! -s $WORKDIR/create.out ]] || { cat "$WORKDIR/create.out"; fail "create printed something in a script"; }
-        assert_file_contains "/etc/nsboot/$deb.conf" "nsboot.boot = yes"
-        assert_file_contains "/etc/nsboot/$deb.conf" "nsboot.hostname = webhost"
-        assert_file_not_exists "$MACHINES/.$deb.partial"
-        rm -rf "$cache"
-        mv "$MACHINES/$deb" "$cache"
-        rm -f "/etc/nsboot/$deb.conf"
-        touch "$cache.done"
-fi
-exec 9>&-
+ctl_create_cached cache debootstrap --release=bookworm --hostname=webhost --root-password=s3cret
+assert_file_contains "$cache/.nsbootctl-create.conf" "nsboot.hostname = webhost"
 assert_eq webhost "$(cat "$cache/etc/hostname")" "host name of the created tree"
 assert_match "$(cat "$cache/etc/machine-id")" '^[0-9a-f]{32}$' "machine ID of the created tree"
 root_hash=$(awk -F: '$1 == "root" { print $2 }' "$cache/etc/shadow")
@@ -63,27 +45,10 @@ assert_match "$root_hash" '^\$y\$' "root's password is a yescrypt hash"
 password_ok "$root_hash" s3cret || fail "root's password hash is not that of the given password"
 ! password_ok "$root_hash" wrong || fail "root's password hash matches a wrong password"
 
-# It boots to running, in a copy (the cached tree stays as built; overlayfs cannot be mounted
-# idmapped, as the default user namespace mode needs).
-new_name deb
-cp -a "$cache" "$WORKDIR/$deb"
-nsboot_start -q -D "$WORKDIR/$deb" -b --private-network
-for ((i = 0; i < 240; i++)); do
-        state=$(ctl enter "$deb" systemctl is-system-running --wait 2>/dev/null) || true
-        [[ $state == running || $state == degraded ]] && break
-        kill -0 "$NSBOOT_PID" 2>/dev/null || { show_output; fail "nsboot exited while booting"; }
-        sleep 0.5
-done
-log "the created Debian machine: $state"
-if [[ $state == degraded ]]; then
-        ctl enter "$deb" systemctl --failed --no-pager || true
-fi
-assert_eq running "$state" "the created machine's systemd"
-assert_eq webhost "$(ctl enter "$deb" hostname)" "host name inside"
-assert_match "$(ctl list | awk -v n="$deb" '$1 == n')" "^$deb +running +systemd " "list"
-ctl stop "$deb"
-nsboot_wait 30
-assert_rc 0 "nsboot after stop"
+# It boots to running.
+ctl_boot_running "$cache"
+assert_eq webhost "$(ctl enter "$CTL_BOOTED" hostname)" "host name inside"
+ctl_stop_booted
 
 # --- A machine from a tarball: every step but debootstrap, every time.
 busybox_tree bb
