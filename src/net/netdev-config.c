@@ -248,10 +248,6 @@ int net_nothing(const SettingDef *def _unused_, const char *value, void *dest) {
         return *value ? -EINVAL : 0;
 }
 
-int net_unsupported(const SettingDef *def _unused_, const char *value, void *dest) {
-        return -EOPNOTSUPP;
-}
-
 bool netdev_config_is_key(const char *key) {
         return startswith(key, "lxc.net.") || startswith(key, "nsboot.net.") || streq(key, "lxc.net") ||
                streq(key, "nsboot.net");

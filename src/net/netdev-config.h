@@ -110,7 +110,6 @@ int net_route6(const SettingDef *def, const char *value, void *dest);
 int net_bridge_vid(const SettingDef *def, const char *value, void *dest);
 int net_bridge_tagged(const SettingDef *def, const char *value, void *dest);
 int net_nothing(const SettingDef *def, const char *value, void *dest);
-int net_unsupported(const SettingDef *def, const char *value, void *dest);
 
 /* Interface name rules of the kernel: 1-15 bytes, no '/', ':', whitespace; not "." or "..". */
 bool ifname_is_valid(const char *s);

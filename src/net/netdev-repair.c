@@ -3,7 +3,8 @@
  * its network namespace is pinned by a bind mount at NETDEV_PIN_DIR/NAME: without it the namespace
  * would die with the guest, and with it a veth end moved in as phys, or a real NIC would come back
  * only under its in-guest name. NETDEV_STATE_DIR/NAME.net says what went in: the host's namespace
- * ("hostns INO"), each phys before it moves ("phys HOST GUEST MTU MAC UP") and each zone bridge. */
+ * ("hostns INO"), each phys before it moves ("phys HOST GUEST MTU MAC UP"), each zone bridge and each
+ * l2proxy entry ("l2proxy LINK ADDRESS"). */
 #include <fcntl.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -30,7 +31,7 @@ static int paths(const char *machine, char **ret_pin, char **ret_state) {
         return 0;
 }
 
-static int state_append(const char *machine, const char *line, bool truncate) {
+static int state_write(const char *machine, const char *line, bool truncate) {
         _cleanup_free_ char *pin = NULL, *state = NULL;
         _cleanup_close_ int fd = -EBADF;
         size_t n = strlen(line);
@@ -59,7 +60,7 @@ int netdev_pin(NetDevs *l, const char *machine, pid_t pid) {
         if (r < 0)
                 return log_error_errno(r, "Failed to create %s and %s: %m", NETDEV_PIN_DIR, NETDEV_STATE_DIR);
         snprintf(line, sizeof line, "hostns %llu\n", netns_inode("/proc/self/ns/net"));
-        r = state_append(machine, line, true);
+        r = state_write(machine, line, true);
         if (r < 0)
                 return log_error_errno(r, "Failed to write %s: %m", state);
         r = touch_file(pin, 0444);
@@ -81,10 +82,14 @@ int netdev_record_phys(const char *machine, const NetDev *d) {
                          d->orig_mac[2], d->orig_mac[3], d->orig_mac[4], d->orig_mac[5]);
         snprintf(line, sizeof line, "phys %s %s %u %s %d\n", d->host_name, d->guest_name, d->orig_mtu, mac,
                  (int) d->orig_up);
-        r = state_append(machine, line, false);
+        r = state_write(machine, line, false);
         if (r < 0)
                 return log_error_errno(r, "Failed to record '%s' in %s: %m", d->host_name, NETDEV_STATE_DIR);
         return 0;
+}
+
+int netdev_record(const char *machine, const char *line) {
+        return state_write(machine, line, false);
 }
 
 int netdev_record_zone(const char *machine, const char *bridge) {
@@ -92,7 +97,7 @@ int netdev_record_zone(const char *machine, const char *bridge) {
         int r;
 
         snprintf(line, sizeof line, "zone %s\n", bridge);
-        r = state_append(machine, line, false);
+        r = state_write(machine, line, false);
         if (r < 0)
                 return log_error_errno(r, "Failed to record zone '%s' in %s: %m", bridge, NETDEV_STATE_DIR);
         return 0;
@@ -231,7 +236,10 @@ int netdev_repair(const char *machine) {
                                                "its network namespace stays at %s", machine, pin);
                 }
         }
-        /* Zone bridges were made in the namespace nsboot ran in: a gone one took them along. */
+        /* Zone bridges and proxy entries were made in the namespace nsboot ran in: a gone one took
+         * them along. */
+        if (!gone)
+                n += netdev_l2proxy_repair(sk, text);
         for (const char *p = text; !gone && p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
                 char bridge[16];
 

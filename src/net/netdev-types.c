@@ -101,6 +101,18 @@ static int veth_validate(const NetDevConfig *c) {
         return 0;
 }
 
+/* LXC proxies for an ipvlan only in mode l3s, and then also routes each address to the host's
+ * loopback; nsboot does not make those routes (yet). */
+static int ipvlan_validate(const NetDevConfig *c) {
+        if (!c->l2proxy)
+                return 0;
+        if (!streq_ptr(c->mode, "l3s"))
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "%s: lxc.net.%u.l2proxy with an ipvlan requires "
+                                       "ipvlan.mode = l3s", netdev_config_where(c, "l2proxy"), c->index);
+        return log_error_errno(SYNTHETIC_ERRNO(EOPNOTSUPP), "%s: lxc.net.%u.l2proxy with an ipvlan: not supported "
+                               "yet (the loopback routes it needs)", netdev_config_where(c, "l2proxy"), c->index);
+}
+
 static int vlan_validate(const NetDevConfig *c) {
         if (c->vlan_id < 0)
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "%s: lxc.net.%u (vlan) needs a vlan.id", c->where,
@@ -390,7 +402,7 @@ static const NetDevOps macvlan_ops = {
 };
 static const NetDevOps ipvlan_ops = {
         .flags = NETDEV_OPS_NETNS | NETDEV_OPS_NEEDS_LINK, .mode_key = "ipvlan.mode", .parse_cli = ipvlan_parse_cli,
-        .create = ipvlan_create, .describe = lower_describe, .destroy = inside_destroy,
+        .validate = ipvlan_validate, .create = ipvlan_create, .describe = lower_describe, .destroy = inside_destroy,
         /* no configure_inside: ipvlan shares its parent's MAC */
 };
 static const NetDevOps vlan_ops = {

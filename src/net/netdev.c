@@ -131,6 +131,8 @@ static int check_links(RtnlSocket *sk, const NetDevConfigs *configs) {
                 else if (netdev_config_link_is_bridge(c) && !streq(kind, "bridge"))
                         r = log_error_errno(SYNTHETIC_ERRNO(EINVAL), "%s: lxc.net.%u.link: '%s' is not a bridge",
                                             netdev_config_where(c, "link"), c->index, c->link);
+                else if (netdev_l2proxy_check(c) < 0)
+                        r = -EINVAL;
         }
         return r;
 }
@@ -236,6 +238,8 @@ static int create_each(RtnlSocket *sk, NetDevs *l, const NetDevConfigs *configs,
                 if (netdev_config_has_host_side(c))
                         netdev_veth_host_name(c, veths++, machine, d->host_name);
                 r = netdev_ops[c->type]->create(sk, d, machine, pid);
+                if (r >= 0)
+                        r = netdev_l2proxy_add(sk, machine, d);
                 if (r >= 0 && netdev_ops[c->type]->describe)
                         netdev_ops[c->type]->describe(d);
         }
@@ -294,6 +298,7 @@ void netdev_destroy_all(NetDevs *l) {
                 for (size_t i = l->n; i > 0; i--) {
                         NetDev *d = &l->items[i - 1];
 
+                        netdev_l2proxy_remove(sk, d);
                         if (d->created && netdev_ops[d->config->type]->destroy &&
                             netdev_ops[d->config->type]->destroy(sk, l, d) < 0 && d->config->type == NETDEV_PHYS)
                                 l->keep_pin = true;

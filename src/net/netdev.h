@@ -21,6 +21,7 @@ typedef struct NetDev {
         bool created;           /* something exists on the host side that teardown must undo */
         bool made_parent;       /* macvlan.vlan: nsboot made the VLAN link it sits on */
         char parent[16];        /* macvlan.vlan: that VLAN link */
+        bool proxied;           /* l2proxy: proxy entries for its addresses may be on its link */
 } NetDev;
 
 typedef struct NetDevs {
@@ -113,9 +114,21 @@ int netdev_pin(NetDevs *l, const char *machine, pid_t pid);
  * used. Logs. */
 int netdev_record_phys(const char *machine, const NetDev *d);
 int netdev_record_zone(const char *machine, const char *bridge);
+/* Appends line (one "WHAT ARGS\n") to the state file. Non-logging. */
+int netdev_record(const char *machine, const char *line);
 /* At teardown, after the interfaces went back: removes the pin and the state file. */
 void netdev_unpin(NetDevs *l);
 /* What a killed nsboot of machine left: moves recorded phys interfaces back out of the pinned
  * namespace (names, MTU, MAC, up or down), deletes every other link in it (veths, macvlans), deletes
  * unused zone bridges, unpins it. Returns how many interfaces it handled. Logs. */
 int netdev_repair(const char *machine);
+
+/* netdev-l2proxy.c: lxc.net.N.l2proxy, proxy ARP/NDP entries on the link for the guest's addresses. */
+/* Parent, before anything is made: the sysctls of the link that LXC requires. Logs. */
+int netdev_l2proxy_check(const NetDevConfig *c);
+/* Parent, after the interface was made: adds and records the entries. Logs. */
+int netdev_l2proxy_add(RtnlSocket *sk, const char *machine, NetDev *d);
+/* Parent, at teardown. Logs warnings only. */
+void netdev_l2proxy_remove(RtnlSocket *sk, const NetDev *d);
+/* Removes the entries recorded in a state file's text. Returns how many. Logs. */
+int netdev_l2proxy_repair(RtnlSocket *sk, const char *text);

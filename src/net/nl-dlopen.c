@@ -89,6 +89,7 @@ typeof(nlmsg_append) *sym_nlmsg_append;
 typeof(nlmsg_free) *sym_nlmsg_free;
 typeof(rtnl_neigh_add) *sym_rtnl_neigh_add;
 typeof(rtnl_neigh_alloc) *sym_rtnl_neigh_alloc;
+typeof(rtnl_neigh_delete) *sym_rtnl_neigh_delete;
 typeof(rtnl_neigh_put) *sym_rtnl_neigh_put;
 typeof(rtnl_neigh_set_dst) *sym_rtnl_neigh_set_dst;
 typeof(rtnl_neigh_set_family) *sym_rtnl_neigh_set_family;
@@ -191,6 +192,7 @@ int dlopen_libnl(void) {
                                DLSYM_ARG(nlmsg_free),
                                DLSYM_ARG(rtnl_neigh_add),
                                DLSYM_ARG(rtnl_neigh_alloc),
+                               DLSYM_ARG(rtnl_neigh_delete),
                                DLSYM_ARG(rtnl_neigh_put),
                                DLSYM_ARG(rtnl_neigh_set_dst),
                                DLSYM_ARG(rtnl_neigh_set_family),

@@ -109,6 +109,7 @@ extern typeof(nlmsg_append) *sym_nlmsg_append;
 extern typeof(nlmsg_free) *sym_nlmsg_free;
 extern typeof(rtnl_neigh_add) *sym_rtnl_neigh_add;
 extern typeof(rtnl_neigh_alloc) *sym_rtnl_neigh_alloc;
+extern typeof(rtnl_neigh_delete) *sym_rtnl_neigh_delete;
 extern typeof(rtnl_neigh_put) *sym_rtnl_neigh_put;
 extern typeof(rtnl_neigh_set_dst) *sym_rtnl_neigh_set_dst;
 extern typeof(rtnl_neigh_set_family) *sym_rtnl_neigh_set_family;

@@ -452,7 +452,7 @@ int rtnl_first_address(RtnlSocket *sk, int ifindex, int family, char *ret, size_
         return r;
 }
 
-int rtnl_add_proxy_neighbour(RtnlSocket *sk, int family, int ifindex, const char *address) {
+static int proxy_neighbour(RtnlSocket *sk, int family, int ifindex, const char *address, bool add) {
         struct rtnl_neigh *n = sym_rtnl_neigh_alloc();
         struct nl_addr *dst = NULL;
         int r;
@@ -465,11 +465,19 @@ int rtnl_add_proxy_neighbour(RtnlSocket *sk, int family, int ifindex, const char
                 sym_rtnl_neigh_set_family(n, family);
                 sym_rtnl_neigh_set_dst(n, dst);
                 sym_rtnl_neigh_set_flags(n, NTF_PROXY);
-                r = sym_rtnl_neigh_add(sk, n, NLM_F_CREATE);
+                r = add ? sym_rtnl_neigh_add(sk, n, NLM_F_CREATE) : sym_rtnl_neigh_delete(sk, n, 0);
         }
         sym_nl_addr_put(dst);
         sym_rtnl_neigh_put(n);
         return nlerr(r);
+}
+
+int rtnl_add_proxy_neighbour(RtnlSocket *sk, int family, int ifindex, const char *address) {
+        return proxy_neighbour(sk, family, ifindex, address, true);
+}
+
+int rtnl_delete_proxy_neighbour(RtnlSocket *sk, int family, int ifindex, const char *address) {
+        return proxy_neighbour(sk, family, ifindex, address, false);
 }
 
 /* An RTM_* request about ifindex of family, for attributes that libnl has no call for. */

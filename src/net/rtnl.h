@@ -63,3 +63,4 @@ int rtnl_set_ipvlan_flags(RtnlSocket *sk, int ifindex, unsigned flags);
 int rtnl_bridge_vlan(RtnlSocket *sk, int ifindex, unsigned vid, bool untagged_pvid, bool add);
 /* A proxy neighbour entry: the host answers ARP/NDP for address on ifindex (ip neigh add proxy). */
 int rtnl_add_proxy_neighbour(RtnlSocket *sk, int family, int ifindex, const char *address);
+int rtnl_delete_proxy_neighbour(RtnlSocket *sk, int family, int ifindex, const char *address);

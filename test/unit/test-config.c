@@ -49,7 +49,7 @@ Test(config, every_error_in_one_pass_with_file_and_line) {
                 "bad.conf:4: nsboot.hostnam: unknown key; did you mean 'nsboot.hostname'?",
                 "bad.conf:5: missing key",
                 "bad.conf:6: nsboot.console: invalid value 'loud' (expected interactive, read-only, passive or pipe)",
-                "bad.conf:7: lxc.net.0.l2proxy: not supported yet",
+                "bad.conf:7: lxc.execute.cmd: not supported yet",
                 "bad.conf:8: lxc.cgroup.freezer.state: not supported yet",
                 "bad.conf:9: nsboot.private-network: invalid value 'perhaps'",
                 "bad.conf:10: include: ",
@@ -175,7 +175,9 @@ Test(config, network_values_checked) {
                 cr_assert_lt(netdev_config_assign(&l, bad[i][0], bad[i][1], "t:1", &expect), 0, "%s = %s", bad[i][0],
                              bad[i][1]);
         cr_assert_eq(netdev_config_assign(&l, "lxc.net.0.bogus", "1", "t:1", &expect), -ENOKEY);
-        cr_assert_eq(netdev_config_assign(&l, "lxc.net.0.l2proxy", "1", "t:1", &expect), -EOPNOTSUPP);
+        cr_assert_lt(netdev_config_assign(&l, "lxc.net.0.l2proxy", "2", "t:1", &expect), 0);
+        cr_assert_eq(netdev_config_assign(&l, "lxc.net.0.l2proxy", "1", "t:1", &expect), 0);
+        cr_assert(l.items[0].l2proxy);
         /* whole-interface checks: a vlan needs link and id, keys must fit the type */
         cr_assert_eq(netdev_config_assign(&l, "lxc.net.0.type", "vlan", "t:2", &expect), 0);
         log_set_max_level(-1);
