@@ -201,6 +201,19 @@ int parse_console_size(const SettingDef *def _unused_, const char *value, void *
         return 0;
 }
 
+/* The ring lives in nsboot's memory: at most 64 MiB of it. */
+int parse_console_buffer_size(const SettingDef *def, const char *value, void *dest) {
+        uint64_t v;
+        int r = parse_console_size(def, value, &v);
+
+        if (r < 0)
+                return r;
+        if (v > CONSOLE_BUFFER_MAX)
+                return -ERANGE;
+        *(uint64_t *) dest = v;
+        return 0;
+}
+
 int format_size(const void *src, char **ret) {
         uint64_t v = *(const uint64_t *) src;
 

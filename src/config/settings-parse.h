@@ -71,6 +71,8 @@ int format_personality(const void *src, char **ret);
 /* Value checks of LXC keys nsboot does anyway: 0 fine, 1 fine but tightened, -EOPNOTSUPP refused. */
 int parse_console_path(const SettingDef *def, const char *value, void *dest);
 int parse_console_size(const SettingDef *def, const char *value, void *dest);
+#define CONSOLE_BUFFER_MAX (UINT64_C(64) << 20)
+int parse_console_buffer_size(const SettingDef *def, const char *value, void *dest);
 int format_size(const void *src, char **ret);
 int parse_autodev(const SettingDef *def, const char *value, void *dest);
 int parse_mount_auto(const SettingDef *def, const char *value, void *dest);

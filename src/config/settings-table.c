@@ -53,6 +53,10 @@ const SettingDef settings_table[] = {
         { .long_option = "pipe", .short_option = 'P', .parse = parse_console, .offset = FIELD(console_mode),
           .flags = SETTING_FLAG | SETTING_NO_VALUE, .cli_value = "pipe", .expect = "pipe", .doc = "Same as --console=pipe",
           .format = format_console },
+        { .key = "nsboot.console.buffer.size", .lxc_key = "lxc.console.buffer.size", .parse = parse_console_buffer_size,
+          .offset = FIELD(console_buffer_size), .flags = P, .expect = "a size such as 64K, 1MB or 1048576 (at least 4K, "
+          "rounded up to a power of two, at most 64M), auto (128K) or empty for none",
+          .doc = "Keep this much of the console output in memory, for nsbootctl console-log", .format = format_size },
         { .key = "nsboot.console.logfile", .lxc_key = "lxc.console.logfile", .long_option = "console-log",
           .parse = parse_absolute_path, .offset = FIELD(console_log), .flags = P, .metavar = "PATH",
           .expect = "an absolute host path", .doc = "Append everything the guest writes to its console to this host file",
@@ -512,10 +516,7 @@ const SettingDef settings_table[] = {
           .note = "placement metadata: nsboot places the machine in its own scope (--slice chooses where)" },
         LXC_ONLY("lxc.cgroup.relative", NULL, KEY_ACCEPTED,
                  "placement metadata: nsboot places the machine in its own scope (--slice chooses where)"),
-        LXC_ONLY("lxc.console.", NULL, KEY_UNSUPPORTED, "only lxc.console.path, logfile, size and rotate exist"),
-        LXC_ONLY("lxc.console.buffer.size", NULL, KEY_UNSUPPORTED,
-                 "the in-memory console ring buffer comes in a later version; lxc.console.logfile with "
-                 "lxc.console.size keeps the last output on disk"),
+        LXC_ONLY("lxc.console.", NULL, KEY_UNSUPPORTED, "only lxc.console.path, logfile, size, rotate and buffer.size exist"),
         { .lxc_key = "lxc.console.path", .lxc_legacy_key = "lxc.console", .parse = parse_console_path,
           .offset = FIELD(console_mode), .flags = P, .expect = "none (a host device as console comes later)",
           .doc = "none: the guest's console is connected to nothing (--console=passive)" },

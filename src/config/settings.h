@@ -57,6 +57,7 @@ typedef struct Settings {
         ConsoleMode console_mode;   /* _CONSOLE_MODE_INVALID: pick from the terminal */
         char *console_log;          /* lxc.console.logfile: host file that gets the guest's console output */
         uint64_t console_log_size;  /* lxc.console.size: rotate or truncate the log at this size, 0: no limit */
+        uint64_t console_buffer_size; /* lxc.console.buffer.size: in-memory ring of the console output, 0: none */
         bool console_log_rotate;    /* lxc.console.rotate: the full log becomes FILE.1 instead of being cut */
         bool private_network;
         int register_mode;          /* RegisterMode (machined.h) */

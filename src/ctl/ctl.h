@@ -20,6 +20,7 @@ typedef struct CtlArgs {
         bool json;
         bool quiet;
         bool no_wait;
+        bool clear;             /* console-log */
         int signal;             /* kill: 0 means SIGTERM */
         bool kill_leader;       /* kill: the guest's PID 1 only, not every process of the machine */
         SortKey sort;
@@ -60,6 +61,7 @@ int verb_enter(const CtlArgs *a);
 int verb_stop(const CtlArgs *a);
 int verb_reboot(const CtlArgs *a);
 int verb_kill(const CtlArgs *a);
+int verb_console_log(const CtlArgs *a);
 int verb_create(const CtlArgs *a);
 int verb_remove(const CtlArgs *a);
 int verb_convert_nspawn(const CtlArgs *a);

@@ -30,6 +30,7 @@ static const Verb verbs[] = {
         { "stop",   1, ARGS_ANY, true,  verb_stop   },
         { "reboot", 1, ARGS_ANY, true,  verb_reboot },
         { "kill",   1, ARGS_ANY, true,  verb_kill   },
+        { "console-log", 1, 1,   true,  verb_console_log },
         { "create", 1, 1,        true,  verb_create },
         { "remove", 1, ARGS_ANY, true,  verb_remove },
         { "convert-nspawn", 1, 1, false, verb_convert_nspawn },
@@ -47,6 +48,7 @@ static void help(void) {
                "  stop NAME...            Shut machines down cleanly, as their init does it\n"
                "  reboot NAME...          Reboot machines\n"
                "  kill NAME...            Send a signal to the machines' processes\n"
+               "  console-log NAME        The last console output (lxc.console.buffer.size)\n"
                "  create NAME             Build /var/lib/machines/NAME and /etc/nsboot/NAME.conf\n"
                "  remove NAME...          Delete stopped machines and their config files\n"
                "  convert-nspawn FILE     Print a .nspawn file as nsboot config lines\n\n"
@@ -61,6 +63,7 @@ static void help(void) {
                "  -s --signal=SIGNAL      kill: the signal (default SIGTERM)\n"
                "     --kill-whom=all|leader  kill: every process of the machine (default), or its init\n"
                "     --no-wait            stop: return once the machine was asked\n"
+               "     --clear              console-log: empty the buffer after printing it\n"
                "     --timeout=SECS       stop: how long to wait (default 90)\n"
                "     --release=CODENAME   create: the Debian or Ubuntu release (default bookworm)\n"
                "     --mirror=URL         create: the archive (default: the host's apt sources)\n"
@@ -74,7 +77,7 @@ static void help(void) {
 
 enum {
         ARG_VERSION = 0x100, ARG_JSON, ARG_SORT, ARG_INTERVAL, ARG_NO_WAIT, ARG_TIMEOUT, ARG_RELEASE,
-        ARG_MIRROR, ARG_METHOD, ARG_PACKAGES, ARG_FROM, ARG_ROOT_PASSWORD, ARG_HOSTNAME, ARG_KILL_WHOM,
+        ARG_MIRROR, ARG_METHOD, ARG_PACKAGES, ARG_FROM, ARG_ROOT_PASSWORD, ARG_HOSTNAME, ARG_KILL_WHOM, ARG_CLEAR,
 };
 
 static const struct option options[] = {
@@ -88,6 +91,7 @@ static const struct option options[] = {
         { "signal",        required_argument, NULL, 's'               },
         { "kill-whom",     required_argument, NULL, ARG_KILL_WHOM     },
         { "no-wait",       no_argument,       NULL, ARG_NO_WAIT       },
+        { "clear",         no_argument,       NULL, ARG_CLEAR         },
         { "timeout",       required_argument, NULL, ARG_TIMEOUT       },
         { "release",       required_argument, NULL, ARG_RELEASE       },
         { "mirror",        required_argument, NULL, ARG_MIRROR        },
@@ -147,6 +151,9 @@ static int parse_option(int c, CtlArgs *a) {
                 return 0;
         case ARG_NO_WAIT:
                 a->no_wait = true;
+                return 0;
+        case ARG_CLEAR:
+                a->clear = true;
                 return 0;
         case ARG_TIMEOUT:
                 if (safe_atou(optarg, &u) < 0 || u == 0)

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* nsbootctl stop, reboot and kill: requests to the running nsboot through its control socket, which
- * knows how the guest's init wants to be asked; and signals to every process of a machine's cgroup. */
+/* nsbootctl stop, reboot, kill and console-log: requests to the running nsboot through its control
+ * socket, which knows how the guest's init wants to be asked; and signals to every process of a
+ * machine's cgroup. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/pidfd.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "basic/fileio.h"
 #include "basic/parse-util.h"
@@ -170,4 +172,23 @@ int verb_kill(const CtlArgs *a) {
 
         snprintf(request, sizeof request, "kill %d", a->signal ?: SIGTERM);
         return for_each_machine(a, request, a->kill_leader ? send_request : send_kill_all);
+}
+
+/* lxc-console -l: what the machine's console ring holds, on stdout. */
+int verb_console_log(const CtlArgs *a) {
+        MachineState m;
+        int r;
+
+        r = ctl_machine_get(a->args[1], &m);
+        if (r < 0)
+                return r;
+        r = control_console_log(m.control, a->clear, STDOUT_FILENO);
+        if (r == -ENODATA)
+                r = log_error_errno(r, "Machine '%s' keeps no console buffer: set lxc.console.buffer.size "
+                                    "(nsboot.console.buffer.size)", a->args[1]);
+        else if (r < 0)
+                r = log_error_errno(r, "Failed to read the console buffer of machine '%s' (control socket %s): %m",
+                                    a->args[1], m.control);
+        machine_state_done(&m);
+        return r;
 }

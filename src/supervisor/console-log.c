@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "console-log.h"
+#include "console-ring.h"
 #include "log.h"
 
 struct ConsoleLog {
@@ -18,6 +19,7 @@ struct ConsoleLog {
         uint64_t size;          /* 0: no limit */
         bool rotate;
         bool failed;            /* reported once; nothing more is written */
+        ConsoleRing *ring;      /* lxc.console.buffer.size, or NULL */
 };
 
 /* O_NONBLOCK: opening a FIFO must not wait for a reader; O_NOFOLLOW: never a symlink's target. */
@@ -35,7 +37,20 @@ static int open_file(int dir_fd, const char *name, int extra_flags) {
         return TAKE_FD(fd);
 }
 
-int console_log_open(const char *path, uint64_t size, bool rotate, ConsoleLog **ret) {
+/* Only the ring: no file. */
+static int open_ring_only(size_t ring_size, ConsoleLog **ret) {
+        ConsoleLog *l = calloc(1, sizeof(ConsoleLog));
+
+        if (!l)
+                return log_oom();
+        *l = (ConsoleLog) { .dir_fd = -EBADF, .fd = -EBADF, .ring = console_ring_new(ring_size) };
+        if (!l->ring)
+                return console_log_free(l), log_oom();
+        *ret = l;
+        return 0;
+}
+
+static int open_with_file(const char *path, uint64_t size, bool rotate, size_t ring_size, ConsoleLog **ret) {
         _cleanup_(console_log_freep) ConsoleLog *l = calloc(1, sizeof(ConsoleLog));
         _cleanup_free_ char *dir = strdup(path), *base = strdup(path);
         int r;
@@ -43,6 +58,8 @@ int console_log_open(const char *path, uint64_t size, bool rotate, ConsoleLog **
         if (!l || !dir || !base)
                 return log_oom();
         *l = (ConsoleLog) { .dir_fd = -EBADF, .fd = -EBADF, .size = size, .rotate = rotate };
+        if (ring_size > 0 && !(l->ring = console_ring_new(ring_size)))
+                return log_oom();
         l->path = strdup(path);
         l->name = strdup(basename(base));
         if (!l->path || !l->name)
@@ -60,6 +77,10 @@ int console_log_open(const char *path, uint64_t size, bool rotate, ConsoleLog **
         l->fd = r;
         *ret = TAKE_PTR(l);
         return 0;
+}
+
+int console_log_open(const char *path, uint64_t size, bool rotate, size_t ring_size, ConsoleLog **ret) {
+        return path ? open_with_file(path, size, rotate, ring_size, ret) : open_ring_only(ring_size, ret);
 }
 
 static int write_all(int fd, const char *buf, size_t n) {
@@ -131,7 +152,10 @@ static int write_limited(ConsoleLog *l, const char *buf, size_t n) {
 void console_log_write(ConsoleLog *l, const void *buf, size_t n) {
         int r;
 
-        if (!l || l->failed || n == 0)
+        if (!l || n == 0)
+                return;
+        console_ring_write(l->ring, buf, n);
+        if (l->failed || l->fd < 0)
                 return;
         r = write_limited(l, buf, n);
         if (r < 0) {
@@ -145,8 +169,13 @@ ConsoleLog *console_log_free(ConsoleLog *l) {
                 return NULL;
         safe_close(l->fd);
         safe_close(l->dir_fd);
+        console_ring_free(l->ring);
         free(l->path);
         free(l->name);
         free(l);
         return NULL;
+}
+
+ConsoleRing *console_log_ring(ConsoleLog *l) {
+        return l ? l->ring : NULL;
 }

@@ -212,10 +212,15 @@ static int on_control_reboot(void *userdata) {
         return on_control_kill(c, control_reboot_signal(machine_init_kind(c->settings, c->init)));
 }
 
+static ConsoleRing *on_control_console_ring(void *userdata) {
+        return console_log_ring(((Container *) userdata)->console_log);
+}
+
 static const ControlOps control_ops = {
         .stop = on_control_stop,
         .reboot = on_control_reboot,
         .kill = on_control_kill,
+        .console_ring = on_control_console_ring,
 };
 
 static int on_winch(EventSource *s, const struct signalfd_siginfo *si, void *userdata) {
@@ -523,8 +528,9 @@ static int setup_console_log(Container *c) {
         const Settings *s = c->settings;
         int r = 0;
 
-        if (s->console_log)
-                r = console_log_open(s->console_log, s->console_log_size, s->console_log_rotate, &c->console_log);
+        if (s->console_log || s->console_buffer_size > 0)
+                r = console_log_open(s->console_log, s->console_log_size, s->console_log_rotate,
+                                     (size_t) s->console_buffer_size, &c->console_log);
         if (console_pipes_make(&c->pipes, c->console_log && s->console_mode == CONSOLE_PIPE) < 0)
                 return -EIO;
         return r;

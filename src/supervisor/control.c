@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <unistd.h>
 
 #include "basic/fs-util.h"
 #include "basic/parse-util.h"
@@ -15,6 +16,8 @@
 #include "state.h"
 
 #define CONTROL_MESSAGE_MAX 64
+/* A console-log answer comes as packets of 'd' and up to this much data, then the usual answer. */
+#define CONTROL_DATA_MAX (16 * 1024)
 
 struct Control {
         EventSource *source;
@@ -55,6 +58,43 @@ static int dispatch(Control *c, const char *request) {
         return -EOPNOTSUPP;
 }
 
+static int send_data(int fd, const char *p, size_t n) {
+        char packet[1 + CONTROL_DATA_MAX];
+
+        while (n > 0) {
+                size_t k = MIN(n, (size_t) CONTROL_DATA_MAX);
+
+                packet[0] = 'd';
+                memcpy(packet + 1, p, k);
+                if (send(fd, packet, k + 1, MSG_NOSIGNAL) < 0)
+                        return -errno;
+                p += k;
+                n -= k;
+        }
+        return 0;
+}
+
+/* console-log [clear]: the ring's contents, oldest first; a peer that does not read is given up on
+ * after a second (SO_SNDTIMEO), so the console loop never waits longer. */
+static int serve_console_log(Control *c, int fd, bool clear) {
+        ConsoleRing *ring = c->ops->console_ring ? c->ops->console_ring(c->userdata) : NULL;
+        struct timeval tv = { .tv_sec = 1 };
+        const char *a, *b;
+        size_t na, nb;
+        int r;
+
+        if (!ring)
+                return -ENODATA;
+        (void) setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+        console_ring_peek(ring, &a, &na, &b, &nb);
+        r = send_data(fd, a, na);
+        if (r >= 0)
+                r = send_data(fd, b, nb);
+        if (r >= 0 && clear)
+                console_ring_clear(ring);
+        return r;
+}
+
 /* One connection, one request, one answer. The socket directory is root's alone; the peer's
  * credentials are checked anyway, and a silent peer is given up on after a second. */
 static void serve_connection(Control *c, int fd) {
@@ -74,7 +114,10 @@ static void serve_connection(Control *c, int fd) {
                         return;
                 buf[n] = 0;
                 log_debug("Control request '%s' from PID %d", buf, (int) cred.pid);
-                r = dispatch(c, buf);
+                if (streq(buf, "console-log") || streq(buf, "console-log clear"))
+                        r = serve_console_log(c, fd, streq(buf, "console-log clear"));
+                else
+                        r = dispatch(c, buf);
         }
         if (r < 0)
                 snprintf(answer, sizeof answer, "error %d", -r);
@@ -164,13 +207,22 @@ int control_reboot_signal(const char *kind) {
         return streq_ptr(kind, "busybox") ? SIGTERM : SIGINT;
 }
 
-int control_request(const char *path, const char *request) {
+static int parse_answer(const char *answer) {
+        int e;
+
+        if (streq(answer, "ok"))
+                return 0;
+        if (sscanf(answer, "error %d", &e) == 1 && e > 0)
+                return -e;
+        return -EBADMSG;
+}
+
+/* Connects to path and sends request; returns the connected socket. */
+static int request_send(const char *path, const char *request) {
         _cleanup_close_ int fd = -EBADF;
         struct timeval tv = { .tv_sec = 10 };
         struct sockaddr_un sa;
-        char answer[32];
-        ssize_t n;
-        int r, e;
+        int r;
 
         r = socket_address(path, &sa);
         if (r < 0)
@@ -183,15 +235,50 @@ int control_request(const char *path, const char *request) {
                 return -errno;
         if (send(fd, request, strlen(request), MSG_NOSIGNAL) < 0)
                 return -errno;
+        return TAKE_FD(fd);
+}
+
+int control_request(const char *path, const char *request) {
+        _cleanup_close_ int fd = request_send(path, request);
+        char answer[32];
+        ssize_t n;
+
+        if (fd < 0)
+                return fd;
         n = recv(fd, answer, sizeof answer - 1, 0);
         if (n < 0)
                 return -errno;
         if (n == 0)
                 return -ECONNRESET;
         answer[n] = 0;
-        if (streq(answer, "ok"))
-                return 0;
-        if (sscanf(answer, "error %d", &e) == 1 && e > 0)
-                return -e;
-        return -EBADMSG;
+        return parse_answer(answer);
+}
+
+int control_console_log(const char *path, bool clear, int out_fd) {
+        _cleanup_close_ int fd = request_send(path, clear ? "console-log clear" : "console-log");
+        _cleanup_free_ char *packet = malloc(CONTROL_DATA_MAX + 2);
+
+        if (fd < 0)
+                return fd;
+        if (!packet)
+                return -ENOMEM;
+        for (;;) {
+                ssize_t n = recv(fd, packet, CONTROL_DATA_MAX + 1, 0);
+
+                if (n < 0)
+                        return -errno;
+                if (n == 0)
+                        return -ECONNRESET;
+                if (packet[0] != 'd') {
+                        packet[MIN((size_t) n, (size_t) 31)] = 0;
+                        return parse_answer(packet);
+                }
+                for (char *p = packet + 1; p < packet + n;) {
+                        ssize_t k = write(out_fd, p, (size_t) (packet + n - p));
+
+                        if (k < 0 && errno != EINTR)
+                                return -errno;
+                        p += MAX(k, (ssize_t) 0);
+                }
+        }
 }

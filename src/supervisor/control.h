@@ -7,11 +7,14 @@
 #include "event-loop.h"
 
 #include "basic/macro.h"
+#include "console-ring.h"
 
 typedef struct ControlOps {
         int (*stop)(void *userdata);
         int (*reboot)(void *userdata);
         int (*kill)(void *userdata, int sig);
+        /* The console's in-memory ring (lxc.console.buffer.size), or NULL. */
+        ConsoleRing *(*console_ring)(void *userdata);
 } ControlOps;
 
 typedef struct Control Control;
@@ -32,3 +35,6 @@ int control_reboot_signal(const char *kind);
 /* Client: sends request to the socket at path and returns the server's answer (0 or -errno), or
  * -errno of the connection itself. Non-logging. */
 int control_request(const char *path, const char *request);
+
+/* "console-log" / "console-log clear": the ring's contents, written to out_fd as it arrives. */
+int control_console_log(const char *path, bool clear, int out_fd);

@@ -29,7 +29,7 @@ retry 10 test -f "/run/nsboot/machines/$running.state" || fail "no state file"
 
 assert_eq "list " "$(complete_words li)" "verb"
 assert_eq "stat stop " "$(complete_words st)" "verbs st*"
-assert_eq "convert-nspawn create " "$(complete_words c)" "verbs c*"
+assert_eq "console-log convert-nspawn create " "$(complete_words c)" "verbs c*"
 assert_eq "--json " "$(complete_words --js)" "option"
 assert_eq "cpu memory name " "$(complete_words top --sort '')" "--sort values"
 assert_eq "cpu " "$(complete_words top --sort = c)" "--sort=c (bash splits at =)"
