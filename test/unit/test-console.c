@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <criterion/criterion.h>
 
+#include "console-ring.h"
 #include "console.h"
 
 Test(console, three_presses_within_a_second) {
@@ -58,4 +59,41 @@ Test(console, keys_need_two_escapes_right_before) {
         st = (EscapeState) {};
         cr_assert_eq(console_escape_feed(&st, "\x1d\x1dq", 3, 5), CONSOLE_ESCAPE_NONE, "another letter");
         cr_assert_eq(console_escape_feed(&st, "hello p r", 9, 6), CONSOLE_ESCAPE_NONE);
+}
+
+/* The ring keeps the newest bytes, in order, across wrap-around, and never more than its size. */
+static void ring_text(const ConsoleRing *r, char *ret, size_t size) {
+        const char *a, *b;
+        size_t na, nb;
+
+        console_ring_peek(r, &a, &na, &b, &nb);
+        cr_assert_lt(na + nb, size);
+        memcpy(ret, a, na);
+        memcpy(ret + na, b, nb);
+        ret[na + nb] = 0;
+}
+
+Test(console_ring, keeps_the_newest_bytes) {
+        _cleanup_(console_ring_freep) ConsoleRing *r = console_ring_new(8);
+        char text[16];
+
+        cr_assert_not_null(r);
+        console_ring_write(r, "abc", 3);
+        ring_text(r, text, sizeof text);
+        cr_assert_str_eq(text, "abc");
+        console_ring_write(r, "defghij", 7);
+        ring_text(r, text, sizeof text);
+        cr_assert_str_eq(text, "cdefghij");
+        console_ring_write(r, "kl", 2);
+        ring_text(r, text, sizeof text);
+        cr_assert_str_eq(text, "efghijkl");
+        console_ring_write(r, "0123456789", 10);
+        ring_text(r, text, sizeof text);
+        cr_assert_str_eq(text, "23456789");
+        console_ring_clear(r);
+        ring_text(r, text, sizeof text);
+        cr_assert_str_eq(text, "");
+        console_ring_write(r, "xy", 2);
+        ring_text(r, text, sizeof text);
+        cr_assert_str_eq(text, "xy");
 }
