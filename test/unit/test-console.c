@@ -74,26 +74,21 @@ static void ring_text(const ConsoleRing *r, char *ret, size_t size) {
 }
 
 Test(console_ring, keeps_the_newest_bytes) {
+        static const char *const steps[][2] = {
+                /* written, then held */
+                { "abc", "abc" }, { "defghij", "cdefghij" }, { "kl", "efghijkl" },
+                { "0123456789", "23456789" }, { NULL, "" }, { "xy", "xy" },
+        };
         _cleanup_(console_ring_freep) ConsoleRing *r = console_ring_new(8);
         char text[16];
 
         cr_assert_not_null(r);
-        console_ring_write(r, "abc", 3);
-        ring_text(r, text, sizeof text);
-        cr_assert_str_eq(text, "abc");
-        console_ring_write(r, "defghij", 7);
-        ring_text(r, text, sizeof text);
-        cr_assert_str_eq(text, "cdefghij");
-        console_ring_write(r, "kl", 2);
-        ring_text(r, text, sizeof text);
-        cr_assert_str_eq(text, "efghijkl");
-        console_ring_write(r, "0123456789", 10);
-        ring_text(r, text, sizeof text);
-        cr_assert_str_eq(text, "23456789");
-        console_ring_clear(r);
-        ring_text(r, text, sizeof text);
-        cr_assert_str_eq(text, "");
-        console_ring_write(r, "xy", 2);
-        ring_text(r, text, sizeof text);
-        cr_assert_str_eq(text, "xy");
+        for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+                if (steps[i][0])
+                        console_ring_write(r, steps[i][0], strlen(steps[i][0]));
+                else
+                        console_ring_clear(r);
+                ring_text(r, text, sizeof text);
+                cr_assert_str_eq(text, steps[i][1], "step %zu", i);
+        }
 }
