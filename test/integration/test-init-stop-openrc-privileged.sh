@@ -1,0 +1,1 @@
+test-init-stop-sysvinit.sh
