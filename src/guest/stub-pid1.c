@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <linux/sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <sys/reboot.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "stub-pid1.h"
 
@@ -20,6 +25,23 @@ static int exit_code(int status) {
         return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+/* The payload is PID 2, as under systemd-nspawn's stub, although the mount lock's helper
+ * (mount-lock.c) took that PID before and the kernel hands out PIDs in order: clone3() with
+ * set_tid asks for 2 again. Where that is refused (no capability, an old kernel), fork(). */
+static pid_t fork_as_pid2(void) {
+        pid_t tid = 2;
+        struct clone_args args = {
+                .exit_signal = SIGCHLD,
+                .set_tid = (uint64_t) (uintptr_t) &tid,
+                .set_tid_size = 1,
+        };
+        long r = syscall(__NR_clone3, &args, sizeof args);
+
+        if (r >= 0)
+                return (pid_t) r;
+        return fork();
+}
+
 int stub_pid1_run(const char *path, char **argv, char **envp) {
         bool reboot_asked = false;
         sigset_t all;
@@ -27,7 +49,7 @@ int stub_pid1_run(const char *path, char **argv, char **envp) {
 
         sigfillset(&all);
         sigprocmask(SIG_SETMASK, &all, NULL);
-        payload = fork();
+        payload = fork_as_pid2();
         if (payload < 0)
                 return -errno;
         if (payload == 0) {
