@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
-#include <sys/inotify.h>
 #include <unistd.h>
 
 #include "basic/fileio.h"
@@ -17,7 +16,7 @@ struct OomWatch {
         const CGroup *cg;
         char *machine;
         uint64_t seen;
-        int fd;                 /* eventfd (v1) or inotify (v2) */
+        int fd;                 /* eventfd (v1) or memory.events (v2) */
 };
 
 static int read_oom_kills(const char *dir, const char *file, uint64_t *ret) {
@@ -82,7 +81,9 @@ static int on_oom(EventSource *s, int fd, uint32_t revents, void *userdata) {
         char buf[4096];
         uint64_t n;
 
-        (void) read(fd, buf, sizeof buf); /* the eventfd counter or the inotify events */
+        /* the eventfd counter; or memory.events, read from its start (lseek() fails on an eventfd) */
+        (void) lseek(fd, 0, SEEK_SET);
+        (void) read(fd, buf, sizeof buf);
         if (oom_kill_count(w->cg, &n) < 0 || n <= w->seen)
                 return 0;
         log_warning("Machine %s hit its memory limit: the OOM killer killed %" PRIu64 " of its processes "
@@ -110,17 +111,21 @@ static int watch_fd_v1(const char *dir) {
         return r < 0 ? r : TAKE_FD(efd);
 }
 
+/* v2: memory.events itself, polled for EPOLLPRI, which kernfs raises when the file changes (read
+ * again to rearm). Not inotify: its instances are counted per user, and one per supervisor, all
+ * root's, would use up fs.inotify.max_user_instances with a hundred guests. */
 static int watch_fd_v2(const char *dir) {
         _cleanup_free_ char *events = NULL;
-        _cleanup_close_ int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+        char buf[512];
+        int fd;
 
-        if (fd < 0)
-                return -errno;
         if (asprintf(&events, "%s/memory.events", dir) < 0)
                 return -ENOMEM;
-        if (inotify_add_watch(fd, events, IN_MODIFY) < 0)
+        fd = open(events, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+        if (fd < 0)
                 return -errno;
-        return TAKE_FD(fd);
+        (void) read(fd, buf, sizeof buf); /* a new descriptor polls as changed until it was read */
+        return fd;
 }
 
 int oom_watch_new(Event *e, const CGroup *cg, const char *machine, OomWatch **ret) {
@@ -140,7 +145,7 @@ int oom_watch_new(Event *e, const CGroup *cg, const char *machine, OomWatch **re
         w->cg = cg;
         w->seen = n;
         w->machine = strdup(machine);
-        r = w->machine ? event_add_io(e, &w->source, w->fd, EPOLLIN, on_oom, w) : -ENOMEM;
+        r = w->machine ? event_add_io(e, &w->source, w->fd, v1 ? EPOLLIN : EPOLLPRI, on_oom, w) : -ENOMEM;
         if (r < 0) {
                 safe_close(w->fd);
                 free(w->machine);
