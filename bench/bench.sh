@@ -235,8 +235,21 @@ on_signal() {
 # optionally samples the supervisor's memory once the guest has written the marker.
 
 write_helper() {
+        # What both helpers do when the bench is interrupted: signal the process groups they
+        # started, then leave with 128 + the signal.
+        cat >"$WORK/benchstop.py" <<'EOF'
+import signal, sys
+
+def on_stop(kill):
+    def stop(signum, frame):
+        kill()
+        sys.exit(128 + signum)
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+EOF
         cat >"$WORK/timed.py" <<'EOF'
 import os, signal, sys, time
+from benchstop import on_stop
 
 # timed.py PGIDFILE LOG MARKER|- RSSOUT|- HOLD CGROUP|- -- CMD...
 pgidfile, logpath, marker, rssout, hold, cgroup = sys.argv[1:7]
@@ -334,14 +347,12 @@ p.go()
 with open(pgidfile, "w") as f:
     f.write(f"{p.pid}\n")   # timeout(1) makes itself a process group leader
 
-def stop(signum, frame):
+def kill_group():
     try:
         os.killpg(p.pid, signal.SIGTERM)
     except OSError:
         pass
-    sys.exit(128 + signum)
-signal.signal(signal.SIGINT, stop)
-signal.signal(signal.SIGTERM, stop)
+on_stop(kill_group)
 
 if marker != "-":
     result = "error=guest exited before reaching multi-user.target\n"
@@ -635,6 +646,7 @@ measure() {
 write_density_helper() {
         cat >"$WORK/density.py" <<'PY'
 import os, signal, subprocess, sys, time
+from benchstop import on_stop
 
 # density.py DIR TIMEOUT STALL N CGROUP -- CMD... (CMD words may contain {i}; guest i runs in CGROUP-i)
 d, tmo, stall, n, cgroup = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
@@ -653,11 +665,7 @@ def signal_all(sig, which):
                 os.killpg(p.pid, sig)
             except OSError:
                 pass
-def stop(signum, frame):
-    signal_all(signal.SIGTERM, range(n))
-    sys.exit(128 + signum)
-signal.signal(signal.SIGINT, stop)
-signal.signal(signal.SIGTERM, stop)
+on_stop(lambda: signal_all(signal.SIGTERM, range(n)))
 t0 = time.monotonic_ns()
 for i in range(n):
     # -k 60: a stop requested under this load takes a while; a killed supervisor leaves things
