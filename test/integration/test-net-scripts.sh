@@ -21,7 +21,7 @@ before=$(net_state "$ns")
 
 busybox_tree tree "nsbt$$s"
 name=$(basename "$tree")
-veth=ve-$name
+veth=vb-$name # on a bridge: vb-, as systemd-nspawn names it
 marks=$WORKDIR/marks
 script=$WORKDIR/script.sh
 # One line per run: arguments, environment, whether the host side (or the link) exists now, and

@@ -17,7 +17,7 @@ zone=r$$
 bridge=vz-$zone
 trees=()
 for ((i = 1; i <= MACHINES; i++)); do
-        # Short names: the host end "ve-NAME" keeps them whole.
+        # Short names: the host end "vb-NAME" keeps them whole.
         busybox_tree t "z$$m$i"
         trees+=("$t")
 done
@@ -36,7 +36,7 @@ up_or_gone() {
 member() {
         local tree=$1 name veth out err pid rc link
         name=$(basename "$tree")
-        veth=ve-$name
+        veth=vb-$name
         for ((r = 1; r <= ROUNDS; r++)); do
                 out=$WORKDIR/$name.$r.out err=$WORKDIR/$name.$r.err
                 "$NSBOOT" -q -D "$tree" --network-zone="$zone" -b sleep </dev/null >"$out" 2>"$err" &
