@@ -107,14 +107,15 @@ static int join_locked_copy(void) {
         return r;
 }
 
-/* Whether /tmp is a writable tmpfs of its own with nothing mounted below it. */
+/* Whether /tmp is a writable tmpfs of its own with nothing mounted below it. Not when the tree's
+ * /tmp is a symbolic link: the mount is elsewhere in the tree, and stays locked. */
 static bool tmp_is_plain_tmpfs(void) {
         _cleanup_(fclosep) FILE *f = NULL;
         struct statfs sfs;
         struct stat tmp, root;
         char line[4096];
 
-        if (statfs("/tmp", &sfs) < 0 || sfs.f_type != TMPFS_MAGIC || (sfs.f_flags & ST_RDONLY) ||
+        if (lstat("/tmp", &tmp) < 0 || !S_ISDIR(tmp.st_mode) || statfs("/tmp", &sfs) < 0 || sfs.f_type != TMPFS_MAGIC || (sfs.f_flags & ST_RDONLY) ||
             stat("/tmp", &tmp) < 0 || stat("/", &root) < 0 || tmp.st_dev == root.st_dev)
                 return false;
         f = fopen("/proc/self/mountinfo", "re");
