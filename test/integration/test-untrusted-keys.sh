@@ -86,6 +86,8 @@ for k in nsboot.console.logfile lxc.console.logfile; do VALUE[$k]=$WORKDIR/hook-
 # Without a log file of the trusted configuration they do nothing: their default in --check.
 for k in nsboot.console.size lxc.console.size; do VALUE[$k]=64K; EFFECT[$k]=-; done
 for k in nsboot.console.rotate lxc.console.rotate; do VALUE[$k]=1; EFFECT[$k]=-; done
+# The ring buffer lives in the supervisor: nothing shows inside; its default in --check.
+for k in nsboot.console.buffer.size lxc.console.buffer.size; do VALUE[$k]=64M; EFFECT[$k]=-; done
 # How the host knows and treats the machine: their default in --check.
 VALUE[nsboot.machine]=nsbtother; EFFECT[nsboot.machine]=-
 VALUE[nsboot.console]=interactive; EFFECT[nsboot.console]=-
