@@ -255,4 +255,9 @@ assert_file_exists "/run/nsboot/control/$other_name.sock" "the control socket of
 ctl stop "$other_name"
 nsboot_wait 10
 assert_rc 0 "nsboot after stop"
+# What the SIGKILLed nsboot left of its own machine (the cgroup and its record) goes with
+# --cleanup, the repair its next start would make.
+"$NSBOOT" --cleanup -M "$bb_name" </dev/null || fail "nsboot --cleanup -M $bb_name"
+cg=$(machine_cgroup "$bb_name") && [[ -d $cg ]] && fail "cgroup $cg left after --cleanup"
+assert_file_not_exists "/run/nsboot/machines/$bb_name.cgroup" "the cgroup record after --cleanup"
 exit 0
