@@ -115,8 +115,9 @@ static bool tmp_is_plain_tmpfs(void) {
         struct stat tmp, root;
         char line[4096];
 
-        if (lstat("/tmp", &tmp) < 0 || !S_ISDIR(tmp.st_mode) || statfs("/tmp", &sfs) < 0 || sfs.f_type != TMPFS_MAGIC || (sfs.f_flags & ST_RDONLY) ||
-            stat("/tmp", &tmp) < 0 || stat("/", &root) < 0 || tmp.st_dev == root.st_dev)
+        if (lstat("/tmp", &tmp) < 0 || !S_ISDIR(tmp.st_mode) || statfs("/tmp", &sfs) < 0 ||
+            sfs.f_type != TMPFS_MAGIC || (sfs.f_flags & ST_RDONLY) || stat("/", &root) < 0 ||
+            tmp.st_dev == root.st_dev)
                 return false;
         f = fopen("/proc/self/mountinfo", "re");
         if (!f)
