@@ -151,6 +151,7 @@ int cgroup_v1_create(CGroupV1 *v1, const char *suffix, bool payload) {
                 int r;
 
                 if (shared) {
+                        v1->alias[c] = true;
                         v1->path[c] = strdup(shared);
                         if (!v1->path[c])
                                 return log_oom();
@@ -189,7 +190,7 @@ int cgroup_v1_attach(const CGroupV1 *v1, pid_t pid) {
                 _cleanup_free_ char *procs = NULL;
                 int r;
 
-                if (!v1->path[c] || same_hierarchy(v1, c))
+                if (!v1->path[c] || v1->alias[c])
                         continue;
                 if (asprintf(&procs, "%s%s/cgroup.procs", v1->path[c], v1->payload ? "/payload" : "") < 0)
                         return log_oom();
@@ -231,8 +232,15 @@ void cgroup_v1_remove(CGroupV1 *v1) {
         for (CGroupV1Controller c = 0; c < _CGROUP_V1_MAX; c++) {
                 int r;
 
-                if (!v1->path[c] || same_hierarchy(v1, c))
+                if (!v1->path[c] || v1->alias[c])
                         continue;
+                if (v1->payload) {
+                        _cleanup_free_ char *payload = NULL;
+
+                        /* The leaf first: its parent then goes without a walk. */
+                        if (asprintf(&payload, "%s/payload", v1->path[c]) >= 0)
+                                (void) cgroup_remove_dir(payload);
+                }
                 r = cgroup_remove_dir(v1->path[c]);
                 if (r < 0)
                         log_warning_errno(r, "Failed to remove cgroup %s, ignoring: %m", v1->path[c]);
@@ -252,6 +260,7 @@ void cgroup_v1_done(CGroupV1 *v1) {
         for (CGroupV1Controller c = 0; c < _CGROUP_V1_MAX; c++) {
                 free(v1->path[c]);
                 v1->path[c] = NULL;
+                v1->alias[c] = false;
         }
         v1->payload = false;
 }

@@ -35,6 +35,7 @@ CGroupV1Controller cgroup_v1_controller_from_string(const char *s);
 
 typedef struct CGroupV1 {
         char *path[_CGROUP_V1_MAX];     /* the machine's directory in each hierarchy, NULL: none */
+        bool alias[_CGROUP_V1_MAX];     /* a second name of an earlier one's hierarchy (cpu,cpuacct) */
         bool payload;                   /* the guest is in PATH/payload (not with --keep-unit) */
 } CGroupV1;
 

@@ -49,11 +49,17 @@ char *cgroup_scope_name(const char *machine) {
         return buf;
 }
 
-/* Depth-first rmdir of dir and its sub-cgroups; cgroupfs has no files to unlink. */
+/* Depth-first rmdir of dir and its sub-cgroups; cgroupfs has no files to unlink. A leaf (the usual
+ * case) goes at the first rmdir, without reading its dozens of control files' names. */
 static int rmdir_tree(const char *dir) {
-        _cleanup_(closedirp) DIR *d = opendir(dir);
+        _cleanup_(closedirp) DIR *d = NULL;
         struct dirent *de;
 
+        if (rmdir(dir) >= 0 || errno == ENOENT)
+                return 0;
+        if (errno != EBUSY && errno != ENOTEMPTY)
+                return -errno;
+        d = opendir(dir);
         if (!d)
                 return errno == ENOENT ? 0 : -errno;
         while ((de = readdir(d))) {
@@ -288,6 +294,8 @@ int cgroup_remove(CGroup *cg) {
         cgroup_v1_remove(&cg->v1);
         if (!cg->path)
                 return 0;
+        if (cg->payload && !streq(cg->payload, cg->path))
+                (void) cgroup_remove_dir(cg->payload);
         r = cgroup_remove_dir(cg->path);
         if (r < 0)
                 return log_warning_errno(r, "Failed to remove cgroup %s, ignoring: %m", cg->path);

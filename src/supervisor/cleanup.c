@@ -20,15 +20,28 @@ static char *cgroup_record(const char *machine) {
         return asprintf(&p, CLEANUP_STATE_DIR "/%s.cgroup", machine) < 0 ? NULL : p;
 }
 
-int cleanup_note_cgroup(const char *machine, const char *path) {
-        _cleanup_free_ char *record = cgroup_record(machine);
+/* The record: the cgroup2 directory, then the machine's directory in each v1 hierarchy of a hybrid
+ * host, a line each. */
+int cleanup_note_cgroup(const char *machine, const CGroup *cg) {
+        _cleanup_free_ char *record = cgroup_record(machine), *text = NULL;
+        size_t size = 0;
+        FILE *f;
         int r;
 
         if (!record)
                 return log_oom();
+        f = open_memstream(&text, &size);
+        if (!f)
+                return log_oom();
+        fprintf(f, "%s\n", cg->path);
+        for (CGroupV1Controller c = 0; c < _CGROUP_V1_MAX; c++)
+                if (cg->v1.path[c] && !cg->v1.alias[c])
+                        fprintf(f, "%s\n", cg->v1.path[c]);
+        if (fclose(f) != 0)
+                return log_oom();
         r = mkdir_p(CLEANUP_STATE_DIR, 0755);
         if (r >= 0)
-                r = write_file_mode(record, path, 0644);
+                r = write_file_mode(record, text, 0644);
         if (r < 0)
                 return log_error_errno(r, "Failed to write %s: %m", record);
         return 0;
@@ -42,7 +55,7 @@ void cleanup_forget_cgroup(const char *machine) {
 }
 
 /* Only a machine's own cgroup directory is ever removed: a scope of nsboot's naming, or the payload
- * of a --keep-unit unit, on a cgroup2 file system. */
+ * of a --keep-unit unit, below /sys/fs/cgroup. */
 static bool cgroup_path_ok(const char *path) {
         const char *base = strrchr(path, '/');
 
@@ -50,27 +63,53 @@ static bool cgroup_path_ok(const char *path) {
                (startswith(base, "/machine-") || streq(base, "/payload"));
 }
 
+/* The v1 directories of the record (lines after the first), each only if it is a machine's. */
+static int cleanup_cgroup_v1(char *lines) {
+        int failed = 0;
+
+        for (char *line = strtok(lines, "\n"); line; line = strtok(NULL, "\n")) {
+                int r;
+
+                if (!cgroup_path_ok(line) || access(line, F_OK) < 0)
+                        continue;
+                r = cgroup_remove_dir(line);
+                if (r < 0)
+                        failed = log_warning_errno(r, "Failed to remove cgroup %s: %m", line);
+                else
+                        log_info("Removed cgroup %s", line);
+        }
+        return failed;
+}
+
 static int cleanup_cgroup(const char *machine) {
-        _cleanup_free_ char *record = cgroup_record(machine), *path = NULL;
+        _cleanup_free_ char *record = cgroup_record(machine), *text = NULL;
         CGroup cg = {};
+        char *rest;
         int r;
 
         if (!record)
                 return log_oom();
-        r = read_one_line(record, &path);
+        r = read_full_file(record, &text, NULL);
         if (r == -ENOENT)
                 return 0;
-        if (r < 0 || !cgroup_path_ok(path)) {
+        rest = r >= 0 ? strchr(text, '\n') : NULL;
+        if (rest)
+                *rest++ = 0;
+        if (r < 0 || !cgroup_path_ok(text)) {
                 log_warning("Ignoring %s: not a cgroup directory of a machine", record);
                 (void) unlink(record);
                 return 0;
         }
-        if (access(path, F_OK) < 0) {
-                (void) unlink(record);
-                return 0;
+        r = rest ? cleanup_cgroup_v1(rest) : 0;
+        if (access(text, F_OK) < 0) {
+                if (r >= 0)
+                        (void) unlink(record);
+                return r;
         }
-        cg.path = TAKE_PTR(path);
-        r = cgroup_remove(&cg);
+        cg.path = strdup(text);
+        if (!cg.path)
+                return log_oom();
+        r = cgroup_remove(&cg) ?: r;
         if (r >= 0) {
                 log_info("Removed cgroup %s", cg.path);
                 (void) unlink(record);

@@ -7,6 +7,8 @@
  * and nsboot --cleanup. */
 #pragma once
 
+#include "cgroup.h"
+
 #define CLEANUP_STATE_DIR "/run/nsboot/machines"
 
 /* With the machine's lock held: repairs what an earlier nsboot of machine left. Returns how many
@@ -15,6 +17,7 @@ int cleanup_machine(const char *machine);
 /* nsboot --cleanup -M NAME: takes the machine's lock (fails when it runs), repairs, says what. Logs. */
 int cleanup_run(const char *machine);
 
-/* Records the machine's cgroup directory while it exists, for cleanup_machine(). Logs. */
-int cleanup_note_cgroup(const char *machine, const char *path);
+/* Records the machine's cgroup directories (cgroup2 and v1) while they exist, for
+ * cleanup_machine(). Logs. */
+int cleanup_note_cgroup(const char *machine, const CGroup *cg);
 void cleanup_forget_cgroup(const char *machine);

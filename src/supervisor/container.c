@@ -566,7 +566,7 @@ static int run_once(Container *c) {
         if (netdev_resolve_gateways(&s->netdevs, &c->gateways) < 0 || hooks_run(s, HOOK_PRE_START, 0, NULL) < 0)
                 return 1;
         if (cgroup_create(&c->cgroup, s->machine, s->keep_unit, s->slice) < 0 ||
-            cleanup_note_cgroup(s->machine, c->cgroup.path) < 0 ||
+            cleanup_note_cgroup(s->machine, &c->cgroup) < 0 ||
             devices_apply(c->cgroup.path, &s->device_rules) < 0 || tunnel_prepare(s->machine) < 0 ||
             mkdir_p(ROOTFS_STAGING_DIR, 0755) < 0)
                 return 1;

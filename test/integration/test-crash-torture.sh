@@ -37,9 +37,11 @@ host_state() {
         in_net "$ns" iptables-legacy-save -t nat | grep '^-A' || true
         in_net "$ns" nft list ruleset
         ls -d "$(cgroup2_root)"/machine.slice/machine-"$name".scope 2>/dev/null || true
+        ls -d /sys/fs/cgroup/*/machine.slice/machine-"$name".scope 2>/dev/null || true # v1 hierarchies
         grep -F -e "$WORKDIR" -e " /run/nsboot/netns/$name " /proc/self/mountinfo | awk '{ print $5 }' || true
         ls /run/nsboot/netns /run/nsboot/machines /run/nsboot/firewall 2>/dev/null | grep -F "$name" || true
         ls -d "/run/systemd/nspawn/propagate/$name" 2>/dev/null || true
+        grep -lF " $name " /run/nsboot/locks/* 2>/dev/null || true
 }
 
 # nsboot before 0.2 repairs every machine whose lock file nobody holds, and removes its firewall

@@ -1,6 +1,6 @@
 #!/bin/bash
 # After nsboot is killed with SIGKILL, what it left (cgroup, also one under --slice or --keep-unit,
-# mount tunnel directory, cgroup record, its stale lock files) is repaired by the next start of the
+# v1 cgroups of a hybrid host, mount tunnel directory, cgroup record, its stale lock files) is repaired by the next start of the
 # same machine or by nsboot --cleanup, and by nothing else: another machine's start leaves it alone
 # (it may be starting right now), and no repair takes another machine's stale lock. --cleanup with
 # nothing to clean says so and exits 0; --cleanup of a running machine exits 1 and changes nothing.
@@ -35,6 +35,13 @@ NSBOOT_PID=$running_pid
 kill -KILL "$NSBOOT_PID"
 wait_pid_exit "$NSBOOT_PID" 10 || fail "nsboot did not die"
 retry 10 test ! -s "$cg/cgroup.procs" || fail "processes left in $cg"
+# On a hybrid host, the machine's directory in each v1 hierarchy too.
+v1_dirs=$(grep -v '^0::' /proc/self/cgroup | while IFS=: read -r _ ctrls path; do
+        [[ $ctrls == name=systemd ]] && ctrls=systemd
+        d=/sys/fs/cgroup/${ctrls%%,*}${path%/}/machine.slice/machine-$name.scope
+        [[ -d $d ]] && echo "$d"
+done || true)
+[[ $(cgroup2_root) == /sys/fs/cgroup/unified && -z $v1_dirs ]] && fail "no v1 cgroup of $name left to repair"
 [[ -d $cg && -d $tunnel && -e /run/nsboot/machines/$name.cgroup ]] ||
         fail "nothing left to repair: cgroup $cg, $tunnel, /run/nsboot/machines/$name.cgroup"
 
@@ -65,6 +72,10 @@ assert_eq "1 nsbt$$other /nonexistent" "$(cat "$other_lock")" "another machine's
 assert_file_contains "$NSBOOT_ERR" "Removed cgroup $cg"
 assert_file_contains "$NSBOOT_ERR" "Cleaned up after an earlier nsboot of machine '$name'"
 [[ -d $cg ]] && fail "the killed machine's cgroup $cg is left"
+for d in $v1_dirs; do
+        assert_file_contains "$NSBOOT_ERR" "Removed cgroup $d"
+        [[ -d $d ]] && fail "the killed machine's v1 cgroup $d is left"
+done
 [[ -d $tunnel ]] && fail "the killed machine's tunnel directory is left"
 assert_file_not_exists "/run/nsboot/machines/$name.cgroup"
 nsboot_run --cleanup -M "$name"
