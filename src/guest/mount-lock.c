@@ -2,18 +2,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <sys/mount.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <linux/magic.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "basic/ns-holder.h"
 #include "log.h"
 #include "mount.h"
 #include "macro.h"
@@ -23,25 +21,12 @@
 /* The kernel locks every mount of a mount namespace that is copied for a less privileged user
  * namespace (copy_mnt_ns(), lock_mnt_tree() in fs/namespace.c): MNT_LOCKED refuses umount and
  * move to everyone, MNT_LOCK_READONLY/NODEV/NOSUID/NOEXEC/ATIME refuse clearing those flags, also
- * through mount_setattr(). A helper makes such a copy with unshare(CLONE_NEWUSER | CLONE_NEWNS);
- * PID 1 joins it with setns(), which its root may do as the owner of the helper's user namespace,
- * a child of its own. PID 1 keeps its credentials, user namespace, capabilities and every other
- * namespace, and /proc/PID/ns/user stays what nsbootctl enter, nsenter and machined join; the
- * guest's root, as that owner, may still mount and unmount its own mounts there. The nested user
- * namespace needs no maps: nothing runs in it once the helper is gone. */
-_noreturn_ static void lock_helper(int report_fd, int done_fd) {
-        int err = 0;
-        char c;
-
-        (void) prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
-                err = errno;
-        if (write(report_fd, &err, sizeof err) != (ssize_t) sizeof err)
-                _exit(1);
-        /* Stay, so that PID 1 can join our mount namespace; EOF once it did. */
-        (void) read(done_fd, &c, 1);
-        _exit(0);
-}
+ * through mount_setattr(). A holder process is cloned into such a copy (CLONE_NEWUSER |
+ * CLONE_NEWNS); PID 1 joins it with setns(), which its root may do as the owner of the holder's
+ * user namespace, a child of its own. PID 1 keeps its credentials, user namespace, capabilities
+ * and every other namespace, and /proc/PID/ns/user stays what nsbootctl enter, nsenter and
+ * machined join; the guest's root, as that owner, may still mount and unmount its own mounts
+ * there. The nested user namespace needs no maps: nothing runs in it once the holder is gone. */
 
 /* Joins the mount namespace of process PID. */
 static int join_mount_namespace_of(pid_t pid) {
@@ -68,43 +53,25 @@ static bool user_namespace_refused(int err) {
         return IN_SET(err, EPERM, EACCES, ENOSPC, EUSERS, EINVAL);
 }
 
-/* Forks the helper and joins its mount namespace. 1 if joined, 0 if the kernel refused the user
+/* Clones the holder and joins its mount namespace. 1 if joined, 0 if the kernel refused the user
  * namespace (warned), -errno on other failures (logged). */
 static int join_locked_copy(void) {
-        _cleanup_close_pair_ int report[2] = { -EBADF, -EBADF }, done[2] = { -EBADF, -EBADF };
-        int err = 0, status, r = 1;
         pid_t pid;
+        int r;
 
-        if (pipe2(report, O_CLOEXEC) < 0 || pipe2(done, O_CLOEXEC) < 0)
-                return log_error_errno(errno, "Failed to create a pipe: %m");
-        pid = fork();
-        if (pid < 0)
-                return log_error_errno(errno, "Failed to fork the mount lock helper: %m");
-        if (pid == 0) {
-                /* Without the write end of the pipe, the helper sees EOF when PID 1 closes it. */
-                safe_close(done[1]);
-                lock_helper(report[1], done[0]);
-        }
-        report[1] = safe_close(report[1]);
-        done[0] = safe_close(done[0]);
-        if (read(report[0], &err, sizeof err) != (ssize_t) sizeof err)
-                r = log_error_errno(SYNTHETIC_ERRNO(EPROTO), "The mount lock helper failed");
-        else if (err != 0 && user_namespace_refused(err)) {
-                log_warning_errno(err,
+        pid = ns_holder_start(CLONE_NEWUSER | CLONE_NEWNS);
+        if (pid < 0 && user_namespace_refused(-pid)) {
+                log_warning_errno(pid,
                                   "Cannot make a user namespace to lock the guest's mounts, its root can unmount or remount them: %m");
-                r = 0;
+                return 0;
         }
-        else if (err != 0)
-                r = log_error_errno(err, "Failed to make a user namespace to lock the guest's mounts: %m");
-        else if ((r = join_mount_namespace_of(pid)) < 0)
-                r = log_error_errno(r, "Failed to join the locked mount namespace: %m");
-        else
-                r = 1;
-        done[1] = safe_close(done[1]);
-        while (waitpid(pid, &status, 0) < 0)
-                if (errno != EINTR)
-                        return log_error_errno(errno, "Failed to wait for the mount lock helper: %m");
-        return r;
+        if (pid < 0)
+                return log_error_errno(pid, "Failed to make a user namespace to lock the guest's mounts: %m");
+        r = join_mount_namespace_of(pid);
+        ns_holder_stop(pid);
+        if (r < 0)
+                return log_error_errno(r, "Failed to join the locked mount namespace: %m");
+        return 1;
 }
 
 /* Whether /tmp is a writable tmpfs of its own with nothing mounted below it. Not when the tree's
