@@ -16,6 +16,7 @@
 #include "basic/macro.h"
 #include "basic/strv.h"
 #include "log.h"
+#include "seccomp-cache.h"
 #include "seccomp-filter.h"
 #include "seccomp-profile.h"
 
@@ -582,6 +583,7 @@ static double elapsed_ms(const struct timespec *since) {
  * newer filter's wins, so the profile's errno values are the ones the guest sees. */
 int seccomp_prepare(SeccompPrepared *p, const SeccompPolicy *policy, const SeccompProfile *profile) {
         _cleanup_(seccomp_filters_done) SeccompFilters f = {};
+        _cleanup_(seccomp_cache_key_done) SeccompCacheKey key = {};
         _cleanup_strv_free_ char **names = NULL;
         _cleanup_close_ int memfd = -EBADF;
         struct timespec start;
@@ -589,6 +591,11 @@ int seccomp_prepare(SeccompPrepared *p, const SeccompPolicy *policy, const Secco
 
         clock_gettime(CLOCK_MONOTONIC, &start);
         p->n = 0;
+        if (!profile && seccomp_cache_key(policy, &key) >= 0 && seccomp_cache_load(&key, p) > 0) {
+                log_debug("%u system call filters loaded from %s in %.2f ms", p->n, SECCOMP_CACHE_DIR,
+                          elapsed_ms(&start));
+                return 0;
+        }
         r = known_syscalls(&names);
         if (r >= 0)
                 r = build_ceiling(names, p->insns[0], &p->len[0]);
@@ -616,6 +623,8 @@ int seccomp_prepare(SeccompPrepared *p, const SeccompPolicy *policy, const Secco
                 p->n++;
         }
         log_debug("%u system call filters built in %.2f ms", p->n, elapsed_ms(&start));
+        if (key.data && (r = seccomp_cache_store(&key, p)) < 0)
+                log_debug_errno(r, "Failed to keep the system call filters in %s, ignoring: %m", SECCOMP_CACHE_DIR);
         return 0;
 }
 

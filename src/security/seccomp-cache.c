@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "basic/fs-util.h"
+#include "basic/macro.h"
+#include "seccomp-cache.h"
+
+#define CACHE_MAGIC "NSBSECC1"
+
+/* A growing buffer of the key's bytes. */
+typedef struct Buf {
+        char *data;
+        size_t size, allocated;
+        bool oom;
+} Buf;
+
+static void buf_add(Buf *b, const void *p, size_t n) {
+        if (b->oom)
+                return;
+        if (b->size + n > b->allocated) {
+                size_t a = MAX(b->allocated * 2, b->size + n + 256);
+                char *d = realloc(b->data, a);
+
+                if (!d) {
+                        b->oom = true;
+                        return;
+                }
+                b->data = d;
+                b->allocated = a;
+        }
+        memcpy(b->data + b->size, p, n);
+        b->size += n;
+}
+
+static void buf_add_str(Buf *b, const char *s) {
+        buf_add(b, s, strlen(s) + 1);
+}
+
+static void buf_add_strv(Buf *b, char **l) {
+        uint32_t n = 0;
+
+        for (char **i = l; i && *i; i++)
+                n++;
+        buf_add(b, &n, sizeof n);
+        for (char **i = l; i && *i; i++)
+                buf_add_str(b, *i);
+}
+
+/* FNV-1a, 64 bits: only names the file; the key itself is compared whole. */
+static uint64_t fnv1a(const char *p, size_t n) {
+        uint64_t h = 0xcbf29ce484222325ULL;
+
+        for (size_t i = 0; i < n; i++)
+                h = (h ^ (unsigned char) p[i]) * 0x100000001b3ULL;
+        return h;
+}
+
+int seccomp_cache_key(const SeccompPolicy *policy, SeccompCacheKey *ret) {
+        const struct scmp_version *v = seccomp_version();
+        uint32_t arches[SECCOMP_ARCHES_MAX];
+        size_t n_arches = seccomp_host_arches(arches);
+        uint8_t superblocks = policy->host_superblocks;
+        Buf b = {};
+        struct stat st;
+
+        if (!v)
+                return -EINVAL;
+        if (stat("/proc/self/exe", &st) < 0)
+                return -errno;
+        buf_add_str(&b, CACHE_MAGIC " " NSBOOT_VERSION);
+        buf_add(&b, &st.st_dev, sizeof st.st_dev);
+        buf_add(&b, &st.st_ino, sizeof st.st_ino);
+        buf_add(&b, &st.st_size, sizeof st.st_size);
+        buf_add(&b, &st.st_mtim, sizeof st.st_mtim);
+        buf_add(&b, v, sizeof *v);
+        buf_add(&b, &n_arches, sizeof n_arches);
+        buf_add(&b, arches, n_arches * sizeof arches[0]);
+        buf_add(&b, &policy->caps, sizeof policy->caps);
+        buf_add(&b, &superblocks, sizeof superblocks);
+        buf_add_strv(&b, policy->filter ? policy->filter->allow : NULL);
+        buf_add_strv(&b, policy->filter ? policy->filter->deny : NULL);
+        if (b.oom) {
+                free(b.data);
+                return -ENOMEM;
+        }
+        *ret = (SeccompCacheKey) { .data = b.data, .size = b.size };
+        snprintf(ret->name, sizeof ret->name, "%016llx", (unsigned long long) fnv1a(b.data, b.size));
+        return 0;
+}
+
+void seccomp_cache_key_done(SeccompCacheKey *k) {
+        free(k->data);
+        *k = (SeccompCacheKey) {};
+}
+
+static char *entry_path(const SeccompCacheKey *k) {
+        char *p;
+
+        return asprintf(&p, SECCOMP_CACHE_DIR "/seccomp-%s", k->name) < 0 ? NULL : p;
+}
+
+/* The entry: the key's size and bytes, the number of programs, their lengths, their instructions. */
+static bool read_exact(int fd, void *p, size_t n) {
+        return read(fd, p, n) == (ssize_t) n;
+}
+
+int seccomp_cache_load(const SeccompCacheKey *k, SeccompPrepared *p) {
+        _cleanup_free_ char *path = entry_path(k), *key = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        struct stat st;
+        uint64_t size;
+        uint32_t n;
+
+        if (!path)
+                return 0;
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+        /* Only an entry only root could have written. */
+        if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 0022))
+                return 0;
+        if (!read_exact(fd, &size, sizeof size) || size != k->size || !(key = malloc(size)) ||
+            !read_exact(fd, key, size) || memcmp(key, k->data, size) != 0)
+                return 0;
+        if (!read_exact(fd, &n, sizeof n) || n == 0 || n > SECCOMP_PROGRAMS_MAX || !read_exact(fd, p->len, n * sizeof p->len[0]))
+                return 0;
+        for (uint32_t i = 0; i < n; i++)
+                if (p->len[i] == 0 || p->len[i] > BPF_MAXINSNS ||
+                    !read_exact(fd, p->insns[i], p->len[i] * sizeof p->insns[i][0]))
+                        return 0;
+        p->n = n;
+        return 1;
+}
+
+static bool write_exact(int fd, const void *p, size_t n) {
+        return write(fd, p, n) == (ssize_t) n;
+}
+
+int seccomp_cache_store(const SeccompCacheKey *k, const SeccompPrepared *p) {
+        _cleanup_free_ char *path = entry_path(k), *tmp = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        uint64_t size = k->size;
+        bool ok;
+        int r;
+
+        if (!path || asprintf(&tmp, "%s.%d", path, (int) getpid()) < 0)
+                return -ENOMEM;
+        r = mkdir_p(SECCOMP_CACHE_DIR, 0700);
+        if (r < 0)
+                return r;
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+        if (fd < 0)
+                return -errno;
+        ok = write_exact(fd, &size, sizeof size) && write_exact(fd, k->data, k->size) &&
+             write_exact(fd, &p->n, sizeof p->n) && write_exact(fd, p->len, p->n * sizeof p->len[0]);
+        for (uint32_t i = 0; ok && i < p->n; i++)
+                ok = write_exact(fd, p->insns[i], p->len[i] * sizeof p->insns[i][0]);
+        if (!ok || rename(tmp, path) < 0) {
+                r = ok ? -errno : -EIO;
+                (void) unlink(tmp);
+                return r;
+        }
+        return 0;
+}

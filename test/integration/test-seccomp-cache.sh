@@ -1,0 +1,95 @@
+#!/bin/bash
+# The compiled system call filters are kept in /run/nsboot/cache between starts (issue 14: building
+# them was a tenth of a start). Seen from inside a busybox guest with test/fixtures/seccomp-probe:
+# a start with an entry uses it and the guest is filtered exactly as without; every input of the
+# filter (--system-call-filter, --private-users=no) has an entry of its own, so no start gets
+# another policy's filter; an entry that is not root's, is writable by others or is cut short is not
+# used, and the filter is built again.
+# shellcheck source=test/integration/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+PROBE=$(fixture_binary seccomp-probe "${SECCOMP_PROBE:-}")
+grep -q '^Seccomp:' /proc/self/status || skip "the kernel has no seccomp"
+cache=/run/nsboot/cache
+
+busybox_tree tree
+install -m 0755 "$PROBE" "$tree/usr/bin/seccomp-probe"
+printf 'nsboot.log-level = debug\n' >"$WORKDIR/debug.conf"
+
+val() {
+        sed -n "s/^$1=//p" "$NSBOOT_OUT" | tail -n 1
+}
+
+# probe WHAT OPTION...: a start with the debug log; sets $how to "built" or "loaded".
+probe() {
+        local what=$1
+        shift
+        nsboot_run --config="$WORKDIR/debug.conf" "$@" -D "$tree" /usr/bin/seccomp-probe keyctl sethostname basics
+        assert_rc 0 "$what"
+        assert_eq EPERM "$(val keyctl)" "$what: keyctl (refused by the default filter)"
+        assert_eq ok "$(val basics)" "$what: everyday calls"
+        if grep -q "system call filters loaded from $cache" "$NSBOOT_ERR"; then
+                how=loaded
+        elif grep -q "system call filters built in" "$NSBOOT_ERR"; then
+                how=built
+        else
+                fail "$what: neither built nor loaded: $(cat "$NSBOOT_ERR")"
+        fi
+}
+
+entries() {
+        find "$cache" -maxdepth 1 -name 'seccomp-*' -newer "$WORKDIR/debug.conf" 2>/dev/null | sort
+}
+
+# Other machines' entries may be there (any start makes one): only ours are looked at, by time.
+rm -f "$cache"/seccomp-*
+sleep 0.01
+
+log "the first start builds and keeps the filters"
+probe "first start"
+assert_eq built "$how" "the first start"
+assert_eq ok "$(val sethostname)" "sethostname (allowed by default)"
+mapfile -t e < <(entries)
+assert_eq 1 "${#e[@]}" "entries after the first start"
+assert_eq "root 600" "$(stat -c '%U %a' "${e[0]}")" "the entry's owner and mode"
+assert_eq "root 700" "$(stat -c '%U %a' "$cache")" "the cache directory's owner and mode"
+
+log "the next start uses them, and the guest is filtered the same"
+probe "second start"
+assert_eq loaded "$how" "the second start"
+assert_eq ok "$(val sethostname)" "sethostname from the kept filters"
+
+log "another policy is another entry"
+probe "~sethostname" --system-call-filter='~sethostname'
+assert_eq built "$how" "a start with --system-call-filter=~sethostname"
+assert_eq EPERM "$(val sethostname)" "sethostname with ~sethostname"
+probe "~sethostname again" --system-call-filter='~sethostname'
+assert_eq loaded "$how" "the same policy again"
+assert_eq EPERM "$(val sethostname)" "sethostname with ~sethostname, kept"
+probe "the default again"
+assert_eq loaded "$how" "the default policy again"
+assert_eq ok "$(val sethostname)" "sethostname: the default policy's entry, not the other's"
+probe "privileged" --private-users=no
+assert_eq built "$how" "--private-users=no (superblock checks)"
+mapfile -t e < <(entries)
+assert_eq 3 "${#e[@]}" "entries of three policies"
+
+log "entries nsboot must not trust are built again"
+rm -f "$cache"/seccomp-*
+probe "fresh"
+mapfile -t e < <(entries)
+assert_eq 1 "${#e[@]}" "entries after a fresh start"
+chmod 0620 "${e[0]}"
+probe "group-writable entry"
+assert_eq built "$how" "an entry writable by its group"
+chown 65534 "${e[0]}" 2>/dev/null || fail "cannot chown the entry"
+probe "entry not root's"
+assert_eq built "$how" "an entry owned by another user"
+probe "rewritten by root"
+assert_eq loaded "$how" "the entry written again by the last start"
+truncate -s 100 "${e[0]}"
+probe "cut-short entry"
+assert_eq built "$how" "an entry cut short"
+assert_eq ok "$(val sethostname)" "sethostname after the cut-short entry"
+size=$(stat -c %s "${e[0]}")
+((size > 100)) || fail "the cut-short entry was not written again ($size bytes)"
