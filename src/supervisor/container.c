@@ -438,7 +438,7 @@ static int send_host_mounts(Container *c, int sock, int userns_fd) {
                 if ((r = sync_send(sock, SYNC_JOURNAL, 0, fd)) < 0)
                         return log_error_errno(r, "Failed to pass mounts to the container: %m");
         }
-        {
+        if (machined_may_register(s)) {
                 _cleanup_close_ int fd = -EBADF;
 
                 r = tunnel_open(s->machine, &fd);
@@ -567,7 +567,7 @@ static int run_once(Container *c) {
                 return 1;
         if (cgroup_create(&c->cgroup, s->machine, s->keep_unit, s->slice) < 0 ||
             cleanup_note_cgroup(s->machine, &c->cgroup) < 0 ||
-            devices_apply(c->cgroup.path, &s->device_rules) < 0 || tunnel_prepare(s->machine) < 0 ||
+            (machined_may_register(s) && tunnel_prepare(s->machine) < 0) ||
             mkdir_p(ROOTFS_STAGING_DIR, 0755) < 0)
                 return 1;
         if (setup_procfs(c, &procfs_mnt) < 0)
@@ -603,6 +603,10 @@ static int run_once(Container *c) {
                                 .caps = settings_caps(s),
                                 .filter = &s->syscall_filter, .host_superblocks = !c->userns.enabled },
                                 s->seccomp_profile);
+        /* Also while the child sets up: its setup opens no device the policy would refuse, and the
+         * guest's init runs only after SYNC_GO. */
+        if (r >= 0)
+                r = devices_apply(c->cgroup.path, &s->device_rules);
         failed = r < 0 ? 1 : follow_child_setup(c, pair[0], SYNC_READY);
         /* The child's network namespace exists now: its interfaces go in before it configures them. */
         if (!failed && netdev_create_all(&c->netdevs, &s->netdevs, s->machine, c->pid) < 0)

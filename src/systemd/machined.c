@@ -193,6 +193,10 @@ static bool system_bus_likely(void) {
                (getenv("DBUS_SYSTEM_BUS_ADDRESS") || access("/run/dbus/system_bus_socket", F_OK) >= 0);
 }
 
+bool machined_may_register(const Settings *s) {
+        return s->register_mode == REGISTER_YES || (s->register_mode == REGISTER_AUTO && system_bus_likely());
+}
+
 int machined_register(Machined *m, const Settings *s, Id128 uuid, pid_t leader, const int *ifindices,
                       size_t n_ifindices, Event *e, MachinedStopHandler on_stop, void *userdata) {
         _cleanup_(bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;

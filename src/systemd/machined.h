@@ -41,6 +41,9 @@ typedef struct Machined {
 /* Registers leader as machine s->machine. Logs; returns 0 when not registering (auto, no bus).
  * libsystemd is loaded only when this registers or tries to: with --register=auto only on a host
  * booted with systemd that has a system bus socket. */
+/* Whether machined_register() will try: not with --register=no, nor (auto) on a host without
+ * systemd or a system bus. */
+bool machined_may_register(const Settings *s);
 int machined_register(Machined *m, const Settings *s, Id128 uuid, pid_t leader, const int *ifindices,
                       size_t n_ifindices, Event *e, MachinedStopHandler on_stop, void *userdata);
 void machined_unregister(Machined *m);

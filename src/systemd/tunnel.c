@@ -63,10 +63,16 @@ int tunnel_open(const char *machine, int *ret_fd) {
         return 0;
 }
 
+/* Whether this process attached the tunnel (the child's stages run in one process). */
+static bool tunnel_bound = false;
+
 int tunnel_bind(int fd, const char *root) {
-        _cleanup_free_ char *q = path_join(root, TUNNEL_GUEST_DIR);
+        _cleanup_free_ char *q = NULL;
         int r;
 
+        if (fd < 0)
+                return 0;
+        q = path_join(root, TUNNEL_GUEST_DIR);
         if (!q)
                 return log_oom();
         /* Made with the rest of /run/host (setup_run_host), which is read-only by now. */
@@ -78,9 +84,11 @@ int tunnel_bind(int fd, const char *root) {
         r = mount_verbose(NULL, q, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL);
         if (r < 0)
                 return r;
-        return mount_verbose(NULL, q, NULL, MS_SLAVE, NULL);
+        r = mount_verbose(NULL, q, NULL, MS_SLAVE, NULL);
+        tunnel_bound = r >= 0;
+        return r;
 }
 
 int tunnel_finish(void) {
-        return mount_verbose(NULL, TUNNEL_GUEST_DIR, NULL, MS_SLAVE, NULL);
+        return tunnel_bound ? mount_verbose(NULL, TUNNEL_GUEST_DIR, NULL, MS_SLAVE, NULL) : 0;
 }

@@ -8,6 +8,8 @@
 #define TUNNEL_HOST_DIR "/run/systemd/nspawn/propagate"
 #define TUNNEL_GUEST_DIR "/run/host/incoming"
 
+/* Only for a machine that may be registered with machined (machined_may_register()): without it,
+ * nobody would mount anything there. */
 /* Parent: creates the host side. Logs. */
 int tunnel_prepare(const char *machine);
 /* Parent, at the end: removes the host side. */
@@ -16,8 +18,8 @@ void tunnel_remove(const char *machine);
 int tunnel_make_mount_point(const char *root);
 /* Parent: the host side as a detached mount for the child. Logs. */
 int tunnel_open(const char *machine, int *ret_fd);
-/* Child, before pivot_root: attaches it, read-only. Logs. */
+/* Child, before pivot_root: attaches it, read-only; nothing for fd < 0 (no tunnel). Logs. */
 int tunnel_bind(int fd, const char *root);
 /* Child, after pivot_root made the root shared again: the tunnel stays a slave (machined can only
- * move mounts out of a non-shared one). Logs. */
+ * move mounts out of a non-shared one); nothing without a tunnel. Logs. */
 int tunnel_finish(void);

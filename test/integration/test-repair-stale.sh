@@ -35,6 +35,14 @@ NSBOOT_PID=$running_pid
 kill -KILL "$NSBOOT_PID"
 wait_pid_exit "$NSBOOT_PID" 10 || fail "nsboot did not die"
 retry 10 test ! -s "$cg/cgroup.procs" || fail "processes left in $cg"
+# The tunnel directory is made only where machined may register the machine (systemd and a system
+# bus); elsewhere this is what an nsboot left that ran on such a host.
+if [[ -d /run/systemd/system && -S /run/dbus/system_bus_socket ]]; then
+        [[ -d $tunnel ]] || fail "no tunnel directory $tunnel on a host with machined"
+else
+        [[ -d $tunnel ]] && fail "a tunnel directory $tunnel without machined"
+        mkdir -p "$tunnel"
+fi
 # On a hybrid host, the machine's directory in each v1 hierarchy too.
 v1_dirs=$(grep -v '^0::' /proc/self/cgroup | while IFS=: read -r _ ctrls path; do
         [[ $ctrls == name=systemd ]] && ctrls=systemd
