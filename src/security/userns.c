@@ -149,19 +149,37 @@ int userns_read_subid(const char *path, uint32_t *ret_start, uint32_t *ret_count
         return 0;
 }
 
-/* Whether /etc/passwd or /etc/group of the host name an id in [base, base+size). */
-static bool host_ids_in_range(uint32_t base, uint32_t size) {
-        _cleanup_(fclosep) FILE *pw = fopen("/etc/passwd", "re"), *gr = fopen("/etc/group", "re");
-        struct passwd *p;
-        struct group *g;
+/* Whether a passwd(5) or group(5) file names an id (its third field) in [base, base+size). Read whole
+ * and split here: fgetpwent() makes an lseek() per entry. */
+static bool file_ids_in_range(const char *path, uint32_t base, uint32_t size) {
+        _cleanup_free_ char *text = NULL;
 
-        while (pw && (p = fgetpwent(pw)))
-                if (p->pw_uid >= base && p->pw_uid - base < size)
+        if (read_full_file(path, &text, NULL) < 0)
+                return false;
+        for (char *line = text, *next; line && *line; line = next) {
+                char *field = line, *end;
+                unsigned long id;
+
+                next = strchr(line, '\n');
+                if (next)
+                        *next++ = 0;
+                for (int i = 0; i < 2 && field; i++) {
+                        field = strchr(field, ':');
+                        if (field)
+                                field++;
+                }
+                if (!field || *field < '0' || *field > '9')
+                        continue;
+                errno = 0;
+                id = strtoul(field, &end, 10);
+                if (errno == 0 && (*end == ':' || *end == 0) && id >= base && id - base < size)
                         return true;
-        while (gr && (g = fgetgrent(gr)))
-                if (g->gr_gid >= base && g->gr_gid - base < size)
-                        return true;
+        }
         return false;
+}
+
+static bool host_ids_in_range(uint32_t base, uint32_t size) {
+        return file_ids_in_range("/etc/passwd", base, size) || file_ids_in_range("/etc/group", base, size);
 }
 
 /* FNV-1a: a stable first candidate per machine name, so a machine tends to get the same range. */

@@ -98,6 +98,24 @@ bad=$(find "$two" -xdev \( -uid -1441792 -o -gid -1441792 \) -print -quit)
 [[ -z $bad ]] || fail "'$bad' was not shifted: $(stat -c %u:%g "$bad")"
 chown -R 0:0 "$two"
 
+# A range that holds an id of the host's /etc/passwd (a uid) or /etc/group (a gid) is passed over;
+# each file is swapped for a copy with one more entry in a mount namespace of the test's own.
+base=$("$NSBOOT" -q -D "$one" cat /proc/self/uid_map | awk '{ print $2 }')
+[[ $base =~ ^[0-9]+$ ]] || fail "no range picked: '$base'"
+for f in passwd group; do
+        cp "/etc/$f" "$WORKDIR/$f"
+        if [[ $f == passwd ]]; then
+                echo "nsbtprobe:x:$((base + 7)):0::/nonexistent:/bin/false"
+        else
+                echo "nsbtprobe:x:$((base + 7)):"
+        fi >>"$WORKDIR/$f"
+        other=$(unshare -m sh -c 'mount --bind "$1" "/etc/$2" && exec "$3" -q -D "$4" cat /proc/self/uid_map' \
+                sh "$WORKDIR/$f" "$f" "$NSBOOT" "$one" | awk '{ print $2 }')
+        [[ $other =~ ^[0-9]+$ ]] || fail "no range picked with a host $f entry in range $base"
+        [[ $other != "$base" ]] || fail "range $base picked although the host's /etc/$f has id $((base + 7)) in it"
+done
+assert_eq "$base" "$("$NSBOOT" -q -D "$one" cat /proc/self/uid_map | awk '{ print $2 }')" "the range without the entries"
+
 # Bad values: named, nothing left behind (_after_run checks mounts, cgroups and locks).
 for bad in 0:65536 abc 10:0 4294967295:2; do
         nsboot_run --private-users="$bad" -D "$one" /bin/true
