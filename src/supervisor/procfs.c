@@ -365,10 +365,44 @@ Procfs *procfs_free(Procfs *p) {
         return NULL;
 }
 
-int procfs_bind(int mount_fd, const char *root, bool uptime) {
-        _cleanup_free_ char *stage = path_join(root, STAGE_DIR);
-        int r = 0;
+/* Each file straight from the detached mount (open_tree() of a path below a detached mount, Linux
+ * 6.15 or so): no staging mount point, so no umount2(), which waits for an RCU grace period. 1 if
+ * done, 0 if the kernel refuses (EINVAL: the caller stages instead), -errno on other failures. */
+static int bind_detached(int mount_fd, const char *root, bool uptime) {
+        bool first = true;
 
+        for (ProcfsFile f = 0; f < _PROCFS_FILE_MAX; f++) {
+                _cleanup_free_ char *dst = path_join(root, procfs_file_target(f));
+                _cleanup_close_ int fd = -EBADF;
+                int r;
+
+                if (f == PROCFS_UPTIME && !uptime)
+                        continue;
+                if (!dst)
+                        return log_oom();
+                if (access(dst, F_OK) < 0) /* e.g. no cpu/online in this kernel's sysfs */
+                        continue;
+                fd = open_tree(mount_fd, procfs_file_name(f), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+                if (fd < 0 && errno == EINVAL && first)
+                        return 0;
+                first = false;
+                if (fd < 0)
+                        return log_error_errno(errno, "Failed to clone the /proc view's %s: %m", procfs_file_name(f));
+                r = mount_attach(fd, dst);
+                if (r < 0)
+                        return r;
+        }
+        return 1;
+}
+
+int procfs_bind(int mount_fd, const char *root, bool uptime) {
+        _cleanup_free_ char *stage = NULL;
+        int r;
+
+        r = bind_detached(mount_fd, root, uptime);
+        if (r != 0)
+                return r < 0 ? r : 0;
+        stage = path_join(root, STAGE_DIR);
         if (!stage)
                 return log_oom();
         if (mkdir(stage, 0700) < 0 && errno != EEXIST)
