@@ -16,6 +16,7 @@
 #                          of one copy (default N: 100; slow: minutes per variant)
 #       --density-only     only the density measure (N = 100 unless --density=N)
 #       --density-variants=LIST  variants of the density measure (default: nsboot,nspawn-U)
+#       --density-rounds=R density: R rounds per variant, alternating (default 1): medians
 #       --stall=SECS       density: stop the guests still running when none has ended for
 #                          SECS seconds (guests hung at a host limit; default 90)
 #       --nsboot=PATH      nsboot binary (default: build/nsboot of this checkout)
@@ -44,6 +45,7 @@ DENSITY_DEFAULT=100
 DENSITY_ONLY=0
 DENSITY_VARIANTS=(nsboot nspawn-U)
 DENSITY_STALL=90
+DENSITY_ROUNDS=1
 DENSITY_TIMEOUT=900     # seconds, per guest of the density measure
 TREE=${NSBOOT_BENCH_TREE:-}
 NSBOOT=$SRCDIR/build/nsboot
@@ -98,6 +100,7 @@ parse_args() {
         local opts
         opts=$(getopt -o D:n:b:r:h \
                 -l directory:,rounds:,boot-rounds:,rss-rounds:,variants:,density::,density-only,density-variants:,stall: \
+                -l density-rounds: \
                 -l nsboot:,nspawn:,keep-logs:,help \
                 -n bench.sh -- "$@") || { usage >&2; exit 1; }
         eval set -- "$opts"
@@ -112,6 +115,7 @@ parse_args() {
                 --density-only)   DENSITY_ONLY=1; shift ;;
                 --density-variants) parse_variants "$1" "$2" DENSITY_VARIANTS; shift 2 ;;
                 --stall)          positive_int "$1" "$2"; DENSITY_STALL=$2; shift 2 ;;
+                --density-rounds) positive_int "$1" "$2"; DENSITY_ROUNDS=$2; shift 2 ;;
                 --nsboot)         NSBOOT=$2; shift 2 ;;
                 --nspawn)         NSPAWN=$2; shift 2 ;;
                 --keep-logs)      KEEP_LOGS=$2; shift 2 ;;
@@ -666,6 +670,12 @@ def signal_all(sig, which):
             except OSError:
                 pass
 on_stop(lambda: signal_all(signal.SIGTERM, range(n)))
+def host_cpu():
+    # busy and idle time of all CPUs, in clock ticks (user nice system irq softirq steal; idle iowait)
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:9]]
+    return v[0] + v[1] + v[2] + v[5] + v[6] + v[7], v[3] + v[4]
+cpu0 = host_cpu()
 t0 = time.monotonic_ns()
 for i in range(n):
     # -k 60: a stop requested under this load takes a while; a killed supervisor leaves things
@@ -705,16 +715,23 @@ while len(ends) < n:
         signal_all(signal.SIGKILL, stalled - set(ends))
         stopping = now
     time.sleep(0.2)
+cpu1 = host_cpu()
+hz = os.sysconf("SC_CLK_TCK")
 for i in range(n):
     print(i, "stalled" if i in stalled else ends[i][1], ends[i][0])
+print("cpu", (cpu1[0] - cpu0[0]) * 1000 // hz, (cpu1[1] - cpu0[1]) * 1000 // hz)
 PY
 }
 
-declare -A DENSITY_OK=() DENSITY_NS=() DENSITY_FAIL=() DENSITY_STALLED=()
+# Per variant, one word per round.
+declare -A DENSITY_OK=() DENSITY_NS=() DENSITY_FAIL=() DENSITY_STALLED=() DENSITY_BUSY=() DENSITY_IDLE=() DENSITY_OWN=()
+# Over the rounds: the fewest booted, and medians.
+declare -A DENSITY_OK_MIN=() DENSITY_NS_MED=() DENSITY_BUSY_MED=() DENSITY_OWN_MED=()
 
 # density_variant VARIANT: boots DENSITY guests of VARIANT at once
 density_variant() {
         local v=$1 dir=$WORK/density i idx rc ns ok=0 last=0 fails="" stalled=0 tmo=$DENSITY_TIMEOUT
+        local busy_ms=0 idle_ms=0 own_us=0 u
         local -a cmd
         mkdir -p "$dir"
         mapfile -t cmd < <(cmdline "$v" boot "$STORE/dens" "$MACHINE-d{i}")
@@ -733,6 +750,10 @@ density_variant() {
         wait "$HELPER_PID" || die "density $v: the helper failed"
         HELPER_PID=""
         while read -r idx rc ns; do
+                if [[ $idx == cpu ]]; then
+                        busy_ms=$rc idle_ms=$ns
+                        continue
+                fi
                 if [[ $rc == 0 ]] && grep -qa "${CONSOLE_TAG}active" "$dir/guest-$idx.log"; then
                         ok=$((ok + 1))
                         (( ns <= last )) || last=$ns
@@ -748,48 +769,82 @@ density_variant() {
                 mkdir -p "$KEEP_LOGS"
                 for ((i = 0; i < DENSITY; i++)); do cp "$dir/guest-$i.log" "$KEEP_LOGS/density-$v-$i.log"; done
         fi
-        DENSITY_OK[$v]=$ok
-        DENSITY_NS[$v]=$last
-        DENSITY_FAIL[$v]=${fails# }
-        DENSITY_STALLED[$v]=$stalled
-        log "density $v: $ok/$DENSITY booted and powered off, the last after $(ns2ms "$last") ms; $stalled stopped hung"
+        # What ran in the guests' own cgroups here: everything for nspawn --keep-unit, the supervisor
+        # alone for nsboot (its guest has a cgroup of its own, gone by now).
+        for ((i = 0; i < DENSITY; i++)); do
+                u=$(awk '$1 == "usage_usec" { print $2 }' "$CG_BASE/density-$i/cpu.stat" 2>/dev/null)
+                own_us=$((own_us + ${u:-0}))
+        done
+        DENSITY_OK[$v]+="$ok "
+        DENSITY_NS[$v]+="$last "
+        DENSITY_FAIL[$v]+="${fails# } "
+        DENSITY_STALLED[$v]+="$stalled "
+        DENSITY_BUSY[$v]+="$busy_ms "
+        DENSITY_IDLE[$v]+="$idle_ms "
+        DENSITY_OWN[$v]+="$((own_us / 1000)) "
+        log "density $v: $ok/$DENSITY booted and powered off, the last after $(ns2ms "$last") ms; $stalled stopped hung;" \
+            "host CPU busy $busy_ms ms ($((busy_ms / DENSITY)) ms per guest), idle $idle_ms ms; in the tools' own cgroups $((own_us / 1000)) ms"
         for ((i = 0; i < DENSITY; i++)); do remove_cgroup "$CG_BASE/density-$i"; done
         rm -rf -- "$dir"
 }
 
+# words_median "W1 W2 ...": the median of the words
+words_median() { tr ' ' '\n' <<<"$1" | grep . | median; }
+# words_join "W1 W2 ...": comma-separated
+words_join() { local w; w=$(echo $1); echo "${w// /,}"; }
+
 measure_density() {
-        local v
+        local v r ok
         write_density_helper
         log "density: one more copy of the tree, with the bench unit, below every guest's overlay"
         copy_tree "$STORE/dens"
         install_bench_unit "$STORE/dens" boot
-        for v in "${DENSITY_VARIANTS[@]}"; do density_variant "$v"; done
+        # Rounds alternate the variants, the first one rotating, as for the other measures.
+        for ((r = 0; r < DENSITY_ROUNDS; r++)); do
+                local -a order=("${DENSITY_VARIANTS[@]:r % ${#DENSITY_VARIANTS[@]}}" "${DENSITY_VARIANTS[@]:0:r % ${#DENSITY_VARIANTS[@]}}")
+                for v in "${order[@]}"; do density_variant "$v"; done
+        done
         rm -rf --one-file-system -- "$STORE/dens"
         for v in "${DENSITY_VARIANTS[@]}"; do
-                DENSITY_KV+=("${v//-/_}_density_ok=${DENSITY_OK[$v]}/$DENSITY"
-                             "${v//-/_}_density_ms=$(ns2ms "${DENSITY_NS[$v]}")"
-                             "${v//-/_}_density_stalled=${DENSITY_STALLED[$v]}"
-                             "${v//-/_}_density_failed=${DENSITY_FAIL[$v]}")
+                # booted: the worst round's; time and CPU: medians of the rounds
+                ok=$(tr ' ' '\n' <<<"${DENSITY_OK[$v]}" | grep . | sort -n | head -n 1)
+                DENSITY_OK_MIN[$v]=$ok
+                DENSITY_NS_MED[$v]=$(words_median "${DENSITY_NS[$v]}")
+                DENSITY_BUSY_MED[$v]=$(words_median "${DENSITY_BUSY[$v]}")
+                DENSITY_OWN_MED[$v]=$(words_median "${DENSITY_OWN[$v]}")
+                DENSITY_KV+=("${v//-/_}_density_ok=$ok/$DENSITY"
+                             "${v//-/_}_density_ms=$(ns2ms "${DENSITY_NS_MED[$v]}")"
+                             "${v//-/_}_density_samples_ms=$(for n in ${DENSITY_NS[$v]}; do ns2ms "$n"; done | paste -sd,)"
+                             "${v//-/_}_density_ok_samples=$(words_join "${DENSITY_OK[$v]}")"
+                             "${v//-/_}_density_stalled=$(words_join "${DENSITY_STALLED[$v]}")"
+                             "${v//-/_}_density_failed=$(words_join "${DENSITY_FAIL[$v]}")"
+                             "${v//-/_}_density_cpu_busy_ms=${DENSITY_BUSY_MED[$v]}"
+                             "${v//-/_}_density_cpu_busy_samples_ms=$(words_join "${DENSITY_BUSY[$v]}")"
+                             "${v//-/_}_density_cpu_idle_samples_ms=$(words_join "${DENSITY_IDLE[$v]}")"
+                             "${v//-/_}_density_cpu_own_cgroups_ms=${DENSITY_OWN_MED[$v]}")
         done
-        DENSITY_KV+=("density_n=$DENSITY" "density_stall_s=$DENSITY_STALL")
+        DENSITY_KV+=("density_n=$DENSITY" "density_rounds=$DENSITY_ROUNDS" "density_stall_s=$DENSITY_STALL")
         for v in nspawn nspawn-U; do
                 [[ " ${DENSITY_VARIANTS[*]} " == *" $v "* ]] || continue
-                DENSITY_KV+=("ratio_density_vs_${v//-/_}=$(ratio "${DENSITY_NS[nsboot]}" "${DENSITY_NS[$v]}")"
-                             "status_density_vs_${v//-/_}=$( [[ ${DENSITY_OK[nsboot]} == "$DENSITY" ]] &&
-                                leq "$(ratio "${DENSITY_NS[nsboot]}" "${DENSITY_NS[$v]}")" 0.8 && echo met || echo MISSED)")
+                DENSITY_KV+=("ratio_density_vs_${v//-/_}=$(ratio "${DENSITY_NS_MED[nsboot]}" "${DENSITY_NS_MED[$v]}")"
+                             "ratio_density_cpu_vs_${v//-/_}=$(ratio "${DENSITY_BUSY_MED[nsboot]}" "${DENSITY_BUSY_MED[$v]}")"
+                             "status_density_vs_${v//-/_}=$( [[ ${DENSITY_OK_MIN[nsboot]} == "$DENSITY" ]] &&
+                                leq "$(ratio "${DENSITY_NS_MED[nsboot]}" "${DENSITY_NS_MED[$v]}")" 0.8 && echo met || echo MISSED)")
         done
 }
 
 print_density() {
         local v
         echo "density: $DENSITY guests booted at once, each on its own overlay of one tree, each to"
-        echo "multi-user.target, then poweroff"
-        printf '  %-12s %10s %14s %8s  %s\n' variant booted "time (last)" hung failed
+        echo "multi-user.target, then poweroff; $DENSITY_ROUNDS round(s) per variant, alternating: medians"
+        printf '  %-12s %10s %14s %14s %14s %8s  %s\n' variant booted "time (last)" "host CPU" "per guest" hung failed
         for v in "${DENSITY_VARIANTS[@]}"; do
-                printf '  %-12s %10s %11s ms %8s  %s\n' "$v" "${DENSITY_OK[$v]}/$DENSITY" \
-                        "$(ns2ms "${DENSITY_NS[$v]}")" "${DENSITY_STALLED[$v]}" "${DENSITY_FAIL[$v]:--}"
+                printf '  %-12s %10s %11s ms %11s ms %11s ms %8s  %s\n' "$v" "${DENSITY_OK_MIN[$v]}/$DENSITY" \
+                        "$(ns2ms "${DENSITY_NS_MED[$v]}")" "${DENSITY_BUSY_MED[$v]}" "$((DENSITY_BUSY_MED[$v] / DENSITY))" \
+                        "$(words_join "${DENSITY_STALLED[$v]}")" "$(words_join "${DENSITY_FAIL[$v]}" | tr -d ,)"
         done
-        echo "  (time: until the last guest that booted had exited; target: nsboot ${DENSITY}/${DENSITY}, <= 0.8 x nspawn's time)"
+        echo "  (time: until the last guest that booted had exited; host CPU: busy time of all CPUs during"
+        echo "  the run, every process of the host; target: nsboot ${DENSITY}/${DENSITY}, <= 0.8 x nspawn's time)"
 }
 
 # ---------------------------------------------------------------------------------------
