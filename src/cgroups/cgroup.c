@@ -10,6 +10,7 @@
 #include "basic/fileio.h"
 #include "basic/fs-util.h"
 #include "cgroup-v1.h"
+#include "basic/strv.h"
 #include "cgroup.h"
 #include "log.h"
 
@@ -185,6 +186,51 @@ static int create_payload(CGroup *cg, bool keep_unit) {
                 return log_oom();
         if (!keep_unit && mkdir(cg->payload, 0755) < 0)
                 return log_error_errno(errno, "Failed to create cgroup %s: %m", cg->payload);
+        return 0;
+}
+
+int cgroup_planned_dirs(const char *machine, bool keep_unit, const char *slice, char ***ret) {
+        _cleanup_free_ char *root = NULL, *path = NULL, *suffix = NULL;
+        _cleanup_strv_free_ char **l = NULL;
+        int r;
+
+        r = cgroup_find_v2_root(&root);
+        if (r < 0)
+                return r;
+        if (keep_unit) {
+                _cleanup_free_ char *own = NULL;
+                char *e;
+
+                r = own_cgroup(&own);
+                if (r < 0)
+                        return r;
+                /* At a reboot nsboot sits in UNIT/supervisor already. */
+                e = strrchr(own, '/');
+                if (e && streq(e, "/supervisor"))
+                        *e = 0;
+                if (asprintf(&path, "%s%s/payload", root, streq(own, "/") ? "" : own) < 0)
+                        return -ENOMEM;
+        } else {
+                _cleanup_free_ char *scope = cgroup_scope_name(machine), *slice_path = NULL;
+
+                slice_path = cgroup_slice_path(slice ?: "machine.slice");
+                if (!scope || !slice_path || asprintf(&path, "%s%s/%s", root, slice_path, scope) < 0)
+                        return -ENOMEM;
+        }
+        if (strv_consume(&l, TAKE_PTR(path)) < 0)
+                return -ENOMEM;
+        if (!streq(root, "/sys/fs/cgroup")) {
+                r = cgroup_v1_suffix(machine, keep_unit, slice, &suffix);
+                if (r < 0)
+                        return r;
+                for (CGroupV1Controller c = 0; c < _CGROUP_V1_MAX; c++) {
+                        char *d = NULL;
+
+                        if (cgroup_v1_dir(cgroup_v1_controller_to_string(c), suffix, &d) >= 0 && strv_consume(&l, d) < 0)
+                                return -ENOMEM;
+                }
+        }
+        *ret = TAKE_PTR(l);
         return 0;
 }
 

@@ -25,6 +25,10 @@ char *cgroup_scope_name(const char *machine);
 /* Creates <root>/machine.slice/machine-NAME.scope and its payload (with keep_unit: <own
  * cgroup>/payload, moving nsboot to <own cgroup>/supervisor), removing an empty leftover first.
  * Logs. */
+/* The directories cgroup_create() makes for machine (the cgroup2 one first, then one per v1
+ * hierarchy of a hybrid host), without making them: for a record written before they exist.
+ * Non-logging. */
+int cgroup_planned_dirs(const char *machine, bool keep_unit, const char *slice, char ***ret);
 int cgroup_create(CGroup *cg, const char *machine, bool keep_unit, const char *slice);
 /* Once the machine is registered, before its init runs: the leader back into the payload when
  * leader_moved (a scope that machined starts takes it into its own cgroup), and the controllers

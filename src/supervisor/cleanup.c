@@ -5,6 +5,7 @@
 
 #include "basic/fileio.h"
 #include "basic/fs-util.h"
+#include "basic/strv.h"
 #include "cgroup.h"
 #include "cleanup.h"
 #include "firewall.h"
@@ -22,21 +23,16 @@ static char *cgroup_record(const char *machine) {
 
 /* The record: the cgroup2 directory, then the machine's directory in each v1 hierarchy of a hybrid
  * host, a line each. */
-int cleanup_note_cgroup(const char *machine, const CGroup *cg) {
+int cleanup_note_cgroup(const char *machine, char **dirs) {
         _cleanup_free_ char *record = cgroup_record(machine), *text = NULL;
         size_t size = 0;
         FILE *f;
         int r;
 
-        if (!record)
+        if (!record || !(f = open_memstream(&text, &size)))
                 return log_oom();
-        f = open_memstream(&text, &size);
-        if (!f)
-                return log_oom();
-        fprintf(f, "%s\n", cg->path);
-        for (CGroupV1Controller c = 0; c < _CGROUP_V1_MAX; c++)
-                if (cg->v1.path[c] && !cg->v1.alias[c])
-                        fprintf(f, "%s\n", cg->v1.path[c]);
+        for (char **d = dirs; d && *d; d++)
+                fprintf(f, "%s\n", *d);
         if (fclose(f) != 0)
                 return log_oom();
         r = mkdir_p(CLEANUP_STATE_DIR, 0755);

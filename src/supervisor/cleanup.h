@@ -7,8 +7,6 @@
  * and nsboot --cleanup. */
 #pragma once
 
-#include "cgroup.h"
-
 #define CLEANUP_STATE_DIR "/run/nsboot/machines"
 
 /* With the machine's lock held: repairs what an earlier nsboot of machine left. Returns how many
@@ -17,7 +15,7 @@ int cleanup_machine(const char *machine);
 /* nsboot --cleanup -M NAME: takes the machine's lock (fails when it runs), repairs, says what. Logs. */
 int cleanup_run(const char *machine);
 
-/* Records the machine's cgroup directories (cgroup2 and v1) while they exist, for
- * cleanup_machine(). Logs. */
-int cleanup_note_cgroup(const char *machine, const CGroup *cg);
+/* Records the machine's cgroup directories (cgroup2 first, then v1; cgroup_planned_dirs()) from
+ * before they are made until they are gone, for cleanup_machine(). Logs. */
+int cleanup_note_cgroup(const char *machine, char **dirs);
 void cleanup_forget_cgroup(const char *machine);

@@ -548,6 +548,7 @@ static int run_once(Container *c) {
                                .use_pty = s->console_mode != CONSOLE_PIPE,
                                .term = s->console_mode == CONSOLE_INTERACTIVE ? (getenv("TERM") ?: "vt220") : "dumb" };
         _cleanup_close_ int procfs_mnt = -EBADF;
+        _cleanup_strv_free_ char **cgroup_dirs = NULL;
         bool in_cgroup;
         int r, failed;
 
@@ -565,8 +566,12 @@ static int run_once(Container *c) {
                 return 1;
         if (netdev_resolve_gateways(&s->netdevs, &c->gateways) < 0 || hooks_run(s, HOOK_PRE_START, 0, NULL) < 0)
                 return 1;
-        if (cgroup_create(&c->cgroup, s->machine, s->keep_unit, s->slice) < 0 ||
-            cleanup_note_cgroup(s->machine, &c->cgroup) < 0 ||
+        /* The record first: a kill between the mkdir()s and it would leave cgroups nobody knows of. */
+        r = cgroup_planned_dirs(s->machine, s->keep_unit, s->slice, &cgroup_dirs);
+        if (r < 0)
+                return log_error_errno(r, "Failed to find the machine's cgroup directories: %m"), 1;
+        if (cleanup_note_cgroup(s->machine, cgroup_dirs) < 0 ||
+            cgroup_create(&c->cgroup, s->machine, s->keep_unit, s->slice) < 0 ||
             (machined_may_register(s) && tunnel_prepare(s->machine) < 0) ||
             mkdir_p(ROOTFS_STAGING_DIR, 0755) < 0)
                 return 1;

@@ -15,6 +15,17 @@ name=$(basename "$a")
 cg=$(machine_cgroup "$name")
 tunnel=/run/systemd/nspawn/propagate/$name
 
+log "the cgroup record is written before the first cgroup directory is made"
+# A kill between the two would leave cgroups that neither --cleanup nor the next start knows of.
+b_name=$(basename "$b")
+b_cg=$(machine_cgroup "$b_name")
+strace -f -qq -o "$WORKDIR/order" -e trace=mkdir,openat "$NSBOOT" -q -D "$b" /bin/true ||
+        fail "nsboot under strace failed"
+record_at=$(grep -n "/run/nsboot/machines/$b_name.cgroup\".*O_CREAT" "$WORKDIR/order" | head -n 1 | cut -d: -f1)
+mkdir_at=$(grep -n "mkdir(\"$b_cg\"" "$WORKDIR/order" | head -n 1 | cut -d: -f1)
+[[ -n $record_at && -n $mkdir_at ]] || fail "no write of the record or no mkdir of $b_cg seen: $(grep -e cgroup "$WORKDIR/order" | head)"
+((record_at < mkdir_at)) || fail "$b_cg was made (line $mkdir_at) before the record was written (line $record_at)"
+
 log "--cleanup with nothing to clean"
 nsboot_run --cleanup -M "$name"
 assert_rc 0
