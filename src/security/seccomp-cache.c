@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -140,6 +141,51 @@ static bool write_exact(int fd, const void *p, size_t n) {
         return write(fd, p, n) == (ssize_t) n;
 }
 
+typedef struct Entry {
+        char name[64];
+        struct timespec mtime;
+} Entry;
+
+static int entry_cmp(const void *a, const void *b) {
+        const struct timespec *x = &((const Entry *) a)->mtime, *y = &((const Entry *) b)->mtime;
+
+        return x->tv_sec != y->tv_sec ? (x->tv_sec < y->tv_sec ? -1 : 1) :
+               x->tv_nsec != y->tv_nsec ? (x->tv_nsec < y->tv_nsec ? -1 : 1) : 0;
+}
+
+/* Entries of other nsboot builds and policies pile up (every rebuild of nsboot is a new key): past
+ * SECCOMP_CACHE_MAX, the oldest written go. */
+static void prune(void) {
+        _cleanup_(closedirp) DIR *d = opendir(SECCOMP_CACHE_DIR);
+        Entry *e = NULL;
+        size_t n = 0, allocated = 0;
+
+        if (!d)
+                return;
+        for (struct dirent *de; (de = readdir(d));) {
+                struct stat st;
+
+                if (!startswith(de->d_name, "seccomp-") || strlen(de->d_name) >= sizeof e->name ||
+                    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+                        continue;
+                if (n == allocated) {
+                        Entry *m = realloc(e, (allocated = allocated * 2 + 16) * sizeof *e);
+
+                        if (!m)
+                                break;
+                        e = m;
+                }
+                strcpy(e[n].name, de->d_name);
+                e[n++].mtime = st.st_mtim;
+        }
+        if (n > SECCOMP_CACHE_MAX) {
+                qsort(e, n, sizeof *e, entry_cmp);
+                for (size_t i = 0; i < n - SECCOMP_CACHE_MAX; i++)
+                        (void) unlinkat(dirfd(d), e[i].name, 0);
+        }
+        free(e);
+}
+
 int seccomp_cache_store(const SeccompCacheKey *k, const SeccompPrepared *p) {
         _cleanup_free_ char *path = entry_path(k), *tmp = NULL;
         _cleanup_close_ int fd = -EBADF;
@@ -164,5 +210,6 @@ int seccomp_cache_store(const SeccompCacheKey *k, const SeccompPrepared *p) {
                 (void) unlink(tmp);
                 return r;
         }
+        prune();
         return 0;
 }

@@ -10,6 +10,8 @@
 #include "seccomp-filter.h"
 
 #define SECCOMP_CACHE_DIR "/run/nsboot/cache"
+/* Entries kept at most; the oldest written go first. */
+#define SECCOMP_CACHE_MAX 32
 
 typedef struct SeccompCacheKey {
         char *data;

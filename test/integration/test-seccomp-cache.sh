@@ -4,7 +4,7 @@
 # a start with an entry uses it and the guest is filtered exactly as without; every input of the
 # filter (--system-call-filter, --private-users=no) has an entry of its own, so no start gets
 # another policy's filter; an entry that is not root's, is writable by others or is cut short is not
-# used, and the filter is built again.
+# used, and the filter is built again; past 32 entries the oldest go.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -93,3 +93,21 @@ assert_eq built "$how" "an entry cut short"
 assert_eq ok "$(val sethostname)" "sethostname after the cut-short entry"
 size=$(stat -c %s "${e[0]}")
 ((size > 100)) || fail "the cut-short entry was not written again ($size bytes)"
+
+log "past 32 entries, the oldest written go when one is written"
+rm -f "$cache"/seccomp-*
+for i in $(seq 40); do
+        printf 'x' >"$cache/seccomp-old$i"
+        chmod 0600 "$cache/seccomp-old$i"
+        touch -d "2020-01-01 00:00:$i" "$cache/seccomp-old$i"
+done
+probe "with 40 old entries"
+assert_eq built "$how" "a start with 40 foreign entries"
+assert_eq 32 "$(find "$cache" -maxdepth 1 -name 'seccomp-*' | wc -l)" "entries kept"
+mapfile -t e < <(entries)
+assert_eq 1 "${#e[@]}" "the new entry among them"
+for i in $(seq 9); do
+        assert_file_not_exists "$cache/seccomp-old$i"
+done
+assert_file_exists "$cache/seccomp-old10"
+rm -f "$cache"/seccomp-old*
