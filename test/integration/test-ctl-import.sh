@@ -3,10 +3,12 @@
 # owners, modes, hard links, device nodes, a FIFO and extended attributes (user, trusted, file
 # capabilities) goes into a bare ext4 image, a single-partition GPT image and a GPT image with
 # the Discoverable Partitions root and /home partitions (made with sfdisk and mkfs.ext4 -d, no
-# loop device of our own), and into .tar.xz/.tar.zst/.tar.bz2; each import must give the same
+# loop device of our own), into .tar.xz/.tar.zst/.tar.bz2, and the images compressed (.raw.xz,
+# .ext4.zst, .raw.gz: decompressed beside the new tree, then removed); each import must give the same
 # files (test/lib/tree-manifest.py), boot, and leave no loop device and no mount behind. A
 # truncated GPT image, an ext4 image without its superblock, one whose copy fails half-way (an
-# inode cleared with debugfs) and a file that is neither are refused naming the file, leaving no
+# inode cleared with debugfs), a file that is neither, compressed garbage and a compressed image cut
+# short are refused naming the file, leaving no decompressed copy,
 # tree, config, loop device or mount.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -62,9 +64,13 @@ make_gpt_image "$WORKDIR/dps.raw" "$DPS_ROOT_X86_64:$bb" "$DPS_HOME:$home"
 tar -C "$bb" --xattrs --xattrs-include='*' -cJf "$WORKDIR/bb.tar.xz" .
 tar -C "$bb" --xattrs --xattrs-include='*' --zstd -cf "$WORKDIR/bb.tar.zst" .
 tar -C "$bb" --xattrs --xattrs-include='*' -cjf "$WORKDIR/bb.tar.bz2" .
+# Compressed disk images, as OS vendors and mkosi ship them.
+xz -c "$WORKDIR/single.raw" >"$WORKDIR/single.raw.xz"
+zstd -q -c "$WORKDIR/bare.ext4" >"$WORKDIR/bare.ext4.zst"
+gzip -c "$WORKDIR/dps.raw" >"$WORKDIR/dps.raw.gz"
 
 mounts_snapshot
-for file in bare.ext4 single.raw dps.raw bb.tar.xz bb.tar.zst bb.tar.bz2; do
+for file in bare.ext4 single.raw dps.raw bb.tar.xz bb.tar.zst bb.tar.bz2 single.raw.xz bare.ext4.zst dps.raw.gz; do
         new_name m
         forget "$m"
         out=$(ctl create "$m" --from="$WORKDIR/$file" 2>&1) || fail "create --from=$file failed: $out"
@@ -77,7 +83,8 @@ for file in bare.ext4 single.raw dps.raw bb.tar.xz bb.tar.zst bb.tar.bz2; do
         assert_match "$(cat "$MACHINES/$m/etc/machine-id")" '^[0-9a-f]{32}$' "machine ID of the machine from $file"
         assert_file_contains "/etc/nsboot/$m.conf" "imported from $WORKDIR/$file"
         assert_file_not_exists "$MACHINES/$m/lost+found" "ext4's empty lost+found"
-        if [[ $file == dps.raw ]]; then
+        assert_file_not_exists "$MACHINES/.$m.partial.image" "the decompressed image of $file"
+        if [[ $file == dps.raw* ]]; then
                 assert_eq home-partition "$(cat "$MACHINES/$m/home/alice/marker")" "the /home partition's file"
                 assert_eq "1000 1000" "$(stat -c '%u %g' "$MACHINES/$m/home/alice/marker")" "owner in /home"
                 # It boots, by name, in the default user namespace mode.
@@ -95,6 +102,7 @@ done
 assert_nothing_of() {
         assert_file_not_exists "$MACHINES/$1" "tree of the failed create"
         assert_file_not_exists "$MACHINES/.$1.partial" "partial tree of the failed create"
+        assert_file_not_exists "$MACHINES/.$1.partial.image" "decompressed image of the failed create"
         assert_file_not_exists "/etc/nsboot/$1.conf" "config of the failed create"
         assert_no_loop "$2" "after the failed create"
         mounts_check "failed create from $2"
@@ -137,4 +145,10 @@ bad_create "$WORKDIR/notos.ext4" "not an OS tree"
 
 head -c 4096 "$WORKDIR/bb.tar.xz" >"$WORKDIR/cut.tar.xz"
 bad_create "$WORKDIR/cut.tar.xz" "cannot unpack the tarball"
+
+# Compressed, but not a disk image inside; and cut short.
+xz -c "$WORKDIR/garbage.img" >"$WORKDIR/garbage.img.xz"
+bad_create "$WORKDIR/garbage.img.xz" "cannot be imported"
+head -c $(($(stat -c %s "$WORKDIR/single.raw.xz") / 2)) "$WORKDIR/single.raw.xz" >"$WORKDIR/cut.raw.xz"
+bad_create "$WORKDIR/cut.raw.xz" "cannot decompress the image"
 exit 0
