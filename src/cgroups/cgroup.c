@@ -9,8 +9,8 @@
 
 #include "basic/fileio.h"
 #include "basic/fs-util.h"
-#include "cgroup-v1.h"
 #include "basic/strv.h"
+#include "cgroup-v1.h"
 #include "cgroup.h"
 #include "log.h"
 
@@ -113,11 +113,10 @@ static int own_cgroup(char **ret) {
 /* With --keep-unit the machine stays inside nsboot's own (delegated) unit: the guest in
  * UNIT/payload, nsboot itself in UNIT/supervisor, since a cgroup with children may hold no
  * processes of its own once controllers are enabled. Else the machine gets the scope path machined
- * would give it, machine.slice/machine-NAME.scope. */
-static int machine_cgroup_path(const char *root, const char *machine, bool keep_unit, const char *slice,
-                               char **ret_parent, char **ret_path) {
-        _cleanup_free_ char *own = NULL, *scope = NULL, *supervisor = NULL, *slice_path = NULL;
-        char buf[32];
+ * would give it, machine.slice/machine-NAME.scope. Only the paths; non-logging. */
+static int machine_cgroup_paths(const char *root, const char *machine, bool keep_unit, const char *slice,
+                                char **ret_parent, char **ret_path) {
+        _cleanup_free_ char *own = NULL, *scope = NULL, *slice_path = NULL;
         int r;
 
         if (!keep_unit) {
@@ -132,15 +131,27 @@ static int machine_cgroup_path(const char *root, const char *machine, bool keep_
         if (r < 0)
                 return r;
         if (asprintf(ret_parent, "%s%s", root, streq(own, "/") ? "" : own) < 0 ||
-            asprintf(&supervisor, "%s/supervisor", *ret_parent) < 0 || asprintf(ret_path, "%s/payload", *ret_parent) < 0)
+            asprintf(ret_path, "%s/payload", *ret_parent) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+/* The paths, and with --keep-unit nsboot moved into UNIT/supervisor. */
+static int machine_cgroup_path(const char *root, const char *machine, bool keep_unit, const char *slice,
+                               char **ret_parent, char **ret_path) {
+        _cleanup_free_ char *supervisor = NULL, *procs = NULL;
+        char buf[32];
+        int r;
+
+        r = machine_cgroup_paths(root, machine, keep_unit, slice, ret_parent, ret_path);
+        if (r < 0 || !keep_unit)
+                return r;
+        if (asprintf(&supervisor, "%s/supervisor", *ret_parent) < 0 || asprintf(&procs, "%s/cgroup.procs", supervisor) < 0)
                 return -ENOMEM;
         if (mkdir(supervisor, 0755) < 0 && errno != EEXIST)
                 return -errno;
         snprintf(buf, sizeof buf, "%d", (int) getpid());
-        free(own);
-        if (asprintf(&own, "%s/cgroup.procs", supervisor) < 0)
-                return -ENOMEM;
-        return write_string_file(own, buf);
+        return write_string_file(procs, buf);
 }
 
 char *cgroup_slice_path(const char *slice) {
@@ -190,33 +201,16 @@ static int create_payload(CGroup *cg, bool keep_unit) {
 }
 
 int cgroup_planned_dirs(const char *machine, bool keep_unit, const char *slice, char ***ret) {
-        _cleanup_free_ char *root = NULL, *path = NULL, *suffix = NULL;
+        _cleanup_free_ char *root = NULL, *parent = NULL, *path = NULL, *suffix = NULL;
         _cleanup_strv_free_ char **l = NULL;
         int r;
 
         r = cgroup_find_v2_root(&root);
         if (r < 0)
                 return r;
-        if (keep_unit) {
-                _cleanup_free_ char *own = NULL;
-                char *e;
-
-                r = own_cgroup(&own);
-                if (r < 0)
-                        return r;
-                /* At a reboot nsboot sits in UNIT/supervisor already. */
-                e = strrchr(own, '/');
-                if (e && streq(e, "/supervisor"))
-                        *e = 0;
-                if (asprintf(&path, "%s%s/payload", root, streq(own, "/") ? "" : own) < 0)
-                        return -ENOMEM;
-        } else {
-                _cleanup_free_ char *scope = cgroup_scope_name(machine), *slice_path = NULL;
-
-                slice_path = cgroup_slice_path(slice ?: "machine.slice");
-                if (!scope || !slice_path || asprintf(&path, "%s%s/%s", root, slice_path, scope) < 0)
-                        return -ENOMEM;
-        }
+        r = machine_cgroup_paths(root, machine, keep_unit, slice, &parent, &path);
+        if (r < 0)
+                return r;
         if (strv_consume(&l, TAKE_PTR(path)) < 0)
                 return -ENOMEM;
         if (!streq(root, "/sys/fs/cgroup")) {

@@ -142,5 +142,23 @@ nsboot_run -D "$a" -b poweroff
 assert_rc 0
 assert_file_contains "$NSBOOT_ERR" "Removed cgroup $unit/payload"
 [[ ! -d $unit/payload ]] || fail "the leftover $unit/payload under --keep-unit is still there"
+
+log "--keep-unit and a reboot: exit 133 for the unit to restart nsboot, nothing left"
+# A unit of its own (nsboot enabled the host's cgroup2 controllers in the first one's subtree, so
+# no process may join that one itself any more).
+unit=$(cgroup2_root)/nsbt$$ku2.scope
+mkdir "$unit"
+at_exit "rmdir '$unit/supervisor' '$unit' 2>/dev/null"
+printf '#!/bin/sh\necho $$ >%q/cgroup.procs || exit 1\nexec %q "$@"\n' "$unit" "$real_nsboot" >"$WORKDIR/in-unit2"
+chmod 0755 "$WORKDIR/in-unit2"
+NSBOOT=$WORKDIR/in-unit2
+nsboot_run -q -D "$b" --keep-unit -b reboot
+NSBOOT=$real_nsboot
+assert_rc 133 "--keep-unit with a reboot (RestartForceExitStatus=133 of nsboot@.service)"
+assert_eq "1" "$(output | sed -n 's/^NSBOOT-TEST: boot=//p' | paste -s -d ' ')" "boots with --keep-unit"
+[[ -d $unit/supervisor ]] || fail "nsboot did not run in $unit/supervisor"
+nested=$(find "$unit" -mindepth 1 -type d ! -path "$unit/supervisor" | head -n 3)
+[[ -z $nested ]] || fail "cgroups left in $unit after the reboot: $nested"
+assert_file_not_exists "/run/nsboot/machines/$(basename "$b").cgroup" "the cgroup record after the reboot"
 exit 0
 
