@@ -14,43 +14,18 @@
 
 #define CACHE_MAGIC "NSBSECC1"
 
-/* A growing buffer of the key's bytes. */
-typedef struct Buf {
-        char *data;
-        size_t size, allocated;
-        bool oom;
-} Buf;
-
-static void buf_add(Buf *b, const void *p, size_t n) {
-        if (b->oom)
-                return;
-        if (b->size + n > b->allocated) {
-                size_t a = MAX(b->allocated * 2, b->size + n + 256);
-                char *d = realloc(b->data, a);
-
-                if (!d) {
-                        b->oom = true;
-                        return;
-                }
-                b->data = d;
-                b->allocated = a;
-        }
-        memcpy(b->data + b->size, p, n);
-        b->size += n;
+static void put_str(FILE *f, const char *s) {
+        fwrite(s, 1, strlen(s) + 1, f);
 }
 
-static void buf_add_str(Buf *b, const char *s) {
-        buf_add(b, s, strlen(s) + 1);
-}
-
-static void buf_add_strv(Buf *b, char **l) {
+static void put_strv(FILE *f, char **l) {
         uint32_t n = 0;
 
         for (char **i = l; i && *i; i++)
                 n++;
-        buf_add(b, &n, sizeof n);
+        fwrite(&n, sizeof n, 1, f);
         for (char **i = l; i && *i; i++)
-                buf_add_str(b, *i);
+                put_str(f, *i);
 }
 
 /* FNV-1a, 64 bits: only names the file; the key itself is compared whole. */
@@ -67,31 +42,38 @@ int seccomp_cache_key(const SeccompPolicy *policy, SeccompCacheKey *ret) {
         uint32_t arches[SECCOMP_ARCHES_MAX];
         size_t n_arches = seccomp_host_arches(arches);
         uint8_t superblocks = policy->host_superblocks;
-        Buf b = {};
+        char *data = NULL;
+        size_t size = 0;
         struct stat st;
+        bool bad;
+        FILE *f;
 
         if (!v)
                 return -EINVAL;
         if (stat("/proc/self/exe", &st) < 0)
                 return -errno;
-        buf_add_str(&b, CACHE_MAGIC " " NSBOOT_VERSION);
-        buf_add(&b, &st.st_dev, sizeof st.st_dev);
-        buf_add(&b, &st.st_ino, sizeof st.st_ino);
-        buf_add(&b, &st.st_size, sizeof st.st_size);
-        buf_add(&b, &st.st_mtim, sizeof st.st_mtim);
-        buf_add(&b, v, sizeof *v);
-        buf_add(&b, &n_arches, sizeof n_arches);
-        buf_add(&b, arches, n_arches * sizeof arches[0]);
-        buf_add(&b, &policy->caps, sizeof policy->caps);
-        buf_add(&b, &superblocks, sizeof superblocks);
-        buf_add_strv(&b, policy->filter ? policy->filter->allow : NULL);
-        buf_add_strv(&b, policy->filter ? policy->filter->deny : NULL);
-        if (b.oom) {
-                free(b.data);
+        f = open_memstream(&data, &size);
+        if (!f)
+                return -ENOMEM;
+        put_str(f, CACHE_MAGIC " " NSBOOT_VERSION);
+        fwrite(&st.st_dev, sizeof st.st_dev, 1, f);
+        fwrite(&st.st_ino, sizeof st.st_ino, 1, f);
+        fwrite(&st.st_size, sizeof st.st_size, 1, f);
+        fwrite(&st.st_mtim, sizeof st.st_mtim, 1, f);
+        fwrite(v, sizeof *v, 1, f);
+        fwrite(&n_arches, sizeof n_arches, 1, f);
+        fwrite(arches, sizeof arches[0], n_arches, f);
+        fwrite(&policy->caps, sizeof policy->caps, 1, f);
+        fwrite(&superblocks, sizeof superblocks, 1, f);
+        put_strv(f, policy->filter ? policy->filter->allow : NULL);
+        put_strv(f, policy->filter ? policy->filter->deny : NULL);
+        bad = ferror(f);
+        if (fclose(f) != 0 || bad) {
+                free(data);
                 return -ENOMEM;
         }
-        *ret = (SeccompCacheKey) { .data = b.data, .size = b.size };
-        snprintf(ret->name, sizeof ret->name, "%016llx", (unsigned long long) fnv1a(b.data, b.size));
+        *ret = (SeccompCacheKey) { .data = data, .size = size };
+        snprintf(ret->name, sizeof ret->name, "%016llx", (unsigned long long) fnv1a(data, size));
         return 0;
 }
 
