@@ -66,6 +66,7 @@ typedef struct Container {
         Id128 uuid;
         bool uuid_from_tree;
         bool bind_journal;
+        bool tunnel;            /* machined may register the machine: the mount tunnel is made */
         const char *init;
         Event *event;
         Console *console;
@@ -438,7 +439,7 @@ static int send_host_mounts(Container *c, int sock, int userns_fd) {
                 if ((r = sync_send(sock, SYNC_JOURNAL, 0, fd)) < 0)
                         return log_error_errno(r, "Failed to pass mounts to the container: %m");
         }
-        if (machined_may_register(s)) {
+        if (c->tunnel) {
                 _cleanup_close_ int fd = -EBADF;
 
                 r = tunnel_open(s->machine, &fd);
@@ -566,13 +567,14 @@ static int run_once(Container *c) {
                 return 1;
         if (netdev_resolve_gateways(&s->netdevs, &c->gateways) < 0 || hooks_run(s, HOOK_PRE_START, 0, NULL) < 0)
                 return 1;
+        c->tunnel = machined_may_register(s);
         /* The record first: a kill between the mkdir()s and it would leave cgroups nobody knows of. */
         r = cgroup_planned_dirs(s->machine, s->keep_unit, s->slice, &cgroup_dirs);
         if (r < 0)
                 return log_error_errno(r, "Failed to find the machine's cgroup directories: %m"), 1;
         if (cleanup_note_cgroup(s->machine, cgroup_dirs) < 0 ||
             cgroup_create(&c->cgroup, s->machine, s->keep_unit, s->slice) < 0 ||
-            (machined_may_register(s) && tunnel_prepare(s->machine) < 0) ||
+            (c->tunnel && tunnel_prepare(s->machine) < 0) ||
             mkdir_p(ROOTFS_STAGING_DIR, 0755) < 0)
                 return 1;
         if (setup_procfs(c, &procfs_mnt) < 0)
