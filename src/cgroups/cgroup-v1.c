@@ -42,21 +42,19 @@ bool cgroup_v1_available(const char *controller) {
         return statfs(p, &sfs) >= 0 && sfs.f_type == CGROUP_SUPER_MAGIC;
 }
 
-/* nsboot's own cgroup in the hierarchy that has controller, from /proc/self/cgroup's
- * "ID:ctrl,ctrl:/path" lines; "" for the root. */
-static int own_v1_cgroup(const char *controller, char **ret) {
-        _cleanup_(fclosep) FILE *f = fopen("/proc/self/cgroup", "re");
-        char line[4096];
+/* nsboot's own cgroup in the hierarchy that has controller, from the text of /proc/self/cgroup, whose
+ * lines are "ID:ctrl,ctrl:/path"; "" for the root. */
+static int own_v1_cgroup_in(const char *text, const char *controller, char **ret) {
+        for (const char *line = text; line && *line;) {
+                const char *end = strchrnul(line, '\n');
+                char buf[4096], *list, *path;
 
-        if (!f)
-                return -errno;
-        while (fgets(line, sizeof line, f)) {
-                char *list = strchr(line, ':'), *path;
-
+                snprintf(buf, sizeof buf, "%.*s", (int) (end - line), line);
+                line = *end ? end + 1 : end;
+                list = strchr(buf, ':');
                 if (!list || !(path = strchr(++list, ':')))
                         continue;
                 *path++ = 0;
-                path[strcspn(path, "\n")] = 0;
                 for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ","))
                         if (streq(tok, controller) || (startswith(tok, "name=") && streq(tok + 5, controller))) {
                                 *ret = strdup(streq(path, "/") ? "" : path);
@@ -66,16 +64,50 @@ static int own_v1_cgroup(const char *controller, char **ret) {
         return -ENOMEDIUM;
 }
 
-int cgroup_v1_dir(const char *controller, const char *suffix, char **ret) {
+static int dir_in(const char *text, const char *controller, const char *suffix, char **ret) {
         _cleanup_free_ char *own = NULL;
         int r;
 
         if (!cgroup_v1_available(controller))
                 return -ENOMEDIUM;
-        r = own_v1_cgroup(controller, &own);
+        r = own_v1_cgroup_in(text, controller, &own);
         if (r < 0)
                 return r;
         return asprintf(ret, V1_ROOT "%s%s%s", controller, own, suffix) < 0 ? -ENOMEM : 0;
+}
+
+int cgroup_v1_dir(const char *controller, const char *suffix, char **ret) {
+        _cleanup_free_ char *text = NULL;
+        int r;
+
+        r = read_full_file("/proc/self/cgroup", &text, NULL);
+        return r < 0 ? r : dir_in(text, controller, suffix, ret);
+}
+
+void cgroup_v1_dirs_free(char *(*dirs)[_CGROUP_V1_MAX]) {
+        for (CGroupV1Controller c = 0; c < _CGROUP_V1_MAX; c++) {
+                free((*dirs)[c]);
+                (*dirs)[c] = NULL;
+        }
+}
+
+int cgroup_v1_dirs(const char *suffix, char *ret[static _CGROUP_V1_MAX]) {
+        _cleanup_free_ char *text = NULL;
+        int r;
+
+        for (CGroupV1Controller c = 0; c < _CGROUP_V1_MAX; c++)
+                ret[c] = NULL;
+        r = read_full_file("/proc/self/cgroup", &text, NULL);
+        if (r < 0)
+                return r;
+        for (CGroupV1Controller c = 0; c < _CGROUP_V1_MAX; c++) {
+                r = dir_in(text, controller_table[c], suffix, &ret[c]);
+                if (r < 0 && r != -ENOMEDIUM) {
+                        cgroup_v1_dirs_free((char *(*)[_CGROUP_V1_MAX]) ret);
+                        return r;
+                }
+        }
+        return 0;
 }
 
 /* A new cpuset cgroup starts with no CPUs and no memory nodes, and takes no tasks until it has
@@ -144,11 +176,16 @@ static const char *same_hierarchy(const CGroupV1 *v1, CGroupV1Controller c) {
 }
 
 int cgroup_v1_create(CGroupV1 *v1, const char *suffix, bool payload) {
+        _cleanup_(cgroup_v1_dirs_free) char *dirs[_CGROUP_V1_MAX] = {};
+        int r;
+
+        r = cgroup_v1_dirs(suffix, dirs);
+        if (r < 0)
+                return log_error_errno(r, "Failed to find nsboot's own v1 cgroups: %m");
         v1->payload = payload;
         for (CGroupV1Controller c = 0; c < _CGROUP_V1_MAX; c++) {
-                _cleanup_free_ char *dir = NULL, *guest = NULL;
+                _cleanup_free_ char *dir = TAKE_PTR(dirs[c]), *guest = NULL;
                 const char *shared = same_hierarchy(v1, c);
-                int r;
 
                 if (shared) {
                         v1->alias[c] = true;
@@ -157,11 +194,8 @@ int cgroup_v1_create(CGroupV1 *v1, const char *suffix, bool payload) {
                                 return log_oom();
                         continue;
                 }
-                r = cgroup_v1_dir(controller_table[c], suffix, &dir);
-                if (r == -ENOMEDIUM)
+                if (!dir)
                         continue;
-                if (r < 0)
-                        return log_error_errno(r, "Failed to find nsboot's own %s cgroup: %m", controller_table[c]);
                 r = cgroup_remove_dir(dir);
                 if (r < 0)
                         return log_error_errno(r, "Cgroup %s is left over and still in use: %m", dir);
@@ -244,15 +278,6 @@ void cgroup_v1_remove(CGroupV1 *v1) {
                 r = cgroup_remove_dir(v1->path[c]);
                 if (r < 0)
                         log_warning_errno(r, "Failed to remove cgroup %s, ignoring: %m", v1->path[c]);
-        }
-}
-
-void cgroup_v1_remove_stale(const char *suffix) {
-        for (CGroupV1Controller c = 0; c < _CGROUP_V1_MAX; c++) {
-                _cleanup_free_ char *dir = NULL;
-
-                if (cgroup_v1_dir(controller_table[c], suffix, &dir) >= 0)
-                        (void) cgroup_remove_dir(dir);
         }
 }
 

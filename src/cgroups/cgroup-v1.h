@@ -44,6 +44,10 @@ bool cgroup_v1_available(const char *controller);
 /* The directory of the machine in the hierarchy of controller: /sys/fs/cgroup/CONTROLLER, nsboot's
  * own cgroup there, then suffix ("/machine.slice/machine-web.scope"). Non-logging. */
 int cgroup_v1_dir(const char *controller, const char *suffix, char **ret);
+/* The same for every hierarchy at once, from one read of /proc/self/cgroup: ret[c] is NULL where the
+ * host has no hierarchy of controller c. Non-logging. */
+int cgroup_v1_dirs(const char *suffix, char *ret[static _CGROUP_V1_MAX]);
+void cgroup_v1_dirs_free(char *(*dirs)[_CGROUP_V1_MAX]);
 /* Makes the machine's cgroup in every v1 hierarchy there is, with payload its sub-cgroup "payload"
  * for the guest (a leftover is removed first; cpuset gets its parent's CPUs and memory nodes).
  * Logs. */
@@ -58,6 +62,4 @@ int cgroup_v1_write(const CGroupV1 *v1, const char *controller, const char *file
 const char *cgroup_v1_path(const CGroupV1 *v1, const char *controller);
 /* Removes them (retrying while the last processes leave). Logs warnings. */
 void cgroup_v1_remove(CGroupV1 *v1);
-/* Removes what a killed nsboot left at suffix in every hierarchy. Non-logging. */
-void cgroup_v1_remove_stale(const char *suffix);
 void cgroup_v1_done(CGroupV1 *v1);

@@ -217,12 +217,16 @@ int cgroup_planned_dirs(const char *machine, bool keep_unit, const char *slice, 
                 r = cgroup_v1_suffix(machine, keep_unit, slice, &suffix);
                 if (r < 0)
                         return r;
-                for (CGroupV1Controller c = 0; c < _CGROUP_V1_MAX; c++) {
-                        char *d = NULL;
+                char *dirs[_CGROUP_V1_MAX];
 
-                        if (cgroup_v1_dir(cgroup_v1_controller_to_string(c), suffix, &d) >= 0 && strv_consume(&l, d) < 0)
+                r = cgroup_v1_dirs(suffix, dirs);
+                if (r < 0)
+                        return r;
+                for (CGroupV1Controller c = 0; c < _CGROUP_V1_MAX; c++)
+                        if (dirs[c] && strv_consume(&l, TAKE_PTR(dirs[c])) < 0) {
+                                cgroup_v1_dirs_free(&dirs);
                                 return -ENOMEM;
-                }
+                        }
         }
         *ret = TAKE_PTR(l);
         return 0;
