@@ -6,22 +6,45 @@
 #include "basic/fs-util.h"
 #include "basic/macro.h"
 
-int mkdir_p(const char *path, mode_t mode) {
-        _cleanup_free_ char *p = strdup(path);
+int mkdir_p_made(const char *path, mode_t mode, int (*made)(const char *dir, void *userdata), void *userdata) {
+        _cleanup_free_ char *parent = NULL;
+        char *slash;
+        int r;
 
-        if (!p)
-                return -ENOMEM;
-        for (char *s = p + 1; *s; s++) {
-                if (*s != '/')
-                        continue;
-                *s = 0;
-                if (mkdir(p, mode) < 0 && errno != EEXIST)
+        if (mkdir(path, mode) < 0) {
+                if (errno == EEXIST)
+                        return 0;
+                if (errno != ENOENT)
                         return -errno;
-                *s = '/';
+                parent = strdup(path);
+                if (!parent)
+                        return -ENOMEM;
+                slash = strrchr(parent, '/');
+                while (slash && slash > parent && slash[1] == 0) { /* "a/b/" */
+                        *slash = 0;
+                        slash = strrchr(parent, '/');
+                }
+                if (!slash || slash == parent)
+                        return -ENOENT;
+                *slash = 0;
+                r = mkdir_p_made(parent, mode, made, userdata);
+                if (r < 0)
+                        return r;
+                if (mkdir(path, mode) < 0)
+                        return errno == EEXIST ? 0 : -errno;
         }
-        if (mkdir(p, mode) < 0 && errno != EEXIST)
-                return -errno;
-        return 0;
+        if (made) {
+                r = made(path, userdata);
+                if (r < 0)
+                        return r;
+        }
+        return 1;
+}
+
+int mkdir_p(const char *path, mode_t mode) {
+        int r = mkdir_p_made(path, mode, NULL, NULL);
+
+        return r < 0 ? r : 0;
 }
 
 int touch_file(const char *path, mode_t mode) {

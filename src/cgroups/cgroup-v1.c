@@ -8,6 +8,7 @@
 #include <sys/vfs.h>
 
 #include "basic/fileio.h"
+#include "basic/fs-util.h"
 #include "cgroup-v1.h"
 #include "cgroup.h"
 #include "log.h"
@@ -43,8 +44,8 @@ bool cgroup_v1_available(const char *controller) {
 }
 
 /* nsboot's own cgroup in the hierarchy that has controller, from the text of /proc/self/cgroup, whose
- * lines are "ID:ctrl,ctrl:/path"; "" for the root. */
-static int own_v1_cgroup_in(const char *text, const char *controller, char **ret) {
+ * lines are "ID:ctrl,ctrl:/path"; "" for the root. The hierarchy's ID in *ret_id. */
+static int own_v1_cgroup_in(const char *text, const char *controller, char **ret, unsigned *ret_id) {
         for (const char *line = text; line && *line;) {
                 const char *end = strchrnul(line, '\n');
                 char buf[4096], *list, *path;
@@ -57,6 +58,7 @@ static int own_v1_cgroup_in(const char *text, const char *controller, char **ret
                 *path++ = 0;
                 for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ","))
                         if (streq(tok, controller) || (startswith(tok, "name=") && streq(tok + 5, controller))) {
+                                *ret_id = (unsigned) strtoul(buf, NULL, 10);
                                 *ret = strdup(streq(path, "/") ? "" : path);
                                 return *ret ? 0 : -ENOMEM;
                         }
@@ -64,24 +66,25 @@ static int own_v1_cgroup_in(const char *text, const char *controller, char **ret
         return -ENOMEDIUM;
 }
 
-static int dir_in(const char *text, const char *controller, const char *suffix, char **ret) {
+static int dir_in(const char *text, const char *controller, const char *suffix, char **ret, unsigned *ret_id) {
         _cleanup_free_ char *own = NULL;
         int r;
 
-        if (!cgroup_v1_available(controller))
-                return -ENOMEDIUM;
-        r = own_v1_cgroup_in(text, controller, &own);
+        r = own_v1_cgroup_in(text, controller, &own, ret_id);
         if (r < 0)
                 return r;
+        if (!cgroup_v1_available(controller))
+                return -ENOMEDIUM;
         return asprintf(ret, V1_ROOT "%s%s%s", controller, own, suffix) < 0 ? -ENOMEM : 0;
 }
 
 int cgroup_v1_dir(const char *controller, const char *suffix, char **ret) {
         _cleanup_free_ char *text = NULL;
+        unsigned id;
         int r;
 
         r = read_full_file("/proc/self/cgroup", &text, NULL);
-        return r < 0 ? r : dir_in(text, controller, suffix, ret);
+        return r < 0 ? r : dir_in(text, controller, suffix, ret, &id);
 }
 
 void cgroup_v1_dirs_free(char *(*dirs)[_CGROUP_V1_MAX]) {
@@ -91,8 +94,9 @@ void cgroup_v1_dirs_free(char *(*dirs)[_CGROUP_V1_MAX]) {
         }
 }
 
-int cgroup_v1_dirs(const char *suffix, char *ret[static _CGROUP_V1_MAX]) {
+int cgroup_v1_dirs(const char *suffix, char *ret[static _CGROUP_V1_MAX], unsigned ret_ids[_CGROUP_V1_MAX]) {
         _cleanup_free_ char *text = NULL;
+        unsigned ids[_CGROUP_V1_MAX];
         int r;
 
         for (CGroupV1Controller c = 0; c < _CGROUP_V1_MAX; c++)
@@ -101,7 +105,7 @@ int cgroup_v1_dirs(const char *suffix, char *ret[static _CGROUP_V1_MAX]) {
         if (r < 0)
                 return r;
         for (CGroupV1Controller c = 0; c < _CGROUP_V1_MAX; c++) {
-                r = dir_in(text, controller_table[c], suffix, &ret[c]);
+                r = dir_in(text, controller_table[c], suffix, &ret[c], ret_ids ? &ret_ids[c] : &ids[c]);
                 if (r < 0 && r != -ENOMEDIUM) {
                         cgroup_v1_dirs_free((char *(*)[_CGROUP_V1_MAX]) ret);
                         return r;
@@ -112,20 +116,15 @@ int cgroup_v1_dirs(const char *suffix, char *ret[static _CGROUP_V1_MAX]) {
 
 /* A new cpuset cgroup starts with no CPUs and no memory nodes, and takes no tasks until it has
  * some (cpuset(7)): give it its parent's. */
-static int cpuset_inherit(const char *dir) {
+static int cpuset_inherit(const char *dir, void *userdata) {
         static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
 
         for (size_t i = 0; i < ELEMENTSOF(files); i++) {
-                _cleanup_free_ char *own = NULL, *parent = NULL, *v = NULL, *mine = NULL;
+                _cleanup_free_ char *own = NULL, *parent = NULL, *v = NULL;
                 int r;
 
                 if (asprintf(&own, "%s/%s", dir, files[i]) < 0 || asprintf(&parent, "%s/../%s", dir, files[i]) < 0)
                         return -ENOMEM;
-                r = read_one_line(own, &mine);
-                if (r < 0)
-                        return r;
-                if (!isempty(mine))
-                        continue;
                 r = read_one_line(parent, &v);
                 if (r < 0)
                         return r;
@@ -136,74 +135,61 @@ static int cpuset_inherit(const char *dir) {
         return 0;
 }
 
-/* mkdir -p of dir below the hierarchy's mount point, each level of cpuset filled in. */
+/* mkdir -p below the hierarchy's mount point (checked to be one), each level made in cpuset given its
+ * parent's CPUs and memory nodes. 1: made, 0: existed. */
 static int mkdir_levels(const char *dir, bool cpuset) {
-        _cleanup_free_ char *buf = strdup(dir);
-        int r;
-
-        if (!buf)
-                return -ENOMEM;
-        /* from the first '/' after /sys/fs/cgroup/CONTROLLER */
-        for (char *p = buf + strlen(V1_ROOT) + 1;;) {
-                p = strchr(p + 1, '/');
-                if (p)
-                        *p = 0;
-                if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-                        return -errno;
-                if (cpuset) {
-                        r = cpuset_inherit(buf);
-                        if (r < 0)
-                                return r;
-                }
-                if (!p)
-                        return 0;
-                *p = '/';
-        }
+        return mkdir_p_made(dir, 0755, cpuset ? cpuset_inherit : NULL, NULL);
 }
 
-/* Two names can be one hierarchy (cpu,cpuacct): the second then shares the first's directory. */
-static const char *same_hierarchy(const CGroupV1 *v1, CGroupV1Controller c) {
-        struct stat a, b;
-        char pa[64], pb[64];
+/* The machine's directory in one hierarchy, and in it the guest's (dir/payload, or dir itself). A
+ * leftover of a SIGKILLed nsboot, with its limits, is removed and made anew. */
+static int make_machine_dir(const char *dir, const char *guest, bool cpuset) {
+        int r;
 
-        for (CGroupV1Controller o = 0; o < c; o++) {
-                snprintf(pa, sizeof pa, V1_ROOT "%s", controller_table[o]);
-                snprintf(pb, sizeof pb, V1_ROOT "%s", controller_table[c]);
-                if (v1->path[o] && stat(pa, &a) >= 0 && stat(pb, &b) >= 0 && a.st_dev == b.st_dev)
-                        return v1->path[o];
+        r = mkdir_levels(dir, cpuset);
+        if (r == 0) {
+                r = cgroup_remove_dir(dir);
+                if (r < 0)
+                        return log_error_errno(r, "Cgroup %s is left over and still in use: %m", dir);
+                r = mkdir_levels(dir, cpuset);
         }
-        return NULL;
+        if (r >= 0 && !streq(guest, dir))
+                r = mkdir_levels(guest, cpuset);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create cgroup %s: %m", guest);
+        return 0;
 }
 
 int cgroup_v1_create(CGroupV1 *v1, const char *suffix, bool payload) {
         _cleanup_(cgroup_v1_dirs_free) char *dirs[_CGROUP_V1_MAX] = {};
+        unsigned ids[_CGROUP_V1_MAX];
         int r;
 
-        r = cgroup_v1_dirs(suffix, dirs);
+        r = cgroup_v1_dirs(suffix, dirs, ids);
         if (r < 0)
                 return log_error_errno(r, "Failed to find nsboot's own v1 cgroups: %m");
         v1->payload = payload;
         for (CGroupV1Controller c = 0; c < _CGROUP_V1_MAX; c++) {
                 _cleanup_free_ char *dir = TAKE_PTR(dirs[c]), *guest = NULL;
-                const char *shared = same_hierarchy(v1, c);
+                CGroupV1Controller o;
 
-                if (shared) {
+                if (!dir)
+                        continue;
+                /* Two names can be one hierarchy (cpu,cpuacct): the second shares the first's directory. */
+                for (o = 0; o < c && !(v1->path[o] && ids[o] == ids[c]); o++)
+                        ;
+                if (o < c) {
                         v1->alias[c] = true;
-                        v1->path[c] = strdup(shared);
+                        v1->path[c] = strdup(v1->path[o]);
                         if (!v1->path[c])
                                 return log_oom();
                         continue;
                 }
-                if (!dir)
-                        continue;
-                r = cgroup_remove_dir(dir);
-                if (r < 0)
-                        return log_error_errno(r, "Cgroup %s is left over and still in use: %m", dir);
                 if (asprintf(&guest, "%s%s", dir, payload ? "/payload" : "") < 0)
                         return log_oom();
-                r = mkdir_levels(guest, c == CGROUP_V1_CPUSET);
+                r = make_machine_dir(dir, guest, c == CGROUP_V1_CPUSET);
                 if (r < 0)
-                        return log_error_errno(r, "Failed to create cgroup %s: %m", guest);
+                        return r;
                 v1->path[c] = TAKE_PTR(dir);
         }
         return 0;

@@ -45,8 +45,9 @@ bool cgroup_v1_available(const char *controller);
  * own cgroup there, then suffix ("/machine.slice/machine-web.scope"). Non-logging. */
 int cgroup_v1_dir(const char *controller, const char *suffix, char **ret);
 /* The same for every hierarchy at once, from one read of /proc/self/cgroup: ret[c] is NULL where the
- * host has no hierarchy of controller c. Non-logging. */
-int cgroup_v1_dirs(const char *suffix, char *ret[static _CGROUP_V1_MAX]);
+ * host has no hierarchy of controller c; ret_ids[c] (when not NULL) the hierarchy's ID, the same for
+ * two controllers of one hierarchy. Non-logging. */
+int cgroup_v1_dirs(const char *suffix, char *ret[static _CGROUP_V1_MAX], unsigned ret_ids[_CGROUP_V1_MAX]);
 void cgroup_v1_dirs_free(char *(*dirs)[_CGROUP_V1_MAX]);
 /* Makes the machine's cgroup in every v1 hierarchy there is, with payload its sub-cgroup "payload"
  * for the guest (a leftover is removed first; cpuset gets its parent's CPUs and memory nodes).

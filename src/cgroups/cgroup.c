@@ -219,7 +219,7 @@ int cgroup_planned_dirs(const char *machine, bool keep_unit, const char *slice, 
                         return r;
                 char *dirs[_CGROUP_V1_MAX];
 
-                r = cgroup_v1_dirs(suffix, dirs);
+                r = cgroup_v1_dirs(suffix, dirs, NULL);
                 if (r < 0)
                         return r;
                 for (CGroupV1Controller c = 0; c < _CGROUP_V1_MAX; c++)
@@ -254,21 +254,17 @@ int cgroup_create(CGroup *cg, const char *machine, bool keep_unit, const char *s
                 return log_error_errno(errno, "Failed to create cgroup %s: %m", path);
         cg->root = TAKE_PTR(root);
         cg->path = TAKE_PTR(path);
-        r = create_payload(cg, keep_unit);
-        if (r < 0)
-                return r;
-        /* A hybrid host's controllers are on v1: the machine gets a cgroup in each hierarchy too. */
-        if (cgroup_is_hybrid(cg)) {
-                _cleanup_free_ char *suffix = NULL;
+        return create_payload(cg, keep_unit);
+}
 
-                r = cgroup_v1_suffix(machine, keep_unit, slice, &suffix);
-                if (r < 0)
-                        return log_oom();
-                r = cgroup_v1_create(&cg->v1, suffix, !keep_unit);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
+int cgroup_create_v1(CGroup *cg, const char *machine, bool keep_unit, const char *slice) {
+        _cleanup_free_ char *suffix = NULL;
+
+        if (!cgroup_is_hybrid(cg))
+                return 0;
+        if (cgroup_v1_suffix(machine, keep_unit, slice, &suffix) < 0)
+                return log_oom();
+        return cgroup_v1_create(&cg->v1, suffix, !keep_unit);
 }
 
 int cgroup_attach(const CGroup *cg, pid_t pid) {

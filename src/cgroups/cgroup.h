@@ -22,14 +22,18 @@ int cgroup_find_v2_root(char **ret);
 /* "machine-<escaped name>.scope", escaped as systemd escapes unit names. Non-logging. */
 char *cgroup_scope_name(const char *machine);
 
+/* The directories cgroup_create() and cgroup_create_v1() make for machine (the cgroup2 one first,
+ * then one per v1 hierarchy of a hybrid host), without making them: for a record written before
+ * they exist. Non-logging. */
+int cgroup_planned_dirs(const char *machine, bool keep_unit, const char *slice, char ***ret);
 /* Creates <root>/machine.slice/machine-NAME.scope and its payload (with keep_unit: <own
  * cgroup>/payload, moving nsboot to <own cgroup>/supervisor), removing an empty leftover first.
  * Logs. */
-/* The directories cgroup_create() makes for machine (the cgroup2 one first, then one per v1
- * hierarchy of a hybrid host), without making them: for a record written before they exist.
- * Non-logging. */
-int cgroup_planned_dirs(const char *machine, bool keep_unit, const char *slice, char ***ret);
 int cgroup_create(CGroup *cg, const char *machine, bool keep_unit, const char *slice);
+/* A hybrid host's controllers are on v1: the machine's cgroups there (cgroup_v1_create()), made once
+ * cgroup_create() made the cgroup2 one; a no-op on a cgroup v2 host. Separate, so that they can be
+ * made while the child sets up: the child needs them only for its cgroup namespace. Logs. */
+int cgroup_create_v1(CGroup *cg, const char *machine, bool keep_unit, const char *slice);
 /* Once the machine is registered, before its init runs: the leader back into the payload when
  * leader_moved (a scope that machined starts takes it into its own cgroup), and the controllers
  * handed down to the payload, which the guest's init delegates further. Logs. */

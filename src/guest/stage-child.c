@@ -181,6 +181,24 @@ static int become_guest_root(void) {
         return 0;
 }
 
+/* Without clone3()'s CLONE_INTO_CGROUP, or on a hybrid host (cgroups in v1 hierarchies too), the
+ * parent puts the child into the machine's cgroups while the child sets up; the child makes its
+ * cgroup namespace once it is in them, rooted there (never at a v1 hierarchy's root, where
+ * release_agent is). Once; logs. */
+static int join_cgroups(ChildParams *p) {
+        int r;
+
+        if (p->in_cgroup)
+                return 0;
+        r = sync_expect(p->sync_fd, SYNC_CGROUP_DONE);
+        if (r < 0)
+                return log_error_errno(r, "Failed to wait for the parent: %m");
+        if (unshare(CLONE_NEWCGROUP) < 0)
+                return log_error_errno(errno, "Failed to create a cgroup namespace: %m");
+        p->in_cgroup = true;
+        return 0;
+}
+
 /* Everything between clone() and execve(). Logs. */
 static int child_setup(ChildParams *p) {
         const Settings *s = p->settings;
@@ -190,13 +208,6 @@ static int child_setup(ChildParams *p) {
         MountContext ctx = { .private_network = s->private_network, .pty_max = s->pty_max };
         int r;
 
-        if (!p->in_cgroup) {
-                r = sync_expect(p->sync_fd, SYNC_CGROUP_DONE);
-                if (r < 0)
-                        return log_error_errno(r, "Failed to wait for the parent: %m");
-                if (unshare(CLONE_NEWCGROUP) < 0)
-                        return log_error_errno(errno, "Failed to create a cgroup namespace: %m");
-        }
         for (size_t i = 0; i < ELEMENTSOF(pm.binds); i++)
                 pm.binds[i] = -EBADF;
         r = receive_mounts(p, &pm);
@@ -208,6 +219,9 @@ static int child_setup(ChildParams *p) {
                         return r;
         }
         ctx.sysfs_fd = pm.sysfs;
+        /* A hook's processes belong in the machine's cgroups. */
+        if (s->hooks[HOOK_PRE_MOUNT] && (r = join_cgroups(p)) < 0)
+                return r;
         if ((r = hooks_run(s, HOOK_PRE_MOUNT, 0, NULL)) < 0)
                 return r;
         r = mount_prepare_root(root, pm.root);
@@ -246,6 +260,10 @@ static int child_setup(ChildParams *p) {
                         return log_error_errno(r, "Failed to pass the console to the parent: %m");
         }
         r = setup_ttys(p);
+        if (r < 0)
+                return r;
+        /* /sys/fs/cgroup is mounted in the cgroup namespace. */
+        r = join_cgroups(p);
         if (r < 0)
                 return r;
         r = mount_apply_phase(root, MOUNT_PHASE_API, &ctx);

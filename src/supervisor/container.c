@@ -289,14 +289,14 @@ static uint64_t clone_flags(const Container *c) {
 }
 
 /* Starts the child directly inside the machine's cgroup, with a cgroup namespace rooted there
- * (clone3 with CLONE_INTO_CGROUP, Linux 5.7). That saves the write to cgroup.procs, which waits for
- * an RCU grace period (several ms). Older kernels: plain clone, the parent moves the child and the
+ * (clone3 with CLONE_INTO_CGROUP, Linux 5.7; *ret_placed then). That saves the write to cgroup.procs,
+ * which waits for an RCU grace period. Older kernels: plain clone, the parent moves the child and the
  * child unshares its cgroup namespace after the SYNC_CGROUP_DONE step. */
-static pid_t clone_child_now(Container *c, bool *ret_in_cgroup) {
+static pid_t clone_child_now(Container *c, bool *ret_placed) {
         /* With cgroups in v1 hierarchies (a hybrid host), the child's cgroup namespace is made only
          * once it is in them too: rooted at a hierarchy's root, it would show that root's
          * release_agent to a privileged guest that mounts the hierarchy. */
-        bool late_ns = cgroup_v1_any(&c->cgroup.v1);
+        bool late_ns = cgroup_is_hybrid(&c->cgroup);
         struct clone_args args = { .flags = clone_flags(c) | (late_ns ? 0 : CLONE_NEWCGROUP) | CLONE_INTO_CGROUP,
                                    .exit_signal = SIGCHLD };
         _cleanup_close_ int cgfd = open(c->cgroup.payload, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -306,17 +306,17 @@ static pid_t clone_child_now(Container *c, bool *ret_in_cgroup) {
                 args.cgroup = (uint64_t) cgfd;
                 pid = (pid_t) syscall(SYS_clone3, &args, sizeof args);
                 if (pid >= 0 || !IN_SET(errno, ENOSYS, E2BIG, EINVAL)) {
-                        *ret_in_cgroup = !late_ns;
+                        *ret_placed = true;
                         return pid;
                 }
         }
-        *ret_in_cgroup = false;
+        *ret_placed = false;
         return (pid_t) syscall(SYS_clone, clone_flags(c) | SIGCHLD, NULL, NULL, NULL, NULL);
 }
 
 /* The guest's root owns its user namespace (userns-owner.h): what the guest makes is counted
  * against that uid, not against root. */
-static pid_t clone_child(Container *c, bool *ret_in_cgroup) {
+static pid_t clone_child(Container *c, bool *ret_placed) {
         UserNsOwner owner = {};
         pid_t pid;
         int r;
@@ -328,7 +328,7 @@ static pid_t clone_child(Container *c, bool *ret_in_cgroup) {
                                           "root owns it: the guest's inotify instances count against root's: %m",
                                           (unsigned) c->userns.root_uid);
         }
-        pid = clone_child_now(c, ret_in_cgroup);
+        pid = clone_child_now(c, ret_placed);
         if (pid == 0)
                 return 0; /* the child's ids are its own namespace's now */
         r = userns_owner_leave(&owner);
@@ -550,7 +550,7 @@ static int run_once(Container *c) {
                                .term = s->console_mode == CONSOLE_INTERACTIVE ? (getenv("TERM") ?: "vt220") : "dumb" };
         _cleanup_close_ int procfs_mnt = -EBADF;
         _cleanup_strv_free_ char **cgroup_dirs = NULL;
-        bool in_cgroup;
+        bool placed, in_cgroup;
         int r, failed;
 
         if (setup_console_log(c) < 0)
@@ -580,9 +580,11 @@ static int run_once(Container *c) {
         if (setup_procfs(c, &procfs_mnt) < 0)
                 return 1;
         params.procfs_mount_fd = procfs_mnt;
-        c->pid = clone_child(c, &in_cgroup);
+        c->pid = clone_child(c, &placed);
         if (c->pid < 0)
                 return log_error_errno(errno, "Failed to create the container's namespaces: %m"), 1;
+        /* in its cgroups and its cgroup namespace already (see clone_child_now()) */
+        in_cgroup = placed && !cgroup_is_hybrid(&c->cgroup);
         if (c->pid == 0) {
                 pair[0] = safe_close(pair[0]);
                 params.sync_fd = pair[1];
@@ -594,14 +596,8 @@ static int run_once(Container *c) {
         pair[1] = safe_close(pair[1]);
         procfs_mnt = safe_close(procfs_mnt);
         r = console_pipes_start(&c->pipes, c->event, c->console_log);
-        if (r >= 0)
-                r = cgroup_v1_attach(&c->cgroup.v1, c->pid);
-        if (r >= 0 && !in_cgroup) {
-                /* (A no-op when clone3() put it there already.) */
-                r = cgroup_attach(&c->cgroup, c->pid);
-                if (r >= 0)
-                        r = sync_send(pair[0], SYNC_CGROUP_DONE, 0, -EBADF);
-        }
+        /* The child's root first: it mounts its /dev, /run, ... while the v1 cgroups are made and
+         * joined, and needs them only before its cgroup namespace (stage-child.c). */
         if (r >= 0)
                 r = send_mounts(c, pair[0]);
         /* While the child sets up the container; it loads them after SYNC_GO. */
@@ -614,6 +610,15 @@ static int run_once(Container *c) {
          * guest's init runs only after SYNC_GO. */
         if (r >= 0)
                 r = devices_apply(c->cgroup.path, &s->device_rules);
+        if (r >= 0 && !in_cgroup) {
+                r = cgroup_create_v1(&c->cgroup, s->machine, s->keep_unit, s->slice);
+                if (r >= 0)
+                        r = cgroup_v1_attach(&c->cgroup.v1, c->pid);
+                if (r >= 0 && !placed)
+                        r = cgroup_attach(&c->cgroup, c->pid);
+                if (r >= 0)
+                        r = sync_send(pair[0], SYNC_CGROUP_DONE, 0, -EBADF);
+        }
         failed = r < 0 ? 1 : follow_child_setup(c, pair[0], SYNC_READY);
         /* The child's network namespace exists now: its interfaces go in before it configures them. */
         if (!failed && netdev_create_all(&c->netdevs, &s->netdevs, s->machine, c->pid) < 0)

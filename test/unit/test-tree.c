@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "basic/fs-util.h"
 #include "tree.h"
 
 #include "tmptree.h"
@@ -122,4 +123,33 @@ Test(tree, fifo_not_opened, .timeout = 10) {
         cr_assert_eq(tree_open_regular(root_fd, "/etc", &fd), -EISDIR);
         cr_assert_eq(tree_open_regular(root_fd, "/etc/hostname", &fd), 0);
         close(fd);
+}
+
+static int count_made(const char *dir, void *userdata) {
+        char **log = userdata;
+        size_t n = strlen(*log);
+
+        *log = realloc(*log, n + strlen(dir) + 2);
+        sprintf(*log + n, "%s;", dir + strlen(root));
+        return 0;
+}
+
+/* mkdir_p_made(): the deepest level first; each level made reported once, parents first; an existing
+ * path is 0 and reports nothing; a file in the way is an error. */
+Test(tree, mkdir_p_made) {
+        char p[256], *log = calloc(1, 1);
+
+        snprintf(p, sizeof p, "%s/a/b/c/", root);
+        cr_assert_eq(mkdir_p_made(p, 0755, count_made, &log), 1);
+        cr_assert_str_eq(log, "/a;/a/b;/a/b/c/;");
+        log[0] = 0;
+        cr_assert_eq(mkdir_p_made(p, 0755, count_made, &log), 0);
+        snprintf(p, sizeof p, "%s/a/b/d", root);
+        cr_assert_eq(mkdir_p_made(p, 0755, count_made, &log), 1);
+        cr_assert_str_eq(log, "/a/b/d;");
+        cr_assert_eq(mkdir_p(p, 0755), 0);
+        mk("/f", "", 0644);
+        snprintf(p, sizeof p, "%s/f/x/y", root);
+        cr_assert_eq(mkdir_p(p, 0755), -ENOTDIR);
+        free(log);
 }
