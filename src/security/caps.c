@@ -127,7 +127,8 @@ int caps_apply(uint64_t keep, bool inheritable) {
                 if (cap_drop_bound(c) < 0)
                         return log_error_errno(errno, "Failed to drop capability %s: %m", cap_to_name(c));
         }
-        if (cap_reset_ambient() < 0 && errno != EINVAL)
+        /* One prctl(): libcap's cap_reset_ambient() first asks about every capability in turn. */
+        if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
                 return log_error_errno(errno, "Failed to clear the ambient capabilities: %m");
         caps = cap_init();
         if (!caps)
