@@ -10,8 +10,10 @@
 #include <sys/wait.h>
 #include <sched.h>
 
+#include "basic/fs-util.h"
 #include "basic/macro.h"
 #include "basic/strv.h"
+#include "lock.h"
 #include "log.h"
 #include "netdev.h"
 
@@ -169,17 +171,18 @@ int netdev_resolve_gateways(const NetDevConfigs *configs, NetDevGateways *ret) {
 }
 
 /* --network-zone: the zone's bridge exists while a machine uses it; the lock keeps a machine that
- * is leaving from deleting it under one that is arriving. */
+ * is leaving from deleting it under one that is arriving. The lock file lives as long as the bridge. */
+static void zone_lock_path(const char *bridge, char path[static 128]) {
+        snprintf(path, 128, LOCK_DIR "/zone-%s", bridge);
+}
+
 static int zone_lock(const char *bridge) {
         char path[128];
-        int fd;
 
-        (void) mkdir("/run/nsboot", 0755);
-        snprintf(path, sizeof path, "/run/nsboot/zone-%s.lock", bridge);
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-        if (fd >= 0 && flock(fd, LOCK_EX) < 0)
-                fd = safe_close(fd);
-        return fd;
+        if (mkdir_p(LOCK_DIR, 0755) < 0)
+                return -EBADF;
+        zone_lock_path(bridge, path);
+        return lock_open(path, true);
 }
 
 /* The zone locks stay held (in locks[]) until the veths joined their bridges: a machine leaving
@@ -211,9 +214,16 @@ static int zones_create(RtnlSocket *sk, const NetDevConfigs *configs, const char
 void netdev_zone_release(RtnlSocket *sk, const char *bridge) {
         _cleanup_close_ int lock = zone_lock(bridge);
         int idx = rtnl_ifindex(sk, bridge);
+        char path[128];
 
-        if (idx >= 0 && rtnl_count_ports(sk, idx) == 0)
-                (void) rtnl_delete(sk, bridge);
+        if (idx >= 0 && rtnl_count_ports(sk, idx) > 0)
+                return;
+        if (idx >= 0 && rtnl_delete(sk, bridge) < 0)
+                return;
+        /* Unlinked while held: one that waits for it opens a new file then (lock_open()). */
+        zone_lock_path(bridge, path);
+        if (lock >= 0)
+                (void) unlink(path);
 }
 
 static void close_all(int *fds, size_t n) {

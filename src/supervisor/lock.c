@@ -33,8 +33,7 @@ static int read_holder(const char *path, unsigned *ret_pid, char **ret_machine, 
         return 0;
 }
 
-/* Opens and locks path; retries when the file was unlinked by its previous holder in between. */
-static int lock_open(const char *path) {
+int lock_open(const char *path, bool wait) {
         for (int attempt = 0; attempt < 16; attempt++) {
                 _cleanup_close_ int fd = -EBADF;
                 struct stat a, b;
@@ -42,8 +41,9 @@ static int lock_open(const char *path) {
                 fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0644);
                 if (fd < 0)
                         return -errno;
-                if (flock(fd, LOCK_EX | LOCK_NB) < 0)
-                        return errno == EWOULDBLOCK ? -EBUSY : -errno;
+                while (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0)
+                        if (errno != EINTR)
+                                return errno == EWOULDBLOCK ? -EBUSY : -errno;
                 if (fstat(fd, &a) < 0)
                         return -errno;
                 if (stat(path, &b) >= 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
@@ -62,7 +62,7 @@ int lock_try(const char *name, const char *machine, const char *directory, Lock 
                 return r;
         if (asprintf(&path, LOCK_DIR "/%s", name) < 0)
                 return -ENOMEM;
-        fd = lock_open(path);
+        fd = lock_open(path, false);
         if (fd < 0)
                 return fd;
         if (asprintf(&info, "%d %s %s\n", (int) getpid(), machine, directory) < 0)

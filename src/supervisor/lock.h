@@ -3,6 +3,8 @@
  * whole life. flock() locks vanish with the process, so a killed nsboot never leaves a lock held. */
 #pragma once
 
+#include <stdbool.h>
+
 #include "basic/macro.h"
 
 #define LOCK_DIR "/run/nsboot/locks"
@@ -12,6 +14,10 @@ typedef struct Lock {
         char *path;
 } Lock;
 
+/* Opens and flock()s path (made 0644 if missing), waiting for it with wait, else -EBUSY; retries when
+ * the file was unlinked by its previous holder in between, so a holder may unlink it before it lets
+ * go (then the next one makes a new file). Returns the descriptor. Non-logging. */
+int lock_open(const char *path, bool wait);
 /* Takes the lock at LOCK_DIR/<name> without waiting, writing "PID MACHINE DIRECTORY" into it;
  * -EBUSY when another process holds it. Non-logging. */
 int lock_try(const char *name, const char *machine, const char *directory, Lock *ret);

@@ -34,6 +34,7 @@ ip -n "$ns" link show vz-lab >/dev/null || fail "the zone bridge went away while
 kill -TERM "$PID_B"
 wait_pid_exit "$PID_B" 30 || fail "machine b did not power off"
 ip -n "$ns" link show vz-lab >/dev/null 2>&1 && fail "the zone bridge is left after the last machine"
+assert_eq "" "$(find /run/nsboot -name "*vz-lab*")" "files of the zone left under /run/nsboot after the last machine"
 
 # veth-extra names and gateway auto
 conf=$WORKDIR/net.conf

@@ -71,6 +71,7 @@ done
 log "$MACHINES machines x $ROUNDS rounds in zone '$zone' in $((SECONDS - start)) s"
 [[ ! -s $problems ]] || fail "$(wc -l <"$problems") problems:"$'\n'"$(cat "$problems")"
 ip -n "$ns" link show "$bridge" >/dev/null 2>&1 && fail "the zone bridge $bridge is left after the last machine"
+assert_eq "" "$(find /run/nsboot -name "*$bridge*")" "files of the zone left under /run/nsboot after the last machine"
 left=$(ip -n "$ns" -o link show type veth)
 assert_eq "" "$left" "veths left in the test host"
 exit 0
