@@ -67,8 +67,12 @@ int lock_try(const char *name, const char *machine, const char *directory, Lock 
                 return fd;
         if (asprintf(&info, "%d %s %s\n", (int) getpid(), machine, directory) < 0)
                 return -ENOMEM;
-        if (ftruncate(fd, 0) < 0 || pwrite(fd, info, strlen(info), 0) < 0)
-                return -errno;
+        /* Written first and cut to its length after: ftruncate() to 0 would make ext4 flush the file's
+         * data when it is closed (its "auto_da_alloc" for files replaced by truncation), i.e. give a
+         * block to a file that lives in /run for a few milliseconds and free it again, each with a
+         * wait for the disk (a synchronous discard on a "discard" mount). */
+        if (pwrite(fd, info, strlen(info), 0) != (ssize_t) strlen(info) || ftruncate(fd, (off_t) strlen(info)) < 0)
+                return errno > 0 ? -errno : -EIO;
         *ret = (Lock) { .fd = TAKE_FD(fd), .path = TAKE_PTR(path) };
         return 0;
 }

@@ -35,9 +35,14 @@ assert_rc 1 "--cleanup without a machine"
 assert_file_contains "$NSBOOT_ERR" "--cleanup needs a machine"
 
 log "leftovers of a killed nsboot"
+# A stale machine lock with a longer holder line than the next one's: replaced whole, not overwritten
+# at its start only (the holder is what "already running" names).
+printf '4194304 %s /a/directory/much/longer/than/the/next/holders/one/of/this/machine\n' "$name" \
+        >"/run/nsboot/locks/machine-$name"
 nsboot_start -q -D "$a" -b sleep
 wait_output '^NSBOOT-TEST: ready=1'
 running_pid=$NSBOOT_PID
+assert_eq "$NSBOOT_PID $name $a" "$(cat "/run/nsboot/locks/machine-$name")" "the machine lock's holder line"
 nsboot_run --cleanup -M "$name"
 assert_rc 1 "--cleanup of a running machine"
 assert_file_contains "$NSBOOT_ERR" "already running"
