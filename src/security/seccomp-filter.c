@@ -526,6 +526,26 @@ static int fill_arguments(scmp_filter_ctx ctx, uint32_t arch, void *userdata) {
         return policy->host_superblocks ? fill_superblocks(ctx) : 0;
 }
 
+static bool list_denies(const SyscallList *l, const char *name) {
+        for (size_t i = 0; l->names[i]; i++)
+                if (streq(l->names[i], name))
+                        return !l->allowed[i];
+        return false;
+}
+
+typedef struct DefaultFill {
+        const SyscallList *list;
+        const SeccompPolicy *policy;
+} DefaultFill;
+
+static int fill_list_and_arguments(scmp_filter_ctx ctx, uint32_t arch, void *userdata) {
+        const DefaultFill *d = userdata;
+        int r;
+
+        r = fill_syscall_list(ctx, arch, (void *) d->list);
+        return r < 0 ? r : fill_arguments(ctx, arch, (void *) d->policy);
+}
+
 int seccomp_build_default(SeccompFilters *f, const SeccompPolicy *policy) {
         _cleanup_(syscall_list_done) SyscallList list = {};
         int r;
@@ -533,6 +553,13 @@ int seccomp_build_default(SeccompFilters *f, const SeccompPolicy *policy) {
         r = syscall_list_make(policy->caps, policy->filter, &list);
         if (r < 0)
                 return r;
+        /* One filter per architecture for both, unless the list denies a call the argument checks
+         * look at: a call's rules must then stay in filters of their own, where the stricter result
+         * wins as before. Each filter loaded is a BPF program the kernel compiles (~0.1 ms). */
+        if (!list_denies(&list, "ioctl") && !list_denies(&list, "socket") &&
+            !(policy->host_superblocks && (list_denies(&list, "mount") || list_denies(&list, "fsconfig"))))
+                return seccomp_build(f, SCMP_ACT_ALLOW, fill_list_and_arguments,
+                                     &(DefaultFill) { .list = &list, .policy = policy });
         r = seccomp_build(f, SCMP_ACT_ALLOW, fill_syscall_list, &list);
         if (r < 0)
                 return r;

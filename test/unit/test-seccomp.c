@@ -153,10 +153,23 @@ Test(seccomp, default_filters_build) {
 
         cr_assert_not_null(p);
         cr_assert_eq(seccomp_prepare(p, &(SeccompPolicy) { .caps = caps_default_keep(false) }, NULL), 0);
-        /* the ceiling, then a deny list and an argument filter per architecture */
-        cr_assert_eq(p->n, 1 + 2 * n);
+        /* the ceiling, then the deny list and the argument checks in one filter per architecture */
+        cr_assert_eq(p->n, 1 + n);
         for (uint32_t i = 0; i < p->n; i++)
                 cr_assert(p->len[i] > 2 && p->len[i] <= BPF_MAXINSNS, "program %u: %u instructions", i, p->len[i]);
+}
+
+/* A call the argument checks look at denied outright: its rules go in filters of their own. */
+Test(seccomp, denied_checked_call_gets_own_filters) {
+        _cleanup_(seccomp_prepared_freep) SeccompPrepared *p = seccomp_prepared_new();
+        _cleanup_(syscall_filter_done) SyscallFilter f = {};
+        uint32_t arches[SECCOMP_ARCHES_MAX];
+        size_t n = seccomp_host_arches(arches);
+
+        cr_assert_not_null(p);
+        cr_assert_eq(syscall_filter_parse(&f, "~ioctl"), 0);
+        cr_assert_eq(seccomp_prepare(p, &(SeccompPolicy) { .caps = caps_default_keep(false), .filter = &f }, NULL), 0);
+        cr_assert_eq(p->n, 1 + 2 * n);
 }
 
 /* Runs a classic BPF program of the kinds of instructions the ceiling uses on one call. */
