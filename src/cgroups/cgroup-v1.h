@@ -36,7 +36,7 @@ CGroupV1Controller cgroup_v1_controller_from_string(const char *s);
 typedef struct CGroupV1 {
         char *path[_CGROUP_V1_MAX];     /* the machine's directory in each hierarchy, NULL: none */
         bool alias[_CGROUP_V1_MAX];     /* a second name of an earlier one's hierarchy (cpu,cpuacct) */
-        bool payload;                   /* the guest is in PATH/payload (not with --keep-unit) */
+        bool payload;                   /* the guest is in PATH/payload (a guest without a user namespace) */
 } CGroupV1;
 
 /* Whether controller is mounted as a cgroup v1 hierarchy under /sys/fs/cgroup. Non-logging. */
@@ -55,7 +55,7 @@ void cgroup_v1_dirs_free(char *(*dirs)[_CGROUP_V1_MAX]);
 int cgroup_v1_create(CGroupV1 *v1, const char *suffix, bool payload);
 /* Whether the machine has a cgroup in any v1 hierarchy. */
 bool cgroup_v1_any(const CGroupV1 *v1);
-/* Puts pid into all of them (their payloads). Logs. */
+/* Puts pid into all of them (their payloads, if any). Logs. */
 int cgroup_v1_attach(const CGroupV1 *v1, pid_t pid);
 /* Writes value to file of the machine's cgroup of controller. Non-logging: -ENOMEDIUM when the
  * machine has no cgroup there, -ENOENT when the file does not exist. */

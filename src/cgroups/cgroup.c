@@ -257,14 +257,14 @@ int cgroup_create(CGroup *cg, const char *machine, bool keep_unit, const char *s
         return create_payload(cg, keep_unit);
 }
 
-int cgroup_create_v1(CGroup *cg, const char *machine, bool keep_unit, const char *slice) {
+int cgroup_create_v1(CGroup *cg, const char *machine, bool keep_unit, const char *slice, bool host_root_guest) {
         _cleanup_free_ char *suffix = NULL;
 
         if (!cgroup_is_hybrid(cg))
                 return 0;
         if (cgroup_v1_suffix(machine, keep_unit, slice, &suffix) < 0)
                 return log_oom();
-        return cgroup_v1_create(&cg->v1, suffix, !keep_unit);
+        return cgroup_v1_create(&cg->v1, suffix, !keep_unit && host_root_guest);
 }
 
 int cgroup_attach(const CGroup *cg, pid_t pid) {

@@ -32,8 +32,11 @@ int cgroup_planned_dirs(const char *machine, bool keep_unit, const char *slice, 
 int cgroup_create(CGroup *cg, const char *machine, bool keep_unit, const char *slice);
 /* A hybrid host's controllers are on v1: the machine's cgroups there (cgroup_v1_create()), made once
  * cgroup_create() made the cgroup2 one; a no-op on a cgroup v2 host. Separate, so that they can be
- * made while the child sets up: the child needs them only for its cgroup namespace. Logs. */
-int cgroup_create_v1(CGroup *cg, const char *machine, bool keep_unit, const char *slice);
+ * made while the child sets up: the child needs them only for its cgroup namespace. The guest gets a
+ * payload cgroup below the machine's limits only when its root is the host's (host_root_guest, no
+ * user namespace): only that root could write the files of a v1 hierarchy it mounts, all owned by
+ * the host's root; the guest's own cgroups are on cgroup2. Logs. */
+int cgroup_create_v1(CGroup *cg, const char *machine, bool keep_unit, const char *slice, bool host_root_guest);
 /* Once the machine is registered, before its init runs: the leader back into the payload when
  * leader_moved (a scope that machined starts takes it into its own cgroup), and the controllers
  * handed down to the payload, which the guest's init delegates further. Logs. */

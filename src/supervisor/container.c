@@ -611,7 +611,7 @@ static int run_once(Container *c) {
         if (r >= 0)
                 r = devices_apply(c->cgroup.path, &s->device_rules);
         if (r >= 0 && !in_cgroup) {
-                r = cgroup_create_v1(&c->cgroup, s->machine, s->keep_unit, s->slice);
+                r = cgroup_create_v1(&c->cgroup, s->machine, s->keep_unit, s->slice, !c->userns.enabled);
                 if (r >= 0)
                         r = cgroup_v1_attach(&c->cgroup.v1, c->pid);
                 if (r >= 0 && !placed)

@@ -29,6 +29,30 @@ in_guest "$LEADER" rmdir /sys/fs/cgroup/nsboot-probe
 poweroff_guest
 assert_file_not_exists "$cg" "host-side cgroup after exit"
 
+# The same attack in the default mode (a user namespace): on a hybrid host the guest is in the
+# machine's v1 cgroups themselves, with no payload below them, so its root mounts the v1 memory
+# hierarchy at the very cgroup that holds the limit; all its files are the host root's, and the
+# write is refused.
+if [[ $(cgroup2_root) == /sys/fs/cgroup/unified ]]; then
+        nsboot_start --property=MemoryMax=64M -M "$name" -D "$tree" /bin/sh -c '
+                mkdir -p /tmp/m && mount -t cgroup -o memory cgroup /tmp/m &&
+                        { echo -1 >/tmp/m/memory.limit_in_bytes && echo "v1-write=ok" || echo "v1-write=refused"; }
+                echo "v1=$(cat /tmp/m/memory.limit_in_bytes)"
+                echo attacked; exec sleep 60'
+        wait_output '^attacked'
+        LEADER=$(leader_pid "$NSBOOT_PID")
+        own=$(awk -F: '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == "memory") print $3 }' /proc/self/cgroup)
+        [[ $own == / ]] && own=
+        v1=/sys/fs/cgroup/memory$own/machine.slice/machine-$name.scope
+        grep -qx "$LEADER" "$v1/cgroup.procs" || fail "the guest's PID 1 is not in the machine's v1 memory cgroup"
+        assert_contains "$(output)" "v1-write=refused" "the user-namespaced guest's write to its v1 memory root"
+        assert_contains "$(output)" "v1=67108864" "the limit the guest sees at its v1 memory root"
+        assert_eq 67108864 "$(cat "$v1/memory.limit_in_bytes")" "the machine's v1 memory limit after the guest's write"
+        kill -TERM "$NSBOOT_PID"
+        nsboot_wait 30
+        assert_file_not_exists "$cg" "host-side cgroup after exit"
+fi
+
 # The attack from inside, with --private-users=no (root in the guest is the host's root): raise
 # the memory limit at the root of the guest's cgroup namespace, on cgroup2 and, on a hybrid host,
 # in the v1 memory hierarchy it mounts. The machine's limit on the host stays; the guest's
