@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/fuse.h>
 #include <poll.h>
@@ -90,6 +91,8 @@ static int on_init(Procfs *p, const struct fuse_in_header *h, const void *in) {
                 return reply(p, h->unique, -EPROTO, NULL, 0);
         o.minor = MIN(i->minor, (uint32_t) FUSE_KERNEL_MINOR_VERSION);
         o.max_readahead = i->max_readahead;
+        /* One listing of the root looks up every file (procfs_bind() lists it once) */
+        o.flags |= i->flags & FUSE_DO_READDIRPLUS;
         if (i->flags & FUSE_INIT_EXT) {
                 o.flags |= FUSE_INIT_EXT;
                 if (i->flags2 & (uint32_t) (PROCFS_FUSE_REQUEST_TIMEOUT >> 32)) {
@@ -121,6 +124,43 @@ static int on_getattr(Procfs *p, const struct fuse_in_header *h) {
                 return reply(p, h->unique, -ENOENT, NULL, 0);
         fill_attr(p, h->nodeid, &a.attr);
         return reply(p, h->unique, 0, &a, sizeof a);
+}
+
+static int on_opendir(Procfs *p, const struct fuse_in_header *h) {
+        struct fuse_open_out o = {};
+
+        if (h->nodeid != ROOT_NODE)
+                return reply(p, h->unique, -ENOTDIR, NULL, 0);
+        return reply(p, h->unique, 0, &o, sizeof o);
+}
+
+/* The root's files from the offset on, each with its entry and attributes, as LOOKUP would give
+ * them: the kernel makes their dentries, and the binds that follow find them without asking. */
+static int on_readdirplus(Procfs *p, const struct fuse_in_header *h, const struct fuse_read_in *in) {
+        uint8_t out[4096];
+        size_t n = 0;
+
+        if (h->nodeid != ROOT_NODE)
+                return reply(p, h->unique, -ENOTDIR, NULL, 0);
+        for (ProcfsFile f = 0; f < _PROCFS_FILE_MAX; f++) {
+                const char *name = procfs_file_name(f);
+                struct fuse_direntplus *d = (struct fuse_direntplus *) (out + n);
+                size_t size = FUSE_DIRENTPLUS_SIZE(&(struct fuse_direntplus) { .dirent.namelen = strlen(name) });
+
+                if ((uint64_t) f < in->offset || !serves(p, FILE_NODE(f)))
+                        continue;
+                if (n + size > MIN(sizeof out, (size_t) in->size))
+                        break;
+                memset(d, 0, size);
+                d->entry_out = (struct fuse_entry_out) { .nodeid = FILE_NODE(f), .entry_valid = 86400,
+                                                         .attr_valid = 86400 };
+                fill_attr(p, FILE_NODE(f), &d->entry_out.attr);
+                d->dirent = (struct fuse_dirent) { .ino = FILE_NODE(f), .off = (uint64_t) f + 1,
+                                                   .namelen = (uint32_t) strlen(name), .type = DT_REG };
+                memcpy(d->dirent.name, name, strlen(name));
+                n += size;
+        }
+        return reply(p, h->unique, 0, out, n);
 }
 
 /* FUSE_NOTIFY_STORE of one byte at the end extends the inode's i_size again (fuse_notify_store()). */
@@ -199,6 +239,12 @@ static int dispatch(Procfs *p, const struct fuse_in_header *h, const void *in) {
                 return on_read(p, h, in);
         case FUSE_RELEASE:
                 return on_release(p, h, in);
+        case FUSE_OPENDIR:
+                return on_opendir(p, h);
+        case FUSE_READDIRPLUS:
+                return on_readdirplus(p, h, in);
+        case FUSE_RELEASEDIR:
+                return reply(p, h->unique, 0, NULL, 0);
         case FUSE_STATFS:
                 return reply(p, h->unique, 0, &st, sizeof st);
         case FUSE_FORGET:
@@ -321,7 +367,7 @@ static int make_mount(int fuse_fd) {
 int procfs_new(const CGroup *cg, bool uptime, Procfs **ret, int *ret_mount_fd) {
         _cleanup_(procfs_freep) Procfs *p = calloc(1, sizeof *p);
         struct timespec ts;
-        int mnt;
+        int mnt, r;
 
         if (!p)
                 return log_oom();
@@ -332,6 +378,13 @@ int procfs_new(const CGroup *cg, bool uptime, Procfs **ret, int *ret_mount_fd) {
         mnt = make_mount(p->fuse_fd);
         if (mnt < 0)
                 return log_error_errno(mnt, "Failed to make the FUSE file system of the guest's /proc view: %m");
+        /* The kernel queued FUSE_INIT at the mount: answered now, the child's first request need
+         * not wait for it. */
+        r = process(p);
+        if (r < 0) {
+                safe_close(mnt);
+                return log_error_errno(r, "Failed to start the guest's /proc view: %m");
+        }
         (void) clock_gettime(CLOCK_BOOTTIME, &ts);
         p->view = (ProcfsView) { .cg = cg, .start_usec = (uint64_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000,
                                  .timens = !uptime };
@@ -370,6 +423,15 @@ Procfs *procfs_free(Procfs *p) {
  * done, 0 if the kernel refuses (EINVAL: the caller stages instead), -errno on other failures. */
 static int bind_detached(int mount_fd, const char *root, bool uptime) {
         bool first = true;
+
+        /* One READDIRPLUS for all the files (each would be a LOOKUP, a round trip to the parent). */
+        {
+                _cleanup_close_ int dir = openat(mount_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                uint8_t buf[4096];
+
+                if (dir >= 0)
+                        (void) getdents64(dir, buf, sizeof buf);
+        }
 
         for (ProcfsFile f = 0; f < _PROCFS_FILE_MAX; f++) {
                 _cleanup_free_ char *dst = path_join(root, procfs_file_target(f));
