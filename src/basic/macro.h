@@ -123,6 +123,12 @@ static inline const char *startswith(const char *s, const char *prefix) {
         return strncmp(s, prefix, l) == 0 ? s + l : NULL;
 }
 
+/* Where suffix starts in s, or NULL when s does not end with it. */
+static inline const char *endswith(const char *s, const char *suffix) {
+        size_t n = strlen(s), l = strlen(suffix);
+        return n >= l && strcmp(s + n - l, suffix) == 0 ? s + n - l : NULL;
+}
+
 /* s without leading blanks and trailing blanks or line ends; the end is cut in place. */
 static inline char *strstrip(char *s) {
         char *e;

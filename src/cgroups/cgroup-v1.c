@@ -264,6 +264,8 @@ void cgroup_v1_remove(CGroupV1 *v1) {
                 r = cgroup_remove_dir(v1->path[c]);
                 if (r < 0)
                         log_warning_errno(r, "Failed to remove cgroup %s, ignoring: %m", v1->path[c]);
+                else
+                        cgroup_remove_slices(v1->path[c]);
         }
 }
 

@@ -250,8 +250,12 @@ int cgroup_create(CGroup *cg, const char *machine, bool keep_unit, const char *s
         if (r < 0)
                 return log_error_errno(r, "Cgroup %s is left over and still in use: %m", path);
         enable_controllers(parent);
-        if (mkdir(path, 0755) < 0)
-                return log_error_errno(errno, "Failed to create cgroup %s: %m", path);
+        /* A slice another machine's exit removed meanwhile (cgroup_remove_slices()) is made again. */
+        for (int attempt = 0; mkdir(path, 0755) < 0; attempt++) {
+                if (errno != ENOENT || attempt >= 3 || mkdir_p(parent, 0755) < 0)
+                        return log_error_errno(errno, "Failed to create cgroup %s: %m", path);
+                enable_controllers(parent);
+        }
         cg->root = TAKE_PTR(root);
         cg->path = TAKE_PTR(path);
         return create_payload(cg, keep_unit);
@@ -328,6 +332,23 @@ int cgroup_remove_dir(const char *path) {
         return r;
 }
 
+void cgroup_remove_slices(const char *dir) {
+        _cleanup_free_ char *p = strdup(dir);
+        char *slash;
+
+        if (!p)
+                return;
+        while ((slash = strrchr(p, '/')) && slash != p) {
+                const char *base;
+
+                *slash = 0;
+                base = strrchr(p, '/');
+                base = base ? base + 1 : p;
+                if (!endswith(base, ".slice") || streq(base, "machine.slice") || rmdir(p) < 0)
+                        return;
+        }
+}
+
 int cgroup_remove(CGroup *cg) {
         int r;
 
@@ -339,6 +360,7 @@ int cgroup_remove(CGroup *cg) {
         r = cgroup_remove_dir(cg->path);
         if (r < 0)
                 return log_warning_errno(r, "Failed to remove cgroup %s, ignoring: %m", cg->path);
+        cgroup_remove_slices(cg->path);
         return 0;
 }
 

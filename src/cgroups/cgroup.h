@@ -53,6 +53,10 @@ int cgroup_v1_suffix(const char *machine, bool keep_unit, const char *slice, cha
 /* Removes the directory and any empty sub-cgroups the guest left, retrying while the last
  * processes leave. Non-logging. */
 int cgroup_remove_dir(const char *path);
-/* Removes the machine's cgroups (cgroup2 and v1). Logs. */
+/* After a machine's directory dir is gone: the slices above it that a --slice made (NAME.slice; not
+ * the default machine.slice, which stays, as with systemd), each removed if it is empty now, up to
+ * the first that is not. Non-logging. */
+void cgroup_remove_slices(const char *dir);
+/* Removes the machine's cgroups (cgroup2 and v1), and the empty slices above them. Logs. */
 int cgroup_remove(CGroup *cg);
 void cgroup_done(CGroup *cg);

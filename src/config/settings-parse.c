@@ -360,7 +360,7 @@ int format_register(const void *src, char **ret) {
 int parse_slice(const SettingDef *def, const char *value, void *dest) {
         size_t n = strlen(value);
 
-        if (n < 7 || !streq(value + n - 6, ".slice") || strpbrk(value, "/ \t"))
+        if (n < 7 || !endswith(value, ".slice") || strpbrk(value, "/ \t"))
                 return -EINVAL;
         return parse_string(def, value, dest);
 }

@@ -71,8 +71,10 @@ static int cleanup_cgroup_v1(char *lines) {
                 r = cgroup_remove_dir(line);
                 if (r < 0)
                         failed = log_warning_errno(r, "Failed to remove cgroup %s: %m", line);
-                else
+                else {
                         log_info("Removed cgroup %s", line);
+                        cgroup_remove_slices(line);
+                }
         }
         return failed;
 }

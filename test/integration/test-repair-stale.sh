@@ -125,7 +125,13 @@ nsboot_run -D "$a" -b poweroff
 assert_rc 0
 assert_file_contains "$NSBOOT_ERR" "Removed cgroup $slice_cg"
 [[ ! -d $slice_cg ]] || fail "the leftover $slice_cg under --slice is still there"
-rmdir "$(cgroup2_root)/nsbt$$.slice" 2>/dev/null || true
+# The slice it made goes with its last machine, in every hierarchy (machine.slice, the default,
+# stays, as with systemd); also after a clean exit.
+slice_dirs() { find /sys/fs/cgroup -maxdepth 3 -type d -name "nsbt$$.slice" 2>/dev/null; }
+assert_eq "" "$(slice_dirs)" "slice directories left after the repair"
+nsboot_run -D "$a" -S "nsbt$$.slice" -b poweroff
+assert_rc 0
+assert_eq "" "$(slice_dirs)" "slice directories left after a clean exit"
 
 log "a leftover under --keep-unit: the payload cgroup in nsboot's own unit"
 unit=$(cgroup2_root)/nsbt$$ku.scope
