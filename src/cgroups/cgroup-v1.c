@@ -195,13 +195,6 @@ int cgroup_v1_create(CGroupV1 *v1, const char *suffix, bool payload) {
         return 0;
 }
 
-bool cgroup_v1_any(const CGroupV1 *v1) {
-        for (CGroupV1Controller c = 0; c < _CGROUP_V1_MAX; c++)
-                if (v1->path[c])
-                        return true;
-        return false;
-}
-
 int cgroup_v1_attach(const CGroupV1 *v1, pid_t pid) {
         char buf[32];
 

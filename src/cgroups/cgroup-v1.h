@@ -53,8 +53,6 @@ void cgroup_v1_dirs_free(char *(*dirs)[_CGROUP_V1_MAX]);
  * for the guest (a leftover is removed first; cpuset gets its parent's CPUs and memory nodes).
  * Logs. */
 int cgroup_v1_create(CGroupV1 *v1, const char *suffix, bool payload);
-/* Whether the machine has a cgroup in any v1 hierarchy. */
-bool cgroup_v1_any(const CGroupV1 *v1);
 /* Puts pid into all of them (their payloads, if any). Logs. */
 int cgroup_v1_attach(const CGroupV1 *v1, pid_t pid);
 /* Writes value to file of the machine's cgroup of controller. Non-logging: -ENOMEDIUM when the
