@@ -23,10 +23,16 @@
  * move to everyone, MNT_LOCK_READONLY/NODEV/NOSUID/NOEXEC/ATIME refuse clearing those flags, also
  * through mount_setattr(). A holder process is cloned into such a copy (CLONE_NEWUSER |
  * CLONE_NEWNS); PID 1 joins it with setns(), which its root may do as the owner of the holder's
- * user namespace, a child of its own. PID 1 keeps its credentials, user namespace, capabilities
+ * user namespace, a child of its own, and then copies it once more into a mount namespace of its
+ * own user namespace (unshare()): the locks stay, and the mount namespace's owner is the guest's
+ * user namespace again, as with systemd-nspawn -U. Otherwise every mount namespace the guest made
+ * later (systemd-machine-id-commit, a unit's PrivateTmp=, unshare -m) would be a copy for another
+ * user namespace, with the guest's own mounts locked too: the first boot of a tree whose
+ * /etc/machine-id says "uninitialized" could not commit its ID ("Failed to unmount
+ * /etc/machine-id: Invalid argument"). PID 1 keeps its credentials, user namespace, capabilities
  * and every other namespace, and /proc/PID/ns/user stays what nsbootctl enter, nsenter and
- * machined join; the guest's root, as that owner, may still mount and unmount its own mounts
- * there. The nested user namespace needs no maps: nothing runs in it once the holder is gone. */
+ * machined join. The nested user namespace needs no maps: nothing runs in it once the holder is
+ * gone. */
 
 /* Joins the mount namespace of process PID. */
 static int join_mount_namespace_of(pid_t pid) {
@@ -53,7 +59,7 @@ static bool user_namespace_refused(int err) {
         return IN_SET(err, EPERM, EACCES, ENOSPC, EUSERS, EINVAL);
 }
 
-/* Clones the holder and joins its mount namespace. 1 if joined, 0 if the kernel refused the user
+/* Clones the holder, joins its mount namespace and copies that for our user namespace. 1 if done, 0 if the kernel refused the user
  * namespace (warned), -errno on other failures (logged). */
 static int join_locked_copy(void) {
         pid_t pid;
@@ -68,10 +74,13 @@ static int join_locked_copy(void) {
         if (pid < 0)
                 return log_error_errno(pid, "Failed to make a user namespace to lock the guest's mounts: %m");
         r = join_mount_namespace_of(pid);
+        if (r >= 0 && unshare(CLONE_NEWNS) < 0)
+                r = log_error_errno(errno, "Failed to copy the locked mount namespace for the guest's user namespace: %m");
+        else if (r < 0)
+                r = log_error_errno(r, "Failed to join the locked mount namespace: %m");
+        /* The holder's copy goes with the holder, after ours is made. */
         ns_holder_stop(pid);
-        if (r < 0)
-                return log_error_errno(r, "Failed to join the locked mount namespace: %m");
-        return 1;
+        return r < 0 ? r : 1;
 }
 
 /* Whether /tmp is a writable tmpfs of its own with nothing mounted below it. Not when the tree's
