@@ -160,23 +160,33 @@ static int make_machine_dir(const char *dir, const char *guest, bool cpuset) {
         return 0;
 }
 
-int cgroup_v1_create(CGroupV1 *v1, const char *suffix, bool payload) {
-        _cleanup_(cgroup_v1_dirs_free) char *dirs[_CGROUP_V1_MAX] = {};
-        unsigned ids[_CGROUP_V1_MAX];
+int cgroup_v1_plan(CGroupV1 *v1, const char *suffix) {
         int r;
 
-        r = cgroup_v1_dirs(suffix, dirs, ids);
+        if (v1->planned)
+                return 0;
+        r = cgroup_v1_dirs(suffix, v1->plan, v1->plan_ids);
+        if (r < 0)
+                return r;
+        v1->planned = true;
+        return 0;
+}
+
+int cgroup_v1_create(CGroupV1 *v1, const char *suffix, bool payload) {
+        int r;
+
+        r = cgroup_v1_plan(v1, suffix);
         if (r < 0)
                 return log_error_errno(r, "Failed to find nsboot's own v1 cgroups: %m");
         v1->payload = payload;
         for (CGroupV1Controller c = 0; c < _CGROUP_V1_MAX; c++) {
-                _cleanup_free_ char *dir = TAKE_PTR(dirs[c]), *guest = NULL;
+                _cleanup_free_ char *dir = TAKE_PTR(v1->plan[c]), *guest = NULL;
                 CGroupV1Controller o;
 
                 if (!dir)
                         continue;
                 /* Two names can be one hierarchy (cpu,cpuacct): the second shares the first's directory. */
-                for (o = 0; o < c && !(v1->path[o] && ids[o] == ids[c]); o++)
+                for (o = 0; o < c && !(v1->path[o] && v1->plan_ids[o] == v1->plan_ids[c]); o++)
                         ;
                 if (o < c) {
                         v1->alias[c] = true;
@@ -268,5 +278,6 @@ void cgroup_v1_done(CGroupV1 *v1) {
                 v1->path[c] = NULL;
                 v1->alias[c] = false;
         }
-        v1->payload = false;
+        cgroup_v1_dirs_free(&v1->plan);
+        v1->payload = v1->planned = false;
 }

@@ -37,6 +37,10 @@ typedef struct CGroupV1 {
         char *path[_CGROUP_V1_MAX];     /* the machine's directory in each hierarchy, NULL: none */
         bool alias[_CGROUP_V1_MAX];     /* a second name of an earlier one's hierarchy (cpu,cpuacct) */
         bool payload;                   /* the guest is in PATH/payload (a guest without a user namespace) */
+        /* cgroup_v1_plan(): the directories cgroup_v1_create() makes, and their hierarchies' IDs */
+        char *plan[_CGROUP_V1_MAX];
+        unsigned plan_ids[_CGROUP_V1_MAX];
+        bool planned;
 } CGroupV1;
 
 /* Whether controller is mounted as a cgroup v1 hierarchy under /sys/fs/cgroup. Non-logging. */
@@ -49,9 +53,12 @@ int cgroup_v1_dir(const char *controller, const char *suffix, char **ret);
  * two controllers of one hierarchy. Non-logging. */
 int cgroup_v1_dirs(const char *suffix, char *ret[static _CGROUP_V1_MAX], unsigned ret_ids[_CGROUP_V1_MAX]);
 void cgroup_v1_dirs_free(char *(*dirs)[_CGROUP_V1_MAX]);
-/* Makes the machine's cgroup in every v1 hierarchy there is, with payload its sub-cgroup "payload"
- * for the guest (a leftover is removed first; cpuset gets its parent's CPUs and memory nodes).
- * Logs. */
+/* Finds the machine's directory in every v1 hierarchy there is (cgroup_v1_dirs()) once, for the
+ * record written before they exist and for cgroup_v1_create(). Non-logging. */
+int cgroup_v1_plan(CGroupV1 *v1, const char *suffix);
+/* Makes the machine's cgroup in every v1 hierarchy there is (as planned, or planning it now), with
+ * payload its sub-cgroup "payload" for the guest (a leftover is removed first; cpuset gets its
+ * parent's CPUs and memory nodes). Logs. */
 int cgroup_v1_create(CGroupV1 *v1, const char *suffix, bool payload);
 /* Puts pid into all of them (their payloads, if any). Logs. */
 int cgroup_v1_attach(const CGroupV1 *v1, pid_t pid);

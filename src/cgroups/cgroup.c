@@ -200,7 +200,7 @@ static int create_payload(CGroup *cg, bool keep_unit) {
         return 0;
 }
 
-int cgroup_planned_dirs(const char *machine, bool keep_unit, const char *slice, char ***ret) {
+int cgroup_planned_dirs(CGroup *cg, const char *machine, bool keep_unit, const char *slice, char ***ret) {
         _cleanup_free_ char *root = NULL, *parent = NULL, *path = NULL, *suffix = NULL;
         _cleanup_strv_free_ char **l = NULL;
         int r;
@@ -217,16 +217,12 @@ int cgroup_planned_dirs(const char *machine, bool keep_unit, const char *slice, 
                 r = cgroup_v1_suffix(machine, keep_unit, slice, &suffix);
                 if (r < 0)
                         return r;
-                char *dirs[_CGROUP_V1_MAX];
-
-                r = cgroup_v1_dirs(suffix, dirs, NULL);
+                r = cgroup_v1_plan(&cg->v1, suffix);
                 if (r < 0)
                         return r;
                 for (CGroupV1Controller c = 0; c < _CGROUP_V1_MAX; c++)
-                        if (dirs[c] && strv_consume(&l, TAKE_PTR(dirs[c])) < 0) {
-                                cgroup_v1_dirs_free(&dirs);
+                        if (cg->v1.plan[c] && strv_extend(&l, cg->v1.plan[c]) < 0)
                                 return -ENOMEM;
-                        }
         }
         *ret = TAKE_PTR(l);
         return 0;

@@ -24,8 +24,8 @@ char *cgroup_scope_name(const char *machine);
 
 /* The directories cgroup_create() and cgroup_create_v1() make for machine (the cgroup2 one first,
  * then one per v1 hierarchy of a hybrid host), without making them: for a record written before
- * they exist. Non-logging. */
-int cgroup_planned_dirs(const char *machine, bool keep_unit, const char *slice, char ***ret);
+ * they exist. The v1 ones are kept in cg for cgroup_create_v1() (cgroup_v1_plan()). Non-logging. */
+int cgroup_planned_dirs(CGroup *cg, const char *machine, bool keep_unit, const char *slice, char ***ret);
 /* Creates <root>/machine.slice/machine-NAME.scope and its payload (with keep_unit: <own
  * cgroup>/payload, moving nsboot to <own cgroup>/supervisor), removing an empty leftover first.
  * Logs. */

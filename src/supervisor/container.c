@@ -569,7 +569,7 @@ static int run_once(Container *c) {
                 return 1;
         c->tunnel = machined_may_register(s);
         /* The record first: a kill between the mkdir()s and it would leave cgroups nobody knows of. */
-        r = cgroup_planned_dirs(s->machine, s->keep_unit, s->slice, &cgroup_dirs);
+        r = cgroup_planned_dirs(&c->cgroup, s->machine, s->keep_unit, s->slice, &cgroup_dirs);
         if (r < 0)
                 return log_error_errno(r, "Failed to find the machine's cgroup directories: %m"), 1;
         if (cleanup_note_cgroup(s->machine, cgroup_dirs) < 0 ||
