@@ -17,6 +17,9 @@
 #       --density-only     only the density measure (N = 100 unless --density=N)
 #       --density-variants=LIST  variants of the density measure (default: nsboot,nspawn-U)
 #       --density-rounds=R density: R rounds per variant, alternating (default 1): medians
+#       --density-v1-cgroups  density, on a hybrid host: each systemd-nspawn guest also gets a
+#                          cgroup of its own in every v1 controller hierarchy, as machined's
+#                          Delegate=yes scope gives it under systemd (nsboot makes its own)
 #       --stall=SECS       density: stop the guests still running when none has ended for
 #                          SECS seconds (guests hung at a host limit; default 90)
 #       --nsboot=PATH      nsboot binary (default: build/nsboot of this checkout)
@@ -46,6 +49,7 @@ DENSITY_ONLY=0
 DENSITY_VARIANTS=(nsboot nspawn-U)
 DENSITY_STALL=90
 DENSITY_ROUNDS=1
+DENSITY_V1=0
 DENSITY_TIMEOUT=900     # seconds, per guest of the density measure
 TREE=${NSBOOT_BENCH_TREE:-}
 NSBOOT=$SRCDIR/build/nsboot
@@ -74,7 +78,7 @@ log() { echo "bench: $*" >&2; }
 die() { echo "bench: ERROR: $*" >&2; exit 1; }
 
 usage() {
-        sed -n '4,34p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+        sed -n '4,37p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 positive_int() {
@@ -100,7 +104,7 @@ parse_args() {
         local opts
         opts=$(getopt -o D:n:b:r:h \
                 -l directory:,rounds:,boot-rounds:,rss-rounds:,variants:,density::,density-only,density-variants:,stall: \
-                -l density-rounds: \
+                -l density-rounds:,density-v1-cgroups \
                 -l nsboot:,nspawn:,keep-logs:,help \
                 -n bench.sh -- "$@") || { usage >&2; exit 1; }
         eval set -- "$opts"
@@ -116,6 +120,7 @@ parse_args() {
                 --density-variants) parse_variants "$1" "$2" DENSITY_VARIANTS; shift 2 ;;
                 --stall)          positive_int "$1" "$2"; DENSITY_STALL=$2; shift 2 ;;
                 --density-rounds) positive_int "$1" "$2"; DENSITY_ROUNDS=$2; shift 2 ;;
+                --density-v1-cgroups) DENSITY_V1=1; shift ;;
                 --nsboot)         NSBOOT=$2; shift 2 ;;
                 --nspawn)         NSPAWN=$2; shift 2 ;;
                 --keep-logs)      KEEP_LOGS=$2; shift 2 ;;
@@ -191,11 +196,17 @@ setup_cgroups() {
         mkdir "$CG_BASE"
 }
 
-# remove_cgroup DIR: DIR and what the run made below it, deepest first
+# remove_cgroup DIR: DIR and what the run made below it, deepest first; for up to 10 s while
+# processes stopped a moment ago are still leaving it
 remove_cgroup() {
+        local try
         [[ -n $1 && -d $1 ]] || return 0
-        find "$1" -depth -type d -exec rmdir {} + 2>/dev/null || true
-        [[ ! -d $1 ]] || log "could not remove the cgroup $1"
+        for ((try = 0; try < 20; try++)); do
+                find "$1" -depth -type d -exec rmdir {} + 2>/dev/null || true
+                [[ -d $1 ]] || return 0
+                sleep 0.5
+        done
+        log "could not remove the cgroup $1"
 }
 
 cleanup() {
@@ -212,6 +223,7 @@ cleanup() {
                 fi
         fi
         remove_cgroup "$CG_BASE"
+        density_v1_remove
         # systemd-nspawn mirrors its cgroup in the name=systemd hierarchy of a hybrid host.
         [[ -z $CG_BASE ]] || remove_cgroup "/sys/fs/cgroup/systemd/${CG_BASE##*/}"
         # What an nsboot killed at a stall left (its cgroups in every hierarchy, its state).
@@ -656,10 +668,17 @@ from benchstop import on_stop
 d, tmo, stall, n, cgroup = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 assert sys.argv[6] == "--"
 tmpl = sys.argv[7:]
+# v1 hierarchies (--density-v1-cgroups): one base directory a line in DIR/v1-bases
+try:
+    with open(f"{d}/v1-bases") as f:
+        v1_bases = f.read().split()
+except FileNotFoundError:
+    v1_bases = []
 def mover(i):
     def move():
-        with open(f"{cgroup}-{i}/cgroup.procs", "w") as f:
-            f.write("0")
+        for b in [cgroup] + v1_bases:
+            with open(f"{b}-{i}/cgroup.procs", "w") as f:
+                f.write("0")
     return move
 procs = []
 def signal_all(sig, which):
@@ -744,6 +763,7 @@ density_variant() {
         esac
         log "density $v: booting $DENSITY guests at once (bound: ${tmo}s each, stopped after ${DENSITY_STALL}s without progress)"
         for ((i = 0; i < DENSITY; i++)); do mkdir "$CG_BASE/density-$i"; done
+        density_v1_setup "$v" "$dir"
         /usr/bin/python3 "$WORK/density.py" "$dir" "$tmo" "$DENSITY_STALL" "$DENSITY" "$CG_BASE/density" -- "${cmd[@]}" \
                 >"$dir/result" &
         HELPER_PID=$!
@@ -785,7 +805,54 @@ density_variant() {
         log "density $v: $ok/$DENSITY booted and powered off, the last after $(ns2ms "$last") ms; $stalled stopped hung;" \
             "host CPU busy $busy_ms ms ($((busy_ms / DENSITY)) ms per guest), idle $idle_ms ms; in the tools' own cgroups $((own_us / 1000)) ms"
         for ((i = 0; i < DENSITY; i++)); do remove_cgroup "$CG_BASE/density-$i"; done
+        density_v1_remove
         rm -rf -- "$dir"
+}
+
+# The v1 controller hierarchies of a hybrid host (not name=systemd, which systemd-nspawn manages
+# itself): the mount point and this script's cgroup in each, one "MOUNT/CGROUP" a line.
+v1_own_dirs() {
+        awk '{ for (i = 7; i <= NF; i++) if ($i == "-") break
+               if ($(i + 1) == "cgroup" && $(i + 3) !~ /name=/) print $5 }' /proc/self/mountinfo |
+        while read -r m; do
+                local ctl=${m##*/} path
+                path=$(awk -F: -v c="$ctl" '{ n = split($2, a, ","); for (j = 1; j <= n; j++) if (a[j] == c) { print $3; exit } }' \
+                        /proc/self/cgroup)
+                [[ -n $path ]] && echo "$m${path%/}"
+        done
+}
+
+DENSITY_V1_DIRS=()
+
+# density_v1_setup VARIANT DIR: with --density-v1-cgroups, for systemd-nspawn, a cgroup per guest
+# in each v1 hierarchy, two levels down as machine.slice/machine-NAME.scope would be, named like
+# the cgroup2 one; their bases go to DIR/v1-bases for the helper. nsboot makes its machine's own.
+density_v1_setup() {
+        local v=$1 dir=$2 base i
+        DENSITY_V1_DIRS=()
+        [[ $DENSITY_V1 == 1 && $v == nspawn* ]] || return 0
+        while read -r base; do
+                [[ -d $base ]] || continue
+                mkdir "$base/nsboot-bench-$$" || die "cannot make a cgroup in $base"
+                DENSITY_V1_DIRS+=("$base/nsboot-bench-$$")
+                for ((i = 0; i < DENSITY; i++)); do
+                        mkdir "$base/nsboot-bench-$$/density-$i"
+                        if [[ -e $base/cpuset.cpus ]]; then     # cpuset: empty until given its parent's
+                                cat "$base/cpuset.cpus" >"$base/nsboot-bench-$$/cpuset.cpus"
+                                cat "$base/cpuset.mems" >"$base/nsboot-bench-$$/cpuset.mems"
+                                cat "$base/cpuset.cpus" >"$base/nsboot-bench-$$/density-$i/cpuset.cpus"
+                                cat "$base/cpuset.mems" >"$base/nsboot-bench-$$/density-$i/cpuset.mems"
+                        fi
+                done
+                echo "$base/nsboot-bench-$$/density" >>"$dir/v1-bases"
+        done < <(v1_own_dirs)
+        ((${#DENSITY_V1_DIRS[@]} > 0)) || die "--density-v1-cgroups: no cgroup v1 controller hierarchy is mounted"
+}
+
+density_v1_remove() {
+        local d
+        for d in "${DENSITY_V1_DIRS[@]}"; do remove_cgroup "$d"; done
+        DENSITY_V1_DIRS=()
 }
 
 # words_median "W1 W2 ...": the median of the words
@@ -823,7 +890,8 @@ measure_density() {
                              "${v//-/_}_density_cpu_idle_samples_ms=$(words_join "${DENSITY_IDLE[$v]}")"
                              "${v//-/_}_density_cpu_own_cgroups_ms=${DENSITY_OWN_MED[$v]}")
         done
-        DENSITY_KV+=("density_n=$DENSITY" "density_rounds=$DENSITY_ROUNDS" "density_stall_s=$DENSITY_STALL")
+        DENSITY_KV+=("density_n=$DENSITY" "density_rounds=$DENSITY_ROUNDS" "density_stall_s=$DENSITY_STALL"
+                    "density_v1_cgroups=$DENSITY_V1")
         for v in nspawn nspawn-U; do
                 [[ " ${DENSITY_VARIANTS[*]} " == *" $v "* ]] || continue
                 DENSITY_KV+=("ratio_density_vs_${v//-/_}=$(ratio "${DENSITY_NS_MED[nsboot]}" "${DENSITY_NS_MED[$v]}")"
@@ -837,6 +905,7 @@ print_density() {
         local v
         echo "density: $DENSITY guests booted at once, each on its own overlay of one tree, each to"
         echo "multi-user.target, then poweroff; $DENSITY_ROUNDS round(s) per variant, alternating: medians"
+        [[ $DENSITY_V1 == 0 ]] || echo "(--density-v1-cgroups: every nspawn guest in a cgroup of its own in each v1 hierarchy too)"
         printf '  %-12s %10s %14s %14s %14s %8s  %s\n' variant booted "time (last)" "host CPU" "per guest" hung failed
         for v in "${DENSITY_VARIANTS[@]}"; do
                 printf '  %-12s %10s %11s ms %11s ms %11s ms %8s  %s\n' "$v" "${DENSITY_OK_MIN[$v]}/$DENSITY" \
