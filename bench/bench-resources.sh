@@ -2,7 +2,10 @@
 # bench/bench-resources.sh: what the machine's limits and its /proc view do and cost.
 #  1. CPU weights: two guests pinned to the same CPU, cpu.weight 200 and 100, each running a busy
 #     loop for SECS seconds; the CPU time each got, from its cgroup on the host, and the ratio.
-#  2. The /proc view's cost: reading /proc/meminfo 10,000 times inside a guest (open, read a line,
+#  2. Fairness between machines, the default: two guests pinned to the same CPU with the default
+#     weight, one running four busy loops and the other one; the CPU time each machine got. With a
+#     cgroup per machine (what nsboot makes) each gets half, not a share per process.
+#  3. The /proc view's cost: reading /proc/meminfo 10,000 times inside a guest (open, read a line,
 #     close, in the shell, no fork), with nsboot's view and without it.
 # Needs root, busybox-static and a built nsboot (build/nsboot). Usage: bench/bench-resources.sh [SECS]
 set -euo pipefail
@@ -22,7 +25,7 @@ cleanup() {
 trap cleanup EXIT
 
 [[ $(id -u) == 0 ]] || { echo "needs root" >&2; exit 1; }
-for t in tree w200 w100; do
+for t in tree w200 w100 p4 p1; do
         "$SRCDIR/test/fixtures/mktree-busybox.sh" "$WORK/$t" "$TESTINIT" >/dev/null
 done
 
@@ -54,6 +57,24 @@ wait 2>/dev/null || true
 pids=()
 awk -v a=$((a1 - a0)) -v b=$((b1 - b0)) -v s="$SECS" 'BEGIN {
         printf "weight 200: %.2f s of CPU, weight 100: %.2f s of CPU in %d s; ratio %.2f (expected 2.00)\n",
+                a / 1e9, b / 1e9, s, b ? a / b : 0 }'
+
+echo "== default weights on one CPU, four busy processes against one, $SECS s"
+for n in 4 1; do
+        printf 'lxc.rootfs.path = dir:%s\nnsboot.cpuset.cpus = 0\n' "$WORK/p$n" >"$WORK/p$n.conf"
+        "$NSBOOT" -q --config="$WORK/p$n.conf" -M "benchp$n" --proc-virtualize=no /bin/sh -c \
+                "i=1; while [ \$i -lt $n ]; do (while :; do :; done) & i=\$((i + 1)); done; while :; do :; done" </dev/null &
+        pids+=($!)
+done
+sleep 1
+a0=$(cpu_ns benchp4); b0=$(cpu_ns benchp1)
+sleep "$SECS"
+a1=$(cpu_ns benchp4); b1=$(cpu_ns benchp1)
+for p in "${pids[@]}"; do kill -TERM "$p"; kill -TERM "$p"; done
+wait 2>/dev/null || true
+pids=()
+awk -v a=$((a1 - a0)) -v b=$((b1 - b0)) -v s="$SECS" 'BEGIN {
+        printf "4 processes: %.2f s of CPU, 1 process: %.2f s of CPU in %d s; ratio %.2f (1.00: a share per machine; 4.00: per process)\n",
                 a / 1e9, b / 1e9, s, b ? a / b : 0 }'
 
 echo "== reading /proc/meminfo 10,000 times inside"
