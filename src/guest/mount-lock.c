@@ -59,8 +59,8 @@ static bool user_namespace_refused(int err) {
         return IN_SET(err, EPERM, EACCES, ENOSPC, EUSERS, EINVAL);
 }
 
-/* Clones the holder, joins its mount namespace and copies that for our user namespace. 1 if done, 0 if the kernel refused the user
- * namespace (warned), -errno on other failures (logged). */
+/* Clones the holder, joins its mount namespace and copies that for our user namespace. 1 if done,
+ * 0 if the kernel refused the user namespace (warned), -errno on other failures (logged). */
 static int join_locked_copy(void) {
         pid_t pid;
         int r;
@@ -75,7 +75,8 @@ static int join_locked_copy(void) {
                 return log_error_errno(pid, "Failed to make a user namespace to lock the guest's mounts: %m");
         r = join_mount_namespace_of(pid);
         if (r >= 0 && unshare(CLONE_NEWNS) < 0)
-                r = log_error_errno(errno, "Failed to copy the locked mount namespace for the guest's user namespace: %m");
+                r = log_error_errno(errno,
+                                    "Failed to copy the locked mount namespace for the guest's user namespace: %m");
         else if (r < 0)
                 r = log_error_errno(r, "Failed to join the locked mount namespace: %m");
         /* The holder's copy goes with the holder, after ours is made. */
