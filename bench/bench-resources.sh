@@ -41,41 +41,40 @@ cpu_ns() {
         fi
 }
 
-echo "== CPU weights 200:100 on one CPU, $SECS s"
-for w in 200 100; do
-        printf 'lxc.rootfs.path = dir:%s\nnsboot.cpu.weight = %s\nnsboot.cpuset.cpus = 0\n' "$WORK/w$w" "$w" >"$WORK/w$w.conf"
-        "$NSBOOT" -q --config="$WORK/w$w.conf" -M "benchw$w" --proc-virtualize=no \
-                /bin/sh -c 'while :; do :; done' </dev/null &
+# start_guest NAME CONFIG-LINES CMD: a busybox guest on CPU 0 running CMD, in the background
+start_guest() {
+        printf 'lxc.rootfs.path = dir:%s\nnsboot.cpuset.cpus = 0\n%s' "$WORK/$1" "$2" >"$WORK/$1.conf"
+        "$NSBOOT" -q --config="$WORK/$1.conf" -M "bench$1" --proc-virtualize=no /bin/sh -c "$3" </dev/null &
         pids+=($!)
-done
-sleep 1
-a0=$(cpu_ns benchw200); b0=$(cpu_ns benchw100)
-sleep "$SECS"
-a1=$(cpu_ns benchw200); b1=$(cpu_ns benchw100)
-for p in "${pids[@]}"; do kill -TERM "$p"; kill -TERM "$p"; done
-wait 2>/dev/null || true
-pids=()
-awk -v a=$((a1 - a0)) -v b=$((b1 - b0)) -v s="$SECS" 'BEGIN {
-        printf "weight 200: %.2f s of CPU, weight 100: %.2f s of CPU in %d s; ratio %.2f (expected 2.00)\n",
-                a / 1e9, b / 1e9, s, b ? a / b : 0 }'
+}
+
+# cpu_pair A B LABEL-A LABEL-B EXPECTED: the CPU time machines benchA and benchB get in SECS s,
+# then both stopped
+cpu_pair() {
+        local a0 b0 a1 b1 p
+        sleep 1
+        a0=$(cpu_ns "bench$1"); b0=$(cpu_ns "bench$2")
+        sleep "$SECS"
+        a1=$(cpu_ns "bench$1"); b1=$(cpu_ns "bench$2")
+        for p in "${pids[@]}"; do kill -TERM "$p"; kill -TERM "$p"; done
+        wait 2>/dev/null || true
+        pids=()
+        awk -v a=$((a1 - a0)) -v b=$((b1 - b0)) -v s="$SECS" -v la="$3" -v lb="$4" -v e="$5" 'BEGIN {
+                printf "%s: %.2f s of CPU, %s: %.2f s of CPU in %d s; ratio %.2f (%s)\n",
+                        la, a / 1e9, lb, b / 1e9, s, b ? a / b : 0, e }'
+}
+
+busy='while :; do :; done'
+
+echo "== CPU weights 200:100 on one CPU, $SECS s"
+for w in 200 100; do start_guest "w$w" "nsboot.cpu.weight = $w"$'\n' "$busy"; done
+cpu_pair w200 w100 "weight 200" "weight 100" "expected 2.00"
 
 echo "== default weights on one CPU, four busy processes against one, $SECS s"
 for n in 4 1; do
-        printf 'lxc.rootfs.path = dir:%s\nnsboot.cpuset.cpus = 0\n' "$WORK/p$n" >"$WORK/p$n.conf"
-        "$NSBOOT" -q --config="$WORK/p$n.conf" -M "benchp$n" --proc-virtualize=no /bin/sh -c \
-                "i=1; while [ \$i -lt $n ]; do (while :; do :; done) & i=\$((i + 1)); done; while :; do :; done" </dev/null &
-        pids+=($!)
+        start_guest "p$n" "" "i=1; while [ \$i -lt $n ]; do ($busy) & i=\$((i + 1)); done; $busy"
 done
-sleep 1
-a0=$(cpu_ns benchp4); b0=$(cpu_ns benchp1)
-sleep "$SECS"
-a1=$(cpu_ns benchp4); b1=$(cpu_ns benchp1)
-for p in "${pids[@]}"; do kill -TERM "$p"; kill -TERM "$p"; done
-wait 2>/dev/null || true
-pids=()
-awk -v a=$((a1 - a0)) -v b=$((b1 - b0)) -v s="$SECS" 'BEGIN {
-        printf "4 processes: %.2f s of CPU, 1 process: %.2f s of CPU in %d s; ratio %.2f (1.00: a share per machine; 4.00: per process)\n",
-                a / 1e9, b / 1e9, s, b ? a / b : 0 }'
+cpu_pair p4 p1 "4 processes" "1 process" "1.00: a share per machine; 4.00: per process"
 
 echo "== reading /proc/meminfo 10,000 times inside"
 loop='t0=$(cut -d" " -f1 /proc/uptime); i=0; while [ $i -lt 10000 ]; do read -r l </proc/meminfo; i=$((i+1)); done
