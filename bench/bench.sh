@@ -828,20 +828,19 @@ DENSITY_V1_DIRS=()
 # in each v1 hierarchy, two levels down as machine.slice/machine-NAME.scope would be, named like
 # the cgroup2 one; their bases go to DIR/v1-bases for the helper. nsboot makes its machine's own.
 density_v1_setup() {
-        local v=$1 dir=$2 base i
+        local v=$1 dir=$2 base d i
         DENSITY_V1_DIRS=()
         [[ $DENSITY_V1 == 1 && $v == nspawn* ]] || return 0
         while read -r base; do
                 [[ -d $base ]] || continue
                 mkdir "$base/nsboot-bench-$$" || die "cannot make a cgroup in $base"
                 DENSITY_V1_DIRS+=("$base/nsboot-bench-$$")
-                for ((i = 0; i < DENSITY; i++)); do
-                        mkdir "$base/nsboot-bench-$$/density-$i"
+                for ((i = -1; i < DENSITY; i++)); do
+                        d=$base/nsboot-bench-$$
+                        ((i < 0)) || { d+=/density-$i; mkdir "$d"; }
                         if [[ -e $base/cpuset.cpus ]]; then     # cpuset: empty until given its parent's
-                                cat "$base/cpuset.cpus" >"$base/nsboot-bench-$$/cpuset.cpus"
-                                cat "$base/cpuset.mems" >"$base/nsboot-bench-$$/cpuset.mems"
-                                cat "$base/cpuset.cpus" >"$base/nsboot-bench-$$/density-$i/cpuset.cpus"
-                                cat "$base/cpuset.mems" >"$base/nsboot-bench-$$/density-$i/cpuset.mems"
+                                cat "$base/cpuset.cpus" >"$d/cpuset.cpus"
+                                cat "$base/cpuset.mems" >"$d/cpuset.mems"
                         fi
                 done
                 echo "$base/nsboot-bench-$$/density" >>"$dir/v1-bases"
