@@ -2,9 +2,14 @@
 /* lxc.net.N.l2proxy: proxy neighbour entries ("ip neigh add proxy ADDR dev LINK") on the interface's
  * host link for each of the guest's static addresses, so the host answers ARP and NDP for them on
  * that link and routes the traffic on to the guest (typically a router-mode veth on the uplink).
- * Like LXC, nsboot checks the sysctls this needs and refuses to start without them rather than
- * changing the host's settings. Each entry is recorded in the machine's state file once made, so
- * the next start or --cleanup removes it after a SIGKILL. */
+ * For an ipvlan (mode l3s), as LXC, each address is also routed to the host's loopback ("ip route
+ * add ADDR/32 dev lo"): the kernel answers ARP from a proxy entry only when its route to the
+ * address leads off the link the request came in on, and ipvlan's l3s hook then hands the packets
+ * to the guest. Like LXC, nsboot checks the sysctls this needs and refuses to start without them
+ * rather than changing the host's settings; unlike LXC's, its loopback routes never replace one
+ * the host has for an address (the start is refused, naming it). Each entry and route is recorded
+ * in the machine's state file once made, so the next start or --cleanup removes it after a
+ * SIGKILL. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,9 +60,17 @@ static int address_of(const char *entry, char ret[static 46]) {
         return strchr(ret, ':') ? AF_INET6 : AF_INET;
 }
 
-static int add_list(RtnlSocket *sk, const char *machine, const NetDevConfig *c, int idx, char **list) {
+/* ADDR/32 or ADDR/128. */
+static void host_prefix(const char *addr, int family, char ret[static 50]) {
+        snprintf(ret, 50, "%s/%d", addr, family == AF_INET6 ? 128 : 32);
+}
+
+/* The proxy entry of every address of list on the link idx and, with lo > 0, its loopback route. */
+static int add_list(RtnlSocket *sk, const char *machine, NetDev *d, int idx, int lo, char **list) {
+        const NetDevConfig *c = d->config;
+
         STRV_FOREACH(a, list) {
-                char addr[46], line[96];
+                char addr[46], host[50], line[96];
                 int family = address_of(*a, addr), r;
 
                 r = rtnl_add_proxy_neighbour(sk, family, idx, addr);
@@ -69,54 +82,97 @@ static int add_list(RtnlSocket *sk, const char *machine, const NetDevConfig *c, 
                 if (r < 0)
                         return log_error_errno(r, "Failed to record the proxy entry for %s in %s: %m", addr,
                                                NETDEV_STATE_DIR);
+                if (lo <= 0)
+                        continue;
+                host_prefix(addr, family, host);
+                r = rtnl_add_route_exclusive(sk, family, lo, host);
+                if (r == -EEXIST)
+                        return log_error_errno(r, "%s: lxc.net.%u.l2proxy on an ipvlan routes %s to the host's "
+                                               "loopback, but the host has a route for %s already",
+                                               netdev_config_where(c, "l2proxy"), c->index, host, host);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to route %s to the host's loopback (lxc.net.%u.l2proxy): "
+                                               "%m (%s)", host, c->index, rtnl_last_error());
+                d->lo_routes++;
+                snprintf(line, sizeof line, "l2proxy-lo %s\n", host);
+                r = netdev_record(machine, line);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to record the loopback route of %s in %s: %m", addr,
+                                               NETDEV_STATE_DIR);
         }
         return 0;
 }
 
 int netdev_l2proxy_add(RtnlSocket *sk, const char *machine, NetDev *d) {
         const NetDevConfig *c = d->config;
-        int idx, r;
+        int idx, lo = 0, r;
 
         if (!c->l2proxy || !c->link)
                 return 0;
         idx = rtnl_ifindex(sk, c->link);
         if (idx < 0)
                 return log_error_errno(idx, "Link '%s' of lxc.net.%u vanished: %m", c->link, c->index);
+        if (netdev_config_l2proxy_lo(c)) {
+                lo = rtnl_ifindex(sk, "lo");
+                if (lo < 0)
+                        return log_error_errno(lo, "The host has no loopback interface 'lo' (lxc.net.%u.l2proxy): %m",
+                                               c->index);
+        }
         d->proxied = true;
-        r = add_list(sk, machine, c, idx, c->ipv4);
-        return r < 0 ? r : add_list(sk, machine, c, idx, c->ipv6);
+        r = add_list(sk, machine, d, idx, lo, c->ipv4);
+        return r < 0 ? r : add_list(sk, machine, d, idx, lo, c->ipv6);
+}
+
+/* Gone already (with the link, or never made when the start failed half-way) is no error. */
+static void warn_remove(int r, const char *what, const char *addr, const char *where) {
+        if (r < 0 && !IN_SET(r, -ENODEV, -ENOENT, -ESRCH))
+                log_warning_errno(r, "Failed to remove the %s for %s on '%s', ignoring: %m", what, addr, where);
 }
 
 static void remove_one(RtnlSocket *sk, const char *link, const char *addr) {
         char a[46];
-        int family = address_of(addr, a), idx = rtnl_ifindex(sk, link), r;
+        int family = address_of(addr, a), idx = rtnl_ifindex(sk, link);
 
-        r = idx < 0 ? idx : rtnl_delete_proxy_neighbour(sk, family, idx, a);
-        /* Gone already: with the link, or never made when the start failed half-way. */
-        if (r < 0 && !IN_SET(r, -ENODEV, -ENOENT))
-                log_warning_errno(r, "Failed to remove the proxy entry for %s on '%s', ignoring: %m", a, link);
+        warn_remove(idx < 0 ? idx : rtnl_delete_proxy_neighbour(sk, family, idx, a), "proxy entry", a, link);
+}
+
+static void remove_lo_route(RtnlSocket *sk, const char *addr) {
+        char a[46], host[50];
+        int family = address_of(addr, a), lo = rtnl_ifindex(sk, "lo");
+
+        host_prefix(a, family, host);
+        warn_remove(lo < 0 ? lo : rtnl_delete_route(sk, family, lo, host), "loopback route", host, "lo");
 }
 
 void netdev_l2proxy_remove(RtnlSocket *sk, const NetDev *d) {
+        char *const *lists[2] = { d->config->ipv4, d->config->ipv6 };
+        unsigned n = 0;
+
         if (!d->proxied)
                 return;
-        STRV_FOREACH(a, d->config->ipv4)
-                remove_one(sk, d->config->link, *a);
-        STRV_FOREACH(a, d->config->ipv6)
-                remove_one(sk, d->config->link, *a);
+        for (size_t k = 0; k < 2; k++)
+                STRV_FOREACH(a, lists[k]) {
+                        remove_one(sk, d->config->link, *a);
+                        if (n++ < d->lo_routes)
+                                remove_lo_route(sk, *a);
+                }
 }
 
 int netdev_l2proxy_repair(RtnlSocket *sk, const char *text) {
         int n = 0;
 
         for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
-                char link[16], addr[46];
+                char link[16], addr[50];
 
-                if (sscanf(p, "l2proxy %15s %45s", link, addr) != 2)
-                        continue;
-                remove_one(sk, link, addr);
-                log_info("Removed the proxy entry for %s on '%s'", addr, link);
-                n++;
+                if (startswith(p, "l2proxy ") && sscanf(p, "l2proxy %15s %45s", link, addr) == 2) {
+                        remove_one(sk, link, addr);
+                        log_info("Removed the proxy entry for %s on '%s'", addr, link);
+                        n++;
+                } else if (startswith(p, "l2proxy-lo ") && sscanf(p, "l2proxy-lo %49s", addr) == 1) {
+                        remove_lo_route(sk, addr);
+                        log_info("Removed the loopback route of %s", addr);
+                        n++;
+                }
         }
         return n;
 }

@@ -3,8 +3,8 @@
  * its network namespace is pinned by a bind mount at NETDEV_PIN_DIR/NAME: without it the namespace
  * would die with the guest, and with it a veth end moved in as phys, or a real NIC would come back
  * only under its in-guest name. NETDEV_STATE_DIR/NAME.net says what went in: the host's namespace
- * ("hostns INO"), each phys before it moves ("phys HOST GUEST MTU MAC UP"), each zone bridge and each
- * l2proxy entry ("l2proxy LINK ADDRESS"). */
+ * ("hostns INO"), each phys before it moves ("phys HOST GUEST MTU MAC UP"), each zone bridge, each
+ * l2proxy entry ("l2proxy LINK ADDRESS") and an ipvlan's loopback routes ("l2proxy-lo ADDRESS/LEN"). */
 #include <fcntl.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -236,8 +236,8 @@ int netdev_repair(const char *machine) {
                                                "its network namespace stays at %s", machine, pin);
                 }
         }
-        /* Zone bridges and proxy entries were made in the namespace nsboot ran in: a gone one took
-         * them along. */
+        /* Zone bridges, proxy entries and loopback routes were made in the namespace nsboot ran in: a
+         * gone one took them along. */
         if (!gone)
                 n += netdev_l2proxy_repair(sk, text);
         for (const char *p = text; !gone && p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {

@@ -30,6 +30,10 @@ bool netdev_config_link_is_bridge(const NetDevConfig *c) {
         return c->type >= 0 && netdev_ops[c->type]->flags & NETDEV_OPS_LINK_BRIDGE && !c->router;
 }
 
+bool netdev_config_l2proxy_lo(const NetDevConfig *c) {
+        return c->type >= 0 && netdev_ops[c->type]->flags & NETDEV_OPS_L2PROXY_LO;
+}
+
 /* MAC inside: hwaddr, or one derived from the machine (veth, macvlan, vlan). */
 static int set_guest_mac(RtnlSocket *sk, const NetDevConfig *c, int ifindex, const char *machine) {
         unsigned char mac[6];
@@ -101,16 +105,12 @@ static int veth_validate(const NetDevConfig *c) {
         return 0;
 }
 
-/* LXC proxies for an ipvlan only in mode l3s, and then also routes each address to the host's
- * loopback; nsboot does not make those routes (yet). */
+/* LXC proxies for an ipvlan only in mode l3s (NETDEV_OPS_L2PROXY_LO: with the loopback routes). */
 static int ipvlan_validate(const NetDevConfig *c) {
-        if (!c->l2proxy)
-                return 0;
-        if (!streq_ptr(c->mode, "l3s"))
+        if (c->l2proxy && !streq_ptr(c->mode, "l3s"))
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "%s: lxc.net.%u.l2proxy with an ipvlan requires "
                                        "ipvlan.mode = l3s", netdev_config_where(c, "l2proxy"), c->index);
-        return log_error_errno(SYNTHETIC_ERRNO(EOPNOTSUPP), "%s: lxc.net.%u.l2proxy with an ipvlan: not supported "
-                               "yet (the loopback routes it needs)", netdev_config_where(c, "l2proxy"), c->index);
+        return 0;
 }
 
 static int vlan_validate(const NetDevConfig *c) {
@@ -401,7 +401,8 @@ static const NetDevOps macvlan_ops = {
         .destroy = macvlan_destroy,
 };
 static const NetDevOps ipvlan_ops = {
-        .flags = NETDEV_OPS_NETNS | NETDEV_OPS_NEEDS_LINK, .mode_key = "ipvlan.mode", .parse_cli = ipvlan_parse_cli,
+        .flags = NETDEV_OPS_NETNS | NETDEV_OPS_NEEDS_LINK | NETDEV_OPS_L2PROXY_LO, .mode_key = "ipvlan.mode",
+        .parse_cli = ipvlan_parse_cli,
         .validate = ipvlan_validate, .create = ipvlan_create, .describe = lower_describe, .destroy = inside_destroy,
         /* no configure_inside: ipvlan shares its parent's MAC */
 };

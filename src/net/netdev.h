@@ -22,6 +22,7 @@ typedef struct NetDev {
         bool made_parent;       /* macvlan.vlan: nsboot made the VLAN link it sits on */
         char parent[16];        /* macvlan.vlan: that VLAN link */
         bool proxied;           /* l2proxy: proxy entries for its addresses may be on its link */
+        unsigned lo_routes;     /* l2proxy on an ipvlan: the loopback routes made, for the first addresses */
 } NetDev;
 
 typedef struct NetDevs {
@@ -39,6 +40,7 @@ typedef enum NetDevOpsFlags {
         NETDEV_OPS_HOST_SIDE = 1 << 1,  /* has a host-side interface (host_name) while it runs: a veth */
         NETDEV_OPS_NEEDS_LINK = 1 << 2, /* lxc.net.N.link names its host parent: required */
         NETDEV_OPS_LINK_BRIDGE = 1 << 3,/* its link, when given, must be a bridge */
+        NETDEV_OPS_L2PROXY_LO = 1 << 4, /* l2proxy also routes each address to the host's loopback */
 } NetDevOpsFlags;
 
 /* One network type, the whole of it: nothing outside netdev-types.c looks at the type. Every
@@ -67,6 +69,8 @@ bool netdev_config_has_netns(const NetDevConfig *c);
 bool netdev_config_has_host_side(const NetDevConfig *c);
 /* Whether c's link must be a bridge (a veth in bridge mode). */
 bool netdev_config_link_is_bridge(const NetDevConfig *c);
+/* Whether l2proxy on c also routes its addresses to the host's loopback (an ipvlan, as LXC). */
+bool netdev_config_l2proxy_lo(const NetDevConfig *c);
 
 /* Runs action in a child that enters l->netns_fd (the guest's network namespace, alive as long as
  * the fd is, even after the guest's end), so nsboot itself never leaves its own. Returns action's
@@ -123,7 +127,8 @@ void netdev_unpin(NetDevs *l);
  * unused zone bridges, unpins it. Returns how many interfaces it handled. Logs. */
 int netdev_repair(const char *machine);
 
-/* netdev-l2proxy.c: lxc.net.N.l2proxy, proxy ARP/NDP entries on the link for the guest's addresses. */
+/* netdev-l2proxy.c: lxc.net.N.l2proxy, proxy ARP/NDP entries on the link for the guest's addresses
+ * (and, for an ipvlan, routes of them to the host's loopback). */
 /* Parent, before anything is made: the sysctls of the link that LXC requires. Logs. */
 int netdev_l2proxy_check(const NetDevConfig *c);
 /* Parent, after the interface was made: adds and records the entries. Logs. */

@@ -64,6 +64,7 @@ typeof(rtnl_link_vlan_alloc) *sym_rtnl_link_vlan_alloc;
 typeof(rtnl_link_vlan_set_id) *sym_rtnl_link_vlan_set_id;
 typeof(rtnl_route_add) *sym_rtnl_route_add;
 typeof(rtnl_route_add_nexthop) *sym_rtnl_route_add_nexthop;
+typeof(rtnl_route_delete) *sym_rtnl_route_delete;
 typeof(rtnl_route_alloc) *sym_rtnl_route_alloc;
 typeof(rtnl_route_nh_alloc) *sym_rtnl_route_nh_alloc;
 typeof(rtnl_route_nh_free) *sym_rtnl_route_nh_free;
@@ -168,6 +169,7 @@ int dlopen_libnl(void) {
                                DLSYM_ARG(rtnl_link_vlan_set_id),
                                DLSYM_ARG(rtnl_route_add),
                                DLSYM_ARG(rtnl_route_add_nexthop),
+                               DLSYM_ARG(rtnl_route_delete),
                                DLSYM_ARG(rtnl_route_alloc),
                                DLSYM_ARG(rtnl_route_nh_alloc),
                                DLSYM_ARG(rtnl_route_nh_free),

@@ -85,6 +85,7 @@ extern typeof(rtnl_link_vlan_alloc) *sym_rtnl_link_vlan_alloc;
 extern typeof(rtnl_link_vlan_set_id) *sym_rtnl_link_vlan_set_id;
 extern typeof(rtnl_route_add) *sym_rtnl_route_add;
 extern typeof(rtnl_route_add_nexthop) *sym_rtnl_route_add_nexthop;
+extern typeof(rtnl_route_delete) *sym_rtnl_route_delete;
 extern typeof(rtnl_route_alloc) *sym_rtnl_route_alloc;
 extern typeof(rtnl_route_nh_alloc) *sym_rtnl_route_nh_alloc;
 extern typeof(rtnl_route_nh_free) *sym_rtnl_route_nh_free;

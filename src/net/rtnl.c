@@ -358,7 +358,10 @@ int rtnl_add_default_route(RtnlSocket *sk, int family, int ifindex, const char *
         return rtnl_add_route(sk, family, ifindex, NULL, gateway);
 }
 
-int rtnl_add_route(RtnlSocket *sk, int family, int ifindex, const char *destination, const char *gateway) {
+/* Adds (flags: NLM_F_CREATE, with NLM_F_EXCL or not) or deletes (flags: -1) a static route of the
+ * main table to destination (NULL: the default route) on ifindex, through gateway or on the link. */
+static int route_request(RtnlSocket *sk, int family, int ifindex, const char *destination, const char *gateway,
+                         int flags) {
         struct rtnl_route *route = sym_rtnl_route_alloc();
         struct rtnl_nexthop *nh = sym_rtnl_route_nh_alloc();
         struct nl_addr *dst = NULL, *gw = NULL;
@@ -388,7 +391,7 @@ int rtnl_add_route(RtnlSocket *sk, int family, int ifindex, const char *destinat
                 }
                 sym_rtnl_route_add_nexthop(route, nh);
                 nh = NULL;
-                r = sym_rtnl_route_add(sk, route, NLM_F_CREATE);
+                r = flags < 0 ? sym_rtnl_route_delete(sk, route, 0) : sym_rtnl_route_add(sk, route, flags);
         }
         if (nh) /* not NULL-safe in libnl */
                 sym_rtnl_route_nh_free(nh);
@@ -396,6 +399,18 @@ int rtnl_add_route(RtnlSocket *sk, int family, int ifindex, const char *destinat
         sym_nl_addr_put(gw);
         sym_rtnl_route_put(route);
         return nlerr(r);
+}
+
+int rtnl_add_route(RtnlSocket *sk, int family, int ifindex, const char *destination, const char *gateway) {
+        return route_request(sk, family, ifindex, destination, gateway, NLM_F_CREATE);
+}
+
+int rtnl_add_route_exclusive(RtnlSocket *sk, int family, int ifindex, const char *destination) {
+        return route_request(sk, family, ifindex, destination, NULL, NLM_F_CREATE | NLM_F_EXCL);
+}
+
+int rtnl_delete_route(RtnlSocket *sk, int family, int ifindex, const char *destination) {
+        return route_request(sk, family, ifindex, destination, NULL, -1);
 }
 
 int rtnl_add_bridge(RtnlSocket *sk, const char *name) {

@@ -57,6 +57,11 @@ int rtnl_add_address(RtnlSocket *sk, int ifindex, const char *address);
 int rtnl_add_default_route(RtnlSocket *sk, int family, int ifindex, const char *gateway);
 /* A route to destination ("10.0.0.5/32"; NULL: default) on ifindex, through gateway or on the link. */
 int rtnl_add_route(RtnlSocket *sk, int family, int ifindex, const char *destination, const char *gateway);
+/* A route to destination on the link ifindex that must be the table's only one for it: -EEXIST when
+ * the main table routes destination already (NLM_F_EXCL). */
+int rtnl_add_route_exclusive(RtnlSocket *sk, int family, int ifindex, const char *destination);
+/* Deletes the static link route to destination on ifindex that rtnl_add_route*() made. */
+int rtnl_delete_route(RtnlSocket *sk, int family, int ifindex, const char *destination);
 /* ipvlan port isolation of ifindex: 0 (bridge), IPVLAN_F_PRIVATE or IPVLAN_F_VEPA. */
 int rtnl_set_ipvlan_flags(RtnlSocket *sk, int ifindex, unsigned flags);
 /* Adds (or removes) VLAN vid on the bridge port ifindex: tagged, or the port's untagged PVID. */

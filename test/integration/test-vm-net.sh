@@ -5,8 +5,9 @@
 # ones configured, and a macvlan on a VLAN of its link (macvlan.vlan) reaches that VLAN and leaves
 # no VLAN link behind, and a veth with veth.vlan.id reaches its VLAN on a VLAN-aware bridge; and the
 # host tier's test-net-vlan-ipvlan.sh, which the host kernel cannot run (vlan and ipvlan from files
-# and options, ipvlan l3s and default modes, the parent's MAC, the test host as before). One VM
-# boot.
+# and options, ipvlan l3s and default modes, the parent's MAC, the test host as before) and
+# test-net-l2proxy-ipvlan.sh (l2proxy on an ipvlan in mode l3s: proxy entries and loopback
+# routes, reached from the uplink over IPv4 and IPv6, removed after exit and SIGKILL). One VM boot.
 # nsboot-test-timeout: 800
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -14,7 +15,7 @@
 # Everything the VM needs goes onto its test disk (mounted at /mnt/test there).
 vm_prepare
 dir=$VM_DIR
-vm_add_host_tests test-net-vlan-ipvlan
+vm_add_host_tests test-net-vlan-ipvlan test-net-l2proxy-ipvlan
 
 cat >"$dir/run.sh" <<'EOF'
 . ./check-lib.sh
@@ -93,6 +94,7 @@ ip link del vp0; ip link del vb0
 check "the kernel makes ipvlan l3s" sh -c 'ip link add link q0 name nsbtl3s type ipvlan mode l3s && ip link del nsbtl3s'
 ip link del p0; ip link del q0
 check test-net-vlan-ipvlan vm_host_test test-net-vlan-ipvlan
+check test-net-l2proxy-ipvlan vm_host_test test-net-l2proxy-ipvlan
 checks_done
 EOF
 

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "log-capture.h"
 #include "netdev-config.h"
+#include "netdev.h"
 #include "settings-table.h"
 
 #define DATA SOURCE_ROOT "/test/unit/data/"
@@ -182,6 +183,26 @@ Test(config, network_values_checked) {
         cr_assert_eq(netdev_config_assign(&l, "lxc.net.0.type", "vlan", "t:2", &expect), 0);
         log_set_max_level(-1);
         cr_assert_lt(netdev_configs_validate(&l), 0);
+        netdev_configs_done(&l);
+}
+
+/* l2proxy on an ipvlan: only in mode l3s, as LXC, and then with the loopback routes. */
+Test(config, l2proxy_ipvlan_needs_l3s) {
+        NetDevConfigs l = {};
+        const char *expect;
+
+        cr_assert_eq(netdev_config_assign(&l, "lxc.net.0.type", "ipvlan", "t:1", &expect), 0);
+        cr_assert_eq(netdev_config_assign(&l, "lxc.net.0.link", "eth0", "t:2", &expect), 0);
+        cr_assert_eq(netdev_config_assign(&l, "lxc.net.0.l2proxy", "1", "t:3", &expect), 0);
+        log_set_max_level(-1);
+        cr_assert_lt(netdev_configs_validate(&l), 0, "mode l2 (the default)");
+        cr_assert_eq(netdev_config_assign(&l, "lxc.net.0.ipvlan.mode", "l3", "t:4", &expect), 0);
+        cr_assert_lt(netdev_configs_validate(&l), 0, "mode l3");
+        cr_assert_eq(netdev_config_assign(&l, "lxc.net.0.ipvlan.mode", "l3s", "t:4", &expect), 0);
+        cr_assert_eq(netdev_configs_validate(&l), 0, "mode l3s");
+        cr_assert(netdev_config_l2proxy_lo(&l.items[0]));
+        cr_assert_eq(netdev_config_assign(&l, "lxc.net.0.type", "macvlan", "t:1", &expect), 0);
+        cr_assert_not(netdev_config_l2proxy_lo(&l.items[0]), "only an ipvlan gets loopback routes");
         netdev_configs_done(&l);
 }
 
