@@ -6,7 +6,7 @@
 # also cannot lift the machine's limits (the payload cgroup); sd_notify readiness; nsboot@.service
 # runs its guest in a user namespace, becomes active only after the guest's READY=1 and restarts on
 # a guest reboot; journalctl -M shows what the guest logged. One VM boot, several guest boots.
-# nsboot-test-timeout: 700
+# nsboot-test-timeout: 1000
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -315,7 +315,7 @@ checks_done
 EOF
 
 rc=0
-out=$("$SRCDIR/test/vm/run.sh" --timeout 600 "$dir" 2>&1) || rc=$?
+out=$("$SRCDIR/test/vm/run.sh" --timeout 900 "$dir" 2>&1) || rc=$?
 echo "$out"
 vm_assert_checks "$out" "$dir/run.sh"
 [[ $rc == 0 ]] || fail "the system-tier machined test failed in the VM (exit status $rc)"
