@@ -10,7 +10,9 @@
 
 #define READ_FULL_MAX (1024 * 1024)
 
-static int write_all(int fd, const char *s, size_t n) {
+int loop_write(int fd, const void *buf, size_t n) {
+        const char *s = buf;
+
         while (n > 0) {
                 ssize_t k = write(fd, s, n);
 
@@ -39,7 +41,7 @@ int write_string_file(const char *path, const char *s) {
                 s = line;
                 n++;
         }
-        return write_all(fd, s, n);
+        return loop_write(fd, s, n);
 }
 
 int write_file_mode(const char *path, const char *s, mode_t mode) {
@@ -48,7 +50,7 @@ int write_file_mode(const char *path, const char *s, mode_t mode) {
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, mode);
         if (fd < 0)
                 return -errno;
-        return write_all(fd, s, strlen(s));
+        return loop_write(fd, s, strlen(s));
 }
 
 int write_file_atomic(const char *dir, const char *path, const char *tmp, const char *s, mode_t mode) {

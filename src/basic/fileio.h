@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/* All n bytes of buf to fd, again after EINTR and short writes. */
+int loop_write(int fd, const void *buf, size_t n);
 /* Writes s (plus a newline unless s ends in one) to an existing file, e.g. in /proc or /sys. */
 int write_string_file(const char *path, const char *s);
 /* Creates or truncates path with mode and writes s as is. */

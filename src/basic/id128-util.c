@@ -7,6 +7,7 @@
 
 #include "id128-util.h"
 #include "macro.h"
+#include "parse-util.h"
 
 int id128_randomize(Id128 *ret) {
         Id128 id;
@@ -18,16 +19,6 @@ int id128_randomize(Id128 *ret) {
         id.bytes[8] = (id.bytes[8] & 0x3F) | 0x80;
         *ret = id;
         return 0;
-}
-
-static int unhex(char c) {
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -EINVAL;
 }
 
 int id128_from_string(const char *s, Id128 *ret) {
@@ -43,8 +34,8 @@ int id128_from_string(const char *s, Id128 *ret) {
                 /* the UUID form has its dashes after bytes 4, 6, 8 and 10 */
                 if (uuid && IN_SET(n, 4U, 6U, 8U, 10U) && s[i++] != '-')
                         return -EINVAL;
-                a = unhex(s[i++]);
-                b = unhex(s[i++]);
+                a = unhexchar(s[i++]);
+                b = unhexchar(s[i++]);
                 if (a < 0 || b < 0)
                         return -EINVAL;
                 id.bytes[n] = (uint8_t) (a << 4 | b);

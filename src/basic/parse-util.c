@@ -127,3 +127,13 @@ const char *signal_to_string(int sig, char buf[static 16]) {
                 snprintf(buf, 16, "%d", sig);
         return buf;
 }
+
+int unhexchar(char c) {
+        if (c >= '0' && c <= '9')
+                return c - '0';
+        if (c >= 'a' && c <= 'f')
+                return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F')
+                return c - 'A' + 10;
+        return -EINVAL;
+}

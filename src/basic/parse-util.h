@@ -10,6 +10,8 @@ int safe_atou64(const char *s, uint64_t *ret);
 int safe_atou64_base(const char *s, int base, uint64_t *ret);
 int safe_atou(const char *s, unsigned *ret);
 int safe_atoi(const char *s, int *ret);
+/* The value of one hex digit, -EINVAL for another character. */
+int unhexchar(char c);
 /* yes/no, true/false, on/off, 1/0. */
 int parse_boolean(const char *s);
 /* SIGTERM, TERM, RTMIN+3, SIGRTMIN+3, RTMAX-2, or a number. Returns the signal number. */

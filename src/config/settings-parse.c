@@ -482,6 +482,60 @@ int parse_rlimit(const SettingDef *def _unused_, const char *value, void *dest) 
         return -EINVAL;
 }
 
+int parse_set_credential(const SettingDef *def _unused_, const char *value, void *dest) {
+        return credential_set(dest, value);
+}
+
+int parse_load_credential(const SettingDef *def _unused_, const char *value, void *dest) {
+        return credential_load(dest, value);
+}
+
+/* -1000..1000, as /proc/PID/oom_score_adj takes it; empty: leave it alone. */
+int parse_oom_score_adjust(const SettingDef *def _unused_, const char *value, void *dest) {
+        OomScoreAdjust *o = dest;
+        int v;
+
+        if (isempty(value)) {
+                *o = (OomScoreAdjust) {};
+                return 0;
+        }
+        if (safe_atoi(value, &v) < 0 || v < -1000 || v > 1000)
+                return -EINVAL;
+        *o = (OomScoreAdjust) { .set = true, .value = v };
+        return 0;
+}
+
+int format_oom_score_adjust(const void *src, char **ret) {
+        const OomScoreAdjust *o = src;
+
+        if (!o->set)
+                return (*ret = strdup("")) ? 0 : -ENOMEM;
+        return asprintf(ret, "%d", o->value) < 0 ? -ENOMEM : 0;
+}
+
+/* A CPU list ("0-3,8" or "0 1 2"); empty: leave the affinity alone. */
+int parse_cpu_affinity(const SettingDef *def _unused_, const char *value, void *dest) {
+        CpuAffinity *a = dest;
+
+        a->set = false;
+        if (isempty(value)) {
+                memset(a->cpus, 0, sizeof a->cpus);
+                return 0;
+        }
+        if (cpu_list_parse(value, a->cpus) <= 0)
+                return -EINVAL;
+        a->set = true;
+        return 0;
+}
+
+int format_cpu_affinity(const void *src, char **ret) {
+        const CpuAffinity *a = src;
+
+        if (!a->set)
+                return (*ret = strdup("")) ? 0 : -ENOMEM;
+        return cpu_list_format(a->cpus, ret);
+}
+
 int format_rlimits(const void *src, char **ret) {
         const RlimitSetting *l = src;
         size_t size = 0;

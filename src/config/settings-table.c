@@ -71,6 +71,10 @@ const SettingDef settings_table[] = {
           .expect = "a size such as 64K, 1MB or 1048576 (at least 4K, rounded up to a power of two), auto (128K) "
                     "or empty for no limit",
           .doc = "Size limit of the console log file", .format = format_size },
+        { .key = "nsboot.cpu-affinity", .long_option = "cpu-affinity", .parse = parse_cpu_affinity,
+          .offset = FIELD(cpu_affinity), .metavar = "CPUS", .expect = "a CPU list such as 0-3,8 or 0 1 2, or empty",
+          .doc = "Run the guest's init on these CPUs (a default the guest may change; cpuset.cpus limits)",
+          .format = format_cpu_affinity },
         { .key = "nsboot.cpu.max", .parse = parse_limit_key, .offset = FIELD(cgroup_settings),
           .flags = SETTING_NO_PRINT | P, .expect = "N% of one CPU, QUOTA PERIOD in microseconds, or max",
           .doc = "CPU time limit (CPUQuota=, cpu.max)", .format = format_strv },
@@ -183,6 +187,11 @@ const SettingDef settings_table[] = {
         { .short_option = 'j', .parse = parse_link_journal, .offset = FIELD(link_journal),
           .flags = SETTING_FLAG, .cli_value = "try-guest", .expect = "try-guest",
           .doc = "Same as --link-journal=try-guest", .format = format_link_journal },
+        { .key = "nsboot.load-credential", .long_option = "load-credential", .parse = parse_load_credential,
+          .offset = FIELD(credentials), .flags = SETTING_LIST | SETTING_NO_PRINT | SETTING_SECRET | P,
+          .metavar = "ID:PATH", .expect = "a credential name, ':' and a regular file, absolute or in "
+          "$CREDENTIALS_DIRECTORY, with all credentials together at most 1M",
+          .doc = "Pass the contents of a host file to the guest's init as credential ID", .format = NULL },
         { .key = "nsboot.log-file", .lxc_key = "lxc.log.file", .lxc_legacy_key = "lxc.logfile",
           .parse = parse_absolute_path, .offset = FIELD(log_file), .flags = P, .expect = "an absolute path",
           .doc = "Append a copy of nsboot's messages for this machine to this file", .format = format_string },
@@ -363,6 +372,11 @@ const SettingDef settings_table[] = {
         { .key = "nsboot.notify-ready", .long_option = "notify-ready", .parse = parse_bool,
           .offset = FIELD(notify_ready), .metavar = "BOOL", .expect = "yes or no",
           .doc = "Report readiness only when the guest's init sends READY=1", .format = format_bool },
+        { .key = "nsboot.oom-score-adjust", .lxc_key = "lxc.proc.oom_score_adj", .long_option = "oom-score-adjust",
+          .parse = parse_oom_score_adjust, .offset = FIELD(oom_score_adjust), .flags = P, .metavar = "N",
+          .expect = "an integer from -1000 to 1000, or empty",
+          .doc = "The OOM killer's adjustment for the guest's init (inherited by its processes)",
+          .format = format_oom_score_adjust },
         { .key = "nsboot.overlay", .long_option = "overlay", .parse = parse_overlay, .offset = FIELD(overlays),
           .flags = SETTING_LIST | P, .metavar = "[+]LOWER:...:[+]UPPER:DEST",
           .expect = "two or more host directories (+: in the tree; an empty upper means a tmpfs) and a container path",
@@ -438,6 +452,11 @@ const SettingDef settings_table[] = {
           .parse = parse_seccomp_profile, .offset = FIELD(seccomp_profile_path), .flags = P,
           .expect = "the absolute path of an LXC seccomp profile (format 1 or 2)",
           .doc = "Stack an LXC seccomp profile on nsboot's system call filter", .format = format_string },
+        { .key = "nsboot.set-credential", .long_option = "set-credential", .parse = parse_set_credential,
+          .offset = FIELD(credentials), .flags = SETTING_LIST | SETTING_NO_PRINT | SETTING_SECRET | P,
+          .metavar = "ID:VALUE", .expect = "a credential name, ':' and the value (C escapes such as \\n), "
+          "with all credentials together at most 1M",
+          .doc = "Pass VALUE to the guest's init as credential ID", .format = NULL },
         { .key = "nsboot.setenv", .lxc_key = "lxc.environment", .long_option = "setenv", .short_option = 'E',
           .parse = parse_env, .offset = FIELD(environment), .flags = SETTING_LIST, .metavar = "VAR[=VALUE]",
           .expect = "VAR=VALUE or VAR", .doc = "Set an environment variable for PID 1", .format = format_strv },
@@ -722,15 +741,23 @@ const SettingDef *settings_table_find_short(char c) {
 }
 
 int settings_assign(Settings *s, const SettingDef *def, const char *value, const char *where) {
+        _cleanup_free_ char *redacted = NULL;
         int r;
 
         r = def->parse(def, value, (char *) s + def->offset);
+        if (r < 0 && def->flags & SETTING_SECRET) {
+                if (asprintf(&redacted, "%.*s:...", (int) strcspn(value, ":"), value) < 0)
+                        return log_oom();
+                value = redacted;
+        }
         if (r == -ENOMEM)
                 return log_oom();
         if (r == -EEXIST)
                 return log_error_errno(r, "%s: '%s' is given twice", where, value);
         if (r == -ENOENT)
                 return log_error_errno(r, "%s: '%s' does not exist", where, value);
+        if (r == -E2BIG)
+                return log_error_errno(r, "%s: '%s' is too large (expected %s)", where, value, def->expect);
         if (r == -EOPNOTSUPP)
                 return log_error_errno(r, "%s: not supported yet ('%s'; expected %s)", where, value, def->expect);
         if (r < 0)

@@ -38,6 +38,7 @@ typedef enum SettingFlags {
         SETTING_NO_VALUE = 1 << 4,  /* a flag whose long form takes no value either (--pipe) */
         SETTING_NET = 1 << 5,       /* "nsboot.net.N.SUB": the field is in the NetDevConfig of index N */
         SETTING_FAMILY = 1 << 6,    /* "KEY.REST = V" is "KEY = REST=V" (nsboot.rlimit.nofile = 1024) */
+        SETTING_SECRET = 1 << 7,    /* "NAME:SECRET": messages show NAME only */
 } SettingFlags;
 
 /* Spellings: "N" in a SETTING_NET row's keys stands for the interface index; an LXC spelling that ends

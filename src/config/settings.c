@@ -53,6 +53,7 @@ Settings *settings_free(Settings *s) {
         free(s->machine);
         free(s->hostname);
         free(s->user);
+        credential_list_done(&s->credentials);
         free(s->chdir);
         free(s->slice);
         strv_free(s->ports);

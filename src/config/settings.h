@@ -7,7 +7,9 @@
 #include <stdint.h>
 #include "id128-util.h"
 
+#include "basic/cpu-list.h"
 #include "basic/macro.h"
+#include "credential.h"
 #include "custom-mount.h"
 #include "devices.h"
 #include "hooks.h"
@@ -29,6 +31,18 @@ const char *console_mode_to_string(ConsoleMode m);
 ConsoleMode console_mode_from_string(const char *s);
 
 #define SETTINGS_TTY_MAX 64
+
+/* --oom-score-adjust: the OOM killer's adjustment of the guest's init, -1000..1000. */
+typedef struct OomScoreAdjust {
+        bool set;
+        int value;
+} OomScoreAdjust;
+
+/* --cpu-affinity: the CPUs the guest's init (and so, unless it changes it, the guest) runs on. */
+typedef struct CpuAffinity {
+        bool set;
+        bool cpus[CPU_LIST_MAX];
+} CpuAffinity;
 
 typedef struct RlimitSetting {
         bool set;
@@ -97,6 +111,9 @@ typedef struct Settings {
         TimeOffset time_offset_boot;        /* lxc.time.offset.boot, else zero at the start */
         TimeOffset time_offset_monotonic;   /* lxc.time.offset.monotonic */
         RlimitSetting rlimits[16];  /* by RLIMIT_* */
+        OomScoreAdjust oom_score_adjust; /* --oom-score-adjust, lxc.proc.oom_score_adj */
+        CpuAffinity cpu_affinity;   /* --cpu-affinity */
+        CredentialList credentials; /* --set-credential, --load-credential */
         UserNsConfig userns;        /* --private-users, --private-users-ownership, lxc.idmap */
         char **parameters;          /* init arguments with --boot, else the command */
         char **hooks[_HOOK_TYPE_MAX]; /* lxc.hook.TYPE command lines, in order */

@@ -21,6 +21,7 @@
 #include "mount.h"
 #include "mount-lock.h"
 #include "netdev.h"
+#include "credentials.h"
 #include "notify.h"
 #include "procfs.h"
 #include "seccomp-notify.h"
@@ -234,6 +235,9 @@ static int child_setup(ChildParams *p) {
         if (r < 0)
                 return r;
         r = setup_run_host(root, p->uuid);
+        if (r < 0)
+                return r;
+        r = credentials_setup(root, &s->credentials);
         if (r < 0)
                 return r;
         r = tunnel_make_mount_point(root);

@@ -125,6 +125,8 @@ char **stage_init_environment(const ChildParams *p, const char *home, const char
                 return NULL;
         if (shell && (asprintf(&e, "SHELL=%s", shell) < 0 || strv_consume(&env, e) < 0))
                 return NULL;
+        if (p->settings->credentials.n > 0 && strv_extend(&env, "CREDENTIALS_DIRECTORY=" CREDENTIALS_DIR) < 0)
+                return NULL;
         /* systemd's getty-generator starts container-getty@N.service for each pts/N listed here. */
         if (p->container_ttys && (asprintf(&e, "container_ttys=%s", p->container_ttys) < 0 ||
                                   strv_consume(&env, e) < 0))

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "basic/fileio.h"
 #include "console-log.h"
 #include "console-ring.h"
 #include "log.h"
@@ -83,20 +84,6 @@ int console_log_open(const char *path, uint64_t size, bool rotate, size_t ring_s
         return path ? open_with_file(path, size, rotate, ring_size, ret) : open_ring_only(ring_size, ret);
 }
 
-static int write_all(int fd, const char *buf, size_t n) {
-        while (n > 0) {
-                ssize_t k = write(fd, buf, n);
-
-                if (k < 0 && errno == EINTR)
-                        continue;
-                if (k < 0)
-                        return -errno;
-                buf += k;
-                n -= (size_t) k;
-        }
-        return 0;
-}
-
 /* At the limit: FILE becomes FILE.1 (replacing it) and a new FILE starts, or FILE is emptied. */
 static int start_over(ConsoleLog *l) {
         _cleanup_free_ char *old = NULL;
@@ -125,7 +112,7 @@ static int write_limited(ConsoleLog *l, const char *buf, size_t n) {
         int r;
 
         if (l->size == 0)
-                return write_all(l->fd, buf, n);
+                return loop_write(l->fd, buf, n);
         if (fstat(l->fd, &st) < 0)
                 return -errno;
         used = (uint64_t) st.st_size;
@@ -139,7 +126,7 @@ static int write_limited(ConsoleLog *l, const char *buf, size_t n) {
                         used = 0;
                 }
                 room = (size_t) MIN((uint64_t) n, l->size - used);
-                r = write_all(l->fd, buf, room);
+                r = loop_write(l->fd, buf, room);
                 if (r < 0)
                         return r;
                 buf += room;

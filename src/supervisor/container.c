@@ -34,6 +34,7 @@
 #include "netdev.h"
 #include "notify.h"
 #include "oom.h"
+#include "process-attrs.h"
 #include "procfs.h"
 #include "rtnl.h"
 #include "log.h"
@@ -628,6 +629,8 @@ static int run_once(Container *c) {
         if (!failed && setup_nat(c) < 0)
                 failed = 1;
         if (!failed && sysctl_apply(c->pid, s->sysctls) < 0)
+                failed = 1;
+        if (!failed && process_attrs_apply(c->pid, s) < 0)
                 failed = 1;
         /* Registered before init runs: the scope must take the leader before the guest's systemd
          * makes cgroups of its own. */

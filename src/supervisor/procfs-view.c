@@ -8,12 +8,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "basic/cpu-list.h"
 #include "basic/fileio.h"
 #include "basic/macro.h"
 #include "basic/parse-util.h"
 #include "procfs-view.h"
 
-#define CPUS_MAX 1024
+#define CPUS_MAX CPU_LIST_MAX
 #define NSEC_PER_USEC 1000ULL
 
 static const struct {
@@ -184,52 +185,27 @@ static int render_swaps(const ProcfsView *v, FILE *out) {
         return 0;
 }
 
-/* "0-2,5" -> set bits; the machine's effective cpuset, else the host's online CPUs. */
+/* The machine's effective cpuset, else the host's online CPUs. */
 static unsigned read_cpus(const CGroup *cg, bool set[static CPUS_MAX]) {
         _cleanup_free_ char *list = NULL;
-        unsigned n = 0;
+        int n;
 
-        memset(set, 0, CPUS_MAX);
+        memset(set, 0, CPUS_MAX * sizeof(bool));
         if (cg_read(cg, "cpuset", "cpuset.effective_cpus", "cpuset.cpus.effective", &list) < 0 || isempty(list)) {
                 free(list);
                 list = NULL;
                 if (read_full_file("/sys/devices/system/cpu/online", &list, NULL) < 0)
                         return 0;
         }
-        for (char *p = list; *p && *p != '\n';) {
-                unsigned a, b;
-                int k = 0;
-
-                if (sscanf(p, "%u%n", &a, &k) != 1)
-                        break;
-                p += k;
-                b = a;
-                if (*p == '-' && sscanf(p + 1, "%u%n", &b, &k) == 1)
-                        p += 1 + k;
-                for (unsigned c = a; c <= b && c < CPUS_MAX; c++)
-                        n += !set[c], set[c] = true;
-                p += *p == ',';
-        }
-        return n;
+        n = cpu_list_parse(list, set);
+        return n > 0 ? (unsigned) n : 0;
 }
 
 static void write_cpu_list(FILE *out, const bool set[static CPUS_MAX]) {
-        bool first = true;
+        _cleanup_free_ char *list = NULL;
 
-        for (unsigned c = 0; c < CPUS_MAX; c++) {
-                unsigned e = c;
-
-                if (!set[c])
-                        continue;
-                while (e + 1 < CPUS_MAX && set[e + 1])
-                        e++;
-                fprintf(out, "%s%u", first ? "" : ",", c);
-                if (e > c)
-                        fprintf(out, "-%u", e);
-                first = false;
-                c = e;
-        }
-        fputc('\n', out);
+        if (cpu_list_format(set, &list) >= 0)
+                fprintf(out, "%s\n", list);
 }
 
 static int render_cpu_online(const ProcfsView *v, FILE *out) {

@@ -2,12 +2,15 @@
 # System tier: on a pure cgroup v2 host with systemd, the machine's limits land in its cgroup2 files
 # (without machined: written by nsboot; with machined: as properties of the scope systemd creates,
 # so systemd keeps them), and from inside the guest's /proc/meminfo, sysinfo() and an OOM-killed
-# hog show the limit. One VM boot.
+# hog show the limit; and the host tier's test-process-attrs.sh as root with CAP_SYS_RESOURCE
+# (which the development hosts' root lacks): a negative --oom-score-adjust, and the floor the
+# guest's root cannot go below. One VM boot.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 vm_prepare
 dir=$VM_DIR
+vm_add_host_tests test-process-attrs
 cat >"$dir/limits.conf" <<'EOF'
 nsboot.memory.max = 64M
 nsboot.memory.swap.max = 0
@@ -78,6 +81,7 @@ inside() {
 check limits-direct direct
 check limits-scope scope_properties
 check limits-inside inside
+check test-process-attrs vm_host_test test-process-attrs
 checks_done
 EOF
 
@@ -86,7 +90,7 @@ rc=0
         >"$WORKDIR/vm.out" || rc=$?
 cat "$WORKDIR/vm.out"
 out=$(<"$WORKDIR/vm.out")
-for check in limits-direct limits-scope limits-inside; do
+for check in limits-direct limits-scope limits-inside test-process-attrs; do
         assert_contains "$out" "CHECK $check: ok"
 done
 assert_eq 0 "$rc" "exit status of the test in the VM"

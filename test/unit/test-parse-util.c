@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <signal.h>
 
+#include "basic/cpu-list.h"
 #include "basic/parse-util.h"
 #include "cgroup.h"
 
@@ -56,4 +57,26 @@ Test(parse_util, slice_paths_nest_like_systemd) {
         p = cgroup_slice_path("machine-web-db.slice");
         cr_assert_str_eq(p, "/machine.slice/machine-web.slice/machine-web-db.slice");
         free(p);
+}
+
+/* The kernel's CPU lists and an admin's (--cpu-affinity): ranges, commas, spaces; round trip. */
+Test(parse_util, cpu_lists) {
+        static const char *const good[][2] = {
+                { "0", "0" },         { "0-3,8", "0-3,8" }, { "0 1 2", "0-2" },       { "0-2,5\n", "0-2,5" },
+                { "3,1,2", "1-3" },   { "7-7", "7" },       { "1023", "1023" },       { " 0 , 2 ", "0,2" },
+        };
+        static const char *const bad[] = { "", "x", "3-1", "1024", "0-", "-1", "1-2-3", "0\n1", "0;1", "1.5" };
+        bool set[CPU_LIST_MAX];
+
+        for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+                char *out = NULL;
+
+                cr_assert_gt(cpu_list_parse(good[i][0], set), 0, "%s", good[i][0]);
+                cr_assert_eq(cpu_list_format(set, &out), 0);
+                cr_assert_str_eq(out, good[i][1], "%s", good[i][0]);
+                free(out);
+        }
+        cr_assert_eq(cpu_list_parse("0-3,2", set), 4, "a CPU counts once");
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+                cr_assert_leq(cpu_list_parse(bad[i], set), 0, "'%s'", bad[i]);
 }
