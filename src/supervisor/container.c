@@ -630,8 +630,6 @@ static int run_once(Container *c) {
                 failed = 1;
         if (!failed && sysctl_apply(c->pid, s->sysctls) < 0)
                 failed = 1;
-        if (!failed && process_attrs_apply(c->pid, s) < 0)
-                failed = 1;
         /* Registered before init runs: the scope must take the leader before the guest's systemd
          * makes cgroups of its own. */
         if (!failed) {
@@ -646,6 +644,9 @@ static int run_once(Container *c) {
         /* After registration: the scope machined asks systemd for resets the cgroup's limits to its
          * own properties, so ours go on top of those, before the guest's init runs. */
         if (!failed && apply_limits(c) < 0)
+                failed = 1;
+        /* After the last move to another cgroup: joining a cpuset resets the CPU affinity. */
+        if (!failed && process_attrs_apply(c->pid, s) < 0)
                 failed = 1;
         if (!failed && hooks_run(s, HOOK_START_HOST, c->pid, NULL) < 0)
                 failed = 1;
