@@ -85,6 +85,7 @@ typedef struct Settings {
         uint64_t caps_keep;         /* CAPS_KEEP_SET marks it set: then exactly these */
         SyscallFilter syscall_filter; /* --system-call-filter */
         bool no_new_privileges;
+        bool suppress_sync;         /* --suppress-sync: sync calls are no-ops in the guest */
         char *seccomp_profile_path; /* lxc.seccomp.profile */
         SeccompProfile *seccomp_profile; /* read from it by settings_validate() */
         bool quiet;

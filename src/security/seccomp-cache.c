@@ -41,7 +41,7 @@ int seccomp_cache_key(const SeccompPolicy *policy, SeccompCacheKey *ret) {
         const struct scmp_version *v = seccomp_version();
         uint32_t arches[SECCOMP_ARCHES_MAX];
         size_t n_arches = seccomp_host_arches(arches);
-        uint8_t superblocks = policy->host_superblocks;
+        uint8_t superblocks = policy->host_superblocks, suppress_sync = policy->suppress_sync;
         char *data = NULL;
         size_t size = 0;
         struct stat st;
@@ -65,6 +65,7 @@ int seccomp_cache_key(const SeccompPolicy *policy, SeccompCacheKey *ret) {
         fwrite(arches, sizeof arches[0], n_arches, f);
         fwrite(&policy->caps, sizeof policy->caps, 1, f);
         fwrite(&superblocks, sizeof superblocks, 1, f);
+        fwrite(&suppress_sync, sizeof suppress_sync, 1, f);
         put_strv(f, policy->filter ? policy->filter->allow : NULL);
         put_strv(f, policy->filter ? policy->filter->deny : NULL);
         bad = ferror(f);

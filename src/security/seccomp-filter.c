@@ -534,16 +534,45 @@ static bool list_denies(const SyscallList *l, const char *name) {
 }
 
 typedef struct DefaultFill {
-        const SyscallList *list;
+        const SyscallList *list;        /* NULL: the list is in a filter of its own */
         const SeccompPolicy *policy;
 } DefaultFill;
+
+/* --suppress-sync, as systemd-nspawn's: the calls that wait for data to reach the disk return 0 at
+ * once (SECCOMP_RET_ERRNO with 0). One the list denies keeps its EPERM: a filter takes one rule
+ * a call. O_SYNC and O_DSYNC on open() stay as they are. */
+static int fill_suppress_sync(scmp_filter_ctx ctx, uint32_t arch, const SyscallList *list) {
+        static const char *const calls[] = {
+                "sync", "syncfs", "fsync", "fdatasync", "msync", "sync_file_range", "sync_file_range2",
+                "arm_sync_file_range",
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(calls); i++) {
+                int r;
+
+                /* Not a call of this architecture (a negative pseudo number), or denied. */
+                if (seccomp_syscall_resolve_name_arch(arch, calls[i]) < 0 || (list && list_denies(list, calls[i])))
+                        continue;
+                r = seccomp_rule_add_exact(ctx, SCMP_ACT_ERRNO(0), seccomp_syscall_resolve_name(calls[i]), 0);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int fill_arguments_and_sync(scmp_filter_ctx ctx, uint32_t arch, void *userdata) {
+        const DefaultFill *d = userdata;
+        int r = fill_arguments(ctx, arch, (void *) d->policy);
+
+        return r < 0 || !d->policy->suppress_sync ? r : fill_suppress_sync(ctx, arch, d->list);
+}
 
 static int fill_list_and_arguments(scmp_filter_ctx ctx, uint32_t arch, void *userdata) {
         const DefaultFill *d = userdata;
         int r;
 
         r = fill_syscall_list(ctx, arch, (void *) d->list);
-        return r < 0 ? r : fill_arguments(ctx, arch, (void *) d->policy);
+        return r < 0 ? r : fill_arguments_and_sync(ctx, arch, userdata);
 }
 
 int seccomp_build_default(SeccompFilters *f, const SeccompPolicy *policy) {
@@ -563,7 +592,7 @@ int seccomp_build_default(SeccompFilters *f, const SeccompPolicy *policy) {
         r = seccomp_build(f, SCMP_ACT_ALLOW, fill_syscall_list, &list);
         if (r < 0)
                 return r;
-        return seccomp_build(f, SCMP_ACT_ALLOW, fill_arguments, (void *) policy);
+        return seccomp_build(f, SCMP_ACT_ALLOW, fill_arguments_and_sync, &(DefaultFill) { .policy = policy });
 }
 
 SeccompPrepared *seccomp_prepared_new(void) {

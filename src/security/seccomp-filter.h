@@ -63,10 +63,12 @@ typedef struct SeccompPolicy {
         uint64_t caps;                  /* capabilities the guest keeps, 1 << CAP_X */
         const SyscallFilter *filter;    /* --system-call-filter; may be NULL */
         bool host_superblocks;          /* no user namespace: the guest shares superblocks with the host */
+        bool suppress_sync;             /* --suppress-sync: sync(), fsync(), ... succeed doing nothing */
 } SeccompPolicy;
 
 /* Appends nsboot's libseccomp filters: the deny list (EPERM) and the argument checks (TIOCSTI,
- * TIOCLINUX, audit netlink sockets, and with host_superblocks superblock remounts).
+ * TIOCLINUX, audit netlink sockets, and with host_superblocks superblock remounts), and with
+ * suppress_sync the no-op sync calls.
  * seccomp_prepare() adds the ceiling in front: unknown calls ENOSYS, other architectures' calls
  * kill. Non-logging. */
 int seccomp_build_default(SeccompFilters *f, const SeccompPolicy *policy);

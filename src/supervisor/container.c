@@ -605,7 +605,8 @@ static int run_once(Container *c) {
         if (r >= 0)
                 r = seccomp_prepare(seccomp, &(SeccompPolicy) {
                                 .caps = settings_caps(s),
-                                .filter = &s->syscall_filter, .host_superblocks = !c->userns.enabled },
+                                .filter = &s->syscall_filter, .host_superblocks = !c->userns.enabled,
+                                .suppress_sync = s->suppress_sync },
                                 s->seccomp_profile);
         /* Also while the child sets up: its setup opens no device the policy would refuse, and the
          * guest's init runs only after SYNC_GO. */
