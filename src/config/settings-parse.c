@@ -208,6 +208,11 @@ int parse_caps(const SettingDef *def _unused_, const char *value, void *dest) {
         return 0;
 }
 
+/* As parse_caps(), but "all" is refused, as by systemd-nspawn: ambient capabilities are named. */
+int parse_caps_ambient(const SettingDef *def, const char *value, void *dest) {
+        return streq(value, "all") ? -EINVAL : parse_caps(def, value, dest);
+}
+
 /* lxc.cap.keep: exactly these ("none": no capability at all). */
 int parse_caps_keep(const SettingDef *def _unused_, const char *value, void *dest) {
         uint64_t mask = 0;

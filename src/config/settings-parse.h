@@ -24,6 +24,7 @@ int parse_firewall(const SettingDef *def, const char *value, void *dest);
 int format_firewall(const void *src, char **ret);
 int format_strv(const void *src, char **ret);
 int parse_caps(const SettingDef *def, const char *value, void *dest);
+int parse_caps_ambient(const SettingDef *def, const char *value, void *dest);
 int parse_caps_keep(const SettingDef *def, const char *value, void *dest);
 int format_caps(const void *src, char **ret);
 int parse_directory(const SettingDef *def, const char *value, void *dest);

@@ -22,6 +22,10 @@
 
 /* Sorted by native key; command-line-only spellings (key NULL) follow the key they alias. */
 const SettingDef settings_table[] = {
+        { .key = "nsboot.ambient-capability", .long_option = "ambient-capability", .parse = parse_caps_ambient,
+          .offset = FIELD(caps_ambient), .flags = P, .metavar = "CAP[,CAP...]",
+          .expect = "capability names such as CAP_NET_BIND_SERVICE or net_bind_service, of those the guest keeps",
+          .doc = "Pass these capabilities to the command as ambient ones (also to a --user)", .format = format_caps },
         { .key = "nsboot.as-pid2", .long_option = "as-pid2", .short_option = 'a', .parse = parse_bool,
           .offset = FIELD(as_pid2), .flags = SETTING_FLAG, .cli_value = "yes", .expect = "yes or no",
           .doc = "Run the command as PID 2 under a minimal stub init", .format = format_bool },

@@ -297,6 +297,16 @@ int settings_validate(Settings *s, bool stdin_tty, bool stdout_tty) {
                 return r;
         if (s->boot && s->user)
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "-u/--user= cannot be combined with -b/--boot: init runs as root");
+        if (s->boot && s->caps_ambient)
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "--ambient-capability= cannot be combined with -b/--boot: "
+                                       "it is for a command, as with systemd-nspawn");
+        if (s->caps_ambient & ~settings_caps(s)) {
+                _cleanup_free_ char *missing = NULL;
+
+                (void) caps_to_string(s->caps_ambient & ~settings_caps(s), &missing);
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "--ambient-capability=: the guest does not keep %s "
+                                       "(add it with --capability=)", strna(missing));
+        }
         if (s->ephemeral && s->volatile_mode != 0)
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "-x/--ephemeral cannot be combined with --volatile=");
         if (s->link_journal == LINK_JOURNAL_GUEST && storage_wanted(s))

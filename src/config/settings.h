@@ -83,6 +83,7 @@ typedef struct Settings {
         uint64_t caps_add;          /* capability masks (1 << CAP_X); see caps.h */
         uint64_t caps_drop;
         uint64_t caps_keep;         /* CAPS_KEEP_SET marks it set: then exactly these */
+        uint64_t caps_ambient;      /* --ambient-capability: inheritable and ambient for the command */
         SyscallFilter syscall_filter; /* --system-call-filter */
         bool no_new_privileges;
         bool suppress_sync;         /* --suppress-sync: sync calls are no-ops in the guest */

@@ -266,11 +266,17 @@ static int drop_privileges(const ChildParams *p, const GuestUser *u) {
         r = caps_apply(caps, !s->user || u->uid == 0);
         if (r < 0)
                 return r;
+        /* With ambient capabilities for another user, the permitted set must survive the change. */
+        if (s->user && s->caps_ambient && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+                return log_error_errno(errno, "Failed to keep the capabilities across the change of user: %m");
         if (s->user) {
                 r = become_user(u);
                 if (r < 0)
                         return r;
         }
+        r = caps_raise_ambient(s->caps_ambient & caps);
+        if (r < 0)
+                return r;
         if (s->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 return log_error_errno(errno, "Failed to set no_new_privs: %m");
         return 0;

@@ -140,3 +140,26 @@ int caps_apply(uint64_t keep, bool inheritable) {
         cap_free(caps);
         return r;
 }
+
+int caps_raise_ambient(uint64_t mask) {
+        cap_value_t list[64];
+        int n = 0, r = 0;
+        cap_t caps;
+
+        for (int c = 0; c < 64; c++)
+                if (mask & (UINT64_C(1) << c))
+                        list[n++] = c;
+        if (n == 0)
+                return 0;
+        caps = cap_get_proc();
+        if (!caps)
+                return log_oom();
+        if (cap_set_flag(caps, CAP_EFFECTIVE, n, list, CAP_SET) < 0 ||
+            cap_set_flag(caps, CAP_INHERITABLE, n, list, CAP_SET) < 0 || cap_set_proc(caps) < 0)
+                r = log_error_errno(errno, "Failed to make the ambient capabilities inheritable: %m");
+        cap_free(caps);
+        for (int i = 0; i < n && r >= 0; i++)
+                if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, list[i], 0, 0) < 0)
+                        r = log_error_errno(errno, "Failed to raise the ambient capability %s: %m", cap_to_name(list[i]));
+        return r;
+}

@@ -23,3 +23,7 @@ int caps_to_string(uint64_t mask, char **ret);
  * else that user's execve() of a file with inheritable file capabilities would get them back.
  * Clears the ambient set. Logs. */
 int caps_apply(uint64_t keep, bool inheritable);
+/* Puts mask (permitted, after caps_apply()) into the effective, inheritable and ambient sets, so
+ * that the program executed next keeps it, also as an unprivileged user (--ambient-capability).
+ * Logs. */
+int caps_raise_ambient(uint64_t mask);
