@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "basic/fs-util.h"
@@ -64,4 +68,15 @@ char *path_join(const char *root, const char *path) {
         if (asprintf(&p, "%s/%s", root, path) < 0)
                 return NULL;
         return p;
+}
+
+int readlinkat_malloc(int dir_fd, const char *name, char **ret) {
+        char buf[PATH_MAX];
+        ssize_t n = readlinkat(dir_fd, name, buf, sizeof buf - 1);
+
+        if (n < 0)
+                return -errno;
+        buf[n] = '\0';
+        *ret = strdup(buf);
+        return *ret ? 0 : -ENOMEM;
 }

@@ -2,6 +2,7 @@
 /* Directory and file creation helpers. Non-logging. */
 #pragma once
 
+#include <fcntl.h>
 #include <sys/types.h>
 
 int mkdir_p(const char *path, mode_t mode);
@@ -13,3 +14,7 @@ int mkdir_p_made(const char *path, mode_t mode, int (*made)(const char *dir, voi
 int touch_file(const char *path, mode_t mode);
 /* Joins a root and an absolute path inside it: ("/t", "/proc") -> "/t/proc". NULL on OOM. */
 char *path_join(const char *root, const char *path);
+/* The target of the symlink name at dir_fd (AT_FDCWD: name is a path), allocated; -EINVAL when
+ * it is no symlink, as readlink(2). */
+int readlinkat_malloc(int dir_fd, const char *name, char **ret);
+#define readlink_malloc(path, ret) readlinkat_malloc(AT_FDCWD, (path), (ret))

@@ -14,6 +14,7 @@
 #include "caps.h"
 #include "devices.h"
 #include "firewall.h"
+#include "host-files.h"
 #include "journal-link.h"
 #include "machined.h"
 #include "netdev-config.h"
@@ -485,6 +486,34 @@ int parse_rlimit(const SettingDef *def _unused_, const char *value, void *dest) 
                         return 0;
                 }
         return -EINVAL;
+}
+
+int parse_resolv_conf(const SettingDef *def _unused_, const char *value, void *dest) {
+        ResolvConfMode m = resolv_conf_mode_from_string(value);
+
+        if (m < 0)
+                return -EINVAL;
+        *(int *) dest = m;
+        return 0;
+}
+
+int format_resolv_conf(const void *src, char **ret) {
+        *ret = strdup(resolv_conf_mode_to_string(*(const int *) src) ?: "");
+        return *ret ? 0 : -ENOMEM;
+}
+
+int parse_timezone(const SettingDef *def _unused_, const char *value, void *dest) {
+        TimezoneMode m = timezone_mode_from_string(value);
+
+        if (m < 0)
+                return -EINVAL;
+        *(int *) dest = m;
+        return 0;
+}
+
+int format_timezone(const void *src, char **ret) {
+        *ret = strdup(timezone_mode_to_string(*(const int *) src) ?: "");
+        return *ret ? 0 : -ENOMEM;
 }
 
 int parse_set_credential(const SettingDef *def _unused_, const char *value, void *dest) {

@@ -444,6 +444,12 @@ const SettingDef settings_table[] = {
         { .key = "nsboot.register", .long_option = "register", .parse = parse_register, .offset = FIELD(register_mode), .flags = P,
           .metavar = "yes|no|auto", .expect = "yes, no or auto",
           .doc = "Register with systemd-machined (auto: when it answers)", .format = format_register },
+        { .key = "nsboot.resolv-conf", .long_option = "resolv-conf", .parse = parse_resolv_conf,
+          .offset = FIELD(resolv_conf), .flags = P, .metavar = "MODE",
+          .expect = "off, copy-host, copy-static, copy-uplink, copy-stub, replace-host, replace-static, replace-uplink, "
+                    "replace-stub, bind-host, bind-static, bind-uplink, bind-stub, delete or auto",
+          .doc = "Set the guest's /etc/resolv.conf from the host's, as systemd-nspawn (default: off)",
+          .format = format_resolv_conf },
         { .key = "nsboot.rlimit", .lxc_key = "lxc.prlimit.", .lxc_legacy_key = "lxc.limit.", .long_option = "rlimit",
           .parse = parse_rlimit, .offset = FIELD(rlimits), .flags = SETTING_LIST | SETTING_FAMILY | P, .metavar = "NAME=SOFT[:HARD]",
           .expect = "NAME=SOFT[:HARD], NAME one of as, core, cpu, data, fsize, locks, memlock, msgqueue, nice, nofile, "
@@ -508,6 +514,10 @@ const SettingDef settings_table[] = {
           .expect = "an offset such as -1h, 30s or 1500ms (h, m, s, ms, us, ns)",
           .doc = "Monotonic clock of the guest: the host's plus this, instead of starting at zero",
           .format = format_time_offset },
+        { .key = "nsboot.timezone", .long_option = "timezone", .parse = parse_timezone, .offset = FIELD(timezone),
+          .flags = P, .metavar = "MODE", .expect = "off, copy, bind, symlink, delete or auto",
+          .doc = "Set the guest's /etc/localtime from the host's, as systemd-nspawn (default: off)",
+          .format = format_timezone },
         { .key = "nsboot.tmpfs", .long_option = "tmpfs", .parse = parse_tmpfs, .offset = FIELD(mounts),
           .flags = SETTING_NO_PRINT | SETTING_LIST, .metavar = "PATH[:OPTIONS]",
           .expect = "an absolute container path, optionally :tmpfs options",

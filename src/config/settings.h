@@ -87,6 +87,8 @@ typedef struct Settings {
         SyscallFilter syscall_filter; /* --system-call-filter */
         bool no_new_privileges;
         bool suppress_sync;         /* --suppress-sync: sync calls are no-ops in the guest */
+        int resolv_conf;            /* ResolvConfMode (host-files.h) */
+        int timezone;               /* TimezoneMode (host-files.h) */
         char *seccomp_profile_path; /* lxc.seccomp.profile */
         SeccompProfile *seccomp_profile; /* read from it by settings_validate() */
         bool quiet;

@@ -22,6 +22,7 @@
 #include "mount-lock.h"
 #include "netdev.h"
 #include "credentials.h"
+#include "host-files.h"
 #include "notify.h"
 #include "procfs.h"
 #include "seccomp-notify.h"
@@ -293,6 +294,7 @@ static int child_setup(ChildParams *p) {
         r = hide_paths(s->proc_hide, root);
         if (r < 0)
                 return r;
+        host_files_setup(root, s);
         if ((r = hooks_run(s, HOOK_MOUNT, 0, NULL)) < 0 || (r = hooks_run(s, HOOK_AUTODEV, 0, NULL)) < 0)
                 return r;
         r = mount_switch_root(root);

@@ -181,8 +181,9 @@ int tree_touch(int root_fd, const char *path, mode_t mode) {
         pfd = tree_open(root_fd, parent, O_PATH | O_DIRECTORY);
         if (pfd < 0)
                 return pfd;
-        /* O_NOFOLLOW: an existing symlink by that name is an error, never followed. */
-        fd = openat(pfd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, mode);
+        /* O_NOFOLLOW: an existing symlink by that name is an error, never followed. O_NONBLOCK: a
+         * FIFO by that name (no reader) fails at once, where it would block us for ever. */
+        fd = openat(pfd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, mode);
         if (fd < 0 && errno == EISDIR)
                 return 0;
         return fd < 0 ? -errno : 0;

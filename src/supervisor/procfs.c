@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <linux/fuse.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mount.h>
@@ -280,15 +281,25 @@ static int process(Procfs *p) {
         }
 }
 
+static bool stop_signal_pending(void) {
+        sigset_t pending;
+
+        return sigpending(&pending) >= 0 && (sigismember(&pending, SIGTERM) > 0 || sigismember(&pending, SIGINT) > 0);
+}
+
 int procfs_pump(Procfs *p, int fd) {
         struct pollfd pfd[2] = { { .fd = fd, .events = POLLIN }, { .fd = p ? p->fuse_fd : -1, .events = POLLIN } };
 
-        if (!p)
-                return 0;
         for (;;) {
                 int r;
 
-                if (poll(pfd, 2, -1) < 0) {
+                if (stop_signal_pending())
+                        return log_error_errno(SYNTHETIC_ERRNO(EINTR), "Stopped while the container was being set up");
+                /* A readable fd returns at once; the timeout only bounds the wait for a signal. */
+                r = poll(pfd, 2, 100);
+                if (r == 0)
+                        continue;
+                if (r < 0) {
                         if (errno == EINTR)
                                 continue;
                         return log_error_errno(errno, "Failed to wait for the container's setup: %m");

@@ -24,7 +24,9 @@ bool procfs_supported(void);
 /* Opens /dev/fuse and makes the file system as a detached mount (fsmount), for the child to
  * attach; with uptime, /proc/uptime is served too (no time namespace). Logs. */
 int procfs_new(const CGroup *cg, bool uptime, Procfs **ret, int *ret_mount_fd);
-/* Answers requests until fd becomes readable (the child's next setup step). Logs. */
+/* Answers requests (p may be NULL: none) until fd becomes readable (the child's next setup step).
+ * -EINTR, logged, once SIGTERM or SIGINT is pending: they stay blocked for the event loop, and a
+ * setup step that never ends (a tree that holds the child up) must not hold nsboot too. Logs. */
 int procfs_pump(Procfs *p, int fd);
 /* Serves from the event loop from now on (and samples the guest's load). Logs. */
 int procfs_attach_event(Procfs *p, Event *e);
