@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "basic/macro.h"
+#include "basic/process-util.h"
 #include "basic/strv.h"
 #include "hooks.h"
 #include "log.h"
@@ -76,7 +77,7 @@ static char *hook_shell_line(const Settings *s, const HookCall *h) {
 int hook_call(const Settings *s, const HookCall *h) {
         _cleanup_free_ char *line = hook_shell_line(s, h);
         pid_t child;
-        int status;
+        int status, r;
 
         if (!line)
                 return -ENOMEM;
@@ -89,14 +90,16 @@ int hook_call(const Settings *s, const HookCall *h) {
 
                 sigfillset(&all);
                 sigprocmask(SIG_UNBLOCK, &all, NULL);
+                (void) setpgid(0, 0); /* killed as a group should nsboot be stopped meanwhile */
                 if (null < 0 || dup2(null, STDIN_FILENO) < 0 || set_environment(s, h) < 0)
                         _exit(126);
                 execl("/bin/sh", "sh", "-c", line, (char *) NULL);
                 _exit(127);
         }
-        while (waitpid(child, &status, 0) < 0)
-                if (errno != EINTR)
-                        return -errno;
+        (void) setpgid(child, child);
+        r = wait_child_or_stop(child, &status);
+        if (r < 0)
+                return r;
         return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
@@ -107,6 +110,9 @@ int hooks_run(const Settings *s, HookType type, pid_t pid, const char *target) {
                 log_debug("Running lxc.hook.%s: %s", hook_type_to_string(type), *command);
                 r = hook_call(s, &(HookCall) { .section = "lxc", .name = hook_type_to_string(type),
                                                .command = *command, .pid = pid, .target = target });
+                if (r == -EINTR)
+                        return log_error_errno(r, "Stopped while lxc.hook.%s '%s' ran: it was killed",
+                                               hook_type_to_string(type), *command);
                 if (r < 0)
                         return log_error_errno(r, "Failed to run lxc.hook.%s '%s': %m", hook_type_to_string(type),
                                                *command);

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <linux/fuse.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mount.h>
@@ -14,6 +13,7 @@
 
 #include "basic/fileio.h"
 #include "basic/fs-util.h"
+#include "basic/process-util.h"
 #include "log.h"
 #include "mount.h"
 #include "procfs-view.h"
@@ -279,12 +279,6 @@ static int process(Procfs *p) {
                 if (r < 0)
                         return r;
         }
-}
-
-static bool stop_signal_pending(void) {
-        sigset_t pending;
-
-        return sigpending(&pending) >= 0 && (sigismember(&pending, SIGTERM) > 0 || sigismember(&pending, SIGINT) > 0);
 }
 
 int procfs_pump(Procfs *p, int fd) {

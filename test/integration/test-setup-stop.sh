@@ -1,8 +1,8 @@
 #!/bin/bash
 # A setup that does not end cannot hold nsboot: SIGTERM (and SIGINT) while the container is being
-# set up (here a pre-mount hook that sleeps) stop it within seconds, with an error, the child and
-# its processes gone and nothing left on the host (cgroups, machine records, mounts); in both
-# modes. And a hostile tree's FIFO where a file mount point belongs (--bind-ro of a file onto it)
+# set up (here a hook that sleeps: pre-mount in the child, pre-start and start-host in nsboot)
+# stop it within seconds, with an error, the hook and the child gone and nothing left on the host
+# (cgroups, machine records, mounts); in both modes. And a hostile tree's FIFO where a file mount point belongs (--bind-ro of a file onto it)
 # fails the start at once instead of blocking it.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -11,21 +11,27 @@
 
 busybox_tree tree
 name=$(basename "$tree")
-printf "lxc.hook.pre-mount = /bin/sh -c 'echo hook-sleeps; exec sleep 1000'\n" >"$WORKDIR/hook.conf"
+# pre-mount runs in the child, pre-start and start-host in nsboot itself.
+for hook in pre-mount pre-start start-host; do
+        printf "lxc.hook.%s = /bin/sh -c 'echo hook-sleeps; sleep 1000; echo slept'\n" "$hook" >"$WORKDIR/$hook.conf"
+done
 for mode in $(userns_modes); do
-        for sig in TERM INT; do
+        for run in "TERM pre-mount" "INT pre-mount" "TERM pre-start" "TERM start-host"; do
+                read -r sig hook <<<"$run"
                 # shellcheck disable=SC2046 # userns_args prints zero or one word
-                nsboot_start -D "$tree" -M "$name" $(userns_args "$mode") --config="$WORKDIR/hook.conf" /bin/true
+                nsboot_start -D "$tree" -M "$name" $(userns_args "$mode") --config="$WORKDIR/$hook.conf" /bin/true
                 wait_output 'hook-sleeps' 30
                 kill -"$sig" "$NSBOOT_PID"
-                wait_pid_exit "$NSBOOT_PID" 10 || fail "nsboot did not stop within 10 s of SIG$sig during setup ($mode)"
+                wait_pid_exit "$NSBOOT_PID" 10 ||
+                        fail "nsboot did not stop within 10 s of SIG$sig in its $hook hook ($mode)"
                 nsboot_wait 5
-                assert_rc 1 "SIG$sig during setup ($mode)"
-                assert_file_contains "$NSBOOT_ERR" "Stopped while the container was being set up"
-                pgrep -f "sleep 1000" >/dev/null && fail "the hook's process outlived nsboot ($mode)"
+                assert_rc 1 "SIG$sig in the $hook hook ($mode)"
+                assert_file_contains "$NSBOOT_ERR" "Stopped while" "the reason ($hook, $mode)"
+                pgrep -f "sleep 1000" >/dev/null && fail "the $hook hook's sleep outlived nsboot ($mode)"
+                assert_file_not_contains "$NSBOOT_OUT" "slept" "the $hook hook was cut short ($mode)"
                 assert_file_not_exists "/run/nsboot/machines/$name"
-                cg=$(machine_cgroup "$name") && [[ -d $cg ]] && fail "cgroup $cg left ($mode)"
-                mounts_check "after SIG$sig during setup ($mode)"
+                cg=$(machine_cgroup "$name") && [[ -d $cg ]] && fail "cgroup $cg left ($hook, $mode)"
+                mounts_check "after SIG$sig in the $hook hook ($mode)"
         done
 done
 
