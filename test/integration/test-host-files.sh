@@ -4,8 +4,8 @@
 # tree has a symlink there, replace-* replaces whatever is there, bind-* binds the host's file
 # read-only over it, delete removes it, symlink points /etc/localtime at the host's zone in the
 # tree's zoneinfo, auto picks as nspawn does (nothing with a private network; a bind on a read-only
-# tree); nsboot's default, off, leaves the tree alone. A hostile tree cannot turn them against the
-# host or hang nsboot: a symlink to the host's /etc/shadow, /etc a symlink to /, a FIFO where the
+# tree); nsboot's default, off, leaves the tree alone. The guest's root can neither remount a bind
+# read-write nor unmount it. A hostile tree cannot turn them against the host or hang nsboot: a symlink to the host's /etc/shadow, /etc a symlink to /, a FIFO where the
 # file belongs.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -51,6 +51,12 @@ for mode in $(userns_modes); do
         assert_contains "$out" "$host_resolv"$'\n'"1" "bind-host: the host's file, one mount ($mode)"
         assert_not_contains "$out" "written" "bind-host is read-only ($mode)"
         assert_eq 0 "$(grep -c " $t/etc/resolv.conf " /proc/self/mountinfo)" "no bind on the host ($mode)"
+        # The guest's root tries to make the host's file writable, or to take the bind away.
+        nsboot_run -D "$t" "$@" --resolv-conf=bind-host /bin/sh -c 'mount -o remount,rw,bind /etc/resolv.conf
+                echo "# guest" >>/etc/resolv.conf && echo written; umount /etc/resolv.conf && echo unmounted; true'
+        assert_not_contains "$(inside)" "written" "the guest cannot write the host's resolv.conf ($mode)"
+        assert_not_contains "$(inside)" "unmounted" "the guest cannot take the bind away ($mode)"
+        assert_eq "$host_resolv" "$(sum /etc/resolv.conf)" "the host's resolv.conf is unchanged ($mode)"
         nsboot_run -D "$t" "$@" --resolv-conf=delete /bin/true
         [[ ! -e $t/etc/resolv.conf ]] || fail "delete left /etc/resolv.conf ($mode)"
         # auto: the host's network, a writable tree: a copy; a private network: nothing.
