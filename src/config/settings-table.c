@@ -23,7 +23,7 @@
 /* Sorted by native key; command-line-only spellings (key NULL) follow the key they alias. */
 const SettingDef settings_table[] = {
         { .key = "nsboot.ambient-capability", .long_option = "ambient-capability", .parse = parse_caps_ambient,
-          .offset = FIELD(caps_ambient), .flags = P, .metavar = "CAP[,CAP...]",
+          .offset = FIELD(caps_ambient), .metavar = "CAP[,CAP...]",
           .expect = "capability names such as CAP_NET_BIND_SERVICE or net_bind_service, of those the guest keeps",
           .doc = "Pass these capabilities to the command as ambient ones (also to a --user)", .format = format_caps },
         { .key = "nsboot.as-pid2", .long_option = "as-pid2", .short_option = 'a', .parse = parse_bool,
@@ -463,7 +463,7 @@ const SettingDef settings_table[] = {
           .expect = "the absolute path of an LXC seccomp profile (format 1 or 2)",
           .doc = "Stack an LXC seccomp profile on nsboot's system call filter", .format = format_string },
         { .key = "nsboot.set-credential", .long_option = "set-credential", .parse = parse_set_credential,
-          .offset = FIELD(credentials), .flags = SETTING_LIST | SETTING_NO_PRINT | SETTING_SECRET | P,
+          .offset = FIELD(credentials), .flags = SETTING_LIST | SETTING_NO_PRINT | SETTING_SECRET,
           .metavar = "ID:VALUE", .expect = "a credential name, ':' and the value (C escapes such as \\n), "
           "with all credentials together at most 1M",
           .doc = "Pass VALUE to the guest's init as credential ID", .format = NULL },

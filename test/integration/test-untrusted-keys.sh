@@ -120,6 +120,11 @@ VALUE[nsboot.network-vlan]=nsbtu$$p:5; EFFECT[nsboot.network-vlan]=own-netns
 VALUE[nsboot.network-interface]=nsbtu$$q; EFFECT[nsboot.network-interface]=own-netns
 VALUE[nsboot.network-zone]=nsbtz$$; EFFECT[nsboot.network-zone]=own-netns
 VALUE[nsboot.network-veth-extra]=nsbtx$$; EFFECT[nsboot.network-veth-extra]=own-netns
+# A positive adjustment: only one below nsboot's own needs a capability this host may lack.
+for k in nsboot.oom-score-adjust lxc.proc.oom_score_adj; do VALUE[$k]=123; EFFECT[$k]=oom-123; done
+VALUE[nsboot.load-credential]=c:$WORKDIR/hostdir/secret; EFFECT[nsboot.load-credential]=credential-loaded
+VALUE[nsboot.resolv-conf]=copy-host; EFFECT[nsboot.resolv-conf]=resolv-conf-set
+VALUE[nsboot.timezone]=copy; EFFECT[nsboot.timezone]=localtime-set
 
 # What the guest shows, one word per effect that a forbidden key would have had.
 probe='
@@ -137,6 +142,10 @@ head -c 1 /dev/urandom >/dev/null 2>&1 || echo urandom-denied
 awk "\$1 == 0 && \$2 == 0 { f = 1 } END { exit !f }" /proc/self/uid_map && echo host-root
 awk "\$1 == 0 && \$2 == 1048576 { f = 1 } END { exit !f }" /proc/self/uid_map && echo idmap-set
 grep -q " /var/log/journal/MACHINEID " /proc/self/mountinfo && echo journal-bound
+[ "$(cat /proc/self/oom_score_adj)" = 123 ] && echo oom-123
+[ -e /run/host/credentials/c ] && echo credential-loaded
+[ -e /etc/resolv.conf ] && echo resolv-conf-set
+[ -e /etc/localtime ] && echo localtime-set
 echo "probe-done host=$(hostname)"
 '
 uuid_dashed=${uuid:0:8}-${uuid:8:4}-${uuid:12:4}-${uuid:16:4}-${uuid:20:12}
@@ -209,11 +218,14 @@ done < <(sort -u -t= -k1,1 "$baseline")
 trusted=$WORKDIR/trusted.conf
 printf '%s\n' "nsboot.capability = sys_module" "nsboot.uuid = $uuid" "nsboot.bind = $WORKDIR/hostdir:/mnt/h" \
         "lxc.cgroup2.devices.allow = c 10:229 rwm" "lxc.cgroup2.devices.deny = c 1:9 rwm" "nsboot.network-veth = yes" \
-        "nsboot.setenv = NSBT_SECRET" "lxc.prlimit.nofile = 77" "nsboot.private-users = no" >"$trusted"
+        "nsboot.setenv = NSBT_SECRET" "lxc.prlimit.nofile = 77" "nsboot.private-users = no" \
+        "nsboot.oom-score-adjust = 123" "nsboot.load-credential = c:$WORKDIR/hostdir/secret" \
+        "nsboot.resolv-conf = copy-host" "nsboot.timezone = copy" >"$trusted"
 rm -f "$untrusted"
 nsboot_run -q -D "$tree" --config="$trusted" /bin/sh -c "$probe"
 assert_rc 0 "the probe with the trusted file"
-for effect in cap-sys-module uuid-set host-dir fuse-open urandom-denied own-netns env-copied nofile-77 host-root; do
+for effect in cap-sys-module uuid-set host-dir fuse-open urandom-denied own-netns env-copied nofile-77 host-root \
+        oom-123 credential-loaded resolv-conf-set localtime-set; do
         assert_file_contains "$NSBOOT_OUT" "$effect" "the probe does not see $effect from a trusted file"
 done
 echo "lxc.idmap = b 0 1048576 65536" >"$trusted"
