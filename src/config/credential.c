@@ -10,6 +10,13 @@
 #include "basic/parse-util.h"
 #include "credential.h"
 
+/* Secrets are not left in freed memory. */
+static void erase_free(char *p, size_t n) {
+        if (p)
+                explicit_bzero(p, n);
+        free(p);
+}
+
 bool credential_id_valid(const char *id) {
         if (isempty(id) || strlen(id) > 255 || streq(id, ".") || streq(id, ".."))
                 return false;
@@ -40,7 +47,7 @@ static int unescape(const char *s, char **ret, size_t *ret_size) {
                 } else if (*s && (k = strchr(from, *s))) {
                         *o++ = to[k - from]; /* "\0" maps to the terminator of to[] */
                 } else {
-                        free(buf);
+                        erase_free(buf, (size_t) (o - buf));
                         return -EINVAL;
                 }
         }
@@ -84,7 +91,7 @@ static int add(CredentialList *l, char *id, char *data, size_t size) {
         n = total <= CREDENTIALS_TOTAL_MAX ? realloc(l->items, (l->n + 1) * sizeof(Credential)) : NULL;
         if (!n) {
                 free(id);
-                free(data);
+                erase_free(data, size);
                 return total > CREDENTIALS_TOTAL_MAX ? -E2BIG : -ENOMEM;
         }
         l->items = n;
@@ -134,7 +141,7 @@ static int read_bounded(int fd, char **ret, size_t *ret_size) {
                 if (k < 0) {
                         int e = -errno;
 
-                        free(buf);
+                        erase_free(buf, size);
                         return e;
                 }
                 if (k == 0)
@@ -142,7 +149,7 @@ static int read_bounded(int fd, char **ret, size_t *ret_size) {
                 size += (size_t) k;
         }
         if (size > CREDENTIALS_TOTAL_MAX) {
-                free(buf);
+                erase_free(buf, size);
                 return -E2BIG;
         }
         buf[size] = '\0';
@@ -191,9 +198,7 @@ int credential_load(CredentialList *l, const char *spec) {
 void credential_list_done(CredentialList *l) {
         for (size_t i = 0; i < l->n; i++) {
                 free(l->items[i].id);
-                /* Secrets: not left in freed memory. */
-                explicit_bzero(l->items[i].data, l->items[i].size);
-                free(l->items[i].data);
+                erase_free(l->items[i].data, l->items[i].size);
         }
         free(l->items);
         *l = (CredentialList) {};

@@ -764,9 +764,12 @@ int settings_assign(Settings *s, const SettingDef *def, const char *value, const
 
         r = def->parse(def, value, (char *) s + def->offset);
         if (r < 0 && def->flags & SETTING_SECRET) {
-                if (asprintf(&redacted, "%.*s:...", (int) strcspn(value, ":"), value) < 0)
+                /* Its name only; with no ':' the whole value may be the secret. */
+                if (!strchr(value, ':'))
+                        value = "(redacted)";
+                else if (asprintf(&redacted, "%.*s:...", (int) strcspn(value, ":"), value) < 0)
                         return log_oom();
-                value = redacted;
+                value = redacted ?: value;
         }
         if (r == -ENOMEM)
                 return log_oom();

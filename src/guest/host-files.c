@@ -106,13 +106,35 @@ static int open_etc(int root_fd, const char *file) {
         return fd;
 }
 
+/* Opens name in etc for writing if it is a regular file, creating it if it is missing: never
+ * through a symlink (-ELOOP), and never opening anything else (a FIFO would block us, a device
+ * node's driver would see an open()): -EBADFD. */
+static int open_regular_for_writing(int etc_fd, const char *name) {
+        _cleanup_close_ int fd = openat(etc_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        char path[32];
+        struct stat st;
+
+        if (fd < 0 && errno == ENOENT) {
+                fd = openat(etc_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644);
+                return fd < 0 ? -errno : TAKE_FD(fd);
+        }
+        if (fd < 0 || fstat(fd, &st) < 0)
+                return -errno;
+        if (S_ISLNK(st.st_mode))
+                return -ELOOP;
+        if (!S_ISREG(st.st_mode))
+                return -EBADFD;
+        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+        fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+        return fd < 0 ? -errno : TAKE_FD(fd);
+}
+
 /* Writes the host's file source over name in etc: only over a regular file (or none), never
  * through a symlink; with replace, whatever is there gives way (a directory excepted). */
 static void write_copy(int etc_fd, const char *name, const char *source, bool replace) {
         _cleanup_free_ char *data = NULL, *tmp = NULL;
         _cleanup_close_ int fd = -EBADF;
         size_t size = 0;
-        struct stat st;
         int r;
 
         r = read_full_file(source, &data, &size);
@@ -127,14 +149,15 @@ static void write_copy(int etc_fd, const char *name, const char *source, bool re
                 }
                 (void) unlinkat(etc_fd, tmp, 0);
                 fd = openat(etc_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644);
-        } else
-                /* O_NONBLOCK: a FIFO there never holds us up; only a regular file is written. */
-                fd = openat(etc_fd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0644);
-        if (fd < 0 && errno == ELOOP) {
+                r = fd < 0 ? -errno : 0;
+        } else {
+                fd = open_regular_for_writing(etc_fd, name);
+                r = fd < 0 ? fd : 0;
+        }
+        if (r == -ELOOP) {
                 log_info("The tree's /etc/%s is a symlink: left alone (replace-* or delete change it)", name);
                 return;
         }
-        r = fd < 0 ? -errno : fstat(fd, &st) < 0 ? -errno : !S_ISREG(st.st_mode) ? -EBADFD : 0;
         if (r >= 0 && !replace && ftruncate(fd, 0) < 0)
                 r = -errno;
         if (r >= 0)
@@ -153,8 +176,9 @@ static void delete_file(int etc_fd, const char *name) {
                 log_warning_errno(errno, "Cannot remove /etc/%s of the tree: %m", name);
 }
 
-/* The host's file source, bound read-only over the tree's regular file name (made if missing). */
-static void bind_file(int etc_fd, const char *name, const char *source) {
+/* The host's file source, bound read-only over the tree's regular file name (made if missing).
+ * Fails only where a bind it made could neither be made read-only nor be undone. */
+static int bind_file(int etc_fd, const char *name, const char *source) {
         _cleanup_close_ int fd = -EBADF, top = -EBADF;
         char path[32];
         struct stat st;
@@ -167,39 +191,44 @@ static void bind_file(int etc_fd, const char *name, const char *source) {
         }
         if (fd < 0 || fstat(fd, &st) < 0) {
                 log_warning_errno(errno, "Cannot open /etc/%s of the tree to bind %s over it: %m", name, source);
-                return;
+                return 0;
         }
         if (!S_ISREG(st.st_mode)) {
                 log_info("The tree's /etc/%s is no regular file: %s not bound over it", name, source);
-                return;
+                return 0;
         }
         snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
         if (mount(source, path, NULL, MS_BIND, NULL) < 0) {
                 log_warning_errno(errno, "Cannot bind %s over /etc/%s of the tree: %m", source, name);
-                return;
+                return 0;
         }
         /* Read-only takes a remount of the new mount itself: the path leads to it now. */
         top = openat(etc_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
         snprintf(path, sizeof path, "/proc/self/fd/%d", top);
-        if (top < 0 || mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0)
-                log_warning_errno(errno, "Cannot make /etc/%s of the guest read-only: %m", name);
+        if (top >= 0 && mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) >= 0)
+                return 0;
+        /* Never the host's file writable in the guest: the bind goes again, or the start fails. */
+        log_warning_errno(errno, "Cannot make %s read-only in the guest, not binding it: %m", source);
+        if (top < 0 || umount2(path, MNT_DETACH) < 0)
+                return log_error_errno(errno, "Cannot undo the bind of %s over /etc/%s: %m", source, name);
+        return 0;
 }
 
-static void setup_resolv_conf(int root_fd, ResolvConfMode m) {
+static int setup_resolv_conf(int root_fd, ResolvConfMode m) {
         _cleanup_close_ int etc = -EBADF;
         const char *source;
 
         if (m == RESOLV_CONF_OFF || (etc = open_etc(root_fd, "resolv.conf")) < 0)
-                return;
+                return 0;
         if (m == RESOLV_CONF_DELETE) {
                 delete_file(etc, "resolv.conf");
-                return;
+                return 0;
         }
         source = resolv_conf_sources[(m - RESOLV_CONF_COPY_HOST) % 4];
         if (m >= RESOLV_CONF_BIND_HOST)
-                bind_file(etc, "resolv.conf", source);
-        else
-                write_copy(etc, "resolv.conf", source, m >= RESOLV_CONF_REPLACE_HOST);
+                return bind_file(etc, "resolv.conf", source);
+        write_copy(etc, "resolv.conf", source, m >= RESOLV_CONF_REPLACE_HOST);
+        return 0;
 }
 
 /* "Europe/Berlin" of a link into /usr/share/zoneinfo, as the host's /etc/localtime is. */
@@ -237,34 +266,37 @@ static void symlink_zone(int root_fd, int etc_fd) {
                 log_warning_errno(errno, "Cannot link /etc/localtime of the tree to %s: %m", target);
 }
 
-static void setup_timezone(int root_fd, TimezoneMode m) {
+static int setup_timezone(int root_fd, TimezoneMode m) {
         _cleanup_close_ int etc = -EBADF;
 
         if (m == TIMEZONE_OFF || (etc = open_etc(root_fd, "localtime")) < 0)
-                return;
+                return 0;
+        if (m == TIMEZONE_BIND)
+                return bind_file(etc, "localtime", "/etc/localtime");
         if (m == TIMEZONE_DELETE)
                 delete_file(etc, "localtime");
         else if (m == TIMEZONE_SYMLINK)
                 symlink_zone(root_fd, etc);
-        else if (m == TIMEZONE_BIND)
-                bind_file(etc, "localtime", "/etc/localtime");
         else
                 write_copy(etc, "localtime", "/etc/localtime", true);
+        return 0;
 }
 
-void host_files_setup(const char *root, const Settings *s) {
+int host_files_setup(const char *root, const Settings *s) {
         ResolvConfMode rm = resolv_conf_mode_effective(s);
         TimezoneMode tm = timezone_mode_effective(s);
         _cleanup_close_ int root_fd = -EBADF;
 
+        int r;
+
         if (rm == RESOLV_CONF_OFF && tm == TIMEZONE_OFF)
-                return;
+                return 0;
         root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (root_fd < 0) {
                 log_warning_errno(errno, "Cannot open the tree at %s: /etc/resolv.conf and /etc/localtime left alone: %m",
                                   root);
-                return;
+                return 0;
         }
-        setup_resolv_conf(root_fd, rm);
-        setup_timezone(root_fd, tm);
+        r = setup_resolv_conf(root_fd, rm);
+        return r < 0 ? r : setup_timezone(root_fd, tm);
 }

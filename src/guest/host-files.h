@@ -50,6 +50,7 @@ TimezoneMode timezone_mode_effective(const Settings *s);
 
 /* Child, in the container's mount namespace before the switch to the tree at root (the host's
  * files still in view). Every path of the tree is resolved inside it, and a FIFO or device where
- * the file belongs is left alone, never opened for writing. What cannot be done is a warning, as
- * with systemd-nspawn: the guest still starts. Logs. */
-void host_files_setup(const char *root, const Settings *s);
+ * the file belongs is left alone, never opened. What cannot be done is a warning, as with
+ * systemd-nspawn, and the guest still starts; but a bind of a host file that could neither be made
+ * read-only nor be undone fails the start. Logs. */
+int host_files_setup(const char *root, const Settings *s);

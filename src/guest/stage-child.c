@@ -294,7 +294,9 @@ static int child_setup(ChildParams *p) {
         r = hide_paths(s->proc_hide, root);
         if (r < 0)
                 return r;
-        host_files_setup(root, s);
+        r = host_files_setup(root, s);
+        if (r < 0)
+                return r;
         if ((r = hooks_run(s, HOOK_MOUNT, 0, NULL)) < 0 || (r = hooks_run(s, HOOK_AUTODEV, 0, NULL)) < 0)
                 return r;
         r = mount_switch_root(root);

@@ -6,10 +6,11 @@
  * add ADDR/32 dev lo"): the kernel answers ARP from a proxy entry only when its route to the
  * address leads off the link the request came in on, and ipvlan's l3s hook then hands the packets
  * to the guest. Like LXC, nsboot checks the sysctls this needs and refuses to start without them
- * rather than changing the host's settings; unlike LXC's, its loopback routes never replace one
- * the host has for an address (the start is refused, naming it). Each entry and route is recorded
- * in the machine's state file once made, so the next start or --cleanup removes it after a
- * SIGKILL. */
+ * rather than changing the host's settings; unlike LXC's, its loopback routes never replace or
+ * shadow one the host has for an address, whatever its metric (the start is refused, naming it).
+ * Each entry is recorded in the machine's state file once made, each route before it is made (it
+ * carries nsboot's own protocol number: a removal never takes another), so the next start or
+ * --cleanup removes them after a SIGKILL. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,6 +86,13 @@ static int add_list(RtnlSocket *sk, const char *machine, NetDev *d, int idx, int
                 if (lo <= 0)
                         continue;
                 host_prefix(addr, family, host);
+                /* Recorded first: what a SIGKILL leaves is found. Removing it never touches another
+                 * route by that name (nsboot's own protocol number, rtnl.h). */
+                snprintf(line, sizeof line, "l2proxy-lo %s\n", host);
+                r = netdev_record(machine, line);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to record the loopback route of %s in %s: %m", addr,
+                                               NETDEV_STATE_DIR);
                 r = rtnl_add_route_exclusive(sk, family, lo, host);
                 if (r == -EEXIST)
                         return log_error_errno(r, "%s: lxc.net.%u.l2proxy on an ipvlan routes %s to the host's "
@@ -94,11 +102,6 @@ static int add_list(RtnlSocket *sk, const char *machine, NetDev *d, int idx, int
                         return log_error_errno(r, "Failed to route %s to the host's loopback (lxc.net.%u.l2proxy): "
                                                "%m (%s)", host, c->index, rtnl_last_error());
                 d->lo_routes++;
-                snprintf(line, sizeof line, "l2proxy-lo %s\n", host);
-                r = netdev_record(machine, line);
-                if (r < 0)
-                        return log_error_errno(r, "Failed to record the loopback route of %s in %s: %m", addr,
-                                               NETDEV_STATE_DIR);
         }
         return 0;
 }

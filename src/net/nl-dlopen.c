@@ -65,6 +65,10 @@ typeof(rtnl_link_vlan_set_id) *sym_rtnl_link_vlan_set_id;
 typeof(rtnl_route_add) *sym_rtnl_route_add;
 typeof(rtnl_route_add_nexthop) *sym_rtnl_route_add_nexthop;
 typeof(rtnl_route_delete) *sym_rtnl_route_delete;
+typeof(rtnl_route_alloc_cache) *sym_rtnl_route_alloc_cache;
+typeof(rtnl_route_get_dst) *sym_rtnl_route_get_dst;
+typeof(rtnl_route_get_table) *sym_rtnl_route_get_table;
+typeof(nl_addr_cmp) *sym_nl_addr_cmp;
 typeof(rtnl_route_alloc) *sym_rtnl_route_alloc;
 typeof(rtnl_route_nh_alloc) *sym_rtnl_route_nh_alloc;
 typeof(rtnl_route_nh_free) *sym_rtnl_route_nh_free;
@@ -170,6 +174,10 @@ int dlopen_libnl(void) {
                                DLSYM_ARG(rtnl_route_add),
                                DLSYM_ARG(rtnl_route_add_nexthop),
                                DLSYM_ARG(rtnl_route_delete),
+                               DLSYM_ARG(rtnl_route_alloc_cache),
+                               DLSYM_ARG(rtnl_route_get_dst),
+                               DLSYM_ARG(rtnl_route_get_table),
+                               DLSYM_ARG(nl_addr_cmp),
                                DLSYM_ARG(rtnl_route_alloc),
                                DLSYM_ARG(rtnl_route_nh_alloc),
                                DLSYM_ARG(rtnl_route_nh_free),

@@ -361,7 +361,7 @@ int rtnl_add_default_route(RtnlSocket *sk, int family, int ifindex, const char *
 /* Adds (flags: NLM_F_CREATE, with NLM_F_EXCL or not) or deletes (flags: -1) a static route of the
  * main table to destination (NULL: the default route) on ifindex, through gateway or on the link. */
 static int route_request(RtnlSocket *sk, int family, int ifindex, const char *destination, const char *gateway,
-                         int flags) {
+                         uint8_t protocol, int flags) {
         struct rtnl_route *route = sym_rtnl_route_alloc();
         struct rtnl_nexthop *nh = sym_rtnl_route_nh_alloc();
         struct nl_addr *dst = NULL, *gw = NULL;
@@ -381,7 +381,7 @@ static int route_request(RtnlSocket *sk, int family, int ifindex, const char *de
                 sym_rtnl_route_set_family(route, (uint8_t) family);
                 sym_rtnl_route_set_dst(route, dst);
                 sym_rtnl_route_set_table(route, RT_TABLE_MAIN);
-                sym_rtnl_route_set_protocol(route, RTPROT_STATIC);
+                sym_rtnl_route_set_protocol(route, protocol);
                 /* An off-link gateway still works: the route is on the device, the gateway onlink. */
                 sym_rtnl_route_set_scope(route, gateway ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK);
                 sym_rtnl_route_nh_set_ifindex(nh, ifindex);
@@ -402,15 +402,43 @@ static int route_request(RtnlSocket *sk, int family, int ifindex, const char *de
 }
 
 int rtnl_add_route(RtnlSocket *sk, int family, int ifindex, const char *destination, const char *gateway) {
-        return route_request(sk, family, ifindex, destination, gateway, NLM_F_CREATE);
+        return route_request(sk, family, ifindex, destination, gateway, RTPROT_STATIC, NLM_F_CREATE);
+}
+
+/* Whether the main table has a route to exactly destination (any metric, device or protocol). */
+static int route_exists(RtnlSocket *sk, int family, const char *destination) {
+        struct nl_cache *cache = NULL;
+        struct nl_addr *dst = NULL;
+        int r = sym_nl_addr_parse(destination, family, &dst);
+
+        if (r >= 0)
+                r = sym_rtnl_route_alloc_cache(sk, family, 0, &cache);
+        if (r < 0) {
+                sym_nl_addr_put(dst);
+                return nlerr(r);
+        }
+        r = 0;
+        for (struct nl_object *o = sym_nl_cache_get_first(cache); o && r == 0; o = sym_nl_cache_get_next(o)) {
+                struct rtnl_route *route = (struct rtnl_route *) o;
+                struct nl_addr *d = sym_rtnl_route_get_dst(route);
+
+                r = sym_rtnl_route_get_table(route) == RT_TABLE_MAIN && d && sym_nl_addr_cmp(d, dst) == 0;
+        }
+        sym_nl_cache_free(cache);
+        sym_nl_addr_put(dst);
+        return r;
 }
 
 int rtnl_add_route_exclusive(RtnlSocket *sk, int family, int ifindex, const char *destination) {
-        return route_request(sk, family, ifindex, destination, NULL, NLM_F_CREATE | NLM_F_EXCL);
+        int r = route_exists(sk, family, destination);
+
+        if (r != 0)
+                return r > 0 ? -EEXIST : r;
+        return route_request(sk, family, ifindex, destination, NULL, RTPROT_NSBOOT, NLM_F_CREATE | NLM_F_EXCL);
 }
 
 int rtnl_delete_route(RtnlSocket *sk, int family, int ifindex, const char *destination) {
-        return route_request(sk, family, ifindex, destination, NULL, -1);
+        return route_request(sk, family, ifindex, destination, NULL, RTPROT_NSBOOT, -1);
 }
 
 int rtnl_add_bridge(RtnlSocket *sk, const char *name) {

@@ -57,10 +57,13 @@ int rtnl_add_address(RtnlSocket *sk, int ifindex, const char *address);
 int rtnl_add_default_route(RtnlSocket *sk, int family, int ifindex, const char *gateway);
 /* A route to destination ("10.0.0.5/32"; NULL: default) on ifindex, through gateway or on the link. */
 int rtnl_add_route(RtnlSocket *sk, int family, int ifindex, const char *destination, const char *gateway);
-/* A route to destination on the link ifindex that must be the table's only one for it: -EEXIST when
- * the main table routes destination already (NLM_F_EXCL). */
+/* nsboot's own routing protocol number ("proto 110" in ip route): a route nsboot must take away
+ * again carries it, so that a delete never takes a route someone else made. */
+#define RTPROT_NSBOOT 110
+/* A route of nsboot's own to destination on the link ifindex, where the main table has none for
+ * that destination yet (whatever its metric): else -EEXIST. */
 int rtnl_add_route_exclusive(RtnlSocket *sk, int family, int ifindex, const char *destination);
-/* Deletes the static link route to destination on ifindex that rtnl_add_route*() made. */
+/* Deletes nsboot's own route to destination on ifindex (rtnl_add_route_exclusive()). */
 int rtnl_delete_route(RtnlSocket *sk, int family, int ifindex, const char *destination);
 /* ipvlan port isolation of ifindex: 0 (bridge), IPVLAN_F_PRIVATE or IPVLAN_F_VEPA. */
 int rtnl_set_ipvlan_flags(RtnlSocket *sk, int ifindex, unsigned flags);

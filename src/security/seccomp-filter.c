@@ -534,13 +534,14 @@ static bool list_denies(const SyscallList *l, const char *name) {
 }
 
 typedef struct DefaultFill {
-        const SyscallList *list;        /* NULL: the list is in a filter of its own */
+        const SyscallList *list;        /* the deny list, in this filter or in one of its own */
         const SeccompPolicy *policy;
 } DefaultFill;
 
 /* --suppress-sync, as systemd-nspawn's: the calls that wait for data to reach the disk return 0 at
- * once (SECCOMP_RET_ERRNO with 0). One the list denies keeps its EPERM: a filter takes one rule
- * a call. O_SYNC and O_DSYNC on open() stay as they are. */
+ * once (SECCOMP_RET_ERRNO with 0). One the list denies keeps its EPERM, in the same filter (one
+ * rule a call) as in a later one (whose answer would win). O_SYNC and O_DSYNC on open() stay as
+ * they are. */
 static int fill_suppress_sync(scmp_filter_ctx ctx, uint32_t arch, const SyscallList *list) {
         static const char *const calls[] = {
                 "sync", "syncfs", "fsync", "fdatasync", "msync", "sync_file_range", "sync_file_range2",
@@ -554,7 +555,7 @@ static int fill_suppress_sync(scmp_filter_ctx ctx, uint32_t arch, const SyscallL
                 if (seccomp_syscall_resolve_name_arch(arch, calls[i]) < 0 || (list && list_denies(list, calls[i])))
                         continue;
                 r = seccomp_rule_add_exact(ctx, SCMP_ACT_ERRNO(0), seccomp_syscall_resolve_name(calls[i]), 0);
-                if (r < 0)
+                if (r < 0 && r != -EEXIST) /* two names of one call (32-bit ARM's sync_file_range2) */
                         return r;
         }
         return 0;
@@ -592,7 +593,7 @@ int seccomp_build_default(SeccompFilters *f, const SeccompPolicy *policy) {
         r = seccomp_build(f, SCMP_ACT_ALLOW, fill_syscall_list, &list);
         if (r < 0)
                 return r;
-        return seccomp_build(f, SCMP_ACT_ALLOW, fill_arguments_and_sync, &(DefaultFill) { .policy = policy });
+        return seccomp_build(f, SCMP_ACT_ALLOW, fill_arguments_and_sync, &(DefaultFill) { .list = &list, .policy = policy });
 }
 
 SeccompPrepared *seccomp_prepared_new(void) {

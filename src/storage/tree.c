@@ -181,11 +181,15 @@ int tree_touch(int root_fd, const char *path, mode_t mode) {
         pfd = tree_open(root_fd, parent, O_PATH | O_DIRECTORY);
         if (pfd < 0)
                 return pfd;
-        /* O_NOFOLLOW: an existing symlink by that name is an error, never followed. O_NONBLOCK: a
-         * FIFO by that name (no reader) fails at once, where it would block us for ever. */
-        fd = openat(pfd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, mode);
-        if (fd < 0 && errno == EISDIR)
+        /* Whatever is there already serves as it is, never opened: a FIFO would block us, a device
+         * node's driver would see an open() (a watchdog starts counting). An existing symlink is an
+         * error, never followed (tree_open() takes it as the mount point). Else a new empty file. */
+        fd = openat(pfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (fd >= 0)
                 return 0;
+        if (errno != ENOENT)
+                return -errno;
+        fd = openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, mode);
         return fd < 0 ? -errno : 0;
 }
 

@@ -90,14 +90,24 @@ int hook_call(const Settings *s, const HookCall *h) {
 
                 sigfillset(&all);
                 sigprocmask(SIG_UNBLOCK, &all, NULL);
-                (void) setpgid(0, 0); /* killed as a group should nsboot be stopped meanwhile */
+                if (h->stoppable) {
+                        /* A group of its own, killed as one should nsboot be stopped meanwhile. Out of
+                         * the terminal's foreground group: writing to it must not stop the hook. */
+                        (void) setpgid(0, 0);
+                        signal(SIGTTOU, SIG_IGN);
+                        signal(SIGTTIN, SIG_IGN);
+                }
                 if (null < 0 || dup2(null, STDIN_FILENO) < 0 || set_environment(s, h) < 0)
                         _exit(126);
                 execl("/bin/sh", "sh", "-c", line, (char *) NULL);
                 _exit(127);
         }
-        (void) setpgid(child, child);
-        r = wait_child_or_stop(child, &status);
+        if (h->stoppable) {
+                (void) setpgid(child, child);
+                r = wait_child_or_stop(child, &status);
+        } else
+                while ((r = waitpid(child, &status, 0) < 0 ? -errno : 0) == -EINTR)
+                        ;
         if (r < 0)
                 return r;
         return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -109,7 +119,8 @@ int hooks_run(const Settings *s, HookType type, pid_t pid, const char *target) {
 
                 log_debug("Running lxc.hook.%s: %s", hook_type_to_string(type), *command);
                 r = hook_call(s, &(HookCall) { .section = "lxc", .name = hook_type_to_string(type),
-                                               .command = *command, .pid = pid, .target = target });
+                                               .command = *command, .pid = pid, .target = target,
+                                               .stoppable = !IN_SET(type, HOOK_STOP, HOOK_POST_STOP) });
                 if (r == -EINTR)
                         return log_error_errno(r, "Stopped while lxc.hook.%s '%s' ran: it was killed",
                                                hook_type_to_string(type), *command);

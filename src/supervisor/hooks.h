@@ -41,6 +41,7 @@ typedef struct HookCall {
         char *const *env;       /* "KEY=VALUE" for the script, with lxc.hook.version = 1 only */
         pid_t pid;              /* LXC_PID when > 0 */
         const char *target;     /* LXC_TARGET when not NULL */
+        bool stoppable;         /* setup: a stop request (SIGTERM, SIGINT) kills it; teardown runs to its end */
 } HookCall;
 
 /* Runs h in a forked child, stdin from /dev/null. Returns its exit status (0-255), 128+N for

@@ -26,7 +26,7 @@ static int run(const Settings *s, const NetDevConfig *c, const NetDev *d, const 
         snprintf(env_parent, sizeof env_parent, "LXC_NET_PARENT=%s", strempty(c->link));
         snprintf(env_peer, sizeof env_peer, "LXC_NET_PEER=%s", strempty(peer));
         return hook_call(s, &(HookCall) { .section = "net", .name = what, .command = command, .args = args,
-                                         .env = env });
+                                         .env = env, .stoppable = streq(what, "up") });
 }
 
 int net_scripts_up(const Settings *s, const NetDevs *l) {

@@ -61,7 +61,7 @@ while IFS='|' read -r spec msg; do
         assert_file_not_contains "$NSBOOT_ERR" "s3cr3t" "no secret in the message of $spec"
         assert_file_not_exists "/run/nsboot/machines/$name"
 done <<EOF2
---set-credential=nocolon|--set-credential: invalid value 'nocolon:...'
+--set-credential=nocolon|--set-credential: invalid value '(redacted)'
 --set-credential=a/b:s3cr3t|--set-credential: invalid value 'a/b:...'
 --set-credential=..:s3cr3t|--set-credential: invalid value '..:...'
 --set-credential=:s3cr3t|--set-credential: invalid value ':...'

@@ -115,6 +115,15 @@ mkfifo "$t/etc/resolv.conf" "$t/etc/localtime"
 nsboot_run -t 30 -D "$t" --resolv-conf=copy-host --timezone=bind /bin/true
 assert_rc 0 "FIFOs where the files belong: no hang"
 [[ -p $t/etc/resolv.conf && -p $t/etc/localtime ]] || fail "the FIFOs were replaced"
+# Not even opened (as a device node would be, its driver seeing the open): a reader waiting on the
+# FIFO still waits after nsboot ran.
+timeout 60 cat "$t/etc/resolv.conf" >/dev/null &
+reader=$!
+sleep 0.5
+nsboot_run -t 30 -D "$t" --resolv-conf=copy-host /bin/true
+kill -0 "$reader" 2>/dev/null || fail "nsboot opened the FIFO at /etc/resolv.conf"
+kill "$reader"
+wait "$reader" 2>/dev/null || true
 
 # Bad values.
 nsboot_run -D "$t" --resolv-conf=copy /bin/true

@@ -5,8 +5,8 @@
 # uplink reaches the guest through them (ARP and NDP answered with the uplink's MAC, ipvlan's l3s
 # hook handing the packets to the guest). Entries and routes go at exit; after a SIGKILL, nsboot
 # --cleanup removes them, and so does the next start. A route the test host has already for one of
-# the addresses is never replaced: the start is refused naming it, and that route and nothing else
-# is there afterwards. Only where the kernel has ipvlan (not on the development hosts: test-vm-net
+# the addresses is never replaced or shadowed, whatever its metric: the start is refused naming
+# it, and that route and nothing else is there afterwards. Only where the kernel has ipvlan (not on the development hosts: test-vm-net
 # runs it in the system-tier VM with NSBOOT_TEST_FULL_KERNEL=1, where a missing module fails). All
 # in test network namespaces; the sysctls are set only inside them.
 # shellcheck source=test/integration/lib.sh
@@ -59,7 +59,7 @@ routes_before=$(routes)
 boot_sleeping "$tree" --config="$conf"
 assert_contains "$(proxies)" "10.97.0.5 dev $up proxy" "IPv4 proxy entry on the uplink"
 assert_contains "$(proxies)" "2001:db8:97::5 dev $up proxy" "IPv6 proxy entry on the uplink"
-assert_contains "$(lo_routes)" "10.97.0.5 dev lo" "IPv4 route to the loopback"
+assert_contains "$(lo_routes)" "10.97.0.5 dev lo proto 110" "IPv4 route to the loopback, nsboot's own"
 assert_contains "$(lo_routes)" "2001:db8:97::5 dev lo" "IPv6 route to the loopback"
 log "the test host's routes to the guest: $(lo_routes | tr '\n' ';')"
 guest_link=$(nsenter -t "$LEADER" -n ip -d -o link show eth0)
@@ -112,4 +112,13 @@ assert_contains "$(ip -n "$ns" -6 route show 2001:db8:97::5/128)" "dev $up" "the
 assert_eq "" "$(proxies)" "proxy entries after the refused start"
 assert_net_state "$ns" "$before" "after the refused start"
 [[ ! -e /run/nsboot/machines/$name.net ]] || fail "a state file is left: $(cat "/run/nsboot/machines/$name.net")"
-exit 0
+ip -n "$ns" -6 route del 2001:db8:97::5/128 dev "$up"
+
+# Also a host route of another metric (which the kernel's "exclusive" add would not see).
+ip -n "$ns" route add 10.97.0.5/32 dev "$up" metric 50
+routes_before=$(routes)
+nsboot_run -q -D "$tree" --config="$conf" -b poweroff
+assert_rc 1 "a start whose IPv4 address the host routes with another metric"
+assert_file_contains "$NSBOOT_ERR" "routes 10.97.0.5/32 to the host's loopback, but the host has a route for 10.97.0.5/32 already"
+assert_eq "$routes_before" "$(routes)" "the test host's routes after the second refused start"
+assert_eq "" "$(proxies)" "proxy entries after the second refused start"
