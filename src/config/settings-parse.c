@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Value parsers and formatters of the settings table, shared by the command line and config files. */
 #include <errno.h>
+#include <sched.h>
 #include <stddef.h>
 #include <sys/resource.h>
 #include <stdlib.h>
@@ -56,6 +57,112 @@ int parse_machine_name(const SettingDef *def, const char *value, void *dest) {
         if (!machine_name_is_valid(value))
                 return -EINVAL;
         return parse_string(def, value, dest);
+}
+
+/* A network namespace to join: a namespace file (/run/netns/NAME, /proc/PID/ns/net), a PID or a
+ * running machine's name (lxc.namespace.share.net takes the last two). Empty: none. Checked at start. */
+int parse_netns_spec(const SettingDef *def, const char *value, void *dest) {
+        char **p = dest;
+
+        if (isempty(value)) {
+                free(*p);
+                *p = NULL;
+                return 0;
+        }
+        if (value[0] == '/')
+                return parse_path(def, value, dest);
+        if (value[strspn(value, "0123456789")] == '\0') /* a PID, as LXC reads digits */
+                return value[0] != '0' && strlen(value) <= 10 ? parse_string(def, value, dest) : -EINVAL;
+        return parse_machine_name(def, value, dest);
+}
+
+static const struct {
+        const char *name;
+        unsigned long flag;
+} namespace_names[] = {
+        { "mnt", CLONE_NEWNS },     { "pid", CLONE_NEWPID },       { "uts", CLONE_NEWUTS },   { "ipc", CLONE_NEWIPC },
+        { "net", CLONE_NEWNET },    { "user", CLONE_NEWUSER },     { "cgroup", CLONE_NEWCGROUP }, { "time", CLONE_NEWTIME },
+};
+
+/* The namespaces nsboot lets a machine go without: the others a system container always has. */
+#define NS_OPTIONAL (CLONE_NEWNET | CLONE_NEWUSER | CLONE_NEWTIME)
+
+/* "net user time": the names of /proc/PID/ns, blank-separated (LXC's lists). */
+static int parse_namespace_list(const char *value, unsigned long *ret) {
+        _cleanup_free_ char *copy = strdup(value);
+        unsigned long flags = 0;
+        char *save = NULL;
+
+        if (!copy)
+                return -ENOMEM;
+        for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+                size_t i;
+
+                for (i = 0; i < ELEMENTSOF(namespace_names) && !streq(w, namespace_names[i].name); i++)
+                        ;
+                if (i == ELEMENTSOF(namespace_names))
+                        return -EINVAL;
+                flags |= namespace_names[i].flag;
+        }
+        *ret = flags;
+        return 0;
+}
+
+/* lxc.namespace.keep: the host's network (nsboot's default anyway), no user namespace (the privileged
+ * mode) or the host's clocks. The others cannot be kept. Assigns the settings they stand for, so the
+ * command line still wins; settings_validate() refuses what contradicts them. Empty: none kept. */
+int parse_namespace_keep(const SettingDef *def _unused_, const char *value, void *dest) {
+        Settings *s = dest;
+        unsigned long keep;
+        int r;
+
+        r = parse_namespace_list(value, &keep);
+        if (r < 0)
+                return r;
+        if (keep & ~NS_OPTIONAL)
+                return -EINVAL;
+        if (keep & CLONE_NEWNET)
+                s->private_network = false;
+        if (keep & CLONE_NEWUSER)
+                s->userns.mode = USERNS_NO;
+        if (keep & CLONE_NEWTIME)
+                s->private_time = false;
+        s->ns_keep = keep;
+        return 0;
+}
+
+/* lxc.namespace.clone: a network namespace (only loopback unless interfaces are configured) and a time
+ * namespace when listed, none when not. nsboot makes the mount, PID, UTS, IPC and cgroup namespaces
+ * in any case, and a user namespace unless told otherwise (the row's note says so). Empty: unset. */
+int parse_namespace_clone(const SettingDef *def _unused_, const char *value, void *dest) {
+        Settings *s = dest;
+        unsigned long clone;
+        int r;
+
+        r = parse_namespace_list(value, &clone);
+        if (r < 0)
+                return r;
+        s->ns_clone = clone;
+        s->ns_clone_set = !isempty(value);
+        if (s->ns_clone_set) {
+                s->private_network = clone & CLONE_NEWNET;
+                s->private_time = clone & CLONE_NEWTIME;
+        }
+        return 0;
+}
+
+/* "net user": the names of the namespaces in flags. */
+int namespace_list_to_string(unsigned long flags, char **ret) {
+        char buf[64] = "";
+
+        for (size_t i = 0; i < ELEMENTSOF(namespace_names); i++)
+                if (flags & namespace_names[i].flag) {
+                        if (buf[0])
+                                strcat(buf, " ");
+                        strcat(buf, namespace_names[i].name);
+                }
+        *ret = strdup(buf);
+        return *ret ? 0 : -ENOMEM;
 }
 
 int parse_hostname(const SettingDef *def, const char *value, void *dest) {

@@ -354,6 +354,11 @@ const SettingDef settings_table[] = {
           .offset = FIELD(netdevs), .flags = SETTING_LIST | SETTING_NO_PRINT | P, .metavar = "IF[:NAME[:MODE]]",
           .expect = "a host interface, optionally :name inside and :private, :vepa, :bridge or :passthru",
           .doc = "Add a macvlan on a host interface (default mv-IF, bridge)", .format = format_netdevs },
+        { .key = "nsboot.network-namespace-path", .lxc_key = "lxc.namespace.share.net",
+          .long_option = "network-namespace-path", .parse = parse_netns_spec, .offset = FIELD(netns_path), .flags = P,
+          .metavar = "PATH", .expect = "a network namespace file (/run/netns/NAME), a PID or a running machine's name",
+          .doc = "Join this network namespace instead of the host's (no interfaces of nsboot's own)",
+          .format = format_string },
         { .key = "nsboot.network-veth", .long_option = "network-veth", .short_option = 'n', .parse = parse_network_flag,
           .offset = FIELD(netdevs), .flags = SETTING_FLAG | SETTING_NO_PRINT | P, .cli_value = "yes",
           .expect = "yes or no", .doc = "Add a veth pair: ve-MACHINE on the host, host0 inside",
@@ -574,7 +579,19 @@ const SettingDef settings_table[] = {
         { .lxc_key = "lxc.mount.auto", .status = KEY_ACCEPTED, .parse = parse_mount_auto,
           .note = "nsboot mounts /proc and /sys mixed (read-only but for what the guest owns) and cgroupfs as the "
                   "own subtree of the guest, whatever the security mode; rw is tightened to that" },
-        LXC_ONLY("lxc.namespace.", NULL, KEY_UNSUPPORTED, "choosing namespaces comes in a later version"),
+        LXC_ONLY("lxc.namespace.", NULL, KEY_UNSUPPORTED,
+                 "only lxc.namespace.clone, lxc.namespace.keep and lxc.namespace.share.net exist"),
+        { .lxc_key = "lxc.namespace.clone", .parse = parse_namespace_clone, .offset = 0, .flags = P,
+          .note = "nsboot makes the mount, PID, UTS, IPC and cgroup namespaces whether listed or not, and a user "
+                  "namespace unless lxc.namespace.keep = user (or nsboot.private-users = no) says otherwise; "
+                  "net and time are made when listed",
+          .expect = "a blank-separated list of mnt, pid, uts, ipc, net, user, cgroup and time",
+          .doc = "Namespaces to make: net and time only when listed" },
+        { .lxc_key = "lxc.namespace.keep", .parse = parse_namespace_keep, .offset = 0, .flags = P,
+          .expect = "a blank-separated list of net, user and time (the host's network, no user namespace: "
+                    "privileged, the host's clocks); mnt, pid, uts, ipc and cgroup namespaces are always the "
+                    "machine's own",
+          .doc = "Namespaces kept from the host: net, user (privileged) or time" },
         LXC_ONLY("lxc.pivotdir", NULL, KEY_OBSOLETE, NULL),
         LXC_ONLY("lxc.proc.", NULL, KEY_UNSUPPORTED, "writing /proc/PID files comes in a later version"),
         LXC_ONLY("lxc.rootfs.backend", NULL, KEY_OBSOLETE, NULL),

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -13,6 +14,7 @@
 #include <linux/capability.h>
 
 #include "caps.h"
+#include "settings-parse.h"
 #include "settings.h"
 #include "storage.h"
 
@@ -56,6 +58,7 @@ Settings *settings_free(Settings *s) {
         credential_list_done(&s->credentials);
         free(s->chdir);
         free(s->slice);
+        free(s->netns_path);
         strv_free(s->ports);
         strv_free(s->init_cmd);
         strv_free(s->sysctls);
@@ -261,9 +264,40 @@ const NetDevConfig *settings_nat_interface(const Settings *s) {
         return NULL;
 }
 
+/* lxc.namespace.keep and lxc.namespace.clone against what else asks for namespaces: both naming one
+ * namespace, keep = user beside a user namespace asked for, a network namespace kept or not made beside
+ * an interface or --private-network (validate_network(), whose interfaces imply one). */
+static int validate_namespaces(const Settings *s, bool netns_needed) {
+        unsigned long no_net = s->ns_keep & CLONE_NEWNET ? CLONE_NEWNET :
+                               s->ns_clone_set && !(s->ns_clone & CLONE_NEWNET) ? CLONE_NEWNET : 0;
+        _cleanup_free_ char *both = NULL;
+
+        if (s->ns_clone_set && s->ns_keep & s->ns_clone) {
+                if (namespace_list_to_string(s->ns_keep & s->ns_clone, &both) < 0)
+                        return log_oom();
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "lxc.namespace.keep and lxc.namespace.clone both name "
+                                       "%s", both);
+        }
+        if (s->ns_keep & CLONE_NEWUSER && s->userns.mode != USERNS_NO)
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "lxc.namespace.keep = user runs the guest without a "
+                                       "user namespace, but lxc.idmap or --private-users asks for one");
+        if (no_net && (netns_needed || s->netns_path))
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "%s: the machine keeps the host's network, but %s",
+                                       s->ns_keep & CLONE_NEWNET ? "lxc.namespace.keep = net" :
+                                                                   "lxc.namespace.clone without net",
+                                       s->netns_path ? "lxc.namespace.share.net (--network-namespace-path) joins "
+                                                       "another network namespace" :
+                                                       "a network interface or --private-network needs its own");
+        if (s->ns_keep & CLONE_NEWTIME && s->private_time)
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "lxc.namespace.keep = time keeps the host's clocks, but "
+                                       "--private-time asks for a time namespace");
+        return 0;
+}
+
 /* Any interface but "none" (the host's network) means an own network namespace. */
 static int validate_network(Settings *s) {
         int r = netdev_configs_validate(&s->netdevs);
+        bool netns_needed = s->private_network;
 
         if ((s->ports || s->masquerade) && !settings_nat_interface(s))
                 r = log_error_errno(SYNTHETIC_ERRNO(EINVAL),
@@ -274,12 +308,20 @@ static int validate_network(Settings *s) {
                 const NetDevConfig *d = &s->netdevs.items[i];
 
                 if (netdev_config_has_netns(d))
-                        s->private_network = true;
+                        s->private_network = netns_needed = true;
                 if ((streq_ptr(d->ipv4_gateway, "auto") || streq_ptr(d->ipv6_gateway, "auto")) && !d->link)
                         r = log_error_errno(SYNTHETIC_ERRNO(EINVAL),
                                             "%s: lxc.net.%u: gateway auto needs a link (the host's address on it)",
                                             d->where, d->index);
         }
+        /* A joined namespace is someone else's: nsboot adds nothing to it, as systemd-nspawn. */
+        if (s->netns_path && s->private_network)
+                r = log_error_errno(SYNTHETIC_ERRNO(EINVAL),
+                                    "--network-namespace-path= (lxc.namespace.share.net) joins a network namespace: it "
+                                    "cannot be combined with --private-network or a network interface of nsboot's "
+                                    "own (--network-*, -n, lxc.net.N.type other than none)");
+        if (validate_namespaces(s, netns_needed) < 0)
+                r = -EINVAL;
         return r;
 }
 

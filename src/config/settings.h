@@ -74,6 +74,10 @@ typedef struct Settings {
         uint64_t console_buffer_size; /* lxc.console.buffer.size: in-memory ring of the console output, 0: none */
         bool console_log_rotate;    /* lxc.console.rotate: the full log becomes FILE.1 instead of being cut */
         bool private_network;
+        char *netns_path;           /* --network-namespace-path, lxc.namespace.share.net: PATH, PID or machine */
+        unsigned long ns_keep;      /* lxc.namespace.keep: CLONE_NEW* of the namespaces kept from the host */
+        unsigned long ns_clone;     /* lxc.namespace.clone: CLONE_NEW* of the namespaces asked for, if set */
+        bool ns_clone_set;
         int register_mode;          /* RegisterMode (machined.h) */
         bool keep_unit;
         char *slice;

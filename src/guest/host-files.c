@@ -71,7 +71,7 @@ ResolvConfMode resolv_conf_mode_effective(const Settings *s) {
 
         if (s->resolv_conf != RESOLV_CONF_AUTO)
                 return s->resolv_conf;
-        if (s->private_network)
+        if (s->private_network || s->netns_path) /* the host's stub and servers are not reachable there */
                 return RESOLV_CONF_OFF;
         if (stub_listening())
                 return w ? RESOLV_CONF_COPY_STUB : RESOLV_CONF_BIND_STUB;

@@ -32,6 +32,7 @@
 #include "machined.h"
 #include "net-scripts.h"
 #include "netdev.h"
+#include "netns-join.h"
 #include "notify.h"
 #include "oom.h"
 #include "process-attrs.h"
@@ -80,6 +81,7 @@ typedef struct Container {
         Procfs *procfs;
         Machined machined;
         NetDevs netdevs;
+        int join_netns_fd;      /* --network-namespace-path, or -EBADF */
         NetDevGateways gateways;
         Firewall *firewall;
         Notify *notify;
@@ -167,6 +169,8 @@ static int preflight(Container *c) {
                 if (r < 0)
                         return log_error_errno(r, "Failed to generate a container UUID: %m");
         }
+        if (s->netns_path)
+                return netns_join_open(s->netns_path, &c->join_netns_fd);
         return 0;
 }
 
@@ -318,10 +322,20 @@ static pid_t clone_child_now(Container *c, bool *ret_placed) {
 /* The guest's root owns its user namespace (userns-owner.h): what the guest makes is counted
  * against that uid, not against root. */
 static pid_t clone_child(Container *c, bool *ret_placed) {
+        _cleanup_close_ int saved_netns = -EBADF;
         UserNsOwner owner = {};
         pid_t pid;
         int r;
 
+        /* Without CLONE_NEWNET the child is in the supervisor's network namespace: the joined one,
+         * for the clone only. */
+        if (c->join_netns_fd >= 0) {
+                r = netns_join_enter(c->join_netns_fd, &saved_netns);
+                if (r < 0) {
+                        errno = -r;
+                        return -1;
+                }
+        }
         if (c->userns.enabled) {
                 r = userns_owner_enter(c->userns.root_uid, c->userns.root_gid, &owner);
                 if (r < 0)
@@ -333,6 +347,8 @@ static pid_t clone_child(Container *c, bool *ret_placed) {
         if (pid == 0)
                 return 0; /* the child's ids are its own namespace's now */
         r = userns_owner_leave(&owner);
+        if (saved_netns >= 0 && netns_join_leave(TAKE_FD(saved_netns)) < 0 && r >= 0)
+                r = -EIO;
         if (r < 0) {
                 if (pid > 0) {
                         (void) kill(pid, SIGKILL);
@@ -457,7 +473,8 @@ static int send_host_mounts(Container *c, int sock, int userns_fd) {
  * sysfs, and last its root (the tree, idmapped to the guest's ids when its owners are the host's). */
 static int send_mounts(Container *c, int sock) {
         const Settings *s = c->settings;
-        _cleanup_close_ int userns_fd = -EBADF, root = -EBADF, sysfs = -EBADF, tree_userns = -EBADF;
+        _cleanup_close_ int userns_fd = -EBADF, root = -EBADF, sysfs = -EBADF, tree_userns = -EBADF,
+                            saved_netns = -EBADF;
         char path[64];
         int r;
 
@@ -473,7 +490,12 @@ static int send_mounts(Container *c, int sock) {
                 if (userns_fd < 0)
                         return log_error_errno(errno, "Failed to open %s: %m", path);
                 if (!s->private_network) {
-                        r = rootfs_open_sysfs(&sysfs);
+                        /* a sysfs instance shows the interfaces of the namespace it is made in */
+                        r = c->join_netns_fd >= 0 ? netns_join_enter(c->join_netns_fd, &saved_netns) : 0;
+                        if (r >= 0)
+                                r = rootfs_open_sysfs(&sysfs);
+                        if (saved_netns >= 0 && netns_join_leave(TAKE_FD(saved_netns)) < 0 && r >= 0)
+                                r = -EIO;
                         if (r < 0)
                                 return r;
                         r = sync_send(sock, SYNC_SYSFS, 0, sysfs);
@@ -782,11 +804,12 @@ static void banner(const Container *c) {
 }
 
 int container_check(const Settings *s) {
-        Container c = { .settings = s };
+        Container c = { .settings = s, .join_netns_fd = -EBADF };
         Lock locks[2] = { { .fd = -EBADF }, { .fd = -EBADF } };
         int r;
 
         r = preflight(&c);
+        c.join_netns_fd = safe_close(c.join_netns_fd); /* the check only opens it */
         if (r >= 0) {
                 _cleanup_strv_free_ char **limits = NULL;
 
@@ -809,7 +832,8 @@ int container_check(const Settings *s) {
 }
 
 int container_run(const Settings *s) {
-        Container c = { .settings = s, .netdevs = { .netns_fd = -EBADF, .host_netns_fd = -EBADF } };
+        Container c = { .settings = s, .netdevs = { .netns_fd = -EBADF, .host_netns_fd = -EBADF },
+                        .join_netns_fd = -EBADF };
         Lock locks[2] = { { .fd = -EBADF }, { .fd = -EBADF } };
         sigset_t mask;
         int r;
@@ -876,6 +900,7 @@ int container_run(const Settings *s) {
                 c.stdin_raw = console_raw_enable(STDIN_FILENO, &c.saved_termios) >= 0;
         banner(&c);
         r = run_machine(&c);
+        c.join_netns_fd = safe_close(c.join_netns_fd);
         machine_state_remove(s->machine);
         if (c.stdin_raw)
                 console_raw_restore(STDIN_FILENO, &c.saved_termios);

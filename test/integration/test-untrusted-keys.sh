@@ -120,6 +120,11 @@ VALUE[nsboot.network-vlan]=nsbtu$$p:5; EFFECT[nsboot.network-vlan]=own-netns
 VALUE[nsboot.network-interface]=nsbtu$$q; EFFECT[nsboot.network-interface]=own-netns
 VALUE[nsboot.network-zone]=nsbtz$$; EFFECT[nsboot.network-zone]=own-netns
 VALUE[nsboot.network-veth-extra]=nsbtx$$; EFFECT[nsboot.network-veth-extra]=own-netns
+# A namespace to join: another test network than the one nsboot runs in.
+netns_create other_ns
+for k in nsboot.network-namespace-path lxc.namespace.share.net; do VALUE[$k]=/run/netns/$other_ns; EFFECT[$k]=own-netns; done
+VALUE[lxc.namespace.keep]=user; EFFECT[lxc.namespace.keep]=host-root
+VALUE[lxc.namespace.clone]="mnt pid net"; EFFECT[lxc.namespace.clone]=own-netns
 # A positive adjustment: only one below nsboot's own needs a capability this host may lack.
 for k in nsboot.oom-score-adjust lxc.proc.oom_score_adj; do VALUE[$k]=123; EFFECT[$k]=oom-123; done
 VALUE[nsboot.load-credential]=c:$WORKDIR/hostdir/secret; EFFECT[nsboot.load-credential]=credential-loaded

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <criterion/criterion.h>
 #include <linux/capability.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -356,6 +357,33 @@ Test(config, status_of_lxc_keys) {
                 cr_assert_eq(config_key_status(cases[i].key, cases[i].value, &idx, &modern, &note), cases[i].status,
                              "%s = %s", cases[i].key, cases[i].value);
                 free(modern);
+        }
+}
+
+Test(config, namespace_keys) {
+        static const char *const bad[][2] = {
+                { "lxc.namespace.keep", "mnt" },          { "lxc.namespace.keep", "net bogus" },
+                { "lxc.namespace.clone", "mnt,pid" },     { "lxc.namespace.share.net", "rel/path" },
+                { "lxc.namespace.share.net", "0" },       { "lxc.namespace.share.net", "12345678901" },
+                { "nsboot.network-namespace-path", "-x" },
+        };
+        Settings *s = load(DATA "namespaces.conf", true, 0);
+
+        cr_assert(s->private_network);
+        cr_assert_not(s->private_time);
+        cr_assert_eq(s->userns.mode, USERNS_NO);
+        cr_assert_eq(s->ns_keep, (unsigned long) (CLONE_NEWTIME | CLONE_NEWUSER));
+        cr_assert(s->ns_clone_set);
+        cr_assert_str_eq(s->netns_path, "other-machine");
+        settings_free(s);
+
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+                SettingMatch m;
+
+                s = settings_new();
+                cr_assert(settings_table_lookup(bad[i][0], &m), "%s", bad[i][0]);
+                cr_assert_lt(settings_assign(s, m.def, bad[i][1], bad[i][0]), 0, "%s = %s", bad[i][0], bad[i][1]);
+                settings_free(s);
         }
 }
 
