@@ -121,6 +121,7 @@ typedef struct Settings {
         RlimitSetting rlimits[16];  /* by RLIMIT_* */
         OomScoreAdjust oom_score_adjust; /* --oom-score-adjust, lxc.proc.oom_score_adj */
         CpuAffinity cpu_affinity;   /* --cpu-affinity */
+        bool core_scheduling;       /* --core-scheduling, lxc.sched.core */
         CredentialList credentials; /* --set-credential, --load-credential */
         UserNsConfig userns;        /* --private-users, --private-users-ownership, lxc.idmap */
         char **parameters;          /* init arguments with --boot, else the command */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nsbootctl enter (attach): a shell or command inside a running machine, as the guest's own
  * processes run: in all of its namespaces and its root, in its cgroup, with its PID 1's bounding set
- * of capabilities and environment, nsboot's system call filter, as root of the guest's user
- * namespace. Exit status passed on. */
+ * of capabilities and environment, nsboot's system call filter and core-scheduling cookie, as root of
+ * the guest's user namespace. Exit status passed on. */
 #include <fcntl.h>
 #include <grp.h>
 #include <sched.h>
@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "basic/core-sched.h"
 #include "basic/fileio.h"
 #include "basic/strv.h"
 #include "caps.h"
@@ -153,6 +154,24 @@ static int guest_open(const MachineState *m, Guest *g) {
         return r;
 }
 
+/* As lxc-attach: into the core-scheduling domain of the guest's PID 1 (--core-scheduling), or the
+ * command would share a core with any task of the host. Before setns(), as the host's root, which
+ * may trace PID 1; the child inherits the cookie at fork(). */
+static int join_core_scheduling(pid_t leader) {
+        uint64_t cookie = 0;
+        int r;
+
+        r = core_sched_get(leader, &cookie);
+        if (IN_SET(r, -EINVAL, -ENODEV) || (r >= 0 && cookie == 0))
+                return 0; /* no core scheduling in this kernel, no SMT, or no cookie */
+        if (r >= 0)
+                r = core_sched_share_from(leader);
+        if (r < 0)
+                return log_error_errno(r, "Failed to join the core-scheduling domain of PID %d: %m",
+                                       (int) leader);
+        return 0;
+}
+
 /* The login shell of root in the guest's /etc/passwd (we are chrooted there), else /bin/sh. */
 static char *root_shell(void) {
         _cleanup_(fclosep) FILE *f = fopen("/etc/passwd", "re");
@@ -260,6 +279,8 @@ int verb_enter(const CtlArgs *a) {
         r = ctl_machine_get(a->args[1], &m);
         if (r >= 0)
                 r = guest_open(&m, &g);
+        if (r >= 0)
+                r = join_core_scheduling(m.leader);
         for (size_t i = 0; r >= 0 && i < ELEMENTSOF(namespaces); i++)
                 if (g.ns[i] >= 0 && setns(g.ns[i], namespaces[i].flag) < 0)
                         r = log_error_errno(errno, "Failed to join the machine's %s namespace: %m", namespaces[i].name);

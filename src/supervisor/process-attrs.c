@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "basic/core-sched.h"
 #include "basic/fileio.h"
 #include "basic/macro.h"
 #include "log.h"
@@ -52,8 +53,31 @@ static int apply_cpu_affinity(pid_t pid, const CpuAffinity *a) {
         return log_error_errno(e, "--cpu-affinity=%s: cannot set it for the guest's init: %m", strna(list));
 }
 
+/* As LXC's lxc.sched.core: a new cookie for the guest's init, still a single thread that runs nsboot's
+ * code; every process the guest starts inherits it at fork(). A kernel without core scheduling fails
+ * the start, as in LXC: the guest asked for a protection it would not have. Without SMT (none in the
+ * CPUs, or turned off) no two tasks share a core and the kernel gives no cookie: the guest runs
+ * without one, as in LXC. */
+static int apply_core_scheduling(pid_t pid, bool enable) {
+        int r;
+
+        if (!enable)
+                return 0;
+        r = core_sched_create(pid);
+        if (r == -ENODEV)
+                log_info("--core-scheduling: no SMT is active here, no task shares a core with another");
+        else if (r == -EINVAL)
+                return log_error_errno(r,
+                                       "--core-scheduling: this kernel has no core scheduling (CONFIG_SCHED_CORE)");
+        else if (r < 0)
+                return log_error_errno(r, "--core-scheduling: cannot give the guest's init a cookie: %m");
+        return 0;
+}
+
 int process_attrs_apply(pid_t pid, const Settings *s) {
         int r = apply_oom_score_adjust(pid, &s->oom_score_adjust);
 
-        return r < 0 ? r : apply_cpu_affinity(pid, &s->cpu_affinity);
+        if (r >= 0)
+                r = apply_cpu_affinity(pid, &s->cpu_affinity);
+        return r < 0 ? r : apply_core_scheduling(pid, s->core_scheduling);
 }

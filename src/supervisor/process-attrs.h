@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Attributes of the guest's init that nsboot sets from the host before init runs, and that its
- * processes inherit: the OOM killer's adjustment (--oom-score-adjust, lxc.proc.oom_score_adj) and
- * the CPU affinity (--cpu-affinity). Parent stage. */
+ * processes inherit: the OOM killer's adjustment (--oom-score-adjust, lxc.proc.oom_score_adj), the
+ * CPU affinity (--cpu-affinity) and a core-scheduling cookie (--core-scheduling, lxc.sched.core).
+ * Parent stage. */
 #pragma once
 
 #include <sys/types.h>

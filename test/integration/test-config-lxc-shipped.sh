@@ -30,7 +30,7 @@ expect_for() {
         lxc.start.auto | lxc.start.order | lxc.start.delay) ;;
         lxc.console.* | lxc.seccomp.notify.* | lxc.start.* | lxc.init.uid | lxc.init.gid | lxc.init.groups | \
                 lxc.execute.cmd | lxc.namespace.share.[!n]* | lxc.namespace.share.n[!e]* | lxc.proc.* | \
-                lxc.keyring.session | lxc.time.* | lxc.sched.core | \
+                lxc.keyring.session | lxc.time.* | \
                 lxc.environment.*)
                 echo unsupported ;;
         lxc.autodev)

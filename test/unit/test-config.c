@@ -249,16 +249,23 @@ Test(config, untrusted_file_cannot_pick_name_console_signals_hooks_or_include) {
         settings_free(s);
 }
 
-/* A failing load of a one-line file: what it logged. */
-static char *load_line_failing(const char *line) {
+/* The settings of a one-line trusted file, whose load returns expect (0 or -1). */
+static Settings *load_line(const char *line, int expect) {
         char path[] = "/tmp/nsboot-line-XXXXXX";
         int fd = mkstemp(path);
+        Settings *s;
 
         cr_assert_geq(fd, 0);
         dprintf(fd, "%s\n", line);
         close(fd);
-        settings_free(load(path, true, -1));
+        s = load(path, true, expect);
         unlink(path);
+        return s;
+}
+
+/* A failing load of a one-line file: what it logged. */
+static char *load_line_failing(const char *line) {
+        settings_free(load_line(line, -1));
         return logged();
 }
 
@@ -285,6 +292,21 @@ Test(config, lxc_quirks_read_as_lxc_reads_them) {
         cr_assert(strstr(text, "lxc-quirks.conf:7: subutai.parent: skipped"), "%s", text);
         free(text);
         settings_free(s);
+}
+
+/* LXC's lxc.sched.core takes 0 or 1 (nsboot's booleans too), nothing else. */
+Test(config, lxc_sched_core) {
+        Settings *s = load_line("lxc.sched.core = 1", 0);
+        char *text;
+
+        cr_assert(s->core_scheduling);
+        settings_free(s);
+        s = load_line("nsboot.core-scheduling = no", 0);
+        cr_assert_not(s->core_scheduling);
+        settings_free(s);
+        text = load_line_failing("lxc.sched.core = 2");
+        cr_assert(strstr(text, ":1: lxc.sched.core: invalid value '2' (expected yes or no (1 or 0))"), "%s", text);
+        free(text);
 }
 
 Test(config, missing_fstab_is_named) {
@@ -345,7 +367,7 @@ Test(config, status_of_lxc_keys) {
                 { "lxc.hook.pre-start", "/bin/true", KEY_SETTING }, { "lxc.hook.clone", "/bin/true", KEY_IGNORED },
                 { "lxc.arch", "x86", KEY_SETTING },             { "lxc.net.0.flags", "up", KEY_NETDEV },
                 { "lxc.selinux.context", "x", KEY_IGNORED },    { "lxc.pivotdir", "x", KEY_OBSOLETE },
-                { "lxc.idmap", "u 0 100000 65536", KEY_SETTING },
+                { "lxc.idmap", "u 0 100000 65536", KEY_SETTING }, { "lxc.sched.core", "1", KEY_SETTING },
                 { "lxc.frobnicate", "1", KEY_UNKNOWN },
         };
 
