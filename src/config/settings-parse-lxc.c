@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Value parsers of the keys that come from LXC: hooks, log level, architecture, console path, and
- * the LXC keys whose values nsboot only checks (lxc.autodev, lxc.mount.auto) or converts (cgroup v1). */
+/* Value parsers of the keys that come from LXC: hooks, log level, architecture, console path, init's
+ * numeric ids and groups, the /dev size, and the LXC keys whose values nsboot only checks
+ * (lxc.autodev, lxc.mount.auto) or converts (cgroup v1). */
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -220,4 +221,84 @@ int format_size(const void *src, char **ret) {
         if (v == 0)
                 return (*ret = strdup("")) ? 0 : -ENOMEM;
         return asprintf(ret, "%" PRIu64, v) < 0 ? -ENOMEM : 0;
+}
+
+/* lxc.init.uid, lxc.init.gid: a numeric id of the guest, never (uid_t) -1; empty: unset. */
+int parse_guest_id(const SettingDef *def _unused_, const char *value, void *dest) {
+        unsigned id;
+
+        if (isempty(value)) {
+                *(GuestId *) dest = (GuestId) {};
+                return 0;
+        }
+        if (safe_atou(value, &id) < 0 || id == UINT32_MAX)
+                return -EINVAL;
+        *(GuestId *) dest = (GuestId) { .set = true, .id = id };
+        return 0;
+}
+
+int format_guest_id(const void *src, char **ret) {
+        const GuestId *g = src;
+
+        if (!g->set)
+                return (*ret = strdup("")) ? 0 : -ENOMEM;
+        return asprintf(ret, "%" PRIu32, g->id) < 0 ? -ENOMEM : 0;
+}
+
+/* lxc.init.groups: group ids separated by commas, each line adding to the list as in LXC; empty
+ * clears it. */
+int parse_guest_groups(const SettingDef *def _unused_, const char *value, void *dest) {
+        GuestGroups *g = dest, new = *g;
+        _cleanup_free_ char *copy = strdup(value);
+        char *save = NULL;
+        unsigned id;
+
+        if (!copy)
+                return -ENOMEM;
+        if (isempty(value)) {
+                *g = (GuestGroups) {};
+                return 0;
+        }
+        for (char *w = strtok_r(copy, ", \t", &save); w; w = strtok_r(NULL, ", \t", &save)) {
+                if (safe_atou(w, &id) < 0 || id == UINT32_MAX)
+                        return -EINVAL;
+                if (new.n >= INIT_GROUPS_MAX)
+                        return -E2BIG;
+                new.ids[new.n++] = id;
+        }
+        if (new.n == g->n)
+                return -EINVAL;
+        *g = new;
+        return 0;
+}
+
+int format_guest_groups(const void *src, char **ret) {
+        const GuestGroups *g = src;
+        char *s = strdup("");
+
+        for (unsigned i = 0; s && i < g->n; i++) {
+                char *t = NULL;
+
+                if (asprintf(&t, "%s%s%" PRIu32, s, i ? "," : "", g->ids[i]) < 0)
+                        t = NULL;
+                free(s);
+                s = t;
+        }
+        *ret = s;
+        return s ? 0 : -ENOMEM;
+}
+
+/* lxc.autodev.tmpfs.size: bytes (LXC) or with K, M, G; at least a page, as a tmpfs size of 0
+ * would be no limit at all. Empty: nsboot's default. */
+int parse_dev_size(const SettingDef *def _unused_, const char *value, void *dest) {
+        uint64_t v;
+
+        if (isempty(value)) {
+                *(uint64_t *) dest = 0;
+                return 0;
+        }
+        if (limit_parse_size(value, &v) < 0 || v == UINT64_MAX || v < 4096 || v > (UINT64_C(1) << 40))
+                return -EINVAL;
+        *(uint64_t *) dest = v;
+        return 0;
 }

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <inttypes.h>
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
@@ -36,6 +37,7 @@ Settings *settings_new(void) {
         s->link_journal = LINK_JOURNAL_AUTO;
         s->userns.mode = USERNS_PICK;
         s->private_time = true;
+        s->session_keyring = true;
         s->proc_virtualize = true;
         s->log_level = -1;
         s->personality = PERSONALITY_UNSET;
@@ -61,11 +63,13 @@ Settings *settings_free(Settings *s) {
         free(s->netns_path);
         strv_free(s->ports);
         strv_free(s->init_cmd);
+        strv_free(s->execute_cmd);
         strv_free(s->sysctls);
         strv_free(s->cgroup_settings);
         strv_free(s->proc_hide);
         strv_free(s->properties);
         strv_free(s->environment);
+        strv_free(s->hook_environment);
         strv_free(s->parameters);
         for (size_t i = 0; i < _HOOK_TYPE_MAX; i++)
                 strv_free(s->hooks[i]);
@@ -325,6 +329,29 @@ static int validate_network(Settings *s) {
         return r;
 }
 
+bool settings_init_ids_set(const Settings *s) {
+        return s->init_uid.set || s->init_gid.set || s->init_groups.n > 0;
+}
+
+/* lxc.init.uid, gid and groups: ids the guest's user namespace maps, and not together with -u. */
+static int validate_init_ids(const Settings *s) {
+        if (s->user && settings_init_ids_set(s))
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "-u/--user= cannot be combined with nsboot.init-uid, "
+                                       "nsboot.init-gid or nsboot.init-groups (lxc.init.uid, gid, groups)");
+        if (s->init_uid.set && !userns_config_maps(&s->userns, false, s->init_uid.id))
+                return log_error_errno(SYNTHETIC_ERRNO(ERANGE), "nsboot.init-uid=%" PRIu32 " (lxc.init.uid): not a user "
+                                       "id of the guest: its user namespace does not map it", s->init_uid.id);
+        if (s->init_gid.set && !userns_config_maps(&s->userns, true, s->init_gid.id))
+                return log_error_errno(SYNTHETIC_ERRNO(ERANGE), "nsboot.init-gid=%" PRIu32 " (lxc.init.gid): not a group "
+                                       "id of the guest: its user namespace does not map it", s->init_gid.id);
+        for (unsigned i = 0; i < s->init_groups.n; i++)
+                if (!userns_config_maps(&s->userns, true, s->init_groups.ids[i]))
+                        return log_error_errno(SYNTHETIC_ERRNO(ERANGE), "nsboot.init-groups: %" PRIu32 " (lxc.init.groups) "
+                                               "is not a group id of the guest: its user namespace does not map it",
+                                               s->init_groups.ids[i]);
+        return 0;
+}
+
 int settings_validate(Settings *s, bool stdin_tty, bool stdout_tty) {
         int r;
 
@@ -338,7 +365,11 @@ int settings_validate(Settings *s, bool stdin_tty, bool stdout_tty) {
         if (r < 0)
                 return r;
         if (s->boot && s->user)
-                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "-u/--user= cannot be combined with -b/--boot: init runs as root");
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "-u/--user= cannot be combined with -b/--boot: it names a user of "
+                                       "the tree for a command (nsboot.init-uid and nsboot.init-gid set init's ids)");
+        r = validate_init_ids(s);
+        if (r < 0)
+                return r;
         if (s->boot && s->caps_ambient)
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "--ambient-capability= cannot be combined with -b/--boot: "
                                        "it is for a command, as with systemd-nspawn");

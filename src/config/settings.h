@@ -44,6 +44,19 @@ typedef struct CpuAffinity {
         bool cpus[CPU_LIST_MAX];
 } CpuAffinity;
 
+/* lxc.init.uid, lxc.init.gid: a numeric id of the guest for init or the command. */
+typedef struct GuestId {
+        bool set;
+        uint32_t id;
+} GuestId;
+
+/* lxc.init.groups: its supplementary group ids. */
+#define INIT_GROUPS_MAX 64
+typedef struct GuestGroups {
+        unsigned n;
+        uint32_t ids[INIT_GROUPS_MAX];
+} GuestGroups;
+
 typedef struct RlimitSetting {
         bool set;
         unsigned long long soft, hard;  /* RLIM_INFINITY for unlimited */
@@ -63,8 +76,13 @@ typedef struct Settings {
         char *machine;
         char *hostname;
         char *user;
+        GuestId init_uid;           /* lxc.init.uid: not with user */
+        GuestId init_gid;           /* lxc.init.gid */
+        GuestGroups init_groups;    /* lxc.init.groups */
         char *chdir;
         char **environment;
+        char **hook_environment;    /* lxc.environment.hooks: KEY=VALUE for hooks only */
+        bool session_keyring;       /* lxc.keyring.session: a new session keyring for the guest */
         Id128 uuid;            /* ID128_NULL: take it from the tree or make one up */
         bool as_pid2;
         int kill_signal;            /* 0: default for the start mode */
@@ -108,6 +126,8 @@ typedef struct Settings {
         int start_order;            /* lxc.start.order: lower starts earlier */
         unsigned start_delay;       /* lxc.start.delay: seconds before later machines start */
         char **init_cmd;            /* lxc.init.cmd: init and its first arguments, with --boot */
+        char **execute_cmd;         /* lxc.execute.cmd: the command without --boot when none is given */
+        uint64_t dev_size;          /* lxc.autodev.tmpfs.size: size of the /dev tmpfs, 0: nsboot's default */
         int stop_signal;            /* the second SIGTERM's signal (lxc.signal.stop), 0: SIGKILL */
         int reboot_signal;          /* lxc.signal.reboot, 0: the init's own way */
         unsigned stop_timeout;      /* seconds for a clean stop before the guest is killed, 0: no limit */
@@ -147,6 +167,9 @@ int settings_validate(Settings *s, bool stdin_tty, bool stdout_tty);
  * ports below 1024 anyway, and is not given CAP_NET_BIND_SERVICE, as systemd-nspawn -U does, so its
  * services see that at once (systemd-resolved then starts without its 127.0.0.53 stub). */
 uint64_t settings_caps(const Settings *s);
+
+/* Whether lxc.init.uid, lxc.init.gid or lxc.init.groups give init (or the command) other ids. */
+bool settings_init_ids_set(const Settings *s);
 
 /* The first veth with a static IPv4 or IPv6 address (for --port, --masquerade), or NULL. */
 const NetDevConfig *settings_nat_interface(const Settings *s);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -18,7 +19,7 @@
  * and modes follow systemd-nspawn so guests see the same limits. */
 const MountEntry mount_table[] = {
         { MOUNT_PHASE_EARLY, "/dev", "tmpfs", "mode=0755,size=4m,nr_inodes=64k", MS_NOSUID | MS_STRICTATIME,
-          MOUNT_MKDIR },
+          MOUNT_MKDIR | MOUNT_DEV_SIZE },
         { MOUNT_PHASE_EARLY, "/dev/shm", "tmpfs", "mode=01777,size=10%,nr_inodes=400k",
           MS_NOSUID | MS_NODEV | MS_STRICTATIME, MOUNT_MKDIR },
         { MOUNT_PHASE_EARLY, "/dev/mqueue", "mqueue", NULL, MS_API, MOUNT_MKDIR },
@@ -145,6 +146,10 @@ static int apply_entry(const char *root, const MountEntry *m, const MountContext
         else {
                 if (m->flags & MOUNT_PTY_MAX && ctx->pty_max > 0 &&
                     asprintf(&options, "%s,max=%u", m->options, ctx->pty_max) < 0)
+                        return log_oom();
+                /* a later size= wins over the table's */
+                if (m->flags & MOUNT_DEV_SIZE && ctx->dev_size > 0 &&
+                    asprintf(&options, "%s,size=%" PRIu64, m->options, ctx->dev_size) < 0)
                         return log_oom();
                 r = mount_entry(m, m->type, path, m->type, m->ms_flags, options ?: m->options);
         }

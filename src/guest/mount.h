@@ -4,6 +4,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 
 typedef enum MountPhase {
         MOUNT_PHASE_EARLY,      /* /dev, /run, /tmp: before device nodes and /run/host are populated */
@@ -20,6 +21,7 @@ typedef enum MountFlags {
         MOUNT_MASK = 1 << 5,            /* overmount with an inaccessible node of the same kind */
         MOUNT_REMOUNT_ONLY = 1 << 6,    /* no new mount: remount the existing one (with READ_ONLY) */
         MOUNT_PTY_MAX = 1 << 7,         /* devpts: append max=N when the machine limits its ptys */
+        MOUNT_DEV_SIZE = 1 << 8,        /* /dev: append size=N when the machine sets one */
 } MountFlags;
 
 typedef struct MountEntry {
@@ -41,6 +43,7 @@ extern const unsigned mount_table_size;
 typedef struct MountContext {
         bool private_network;
         unsigned pty_max;
+        uint64_t dev_size;      /* lxc.autodev.tmpfs.size in bytes, 0: the table's */
         int sysfs_fd;           /* a detached sysfs from the parent to use for /sys, or -EBADF */
 } MountContext;
 

@@ -207,7 +207,7 @@ static int child_setup(ChildParams *p) {
         const char *root = ROOTFS_STAGING_DIR;
         _cleanup_(parent_mounts_done) ParentMounts pm = { .root = -EBADF, .sysfs = -EBADF, .tunnel = -EBADF,
                                                           .journal = -EBADF };
-        MountContext ctx = { .private_network = s->private_network, .pty_max = s->pty_max };
+        MountContext ctx = { .private_network = s->private_network, .pty_max = s->pty_max, .dev_size = s->dev_size };
         int r;
 
         for (size_t i = 0; i < ELEMENTSOF(pm.binds); i++)

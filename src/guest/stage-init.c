@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
 #include <grp.h>
+#include <inttypes.h>
 #include <linux/close_range.h>
 #include <linux/keyctl.h>
 #include <pwd.h>
@@ -23,9 +24,14 @@
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
+#define GUEST_GROUPS_MAX 64
+
+/* Whom the payload runs as: ids, supplementary groups, and what the environment says of them. */
 typedef struct GuestUser {
         uid_t uid;
         gid_t gid;
+        gid_t groups[GUEST_GROUPS_MAX];
+        int n_groups;
         char *name, *home, *shell;
 } GuestUser;
 
@@ -53,24 +59,46 @@ static int guest_user_lookup(const char *spec, GuestUser *ret) {
         return -ESRCH;
 }
 
-static int guest_user_groups(const GuestUser *u, gid_t *groups, int max) {
+/* -u: the user's group and those of the tree's /etc/group that list it. */
+static void guest_user_groups(GuestUser *u) {
         _cleanup_(fclosep) FILE *f = fopen("/etc/group", "re");
         struct group *gr;
-        int n = 0;
 
-        groups[n++] = u->gid;
-        while (f && n < max && (gr = fgetgrent(f)))
+        u->n_groups = 0;
+        u->groups[u->n_groups++] = u->gid;
+        while (f && u->n_groups < GUEST_GROUPS_MAX && (gr = fgetgrent(f)))
                 if (gr->gr_gid != u->gid && strv_contains(gr->gr_mem, u->name))
-                        groups[n++] = gr->gr_gid;
-        return n;
+                        u->groups[u->n_groups++] = gr->gr_gid;
+}
+
+/* lxc.init.uid, gid and groups, as LXC applies them: numbers, with no lookup of their own (gid 0 and
+ * no supplementary groups unless set). The passwd entry of the uid, if the tree has one, gives HOME,
+ * USER and the shell; else HOME is / and there is no USER. */
+static int guest_user_from_ids(const Settings *s, GuestUser *ret) {
+        _cleanup_free_ char *spec = NULL;
+        GuestUser u = {};
+
+        if (asprintf(&spec, "%" PRIu32, s->init_uid.id) < 0)
+                return log_oom();
+        if (guest_user_lookup(spec, &u) <= 0) {
+                u = (GuestUser) { .home = strdup("/") };
+                if (!u.home)
+                        return log_oom();
+        }
+        u.uid = s->init_uid.id;
+        u.gid = s->init_gid.id;
+        u.n_groups = (int) s->init_groups.n;
+        for (unsigned i = 0; i < s->init_groups.n; i++)
+                u.groups[i] = s->init_groups.ids[i];
+        *ret = u;
+        return 0;
 }
 
 static int become_user(const GuestUser *u) {
-        gid_t groups[64];
-        int n = guest_user_groups(u, groups, (int) ELEMENTSOF(groups));
-
-        if (setgroups(n, groups) < 0 || setresgid(u->gid, u->gid, u->gid) < 0 || setresuid(u->uid, u->uid, u->uid) < 0)
-                return log_error_errno(errno, "Failed to become user '%s': %m", u->name);
+        if (setgroups(u->n_groups, u->groups) < 0 || setresgid(u->gid, u->gid, u->gid) < 0 ||
+            setresuid(u->uid, u->uid, u->uid) < 0)
+                return log_error_errno(errno, "Failed to become user %u (group %u, %d supplementary groups): %m",
+                                       (unsigned) u->uid, (unsigned) u->gid, u->n_groups);
         /* The kernel forgets the parent-death signal on a change of credentials: arm it again, or
          * the command would outlive a killed nsboot. */
         if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
@@ -119,9 +147,11 @@ char **stage_init_environment(const ChildParams *p, const char *home, const char
             strv_extend(&env, "NOTIFY_SOCKET=" NOTIFY_SOCKET_PATH) < 0 ||
             asprintf(&e, "container_uuid=%s", id128_to_uuid_string(p->uuid, uuid)) < 0 ||
             strv_consume(&env, e) < 0 || asprintf(&e, "TERM=%s", p->term) < 0 || strv_consume(&env, e) < 0 ||
-            asprintf(&e, "HOME=%s", home) < 0 || strv_consume(&env, e) < 0 ||
-            asprintf(&e, "USER=%s", user) < 0 || strv_consume(&env, e) < 0 ||
-            asprintf(&e, "LOGNAME=%s", user) < 0 || strv_consume(&env, e) < 0)
+            asprintf(&e, "HOME=%s", home) < 0 || strv_consume(&env, e) < 0)
+                return NULL;
+        /* an lxc.init.uid the tree's /etc/passwd does not know has no name */
+        if (user && (asprintf(&e, "USER=%s", user) < 0 || strv_consume(&env, e) < 0 ||
+                     asprintf(&e, "LOGNAME=%s", user) < 0 || strv_consume(&env, e) < 0))
                 return NULL;
         if (shell && (asprintf(&e, "SHELL=%s", shell) < 0 || strv_consume(&env, e) < 0))
                 return NULL;
@@ -210,9 +240,10 @@ static int exec_payload(const ChildParams *p, const GuestUser *u, char **env, bo
                 STRV_FOREACH(a, s->parameters)
                         if (strv_extend(&argv, *a) < 0)
                                 return log_oom();
-        } else if (s->parameters) {
-                path = s->parameters[0];
-                argv = strv_copy(s->parameters);
+        } else if (s->parameters || s->execute_cmd) {
+                /* the command line's command, else lxc.execute.cmd */
+                path = (s->parameters ?: s->execute_cmd)[0];
+                argv = strv_copy(s->parameters ?: s->execute_cmd);
         } else {
                 path = isempty(u->shell) || access(u->shell, X_OK) < 0 ? "/bin/sh" : u->shell;
                 argv = login_shell_argv(path);
@@ -255,21 +286,23 @@ static int apply_rlimits(const Settings *s) {
 static int drop_privileges(const ChildParams *p, const GuestUser *u) {
         const Settings *s = p->settings;
         uint64_t caps = settings_caps(s);
+        bool other_user = s->user || settings_init_ids_set(s);
         int r;
 
-        r = join_new_session_keyring();
+        /* lxc.keyring.session = 0: the caller's, which the settings allow from a trusted file only */
+        r = s->session_keyring ? join_new_session_keyring() : 0;
         if (r < 0)
                 return r;
         r = seccomp_load_prepared(p->seccomp);
         if (r < 0)
                 return r;
-        r = caps_apply(caps, !s->user || u->uid == 0);
+        r = caps_apply(caps, !other_user || u->uid == 0);
         if (r < 0)
                 return r;
         /* With ambient capabilities for another user, the permitted set must survive the change. */
-        if (s->user && s->caps_ambient && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+        if (other_user && s->caps_ambient && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
                 return log_error_errno(errno, "Failed to keep the capabilities across the change of user: %m");
-        if (s->user) {
+        if (other_user) {
                 r = become_user(u);
                 if (r < 0)
                         return r;
@@ -279,6 +312,25 @@ static int drop_privileges(const ChildParams *p, const GuestUser *u) {
                 return r;
         if (s->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 return log_error_errno(errno, "Failed to set no_new_privs: %m");
+        return 0;
+}
+
+/* -u's user of the tree, the ids of lxc.init.*, or root. */
+static int guest_user(const Settings *s, GuestUser *ret) {
+        int r;
+
+        if (settings_init_ids_set(s))
+                return guest_user_from_ids(s, ret);
+        r = guest_user_lookup(s->user ?: "root", ret);
+        if (r < 0 && s->user)
+                return log_error_errno(r, "-u/--user=%s: no such user in the tree's /etc/passwd", s->user);
+        if (r <= 0) {
+                /* A tree without /etc/passwd or without root in it still runs as root. */
+                *ret = (GuestUser) { .name = strdup("root"), .home = strdup("/root") };
+                if (!ret->name || !ret->home)
+                        return log_oom();
+        }
+        guest_user_groups(ret);
         return 0;
 }
 
@@ -295,16 +347,10 @@ int stage_init_exec(const ChildParams *p, bool *ret_exec_failed) {
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
         signal(SIGPIPE, SIG_DFL); /* ignored dispositions survive execve() */
-        r = guest_user_lookup(s->user ?: "root", &u);
-        if (r < 0 && s->user)
-                return log_error_errno(r, "-u/--user=%s: no such user in the tree's /etc/passwd", s->user);
-        if (r <= 0) {
-                /* A tree without /etc/passwd or without root in it still runs as root. */
-                u = (GuestUser) { .name = strdup("root"), .home = strdup("/root") };
-                if (!u.name || !u.home)
-                        return log_oom();
-        }
-        env = stage_init_environment(p, u.home, u.name, s->user ? u.shell : NULL);
+        r = guest_user(s, &u);
+        if (r < 0)
+                return r;
+        env = stage_init_environment(p, u.home, u.name, s->user || settings_init_ids_set(s) ? u.shell : NULL);
         if (!env)
                 return log_oom();
         r = setup_stdio(p);

@@ -262,6 +262,20 @@ static int resolve_ownership(const UserNsConfig *c, uid_t owner, UserNs *u, cons
         return 0;
 }
 
+bool userns_config_maps(const UserNsConfig *c, bool group, uint32_t id) {
+        switch (c->mode) {
+        case USERNS_NO:
+                return id != UINT32_MAX;
+        case USERNS_FIXED:
+                return id < c->size;
+        case USERNS_IDMAP:
+                return (group ? idmap_to_host(c->idmap.gid, c->idmap.n_gid, id) :
+                                idmap_to_host(c->idmap.uid, c->idmap.n_uid, id)) != UINT32_MAX;
+        default:
+                return id < USERNS_RANGE_SIZE;
+        }
+}
+
 int userns_acquire(const UserNsConfig *c, const char *machine, const char *directory, UserNs *ret) {
         UserNs u = { .lock = { .fd = -EBADF } };
         struct stat st;

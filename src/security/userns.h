@@ -83,6 +83,9 @@ int userns_acquire(const UserNsConfig *c, const char *machine, const char *direc
 void userns_release(UserNs *u);
 /* Writes uid_map, gid_map of the child pid. Logs. */
 int userns_write_maps(const UserNs *u, pid_t pid);
+/* Whether the user namespace c describes maps guest user (or, with group, group) id; a picked
+ * range has USERNS_RANGE_SIZE ids. Without a user namespace every id but (uint32_t) -1 is one. */
+bool userns_config_maps(const UserNsConfig *c, bool group, uint32_t id);
 /* The host id that guest id maps to, or (uint32_t) -1. */
 uint32_t idmap_to_host(const IdMapEntry *e, unsigned n, uint32_t id);
 /* "0 BASE SIZE\n..." as written to uid_map. */

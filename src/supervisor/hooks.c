@@ -23,12 +23,16 @@ static const char *const hook_type_table[_HOOK_TYPE_MAX] = {
 DEFINE_STRING_TABLE_LOOKUP(hook_type, HookType, hook_type_table, _HOOK_TYPE_MAX);
 
 /* LXC's environment for hooks (start.c lxc_init(), utils.c run_script_argv()); LXC_HOOK_TYPE,
- * LXC_HOOK_SECTION and the call's own variables only with lxc.hook.version = 1, as there. In the
- * forked child only. */
+ * LXC_HOOK_SECTION and the call's own variables only with lxc.hook.version = 1, as there; for hooks
+ * (not network scripts) lxc.environment.hooks too. In the forked child only. */
 static int set_environment(const Settings *s, const HookCall *h) {
         char buf[32];
         int r = 0;
 
+        /* lxc.environment.hooks first, as LXC sets it before a hook's own variables */
+        if (streq(h->section, "lxc"))
+                STRV_FOREACH(e, s->hook_environment)
+                        r |= putenv(*e);
         r |= setenv("LXC_NAME", s->machine, 1);
         if (s->config_file)
                 r |= setenv("LXC_CONFIG_FILE", s->config_file, 1);

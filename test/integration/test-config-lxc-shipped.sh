@@ -28,9 +28,11 @@ expect_for() {
         lxc.console.path)
                 [[ $value == none ]] || echo unsupported ;;
         lxc.start.auto | lxc.start.order | lxc.start.delay) ;;
-        lxc.console.* | lxc.seccomp.notify.* | lxc.start.* | lxc.init.uid | lxc.init.gid | lxc.init.groups | \
-                lxc.execute.cmd | lxc.namespace.share.[!n]* | lxc.namespace.share.n[!e]* | lxc.proc.* | \
-                lxc.keyring.session | lxc.time.* | \
+        lxc.init.cmd | lxc.init.cwd | lxc.init.uid | lxc.init.gid | lxc.init.groups | lxc.execute.cmd | \
+                lxc.keyring.session | lxc.environment.runtime | lxc.environment.hooks | lxc.autodev.tmpfs.size | \
+                lxc.time.offset.boot | lxc.time.offset.monotonic | lxc.proc.oom_score_adj | lxc.sched.core | \
+                lxc.namespace.clone | lxc.namespace.keep | lxc.namespace.share.net) ;;
+        lxc.console.* | lxc.seccomp.notify.* | lxc.start.* | lxc.init.* | lxc.namespace.* | lxc.proc.* | lxc.time.* | \
                 lxc.environment.*)
                 echo unsupported ;;
         lxc.autodev)

@@ -1,5 +1,6 @@
 #!/bin/bash
-# /dev is a small private tmpfs with exactly the documented nodes, links and mounts.
+# /dev is a small private tmpfs (its size from lxc.autodev.tmpfs.size when set) with exactly the
+# documented nodes, links and mounts.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -67,3 +68,22 @@ guest_pts_dev=$(awk '$5 == "/dev/pts" { print $3 }' <<<"$minfo" | tail -n 1)
 assert_ne "$host_pts_dev" "$guest_pts_dev" "device of /dev/pts (host vs guest)"
 
 poweroff_guest
+
+# lxc.autodev.tmpfs.size (nsboot.dev-size): the /dev tmpfs's size, in LXC's bytes (tmpfs rounds up
+# to pages) or with a suffix; empty for nsboot's 4M; a bad value names file:line and starts nothing.
+name=$(basename "$tree")
+dev_size() { sed -n 's/.*[ ,]size=\([0-9]*k\).*/\1/p' <<<"$(output | awk '$5 == "/dev" { print $NF }')"; }
+for v in "500000:492k" "2M:2048k" ":4096k"; do
+        echo "lxc.autodev.tmpfs.size = ${v%%:*}" >"$WORKDIR/dev.conf"
+        nsboot_run --config="$WORKDIR/dev.conf" -D "$tree" /bin/cat /proc/self/mountinfo
+        assert_rc 0 "lxc.autodev.tmpfs.size = ${v%%:*}"
+        assert_eq "${v#*:}" "$(dev_size)" "size of /dev with lxc.autodev.tmpfs.size = ${v%%:*}"
+done
+for bad in 0 1000 -1 lots 2P; do
+        printf 'nsboot.hostname = x\nlxc.autodev.tmpfs.size = %s\n' "$bad" >"$WORKDIR/dev.conf"
+        nsboot_run --config="$WORKDIR/dev.conf" -M "$name" -D "$tree" /bin/echo ran
+        assert_rc 1 "lxc.autodev.tmpfs.size = $bad"
+        assert_file_contains "$NSBOOT_ERR" "$WORKDIR/dev.conf:2: lxc.autodev.tmpfs.size: invalid value '$bad'"
+        assert_file_not_contains "$NSBOOT_OUT" ran "the command ran with lxc.autodev.tmpfs.size = $bad"
+        assert_file_not_exists "/run/nsboot/machines/$name"
+done

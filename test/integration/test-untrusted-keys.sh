@@ -81,6 +81,11 @@ VALUE[nsboot.link-journal]=host; EFFECT[nsboot.link-journal]=journal-bound
 # A hook would run a host command, a log file be written on the host: neither may appear.
 for k in nsboot.hook.start-host lxc.hook.start-host; do VALUE[$k]="/bin/touch $WORKDIR/hook-ran"; EFFECT[$k]=host-file; done
 for k in nsboot.hook-version lxc.hook.version; do VALUE[$k]=1; EFFECT[$k]=-; done
+# The hooks' environment and the caller's session keyring: nothing of them shows without a hook
+# of the trusted configuration, or without keyctl() in the guest (test-session-keyring.sh looks
+# there); their default in --check.
+for k in nsboot.hook-setenv lxc.environment.hooks; do VALUE[$k]=LD_PRELOAD=$WORKDIR/hook-ran; EFFECT[$k]=-; done
+for k in nsboot.session-keyring lxc.keyring.session; do VALUE[$k]=0; EFFECT[$k]=-; done
 for k in nsboot.log-file lxc.log.file; do VALUE[$k]=$WORKDIR/hook-ran; EFFECT[$k]=host-file; done
 for k in nsboot.console.logfile lxc.console.logfile; do VALUE[$k]=$WORKDIR/hook-ran; EFFECT[$k]=host-file; done
 # Without a log file of the trusted configuration they do nothing: their default in --check.
@@ -197,8 +202,8 @@ for key in "${keys[@]}"; do
         try_untrusted "$key" "${VALUE[$key]}" "${EFFECT[$key]}"
 done
 
-# Copying nsboot's environment: nsboot.setenv / lxc.environment = VAR without a value.
-for key in nsboot.setenv lxc.environment; do
+# Copying nsboot's environment: nsboot.setenv / lxc.environment(.runtime) = VAR without a value.
+for key in nsboot.setenv lxc.environment lxc.environment.runtime; do
         printf 'nsboot.hostname = nsbt-untrusted\n%s = NSBT_SECRET\n%s = NSBT_SECRET2=\n' "$key" "$key" >"$untrusted"
         nsboot_run -q -D "$tree" /bin/sh -c "$probe"
         assert_rc 0

@@ -29,6 +29,17 @@ static Settings *load(const char *file, bool trusted, int expect) {
 
 TestSuite(config, .init = log_capture_start, .fini = log_capture_stop);
 
+/* Loads file, which must fail, and finds each of the n expected messages in what it logged. */
+static void load_expecting_errors(const char *file, const char *const *expected, size_t n) {
+        Settings *s = load(file, true, -1);
+        char *text = logged();
+
+        for (size_t i = 0; i < n; i++)
+                cr_assert(strstr(text, expected[i]), "missing '%s' in:\n%s", expected[i], text);
+        free(text);
+        settings_free(s);
+}
+
 Test(config, good_file_and_sorted_includes) {
         Settings *s = load(DATA "good.conf", true, 0);
 
@@ -51,18 +62,13 @@ Test(config, every_error_in_one_pass_with_file_and_line) {
                 "bad.conf:4: nsboot.hostnam: unknown key; did you mean 'nsboot.hostname'?",
                 "bad.conf:5: missing key",
                 "bad.conf:6: nsboot.console: invalid value 'loud' (expected interactive, read-only, passive or pipe)",
-                "bad.conf:7: lxc.execute.cmd: not supported yet",
+                "bad.conf:7: lxc.sched.core: not supported yet",
                 "bad.conf:8: lxc.cgroup.freezer.state: not supported yet",
                 "bad.conf:9: nsboot.private-network: invalid value 'perhaps'",
                 "bad.conf:10: include: ",
         };
-        Settings *s = load(DATA "bad.conf", true, -1);
-        char *text = logged();
 
-        for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
-                cr_assert(strstr(text, expected[i]), "missing '%s' in:\n%s", expected[i], text);
-        free(text);
-        settings_free(s);
+        load_expecting_errors(DATA "bad.conf", expected, sizeof expected / sizeof expected[0]);
 }
 
 Test(config, include_cycles_are_errors) {
@@ -368,6 +374,13 @@ Test(config, status_of_lxc_keys) {
                 { "lxc.arch", "x86", KEY_SETTING },             { "lxc.net.0.flags", "up", KEY_NETDEV },
                 { "lxc.selinux.context", "x", KEY_IGNORED },    { "lxc.pivotdir", "x", KEY_OBSOLETE },
                 { "lxc.idmap", "u 0 100000 65536", KEY_SETTING }, { "lxc.sched.core", "1", KEY_SETTING },
+                { "lxc.init.uid", "1000", KEY_SETTING },        { "lxc.init_gid", "1000", KEY_SETTING },
+                { "lxc.init.groups", "1,2", KEY_SETTING },      { "lxc.init.frobnicate", "1", KEY_UNSUPPORTED },
+                { "lxc.environment.runtime", "A=1", KEY_SETTING }, { "lxc.environment.hooks", "A=1", KEY_SETTING },
+                { "lxc.keyring.session", "0", KEY_SETTING },    { "lxc.execute.cmd", "/bin/sh", KEY_SETTING },
+                { "lxc.autodev.tmpfs.size", "500000", KEY_SETTING },
+                { "lxc.time.offset.realtime", "1h", KEY_UNSUPPORTED },
+                { "lxc.proc.timerslack_ns", "1", KEY_UNSUPPORTED },
                 { "lxc.frobnicate", "1", KEY_UNKNOWN },
         };
 
@@ -407,6 +420,45 @@ Test(config, namespace_keys) {
                 cr_assert_lt(settings_assign(s, m.def, bad[i][1], bad[i][0]), 0, "%s = %s", bad[i][0], bad[i][1]);
                 settings_free(s);
         }
+}
+
+Test(config, lxc_init_ids_environments_keyring_execute_dev) {
+        Settings *s = load(DATA "lxc-init.conf", true, 0);
+
+        cr_assert(s->init_uid.set);
+        cr_assert_eq(s->init_uid.id, 1000);
+        cr_assert_eq(s->init_gid.id, 1001);
+        cr_assert_eq(s->init_groups.n, 3);
+        cr_assert_eq(s->init_groups.ids[0], 10);
+        cr_assert_eq(s->init_groups.ids[2], 30);
+        cr_assert_str_eq(strv_env_get(s->environment, "BOTH"), "1");
+        cr_assert_str_eq(strv_env_get(s->environment, "RUNTIME"), "2");
+        cr_assert_null(strv_env_get(s->environment, "HOOKS"));
+        cr_assert_str_eq(strv_env_get(s->hook_environment, "HOOKS"), "3");
+        cr_assert_null(strv_env_get(s->hook_environment, "BOTH"));
+        cr_assert_not(s->session_keyring);
+        cr_assert_str_eq(s->execute_cmd[1], "two words");
+        cr_assert_eq(s->dev_size, 500000);
+        settings_free(s);
+}
+
+Test(config, lxc_init_bad_values_with_file_and_line) {
+        static const char *const expected[] = {
+                "lxc-init-bad.conf:1: lxc.init.uid: invalid value '-1'",
+                "lxc-init-bad.conf:2: lxc.init.gid: invalid value '4294967295'",
+                "lxc-init-bad.conf:3: lxc.init.groups: invalid value '10,x'",
+                "lxc-init-bad.conf:4: lxc.keyring.session: invalid value '2'",
+                "lxc-init-bad.conf:5: lxc.autodev.tmpfs.size: invalid value '0'",
+                "lxc-init-bad.conf:6: lxc.environment.frobnicate: not supported yet (only lxc.environment.runtime and "
+                "lxc.environment.hooks exist)",
+                "lxc-init-bad.conf:7: lxc.time.offset.realtime: not supported yet (only lxc.time.offset.boot and "
+                "lxc.time.offset.monotonic exist)",
+                "lxc-init-bad.conf:8: lxc.proc.timerslack_ns: not supported yet (only lxc.proc.oom_score_adj exists",
+                "lxc-init-bad.conf:9: lxc.execute.cmd: invalid value",
+                "lxc-init-bad.conf:10: lxc.init.groups: invalid value ','",
+        };
+
+        load_expecting_errors(DATA "lxc-init-bad.conf", expected, sizeof expected / sizeof expected[0]);
 }
 
 /* Every key spelling of the table is documented in nsboot.conf(5). */
