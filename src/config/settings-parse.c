@@ -772,6 +772,35 @@ int parse_command_line(const SettingDef *def _unused_, const char *value, void *
         return *l ? 0 : -EINVAL;
 }
 
+/* The words back in parse_command_line()'s syntax, on one line: a word with a blank or a quote (or
+ * an empty one) in '...', each ' in it as "'". */
+int format_command_line(const void *src, char **ret) {
+        char *const *l = *(char **const *) src;
+        _cleanup_free_ char *line = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&line, &size);
+
+        if (!f)
+                return -ENOMEM;
+        STRV_FOREACH(w, l) {
+                bool plain = **w && !strpbrk(*w, " \t'\"");
+
+                fputs(w == l ? "" : " ", f);
+                if (plain) {
+                        fputs(*w, f);
+                        continue;
+                }
+                fputc('\'', f);
+                for (const char *c = *w; *c; c++)
+                        fputs(*c == '\'' ? "'\"'\"'" : (char[]) { *c, 0 }, f);
+                fputc('\'', f);
+        }
+        if (fclose(f) != 0)
+                return -ENOMEM;
+        *ret = TAKE_PTR(line);
+        return 0;
+}
+
 int parse_int(const SettingDef *def _unused_, const char *value, void *dest) {
         return safe_atoi(value, dest);
 }

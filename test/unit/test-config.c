@@ -15,6 +15,7 @@
 #include "log-capture.h"
 #include "netdev-config.h"
 #include "netdev.h"
+#include "settings-parse.h"
 #include "settings-table.h"
 
 #define DATA SOURCE_ROOT "/test/unit/data/"
@@ -424,6 +425,7 @@ Test(config, namespace_keys) {
 
 Test(config, lxc_init_ids_environments_keyring_execute_dev) {
         Settings *s = load(DATA "lxc-init.conf", true, 0);
+        char *text;
 
         cr_assert(s->init_uid.set);
         cr_assert_eq(s->init_uid.id, 1000);
@@ -438,6 +440,16 @@ Test(config, lxc_init_ids_environments_keyring_execute_dev) {
         cr_assert_null(strv_env_get(s->hook_environment, "BOTH"));
         cr_assert_not(s->session_keyring);
         cr_assert_str_eq(s->execute_cmd[1], "two words");
+        cr_assert_eq(format_command_line(&s->execute_cmd, &text), 0);
+        cr_assert_str_eq(text, "/bin/echo 'two words'");
+        free(text);
+        cr_assert_eq(parse_command_line(NULL, "a \"it's\" '' b", &s->execute_cmd), 0);
+        cr_assert_eq(format_command_line(&s->execute_cmd, &text), 0);
+        cr_assert_str_eq(text, "a 'it'\"'\"'s' '' b");
+        cr_assert_eq(parse_command_line(NULL, text, &s->execute_cmd), 0);
+        cr_assert_str_eq(s->execute_cmd[1], "it's");
+        cr_assert_str_eq(s->execute_cmd[2], "");
+        free(text);
         cr_assert_eq(s->dev_size, 500000);
         settings_free(s);
 }
