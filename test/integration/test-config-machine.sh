@@ -78,12 +78,12 @@ assert_file_contains "$NSBOOT_OUT" "nsboot.drop-capability = cap_sys_chroot cap_
 # A bad file: every problem reported with file:line, nothing started.
 cat >>"$conf" <<'CONF'
 lxc.utsnme = typo
-lxc.sched.core = 1
+lxc.seccomp.notify.proxy = unix:/run/notify.sock
 CONF
 nsboot_run -M "$name" /bin/true
 assert_rc 1
 assert_file_contains "$NSBOOT_ERR" "$conf:13: lxc.utsnme: unknown key; did you mean 'lxc.uts.name'?" "unknown key"
-assert_file_contains "$NSBOOT_ERR" "$conf:14: lxc.sched.core: not supported yet" "unsupported key"
+assert_file_contains "$NSBOOT_ERR" "$conf:14: lxc.seccomp.notify.proxy: not supported yet" "unsupported key"
 nsboot_run -M "$name" --no-config -D "$tree" /bin/sh -c 'hostname'
 assert_rc 0
 assert_eq "$name" "$(output)" "--no-config ignores the file"

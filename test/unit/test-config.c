@@ -63,7 +63,7 @@ Test(config, every_error_in_one_pass_with_file_and_line) {
                 "bad.conf:4: nsboot.hostnam: unknown key; did you mean 'nsboot.hostname'?",
                 "bad.conf:5: missing key",
                 "bad.conf:6: nsboot.console: invalid value 'loud' (expected interactive, read-only, passive or pipe)",
-                "bad.conf:7: lxc.sched.core: not supported yet",
+                "bad.conf:7: lxc.seccomp.notify.proxy: not supported yet",
                 "bad.conf:8: lxc.cgroup.freezer.state: not supported yet",
                 "bad.conf:9: nsboot.private-network: invalid value 'perhaps'",
                 "bad.conf:10: include: ",
