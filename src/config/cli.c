@@ -91,9 +91,13 @@ int cli_reapply(const CliArgs *a, const Settings *from, Settings *s) {
                 if (r < 0)
                         return r;
         }
-        STRV_FOREACH(p, from->parameters)
-                if (strv_extend(&s->parameters, *p) < 0)
+        /* The command line's arguments replace those of a file (nsboot.parameters). */
+        if (from->parameters) {
+                strv_free(s->parameters);
+                s->parameters = strv_copy(from->parameters);
+                if (!s->parameters)
                         return log_oom();
+        }
         return 0;
 }
 

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +31,7 @@ int config_file_error(ConfigFile *cf, const char *file, unsigned line, const cha
         return strv_consume(&cf->errors, full);
 }
 
-static int add_assignment(ConfigFile *cf, const char *file, unsigned line, const char *key, const char *value) {
+int config_file_add(ConfigFile *cf, const char *file, unsigned line, const char *key, const char *value) {
         ConfigAssignment *items;
 
         if (cf->n_items >= CONFIG_MAX_ASSIGNMENTS)
@@ -75,10 +77,10 @@ static int parse_line(ConfigFile *cf, const char *file, unsigned line, char *tex
         }
         if (streq(key, "lxc.include") || streq(key, "include") || streq(key, "nsboot.include"))
                 return read_include(cf, file, line, value);
-        return add_assignment(cf, file, line, key, value);
+        return config_file_add(cf, file, line, key, value);
 }
 
-static int read_stream(ConfigFile *cf, FILE *f, const char *file) {
+int config_file_read_lines(ConfigFile *cf, FILE *f, const char *file, ConfigLineFn fn, void *userdata) {
         char buf[CONFIG_MAX_LINE + 2];
         unsigned line = 0;
         int r;
@@ -94,11 +96,15 @@ static int read_stream(ConfigFile *cf, FILE *f, const char *file) {
                 } else if (memchr(buf, 0, strlen(buf) + 1) != buf + strlen(buf))
                         r = 0;
                 else
-                        r = parse_line(cf, file, line, buf);
+                        r = fn(cf, file, line, buf, userdata);
                 if (r < 0)
                         return r;
         }
         return 0;
+}
+
+static int parse_line_fn(ConfigFile *cf, const char *file, unsigned line, char *text, void *userdata _unused_) {
+        return parse_line(cf, file, line, text);
 }
 
 static int compare_str(const void *a, const void *b) {
@@ -173,10 +179,29 @@ static int read_include(ConfigFile *cf, const char *from, unsigned line, const c
         return config_file_read(cf, path);
 }
 
+int config_file_open(ConfigFile *cf, const char *path, FILE **ret) {
+        _cleanup_close_ int fd = -EBADF;
+        struct stat st;
+
+        /* O_NONBLOCK: a FIFO where the file belongs must not block the open; only a regular file is
+         * read ("include = /dev/zero" must not read forever). */
+        fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0)
+                return config_file_error(cf, path, 0, NULL, "%s", strerror(errno));
+        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+                return config_file_error(cf, path, 0, NULL, "not a regular file");
+        if (fcntl(fd, F_SETFL, 0) < 0)
+                return config_file_error(cf, path, 0, NULL, "%s", strerror(errno));
+        *ret = fdopen(fd, "re");
+        if (!*ret)
+                return -ENOMEM;
+        TAKE_FD(fd);
+        return 1;
+}
+
 int config_file_read(ConfigFile *cf, const char *path) {
         _cleanup_free_ char *real = realpath(path, NULL);
         _cleanup_(fclosep) FILE *f = NULL;
-        struct stat st;
         size_t depth;
         int r;
 
@@ -184,16 +209,13 @@ int config_file_read(ConfigFile *cf, const char *path) {
                 return config_file_error(cf, path, 0, NULL, "%s", strerror(errno));
         if (strv_contains(cf->stack, real))
                 return config_file_error(cf, path, 0, NULL, "include cycle: the file includes itself");
-        f = fopen(real, "re");
-        if (!f)
-                return config_file_error(cf, path, 0, NULL, "%s", strerror(errno));
-        /* Not a device or FIFO: "include = /dev/zero" must not read forever. */
-        if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode))
-                return config_file_error(cf, path, 0, NULL, "not a regular file");
+        r = config_file_open(cf, path, &f);
+        if (r <= 0)
+                return r;
         r = strv_extend(&cf->stack, real);
         if (r < 0)
                 return r;
-        r = read_stream(cf, f, path);
+        r = config_file_read_lines(cf, f, path, parse_line_fn, NULL);
         depth = strv_length(cf->stack);
         free(cf->stack[depth - 1]);
         cf->stack[depth - 1] = NULL;

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define CONFIG_MAX_DEPTH 16          /* include nesting */
 #define CONFIG_MAX_ASSIGNMENTS 4096  /* over all files of one machine */
@@ -29,6 +30,16 @@ typedef struct ConfigFile {
 /* Appends path's assignments (and its includes') to cf. Returns -ENOMEM only; problems with the
  * file itself end up in cf->errors. */
 int config_file_read(ConfigFile *cf, const char *path);
+/* Appends one assignment (copies). Returns -ENOMEM only. */
+int config_file_add(ConfigFile *cf, const char *file, unsigned line, const char *key, const char *value);
+/* Opens path for reading if it is a regular file, without blocking on a FIFO: 1 and *ret, or 0 with
+ * the problem in cf->errors, or -ENOMEM. */
+int config_file_open(ConfigFile *cf, const char *path, FILE **ret);
+/* One line of a file (without its newline check): returns < 0 only for -ENOMEM. */
+typedef int (*ConfigLineFn)(ConfigFile *cf, const char *file, unsigned line, char *text, void *userdata);
+/* Calls fn for each line of f; a line longer than CONFIG_MAX_LINE is an error of cf, a line with a
+ * NUL byte is skipped. */
+int config_file_read_lines(ConfigFile *cf, FILE *f, const char *file, ConfigLineFn fn, void *userdata);
 /* Adds "file:line: key: message" to cf->errors. */
 int config_file_error(ConfigFile *cf, const char *file, unsigned line, const char *key, const char *fmt, ...)
         __attribute__((format(printf, 5, 6)));

@@ -8,10 +8,12 @@
 #include "config.h"
 #include "log.h"
 #include "netdev-config.h"
+#include "nspawn-file.h"
 #include "settings-table.h"
 
 #define CONFIG_DIRS "/etc/nsboot", "/run/nsboot"
 #define LXC_PATH "/var/lib/lxc"
+#define NSPAWN_DIRS "/etc/systemd/nspawn", "/run/systemd/nspawn"
 
 /* Unindexed lxc.network.<sub> (LXC <= 2.0) -> lxc.network.N.<sub>, N counting the .type lines. */
 static char *index_network_key(const char *key, unsigned *net_index) {
@@ -124,56 +126,65 @@ const char *config_key_suggest(const char *key) {
         return suggest_by_last_word(key);
 }
 
-int config_find(const char *machine, const char *directory, char **ret_path, bool *ret_trusted) {
-        static const char *const dirs[] = { CONFIG_DIRS };
-        _cleanup_free_ char *beside = NULL;
-
-        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+/* The first of the files "DIR/MACHINESUFFIX" that exists; NULL if none. */
+static int first_existing(const char *const *dirs, size_t n, const char *machine, const char *suffix, char **ret) {
+        *ret = NULL;
+        for (size_t i = 0; i < n; i++) {
                 _cleanup_free_ char *p = NULL;
 
-                if (asprintf(&p, "%s/%s.conf", dirs[i], machine) < 0)
+                if (asprintf(&p, "%s/%s%s", dirs[i], machine, suffix) < 0)
                         return -ENOMEM;
                 if (access(p, F_OK) >= 0) {
-                        *ret_path = TAKE_PTR(p);
-                        *ret_trusted = true;
+                        *ret = TAKE_PTR(p);
                         return 0;
-                }
-        }
-        *ret_path = NULL;
-        /* An LXC user's existing container: root's LXC configs are the administrator's, so trusted. */
-        {
-                _cleanup_free_ char *p = NULL;
-
-                if (asprintf(&p, LXC_PATH "/%s/config", machine) < 0)
-                        return -ENOMEM;
-                if (access(p, F_OK) >= 0) {
-                        log_info("No nsboot config for machine '%s': using LXC's %s", machine, p);
-                        *ret_path = TAKE_PTR(p);
-                        *ret_trusted = true;
-                        return 0;
-                }
-        }
-        if (!directory)
-                return 0;
-        /* The tree's neighbour: whoever made the tree may have written it, so it is not trusted. */
-        beside = strdup(directory);
-        if (!beside)
-                return -ENOMEM;
-        {
-                char *slash = strrchr(beside, '/');
-                _cleanup_free_ char *p = NULL;
-
-                if (!slash)
-                        return 0;
-                *slash = 0;
-                if (asprintf(&p, "%s/%s.nsboot", *beside ? beside : "", machine) < 0)
-                        return -ENOMEM;
-                if (access(p, F_OK) >= 0) {
-                        *ret_path = TAKE_PTR(p);
-                        *ret_trusted = false;
                 }
         }
         return 0;
+}
+
+int config_find(const char *machine, const char *directory, char **ret_path, bool *ret_trusted) {
+        static const char *const dirs[] = { CONFIG_DIRS }, *const lxc[] = { LXC_PATH },
+                                 *const nspawn[] = { NSPAWN_DIRS };
+        _cleanup_free_ char *beside = NULL;
+        char *slash;
+        int r;
+
+        *ret_trusted = true;
+        r = first_existing(dirs, ELEMENTSOF(dirs), machine, ".conf", ret_path);
+        if (r < 0 || *ret_path)
+                return r;
+        /* An LXC user's existing container, or a systemd-nspawn user's settings: root's files in
+         * /var/lib/lxc, /etc and /run are the administrator's, so trusted. */
+        r = first_existing(lxc, ELEMENTSOF(lxc), machine, "/config", ret_path);
+        if (r >= 0 && *ret_path)
+                log_info("No nsboot config for machine '%s': using LXC's %s", machine, *ret_path);
+        if (r >= 0 && !*ret_path) {
+                r = first_existing(nspawn, ELEMENTSOF(nspawn), machine, ".nspawn", ret_path);
+                if (r >= 0 && *ret_path)
+                        log_info("No nsboot config for machine '%s': using systemd-nspawn's %s", machine, *ret_path);
+        }
+        if (r < 0 || *ret_path)
+                return r;
+        if (!directory)
+                return 0;
+        /* The tree's neighbours: whoever made the tree may have written them, so they are not
+         * trusted. nsboot's own first, then systemd-nspawn's. */
+        beside = strdup(directory);
+        if (!beside)
+                return -ENOMEM;
+        slash = strrchr(beside, '/');
+        if (!slash)
+                return 0;
+        *slash = 0;
+        {
+                const char *const here[] = { *beside ? beside : "" };
+
+                r = first_existing(here, 1, machine, ".nsboot", ret_path);
+                if (r >= 0 && !*ret_path)
+                        r = first_existing(here, 1, machine, ".nspawn", ret_path);
+        }
+        *ret_trusted = false;
+        return r;
 }
 
 typedef struct LoadState {
@@ -317,7 +328,7 @@ int config_load(Settings *s, const char *path, bool trusted) {
         s->config_file = realpath(path, NULL) ?: strdup(path);
         if (!s->config_file)
                 return log_oom();
-        r = config_file_read(&st.cf, path);
+        r = nspawn_file_is(path) ? nspawn_file_read(&st.cf, path) : config_file_read(&st.cf, path);
         if (r < 0) {
                 config_file_done(&st.cf);
                 return log_oom();
@@ -363,7 +374,5 @@ int config_print(const Settings *s) {
                         return log_oom();
                 printf("%s\n", net);
         }
-        STRV_FOREACH(p, s->parameters)
-                printf("# argument: %s\n", *p);
         return 0;
 }

@@ -774,6 +774,15 @@ int parse_command_line(const SettingDef *def _unused_, const char *value, void *
 
 /* The words back in parse_command_line()'s syntax, on one line: a word with a blank or a quote (or
  * an empty one) in '...', each ' in it as "'". */
+/* nsboot.parameters (Parameters= of .nspawn files): a command line; empty clears it. */
+int parse_parameters(const SettingDef *def, const char *value, void *dest) {
+        if (isempty(value)) {
+                *(char ***) dest = strv_free(*(char ***) dest);
+                return 0;
+        }
+        return parse_command_line(def, value, dest);
+}
+
 int format_command_line(const void *src, char **ret) {
         char *const *l = *(char **const *) src;
         _cleanup_free_ char *line = NULL;

@@ -68,6 +68,7 @@ int format_rlimits(const void *src, char **ret);
 int parse_sysctl(const SettingDef *def, const char *value, void *dest);
 int parse_cgroup(const SettingDef *def, const char *value, void *dest);
 int parse_command_line(const SettingDef *def, const char *value, void *dest);
+int parse_parameters(const SettingDef *def, const char *value, void *dest);
 int format_command_line(const void *src, char **ret);
 int parse_int(const SettingDef *def, const char *value, void *dest);
 int format_int(const void *src, char **ret);

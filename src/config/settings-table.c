@@ -419,6 +419,11 @@ const SettingDef settings_table[] = {
           .flags = SETTING_LIST | P, .metavar = "[+]LOWER:...:DEST",
           .expect = "two or more host directories (+: in the tree) and a container path",
           .doc = "Mount a read-only overlay of host directories at DEST", .format = format_strv },
+        { .key = "nsboot.parameters", .parse = parse_parameters, .offset = FIELD(parameters),
+          .expect = "arguments ('...' and \"...\" quote), or empty",
+          .doc = "With -b the init's arguments, else the command and its arguments; those of the command line "
+                 "replace them (systemd-nspawn's Parameters=)",
+          .format = format_command_line },
         { .key = "nsboot.personality", .lxc_key = "lxc.arch", .lxc_alt_key = "lxc.personality",
           .long_option = "personality", .parse = parse_personality, .offset = FIELD(personality),
           .metavar = "ARCH", .expect = "x86 (or i686, linux32, ...) for a 32-bit guest, or x86-64 (amd64, linux64, ...)",

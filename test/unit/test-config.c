@@ -473,6 +473,35 @@ Test(config, lxc_init_bad_values_with_file_and_line) {
         load_expecting_errors(DATA "lxc-init-bad.conf", expected, sizeof expected / sizeof expected[0]);
 }
 
+/* Every setting nsboot maps from .nspawn files lands on a key that takes systemd-nspawn's values. */
+Test(config, every_nspawn_setting) {
+        Settings *s = load(DATA "every-setting.nspawn", true, 0);
+
+        cr_assert(s->boot);
+        cr_assert_eq(strv_length(s->parameters), 2);
+        cr_assert_str_eq(s->parameters[1], "quiet words");
+        cr_assert_str_eq(s->hostname, "everything");
+        cr_assert(s->private_network);
+        cr_assert_eq(s->userns.ownership, USERNS_OWNERSHIP_OFF); /* PrivateUsersChown=no, the later line */
+        cr_assert_eq(s->netdevs.n, 7);
+        settings_free(s);
+}
+
+Test(config, nspawn_problems_with_file_and_line) {
+        static const char *const expected[] = {
+                "bad.nspawn:1: a setting outside [Exec], [Files] or [Network]",
+                "bad.nspawn:2: unknown section [Service]",
+                "bad.nspawn:4: [Exec] Frobnicate=: unknown setting",
+                "bad.nspawn:5: PivotRoot=: --pivot-root is not supported yet",
+                "bad.nspawn:6: expected 'Key=Value'",
+                "bad.nspawn:7: nsboot.kill-signal: invalid value 'SIGNOPE'",
+                "bad.nspawn:9: BindUser=: --bind-user is not supported yet",
+                "bad.nspawn:10: PrivateUsersChown: invalid value 'maybe'",
+        };
+
+        load_expecting_errors(DATA "bad.nspawn", expected, sizeof expected / sizeof expected[0]);
+}
+
 /* Every key spelling of the table is documented in nsboot.conf(5). */
 Test(config, keys_documented) {
         char *man = NULL;
