@@ -1,24 +1,26 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* libFuzzer target: any bytes as a machine's config file, read and applied to Settings as nsboot
- * does, in trusted and untrusted mode. Includes are read too, so the corpus stays in a scratch
+ * does, in trusted and untrusted mode, both as an LXC-style file and as a systemd-nspawn settings
+ * file (a name ending in .nspawn). Includes are read too, so the corpus stays in a scratch
  * directory (test/fuzz/run-fuzz.sh). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "log.h"
 #include "settings.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-        char path[] = "/tmp/nsboot-fuzz-XXXXXX";
+static void load_as(const uint8_t *data, size_t size, const char *suffix) {
+        char path[64];
         int fd;
 
-        log_set_max_level(-1);
-        fd = mkstemp(path);
+        snprintf(path, sizeof path, "/tmp/nsboot-fuzz-XXXXXX%s", suffix);
+        fd = mkstemps(path, (int) strlen(suffix));
         if (fd < 0)
-                return 0;
+                return;
         if (write(fd, data, size) == (ssize_t) size) {
                 for (int trusted = 0; trusted <= 1; trusted++) {
                         Settings *s = settings_new();
@@ -30,5 +32,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         }
         close(fd);
         unlink(path);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+        log_set_max_level(-1);
+        load_as(data, size, "");
+        load_as(data, size, ".nspawn");
         return 0;
 }

@@ -11,7 +11,7 @@ SECONDS_TO_RUN=${1:-60}
 command -v clang >/dev/null || { echo "SKIP: clang is not installed"; exit 77; }
 
 work=$(mktemp -d /tmp/nsboot-fuzz.XXXXXX)
-trap 'rm -rf "$work" /tmp/nsboot-fuzz-??????' EXIT
+trap 'rm -rf "$work" /tmp/nsboot-fuzz-??????*' EXIT
 sources=()
 includes=(-I"$SRCDIR/src")
 for d in "$SRCDIR"/src/*/; do includes+=(-I"$d"); done
