@@ -109,13 +109,23 @@ static int parse_namespace_list(const char *value, unsigned long *ret) {
 }
 
 /* lxc.namespace.keep: the host's network (nsboot's default anyway), no user namespace (the privileged
- * mode) or the host's clocks. The others cannot be kept. Assigns the settings they stand for, so the
- * command line still wins; settings_validate() refuses what contradicts them. Empty: none kept. */
+ * mode) or the host's clocks. The others cannot be kept. Each line adds to the list, as in LXC. Assigns
+ * the settings they stand for, so the command line still wins; settings_validate() refuses what
+ * contradicts them. Empty: none kept, and what an earlier line assigned goes back to nsboot's default
+ * (a user namespace, a time namespace). */
 int parse_namespace_keep(const SettingDef *def _unused_, const char *value, void *dest) {
         Settings *s = dest;
         unsigned long keep;
         int r;
 
+        if (isempty(value)) {
+                if (s->ns_keep & CLONE_NEWUSER && s->userns.mode == USERNS_NO)
+                        s->userns.mode = USERNS_PICK;
+                if (s->ns_keep & CLONE_NEWTIME)
+                        s->private_time = true;
+                s->ns_keep = 0;
+                return 0;
+        }
         r = parse_namespace_list(value, &keep);
         if (r < 0)
                 return r;
@@ -127,27 +137,36 @@ int parse_namespace_keep(const SettingDef *def _unused_, const char *value, void
                 s->userns.mode = USERNS_NO;
         if (keep & CLONE_NEWTIME)
                 s->private_time = false;
-        s->ns_keep = keep;
+        s->ns_keep |= keep;
         return 0;
 }
 
 /* lxc.namespace.clone: a network namespace (only loopback unless interfaces are configured) and a time
  * namespace when listed, none when not. nsboot makes the mount, PID, UTS, IPC and cgroup namespaces
- * in any case, and a user namespace unless told otherwise (the row's note says so). Empty: unset. */
+ * in any case, and a user namespace unless told otherwise (the row's note says so). Each line adds to
+ * the list, as in LXC. Empty: unset, with nsboot's defaults again (the host's network, a time
+ * namespace). */
 int parse_namespace_clone(const SettingDef *def _unused_, const char *value, void *dest) {
         Settings *s = dest;
         unsigned long clone;
         int r;
 
+        if (isempty(value)) {
+                if (s->ns_clone_set) {
+                        s->private_network = false;
+                        s->private_time = true;
+                }
+                s->ns_clone = 0;
+                s->ns_clone_set = false;
+                return 0;
+        }
         r = parse_namespace_list(value, &clone);
         if (r < 0)
                 return r;
-        s->ns_clone = clone;
-        s->ns_clone_set = !isempty(value);
-        if (s->ns_clone_set) {
-                s->private_network = clone & CLONE_NEWNET;
-                s->private_time = clone & CLONE_NEWTIME;
-        }
+        s->ns_clone |= clone;
+        s->ns_clone_set = true;
+        s->private_network = s->ns_clone & CLONE_NEWNET;
+        s->private_time = s->ns_clone & CLONE_NEWTIME;
         return 0;
 }
 

@@ -270,10 +270,11 @@ const NetDevConfig *settings_nat_interface(const Settings *s) {
 
 /* lxc.namespace.keep and lxc.namespace.clone against what else asks for namespaces: both naming one
  * namespace, keep = user beside a user namespace asked for, a network namespace kept or not made beside
- * an interface or --private-network (validate_network(), whose interfaces imply one). */
+ * an interface or --private-network (validate_network(), whose interfaces imply one), keep = net beside
+ * a namespace to join. A clone list without net and lxc.namespace.share.net go together, as in LXC:
+ * the joined namespace is not made. */
 static int validate_namespaces(const Settings *s, bool netns_needed) {
-        unsigned long no_net = s->ns_keep & CLONE_NEWNET ? CLONE_NEWNET :
-                               s->ns_clone_set && !(s->ns_clone & CLONE_NEWNET) ? CLONE_NEWNET : 0;
+        bool keep_net = s->ns_keep & CLONE_NEWNET, clone_no_net = s->ns_clone_set && !(s->ns_clone & CLONE_NEWNET);
         _cleanup_free_ char *both = NULL;
 
         if (s->ns_clone_set && s->ns_keep & s->ns_clone) {
@@ -285,13 +286,15 @@ static int validate_namespaces(const Settings *s, bool netns_needed) {
         if (s->ns_keep & CLONE_NEWUSER && s->userns.mode != USERNS_NO)
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "lxc.namespace.keep = user runs the guest without a "
                                        "user namespace, but lxc.idmap or --private-users asks for one");
-        if (no_net && (netns_needed || s->netns_path))
-                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "%s: the machine keeps the host's network, but %s",
-                                       s->ns_keep & CLONE_NEWNET ? "lxc.namespace.keep = net" :
-                                                                   "lxc.namespace.clone without net",
-                                       s->netns_path ? "lxc.namespace.share.net (--network-namespace-path) joins "
-                                                       "another network namespace" :
-                                                       "a network interface or --private-network needs its own");
+        if (keep_net && (netns_needed || s->netns_path))
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "lxc.namespace.keep = net: the machine keeps the host's "
+                                       "network, but %s", s->netns_path ?
+                                       "lxc.namespace.share.net (--network-namespace-path) joins another network "
+                                       "namespace" : "a network interface or --private-network needs its own");
+        /* with a namespace to join, validate_network() refuses the interfaces already */
+        if (clone_no_net && netns_needed && !s->netns_path)
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "lxc.namespace.clone without net: the machine keeps the "
+                                       "host's network, but a network interface or --private-network needs its own");
         if (s->ns_keep & CLONE_NEWTIME && s->private_time)
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "lxc.namespace.keep = time keeps the host's clocks, but "
                                        "--private-time asks for a time namespace");

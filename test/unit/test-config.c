@@ -423,6 +423,47 @@ Test(config, namespace_keys) {
         }
 }
 
+static void assign(Settings *s, const char *key, const char *value) {
+        SettingMatch m;
+
+        cr_assert(settings_table_lookup(key, &m), "%s", key);
+        cr_assert_eq(settings_assign(s, m.def, value, key), 0, "%s = %s", key, value);
+}
+
+/* As in LXC, each lxc.namespace.keep or .clone line adds to the list and an empty one clears it: a
+ * cleared keep = user makes a user namespace again. A clone list without net goes with share.net. */
+Test(config, namespace_lines_add_and_clear) {
+        Settings *s = settings_new();
+
+        assign(s, "lxc.namespace.keep", "user");
+        assign(s, "lxc.namespace.keep", "time");
+        cr_assert_eq(s->ns_keep, (unsigned long) (CLONE_NEWUSER | CLONE_NEWTIME));
+        cr_assert_eq(s->userns.mode, USERNS_NO);
+        cr_assert_not(s->private_time);
+        assign(s, "lxc.namespace.keep", "");
+        cr_assert_eq(s->ns_keep, 0UL);
+        cr_assert_eq(s->userns.mode, USERNS_PICK, "a cleared keep = user leaves the guest privileged");
+        cr_assert(s->private_time);
+        settings_free(s);
+
+        s = settings_new();
+        assign(s, "lxc.namespace.clone", "mnt pid net");
+        assign(s, "lxc.namespace.clone", "time");
+        cr_assert(s->private_network, "a second clone line drops the first one's net");
+        cr_assert(s->private_time);
+        assign(s, "lxc.namespace.clone", "");
+        cr_assert_not(s->ns_clone_set);
+        cr_assert_not(s->private_network);
+        settings_free(s);
+
+        s = settings_new();
+        s->directory = strdup("/tmp");
+        assign(s, "lxc.namespace.clone", "mnt pid uts ipc user cgroup");
+        assign(s, "lxc.namespace.share.net", "/proc/self/ns/net");
+        cr_assert_eq(settings_validate(s, false, false), 0, "clone without net and share.net: %s", logged());
+        settings_free(s);
+}
+
 Test(config, lxc_init_ids_environments_keyring_execute_dev) {
         Settings *s = load(DATA "lxc-init.conf", true, 0);
         char *text;
