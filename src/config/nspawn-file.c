@@ -5,13 +5,16 @@
 #include <string.h>
 
 #include "basic/macro.h"
+#include "basic/strv.h"
 #include "nspawn-file.h"
+#include "settings-parse.h"
 
 #define SECTION_MAX 32
 
 typedef enum NspawnKeyFlags {
         NSPAWN_SPLIT = 1 << 0,          /* a blank-separated list: one nsboot assignment an item */
         NSPAWN_BOOL_TO_CHOWN = 1 << 1,  /* PrivateUsersChown=yes|no: ownership chown or off */
+        NSPAWN_WORDS = 1 << 2,          /* a list of words, '...' and "..." quoting: one assignment a word */
 } NspawnKeyFlags;
 
 typedef struct NspawnKey {
@@ -27,7 +30,7 @@ static const NspawnKey table[] = {
         { "Exec",    "Ephemeral",             "nsboot.ephemeral"               },
         { "Exec",    "ProcessTwo",            "nsboot.as-pid2"                 },
         { "Exec",    "Parameters",            "nsboot.parameters"              },
-        { "Exec",    "Environment",           "nsboot.setenv"                  },
+        { "Exec",    "Environment",           "nsboot.setenv",                  NSPAWN_WORDS },
         { "Exec",    "User",                  "nsboot.user"                    },
         { "Exec",    "WorkingDirectory",      "nsboot.chdir"                   },
         { "Exec",    "PivotRoot",             NULL, 0, "--pivot-root is not supported yet"                },
@@ -101,6 +104,22 @@ static int add_setting(ConfigFile *cf, const char *path, unsigned line, const Ns
                 if (streq(value, "no") || streq(value, "false") || streq(value, "0") || streq(value, "off"))
                         return config_file_add(cf, path, line, k->nsboot, "off");
                 return config_file_error(cf, path, line, k->key, "invalid value '%s' (expected yes or no)", value);
+        }
+        /* Environment=A=1 "B=two words", as systemd-nspawn splits it */
+        if (k->flags & NSPAWN_WORDS && *value) {
+                _cleanup_strv_free_ char **words = NULL;
+
+                r = parse_command_line(NULL, value, &words);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0)
+                        return config_file_error(cf, path, line, k->key, "unbalanced quotes in '%s'", value);
+                STRV_FOREACH(w, words) {
+                        r = config_file_add(cf, path, line, k->nsboot, *w);
+                        if (r < 0)
+                                return r;
+                }
+                return 0;
         }
         if (!(k->flags & NSPAWN_SPLIT) || !*value)
                 return config_file_add(cf, path, line, k->nsboot, value);

@@ -3,7 +3,7 @@
 # /run/systemd/nspawn/NAME.nspawn when no nsboot or LXC file exists, trusted, and says so; a
 # NAME.nspawn beside the tree untrusted (its privileged settings ignored with a warning, the others
 # applied), after a NAME.nsboot there; --config=FILE.nspawn too. What the file sets is seen inside
-# the guest (host name, environment, a bind, a private network, Parameters= as the command or as
+# the guest (host name, environment as systemd-nspawn splits it, a bind, a private network, Parameters= as the command or as
 # init's arguments with Boot=yes, the command line's arguments replacing them). A setting nsboot has
 # no equivalent of, an unknown one, a bad section or a FIFO where the file belongs is refused naming
 # FILE:LINE or the file, at once, and nothing is left behind.
@@ -24,8 +24,7 @@ cat >"$conf" <<EOF
 # as an administrator writes it for systemd-nspawn
 [Exec]
 Hostname=nspawned
-Environment=GREETING=hello world
-Environment=HOSTNET=$(readlink /proc/self/ns/net)
+Environment="GREETING=hello world" HOSTNET=$(readlink /proc/self/ns/net)
 Parameters=/bin/sh -c '$probe' probe first "second arg"
 
 [Files]

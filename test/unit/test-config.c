@@ -521,6 +521,11 @@ Test(config, every_nspawn_setting) {
         cr_assert(s->boot);
         cr_assert_eq(strv_length(s->parameters), 2);
         cr_assert_str_eq(s->parameters[1], "quiet words");
+        /* Environment= is a list of assignments, quotes around one with blanks */
+        cr_assert_str_eq(strv_env_get(s->environment, "LANG"), "C.UTF-8");
+        cr_assert_str_eq(strv_env_get(s->environment, "A"), "1");
+        cr_assert_str_eq(strv_env_get(s->environment, "B"), "two words");
+        cr_assert_str_eq(strv_env_get(s->environment, "C"), "x y");
         cr_assert_str_eq(s->hostname, "everything");
         cr_assert(s->private_network);
         cr_assert_eq(s->userns.ownership, USERNS_OWNERSHIP_OFF); /* PrivateUsersChown=no, the later line */
