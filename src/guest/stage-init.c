@@ -41,9 +41,28 @@ static void guest_user_done(GuestUser *u) {
         free(u->shell);
 }
 
+/* A file of the tree that must be a regular one: a FIFO there must not block the start (O_NONBLOCK),
+ * nor a device be read. NULL with errno, ENOENT for one that is not a regular file. */
+static FILE *fopen_tree_file(const char *path) {
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        struct stat st;
+        FILE *f;
+
+        if (fd < 0 || fstat(fd, &st) < 0)
+                return NULL;
+        if (!S_ISREG(st.st_mode)) {
+                errno = ENOENT;
+                return NULL;
+        }
+        if (fcntl(fd, F_SETFL, 0) < 0 || !(f = fdopen(fd, "re")))
+                return NULL;
+        TAKE_FD(fd);
+        return f;
+}
+
 /* Reads the tree's own /etc/passwd with fgetpwent(): no NSS modules of the host or the guest run. */
 static int guest_user_lookup(const char *spec, GuestUser *ret) {
-        _cleanup_(fclosep) FILE *f = fopen("/etc/passwd", "re");
+        _cleanup_(fclosep) FILE *f = fopen_tree_file("/etc/passwd");
         unsigned uid;
         bool numeric = safe_atou(spec, &uid) >= 0;
         struct passwd *pw;
@@ -61,7 +80,7 @@ static int guest_user_lookup(const char *spec, GuestUser *ret) {
 
 /* -u: the user's group and those of the tree's /etc/group that list it. */
 static void guest_user_groups(GuestUser *u) {
-        _cleanup_(fclosep) FILE *f = fopen("/etc/group", "re");
+        _cleanup_(fclosep) FILE *f = fopen_tree_file("/etc/group");
         struct group *gr;
 
         u->n_groups = 0;

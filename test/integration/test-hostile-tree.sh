@@ -1,8 +1,8 @@
 #!/bin/bash
 # A hostile tree cannot reach outside itself: symlinks at /dev, /run, /proc, /sys, /tmp, /var,
 # /etc/os-release and /etc/machine-id that point to /, /etc, host paths that do not exist yet
-# or /proc/sysrq-trigger, absolute or as '..' chains; FIFOs and a device node where a file
-# belongs; some also as disk images. Each is booted (-b) and runs a command, in the default
+# or /proc/sysrq-trigger, absolute or as '..' chains; FIFOs (also /etc/passwd and /etc/group,
+# which the guest's init reads before it runs) and a device node where a file belongs; some also as disk images. Each is booted (-b) and runs a command, in the default
 # user-namespace mode and with --private-users=no, each run bounded by a timeout: nothing may
 # hang, and the host must stay as it was (its files, paths that do not exist, the kernel log,
 # the mount table). Trees live on a tmpfs of their own, so the worst a bug could do to them
@@ -50,6 +50,8 @@ cases=(
         "etc-root:mv etc etc.real && ln -s / etc"
         "init-sysrq:rm sbin/init && ln -s /proc/sysrq-trigger sbin/init"
         "init-fifo:rm sbin/init && mkfifo sbin/init"
+        "passwd-fifo:rm etc/passwd && mkfifo etc/passwd"
+        "group-fifo:rm etc/group && mkfifo etc/group"
 )
 
 host_state() {
