@@ -402,6 +402,11 @@ int settings_validate(Settings *s, bool stdin_tty, bool stdout_tty) {
 
                 if (!key)
                         return log_oom();
+                if (s->netns_path && startswith(key, "net.") && !sysctl_is_namespaced(key, false))
+                        return log_error_errno(SYNTHETIC_ERRNO(EPERM),
+                                               "sysctl %s: the network namespace of --network-namespace-path=%s is "
+                                               "not the container's own: setting it would change that namespace",
+                                               key, s->netns_path);
                 if (!sysctl_is_namespaced(key, s->private_network))
                         return log_error_errno(SYNTHETIC_ERRNO(EPERM),
                                                "sysctl %s is not kept per container%s: setting it would change the "

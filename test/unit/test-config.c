@@ -464,6 +464,23 @@ Test(config, namespace_lines_add_and_clear) {
         settings_free(s);
 }
 
+/* A net sysctl beside a namespace to join is refused naming that namespace, not the host. */
+Test(config, net_sysctl_in_a_joined_namespace) {
+        Settings *s = settings_new();
+        char *text;
+
+        s->directory = strdup("/tmp");
+        assign(s, "nsboot.network-namespace-path", "/run/netns/other");
+        assign(s, "nsboot.sysctl", "net.ipv4.ip_forward=1");
+        cr_assert_lt(settings_validate(s, false, false), 0);
+        text = logged();
+        cr_assert(strstr(text, "sysctl net.ipv4.ip_forward: the network namespace of "
+                               "--network-namespace-path=/run/netns/other is not the container's own"), "%s", text);
+        cr_assert_not(strstr(text, "change the host"), "%s", text);
+        free(text);
+        settings_free(s);
+}
+
 Test(config, lxc_init_ids_environments_keyring_execute_dev) {
         Settings *s = load(DATA "lxc-init.conf", true, 0);
         char *text;
