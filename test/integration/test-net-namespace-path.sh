@@ -61,6 +61,11 @@ printf 'lxc.namespace.share.net = %s\n' "$holder" >"$WORKDIR/pid.conf"
 nsboot_run -D "$tree" --config="$WORKDIR/pid.conf" /bin/sh -c 'ls /sys/class/net | tr "\n" " "'
 assert_rc 0 "lxc.namespace.share.net = PID"
 assert_eq "lo nsj-a nsj-b " "$(tr -d '\r' <"$NSBOOT_OUT")" "the PID's namespace"
+# As LXC writes it: a clone list without net, the shared one instead.
+printf 'lxc.namespace.clone = mnt pid uts ipc user cgroup\n' >>"$WORKDIR/pid.conf"
+nsboot_run -D "$tree" --config="$WORKDIR/pid.conf" /bin/sh -c 'ls /sys/class/net | tr "\n" " "'
+assert_rc 0 "lxc.namespace.clone without net and lxc.namespace.share.net"
+assert_eq "lo nsj-a nsj-b " "$(tr -d '\r' <"$NSBOOT_OUT")" "the shared namespace with a clone list"
 kill "$holder"
 
 # By machine name: a second machine joins the first one's private network.
