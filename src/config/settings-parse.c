@@ -793,13 +793,23 @@ int parse_command_line(const SettingDef *def _unused_, const char *value, void *
 
 /* The words back in parse_command_line()'s syntax, on one line: a word with a blank or a quote (or
  * an empty one) in '...', each ' in it as "'". */
-/* nsboot.parameters (Parameters= of .nspawn files): a command line; empty clears it. */
+/* nsboot.parameters (Parameters= of .nspawn files): words added to those before, as systemd-nspawn
+ * combines its Parameters= lines; empty clears them. */
 int parse_parameters(const SettingDef *def, const char *value, void *dest) {
+        _cleanup_strv_free_ char **words = NULL;
+        int r;
+
         if (isempty(value)) {
                 *(char ***) dest = strv_free(*(char ***) dest);
                 return 0;
         }
-        return parse_command_line(def, value, dest);
+        r = parse_command_line(def, value, &words);
+        if (r < 0)
+                return r;
+        STRV_FOREACH(w, words)
+                if (strv_extend(dest, *w) < 0)
+                        return -ENOMEM;
+        return 0;
 }
 
 int format_command_line(const void *src, char **ret) {

@@ -562,6 +562,23 @@ static int setup_console_log(Container *c) {
 
 /* One boot of the guest, from clone() to its PID 1's exit. Returns the failure exit status (>0)
  * when setup failed, 0 once the guest ran and ended (c->end says how). */
+/* Each boot joins the namespace that a path or a machine's name stands for then, as LXC does and as
+ * systemd-nspawn opens its path anew for each boot: the other machine may have rebooted, or
+ * /run/netns/NAME been made again. A PID is not looked up again: it may be another process's now. */
+static int join_netns_refresh(Container *c) {
+        const char *spec = c->settings->netns_path;
+        int fd, r;
+
+        if (!spec || spec[strspn(spec, "0123456789")] == '\0')
+                return 0;
+        r = netns_join_open(spec, &fd);
+        if (r < 0)
+                return r;
+        safe_close(c->join_netns_fd);
+        c->join_netns_fd = fd;
+        return 0;
+}
+
 static int run_once(Container *c) {
         const Settings *s = c->settings;
         _cleanup_close_pair_ int pair[2] = { -EBADF, -EBADF };
@@ -588,7 +605,8 @@ static int run_once(Container *c) {
         /* Before the clone: the child must not be the first to load libnl, from inside the tree. */
         if (s->netdevs.n > 0 && rtnl_load() < 0)
                 return 1;
-        if (netdev_resolve_gateways(&s->netdevs, &c->gateways) < 0 || hooks_run(s, HOOK_PRE_START, 0, NULL) < 0)
+        if (netdev_resolve_gateways(&s->netdevs, &c->gateways) < 0 || join_netns_refresh(c) < 0 ||
+            hooks_run(s, HOOK_PRE_START, 0, NULL) < 0)
                 return 1;
         c->tunnel = machined_may_register(s);
         /* The record first: a kill between the mkdir()s and it would leave cgroups nobody knows of. */

@@ -109,4 +109,20 @@ nsboot_run -t 20 -D "$tree" /bin/true
 assert_rc 1 "a FIFO as NAME.nsboot"
 assert_file_contains "$NSBOOT_ERR" "$name.nsboot: not a regular file"
 rm -f "$(dirname "$tree")/$name.nsboot"
+# A symlink beside the tree is not followed: it could point nsboot at any host file (a trusted one in
+# /run/systemd/nspawn is, as systemd-nspawn follows it).
+for f in "$name.nsboot" "$name.nspawn"; do
+        ln -s /etc/passwd "$(dirname "$tree")/$f"
+        nsboot_run -t 20 -D "$tree" /bin/true
+        assert_rc 1 "a symlink as $f"
+        assert_file_contains "$NSBOOT_ERR" "$f: a symbolic link: an untrusted file (beside the tree) is not followed"
+        assert_file_not_contains "$NSBOOT_ERR" "root:" "$f: nothing of the link's target in the messages"
+        rm -f "$(dirname "$tree")/$f"
+done
+printf '[Exec]\nHostname=linked\n' >"$WORKDIR/linked.nspawn"
+ln -s "$WORKDIR/linked.nspawn" "$dir/$name.nspawn"
+at_exit "rm -f '$dir/$name.nspawn'"
+nsboot_run -D "$tree" /bin/hostname
+assert_eq linked "$(tr -d '\r' <"$NSBOOT_OUT")" "a trusted .nspawn file may be a symlink"
+rm -f "$dir/$name.nspawn"
 log "PASS"

@@ -81,6 +81,26 @@ poweroff_guest
 guest_use first
 poweroff_guest
 
+# A reboot joins what the path names then, as systemd-nspawn opens it again for each boot:
+# /run/netns/NAME made anew in between.
+CTL=${NSBOOTCTL:-$(dirname "$NSBOOT")/nsbootctl}
+netns_create ns2
+boot_sleeping "$tree" -M nsj-reboot --network-namespace-path="/run/netns/$ns2"
+assert_eq "$(stat -L -c %i "/run/netns/$ns2")" "$(ns_of "$LEADER" net)" "first boot: the namespace of the path"
+ip netns del "$ns2"
+ip netns add "$ns2"
+ip -n "$ns2" link add nsj-new type veth peer name nsj-new2
+new_ino=$(stat -L -c %i "/run/netns/$ns2")
+old_leader=$LEADER
+timeout 20 "$CTL" reboot nsj-reboot || fail "nsbootctl reboot failed"
+second_boot() { (($(grep -c '^NSBOOT-TEST: ready=1' "$NSBOOT_OUT") >= 2)); }
+retry 30 second_boot || fail "the guest did not come up again after the reboot"
+LEADER=$(leader_pid "$NSBOOT_PID")
+[[ $LEADER != "$old_leader" ]] || fail "no new init after the reboot"
+assert_eq "$new_ino" "$(ns_of "$LEADER" net)" "after the reboot: the namespace the path names now"
+in_guest "$LEADER" test -e /sys/class/net/nsj-new || fail "the rebooted guest does not see the new namespace's link"
+poweroff_guest
+
 # lxc.namespace.clone and .keep, seen from the host.
 conf=$WORKDIR/ns.conf
 lxc_ns() {

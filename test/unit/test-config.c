@@ -536,8 +536,9 @@ Test(config, every_nspawn_setting) {
         Settings *s = load(DATA "every-setting.nspawn", true, 0);
 
         cr_assert(s->boot);
-        cr_assert_eq(strv_length(s->parameters), 2);
+        cr_assert_eq(strv_length(s->parameters), 3); /* two Parameters= lines add up */
         cr_assert_str_eq(s->parameters[1], "quiet words");
+        cr_assert_str_eq(s->parameters[2], "third");
         /* Environment= is a list of assignments, quotes around one with blanks */
         cr_assert_str_eq(strv_env_get(s->environment, "LANG"), "C.UTF-8");
         cr_assert_str_eq(strv_env_get(s->environment, "A"), "1");
