@@ -59,9 +59,9 @@ int parse_machine_name(const SettingDef *def, const char *value, void *dest) {
         return parse_string(def, value, dest);
 }
 
-/* A network namespace to join: a namespace file (/run/netns/NAME, /proc/PID/ns/net), a PID or a
- * running machine's name (lxc.namespace.share.net takes the last two). Empty: none. Checked at start. */
-int parse_netns_spec(const SettingDef *def, const char *value, void *dest) {
+/* A namespace to join: a namespace file (/run/netns/NAME, /proc/PID/ns/net), a PID or a running
+ * machine's name (lxc.namespace.share.* take the last two). Empty: none. Checked at start. */
+int parse_ns_spec(const SettingDef *def, const char *value, void *dest) {
         char **p = dest;
 
         if (isempty(value)) {

@@ -8,7 +8,7 @@ int parse_string(const SettingDef *def, const char *value, void *dest);
 int parse_path(const SettingDef *def, const char *value, void *dest);
 int parse_absolute_path(const SettingDef *def, const char *value, void *dest);
 int parse_machine_name(const SettingDef *def, const char *value, void *dest);
-int parse_netns_spec(const SettingDef *def, const char *value, void *dest);
+int parse_ns_spec(const SettingDef *def, const char *value, void *dest);
 int parse_namespace_keep(const SettingDef *def, const char *value, void *dest);
 int parse_namespace_clone(const SettingDef *def, const char *value, void *dest);
 int namespace_list_to_string(unsigned long flags, char **ret);

@@ -61,6 +61,8 @@ Settings *settings_free(Settings *s) {
         free(s->chdir);
         free(s->slice);
         free(s->netns_path);
+        free(s->uts_ns_path);
+        free(s->ipc_ns_path);
         strv_free(s->ports);
         strv_free(s->init_cmd);
         strv_free(s->execute_cmd);
@@ -361,6 +363,10 @@ int settings_validate(Settings *s, bool stdin_tty, bool stdout_tty) {
         r = validate_directory(s);
         if (r < 0)
                 return r;
+        if (s->uts_ns_path && s->hostname)
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "--hostname=%s: the guest joins the UTS namespace of "
+                                       "--uts-namespace-path=%s (lxc.namespace.share.uts), whose host name it keeps",
+                                       s->hostname, s->uts_ns_path);
         r = validate_names(s);
         if (r < 0)
                 return r;
@@ -399,6 +405,7 @@ int settings_validate(Settings *s, bool stdin_tty, bool stdout_tty) {
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "-a/--as-pid2 cannot be combined with -b/--boot");
         STRV_FOREACH(k, s->sysctls) {
                 _cleanup_free_ char *key = strndup(*k, strcspn(*k, "="));
+                bool uts_key, ipc_key;
 
                 if (!key)
                         return log_oom();
@@ -407,6 +414,14 @@ int settings_validate(Settings *s, bool stdin_tty, bool stdout_tty) {
                                                "sysctl %s: the network namespace of --network-namespace-path=%s is "
                                                "not the container's own: setting it would change that namespace",
                                                key, s->netns_path);
+                uts_key = streq(key, "kernel.hostname") || streq(key, "kernel.domainname");
+                ipc_key = !uts_key && !startswith(key, "net.") && sysctl_is_namespaced(key, false);
+                if ((uts_key && s->uts_ns_path) || (ipc_key && s->ipc_ns_path))
+                        return log_error_errno(SYNTHETIC_ERRNO(EPERM),
+                                               "sysctl %s: the %s namespace of --%s-namespace-path=%s is not the "
+                                               "container's own: setting it would change that namespace", key,
+                                               uts_key ? "UTS" : "IPC", uts_key ? "uts" : "ipc",
+                                               uts_key ? s->uts_ns_path : s->ipc_ns_path);
                 if (!sysctl_is_namespaced(key, s->private_network))
                         return log_error_errno(SYNTHETIC_ERRNO(EPERM),
                                                "sysctl %s is not kept per container%s: setting it would change the "

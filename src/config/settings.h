@@ -93,6 +93,8 @@ typedef struct Settings {
         bool console_log_rotate;    /* lxc.console.rotate: the full log becomes FILE.1 instead of being cut */
         bool private_network;
         char *netns_path;           /* --network-namespace-path, lxc.namespace.share.net: PATH, PID or machine */
+        char *uts_ns_path;          /* --uts-namespace-path, lxc.namespace.share.uts: the same */
+        char *ipc_ns_path;          /* --ipc-namespace-path, lxc.namespace.share.ipc: the same */
         unsigned long ns_keep;      /* lxc.namespace.keep: CLONE_NEW* of the namespaces kept from the host */
         unsigned long ns_clone;     /* lxc.namespace.clone: CLONE_NEW* of the namespaces asked for, if set */
         bool ns_clone_set;

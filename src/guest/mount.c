@@ -22,7 +22,7 @@ const MountEntry mount_table[] = {
           MOUNT_MKDIR | MOUNT_DEV_SIZE },
         { MOUNT_PHASE_EARLY, "/dev/shm", "tmpfs", "mode=01777,size=10%,nr_inodes=400k",
           MS_NOSUID | MS_NODEV | MS_STRICTATIME, MOUNT_MKDIR },
-        { MOUNT_PHASE_EARLY, "/dev/mqueue", "mqueue", NULL, MS_API, MOUNT_MKDIR },
+        { MOUNT_PHASE_EARLY, "/dev/mqueue", "mqueue", NULL, MS_API, MOUNT_MKDIR | MOUNT_OWN_IPC },
         { MOUNT_PHASE_EARLY, "/dev/pts", "devpts", "newinstance,ptmxmode=0666,mode=620,gid=5", MS_NOSUID | MS_NOEXEC,
           MOUNT_MKDIR | MOUNT_PTY_MAX },
         { MOUNT_PHASE_EARLY, "/run", "tmpfs", "mode=0755,size=20%,nr_inodes=800k",
@@ -165,7 +165,8 @@ int mount_apply_phase(const char *root, MountPhase phase, const MountContext *ct
                 const MountEntry *m = &mount_table[i];
                 int r;
 
-                if (m->phase != phase || (m->flags & MOUNT_PRIVATE_NET && !ctx->private_network))
+                if (m->phase != phase || (m->flags & MOUNT_PRIVATE_NET && !ctx->private_network) ||
+                    (m->flags & MOUNT_OWN_IPC && ctx->foreign_ipc))
                         continue;
                 r = apply_entry(root, m, ctx);
                 if (r < 0)

@@ -22,6 +22,7 @@ typedef enum MountFlags {
         MOUNT_REMOUNT_ONLY = 1 << 6,    /* no new mount: remount the existing one (with READ_ONLY) */
         MOUNT_PTY_MAX = 1 << 7,         /* devpts: append max=N when the machine limits its ptys */
         MOUNT_DEV_SIZE = 1 << 8,        /* /dev: append size=N when the machine sets one */
+        MOUNT_OWN_IPC = 1 << 9,         /* not in a joined IPC namespace the guest's root has no power over */
 } MountFlags;
 
 typedef struct MountEntry {
@@ -42,6 +43,7 @@ extern const unsigned mount_table_size;
 /* What of the machine's settings the table depends on. */
 typedef struct MountContext {
         bool private_network;
+        bool foreign_ipc;       /* --ipc-namespace-path with a user namespace: mqueue cannot be mounted */
         unsigned pty_max;
         uint64_t dev_size;      /* lxc.autodev.tmpfs.size in bytes, 0: the table's */
         int sysfs_fd;           /* a detached sysfs from the parent to use for /sys, or -EBADF */

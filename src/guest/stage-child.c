@@ -207,7 +207,8 @@ static int child_setup(ChildParams *p) {
         const char *root = ROOTFS_STAGING_DIR;
         _cleanup_(parent_mounts_done) ParentMounts pm = { .root = -EBADF, .sysfs = -EBADF, .tunnel = -EBADF,
                                                           .journal = -EBADF };
-        MountContext ctx = { .private_network = s->private_network, .pty_max = s->pty_max, .dev_size = s->dev_size };
+        MountContext ctx = { .private_network = s->private_network, .foreign_ipc = s->ipc_ns_path && p->userns,
+                             .pty_max = s->pty_max, .dev_size = s->dev_size };
         int r;
 
         for (size_t i = 0; i < ELEMENTSOF(pm.binds); i++)
@@ -305,7 +306,8 @@ static int child_setup(ChildParams *p) {
         r = tunnel_finish();
         if (r < 0)
                 return r;
-        if (sethostname(s->hostname, strlen(s->hostname)) < 0)
+        /* A joined UTS namespace keeps its host name. */
+        if (!s->uts_ns_path && sethostname(s->hostname, strlen(s->hostname)) < 0)
                 return log_error_errno(errno, "Failed to set hostname '%s': %m", s->hostname);
         if (s->private_network)
                 return loopback_up();

@@ -32,7 +32,7 @@
 #include "machined.h"
 #include "net-scripts.h"
 #include "netdev.h"
-#include "netns-join.h"
+#include "ns-join.h"
 #include "notify.h"
 #include "oom.h"
 #include "process-attrs.h"
@@ -81,7 +81,7 @@ typedef struct Container {
         Procfs *procfs;
         Machined machined;
         NetDevs netdevs;
-        int join_netns_fd;      /* --network-namespace-path, or -EBADF */
+        int join_fds[_JOINED_MAX]; /* --network-namespace-path, ... (ns-join.h), or -EBADF */
         NetDevGateways gateways;
         Firewall *firewall;
         Notify *notify;
@@ -116,6 +116,47 @@ static int check_api_dirs(int root, const char *directory) {
 /* The tree or image, for messages and locks. */
 static const char *tree_name(const Settings *s) {
         return s->image ?: s->directory;
+}
+
+/* The namespaces to join. In the privileged mode the guest's root could change a UTS or IPC namespace
+ * it is in (the host name, any IPC object): never the host's own. */
+static int open_joined_one(Container *c, JoinedNs t, const char *spec) {
+        _cleanup_close_ int fd = -EBADF;
+        int r;
+
+        r = ns_join_open(t, spec, &fd);
+        if (r < 0)
+                return r;
+        if (t != JOINED_NET && c->settings->userns.mode == USERNS_NO && ns_join_is_own(t, fd))
+                return log_error_errno(SYNTHETIC_ERRNO(EPERM),
+                                       "%s=%s is the host's own %s namespace: with --private-users=no the guest's root "
+                                       "could change it (%s)",
+                                       t == JOINED_UTS ? "--uts-namespace-path" : "--ipc-namespace-path", spec,
+                                       t == JOINED_UTS ? "UTS" : "IPC",
+                                       t == JOINED_UTS ? "the host name" : "the host's IPC objects");
+        safe_close(c->join_fds[t]);
+        c->join_fds[t] = TAKE_FD(fd);
+        return 0;
+}
+
+/* refresh: only what a path or a machine's name stands for (see refresh_joined()). */
+static int open_joined(Container *c, bool refresh) {
+        for (JoinedNs t = 0; t < _JOINED_MAX; t++) {
+                const char *spec = ns_join_spec(c->settings, t);
+                int r;
+
+                if (!spec || (refresh && spec[strspn(spec, "0123456789")] == '\0'))
+                        continue;
+                r = open_joined_one(c, t, spec);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static void close_joined(Container *c) {
+        for (JoinedNs t = 0; t < _JOINED_MAX; t++)
+                c->join_fds[t] = safe_close(c->join_fds[t]);
 }
 
 static int preflight(Container *c) {
@@ -169,9 +210,7 @@ static int preflight(Container *c) {
                 if (r < 0)
                         return log_error_errno(r, "Failed to generate a container UUID: %m");
         }
-        if (s->netns_path)
-                return netns_join_open(s->netns_path, &c->join_netns_fd);
-        return 0;
+        return open_joined(c, false);
 }
 
 static void request_kill(Container *c, int sig) {
@@ -289,8 +328,9 @@ static int setup_event(Container *c) {
 /* With CLONE_NEWUSER, the kernel makes the user namespace first and the others owned by it, so the
  * guest's root has its capabilities over its own PID, UTS, IPC, network and mount namespaces only. */
 static uint64_t clone_flags(const Container *c) {
-        return CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
-               (c->settings->private_network ? CLONE_NEWNET : 0) | (c->userns.enabled ? CLONE_NEWUSER : 0);
+        return CLONE_NEWNS | CLONE_NEWPID | (c->join_fds[JOINED_UTS] >= 0 ? 0 : CLONE_NEWUTS) |
+               (c->join_fds[JOINED_IPC] >= 0 ? 0 : CLONE_NEWIPC) | (c->settings->private_network ? CLONE_NEWNET : 0) |
+               (c->userns.enabled ? CLONE_NEWUSER : 0);
 }
 
 /* Starts the child directly inside the machine's cgroup, with a cgroup namespace rooted there
@@ -321,20 +361,44 @@ static pid_t clone_child_now(Container *c, bool *ret_placed) {
 
 /* The guest's root owns its user namespace (userns-owner.h): what the guest makes is counted
  * against that uid, not against root. */
+/* Leaves the namespaces enter_joined() entered, in reverse. */
+static int leave_joined(int saved[static _JOINED_MAX]) {
+        int r = 0;
+
+        for (JoinedNs t = _JOINED_MAX; t-- > 0;)
+                if (saved[t] >= 0 && ns_join_leave(t, TAKE_FD(saved[t])) < 0)
+                        r = -EIO;
+        return r;
+}
+
+/* Without CLONE_NEWNET, CLONE_NEWUTS or CLONE_NEWIPC the child is in the supervisor's namespace of
+ * that type: the joined one, for the clone only. */
+static int enter_joined(const Container *c, int saved[static _JOINED_MAX]) {
+        for (JoinedNs t = 0; t < _JOINED_MAX; t++) {
+                int r;
+
+                saved[t] = -EBADF;
+                if (c->join_fds[t] < 0)
+                        continue;
+                r = ns_join_enter(t, c->join_fds[t], &saved[t]);
+                if (r < 0) {
+                        (void) leave_joined(saved);
+                        return r;
+                }
+        }
+        return 0;
+}
+
 static pid_t clone_child(Container *c, bool *ret_placed) {
-        _cleanup_close_ int saved_netns = -EBADF;
+        int saved[_JOINED_MAX];
         UserNsOwner owner = {};
         pid_t pid;
         int r;
 
-        /* Without CLONE_NEWNET the child is in the supervisor's network namespace: the joined one,
-         * for the clone only. */
-        if (c->join_netns_fd >= 0) {
-                r = netns_join_enter(c->join_netns_fd, &saved_netns);
-                if (r < 0) {
-                        errno = -r;
-                        return -1;
-                }
+        r = enter_joined(c, saved);
+        if (r < 0) {
+                errno = -r;
+                return -1;
         }
         if (c->userns.enabled) {
                 r = userns_owner_enter(c->userns.root_uid, c->userns.root_gid, &owner);
@@ -347,7 +411,7 @@ static pid_t clone_child(Container *c, bool *ret_placed) {
         if (pid == 0)
                 return 0; /* the child's ids are its own namespace's now */
         r = userns_owner_leave(&owner);
-        if (saved_netns >= 0 && netns_join_leave(TAKE_FD(saved_netns)) < 0 && r >= 0)
+        if (leave_joined(saved) < 0 && r >= 0)
                 r = -EIO;
         if (r < 0) {
                 if (pid > 0) {
@@ -491,10 +555,11 @@ static int send_mounts(Container *c, int sock) {
                         return log_error_errno(errno, "Failed to open %s: %m", path);
                 if (!s->private_network) {
                         /* a sysfs instance shows the interfaces of the namespace it is made in */
-                        r = c->join_netns_fd >= 0 ? netns_join_enter(c->join_netns_fd, &saved_netns) : 0;
+                        r = c->join_fds[JOINED_NET] >= 0 ?
+                                    ns_join_enter(JOINED_NET, c->join_fds[JOINED_NET], &saved_netns) : 0;
                         if (r >= 0)
                                 r = rootfs_open_sysfs(&sysfs);
-                        if (saved_netns >= 0 && netns_join_leave(TAKE_FD(saved_netns)) < 0 && r >= 0)
+                        if (saved_netns >= 0 && ns_join_leave(JOINED_NET, TAKE_FD(saved_netns)) < 0 && r >= 0)
                                 r = -EIO;
                         if (r < 0)
                                 return r;
@@ -560,25 +625,15 @@ static int setup_console_log(Container *c) {
         return r;
 }
 
-/* One boot of the guest, from clone() to its PID 1's exit. Returns the failure exit status (>0)
- * when setup failed, 0 once the guest ran and ended (c->end says how). */
-/* Each boot joins the namespace that a path or a machine's name stands for then, as LXC does and as
+/* Each boot joins the namespaces that a path or a machine's name stands for then, as LXC does and as
  * systemd-nspawn opens its path anew for each boot: the other machine may have rebooted, or
  * /run/netns/NAME been made again. A PID is not looked up again: it may be another process's now. */
-static int join_netns_refresh(Container *c) {
-        const char *spec = c->settings->netns_path;
-        int fd, r;
-
-        if (!spec || spec[strspn(spec, "0123456789")] == '\0')
-                return 0;
-        r = netns_join_open(spec, &fd);
-        if (r < 0)
-                return r;
-        safe_close(c->join_netns_fd);
-        c->join_netns_fd = fd;
-        return 0;
+static int refresh_joined(Container *c) {
+        return open_joined(c, true);
 }
 
+/* One boot of the guest, from clone() to its PID 1's exit. Returns the failure exit status (>0)
+ * when setup failed, 0 once the guest ran and ended (c->end says how). */
 static int run_once(Container *c) {
         const Settings *s = c->settings;
         _cleanup_close_pair_ int pair[2] = { -EBADF, -EBADF };
@@ -605,7 +660,7 @@ static int run_once(Container *c) {
         /* Before the clone: the child must not be the first to load libnl, from inside the tree. */
         if (s->netdevs.n > 0 && rtnl_load() < 0)
                 return 1;
-        if (netdev_resolve_gateways(&s->netdevs, &c->gateways) < 0 || join_netns_refresh(c) < 0 ||
+        if (netdev_resolve_gateways(&s->netdevs, &c->gateways) < 0 || refresh_joined(c) < 0 ||
             hooks_run(s, HOOK_PRE_START, 0, NULL) < 0)
                 return 1;
         c->tunnel = machined_may_register(s);
@@ -822,12 +877,12 @@ static void banner(const Container *c) {
 }
 
 int container_check(const Settings *s) {
-        Container c = { .settings = s, .join_netns_fd = -EBADF };
+        Container c = { .settings = s, .join_fds = { -EBADF, -EBADF, -EBADF } };
         Lock locks[2] = { { .fd = -EBADF }, { .fd = -EBADF } };
         int r;
 
         r = preflight(&c);
-        c.join_netns_fd = safe_close(c.join_netns_fd); /* the check only opens it */
+        close_joined(&c); /* the check only opens them */
         if (r >= 0) {
                 _cleanup_strv_free_ char **limits = NULL;
 
@@ -851,7 +906,7 @@ int container_check(const Settings *s) {
 
 int container_run(const Settings *s) {
         Container c = { .settings = s, .netdevs = { .netns_fd = -EBADF, .host_netns_fd = -EBADF },
-                        .join_netns_fd = -EBADF };
+                        .join_fds = { -EBADF, -EBADF, -EBADF } };
         Lock locks[2] = { { .fd = -EBADF }, { .fd = -EBADF } };
         sigset_t mask;
         int r;
@@ -918,7 +973,7 @@ int container_run(const Settings *s) {
                 c.stdin_raw = console_raw_enable(STDIN_FILENO, &c.saved_termios) >= 0;
         banner(&c);
         r = run_machine(&c);
-        c.join_netns_fd = safe_close(c.join_netns_fd);
+        close_joined(&c);
         machine_state_remove(s->machine);
         if (c.stdin_raw)
                 console_raw_restore(STDIN_FILENO, &c.saved_termios);

@@ -168,6 +168,18 @@ assert_rc_ne() {
         [[ $NSBOOT_RC != "$1" ]] || fail "${2:-nsboot exit status}: expected anything but $1"
 }
 
+# assert_refused MACHINE WHAT MESSAGE NSBOOT-ARGS...: nsboot -M MACHINE NSBOOT-ARGS exits 1, saying
+# MESSAGE, and leaves no machine record or lock behind (bad input is refused before anything starts).
+assert_refused() {
+        local machine=$1 what=$2 msg=$3
+        shift 3
+        nsboot_run -M "$machine" "$@"
+        assert_rc 1 "$what"
+        assert_file_contains "$NSBOOT_ERR" "$msg" "$what: the message"
+        assert_file_not_exists "/run/nsboot/machines/$machine.state" "$what: a machine record"
+        assert_file_not_exists "/run/nsboot/locks/machine-$machine" "$what: a machine lock"
+}
+
 # ---------------------------------------------------------------------------------------------
 # Host state
 

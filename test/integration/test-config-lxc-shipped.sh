@@ -31,7 +31,8 @@ expect_for() {
         lxc.init.cmd | lxc.init.cwd | lxc.init.uid | lxc.init.gid | lxc.init.groups | lxc.execute.cmd | \
                 lxc.keyring.session | lxc.environment.runtime | lxc.environment.hooks | lxc.autodev.tmpfs.size | \
                 lxc.time.offset.boot | lxc.time.offset.monotonic | lxc.proc.oom_score_adj | lxc.sched.core | \
-                lxc.namespace.clone | lxc.namespace.keep | lxc.namespace.share.net) ;;
+                lxc.namespace.clone | lxc.namespace.keep | lxc.namespace.share.net | lxc.namespace.share.uts | \
+                lxc.namespace.share.ipc) ;;
         lxc.console.* | lxc.seccomp.notify.* | lxc.start.* | lxc.init.* | lxc.namespace.* | lxc.proc.* | lxc.time.* | \
                 lxc.environment.*)
                 echo unsupported ;;

@@ -133,11 +133,7 @@ poweroff_guest
 refused() {
         local what=$1 msg=$2
         shift 2
-        nsboot_run -D "$tree" -M nsj-bad "$@" /bin/true
-        assert_rc 1 "$what"
-        assert_file_contains "$NSBOOT_ERR" "$msg"
-        assert_file_not_exists /run/nsboot/machines/nsj-bad.state
-        assert_file_not_exists /run/nsboot/locks/machine-nsj-bad
+        assert_refused nsj-bad "$what" "$msg" -D "$tree" "$@" /bin/true
 }
 mkfifo "$WORKDIR/fifo"
 refused "a FIFO" "--network-namespace-path=$WORKDIR/fifo: not a namespace file" \
@@ -179,7 +175,7 @@ lxc_refused "keep = net and share.net" "lxc.namespace.share.net (--network-names
         'lxc.namespace.keep = net' "lxc.namespace.share.net = /run/netns/$ns"
 lxc_refused "keep = user and lxc.idmap" "lxc.namespace.keep = user runs the guest without a user namespace" \
         'lxc.namespace.keep = user' 'lxc.idmap = b 0 1200000 65536'
-lxc_refused "share.uts" "$conf:1: lxc.namespace.share.uts: not supported yet" 'lxc.namespace.share.uts = 1'
+lxc_refused "share.pid" "$conf:1: lxc.namespace.share.pid: not supported yet" 'lxc.namespace.share.pid = 1'
 printf 'lxc.namespace.keep = user\n' >"$conf"
 refused "keep = user against -U" "lxc.namespace.keep = user runs the guest without a user namespace" \
         --config="$conf" -U

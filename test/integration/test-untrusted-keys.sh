@@ -128,6 +128,9 @@ VALUE[nsboot.network-veth-extra]=nsbtx$$; EFFECT[nsboot.network-veth-extra]=own-
 # A namespace to join: another test network than the one nsboot runs in.
 netns_create other_ns
 for k in nsboot.network-namespace-path lxc.namespace.share.net; do VALUE[$k]=/run/netns/$other_ns; EFFECT[$k]=own-netns; done
+# UTS and IPC: the test's own shell's namespaces (the host's), seen from inside.
+for k in nsboot.uts-namespace-path lxc.namespace.share.uts; do VALUE[$k]=$$; EFFECT[$k]=host-uts; done
+for k in nsboot.ipc-namespace-path lxc.namespace.share.ipc; do VALUE[$k]=$$; EFFECT[$k]=host-ipc; done
 VALUE[lxc.namespace.keep]=user; EFFECT[lxc.namespace.keep]=host-root
 VALUE[lxc.namespace.clone]="mnt pid net"; EFFECT[lxc.namespace.clone]=own-netns
 # A positive adjustment: only one below nsboot's own needs a capability this host may lack.
@@ -142,6 +145,8 @@ probe='
 cap=$(sed -n "s/^CapBnd:[[:space:]]*//p" /proc/self/status)
 [ $(( (0x$cap >> 16) & 1 )) = 1 ] && echo cap-sys-module
 [ "$(readlink /proc/self/ns/net)" = "net:[NSINODE]" ] || echo own-netns
+[ "$(readlink /proc/self/ns/uts)" = "UTSNS" ] && echo host-uts
+[ "$(readlink /proc/self/ns/ipc)" = "IPCNS" ] && echo host-ipc
 [ "$container_uuid" = "UUIDDASHED" ] && echo uuid-set
 [ -e /mnt/h/secret ] && echo host-dir
 (exec 3<>/nsbt-fuse) 2>/dev/null && echo fuse-open
@@ -160,6 +165,8 @@ echo "probe-done host=$(hostname)"
 '
 uuid_dashed=${uuid:0:8}-${uuid:8:4}-${uuid:12:4}-${uuid:16:4}-${uuid:20:12}
 probe=${probe//NSINODE/$ns_inode}
+probe=${probe//UTSNS/$(readlink /proc/self/ns/uts)}
+probe=${probe//IPCNS/$(readlink /proc/self/ns/ipc)}
 probe=${probe//UUIDDASHED/$uuid_dashed}
 probe=${probe//MACHINEID/$machine_id}
 
