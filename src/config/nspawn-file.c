@@ -33,7 +33,7 @@ static const NspawnKey table[] = {
         { "Exec",    "Environment",           "nsboot.setenv",                  NSPAWN_WORDS },
         { "Exec",    "User",                  "nsboot.user"                    },
         { "Exec",    "WorkingDirectory",      "nsboot.chdir"                   },
-        { "Exec",    "PivotRoot",             NULL, 0, "--pivot-root is not supported yet"                },
+        { "Exec",    "PivotRoot",             "nsboot.pivot-root"              },
         { "Exec",    "Capability",            "nsboot.capability"              },
         { "Exec",    "DropCapability",        "nsboot.drop-capability"         },
         { "Exec",    "AmbientCapability",     "nsboot.ambient-capability"      },

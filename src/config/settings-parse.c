@@ -184,6 +184,46 @@ int namespace_list_to_string(unsigned long flags, char **ret) {
         return *ret ? 0 : -ENOMEM;
 }
 
+/* --pivot-root=NEW[:OLD]: absolute paths in the tree; empty: none. */
+int parse_pivot_root(const SettingDef *def _unused_, const char *value, void *dest) {
+        Settings *s = dest;
+        const char *colon = strchr(value, ':');
+        char *new = NULL, *old = NULL;
+
+        if (isempty(value)) {
+                free(s->pivot_root);
+                free(s->pivot_root_old);
+                s->pivot_root = s->pivot_root_old = NULL;
+                return 0;
+        }
+        new = colon ? strndup(value, colon - value) : strdup(value);
+        old = colon ? strdup(colon + 1) : NULL;
+        if (!new || (colon && !old)) {
+                free(new);
+                free(old);
+                return -ENOMEM;
+        }
+        if (new[0] != '/' || (old && old[0] != '/') || strlen(value) >= 4096 || (old && strchr(old, ':'))) {
+                free(new);
+                free(old);
+                return -EINVAL;
+        }
+        free(s->pivot_root);
+        free(s->pivot_root_old);
+        s->pivot_root = new;
+        s->pivot_root_old = old;
+        return 0;
+}
+
+int format_pivot_root(const void *src, char **ret) {
+        const Settings *s = src;
+
+        if (!s->pivot_root)
+                return (*ret = strdup("")) ? 0 : -ENOMEM;
+        return asprintf(ret, "%s%s%s", s->pivot_root, s->pivot_root_old ? ":" : "", strempty(s->pivot_root_old)) < 0 ?
+                       -ENOMEM : 0;
+}
+
 int parse_hostname(const SettingDef *def, const char *value, void *dest) {
         if (!hostname_is_valid(value))
                 return -EINVAL;

@@ -12,6 +12,8 @@ int parse_ns_spec(const SettingDef *def, const char *value, void *dest);
 int parse_namespace_keep(const SettingDef *def, const char *value, void *dest);
 int parse_namespace_clone(const SettingDef *def, const char *value, void *dest);
 int namespace_list_to_string(unsigned long flags, char **ret);
+int parse_pivot_root(const SettingDef *def, const char *value, void *dest);
+int format_pivot_root(const void *src, char **ret);
 int parse_hostname(const SettingDef *def, const char *value, void *dest);
 int parse_user(const SettingDef *def, const char *value, void *dest);
 int parse_bool(const SettingDef *def, const char *value, void *dest);

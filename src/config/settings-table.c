@@ -437,6 +437,11 @@ const SettingDef settings_table[] = {
         { .key = "nsboot.pids.max", .parse = parse_limit_key, .offset = FIELD(cgroup_settings),
           .flags = SETTING_NO_PRINT | P, .expect = "a number of tasks, or infinity",
           .doc = "Most processes and threads at once (TasksMax=, pids.max)", .format = format_strv },
+        { .key = "nsboot.pivot-root", .long_option = "pivot-root", .parse = parse_pivot_root, .offset = 0,
+          .metavar = "PATH[:PATH]", .expect = "an absolute path in the tree, optionally :an absolute path in it for "
+                                             "the old root",
+          .doc = "Make this directory of the tree the root, the tree's top unmounted or at the second path",
+          .format = format_pivot_root },
         { .key = "nsboot.port", .long_option = "port", .short_option = 'p', .parse = parse_port, .offset = FIELD(ports),
           .flags = SETTING_LIST | P, .metavar = "[tcp:|udp:]HOST[:CONT]",
           .expect = "[tcp:|udp:]HOSTPORT[:CONTAINERPORT] with ports 1-65535, each protocol and host port once",

@@ -63,6 +63,8 @@ Settings *settings_free(Settings *s) {
         free(s->netns_path);
         free(s->uts_ns_path);
         free(s->ipc_ns_path);
+        free(s->pivot_root);
+        free(s->pivot_root_old);
         strv_free(s->ports);
         strv_free(s->init_cmd);
         strv_free(s->execute_cmd);
@@ -391,6 +393,9 @@ int settings_validate(Settings *s, bool stdin_tty, bool stdout_tty) {
         }
         if (s->ephemeral && s->volatile_mode != 0)
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "-x/--ephemeral cannot be combined with --volatile=");
+        if (s->link_journal == LINK_JOURNAL_GUEST && s->pivot_root)
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "--link-journal=guest links the tree's own "
+                                       "/var/log/journal, which --pivot-root does not show: use host");
         if (s->link_journal == LINK_JOURNAL_GUEST && storage_wanted(s))
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL),
                                        "--link-journal=guest needs a plain tree: not with -i, -x, --volatile, "

@@ -95,6 +95,8 @@ typedef struct Settings {
         char *netns_path;           /* --network-namespace-path, lxc.namespace.share.net: PATH, PID or machine */
         char *uts_ns_path;          /* --uts-namespace-path, lxc.namespace.share.uts: the same */
         char *ipc_ns_path;          /* --ipc-namespace-path, lxc.namespace.share.ipc: the same */
+        char *pivot_root;           /* --pivot-root: the tree's directory that becomes / */
+        char *pivot_root_old;       /* ... and where the tree's top goes in it, or NULL: nowhere */
         unsigned long ns_keep;      /* lxc.namespace.keep: CLONE_NEW* of the namespaces kept from the host */
         unsigned long ns_clone;     /* lxc.namespace.clone: CLONE_NEW* of the namespaces asked for, if set */
         bool ns_clone_set;

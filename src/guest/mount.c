@@ -224,6 +224,35 @@ int mount_prepare_root(const char *root, int rootfs_fd) {
         return mount_verbose(NULL, root, NULL, MS_PRIVATE | MS_REC, NULL);
 }
 
+int mount_pivot_subdir(const char *root, const char *new_root, const char *old_root) {
+        _cleanup_close_ int sub = -EBADF, new_tree = -EBADF, old_tree = -EBADF, old_target = -EBADF;
+
+        /* Resolved inside the tree, as every path of it: a symlink there cannot pick a host directory. */
+        sub = tree_open_at_path(root, new_root, TREE_CREATE_NONE, O_DIRECTORY);
+        if (sub < 0)
+                return log_error_errno(sub, "--pivot-root: '%s' is no directory of the tree: %m", new_root);
+        new_tree = open_tree(sub, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+        if (new_tree < 0)
+                return log_error_errno(errno, "--pivot-root: cannot take '%s' of the tree: %m", new_root);
+        if (old_root) {
+                old_tree = open_tree(AT_FDCWD, root, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+                if (old_tree < 0)
+                        return log_error_errno(errno, "--pivot-root: cannot take the tree's top: %m");
+        }
+        sub = safe_close(sub);
+        if (umount2(root, MNT_DETACH) < 0)
+                return log_error_errno(errno, "--pivot-root: cannot detach the tree's top: %m");
+        if (mount_attach(new_tree, root) < 0)
+                return -EIO;
+        if (!old_root)
+                return 0;
+        old_target = tree_open_at_path(root, old_root, TREE_CREATE_NONE, O_DIRECTORY);
+        if (old_target < 0)
+                return log_error_errno(old_target, "--pivot-root: '%s' is no directory of '%s' in the tree: %m",
+                                       old_root, new_root);
+        return mount_attach_at(old_tree, old_target, old_root);
+}
+
 int mount_switch_root(const char *root) {
         if (chdir(root) < 0)
                 return log_error_errno(errno, "Failed to enter %s: %m", root);

@@ -64,6 +64,9 @@ int mount_attach_at(int fd, int target_fd, const char *name);
  * node of its kind, read-only. Logs. */
 int mount_mask_path(const char *root, const char *where);
 /* pivot_root into root; the old root is detached. Logs. */
+/* --pivot-root: the tree's directory new_root (resolved inside it) becomes the tree at root; its old
+ * top is detached, or, with old_root, put at that directory of the new one. Logs. */
+int mount_pivot_subdir(const char *root, const char *new_root, const char *old_root);
 int mount_switch_root(const char *root);
 /* mount(2) that logs what failed. */
 int mount_verbose(const char *what, const char *where, const char *type, unsigned long flags, const char *options);

@@ -230,6 +230,8 @@ static int child_setup(ChildParams *p) {
         r = mount_prepare_root(root, pm.root);
         if (r < 0)
                 return r;
+        if (s->pivot_root && (r = mount_pivot_subdir(root, s->pivot_root, s->pivot_root_old)) < 0)
+                return r;
         r = mount_apply_phase(root, MOUNT_PHASE_EARLY, &ctx);
         if (r < 0)
                 return r;

@@ -173,6 +173,21 @@ static int preflight(Container *c) {
                 root = open(s->directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (root < 0)
                 return log_error_errno(errno, "-D/--directory=%s: %m", s->directory);
+        /* What the guest will have as its root, looked into as such. */
+        if (s->pivot_root) {
+                _cleanup_close_ int old = -EBADF;
+                int sub = tree_open(root, s->pivot_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+                if (sub < 0)
+                        return log_error_errno(sub, "--pivot-root=%s: no directory of '%s': %m", s->pivot_root,
+                                               tree_name(s));
+                safe_close(root);
+                root = sub;
+                old = s->pivot_root_old ? tree_open(root, s->pivot_root_old, O_PATH | O_DIRECTORY | O_CLOEXEC) : -EBADF;
+                if (s->pivot_root_old && old < 0)
+                        return log_error_errno(old, "--pivot-root: '%s' is no directory of '%s' in '%s': %m",
+                                               s->pivot_root_old, s->pivot_root, tree_name(s));
+        }
         r = check_api_dirs(root, tree_name(s));
         if (r < 0)
                 return r;
@@ -951,7 +966,7 @@ int container_run(const Settings *s) {
                 return r;
         }
         /* try-guest would link into the tree itself, not into what the guest sees of it. */
-        r = journal_link_prepare(storage_wanted(s) && s->link_journal == LINK_JOURNAL_TRY_GUEST ? LINK_JOURNAL_NO
+        r = journal_link_prepare((storage_wanted(s) || s->pivot_root) && s->link_journal == LINK_JOURNAL_TRY_GUEST ? LINK_JOURNAL_NO
                                                                                               : s->link_journal,
                                  s->directory, c.uuid, c.uuid_from_tree, &c.bind_journal);
         if (r < 0) {

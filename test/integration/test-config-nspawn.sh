@@ -91,7 +91,7 @@ refused() {
 conf=$dir/nsc-bad.nspawn
 at_exit "rm -f '$conf'"
 refused "BindUser=" '[Exec]\nBoot=no\n[Files]\nBindUser=alice\n' "$conf:4: BindUser=: --bind-user is not supported yet"
-refused "PivotRoot=" '[Exec]\nPivotRoot=/sysroot\n' "$conf:2: PivotRoot=: --pivot-root is not supported yet"
+refused "a relative PivotRoot=" '[Exec]\nPivotRoot=sysroot\n' "$conf:2: nsboot.pivot-root: invalid value 'sysroot'"
 refused "an unknown setting" '[Exec]\nFrobnicate=yes\n' "$conf:2: [Exec] Frobnicate=: unknown setting"
 refused "an unknown section" '[Service]\nType=notify\n' "$conf:1: unknown section [Service]"
 refused "outside a section" 'Boot=yes\n' "$conf:1: a setting outside [Exec], [Files] or [Network]"

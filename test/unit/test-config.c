@@ -545,6 +545,8 @@ Test(config, every_nspawn_setting) {
         cr_assert_str_eq(strv_env_get(s->environment, "B"), "two words");
         cr_assert_str_eq(strv_env_get(s->environment, "C"), "x y");
         cr_assert_str_eq(s->hostname, "everything");
+        cr_assert_str_eq(s->pivot_root, "/srv/deploy");
+        cr_assert_str_eq(s->pivot_root_old, "/sysroot");
         cr_assert(s->private_network);
         cr_assert_eq(s->userns.ownership, USERNS_OWNERSHIP_OFF); /* PrivateUsersChown=no, the later line */
         cr_assert_eq(s->netdevs.n, 7);
@@ -556,7 +558,7 @@ Test(config, nspawn_problems_with_file_and_line) {
                 "bad.nspawn:1: a setting outside [Exec], [Files] or [Network]",
                 "bad.nspawn:2: unknown section [Service]",
                 "bad.nspawn:4: [Exec] Frobnicate=: unknown setting",
-                "bad.nspawn:5: PivotRoot=: --pivot-root is not supported yet",
+                "bad.nspawn:5: [Exec] BindUserShell=: unknown setting",
                 "bad.nspawn:6: expected 'Key=Value'",
                 "bad.nspawn:7: nsboot.kill-signal: invalid value 'SIGNOPE'",
                 "bad.nspawn:9: BindUser=: --bind-user is not supported yet",
