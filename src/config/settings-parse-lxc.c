@@ -128,7 +128,9 @@ int parse_autodev(const SettingDef *def _unused_, const char *value, void *dest)
 
         if (b < 0)
                 return -EINVAL;
-        return b ? 0 : -EOPNOTSUPP;
+        /* 0 asks for the tree's own /dev (static nodes made by a template): nsboot gives its own anyway,
+         * the standard nodes, and --bind or the device keys add others. */
+        return b ? 0 : 1;
 }
 
 /* lxc.mount.auto: LXC's words; returns 1 where nsboot mounts tighter than asked (rw), 0 where it

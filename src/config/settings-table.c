@@ -595,7 +595,9 @@ const SettingDef settings_table[] = {
                  "nsboot does not load AppArmor profiles"),
         LXC_ONLY("lxc.apparmor.profile", "lxc.aa_profile", KEY_IGNORED, "nsboot does not load AppArmor profiles"),
         { .lxc_key = "lxc.autodev", .status = KEY_ACCEPTED, .parse = parse_autodev,
-          .note = "nsboot always gives the container its own /dev" },
+          .note = "nsboot always gives the container its own /dev, with the standard nodes; the tree's static "
+                  "nodes (e.g. /dev/ttyS0) are not there: bind them (lxc.mount.entry) and allow them "
+                  "(lxc.cgroup2.devices.allow)" },
         { .lxc_key = "lxc.cgroup.", .parse = parse_cgroup_v1, .offset = FIELD(cgroup_settings), .flags = SETTING_LIST | P,
           .note = "a cgroup v1 setting: nsboot writes its cgroup2 equivalent",
           .expect = "memory.limit_in_bytes, memory.soft_limit_in_bytes, cpu.shares (2-262144), pids.max, cpuset.cpus or "

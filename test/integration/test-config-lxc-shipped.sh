@@ -37,7 +37,7 @@ expect_for() {
                 lxc.environment.*)
                 echo unsupported ;;
         lxc.autodev)
-                [[ $value == 1 ]] || echo unsupported ;;
+                [[ $value == 1 ]] || echo tightened ;;
         lxc.mount.auto)
                 local kind=""
                 for tok in $value; do

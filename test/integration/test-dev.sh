@@ -87,3 +87,13 @@ for bad in 0 1000 -1 lots 2P; do
         assert_file_not_contains "$NSBOOT_OUT" ran "the command ran with lxc.autodev.tmpfs.size = $bad"
         assert_file_not_exists "/run/nsboot/machines/$name"
 done
+
+# lxc.autodev = 0 (the tree's static /dev, as old templates made it) is tightened: a static node the
+# tree has is not there, nsboot's /dev is, with a warning that says how to add nodes.
+mknod -m 0660 "$tree/dev/ttyS0" c 4 64
+printf 'lxc.autodev = 0\n' >"$WORKDIR/dev.conf"
+nsboot_run --config="$WORKDIR/dev.conf" -D "$tree" /bin/sh -c '[ -e /dev/ttyS0 ] && echo static-node; [ -c /dev/null ] && echo null; awk "\$5 == \"/dev\" { print \$9 }" /proc/self/mountinfo'
+assert_rc 0 "lxc.autodev = 0"
+assert_eq "null"$'\n'"tmpfs" "$(output)" "nsboot's own /dev, without the tree's static node"
+assert_file_contains "$NSBOOT_ERR" "$WORKDIR/dev.conf:1: lxc.autodev: tightened: nsboot always gives the container its own /dev"
+rm -f "$tree/dev/ttyS0"

@@ -365,7 +365,7 @@ Test(config, status_of_lxc_keys) {
                 KeyStatus status;
         } cases[] = {
                 { "lxc.uts.name", "x", KEY_SETTING },           { "lxc.autodev", "1", KEY_ACCEPTED },
-                { "lxc.autodev", "0", KEY_UNSUPPORTED },        { "lxc.mount.auto", "proc:mixed sys:mixed", KEY_ACCEPTED },
+                { "lxc.autodev", "0", KEY_ACCEPTED }, /* tightened, with a warning */        { "lxc.mount.auto", "proc:mixed sys:mixed", KEY_ACCEPTED },
                 { "lxc.mount.auto", "proc:rw sys:rw", KEY_ACCEPTED }, /* tightened, with a warning */
                 { "lxc.mount.auto", "shmounts:/srv/shared", KEY_UNSUPPORTED },
                 { "lxc.cgroup.dir.container", "lxc.payload.web", KEY_ACCEPTED },
