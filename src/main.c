@@ -70,6 +70,9 @@ static int load_settings(const Settings *cli, const CliArgs *args, Settings *s) 
                 r = find_config(cli, &path, &trusted);
                 if (r < 0)
                         return log_oom();
+                /* --settings=trusted or override: also a file beside the tree is the administrator's */
+                if (args->settings != CLI_SETTINGS_YES)
+                        trusted = true;
         }
         if (path) {
                 log_debug("Reading %s (%s)", path, trusted ? "trusted" : "untrusted");

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "basic/parse-util.h"
 #include "basic/strv.h"
 #include "cli.h"
 #include "log.h"
@@ -16,6 +17,7 @@ enum {
         ARG_NO_CONFIG,
         ARG_CHECK,
         ARG_CLEANUP,
+        ARG_SETTINGS,
         ARG_TABLE_BASE = 0x200, /* ARG_TABLE_BASE + row index for table options without a short form */
 };
 
@@ -39,7 +41,7 @@ static int build_options(struct option *opts, char *shorts) {
                 /* A flag's long form takes an optional value, so that --private-network=no can undo
                  * a config file's nsboot.private-network = yes. Every long option gets its own code:
                  * -b and --boot=no must be told apart. */
-                assert(n + 7 < MAX_OPTIONS);
+                assert(n + 8 < MAX_OPTIONS);
                 if (d->long_option)
                         opts[n++] = (struct option) { d->long_option,
                                                       !flag ? required_argument :
@@ -52,6 +54,7 @@ static int build_options(struct option *opts, char *shorts) {
         opts[n++] = (struct option) { "no-config", no_argument, NULL, ARG_NO_CONFIG };
         opts[n++] = (struct option) { "check", no_argument, NULL, ARG_CHECK };
         opts[n++] = (struct option) { "cleanup", no_argument, NULL, ARG_CLEANUP };
+        opts[n++] = (struct option) { "settings", required_argument, NULL, ARG_SETTINGS };
         opts[n] = (struct option) {};
         shorts[k++] = 'h';
         shorts[k] = 0;
@@ -85,19 +88,43 @@ static int record_option(Settings *s, CliArgs *a, const SettingDef *d, bool long
 }
 
 int cli_reapply(const CliArgs *a, const Settings *from, Settings *s) {
-        for (size_t i = 0; i < a->n; i++) {
-                int r = apply_option(s, a->defs[i], a->values[i]);
+        bool override = a->settings == CLI_SETTINGS_OVERRIDE;
 
+        for (size_t i = 0; i < a->n; i++) {
+                int r;
+
+                if (override && settings_file_set(s, a->defs[i]->offset))
+                        continue;
+                r = apply_option(s, a->defs[i], a->values[i]);
                 if (r < 0)
                         return r;
         }
         /* The command line's arguments replace those of a file (nsboot.parameters). */
-        if (from->parameters) {
+        if (from->parameters && !(override && settings_file_set(s, offsetof(Settings, parameters)))) {
                 strv_free(s->parameters);
                 s->parameters = strv_copy(from->parameters);
                 if (!s->parameters)
                         return log_oom();
         }
+        return 0;
+}
+
+/* --settings=yes|no|trusted|override, as systemd-nspawn takes it. */
+static int parse_settings_mode(const char *value, CliArgs *a) {
+        int b = parse_boolean(value);
+
+        if (b >= 0) {
+                a->no_config = !b;
+                a->settings = CLI_SETTINGS_YES;
+        } else if (streq(value, "trusted"))
+                a->settings = CLI_SETTINGS_TRUSTED;
+        else if (streq(value, "override"))
+                a->settings = CLI_SETTINGS_OVERRIDE;
+        else
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "--settings=%s: invalid value (expected yes, no, "
+                                       "trusted or override)", value);
+        if (b != 0)
+                a->no_config = false;
         return 0;
 }
 
@@ -155,6 +182,11 @@ int cli_parse(int argc, char *argv[], Settings *s, CliArgs *a) {
                 case ARG_CLEANUP:
                         a->cleanup = true;
                         break;
+                case ARG_SETTINGS:
+                        r = parse_settings_mode(optarg, a);
+                        if (r < 0)
+                                return r;
+                        break;
                 case ':':
                         return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "Option '%s' requires an argument",
                                                argv[optind - 1]);
@@ -185,6 +217,8 @@ void cli_help(void) {
                "     --version                   Show the version\n"
                "     --config=FILE               Read settings from FILE (trusted), not the machine's file\n"
                "     --no-config                 Read no config file\n"
+               "     --settings=MODE             yes, no (--no-config), trusted (the file beside the tree\n"
+               "                                 too) or override (the file wins over the options)\n"
                "     --check                     Check the settings, print them, start nothing\n"
                "     --cleanup                   Repair what a killed nsboot of the machine left, start nothing\n");
         for (size_t i = 0; i < settings_table_size; i++) {

@@ -209,6 +209,7 @@ static int apply_netdev(Settings *s, const ConfigAssignment *a, const char *key)
 
         if (asprintf(&where, "%s:%u", a->file, a->line) < 0)
                 return log_oom();
+        settings_file_mark(s, offsetof(Settings, netdevs));
         r = netdev_config_assign(&s->netdevs, key, a->value, where, &expect);
         switch (r) {
         case 0:
@@ -236,6 +237,7 @@ static int apply_setting(Settings *s, LoadState *st, const ConfigAssignment *a, 
                 return log_oom();
         if (asprintf(&where, "%s:%u: %s", a->file, a->line, a->key) < 0)
                 return log_oom();
+        settings_file_mark(s, m->def->offset);
         return settings_assign(s, m->def, value ?: a->value, where) < 0 ? -EINVAL : 0;
 }
 

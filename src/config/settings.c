@@ -90,6 +90,19 @@ Settings *settings_free(Settings *s) {
         return NULL;
 }
 
+void settings_file_mark(Settings *s, size_t offset) {
+        if (settings_file_set(s, offset) || s->n_file_fields >= ELEMENTSOF(s->file_fields))
+                return;
+        s->file_fields[s->n_file_fields++] = offset;
+}
+
+bool settings_file_set(const Settings *s, size_t offset) {
+        for (size_t i = 0; i < s->n_file_fields; i++)
+                if (s->file_fields[i] == offset)
+                        return true;
+        return false;
+}
+
 bool hostname_is_valid(const char *s) {
         size_t n = 0;
         char prev = '.';

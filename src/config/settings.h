@@ -97,6 +97,8 @@ typedef struct Settings {
         char *ipc_ns_path;          /* --ipc-namespace-path, lxc.namespace.share.ipc: the same */
         char *pivot_root;           /* --pivot-root: the tree's directory that becomes / */
         char *pivot_root_old;       /* ... and where the tree's top goes in it, or NULL: nowhere */
+        size_t file_fields[64];     /* offsets of the fields the config file set (--settings=override) */
+        size_t n_file_fields;
         unsigned long ns_keep;      /* lxc.namespace.keep: CLONE_NEW* of the namespaces kept from the host */
         unsigned long ns_clone;     /* lxc.namespace.clone: CLONE_NEW* of the namespaces asked for, if set */
         bool ns_clone_set;
@@ -183,4 +185,7 @@ int settings_find_machine_directory(const char *name, char **ret);
 
 /* Machine names follow hostname rules: 1-64 of [A-Za-z0-9._-], no leading '.' or '-', no "..". */
 bool machine_name_is_valid(const char *s);
+/* Records that the config file set the field at offset; whether it did. */
+void settings_file_mark(Settings *s, size_t offset);
+bool settings_file_set(const Settings *s, size_t offset);
 bool hostname_is_valid(const char *s);

@@ -72,6 +72,21 @@ assert_contains "$out" "host=beside" "Hostname= of an untrusted file"
 assert_contains "$out" "no-bind" "Bind= of an untrusted file is ignored"
 assert_contains "$out" "host-net" "Private= of an untrusted file is ignored"
 assert_file_contains "$NSBOOT_ERR" "$beside:5: nsboot.bind: ignored in an untrusted file"
+# --settings= as systemd-nspawn takes it: trusted honours the file beside the tree, no reads none.
+nsboot_run -D "$tree" --settings=trusted -E HOSTNET="$(readlink /proc/self/ns/net)"
+assert_rc 0 "--settings=trusted"
+out=$(tr -d '\r' <"$NSBOOT_OUT")
+assert_contains "$out" "from-the-host" "--settings=trusted: Bind= of the file beside the tree"
+assert_contains "$out" "own-net" "--settings=trusted: Private= of the file beside the tree"
+nsboot_run -D "$tree" --settings=no /bin/hostname
+assert_eq "$name" "$(tr -d '\r' <"$NSBOOT_OUT")" "--settings=no reads no file"
+# override: the file's Hostname= wins over --hostname and its Parameters= over the command line's
+# command; an option the file does not set (-E) still counts.
+nsboot_run -D "$tree" --settings=override --hostname=fromcli -E GREETING=fromcli /bin/echo the-command-line
+assert_contains "$(tr -d '\r' <"$NSBOOT_OUT")" "host=beside greeting=fromcli" "--settings=override"
+nsboot_run -D "$tree" --settings=maybe /bin/true
+assert_rc 1 "--settings=maybe"
+assert_file_contains "$NSBOOT_ERR" "--settings=maybe: invalid value (expected yes, no, trusted or override)"
 printf 'nsboot.hostname = nsboot-file\n' >"$(dirname "$tree")/$name.nsboot"
 at_exit "rm -f '$(dirname "$tree")/$name.nsboot'"
 nsboot_run -D "$tree" /bin/hostname
