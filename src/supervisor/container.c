@@ -374,8 +374,6 @@ static pid_t clone_child_now(Container *c, bool *ret_placed) {
         return (pid_t) syscall(SYS_clone, clone_flags(c) | SIGCHLD, NULL, NULL, NULL, NULL);
 }
 
-/* The guest's root owns its user namespace (userns-owner.h): what the guest makes is counted
- * against that uid, not against root. */
 /* Leaves the namespaces enter_joined() entered, in reverse. */
 static int leave_joined(int saved[static _JOINED_MAX]) {
         int r = 0;
@@ -389,10 +387,12 @@ static int leave_joined(int saved[static _JOINED_MAX]) {
 /* Without CLONE_NEWNET, CLONE_NEWUTS or CLONE_NEWIPC the child is in the supervisor's namespace of
  * that type: the joined one, for the clone only. */
 static int enter_joined(const Container *c, int saved[static _JOINED_MAX]) {
+        /* All of them first: on a failure, leave_joined() looks at every slot. */
+        for (JoinedNs t = 0; t < _JOINED_MAX; t++)
+                saved[t] = -EBADF;
         for (JoinedNs t = 0; t < _JOINED_MAX; t++) {
                 int r;
 
-                saved[t] = -EBADF;
                 if (c->join_fds[t] < 0)
                         continue;
                 r = ns_join_enter(t, c->join_fds[t], &saved[t]);
@@ -404,6 +404,8 @@ static int enter_joined(const Container *c, int saved[static _JOINED_MAX]) {
         return 0;
 }
 
+/* The guest's root owns its user namespace (userns-owner.h): what the guest makes is counted
+ * against that uid, not against root. */
 static pid_t clone_child(Container *c, bool *ret_placed) {
         int saved[_JOINED_MAX];
         UserNsOwner owner = {};
