@@ -10,6 +10,7 @@
 #include "log.h"
 #include "journal-link.h"
 #include "netdev.h"
+#include "overlay.h"
 #include "seccomp-profile.h"
 #include "sysctl.h"
 #include <linux/capability.h>
@@ -406,6 +407,15 @@ int settings_validate(Settings *s, bool stdin_tty, bool stdout_tty) {
         }
         if (s->ephemeral && s->volatile_mode != 0)
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "-x/--ephemeral cannot be combined with --volatile=");
+        /* Those are made on the tree's top before the pivot, so PATH would not get them. */
+        if (s->pivot_root && (s->volatile_mode == VOLATILE_YES || s->volatile_mode == VOLATILE_STATE))
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "--pivot-root cannot be combined with --volatile=%s: "
+                                       "it would apply to the tree's top, not to '%s'",
+                                       volatile_mode_to_string(s->volatile_mode), s->pivot_root);
+        if (s->pivot_root && (s->overlays || s->overlays_ro))
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "--pivot-root cannot be combined with --overlay= or "
+                                       "--overlay-ro=: their paths would be in the tree's top, not in '%s'",
+                                       s->pivot_root);
         if (s->link_journal == LINK_JOURNAL_GUEST && s->pivot_root)
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "--link-journal=guest links the tree's own "
                                        "/var/log/journal, which --pivot-root does not show: use host");

@@ -240,6 +240,13 @@ const char *machine_init_kind(const Settings *s, const char *init) {
         if (!s->boot || !init)
                 return "command";
         root = open(s->directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        /* init is a path of the guest's root: with --pivot-root, a directory of the tree. */
+        if (root >= 0 && s->pivot_root) {
+                int sub = tree_open(root, s->pivot_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+                safe_close(root);
+                root = sub;
+        }
         if (root < 0)
                 return "other";
         switch (tree_init_kind(root, init)) {

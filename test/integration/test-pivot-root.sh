@@ -3,7 +3,8 @@
 # in /deploy/a runs with that directory as its root (its own files, not the top's), the top gone or at
 # OLD; -b finds and boots the deployment's init; a symlink as PATH resolves inside the tree, never to
 # a host directory. A PATH or OLD that is not a directory of the tree, a relative path and
-# --link-journal=guest beside it are refused naming the option, with nothing left behind.
+# --link-journal=guest, --volatile=yes|state and --overlay beside it are refused naming the option,
+# with nothing left behind. The machine's record names PATH's init.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -37,6 +38,19 @@ for mode in pick no; do
         assert_eq "exit" "$(fact mode)" "the deployment's init ran ($mode)"
 done
 
+# The machine's record names the deployment's init, not the top's: a systemd at PATH (testinit in its
+# place) is "systemd", which nsbootctl reboot sends SIGINT to, where a busybox init gets SIGTERM.
+mkdir -p "$top/deploy/a/usr/lib/systemd"
+mv "$top/deploy/a/sbin/init" "$top/deploy/a/usr/lib/systemd/systemd"
+ln -s ../usr/lib/systemd/systemd "$top/deploy/a/sbin/init"
+[[ ! -e $top/usr/lib/systemd/systemd ]] || fail "the top must not have a systemd"
+new_name npr
+boot_sleeping "$top" -M "$npr" --pivot-root=/deploy/a
+assert_file_contains "/run/nsboot/machines/$npr.state" "INIT=systemd" "the record's init kind, looked up in PATH"
+poweroff_guest
+rm "$top/deploy/a/sbin/init"
+mv "$top/deploy/a/usr/lib/systemd/systemd" "$top/deploy/a/sbin/init"
+
 nsboot_run -D "$top" --pivot-root=/deploy/link /bin/cat /marker
 assert_rc 0 "a symlink as PATH"
 assert_eq inner "$(tr -d '\r' <"$NSBOOT_OUT")" "resolved inside the tree"
@@ -56,6 +70,13 @@ refused "a missing PATH" "--pivot-root=/deploy/b: no directory of '$top'" --pivo
 refused "a file as PATH" "--pivot-root=/marker: no directory of '$top'" --pivot-root=/marker
 refused "a missing OLD" "--pivot-root: '/nope' is no directory of '/deploy/a' in '$top'" --pivot-root=/deploy/a:/nope
 refused "a relative PATH" "--pivot-root: invalid value 'deploy/a'" --pivot-root=deploy/a
+# Made on the tree's top before the pivot: PATH would not get them.
+mkdir -p "$WORKDIR/ovl"
+refused "--volatile=state" "--pivot-root cannot be combined with --volatile=state" --pivot-root=/deploy/a \
+        --volatile=state
+refused "--volatile=yes" "--pivot-root cannot be combined with --volatile=yes" --pivot-root=/deploy/a --volatile=yes
+refused "--overlay" "--pivot-root cannot be combined with --overlay= or --overlay-ro=" --pivot-root=/deploy/a \
+        --overlay="$WORKDIR/ovl:/opt"
 refused "--link-journal=guest" "--link-journal=guest links the tree's own /var/log/journal, which --pivot-root" \
         --pivot-root=/deploy/a --link-journal=guest
 log "PASS"
