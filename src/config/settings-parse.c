@@ -86,6 +86,10 @@ static const struct {
 
 /* The namespaces nsboot lets a machine go without: the others a system container always has. */
 #define NS_OPTIONAL (CLONE_NEWNET | CLONE_NEWUSER | CLONE_NEWTIME)
+/* The Settings that ptr, the address of its field, is in: rows that set several fields point at the
+ * one they stand for, so that --settings=override tells them apart (settings_file_mark()). */
+#define SETTINGS_OF(ptr, field) \
+        ((Settings *) ((char *) (ptr) - offsetof(Settings, field)))
 
 /* "net user time": the names of /proc/PID/ns, blank-separated (LXC's lists). */
 static int parse_namespace_list(const char *value, unsigned long *ret) {
@@ -114,7 +118,7 @@ static int parse_namespace_list(const char *value, unsigned long *ret) {
  * contradicts them. Empty: none kept, and what an earlier line assigned goes back to nsboot's default
  * (a user namespace, a time namespace). */
 int parse_namespace_keep(const SettingDef *def _unused_, const char *value, void *dest) {
-        Settings *s = dest;
+        Settings *s = SETTINGS_OF(dest, ns_keep);
         unsigned long keep;
         int r;
 
@@ -147,7 +151,7 @@ int parse_namespace_keep(const SettingDef *def _unused_, const char *value, void
  * the list, as in LXC. Empty: unset, with nsboot's defaults again (the host's network, a time
  * namespace). */
 int parse_namespace_clone(const SettingDef *def _unused_, const char *value, void *dest) {
-        Settings *s = dest;
+        Settings *s = SETTINGS_OF(dest, ns_clone);
         unsigned long clone;
         int r;
 
@@ -186,7 +190,7 @@ int namespace_list_to_string(unsigned long flags, char **ret) {
 
 /* --pivot-root=NEW[:OLD]: absolute paths in the tree; empty: none. */
 int parse_pivot_root(const SettingDef *def _unused_, const char *value, void *dest) {
-        Settings *s = dest;
+        Settings *s = SETTINGS_OF(dest, pivot_root);
         const char *colon = strchr(value, ':');
         char *new = NULL, *old = NULL;
 
@@ -216,7 +220,7 @@ int parse_pivot_root(const SettingDef *def _unused_, const char *value, void *de
 }
 
 int format_pivot_root(const void *src, char **ret) {
-        const Settings *s = src;
+        const Settings *s = SETTINGS_OF(src, pivot_root);
 
         if (!s->pivot_root)
                 return (*ret = strdup("")) ? 0 : -ENOMEM;

@@ -437,7 +437,7 @@ const SettingDef settings_table[] = {
         { .key = "nsboot.pids.max", .parse = parse_limit_key, .offset = FIELD(cgroup_settings),
           .flags = SETTING_NO_PRINT | P, .expect = "a number of tasks, or infinity",
           .doc = "Most processes and threads at once (TasksMax=, pids.max)", .format = format_strv },
-        { .key = "nsboot.pivot-root", .long_option = "pivot-root", .parse = parse_pivot_root, .offset = 0,
+        { .key = "nsboot.pivot-root", .long_option = "pivot-root", .parse = parse_pivot_root, .offset = FIELD(pivot_root),
           .metavar = "PATH[:PATH]", .expect = "an absolute path in the tree, optionally :an absolute path in it for "
                                              "the old root",
           .doc = "Make this directory of the tree the root, the tree's top unmounted or at the second path",
@@ -628,13 +628,13 @@ const SettingDef settings_table[] = {
                   "own subtree of the guest, whatever the security mode; rw is tightened to that" },
         LXC_ONLY("lxc.namespace.", NULL, KEY_UNSUPPORTED,
                  "only lxc.namespace.clone, lxc.namespace.keep and lxc.namespace.share.net, .uts and .ipc exist"),
-        { .lxc_key = "lxc.namespace.clone", .parse = parse_namespace_clone, .offset = 0, .flags = P,
+        { .lxc_key = "lxc.namespace.clone", .parse = parse_namespace_clone, .offset = FIELD(ns_clone), .flags = P,
           .note = "nsboot makes the mount, PID, UTS, IPC and cgroup namespaces whether listed or not, and a user "
                   "namespace unless lxc.namespace.keep = user (or nsboot.private-users = no) says otherwise; "
                   "net and time are made when listed",
           .expect = "a blank-separated list of mnt, pid, uts, ipc, net, user, cgroup and time",
           .doc = "Namespaces to make: net and time only when listed" },
-        { .lxc_key = "lxc.namespace.keep", .parse = parse_namespace_keep, .offset = 0, .flags = P,
+        { .lxc_key = "lxc.namespace.keep", .parse = parse_namespace_keep, .offset = FIELD(ns_keep), .flags = P,
           .expect = "a blank-separated list of net, user and time (the host's network, no user namespace: "
                     "privileged, the host's clocks); mnt, pid, uts, ipc and cgroup namespaces are always the "
                     "machine's own",

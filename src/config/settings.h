@@ -97,7 +97,8 @@ typedef struct Settings {
         char *ipc_ns_path;          /* --ipc-namespace-path, lxc.namespace.share.ipc: the same */
         char *pivot_root;           /* --pivot-root: the tree's directory that becomes / */
         char *pivot_root_old;       /* ... and where the tree's top goes in it, or NULL: nowhere */
-        size_t file_fields[64];     /* offsets of the fields the config file set (--settings=override) */
+        size_t file_fields[256];    /* offsets of the fields the config file set (--settings=override);
+                                     * room for every field of the table (test-config) */
         size_t n_file_fields;
         unsigned long ns_keep;      /* lxc.namespace.keep: CLONE_NEW* of the namespaces kept from the host */
         unsigned long ns_clone;     /* lxc.namespace.clone: CLONE_NEW* of the namespaces asked for, if set */

@@ -10,6 +10,7 @@
 #include "basic/fileio.h"
 #include "basic/strv.h"
 #include "caps.h"
+#include "cli.h"
 #include "config.h"
 #include "log.h"
 #include "log-capture.h"
@@ -594,4 +595,48 @@ Test(config, keys_documented) {
                 }
         }
         free(man);
+}
+
+/* --settings=override: the command line's options stay for every field the file did not set. Rows
+ * that set several fields must not share an offset with unrelated ones (lxc.namespace.keep and
+ * --pivot-root once had 0, -D's: the file's keep line threw away -D and --pivot-root). */
+Test(config, override_skips_only_what_the_file_set) {
+        char *argv[] = { "nsboot", "--settings=override", "-D", "/cli-tree", "--pivot-root=/cli",
+                         "--hostname=cli", NULL };
+        Settings *cli = settings_new(), *s;
+        CliArgs args;
+
+        cr_assert_eq(cli_parse(6, argv, cli, &args), 0);
+        cr_assert_eq(args.settings, CLI_SETTINGS_OVERRIDE);
+        s = load_line("lxc.namespace.keep = net", 0);
+        cr_assert_eq(cli_reapply(&args, cli, s), 0);
+        cr_assert_str_eq(s->directory, "/cli-tree");
+        cr_assert_str_eq(s->pivot_root, "/cli");
+        cr_assert_str_eq(s->hostname, "cli");
+        settings_free(s);
+
+        s = load_line("nsboot.pivot-root = /file", 0);
+        cr_assert_eq(cli_reapply(&args, cli, s), 0);
+        cr_assert_str_eq(s->directory, "/cli-tree");
+        cr_assert_str_eq(s->pivot_root, "/file");
+        settings_free(s);
+        settings_free(cli);
+}
+
+/* Whatever fields a file sets, each is recorded: none falls off the end of Settings.file_fields. */
+Test(config, override_records_every_field) {
+        Settings *s = settings_new();
+
+        for (size_t i = 0; i < settings_table_size; i++)
+                if (!(settings_table[i].flags & SETTING_NET))
+                        settings_file_mark(s, settings_table[i].offset);
+        settings_file_mark(s, offsetof(Settings, netdevs));
+        settings_file_mark(s, offsetof(Settings, parameters));
+        for (size_t i = 0; i < settings_table_size; i++)
+                if (!(settings_table[i].flags & SETTING_NET))
+                        cr_assert(settings_file_set(s, settings_table[i].offset), "%s not recorded",
+                                  settings_table[i].key ?: settings_table[i].lxc_key);
+        cr_assert(settings_file_set(s, offsetof(Settings, netdevs)));
+        cr_assert(settings_file_set(s, offsetof(Settings, parameters)));
+        settings_free(s);
 }
