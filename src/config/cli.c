@@ -201,6 +201,9 @@ int cli_parse(int argc, char *argv[], Settings *s, CliArgs *a) {
                                 return r;
                 }
         }
+        if (a->config && a->no_config)
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "--config=%s cannot be combined with --no-config or "
+                                       "--settings=no: the one reads that file, the other none", a->config);
         for (int i = optind; i < argc; i++) {
                 r = strv_extend(&s->parameters, argv[i]);
                 if (r < 0)

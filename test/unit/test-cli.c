@@ -121,6 +121,9 @@ Test(cli, bad_input) {
                 { "nsboot", "--sysctl=net.ipv4.ip_forward", NULL },
                 { "nsboot", "--sysctl=../etc=1", NULL },
                 { "nsboot", "--port=tcp:0", NULL },
+                /* --config reads a file, --no-config reads none */
+                { "nsboot", "--config=/x.conf", "--no-config", NULL },
+                { "nsboot", "--settings=no", "--config=/x.conf", NULL },
         };
 
         for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
