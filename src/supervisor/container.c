@@ -118,22 +118,43 @@ static const char *tree_name(const Settings *s) {
         return s->image ?: s->directory;
 }
 
+/* Whether the guest's root is uid 0 of the host: without a user namespace, or with one that maps 0
+ * to 0 (identity, such an lxc.idmap). IPC objects are checked against that uid. */
+static bool guest_root_is_host_root(const UserNsConfig *u) {
+        switch (u->mode) {
+        case USERNS_NO:
+        case USERNS_IDENTITY:
+                return true;
+        case USERNS_IDMAP:
+                return idmap_to_host(u->idmap.uid, u->idmap.n_uid, 0) == 0;
+        default:
+                return false;
+        }
+}
+
 /* The namespaces to join. In the privileged mode the guest's root could change a UTS or IPC namespace
- * it is in (the host name, any IPC object): never the host's own. */
+ * it is in (the host name, any IPC object): never the host's own. Nor the host's IPC namespace when
+ * the guest's root is the host's uid 0 in a user namespace: it owns the host's root's IPC objects. */
 static int open_joined_one(Container *c, JoinedNs t, const char *spec) {
+        const UserNsConfig *u = &c->settings->userns;
         _cleanup_close_ int fd = -EBADF;
         int r;
 
         r = ns_join_open(t, spec, &fd);
         if (r < 0)
                 return r;
-        if (t != JOINED_NET && c->settings->userns.mode == USERNS_NO && ns_join_is_own(t, fd))
+        if (t != JOINED_NET && u->mode == USERNS_NO && ns_join_is_own(t, fd))
                 return log_error_errno(SYNTHETIC_ERRNO(EPERM),
                                        "%s=%s is the host's own %s namespace: with --private-users=no the guest's root "
                                        "could change it (%s)",
                                        t == JOINED_UTS ? "--uts-namespace-path" : "--ipc-namespace-path", spec,
                                        t == JOINED_UTS ? "UTS" : "IPC",
                                        t == JOINED_UTS ? "the host name" : "the host's IPC objects");
+        if (t == JOINED_IPC && guest_root_is_host_root(u) && ns_join_is_own(t, fd))
+                return log_error_errno(SYNTHETIC_ERRNO(EPERM),
+                                       "--ipc-namespace-path=%s is the host's own IPC namespace: the guest's root is "
+                                       "the host's uid 0 (--private-users=identity, or an lxc.idmap of 0 to 0) and "
+                                       "could change or remove the host's root's IPC objects", spec);
         safe_close(c->join_fds[t]);
         c->join_fds[t] = TAKE_FD(fd);
         return 0;

@@ -4,7 +4,7 @@
 # from an LXC file, in both modes. From the host its init is in those namespaces; inside, it has the
 # other machine's host name. With a user namespace the guest's root cannot change the joined host name (tried from
 # inside), and gets no /dev/mqueue (it could not mount one); with --private-users=no the host's own
-# UTS or IPC namespace is refused. A host name, a UTS or IPC sysctl beside them, or a namespace that
+# UTS or IPC namespace is refused, and the host's IPC namespace when the guest's root is host uid 0. A host name, a UTS or IPC sysctl beside them, or a namespace that
 # is not one is refused naming the option, and nothing is left behind. The host's host name is
 # never changed.
 # shellcheck source=test/integration/lib.sh
@@ -55,6 +55,15 @@ refused "the host's UTS namespace, privileged" \
 refused "the host's IPC namespace, privileged" \
         "--ipc-namespace-path=$$ is the host's own IPC namespace: with --private-users=no" \
         --private-users=no --ipc-namespace-path=$$
+# A user namespace whose root is the host's uid 0 owns the host's root's IPC objects (it could remove
+# them): the host's IPC namespace is refused with it too.
+refused "the host's IPC namespace, identity" \
+        "--ipc-namespace-path=$$ is the host's own IPC namespace: the guest's root is the host's uid 0" \
+        --private-users=identity --ipc-namespace-path=$$
+printf 'lxc.idmap = u 0 0 65536\nlxc.idmap = g 0 0 65536\n' >"$WORKDIR/idmap0.conf"
+refused "the host's IPC namespace, lxc.idmap of 0 to 0" \
+        "--ipc-namespace-path=$$ is the host's own IPC namespace: the guest's root is the host's uid 0" \
+        --config="$WORKDIR/idmap0.conf" --ipc-namespace-path=$$
 refused "--hostname beside it" "--hostname=x: the guest joins the UTS namespace of --uts-namespace-path=$$" \
         --uts-namespace-path=$$ --hostname=x
 refused "a UTS sysctl" "sysctl kernel.domainname: the UTS namespace of --uts-namespace-path=$$ is not the container's own" \
