@@ -142,6 +142,14 @@ int parse_namespace_keep(const SettingDef *def _unused_, const char *value, void
         if (keep & CLONE_NEWTIME)
                 s->private_time = false;
         s->ns_keep |= keep;
+        /* An LXC key only, so only a file gets here: with --settings=override it wins over the
+         * command line's options for these fields too. */
+        if (keep & CLONE_NEWNET)
+                settings_file_mark(s, offsetof(Settings, private_network));
+        if (keep & CLONE_NEWUSER)
+                settings_file_mark(s, offsetof(Settings, userns));
+        if (keep & CLONE_NEWTIME)
+                settings_file_mark(s, offsetof(Settings, private_time));
         return 0;
 }
 
@@ -171,6 +179,9 @@ int parse_namespace_clone(const SettingDef *def _unused_, const char *value, voi
         s->ns_clone_set = true;
         s->private_network = s->ns_clone & CLONE_NEWNET;
         s->private_time = s->ns_clone & CLONE_NEWTIME;
+        /* as for lxc.namespace.keep */
+        settings_file_mark(s, offsetof(Settings, private_network));
+        settings_file_mark(s, offsetof(Settings, private_time));
         return 0;
 }
 

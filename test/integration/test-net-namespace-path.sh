@@ -128,6 +128,20 @@ poweroff_guest
 lxc_ns 'lxc.namespace.keep = net'
 assert_eq "$(ns_of $$ net)" "$(ns_of "$LEADER" net)" "keep = net: the host's network"
 poweroff_guest
+# --settings=override: the file's clone list (no net) wins over --private-network, and its keep = time
+# over --private-time; without override the two contradict each other, an error.
+printf 'lxc.namespace.clone = mnt pid\n' >"$conf"
+boot_sleeping "$tree" --config="$conf" --settings=override --private-network
+assert_eq "$(ns_of $$ net)" "$(ns_of "$LEADER" net)" "override: the file's clone list over --private-network"
+poweroff_guest
+printf 'lxc.namespace.keep = time\n' >"$conf"
+boot_sleeping "$tree" --config="$conf" --settings=override --private-time=yes
+assert_eq "$(ns_of $$ time)" "$(ns_of "$LEADER" time)" "override: the file's keep = time over --private-time"
+poweroff_guest
+printf 'lxc.namespace.clone = mnt pid\n' >"$conf"
+assert_refused nsj-bad "without override: --private-network against the file's clone list" \
+        "lxc.namespace.clone without net: the machine keeps the host's network, but a network interface or --private-network" \
+        -D "$tree" --config="$conf" --private-network /bin/true
 
 # Refused, naming what is wrong, with nothing left behind.
 refused() {
