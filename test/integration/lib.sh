@@ -465,7 +465,8 @@ leader_pid() {
         own_exe=$(stat -L -c %d:%i "/proc/$parent/exe" 2>/dev/null) || fail "nsboot (PID $parent) is gone"
         for (( ; ; )); do
                 for child in $(pgrep -P "$parent"); do
-                        nspid=$(awk '$1 == "NSpid:" { print $NF }' "/proc/$child/status" 2>/dev/null)
+                        # a child may be gone by now (awk exits 2 on a vanished file): not the one
+                        nspid=$(awk '$1 == "NSpid:" { print $NF }' "/proc/$child/status" 2>/dev/null) || continue
                         [[ $nspid == 1 ]] || continue
                         [[ $(stat -L -c %d:%i "/proc/$child/exe" 2>/dev/null) != "$own_exe" ]] || continue
                         echo "$child"

@@ -21,11 +21,17 @@ wrapper=$WORKDIR/nsboot-with-lxc
 printf '#!/bin/bash\nexec unshare -m --propagation private sh -c %q _ %q %q "$@"\n' \
         'mount --bind "$1" /usr/share && shift && exec "$@"' "$lxc/usr/share" "$NSBOOT" >"$wrapper"
 chmod 0755 "$wrapper"
+real_nsboot=$(readlink -f "$NSBOOT")
 NSBOOT=$wrapper
+
+# leader_pid tells nsboot's child still running nsboot's code from the guest's init by nsboot's own
+# executable: wait until the wrapper's PID is nsboot (after unshare and sh have exec'd).
+is_nsboot() { [[ $(readlink "/proc/$NSBOOT_PID/exe" 2>/dev/null) == "$real_nsboot" ]]; }
 
 boot_lxc() {
         local what=$1 conf=$2
         nsboot_start -b --config="$conf"
+        retry 10 is_nsboot || fail "$what: the wrapper did not become nsboot"
         LEADER=$(leader_pid "$NSBOOT_PID" 60)
         wait_booted "$LEADER"
         assert_no_failed_units "$LEADER"
