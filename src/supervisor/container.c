@@ -160,13 +160,13 @@ static int open_joined_one(Container *c, JoinedNs t, const char *spec) {
         return 0;
 }
 
-/* refresh: only what a path or a machine's name stands for (see refresh_joined()). */
+/* refresh: only what a path or a machine's name stands for (see run_machine()). */
 static int open_joined(Container *c, bool refresh) {
         for (JoinedNs t = 0; t < _JOINED_MAX; t++) {
                 const char *spec = ns_join_spec(c->settings, t);
                 int r;
 
-                if (!spec || (refresh && spec[strspn(spec, "0123456789")] == '\0'))
+                if (!spec || (refresh && ns_join_spec_is_pid(spec)))
                         continue;
                 r = open_joined_one(c, t, spec);
                 if (r < 0)
@@ -663,13 +663,6 @@ static int setup_console_log(Container *c) {
         return r;
 }
 
-/* Each boot joins the namespaces that a path or a machine's name stands for then, as LXC does and as
- * systemd-nspawn opens its path anew for each boot: the other machine may have rebooted, or
- * /run/netns/NAME been made again. A PID is not looked up again: it may be another process's now. */
-static int refresh_joined(Container *c) {
-        return open_joined(c, true);
-}
-
 /* One boot of the guest, from clone() to its PID 1's exit. Returns the failure exit status (>0)
  * when setup failed, 0 once the guest ran and ended (c->end says how). */
 static int run_once(Container *c) {
@@ -698,8 +691,7 @@ static int run_once(Container *c) {
         /* Before the clone: the child must not be the first to load libnl, from inside the tree. */
         if (s->netdevs.n > 0 && rtnl_load() < 0)
                 return 1;
-        if (netdev_resolve_gateways(&s->netdevs, &c->gateways) < 0 || refresh_joined(c) < 0 ||
-            hooks_run(s, HOOK_PRE_START, 0, NULL) < 0)
+        if (netdev_resolve_gateways(&s->netdevs, &c->gateways) < 0 || hooks_run(s, HOOK_PRE_START, 0, NULL) < 0)
                 return 1;
         c->tunnel = machined_may_register(s);
         /* The record first: a kill between the mkdir()s and it would leave cgroups nobody knows of. */
@@ -896,6 +888,12 @@ static int run_machine(Container *c) {
                         return 133;
                 }
                 (void) daemon_notify(false, "STATUS=Restarting...");
+                /* The next boot joins the namespaces that a path or a machine's name stands for now, as
+                 * LXC does and as systemd-nspawn opens its path anew for each boot: the other machine
+                 * may have rebooted, or /run/netns/NAME been made again. A PID is not looked up again:
+                 * it may be another process's by now. (The first boot's were opened by preflight().) */
+                if (open_joined(c, true) < 0)
+                        return 1;
         }
         (void) daemon_notify(false, "STOPPING=1\nSTATUS=Terminating...");
         if (c->end == GUEST_EXITED && c->exit_status == 133)

@@ -30,6 +30,10 @@ const char *ns_join_spec(const Settings *s, JoinedNs type) {
         return type == JOINED_NET ? s->netns_path : type == JOINED_UTS ? s->uts_ns_path : s->ipc_ns_path;
 }
 
+bool ns_join_spec_is_pid(const char *spec) {
+        return spec[strspn(spec, "0123456789")] == '\0';
+}
+
 int ns_join_flag(JoinedNs type) {
         return types[type].flag;
 }
@@ -90,7 +94,7 @@ int ns_join_open(JoinedNs type, const char *spec, int *ret_fd) {
         *ret_fd = -EBADF;
         if (spec[0] == '/')
                 return open_ns_file(type, spec, spec, ret_fd);
-        if (spec[strspn(spec, "0123456789")] == '\0') {
+        if (ns_join_spec_is_pid(spec)) {
                 snprintf(path, sizeof path, "/proc/%s/ns/%s", spec, types[type].proc);
                 if (access(path, F_OK) < 0 && errno == ENOENT)
                         return log_error_errno(SYNTHETIC_ERRNO(ESRCH), "%s=%s: no process with that PID",

@@ -18,6 +18,8 @@ typedef enum JoinedNs {
 
 /* The setting's value for type: a namespace file, a PID or a machine's name; NULL if not set. */
 const char *ns_join_spec(const Settings *s, JoinedNs type);
+/* Whether spec names a process by its PID (all digits), not a file or a machine. */
+bool ns_join_spec_is_pid(const char *spec);
 /* CLONE_NEWNET, CLONE_NEWUTS or CLONE_NEWIPC. */
 int ns_join_flag(JoinedNs type);
 
