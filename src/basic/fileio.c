@@ -120,3 +120,18 @@ int read_one_line(const char *path, char **ret) {
         *ret = buf;
         return 0;
 }
+
+void json_string(FILE *f, const char *s) {
+        fputc('"', f);
+        for (; s && *s; s++) {
+                unsigned char ch = (unsigned char) *s;
+
+                if (ch == '"' || ch == '\\')
+                        fprintf(f, "\\%c", ch);
+                else if (ch < 0x20)
+                        fprintf(f, "\\u%04x", ch);
+                else
+                        fputc(ch, f);
+        }
+        fputc('"', f);
+}

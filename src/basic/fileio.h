@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 /* All n bytes of buf to fd, again after EINTR and short writes. */
@@ -16,5 +17,7 @@ int write_file_mode(const char *path, const char *s, mode_t mode);
 int write_file_atomic(const char *dir, const char *path, const char *tmp, const char *s, mode_t mode);
 /* Reads up to 1 MiB; the result is NUL-terminated. */
 int read_full_file(const char *path, char **ret, size_t *ret_size);
+/* s as a JSON string: in quotes, with '"', backslash and control characters escaped; NULL as "". */
+void json_string(FILE *f, const char *s);
 /* Reads the first line without its newline. */
 int read_one_line(const char *path, char **ret);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "basic/fileio.h"
 #include "state.h"
 
 typedef enum SortKey {
@@ -50,7 +51,6 @@ void cgroup_foreach_pid(const char *dir, void (*fn)(pid_t pid, void *userdata), 
 /* Formatting shared by list, stat and top. Non-logging; buffers are the caller's. */
 const char *format_timespan(uint64_t sec, char buf[static 32]);
 const char *format_bytes(uint64_t bytes, char buf[static 32]);
-void json_string(FILE *f, const char *s);
 /* Seconds since a CLOCK_REALTIME timestamp in µs (0 for the future). */
 uint64_t uptime_sec(uint64_t start_usec);
 

@@ -132,17 +132,3 @@ const char *format_bytes(uint64_t bytes, char buf[static 32]) {
         return buf;
 }
 
-void json_string(FILE *f, const char *s) {
-        fputc('"', f);
-        for (; s && *s; s++) {
-                unsigned char ch = (unsigned char) *s;
-
-                if (ch == '"' || ch == '\\')
-                        fprintf(f, "\\%c", ch);
-                else if (ch < 0x20)
-                        fprintf(f, "\\u%04x", ch);
-                else
-                        fputc(ch, f);
-        }
-        fputc('"', f);
-}
