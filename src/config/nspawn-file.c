@@ -19,9 +19,8 @@ typedef enum NspawnKeyFlags {
 
 typedef struct NspawnKey {
         const char *section, *key;
-        const char *nsboot;             /* the nsboot key; NULL: none, 'missing' says why */
+        const char *nsboot;             /* the nsboot key of the same meaning */
         NspawnKeyFlags flags;
-        const char *missing;
 } NspawnKey;
 
 /* Every setting of systemd.nspawn(5) up to systemd 257 (and NamespacePath= of 259). */
@@ -57,8 +56,8 @@ static const NspawnKey table[] = {
         { "Files",   "Volatile",              "nsboot.volatile"                },
         { "Files",   "Bind",                  "nsboot.bind"                    },
         { "Files",   "BindReadOnly",          "nsboot.bind-ro"                 },
-        { "Files",   "BindUser",              NULL, 0, "--bind-user is not supported yet"                 },
-        { "Files",   "BindUserShell",         NULL, 0, "--bind-user is not supported yet"                 },
+        { "Files",   "BindUser",              "nsboot.bind-user",               NSPAWN_SPLIT },
+        { "Files",   "BindUserShell",         "nsboot.bind-user-shell"         },
         { "Files",   "TemporaryFileSystem",   "nsboot.tmpfs"                   },
         { "Files",   "Inaccessible",          "nsboot.proc.hide"               },
         { "Files",   "Overlay",               "nsboot.overlay"                 },
@@ -168,8 +167,6 @@ static int read_line(ConfigFile *cf, const char *path, unsigned line, char *text
         for (size_t i = 0; i < ELEMENTSOF(table); i++) {
                 if (!streq(section, table[i].section) || !streq(key, table[i].key))
                         continue;
-                if (!table[i].nsboot)
-                        return config_file_error(cf, path, line, NULL, "%s=: %s", key, table[i].missing);
                 return add_setting(cf, path, line, &table[i], value);
         }
         return config_file_error(cf, path, line, NULL, "[%s] %s=: unknown setting", section, key);

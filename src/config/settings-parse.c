@@ -12,6 +12,7 @@
 
 #include "basic/parse-util.h"
 #include "basic/strv.h"
+#include "bind-user.h"
 #include "caps.h"
 #include "devices.h"
 #include "firewall.h"
@@ -249,6 +250,31 @@ int parse_user(const SettingDef *def, const char *value, void *dest) {
         if (isempty(value) || strpbrk(value, ":/\n") || strlen(value) > 256)
                 return -EINVAL;
         return parse_string(def, value, dest);
+}
+
+/* A host user name; an empty value clears the list, a name given twice counts once. */
+int parse_bind_user(const SettingDef *def _unused_, const char *value, void *dest) {
+        char ***l = dest;
+
+        if (isempty(value)) {
+                *l = strv_free(*l);
+                return 0;
+        }
+        if (!bind_user_name_is_valid(value) || strv_length(*l) >= BIND_USER_MAX)
+                return -EINVAL;
+        return strv_contains(*l, value) ? 0 : strv_extend(l, value);
+}
+
+/* yes (stored as "yes"), no (NULL) or an absolute path. */
+int parse_bind_user_shell(const SettingDef *def, const char *value, void *dest) {
+        int b = parse_boolean(value);
+
+        if (b == 0) {
+                free(*(char **) dest);
+                *(char **) dest = NULL;
+                return 0;
+        }
+        return b > 0 ? parse_string(def, "yes", dest) : parse_absolute_path(def, value, dest);
 }
 
 int parse_bool(const SettingDef *def _unused_, const char *value, void *dest) {

@@ -16,6 +16,8 @@ int parse_pivot_root(const SettingDef *def, const char *value, void *dest);
 int format_pivot_root(const void *src, char **ret);
 int parse_hostname(const SettingDef *def, const char *value, void *dest);
 int parse_user(const SettingDef *def, const char *value, void *dest);
+int parse_bind_user(const SettingDef *def, const char *value, void *dest);
+int parse_bind_user_shell(const SettingDef *def, const char *value, void *dest);
 int parse_bool(const SettingDef *def, const char *value, void *dest);
 int parse_uuid(const SettingDef *def, const char *value, void *dest);
 int parse_signal(const SettingDef *def, const char *value, void *dest);

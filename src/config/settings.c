@@ -54,6 +54,8 @@ Settings *settings_free(Settings *s) {
         free(s->image_policy);
         free(s->template_dir);
         strv_free(s->overlays);
+        strv_free(s->bind_users);
+        free(s->bind_user_shell);
         strv_free(s->overlays_ro);
         free(s->machine);
         free(s->hostname);

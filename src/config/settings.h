@@ -76,6 +76,8 @@ typedef struct Settings {
         char *machine;
         char *hostname;
         char *user;
+        char **bind_users;          /* --bind-user: host users to bind into the guest (bind-user.h) */
+        char *bind_user_shell;      /* --bind-user-shell: NULL none, "yes" the host's, else a path */
         GuestId init_uid;           /* lxc.init.uid: not with user */
         GuestId init_gid;           /* lxc.init.gid */
         GuestGroups init_groups;    /* lxc.init.groups */

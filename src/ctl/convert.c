@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nsbootctl convert-nspawn FILE: a systemd.nspawn(5) file as nsboot config lines, on standard
- * output, for /etc/nsboot/NAME.conf (nspawn-file.c reads it, as nsboot does). Settings without an
- * equivalent are named on standard error as FILE:LINE and left out; the exit status is then 1, so
+ * output, for /etc/nsboot/NAME.conf (nspawn-file.c reads it, as nsboot does). Settings it does not
+ * know are named on standard error as FILE:LINE and left out; the exit status is then 1, so
  * that nothing goes unnoticed. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -12,6 +12,7 @@
 
 #include "basic/fileio.h"
 #include "basic/fs-util.h"
+#include "bind-user.h"
 #include "custom-mount.h"
 #include "dev.h"
 #include "hide.h"
@@ -122,6 +123,7 @@ static int setup_ttys(ChildParams *p) {
 typedef struct ParentMounts {
         int root, sysfs, tunnel, journal;
         int binds[CUSTOM_MOUNTS_MAX];   /* by index in Settings.mounts, -EBADF when not sent */
+        int homes[BIND_USER_MAX];       /* by index in the bound users */
 } ParentMounts;
 
 static void parent_mounts_done(ParentMounts *m) {
@@ -131,6 +133,8 @@ static void parent_mounts_done(ParentMounts *m) {
         safe_close(m->journal);
         for (size_t i = 0; i < ELEMENTSOF(m->binds); i++)
                 safe_close(m->binds[i]);
+        for (size_t i = 0; i < ELEMENTSOF(m->homes); i++)
+                safe_close(m->homes[i]);
 }
 
 static int *parent_mount_slot(ParentMounts *m, const SyncMessage *msg) {
@@ -145,6 +149,8 @@ static int *parent_mount_slot(ParentMounts *m, const SyncMessage *msg) {
                 return &m->root;
         case SYNC_BIND_SOURCE:
                 return msg->value >= 0 && msg->value < CUSTOM_MOUNTS_MAX ? &m->binds[msg->value] : NULL;
+        case SYNC_BIND_USER_HOME:
+                return msg->value >= 0 && msg->value < (int) BIND_USER_MAX ? &m->homes[msg->value] : NULL;
         default:
                 return NULL;
         }
@@ -213,6 +219,8 @@ static int child_setup(ChildParams *p) {
 
         for (size_t i = 0; i < ELEMENTSOF(pm.binds); i++)
                 pm.binds[i] = -EBADF;
+        for (size_t i = 0; i < ELEMENTSOF(pm.homes); i++)
+                pm.homes[i] = -EBADF;
         r = receive_mounts(p, &pm);
         if (r < 0)
                 return r;
@@ -242,6 +250,9 @@ static int child_setup(ChildParams *p) {
         if (r < 0)
                 return r;
         r = credentials_setup(root, &s->credentials);
+        if (r < 0)
+                return r;
+        r = bind_users_setup(p->bind_users, root);
         if (r < 0)
                 return r;
         r = tunnel_make_mount_point(root);
@@ -284,6 +295,9 @@ static int child_setup(ChildParams *p) {
         }
         /* On top of the read-only /run/host, so no later bind copies it. */
         r = tunnel_bind(pm.tunnel, root);
+        if (r < 0)
+                return r;
+        r = bind_users_mount_homes(p->bind_users, pm.homes, root);
         if (r < 0)
                 return r;
         if (pm.journal >= 0) {

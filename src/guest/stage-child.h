@@ -22,6 +22,7 @@ typedef struct ChildParams {
         char *container_ttys;   /* set by the child: "pts/1 pts/2" for $container_ttys */
         const struct SeccompPrepared *seccomp; /* compiled by the parent by SYNC_GO, in shared memory */
         int procfs_mount_fd;    /* the supervisor's /proc view to bind in, or -EBADF */
+        const struct BoundUsers *bind_users; /* --bind-user, resolved on the host */
 } ChildParams;
 
 _noreturn_ void stage_child_run(ChildParams *p);

@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 
 #include "basic/parse-util.h"
+#include "bind-user.h"
 #include "caps.h"
 #include "notify.h"
 #include "basic/strv.h"
@@ -334,13 +335,31 @@ static int drop_privileges(const ChildParams *p, const GuestUser *u) {
         return 0;
 }
 
-/* -u's user of the tree, the ids of lxc.init.*, or root. */
-static int guest_user(const Settings *s, GuestUser *ret) {
+/* A user --bind-user brought in, which the tree's /etc/passwd does not list. */
+static int guest_user_bound(const BoundUser *b, GuestUser *ret) {
+        *ret = (GuestUser) { .uid = b->guest_id, .gid = b->guest_id, .name = strdup(b->name),
+                             .shell = strdup(b->shell ?: "/bin/sh") };
+        if (!ret->name || !ret->shell || asprintf(&ret->home, BIND_USER_HOME_DIR "/%s", b->name) < 0)
+                return log_oom();
+        return 0;
+}
+
+/* -u's user of the tree or of --bind-user, the ids of lxc.init.*, or root. */
+static int guest_user(const ChildParams *p, GuestUser *ret) {
+        const Settings *s = p->settings;
+        const BoundUser *b;
         int r;
 
         if (settings_init_ids_set(s))
                 return guest_user_from_ids(s, ret);
         r = guest_user_lookup(s->user ?: "root", ret);
+        if (r < 0 && s->user && (b = bind_users_find(p->bind_users, s->user))) {
+                r = guest_user_bound(b, ret);
+                if (r < 0)
+                        return r;
+                guest_user_groups(ret);
+                return 0;
+        }
         if (r < 0 && s->user)
                 return log_error_errno(r, "-u/--user=%s: no such user in the tree's /etc/passwd", s->user);
         if (r <= 0) {
@@ -366,7 +385,7 @@ int stage_init_exec(const ChildParams *p, bool *ret_exec_failed) {
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
         signal(SIGPIPE, SIG_DFL); /* ignored dispositions survive execve() */
-        r = guest_user(s, &u);
+        r = guest_user(p, &u);
         if (r < 0)
                 return r;
         env = stage_init_environment(p, u.home, u.name, s->user || settings_init_ids_set(s) ? u.shell : NULL);

@@ -4,6 +4,7 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "basic/fileio.h"
@@ -66,7 +67,7 @@ int userns_parse_idmap_line(const char *value, IdMap *m) {
 
                 if ((k == 0 && kind == 'g') || (k == 1 && kind == 'u'))
                         continue;
-                if (*n_e >= IDMAP_MAX)
+                if (*n_e >= IDMAP_CONFIG_MAX)
                         return -E2BIG;
                 e[(*n_e)++] = (IdMapEntry) { inside, outside, count };
         }
@@ -92,6 +93,35 @@ int idmap_check(const IdMap *m) {
         int r = check_entries(m->uid, m->n_uid);
 
         return r < 0 ? r : check_entries(m->gid, m->n_gid);
+}
+
+int idmap_punch(IdMapEntry *e, unsigned *n, uint32_t inside, uint32_t outside) {
+        unsigned i;
+
+        for (unsigned j = 0; j < *n; j++)
+                if (ranges_overlap(e[j].outside, e[j].count, outside, 1))
+                        return -EEXIST;
+        for (i = 0; i < *n; i++)
+                if (inside >= e[i].inside && inside - e[i].inside < e[i].count)
+                        break;
+        if (i == *n)
+                return -ERANGE;
+        if (*n + 2 > IDMAP_MAX)
+                return -E2BIG;
+        IdMapEntry old = e[i], parts[3];
+        uint32_t below = inside - old.inside, above = old.count - below - 1;
+        unsigned n_parts = 0;
+
+        /* in the old range's place: the ids below inside, inside alone, the ids above it */
+        if (below > 0)
+                parts[n_parts++] = (IdMapEntry) { old.inside, old.outside, below };
+        parts[n_parts++] = (IdMapEntry) { inside, outside, 1 };
+        if (above > 0)
+                parts[n_parts++] = (IdMapEntry) { inside + 1, old.outside + below + 1, above };
+        memmove(&e[i + n_parts], &e[i + 1], (*n - i - 1) * sizeof *e);
+        memcpy(&e[i], parts, n_parts * sizeof *e);
+        *n += n_parts - 1;
+        return 0;
 }
 
 uint32_t idmap_to_host(const IdMapEntry *e, unsigned n, uint32_t id) {

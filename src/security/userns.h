@@ -37,7 +37,10 @@ UserNsOwnership userns_ownership_from_string(const char *s);
 /* nspawn's pick range: above the ids of ordinary users, below the 2^31 that some tools mishandle. */
 #define USERNS_PICK_MIN 0x00080000U
 #define USERNS_PICK_MAX 0x6FFF0000U
-#define IDMAP_MAX 8
+/* lxc.idmap lines of each kind a config may have; the maps themselves have room for the lines of
+ * --bind-user (two more a user at most) and the tree mount's host root. */
+#define IDMAP_CONFIG_MAX 8
+#define IDMAP_MAX 160
 
 typedef struct IdMapEntry {
         uint32_t inside, outside, count;
@@ -86,6 +89,10 @@ int userns_write_maps(const UserNs *u, pid_t pid);
 /* Whether the user namespace c describes maps guest user (or, with group, group) id; a picked
  * range has USERNS_RANGE_SIZE ids. Without a user namespace every id but (uint32_t) -1 is one. */
 bool userns_config_maps(const UserNsConfig *c, bool group, uint32_t id);
+/* Maps guest id inside to host id outside alone, taken out of the range that mapped inside before:
+ * -ERANGE when no range maps inside, -EEXIST when a range maps outside already, -E2BIG when the map
+ * is full. Non-logging. */
+int idmap_punch(IdMapEntry *e, unsigned *n, uint32_t inside, uint32_t outside);
 /* The host id that guest id maps to, or (uint32_t) -1. */
 uint32_t idmap_to_host(const IdMapEntry *e, unsigned n, uint32_t id);
 /* "0 BASE SIZE\n..." as written to uid_map. */

@@ -15,6 +15,7 @@
 #include "basic/fs-util.h"
 #include "basic/parse-util.h"
 #include "basic/strv.h"
+#include "bind-user.h"
 #include "caps.h"
 #include "cgroup-limits.h"
 #include "cgroup.h"
@@ -86,6 +87,7 @@ typedef struct Container {
         Firewall *firewall;
         Notify *notify;
         UserNs userns;
+        BoundUsers bind_users;  /* --bind-user */
         Control *control;
         pid_t pid;
         unsigned stop_requests;
@@ -210,6 +212,9 @@ static int preflight(Container *c) {
                                                s->pivot_root_old, s->pivot_root, tree_name(s));
         }
         r = check_api_dirs(root, tree_name(s));
+        if (r < 0)
+                return r;
+        r = bind_users_prepare(s, root, &c->bind_users);
         if (r < 0)
                 return r;
         if (s->boot) {
@@ -549,6 +554,15 @@ static int send_host_mounts(Container *c, int sock, int userns_fd) {
                 if (fd >= 0 && (r = sync_send(sock, SYNC_BIND_SOURCE, (int) i, fd)) < 0)
                         return log_error_errno(r, "Failed to pass mounts to the container: %m");
         }
+        for (size_t i = 0; i < c->bind_users.n; i++) {
+                _cleanup_close_ int fd = -EBADF;
+
+                r = bind_user_open_home(&c->bind_users.items[i], &fd);
+                if (r < 0)
+                        return r;
+                if ((r = sync_send(sock, SYNC_BIND_USER_HOME, (int) i, fd)) < 0)
+                        return log_error_errno(r, "Failed to pass mounts to the container: %m");
+        }
         if (c->bind_journal) {
                 _cleanup_close_ int fd = -EBADF;
 
@@ -671,7 +685,7 @@ static int run_once(Container *c) {
         _cleanup_(event_source_unrefp) EventSource *child = NULL;
         _cleanup_(seccomp_prepared_freep) SeccompPrepared *seccomp = seccomp_prepared_new();
         ChildParams params = { .seccomp = seccomp, .settings = s, .uuid = c->uuid, .init = c->init, .bind_journal = c->bind_journal,
-                               .gateways = &c->gateways,
+                               .gateways = &c->gateways, .bind_users = &c->bind_users,
                                .use_pty = s->console_mode != CONSOLE_PIPE,
                                .term = s->console_mode == CONSOLE_INTERACTIVE ? (getenv("TERM") ?: "vt220") : "dumb" };
         _cleanup_close_ int procfs_mnt = -EBADF;
@@ -912,9 +926,28 @@ static void banner(const Container *c) {
                          "Ctrl-] Ctrl-] r to reboot it.");
 }
 
+/* Would the start get the locks, a range of ids and their maps? Taken and given back at once. */
+static int check_acquire(Container *c) {
+        const Settings *s = c->settings;
+        Lock locks[2] = { { .fd = -EBADF }, { .fd = -EBADF } };
+        int r;
+
+        r = lock_machine(s->machine, s->ephemeral ? NULL : tree_name(s), locks);
+        if (r < 0)
+                return r;
+        r = userns_acquire(&s->userns, s->machine, tree_name(s), &c->userns);
+        if (r >= 0)
+                r = bind_users_map(&c->bind_users, &c->userns);
+        if (r >= 0 && s->boot)
+                r = host_limits_check_inotify(&c->userns);
+        userns_release(&c->userns);
+        lock_release(&locks[1]);
+        lock_release(&locks[0]);
+        return r;
+}
+
 int container_check(const Settings *s) {
         Container c = { .settings = s, .join_fds = { -EBADF, -EBADF, -EBADF } };
-        Lock locks[2] = { { .fd = -EBADF }, { .fd = -EBADF } };
         int r;
 
         r = preflight(&c);
@@ -925,24 +958,16 @@ int container_check(const Settings *s) {
                 r = cgroup_limits_collect(s->cgroup_settings, s->properties, &limits);
                 r = r < 0 ? log_oom() : cgroup_limits_check(limits);
         }
-        if (r < 0 || geteuid() != 0)
-                return r;
-        /* Would the start get the locks? Taken and given back at once. */
-        r = lock_machine(s->machine, s->ephemeral ? NULL : tree_name(s), locks);
-        if (r < 0)
-                return r;
-        r = userns_acquire(&s->userns, s->machine, tree_name(s), &c.userns);
-        if (r >= 0 && s->boot)
-                r = host_limits_check_inotify(&c.userns);
-        userns_release(&c.userns);
-        lock_release(&locks[1]);
-        lock_release(&locks[0]);
+        if (r >= 0 && geteuid() == 0)
+                r = check_acquire(&c);
+        bind_users_done(&c.bind_users);
         return r;
 }
 
 int container_run(const Settings *s) {
         Container c = { .settings = s, .netdevs = { .netns_fd = -EBADF, .host_netns_fd = -EBADF },
                         .join_fds = { -EBADF, -EBADF, -EBADF } };
+        _cleanup_(bind_users_donep) BoundUsers *bound = &c.bind_users;
         Lock locks[2] = { { .fd = -EBADF }, { .fd = -EBADF } };
         sigset_t mask;
         int r;
@@ -970,6 +995,8 @@ int container_run(const Settings *s) {
         machine_state_repair();
         control_repair();
         r = userns_acquire(&s->userns, s->machine, tree_name(s), &c.userns);
+        if (r >= 0 && (r = bind_users_map(bound, &c.userns)) < 0)
+                userns_release(&c.userns);
         if (r >= 0 && s->boot) {
                 /* Against the owner of the guest's user namespace, known once its range is. */
                 r = host_limits_check_inotify(&c.userns);

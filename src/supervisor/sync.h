@@ -11,6 +11,7 @@ typedef enum SyncStep {
         SYNC_TUNNEL,            /* parent -> child: carries the detached mount tunnel (tunnel.h) */
         SYNC_JOURNAL,           /* parent -> child: carries the host's journal directory to bind */
         SYNC_BIND_SOURCE,       /* parent -> child: carries the source of custom mount <value> */
+        SYNC_BIND_USER_HOME,    /* parent -> child: carries the home of bound user <value> */
         SYNC_ROOTFS,            /* parent -> child: carries the detached root mount; maps are written */
         SYNC_PTY_MASTER,        /* child -> parent: carries the console pty master */
         SYNC_TTY_MASTER,        /* child -> parent: carries the master of /dev/tty<value> */

@@ -105,7 +105,7 @@ refused() {
 # -M names the machine, so the file is nsc-bad.nspawn.
 conf=$dir/nsc-bad.nspawn
 at_exit "rm -f '$conf'"
-refused "BindUser=" '[Exec]\nBoot=no\n[Files]\nBindUser=alice\n' "$conf:4: BindUser=: --bind-user is not supported yet"
+refused "a bad BindUser=" '[Exec]\nBoot=no\n[Files]\nBindUser=alice a/b\n' "$conf:4: nsboot.bind-user: invalid value 'a/b'"
 refused "a relative PivotRoot=" '[Exec]\nPivotRoot=sysroot\n' "$conf:2: nsboot.pivot-root: invalid value 'sysroot'"
 refused "an unknown setting" '[Exec]\nFrobnicate=yes\n' "$conf:2: [Exec] Frobnicate=: unknown setting"
 refused "an unknown section" '[Service]\nType=notify\n' "$conf:1: unknown section [Service]"

@@ -20,7 +20,7 @@ SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 CACHE_ROOT=${NSBOOT_CACHE:-/var/cache/nsboot}
 RELEASE=bookworm
 # Keep in step with Packages= in mkosi.conf (mkosi itself adds libpam-systemd).
-PACKAGES=systemd,systemd-sysv,dbus,libpam-systemd,login,passwd,util-linux,iproute2,procps
+PACKAGES=systemd,systemd-sysv,dbus,libpam-systemd,libnss-systemd,login,passwd,util-linux,iproute2,procps
 
 log() { echo "mktree-debian: $*" >&2; }
 die() { log "$*"; exit 1; }

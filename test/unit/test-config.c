@@ -550,6 +550,11 @@ Test(config, every_nspawn_setting) {
         cr_assert_str_eq(s->pivot_root_old, "/sysroot");
         cr_assert(s->private_network);
         cr_assert_eq(s->userns.ownership, USERNS_OWNERSHIP_OFF); /* PrivateUsersChown=no, the later line */
+        /* BindUser= is a blank-separated list, and lines add up */
+        cr_assert_eq(strv_length(s->bind_users), 3);
+        cr_assert_str_eq(s->bind_users[1], "bob");
+        cr_assert_str_eq(s->bind_users[2], "carol");
+        cr_assert_str_eq(s->bind_user_shell, "/bin/zsh");
         cr_assert_eq(s->netdevs.n, 7);
         settings_free(s);
 }
@@ -562,7 +567,7 @@ Test(config, nspawn_problems_with_file_and_line) {
                 "bad.nspawn:5: [Exec] BindUserShell=: unknown setting",
                 "bad.nspawn:6: expected 'Key=Value'",
                 "bad.nspawn:7: nsboot.kill-signal: invalid value 'SIGNOPE'",
-                "bad.nspawn:9: BindUser=: --bind-user is not supported yet",
+                "bad.nspawn:9: nsboot.bind-user: invalid value 'a/b'",
                 "bad.nspawn:10: PrivateUsersChown: invalid value 'maybe'",
         };
 

@@ -71,9 +71,37 @@ Test(userns, idmap_checks) {
         cr_assert_eq(userns_parse_idmap_line("b 0 100000 10", &m), 0);
         cr_assert_eq(userns_parse_idmap_line("b 10 100005 10", &m), 0);
         cr_assert_eq(idmap_check(&m), -ENOTUNIQ, "host ranges overlap");
-        for (int i = 0; i < IDMAP_MAX - 2; i++)
+        for (int i = 0; i < IDMAP_CONFIG_MAX - 2; i++)
                 cr_assert_eq(userns_parse_idmap_line("u 100 1000 1", &m), 0);
         cr_assert_eq(userns_parse_idmap_line("u 100 1000 1", &m), -E2BIG);
+}
+
+Test(userns, idmap_punch) {
+        IdMapEntry e[IDMAP_MAX] = { { 0, 524288, 65536 } };
+        unsigned n = 1;
+        char *s;
+
+        cr_assert_eq(idmap_punch(e, &n, 60514, 1000), 0);
+        cr_assert_eq(idmap_punch(e, &n, 60515, 1001), 0);
+        s = idmap_format(e, n);
+        cr_assert_str_eq(s, "0 524288 60514\n60514 1000 1\n60515 1001 1\n60516 584804 5020\n");
+        free(s);
+        cr_assert_eq(idmap_punch(e, &n, 100000, 2000), -ERANGE, "an id no range maps");
+        cr_assert_eq(idmap_punch(e, &n, 5, 524300), -EEXIST, "a host id the guest has already");
+        cr_assert_eq(idmap_punch(e, &n, 60516, 1000), -EEXIST, "a host id bound already");
+        /* at the edges of a range: nothing left below, or above */
+        IdMapEntry f[IDMAP_MAX] = { { 0, 100000, 10 } };
+        n = 1;
+        cr_assert_eq(idmap_punch(f, &n, 0, 7), 0);
+        cr_assert_eq(idmap_punch(f, &n, 9, 8), 0);
+        s = idmap_format(f, n);
+        cr_assert_str_eq(s, "0 7 1\n1 100001 8\n9 8 1\n");
+        free(s);
+        IdMapEntry g[IDMAP_MAX];
+        for (unsigned i = 0; i < IDMAP_MAX - 1; i++)
+                g[i] = (IdMapEntry) { i * 10, 100000 + i * 10, 10 };
+        n = IDMAP_MAX - 1;
+        cr_assert_eq(idmap_punch(g, &n, 5, 7), -E2BIG, "a full map");
 }
 
 static char *write_temp(const char *content) {

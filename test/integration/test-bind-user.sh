@@ -1,0 +1,158 @@
+#!/bin/bash
+# --bind-user: a host user in the guest, as systemd-nspawn's --bind-user. The user gets guest id
+# 60514.. (the first one free in the tree's /etc/passwd and /etc/group), which the guest's user
+# namespace maps to its host uid and gid alone; its home is bound at /run/host/home/NAME (nosuid,
+# nodev), and JSON records in /run/host/userdb make it known to the guest's nss-systemd. -u finds
+# it; a booted Debian guest resolves it (getent, runuser) and its files land on the host as the
+# host user's. Bad users and modes are refused naming the option, before anything is made.
+#
+# The host users are the test's own: its own mount namespace binds copies of /etc/passwd, group
+# and shadow with them added, so the machine's user database never changes.
+if [[ -z ${NSBT_OWN_MOUNT_NS:-} ]]; then
+        NSBT_OWN_MOUNT_NS=1 exec unshare -m --propagation private "$0" "$@"
+fi
+# shellcheck source=test/integration/lib.sh
+. "$(dirname "$0")/lib.sh"
+require_root
+
+# Host ids free for the test's users: U..U+4, none of them known to the host.
+U=47110
+while getent passwd $U $((U + 1)) $((U + 2)) $((U + 3)) $((U + 4)) >/dev/null ||
+        getent group $U $((U + 1)) $((U + 2)) $((U + 3)) $((U + 4)) >/dev/null; do
+        U=$((U + 5))
+done
+mkdir -p "$WORKDIR/etc" "$WORKDIR/home/nsbtu" "$WORKDIR/home/nsbtv" "$WORKDIR/home/nsbtshared" "$WORKDIR/home/nsbtc"
+for f in passwd group shadow; do
+        cp -a "/etc/$f" "$WORKDIR/etc/$f"
+done
+cat >>"$WORKDIR/etc/passwd" <<EOF
+nsbtu:x:$U:$U:Bound User:$WORKDIR/home/nsbtu:/bin/bash
+nsbtv:x:$((U + 1)):$((U + 1))::$WORKDIR/home/nsbtv:/bin/sh
+nsbtshared:x:$((U + 2)):100::$WORKDIR/home/nsbtshared:/bin/sh
+nsbtc:x:$((U + 3)):$((U + 3))::$WORKDIR/home/nsbtc:/bin/sh
+nsbtnohome:x:$((U + 4)):$((U + 4))::$WORKDIR/home/missing:/bin/sh
+EOF
+cat >>"$WORKDIR/etc/group" <<EOF
+nsbtu:x:$U:
+nsbtv:x:$((U + 1)):
+nsbtc:x:$((U + 3)):
+nsbtnohome:x:$((U + 4)):
+EOF
+echo 'nsbtu:$6$nsboot$bindusertesthash:19000:0:99999:7:::' >>"$WORKDIR/etc/shadow"
+for f in passwd group shadow; do
+        mount --bind "$WORKDIR/etc/$f" "/etc/$f"
+done
+assert_eq "$U" "$(id -u nsbtu)" "the test's host user"
+chown "$U:$U" "$WORKDIR/home/nsbtu"
+chown "$((U + 1)):$((U + 1))" "$WORKDIR/home/nsbtv"
+chmod 0700 "$WORKDIR/home/nsbtu" "$WORKDIR/home/nsbtv"
+echo "from the host" >"$WORKDIR/home/nsbtu/hostfile"
+chown "$U:$U" "$WORKDIR/home/nsbtu/hostfile"
+
+busybox_tree tree
+
+# -u: the bound user, its ids, its home; what it writes is the host user's.
+show='echo "$(id -u):$(id -g) HOME=$HOME USER=$USER SHELL=$SHELL"; cat ~/hostfile; echo guest >~/guestfile'
+nsboot_run -D "$tree" --bind-user=nsbtu -u nsbtu /bin/sh -c "$show"
+assert_rc 0
+assert_eq "60514:60514 HOME=/run/host/home/nsbtu USER=nsbtu SHELL=/bin/sh"$'\n'"from the host" "$(output)" "-u of a bound user"
+assert_eq "$U $U" "$(stat -c '%u %g' "$WORKDIR/home/nsbtu/guestfile")" "host owner of a file the bound user wrote"
+# by its guest uid too, and with the host's shell
+nsboot_run -D "$tree" --bind-user=nsbtu --bind-user-shell=yes -u 60514 /bin/sh -c 'echo $USER $SHELL'
+assert_rc 0
+assert_eq "nsbtu /bin/bash" "$(output)" "-u 60514 with --bind-user-shell=yes"
+
+# Booted, two users: the maps from the host, the records and mounts from inside.
+boot_sleeping "$tree" --bind-user=nsbtu --bind-user=nsbtv
+base=$(awk '$1 == 0 { print $2 }' "/proc/$LEADER/uid_map")
+for map in uid_map gid_map; do
+        assert_eq "0 $base 60514
+60514 $U 1
+60515 $((U + 1)) 1
+60516 $((base + 60516)) 5020" "$(awk '{ print $1, $2, $3 }' "/proc/$LEADER/$map")" "$map with two bound users"
+done
+assert_eq "60514 60514 700
+60515 60515 700" "$(in_guest "$LEADER" sh -c 'cd /run/host/home && stat -c "%u %g %a" nsbtu nsbtv')" "the homes inside"
+assert_eq '{"userName":"nsbtu","uid":60514,"gid":60514,"homeDirectory":"/run/host/home/nsbtu","service":"nsboot"}' \
+        "$(in_guest "$LEADER" cat /run/host/userdb/nsbtu.user)" "user record"
+assert_eq '{"groupName":"nsbtv","gid":60515,"service":"nsboot"}' \
+        "$(in_guest "$LEADER" cat /run/host/userdb/60515.group)" "group record by gid"
+assert_eq '{"privileged":{"hashedPassword":["$6$nsboot$bindusertesthash"]}}' \
+        "$(in_guest "$LEADER" cat /run/host/userdb/nsbtu.user-privileged)" "the hash from the host's shadow"
+assert_eq "600 0" "$(in_guest "$LEADER" stat -c '%a %u' /run/host/userdb/nsbtu.user-privileged)" "the hash is root's only"
+in_guest "$LEADER" test -e /run/host/userdb/nsbtv.user-privileged && fail "a record of a hash nsbtv has not"
+opts=$(awk '$5 == "/run/host/home/nsbtu" { print $6 }' "/proc/$LEADER/mountinfo")
+assert_match "$opts" "nosuid" "the home's mount options"
+assert_match "$opts" "nodev" "the home's mount options"
+assert_eq 1 "$(awk '$5 == "/run/host/home/nsbtu"' "/proc/$LEADER/mountinfo" | wc -l)" "the home is mounted once"
+# The guest's root has the bound user's files (as with systemd-nspawn), and nothing more of the
+# host's: the records are read-only, a setuid file it makes in the home is its own and does not
+# run setuid there, a device node cannot be made.
+in_guest "$LEADER" sh -c 'echo x >/run/host/userdb/evil.user' 2>/dev/null && fail "the guest's root wrote /run/host/userdb"
+in_guest "$LEADER" sh -c 'cp /bin/busybox /run/host/home/nsbtu/suid && chmod 4755 /run/host/home/nsbtu/suid'
+assert_eq "$base" "$(stat -c %u "$WORKDIR/home/nsbtu/suid")" "host owner of a setuid file the guest's root made"
+in_guest "$LEADER" mknod /run/host/home/nsbtu/null c 1 3 2>/dev/null && fail "the guest made a device node in a bound home"
+assert_file_not_exists "$WORKDIR/home/nsbtu/null"
+poweroff_guest
+rm -f "$WORKDIR/home/nsbtu/suid"
+
+# A tree whose /etc/passwd has 60514 already: the user gets the next free id.
+cp "$tree/etc/passwd" "$WORKDIR/passwd.orig"
+echo 'other:x:60514:60514::/:/bin/sh' >>"$tree/etc/passwd"
+nsboot_run -D "$tree" --bind-user=nsbtu -u nsbtu /bin/sh -c 'id -u; cat /proc/self/uid_map'
+assert_rc 0
+assert_eq 60515 "$(output | head -n 1)" "the next free id"
+assert_contains "$(output | awk '{ print $1, $2, $3 }')" "60515 $U 1" "uid_map with the next free id"
+cp "$WORKDIR/passwd.orig" "$tree/etc/passwd"
+
+# Refused before anything is made, naming the option.
+assert_refused nsbtbad1 "an unknown user" "--bind-user=nsbtnone: no such user on the host" \
+        -D "$tree" --bind-user=nsbtnone /bin/true
+assert_refused nsbtbad2 "root" "--bind-user=root: the host's root cannot be bound" -D "$tree" --bind-user=root /bin/true
+assert_refused nsbtbad3 "nobody" "the host's nobody (65534) cannot be bound" -D "$tree" --bind-user=nobody /bin/true
+assert_refused nsbtbad4 "a user without a group of its own" "--bind-user=nsbtshared: the user's group is 'users'" \
+        -D "$tree" --bind-user=nsbtshared /bin/true
+assert_refused nsbtbad5 "a missing home" "--bind-user=nsbtnohome: the user's home directory $WORKDIR/home/missing" \
+        -D "$tree" --bind-user=nsbtnohome /bin/true
+echo 'nsbtc:x:1234:' >>"$tree/etc/group"
+assert_refused nsbtbad6 "a name the guest has" "--bind-user=nsbtc: the guest has a user or group of that name" \
+        -D "$tree" --bind-user=nsbtc /bin/true
+assert_refused nsbtbad7 "the privileged mode" "--bind-user= needs the guest's own user namespace" \
+        -D "$tree" --bind-user=nsbtu --private-users=no /bin/true
+assert_refused nsbtbad8 "a host uid in the guest's range" "--bind-user=nsbtu: host uid $U is one of the guest's own" \
+        -D "$tree" --bind-user=nsbtu --private-users=identity /bin/true
+assert_refused nsbtbad9 "a range without 60514" "does not map id 60514" \
+        -D "$tree" --bind-user=nsbtu --private-users=1179648:60000 /bin/true
+assert_refused nsbtbad10 "a bad name" "--bind-user: invalid value 'a/b'" -D "$tree" --bind-user=a/b /bin/true
+assert_refused nsbtbad11 "a relative shell" "--bind-user-shell: invalid value 'bash'" \
+        -D "$tree" --bind-user=nsbtu --bind-user-shell=bash /bin/true
+NSBOOT_TIMEOUT=20 nsboot_run --check -D "$tree" --bind-user=nsbtnone
+assert_rc 1 "--check of an unknown user"
+assert_file_contains "$NSBOOT_ERR" "--bind-user=nsbtnone: no such user on the host"
+
+# A FIFO where the tree's /etc/passwd belongs is not read (nor waited on) by nsboot (the command
+# does not read it either: id would wait on it).
+mv "$tree/etc/passwd" "$WORKDIR/passwd.tree"
+mkfifo "$tree/etc/passwd"
+NSBOOT_TIMEOUT=20 nsboot_run -D "$tree" --bind-user=nsbtu -u nsbtu /bin/sh -c 'awk "/^Uid:/ { print \$2 }" /proc/self/status'
+assert_rc 0 "a FIFO as the tree's /etc/passwd"
+assert_eq 60514 "$(output)" "the bound user beside a FIFO /etc/passwd"
+rm "$tree/etc/passwd"
+mv "$WORKDIR/passwd.tree" "$tree/etc/passwd"
+
+# A booted Debian guest knows the user through nss-systemd (the tree has libnss-systemd): getent,
+# runuser; a file it makes is the host user's.
+debian_tree deb
+nsboot_start -D "$deb" -b --bind-user=nsbtu --bind-user-shell=/bin/sh
+LEADER=$(leader_pid "$NSBOOT_PID" 60)
+wait_booted "$LEADER"
+assert_no_failed_units "$LEADER"
+assert_eq "nsbtu:x:60514:60514:nsbtu:/run/host/home/nsbtu:/bin/sh" "$(in_guest "$LEADER" getent passwd nsbtu)" "getent passwd"
+assert_eq "nsbtu:x:60514:" "$(in_guest "$LEADER" getent group 60514)" "getent group"
+assert_eq "60514 /run/host/home/nsbtu" \
+        "$(in_guest "$LEADER" runuser -u nsbtu -- sh -c 'cd && id -u && pwd && echo booted >booted' | xargs)" "runuser"
+assert_eq "$U $U" "$(stat -c '%u %g' "$WORKDIR/home/nsbtu/booted")" "host owner of a file made in the booted guest"
+kill -TERM "$NSBOOT_PID"
+nsboot_wait 60
+assert_rc 0 "poweroff of the Debian guest"
+exit 0
