@@ -27,7 +27,7 @@ typedef struct CtlArgs {
         SortKey sort;
         uint64_t interval_usec; /* top */
         unsigned iterations;    /* top: 0 means until q */
-        unsigned timeout_sec;   /* stop, reboot: how long to wait */
+        unsigned timeout_sec;   /* start, stop: how long to wait */
         const char *release;    /* create */
         const char *mirror;
         const char *method;
@@ -58,6 +58,7 @@ int verb_list(const CtlArgs *a);
 int verb_stat(const CtlArgs *a);
 int verb_top(const CtlArgs *a);
 int verb_enter(const CtlArgs *a);
+int verb_start(const CtlArgs *a);
 int verb_stop(const CtlArgs *a);
 int verb_reboot(const CtlArgs *a);
 int verb_kill(const CtlArgs *a);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* nsbootctl: list, watch, enter, stop and create nsboot machines. main() parses the options and
+/* nsbootctl: list, watch, enter, start, stop and create nsboot machines. main() parses the options and
  * hands over to one verb; a verb returns < 0 on failure (exit status 1), else the exit status. */
 #include <getopt.h>
 #include <signal.h>
@@ -27,6 +27,7 @@ static const Verb verbs[] = {
         { "top",    0, 0,        true,  verb_top    },
         { "enter",  1, ARGS_ANY, true,  verb_enter  },
         { "attach", 1, ARGS_ANY, true,  verb_enter  },
+        { "start",  1, ARGS_ANY, true,  verb_start  },
         { "stop",   1, ARGS_ANY, true,  verb_stop   },
         { "reboot", 1, ARGS_ANY, true,  verb_reboot },
         { "kill",   1, ARGS_ANY, true,  verb_kill   },
@@ -38,13 +39,14 @@ static const Verb verbs[] = {
 
 static void help(void) {
         printf("nsbootctl [OPTIONS...] COMMAND ...\n\n"
-               "Create, list, watch, enter and stop nsboot machines.\n\n"
+               "Create, list, watch, enter, start and stop nsboot machines.\n\n"
                "Commands:\n"
                "  list                    Running machines: name, state, init, PID, addresses, uptime\n"
                "  stat                    Processes, memory and CPU time of each running machine\n"
                "  top                     The same, refreshed; keys: c, m, n sort, q quits\n"
                "  enter NAME [CMD...]     A shell or command inside the running machine\n"
                "  attach NAME [CMD...]    The same as enter\n"
+               "  start NAME...           Boot machines in the background\n"
                "  stop NAME...            Shut machines down cleanly, as their init does it\n"
                "  reboot NAME...          Reboot machines\n"
                "  kill NAME...            Send a signal to the machines' processes\n"
@@ -64,7 +66,7 @@ static void help(void) {
                "     --kill-whom=all|leader  kill: every process of the machine (default), or its init\n"
                "     --no-wait            stop: return once the machine was asked\n"
                "     --clear              console-log: empty the buffer after printing it\n"
-               "     --timeout=SECS       stop: how long to wait (default 90)\n"
+               "     --timeout=SECS       start, stop: how long to wait (default 90)\n"
                "     --release=CODENAME   create: the Debian or Ubuntu release (default bookworm)\n"
                "     --mirror=URL         create: the archive (default: the host's apt sources)\n"
                "     --method=debootstrap|mkosi  create: the build tool\n"

@@ -28,7 +28,7 @@ boot_sleeping "$bb"
 retry 10 test -f "/run/nsboot/machines/$running.state" || fail "no state file"
 
 assert_eq "list " "$(complete_words li)" "verb"
-assert_eq "stat stop " "$(complete_words st)" "verbs st*"
+assert_eq "start stat stop " "$(complete_words st)" "verbs st*"
 assert_eq "console-log convert-nspawn create " "$(complete_words c)" "verbs c*"
 assert_eq "--json " "$(complete_words --js)" "option"
 assert_eq "cpu memory name " "$(complete_words top --sort '')" "--sort values"
@@ -42,6 +42,7 @@ assert_eq "$running " "$(complete_words --quiet stop "${running:0:6}" | tr ' ' '
         "stop after an option"
 assert_eq "$conf_only " "$(complete_words remove "$conf_only")" "remove: machines of /etc/nsboot"
 assert_contains "$(complete_words remove "")" "$running" "remove: running machines too"
+assert_eq "$conf_only " "$(complete_words start "$conf_only")" "start: machines of /etc/nsboot"
 poweroff_guest
 assert_eq "" "$(complete_words stop "$running")" "stop: the machine no longer runs"
 exit 0

@@ -14,6 +14,7 @@ vm_prepare
 dir=$VM_DIR
 mkdir -p "$dir/machines"
 cp "$(dirname "$NSBOOT")/nsboot-generator" "$dir/nsboot-generator"
+cp "$(dirname "$NSBOOT")/nsbootctl" "$dir/nsbootctl"
 sed "s|@bindir@/nsboot|/mnt/test/nsboot|" "$SRCDIR/units/nsboot@.service.in" >"$dir/nsboot@.service"
 debian_tree tree
 # Two copies with their own machine IDs: one run by hand, one as a service.
@@ -245,7 +246,9 @@ check "nothing left of the sliced machine" sh -c '! machinectl show slc >/dev/nu
 cp /mnt/test/nsboot@.service /etc/systemd/system/
 mkdir -p /var/lib/machines && ln -s /mnt/test/machines/vmsvc /var/lib/machines/vmsvc
 systemctl daemon-reload
-check "systemctl start nsboot@vmsvc" timeout 180 systemctl start nsboot@vmsvc.service
+# nsbootctl start on a systemd host starts the unit (and returns once systemctl start does).
+check "nsbootctl start vmsvc (nsboot@vmsvc.service)" timeout 180 ./nsbootctl start vmsvc
+check "nsbootctl start of a running machine is refused" sh -c '! ./nsbootctl start vmsvc'
 # Right when "systemctl start" returns, the guest has sent READY=1: systemd in it is up.
 svc_state=$(timeout 60 systemd-run -M vmsvc --wait -q -P systemctl is-system-running)
 echo "unit: $(systemctl show nsboot@vmsvc -p ActiveState --value), guest: '$svc_state'"

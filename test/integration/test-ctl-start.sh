@@ -1,0 +1,109 @@
+#!/bin/bash
+# nsbootctl start: boots machines in the background on a host without systemd (lxc-start, vzctl
+# start): nsboot in a session of its own, not a child of the caller, its output and the guest's
+# console appended to /var/log/nsboot/NAME.log; nsbootctl returns once the guest's init runs.
+# A running machine, an invalid name, a machine without a tree and a broken config are refused
+# with nsboot's own message on stderr, and leave no machine record, lock or process behind.
+# shellcheck source=test/integration/lib.sh
+. "$(dirname "$0")/lib.sh"
+require_root
+
+CTL=${NSBOOTCTL:-$BUILDDIR/nsbootctl}
+[[ -x $CTL ]] || fail "no nsbootctl at $CTL"
+[[ ! -d /run/systemd/system ]] || skip "systemd runs this host: nsbootctl start uses nsboot@.service (test-vm-ctl)"
+
+ctl() {
+        timeout -k 5 60 "$CTL" "$@"
+}
+
+# machine_conf NAME KEY=VALUE...: /etc/nsboot/NAME.conf, removed with its log at the end.
+machine_conf() {
+        local name=$1
+        shift
+        at_exit "rm -f '/etc/nsboot/$name.conf' '/var/log/nsboot/$name.log'"
+        mkdir -p /etc/nsboot
+        printf '%s\n' "$@" >"/etc/nsboot/$name.conf"
+}
+
+# supervisor_of NAME: the nsboot PID of its state file.
+supervisor_of() {
+        sed -n 's/^SUPERVISOR=//p' "/run/nsboot/machines/$1.state" || fail "no state file of $1"
+}
+
+# stop_at_exit NAME: the cleanup stops the machine if the test fails, else kills its nsboot.
+_stop_machine() {
+        local pid
+        [[ -e /run/nsboot/machines/$1.state ]] || return 0
+        timeout 30 "$CTL" stop "$1" 2>/dev/null && return 0
+        pid=$(supervisor_of "$1") && _kill_if_alive "$pid"
+}
+stop_at_exit() {
+        at_exit "_stop_machine '$1'"
+}
+
+busybox_tree tree
+new_name one
+new_name two
+stop_at_exit "$one"
+stop_at_exit "$two"
+machine_conf "$one" "nsboot.directory = $tree" "nsboot.parameters = sleep"
+busybox_tree tree2
+machine_conf "$two" "nsboot.directory = $tree2" "nsboot.parameters = sleep"
+
+out=$(ctl start "$one" "$two" 2>&1) || fail "nsbootctl start failed: $out"
+assert_contains "$out" "Machine '$one' started" "start's message"
+pid=$(supervisor_of "$one")
+pid2=$(supervisor_of "$two")
+list=$(ctl list)
+assert_match "$(grep "^$one " <<<"$list")" "running" "list after start"
+assert_match "$(grep "^$two " <<<"$list")" "running" "list after start of the second"
+# In a session of its own, without a terminal, and no longer a child of ours.
+assert_eq "$pid" "$(ps -o sid= -p "$pid" | tr -d ' ')" "nsboot leads its own session"
+assert_eq "?" "$(ps -o tty= -p "$pid" | tr -d ' ')" "nsboot's terminal"
+assert_ne "$$" "$(ps -o ppid= -p "$pid" | tr -d ' ')" "nsboot's parent"
+assert_eq "/dev/null" "$(readlink "/proc/$pid/fd/0")" "nsboot's stdin"
+assert_eq "/var/log/nsboot/$one.log" "$(readlink "/proc/$pid/fd/1")" "nsboot's stdout"
+# The guest's console goes to the log.
+retry 10 grep -q '^NSBOOT-TEST: ready=1' "/var/log/nsboot/$one.log" || fail "no console output in the log"
+assert_file_contains "/var/log/nsboot/$one.log" "-- nsbootctl start $one at " "the log's header"
+
+out=$(ctl start "$one" 2>&1) && fail "a second start of a running machine passed"
+assert_contains "$out" "Machine '$one' is running already"
+assert_eq "$pid" "$(supervisor_of "$one")" "the running machine after a second start"
+
+ctl stop "$one" "$two" || fail "nsbootctl stop failed"
+assert_file_not_exists "/run/nsboot/machines/$one.state"
+wait_pid_exit "$pid" 10 || fail "nsboot of $one still runs after stop"
+wait_pid_exit "$pid2" 10 || fail "nsboot of $two still runs after stop"
+assert_file_contains "/var/log/nsboot/$one.log" "has been shut down" "the log after stop"
+
+# Started again: the log grows, the machine runs.
+ctl start -q "$one" || fail "the second start failed"
+assert_eq 2 "$(grep -c "^-- nsbootctl start $one at " "/var/log/nsboot/$one.log")" "one header a start"
+pid=$(supervisor_of "$one")
+ctl stop "$one" || fail "nsbootctl stop failed"
+wait_pid_exit "$pid" 10 || fail "nsboot of $one still runs after stop"
+
+# Refused: nsboot's message on stderr, exit status 1, nothing left.
+refused() {
+        local name=$1 msg=$2 out
+        out=$(ctl start "$name" 2>&1) && fail "start of $name passed"
+        assert_contains "$out" "$msg" "start of $name: the message"
+        assert_file_not_exists "/run/nsboot/machines/$name.state" "start of $name: a machine record"
+        assert_file_not_exists "/run/nsboot/locks/machine-$name" "start of $name: a machine lock"
+        pgrep -f "nsboot --boot --console=read-only -M $name\$" >/dev/null && fail "an nsboot of $name still runs"
+        return 0
+}
+new_name bad
+machine_conf "$bad" "nsboot.directory = $WORKDIR/nonexistent"
+refused "$bad" "-D/--directory=$WORKDIR/nonexistent: No such file or directory"
+assert_contains "$(ctl start "$bad" 2>&1)" "Machine '$bad' did not start (nsboot exited with status 1); its output is in /var/log/nsboot/$bad.log"
+new_name bad2
+machine_conf "$bad2" "nsboot.directory = $tree" "nsboot.frobnicate = 1"
+refused "$bad2" "/etc/nsboot/$bad2.conf:2"
+new_name none
+at_exit "rm -f '/var/log/nsboot/$none.log'"
+refused "$none" "No tree for machine '$none'"
+out=$(ctl start 'a/b' 2>&1) && fail "an invalid name passed"
+assert_contains "$out" "'a/b' is not a valid machine name"
+exit 0
