@@ -26,6 +26,7 @@
 #include "log.h"
 #include "overlay.h"
 #include "image-policy.h"
+#include "quota.h"
 #include "settings-parse.h"
 #include "settings-table.h"
 
@@ -1100,4 +1101,20 @@ int parse_time_offset(const SettingDef *def _unused_, const char *value, void *d
 
 int format_time_offset(const void *src, char **ret) {
         return time_offset_to_string(src, ret);
+}
+
+int parse_disk_quota(const SettingDef *def _unused_, const char *value, void *dest) {
+        return quota_parse_size(value, dest);
+}
+
+int parse_disk_inodes(const SettingDef *def _unused_, const char *value, void *dest) {
+        return quota_parse_inodes(value, dest);
+}
+
+int format_disk_limit(const void *src, char **ret) {
+        uint64_t v = *(const uint64_t *) src;
+
+        if (v == QUOTA_INFINITY)
+                return (*ret = strdup("infinity")) ? 0 : -ENOMEM;
+        return format_size(src, ret);
 }

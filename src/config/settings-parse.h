@@ -97,6 +97,9 @@ int parse_console_buffer_size(const SettingDef *def, const char *value, void *de
 int format_size(const void *src, char **ret);
 int parse_autodev(const SettingDef *def, const char *value, void *dest);
 int parse_dev_size(const SettingDef *def, const char *value, void *dest);
+int parse_disk_quota(const SettingDef *def, const char *value, void *dest);
+int parse_disk_inodes(const SettingDef *def, const char *value, void *dest);
+int format_disk_limit(const void *src, char **ret);
 int parse_guest_id(const SettingDef *def, const char *value, void *dest);
 int format_guest_id(const void *src, char **ret);
 int parse_guest_groups(const SettingDef *def, const char *value, void *dest);

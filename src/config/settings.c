@@ -429,6 +429,12 @@ int settings_validate(Settings *s, bool stdin_tty, bool stdout_tty) {
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL),
                                        "--private-users-ownership=chown changes the tree on disk: not with -i, -x, "
                                        "--volatile, --read-only or --overlay");
+        /* The quota is the tree's, on disk: a run whose writes go elsewhere would not count them. */
+        if ((s->disk_quota || s->disk_inodes) &&
+            (s->image || s->ephemeral || IN_SET(s->volatile_mode, VOLATILE_YES, VOLATILE_OVERLAY)))
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL),
+                                       "--disk-quota= and --disk-inodes= limit a directory tree (-D) on disk: not with -i, "
+                                       "-x or --volatile=yes|overlay, whose writes go to an image or to memory");
         if (s->image_policy && !s->image)
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "--image-policy= needs -i/--image=");
         if (s->boot && s->as_pid2)

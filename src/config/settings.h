@@ -137,6 +137,8 @@ typedef struct Settings {
         char **init_cmd;            /* lxc.init.cmd: init and its first arguments, with --boot */
         char **execute_cmd;         /* lxc.execute.cmd: the command without --boot when none is given */
         uint64_t dev_size;          /* lxc.autodev.tmpfs.size: size of the /dev tmpfs, 0: nsboot's default */
+        uint64_t disk_quota;        /* --disk-quota: bytes, or QUOTA_UNSET, QUOTA_INFINITY (quota.h) */
+        uint64_t disk_inodes;       /* --disk-inodes: inodes, the same */
         int stop_signal;            /* the second SIGTERM's signal (lxc.signal.stop), 0: SIGKILL */
         int reboot_signal;          /* lxc.signal.reboot, 0: the init's own way */
         unsigned stop_timeout;      /* seconds for a clean stop before the guest is killed, 0: no limit */

@@ -38,6 +38,7 @@
 #include "oom.h"
 #include "process-attrs.h"
 #include "procfs.h"
+#include "quota.h"
 #include "rtnl.h"
 #include "log.h"
 #include "rootfs.h"
@@ -958,6 +959,8 @@ int container_check(const Settings *s) {
                 r = cgroup_limits_collect(s->cgroup_settings, s->properties, &limits);
                 r = r < 0 ? log_oom() : cgroup_limits_check(limits);
         }
+        if (r >= 0 && quota_wanted(s))
+                r = quota_check(s);
         if (r >= 0 && geteuid() == 0)
                 r = check_acquire(&c);
         bind_users_done(&c.bind_users);
@@ -1005,6 +1008,11 @@ int container_run(const Settings *s) {
         }
         if (r >= 0 && c.userns.chown_tree) {
                 r = tree_shift_owners(s->directory, c.userns.root_uid, c.userns.root_gid, USERNS_RANGE_SIZE);
+                if (r < 0)
+                        userns_release(&c.userns);
+        }
+        if (r >= 0 && quota_wanted(s)) {
+                r = quota_apply(s);
                 if (r < 0)
                         userns_release(&c.userns);
         }

@@ -140,6 +140,10 @@ VALUE[nsboot.resolv-conf]=copy-host; EFFECT[nsboot.resolv-conf]=resolv-conf-set
 VALUE[nsboot.timezone]=copy; EFFECT[nsboot.timezone]=localtime-set
 # A host user in the guest (every Debian host has daemon, with a group of its own).
 VALUE[nsboot.bind-user]=daemon; EFFECT[nsboot.bind-user]=bound-user
+# A quota of the tree's file system: where it enforces none, a start that honoured the key would be
+# refused; where it does, --check would show the value. Their default in --check.
+VALUE[nsboot.disk-quota]=1M; EFFECT[nsboot.disk-quota]=-
+VALUE[nsboot.disk-inodes]=100; EFFECT[nsboot.disk-inodes]=-
 
 # What the guest shows, one word per effect that a forbidden key would have had.
 probe='

@@ -7,6 +7,7 @@
 
 #include "basic/strv.h"
 #include "log.h"
+#include "quota.h"
 #include "settings-table.h"
 
 Test(settings, machine_names) {
@@ -200,4 +201,100 @@ Test(settings, console_size) {
         }
         for (size_t i = 0; i < ELEMENTSOF(bad); i++)
                 cr_assert_lt(d->parse(d, bad[i], &v), 0, "'%s' accepted", bad[i]);
+}
+
+/* nsboot.disk-quota and nsboot.disk-inodes: the memory limits' sizes, rounded up to the kernel's
+ * KiB for bytes; infinity lifts the limit, empty leaves it unset; 0 (the kernel's "no limit") and
+ * anything the size parser refuses are refused. */
+Test(settings, disk_quota) {
+        static const struct {
+                const char *key, *value;
+                uint64_t v;
+        } good[] = {
+                { "nsboot.disk-quota", "", QUOTA_UNSET },         { "nsboot.disk-quota", "10G", UINT64_C(10) << 30 },
+                { "nsboot.disk-quota", "512M", UINT64_C(512) << 20 }, { "nsboot.disk-quota", "1", 1024 },
+                { "nsboot.disk-quota", "1025", 2048 },            { "nsboot.disk-quota", "4T", UINT64_C(4) << 40 },
+                { "nsboot.disk-quota", "infinity", QUOTA_INFINITY }, { "nsboot.disk-quota", "max", QUOTA_INFINITY },
+                { "nsboot.disk-inodes", "", QUOTA_UNSET },        { "nsboot.disk-inodes", "1", 1 },
+                { "nsboot.disk-inodes", "100000", 100000 },       { "nsboot.disk-inodes", "100K", 102400 },
+                { "nsboot.disk-inodes", "infinity", QUOTA_INFINITY },
+        };
+        static const char *const bad[] = { "0", "-1", "10g", "1.5G", "10 G", "lots", "G", "1X", "16E", "none" };
+        static const char *const keys[] = { "nsboot.disk-quota", "nsboot.disk-inodes" };
+        uint64_t v;
+
+        for (size_t i = 0; i < ELEMENTSOF(good); i++) {
+                const SettingDef *d = settings_table_find_key(good[i].key);
+
+                cr_assert_not_null(d);
+                cr_assert(d->flags & SETTING_PRIVILEGED, "%s is not privileged", good[i].key);
+                v = 42;
+                cr_assert_eq(d->parse(d, good[i].value, &v), 0, "%s '%s'", good[i].key, good[i].value);
+                cr_assert_eq(v, good[i].v, "%s '%s': %" PRIu64, good[i].key, good[i].value, v);
+        }
+        for (size_t k = 0; k < ELEMENTSOF(keys); k++)
+                for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                        const SettingDef *d = settings_table_find_key(keys[k]);
+
+                        v = 42;
+                        cr_assert_lt(d->parse(d, bad[i], &v), 0, "%s '%s' accepted", keys[k], bad[i]);
+                        cr_assert_eq(v, 42, "%s '%s' changed the value", keys[k], bad[i]);
+                }
+}
+
+/* --check prints what a file must say to get the same: empty, a number, infinity. */
+Test(settings, disk_quota_format) {
+        const SettingDef *d = settings_table_find_key("nsboot.disk-quota");
+        static const struct {
+                uint64_t v;
+                const char *s;
+        } cases[] = { { QUOTA_UNSET, "" }, { 1048576, "1048576" }, { QUOTA_INFINITY, "infinity" } };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                char *s = NULL;
+                uint64_t back = 42;
+
+                cr_assert_eq(d->format(&cases[i].v, &s), 0);
+                cr_assert_str_eq(s, cases[i].s);
+                cr_assert_eq(d->parse(d, s, &back), 0, "'%s' does not parse back", s);
+                cr_assert_eq(back, cases[i].v);
+                free(s);
+        }
+}
+
+/* The project ID of a new tree: the same for a name at every start, within its range, another for
+ * the next attempt, and usually another for another name. */
+Test(settings, disk_quota_project_id) {
+        uint32_t a = quota_projid_for_name("web", 0);
+
+        cr_assert_eq(a, quota_projid_for_name("web", 0));
+        cr_assert_geq(a, QUOTA_PROJID_MIN);
+        cr_assert_lt((uint64_t) a, (uint64_t) QUOTA_PROJID_MIN + QUOTA_PROJID_SPAN);
+        cr_assert_neq(a, quota_projid_for_name("web", 1));
+        cr_assert_neq(a, quota_projid_for_name("db", 0));
+        cr_assert_neq(quota_projid_for_name("web1", 0), quota_projid_for_name("web2", 0));
+        for (unsigned i = 0; i < 100000; i += 997)
+                cr_assert_geq(quota_projid_for_name("web", i), QUOTA_PROJID_MIN);
+}
+
+/* Where the writes do not reach the tree on disk, a quota of the tree means nothing: refused. */
+Test(settings, disk_quota_needs_a_tree) {
+        static const char *const extra[][2] = { { "nsboot.ephemeral", "yes" }, { "nsboot.volatile", "yes" },
+                                                { "nsboot.volatile", "overlay" } };
+        char dir[] = "/tmp/nsboot-test-quota-XXXXXX";
+
+        cr_assert_not_null(mkdtemp(dir));
+        for (size_t i = 0; i <= ELEMENTSOF(extra); i++) {
+                _cleanup_(settings_freep) Settings *s = settings_new();
+
+                cr_assert_not_null(s);
+                cr_assert_eq(settings_assign(s, settings_table_find_key("nsboot.directory"), dir, "test"), 0);
+                cr_assert_eq(settings_assign(s, settings_table_find_key("nsboot.disk-quota"), "1G", "test"), 0);
+                if (i < ELEMENTSOF(extra)) {
+                        cr_assert_eq(settings_assign(s, settings_table_find_key(extra[i][0]), extra[i][1], "test"), 0);
+                        cr_assert_lt(settings_validate(s, false, false), 0, "%s = %s accepted", extra[i][0], extra[i][1]);
+                } else
+                        cr_assert_eq(settings_validate(s, false, false), 0, "a plain tree refused");
+        }
+        cr_assert_eq(rmdir(dir), 0);
 }
