@@ -27,19 +27,19 @@ IMAGE_SIZE=3G
 KEEP_IMAGES=3
 
 # systemd as PID 1 with D-Bus and machined (systemd-container), the kernel and what boots it,
-# the tools tests use (ip, modprobe, ps, mkfs/e2fsck, tcpdump, ping, iptables), and the
+# the tools tests use (ip, modprobe, ps, mkfs/e2fsck, tcpdump, ping, iptables, repquota), and the
 # libraries nsboot links against, so that a binary built on a Debian 12 host runs in the VM.
 PACKAGES=(
         systemd systemd-sysv dbus libpam-systemd systemd-container udev kmod
         linux-image-cloud-amd64 initramfs-tools
         iproute2 procps psmisc e2fsprogs util-linux tcpdump iputils-ping iptables
-        busybox-static
+        busybox-static quota
         libsystemd0 libcap2 libseccomp2 libmount1 libblkid1 libnl-3-200 libnl-route-3-200 libip4tc2
 )
 # Enough to find and mount the root disk; everything else loads from the root file system.
 MODULES_INITRD=(virtio_pci virtio_blk ext4)
 # What the system tier needs from the kernel; the build fails if one is missing.
-MODULES_REQUIRED=(8021q dummy ipvlan macvlan veth bridge virtio_net tun overlay)
+MODULES_REQUIRED=(8021q dummy ipvlan macvlan veth bridge virtio_net tun overlay loop quota_v2)
 
 log() { echo "mkimage: $*" >&2; }
 die() { log "$*"; exit 1; }
