@@ -81,7 +81,8 @@ bool quota_wanted(const Settings *s) {
  * in /etc/nsboot/web.conf)". */
 static const char *origin(const Settings *s, char *buf, size_t size) {
         bool bytes = s->disk_quota != QUOTA_UNSET;
-        bool file = settings_file_set(s, bytes ? offsetof(Settings, disk_quota) : offsetof(Settings, disk_inodes));
+        size_t offset = bytes ? offsetof(Settings, disk_quota) : offsetof(Settings, disk_inodes);
+        bool file = settings_file_set(s, offset);
 
         (void) snprintf(buf, size, "--%s= (nsboot.%s%s%s)", bytes ? "disk-quota" : "disk-inodes",
                         bytes ? "disk-quota" : "disk-inodes", file && s->config_file ? " in " : "",
@@ -159,8 +160,8 @@ static int projid_is_free(int fd, uint32_t id) {
                 return true;
         if (r < 0)
                 return r;
-        return dq.dqb_curspace == 0 && dq.dqb_curinodes == 0 && dq.dqb_bhardlimit == 0 && dq.dqb_bsoftlimit == 0 &&
-               dq.dqb_ihardlimit == 0 && dq.dqb_isoftlimit == 0;
+        return dq.dqb_curspace == 0 && dq.dqb_curinodes == 0 && dq.dqb_bhardlimit == 0 &&
+               dq.dqb_bsoftlimit == 0 && dq.dqb_ihardlimit == 0 && dq.dqb_isoftlimit == 0;
 }
 
 /* A tree without a project ID gets one derived from the machine name, so that a machine keeps
@@ -212,7 +213,8 @@ static int walk_entry(const Walk *w, int dfd, const char *name, const char *path
         bool dir;
         int r;
 
-        if (statx(dfd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, STATX_TYPE | STATX_INO | STATX_MNT_ID, &sx) < 0)
+        if (statx(dfd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, STATX_TYPE | STATX_INO | STATX_MNT_ID,
+                  &sx) < 0)
                 return log_error_errno(errno, "Failed to look at '%s/%s': %m", path, name);
         if (!S_ISDIR(sx.stx_mode) && !S_ISREG(sx.stx_mode))
                 return 0;
@@ -221,7 +223,8 @@ static int walk_entry(const Walk *w, int dfd, const char *name, const char *path
             (w->mnt_id && (sx.stx_mask & STATX_MNT_ID) && sx.stx_mnt_id != w->mnt_id))
                 return 0;
         dir = S_ISDIR(sx.stx_mode);
-        fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (dir ? O_DIRECTORY : 0));
+        fd = openat(dfd, name,
+                    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (dir ? O_DIRECTORY : 0));
         if (fd < 0)
                 return log_error_errno(errno, "Failed to open '%s/%s': %m", path, name);
         if (fstat(fd, &st) < 0)
