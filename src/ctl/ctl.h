@@ -59,6 +59,7 @@ int verb_stat(const CtlArgs *a);
 int verb_top(const CtlArgs *a);
 int verb_enter(const CtlArgs *a);
 int verb_start(const CtlArgs *a);
+int verb_set_limit(const CtlArgs *a);
 int verb_stop(const CtlArgs *a);
 int verb_reboot(const CtlArgs *a);
 int verb_kill(const CtlArgs *a);

@@ -31,6 +31,7 @@ static const Verb verbs[] = {
         { "stop",   1, ARGS_ANY, true,  verb_stop   },
         { "reboot", 1, ARGS_ANY, true,  verb_reboot },
         { "kill",   1, ARGS_ANY, true,  verb_kill   },
+        { "set-limit", 2, ARGS_ANY, true, verb_set_limit },
         { "console-log", 1, 1,   true,  verb_console_log },
         { "create", 1, 1,        true,  verb_create },
         { "remove", 1, ARGS_ANY, true,  verb_remove },
@@ -50,6 +51,7 @@ static void help(void) {
                "  stop NAME...            Shut machines down cleanly, as their init does it\n"
                "  reboot NAME...          Reboot machines\n"
                "  kill NAME...            Send a signal to the machines' processes\n"
+               "  set-limit NAME FILE=VALUE...  Change cgroup limits of a running machine\n"
                "  console-log NAME        The last console output (lxc.console.buffer.size)\n"
                "  create NAME             Build /var/lib/machines/NAME and /etc/nsboot/NAME.conf\n"
                "  remove NAME...          Delete stopped machines and their config files\n"

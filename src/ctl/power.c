@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* nsbootctl stop, reboot, kill and console-log: requests to the running nsboot through its control
+/* nsbootctl stop, reboot, kill, set-limit and console-log: requests to the running nsboot through its control
  * socket, which knows how the guest's init wants to be asked; and signals to every process of a
  * machine's cgroup. */
 #include <signal.h>
@@ -11,10 +11,13 @@
 
 #include "basic/fileio.h"
 #include "basic/parse-util.h"
+#include "basic/strv.h"
 #include "cgroup.h"
+#include "cgroup-limits.h"
 #include "control.h"
 #include "ctl.h"
 #include "log.h"
+#include "settings-parse.h"
 
 /* Waits until the nsboot of m exits; false after timeout_sec. */
 static bool wait_supervisor_exit(const MachineState *m, unsigned timeout_sec) {
@@ -172,6 +175,41 @@ int verb_kill(const CtlArgs *a) {
 
         snprintf(request, sizeof request, "kill %d", a->signal ?: SIGTERM);
         return for_each_machine(a, request, a->kill_leader ? send_request : send_kill_all);
+}
+
+/* lxc-cgroup NAME FILE VALUE, vzctl set --ram: each FILE=VALUE checked here (syntax, and whether
+ * this host can apply it), then written by the machine's nsboot, which knows its cgroups. */
+int verb_set_limit(const CtlArgs *a) {
+        MachineState m;
+        int r;
+
+        r = ctl_machine_get(a->args[1], &m);
+        if (r < 0)
+                return r;
+        for (char **l = a->args + 2; *l && r >= 0; l++) {
+                _cleanup_strv_free_ char **one = NULL;
+                _cleanup_free_ char *request = NULL;
+
+                r = parse_cgroup(NULL, *l, &one);
+                if (r < 0 || strv_length(one) != 1) {
+                        r = log_error_errno(SYNTHETIC_ERRNO(EINVAL), "'%s' is not FILE=VALUE of a cgroup2 controller "
+                                            "(memory.max=2G, pids.max=500, cpu.max=50%%, cpuset.cpus=0-1, ...)", *l);
+                        break;
+                }
+                r = cgroup_limits_check(one);
+                if (r < 0)
+                        break;
+                if (asprintf(&request, "limit %s", one[0]) < 0) {
+                        r = log_oom();
+                        break;
+                }
+                r = control_request(m.control, request);
+                if (r < 0)
+                        r = log_error_errno(r, "Failed to set %s on machine '%s' (its nsboot says why): %m", one[0],
+                                            m.name);
+        }
+        machine_state_done(&m);
+        return r;
 }
 
 /* lxc-console -l: what the machine's console ring holds, on stdout. */

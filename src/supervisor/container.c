@@ -50,6 +50,7 @@
 #include "template.h"
 #include "stop.h"
 #include "sync.h"
+#include "settings-parse.h"
 #include "sysctl.h"
 #include "trim.h"
 #include "tree.h"
@@ -90,6 +91,7 @@ typedef struct Container {
         UserNs userns;
         BoundUsers bind_users;  /* --bind-user */
         Control *control;
+        char **limits;          /* the limits in effect: the settings', then nsbootctl set-limit's */
         pid_t pid;
         unsigned stop_requests;
         StopPlan stop_plan;     /* how the guest's init is asked to stop */
@@ -299,6 +301,32 @@ static int on_control_reboot(void *userdata) {
         return on_control_kill(c, control_reboot_signal(machine_init_kind(c->settings, c->init)));
 }
 
+/* nsbootctl set-limit: one more limit (or a new value) for the running machine, written to its
+ * cgroup files at once, together with those in effect that it depends on (v1 swap needs memory). */
+static int on_control_set_limit(void *userdata, const char *assignment) {
+        Container *c = userdata;
+        _cleanup_strv_free_ char **one = NULL, **all = NULL;
+        int r;
+
+        if (c->pid <= 0)
+                return -ESRCH;
+        r = parse_cgroup(NULL, assignment, &one);
+        if (r < 0 || strv_length(one) != 1)
+                return r < 0 ? r : -EINVAL;
+        all = strv_copy(c->limits);
+        if (!all || strv_env_set(&all, one[0]) < 0)
+                return -ENOMEM;
+        r = cgroup_limits_check(all);
+        if (r >= 0)
+                r = cgroup_limits_apply(&c->cgroup, all, false);
+        if (r < 0)
+                return r;
+        log_info("Limit %s set by nsbootctl", one[0]);
+        strv_free(c->limits);
+        c->limits = TAKE_PTR(all);
+        return 0;
+}
+
 static ConsoleRing *on_control_console_ring(void *userdata) {
         return console_log_ring(((Container *) userdata)->console_log);
 }
@@ -307,6 +335,7 @@ static const ControlOps control_ops = {
         .stop = on_control_stop,
         .reboot = on_control_reboot,
         .kill = on_control_kill,
+        .set_limit = on_control_set_limit,
         .console_ring = on_control_console_ring,
 };
 
@@ -656,12 +685,12 @@ static int setup_procfs(Container *c, int *ret_mount_fd) {
         return procfs_new(&c->cgroup, !c->settings->private_time, &c->procfs, ret_mount_fd);
 }
 
+/* Each boot's cgroups get the settings' limits (what set-limit changed is the last boot's). */
 static int apply_limits(Container *c) {
-        _cleanup_strv_free_ char **limits = NULL;
-
-        if (cgroup_limits_collect(c->settings->cgroup_settings, c->settings->properties, &limits) < 0)
+        c->limits = strv_free(c->limits);
+        if (cgroup_limits_collect(c->settings->cgroup_settings, c->settings->properties, &c->limits) < 0)
                 return log_oom();
-        return cgroup_limits_apply(&c->cgroup, limits, c->machined.registered && !c->settings->keep_unit);
+        return cgroup_limits_apply(&c->cgroup, c->limits, c->machined.registered && !c->settings->keep_unit);
 }
 
 /* lxc.console.logfile, opened anew for each boot; in pipe mode the guest's output comes through
@@ -1045,6 +1074,7 @@ int container_run(const Settings *s) {
         banner(&c);
         r = run_machine(&c);
         close_joined(&c);
+        c.limits = strv_free(c.limits);
         machine_state_remove(s->machine);
         if (c.stdin_raw)
                 console_raw_restore(STDIN_FILENO, &c.saved_termios);

@@ -15,7 +15,7 @@
 #include "log.h"
 #include "state.h"
 
-#define CONTROL_MESSAGE_MAX 64
+#define CONTROL_MESSAGE_MAX 256
 /* A console-log answer comes as packets of 'd' and up to this much data, then the usual answer. */
 #define CONTROL_DATA_MAX (16 * 1024)
 
@@ -55,6 +55,8 @@ static int dispatch(Control *c, const char *request) {
                         return -EINVAL;
                 return c->ops->kill(c->userdata, sig);
         }
+        if ((arg = startswith(request, "limit ")) && c->ops->set_limit)
+                return c->ops->set_limit(c->userdata, arg);
         return -EOPNOTSUPP;
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The control socket of a running machine, /run/nsboot/control/NAME.sock (AF_UNIX, SOCK_SEQPACKET,
- * root only), served by the parent stage's event loop: nsbootctl stop, reboot and kill send one
- * request each ("stop", "reboot", "kill SIGNUM") and get "ok" or "error ERRNO". Also the client. */
+ * root only), served by the parent stage's event loop: nsbootctl stop, reboot, kill and set-limit
+ * send one request each ("stop", "reboot", "kill SIGNUM", "limit FILE=VALUE") and get "ok" or
+ * "error ERRNO". Also the client. */
 #pragma once
 
 #include "event-loop.h"
@@ -13,6 +14,8 @@ typedef struct ControlOps {
         int (*stop)(void *userdata);
         int (*reboot)(void *userdata);
         int (*kill)(void *userdata, int sig);
+        /* "FILE=VALUE" (as nsboot.cgroup takes it) into the machine's cgroup, now. */
+        int (*set_limit)(void *userdata, const char *assignment);
         /* The console's in-memory ring (lxc.console.buffer.size), or NULL. */
         ConsoleRing *(*console_ring)(void *userdata);
 } ControlOps;
