@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
-#include <shadow.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +22,7 @@
 #include "mount.h"
 #include "settings.h"
 #include "tree.h"
+#include "userns-mount.h"
 #include "userns.h"
 
 bool bind_user_name_is_valid(const char *name) {
@@ -36,9 +36,6 @@ static void bound_user_done(BoundUser *u) {
         free(u->name);
         free(u->host_home);
         free(u->shell);
-        if (u->hashed_password)
-                explicit_bzero(u->hashed_password, strlen(u->hashed_password));
-        free(u->hashed_password);
         *u = (BoundUser) {};
 }
 
@@ -48,34 +45,102 @@ void bind_users_done(BoundUsers *b) {
         b->n = 0;
 }
 
-/* Whether the tree's passwd(5) or group(5) file (kind 'u' or 'g') has an entry of that name, or
- * with that id. A tree without the file has none; one that is not a regular file is not read. */
-static bool tree_db_has(int root, char kind, const char *name, uint32_t id) {
-        _cleanup_close_ int fd = -EBADF;
-        _cleanup_(fclosep) FILE *f = NULL;
+/* The tree's passwd(5) and group(5) files, read once, at most TREE_DB_MAX bytes each: a hostile
+ * tree's huge file is refused, never parsed for minutes. A missing file, or one that is no regular
+ * file (a FIFO is not waited on), has no entries. */
+#define TREE_DB_MAX (1024 * 1024)
 
-        if (tree_open_regular(root, kind == 'u' ? "/etc/passwd" : "/etc/group", &fd) < 0 ||
-            fcntl(fd, F_SETFL, 0) < 0 || !(f = fdopen(fd, "re")))
-                return false;
-        TAKE_FD(fd);
-        if (kind == 'u') {
-                for (struct passwd *pw; (pw = fgetpwent(f));)
-                        if (name ? streq(pw->pw_name, name) : pw->pw_uid == id)
+typedef struct TreeDb {
+        char *text[2];          /* passwd, group */
+} TreeDb;
+
+static void tree_db_done(TreeDb *db) {
+        free(db->text[0]);
+        free(db->text[1]);
+}
+
+static int tree_db_read(int root, TreeDb *ret) {
+        static const char *const files[2] = { "/etc/passwd", "/etc/group" };
+
+        for (int i = 0; i < 2; i++) {
+                _cleanup_close_ int fd = -EBADF;
+                size_t n = 0;
+                ssize_t k;
+
+                if (tree_open_regular(root, files[i], &fd) < 0)
+                        continue;
+                ret->text[i] = malloc(TREE_DB_MAX + 1);
+                if (!ret->text[i])
+                        return log_oom();
+                while (n <= TREE_DB_MAX && (k = read(fd, ret->text[i] + n, TREE_DB_MAX + 1 - n)) > 0)
+                        n += (size_t) k;
+                if (n > TREE_DB_MAX)
+                        return log_error_errno(SYNTHETIC_ERRNO(EFBIG), "--bind-user: the guest's %s is larger than "
+                                               "%u bytes, refusing to read it", files[i], TREE_DB_MAX);
+                ret->text[i][n] = 0;
+        }
+        return 0;
+}
+
+/* The n-th field (from 0) of a line of len bytes, or NULL. */
+static const char *line_field(const char *line, size_t len, int n) {
+        const char *p = line, *end = line + len;
+
+        for (int i = 0; i < n && p; i++) {
+                p = memchr(p, ':', (size_t) (end - p));
+                p = p ? p + 1 : NULL;
+        }
+        return p;
+}
+
+/* Whether the tree's passwd (kind 0) or group (kind 1) file has an entry of that name, or, with
+ * name NULL, with that id (the third field). */
+static bool tree_db_has(const TreeDb *db, int kind, const char *name, uint32_t id) {
+        for (const char *line = db->text[kind]; line && *line;) {
+                size_t len = strcspn(line, "\n");
+                const char *f = line_field(line, len, name ? 0 : 2);
+
+                if (name && strcspn(line, ":\n") == strlen(name) && strncmp(line, name, strlen(name)) == 0)
+                        return true;
+                if (!name && f && *f >= '0' && *f <= '9') {
+                        char *end;
+                        unsigned long v = strtoul(f, &end, 10);
+
+                        if ((*end == ':' || *end == '\n' || *end == 0) && v == id)
                                 return true;
-        } else
-                for (struct group *gr; (gr = fgetgrent(f));)
-                        if (name ? streq(gr->gr_name, name) : gr->gr_gid == id)
-                                return true;
+                }
+                line += len + (line[len] == '\n');
+        }
         return false;
 }
 
-/* The host's user name: its passwd entry, its own group, its shadow hash. Logs. */
+/* The user's home, O_PATH: a directory the user owns, never the host's root directory (the home of
+ * many a system user), which would give the guest the host's files. Logs. */
+static int open_home(const char *name, const char *home, uid_t uid, int *ret_fd) {
+        _cleanup_close_ int fd = open(home, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        struct stat st, root;
+
+        if (fd < 0 || fstat(fd, &st) < 0)
+                return log_error_errno(errno, "--bind-user=%s: the user's home directory %s: %m", name, home);
+        if (stat("/", &root) < 0)
+                return log_error_errno(errno, "Failed to look at /: %m");
+        if (st.st_dev == root.st_dev && st.st_ino == root.st_ino)
+                return log_error_errno(SYNTHETIC_ERRNO(EPERM), "--bind-user=%s: the user's home is the host's root "
+                                       "directory, which is not bound into a guest", name);
+        if (st.st_uid != uid)
+                return log_error_errno(SYNTHETIC_ERRNO(EPERM), "--bind-user=%s: the user's home %s belongs to uid %u, "
+                                       "not to the user (%u): a system user's directory is not bound into a guest",
+                                       name, home, (unsigned) st.st_uid, (unsigned) uid);
+        *ret_fd = TAKE_FD(fd);
+        return 0;
+}
+
+/* The host's user name: its passwd entry, its own group, its home. Logs. */
 static int resolve_host_user(const char *name, const char *shell, BoundUser *ret) {
+        _cleanup_close_ int home = -EBADF;
         struct passwd pw, *pwp = NULL;
         struct group gr, *grp = NULL;
-        struct spwd sp, *spp = NULL;
-        char buf[16384], gbuf[16384], sbuf[16384];
-        struct stat st;
+        char buf[16384], gbuf[16384];
         int r;
 
         r = getpwnam_r(name, &pw, buf, sizeof buf, &pwp);
@@ -99,28 +164,20 @@ static int resolve_host_user(const char *name, const char *shell, BoundUser *ret
         if (!pw.pw_dir || pw.pw_dir[0] != '/')
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "--bind-user=%s: the user's home directory '%s' is no "
                                        "absolute path", name, strempty(pw.pw_dir));
-        if (stat(pw.pw_dir, &st) < 0)
-                return log_error_errno(errno, "--bind-user=%s: the user's home directory %s: %m", name, pw.pw_dir);
-        if (!S_ISDIR(st.st_mode))
-                return log_error_errno(SYNTHETIC_ERRNO(ENOTDIR), "--bind-user=%s: the user's home %s is no directory",
-                                       name, pw.pw_dir);
+        r = open_home(name, pw.pw_dir, pw.pw_uid, &home);
+        if (r < 0)
+                return r;
         if (shell && streq(shell, "yes"))
                 shell = pw.pw_shell && pw.pw_shell[0] == '/' ? pw.pw_shell : NULL;
         *ret = (BoundUser) { .host_uid = pw.pw_uid, .host_gid = pw.pw_gid, .name = strdup(name),
                              .host_home = strdup(pw.pw_dir), .shell = shell ? strdup(shell) : NULL };
         if (!ret->name || !ret->host_home || (shell && !ret->shell))
                 return log_oom();
-        /* Only root reads the shadow file; the hash goes where only the guest's root reads it. */
-        if (getspnam_r(name, &sp, sbuf, sizeof sbuf, &spp) == 0 && spp && !isempty(sp.sp_pwdp)) {
-                ret->hashed_password = strdup(sp.sp_pwdp);
-                if (!ret->hashed_password)
-                        return log_oom();
-        }
-        explicit_bzero(sbuf, sizeof sbuf);
         return 0;
 }
 
 int bind_users_prepare(const Settings *s, int root, BoundUsers *ret) {
+        _cleanup_(tree_db_done) TreeDb db = {};
         uint32_t next = BIND_USER_ID_MIN;
         int r;
 
@@ -130,6 +187,9 @@ int bind_users_prepare(const Settings *s, int root, BoundUsers *ret) {
         if (s->userns.mode == USERNS_NO)
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "--bind-user= needs the guest's own user namespace, "
                                        "which --private-users=no turns off");
+        r = tree_db_read(root, &db);
+        if (r < 0)
+                return r;
         STRV_FOREACH(n, s->bind_users) {
                 BoundUser *u = &ret->items[ret->n];
 
@@ -139,13 +199,13 @@ int bind_users_prepare(const Settings *s, int root, BoundUsers *ret) {
                         goto fail;
                 }
                 ret->n++;
-                if (tree_db_has(root, 'u', u->name, 0) || tree_db_has(root, 'g', u->name, 0)) {
+                if (tree_db_has(&db, 0, u->name, 0) || tree_db_has(&db, 1, u->name, 0)) {
                         r = log_error_errno(SYNTHETIC_ERRNO(EBUSY), "--bind-user=%s: the guest has a user or group of "
                                             "that name in its /etc/passwd or /etc/group already", u->name);
                         goto fail;
                 }
                 /* The first id from the last on that neither file of the tree uses, as uid and gid. */
-                while (next <= BIND_USER_ID_MAX && (tree_db_has(root, 'u', NULL, next) || tree_db_has(root, 'g', NULL, next)))
+                while (next <= BIND_USER_ID_MAX && (tree_db_has(&db, 0, NULL, next) || tree_db_has(&db, 1, NULL, next)))
                         next++;
                 if (next > BIND_USER_ID_MAX) {
                         r = log_error_errno(SYNTHETIC_ERRNO(EBUSY), "--bind-user=%s: no id of %u..%u is free in the "
@@ -193,19 +253,39 @@ int bind_users_map(const BoundUsers *b, UserNs *u) {
 }
 
 int bind_user_open_home(const BoundUser *u, int *ret_fd) {
-        struct mount_attr attr = { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
-        _cleanup_close_ int fd = open_tree(AT_FDCWD, u->host_home, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-        struct stat st;
+        IdMap only = { .uid = { { u->host_uid, u->host_uid, 1 } }, .gid = { { u->host_gid, u->host_gid, 1 } },
+                       .n_uid = 1, .n_gid = 1 };
+        _cleanup_close_ int home = -EBADF, fd = -EBADF, userns = -EBADF;
+        struct mount_attr attr = { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_IDMAP };
+        int r;
 
-        if (fd < 0 || fstat(fd, &st) < 0)
+        r = open_home(u->name, u->host_home, u->host_uid, &home);
+        if (r < 0)
+                return r;
+        /* The home alone, not what is mounted below it. */
+        fd = open_tree(home, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+        if (fd < 0)
                 return log_error_errno(errno, "--bind-user=%s: cannot bind the home directory %s: %m", u->name,
                                        u->host_home);
-        if (!S_ISDIR(st.st_mode))
-                return log_error_errno(SYNTHETIC_ERRNO(ENOTDIR), "--bind-user=%s: the home %s is no directory",
-                                       u->name, u->host_home);
-        if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
-                return log_error_errno(errno, "--bind-user=%s: cannot make the bind of %s nosuid: %m", u->name,
-                                       u->host_home);
+        /* Idmapped to the user's ids alone: the guest's other users, its root included, can change the
+         * user's files but make none of their own there (EOVERFLOW), so no file of another owner, a
+         * setuid one say, appears in the host user's home. */
+        r = userns_open_maps(&only, &userns);
+        if (r < 0)
+                return r;
+        attr.userns_fd = (uint64_t) userns;
+        if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0) {
+                if (!IN_SET(errno, EINVAL, EOPNOTSUPP, EPERM))
+                        return log_error_errno(errno, "--bind-user=%s: cannot set up the bind of %s: %m", u->name,
+                                               u->host_home);
+                log_warning_errno(errno, "--bind-user=%s: the file system of %s cannot be mounted idmapped (%m): files "
+                                  "the guest's other users make in the home keep their host ids", u->name,
+                                  u->host_home);
+                attr = (struct mount_attr) { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
+                if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+                        return log_error_errno(errno, "--bind-user=%s: cannot make the bind of %s nosuid: %m", u->name,
+                                               u->host_home);
+        }
         *ret_fd = TAKE_FD(fd);
         return 0;
 }
@@ -228,7 +308,7 @@ static int write_record(int dir, const char *name, uint32_t id, const char *suff
 }
 
 static int write_records(int dir, const BoundUser *u) {
-        _cleanup_free_ char *user = NULL, *group = NULL, *priv = NULL;
+        _cleanup_free_ char *user = NULL, *group = NULL;
         size_t n;
         FILE *f;
         int r;
@@ -255,20 +335,7 @@ static int write_records(int dir, const BoundUser *u) {
         if (fclose(f) != 0)
                 return log_oom();
         r = write_record(dir, u->name, u->guest_id, ".group", group, 0644);
-        if (r >= 0)
-                r = write_record(dir, u->name, u->guest_id, ".user", user, 0644);
-        if (r < 0 || !u->hashed_password)
-                return r;
-        if (!(f = open_memstream(&priv, &n)))
-                return log_oom();
-        fputs("{\"privileged\":{\"hashedPassword\":[", f);
-        json_string(f, u->hashed_password);
-        fputs("]}}\n", f);
-        if (fclose(f) != 0)
-                return log_oom();
-        r = write_record(dir, u->name, u->guest_id, ".user-privileged", priv, 0600);
-        explicit_bzero(priv, strlen(priv));
-        return r;
+        return r < 0 ? r : write_record(dir, u->name, u->guest_id, ".user", user, 0644);
 }
 
 int bind_users_setup(const BoundUsers *b, const char *root) {

@@ -26,7 +26,6 @@ typedef struct BoundUser {
         uint32_t guest_id;      /* its uid and gid in the guest */
         char *host_home;
         char *shell;            /* NULL: the guest's default */
-        char *hashed_password;  /* from the host's shadow, NULL if there is none */
 } BoundUser;
 
 typedef struct BoundUsers {
@@ -52,7 +51,8 @@ static inline void bind_users_donep(BoundUsers **b) {
                 bind_users_done(*b);
 }
 
-/* Parent: the home directory of user i as a detached mount, nosuid and nodev. Logs. */
+/* Parent: the home directory of user i as a detached mount, nosuid and nodev, idmapped to the
+ * user's ids alone. Logs. */
 int bind_user_open_home(const BoundUser *u, int *ret_fd);
 /* Child, while /run/host below root is writable: the records in /run/host/userdb and the mount
  * points /run/host/home/NAME. Logs. */

@@ -31,14 +31,13 @@ void userns_mount_add_host_root(IdMap *m) {
 /* A holder in a new user namespace keeps it while we write its maps (as the host's root, which may
  * map any ids, host root included) and open a descriptor of it. The "guest's" in the messages of
  * userns_write_maps() is the holder's. */
-int userns_mount_open(const UserNs *u, int *ret_fd) {
+int userns_open_maps(const IdMap *m, int *ret_fd) {
         _cleanup_close_ int fd = -EBADF;
-        UserNs mount_ns = { .map = u->map };
+        UserNs mount_ns = { .map = *m };
         char path[64];
         pid_t pid;
         int r;
 
-        userns_mount_add_host_root(&mount_ns.map);
         pid = ns_holder_start(CLONE_NEWUSER);
         if (pid < 0)
                 return log_error_errno(pid, "Failed to create the user namespace of the tree's mount: %m");
@@ -51,4 +50,11 @@ int userns_mount_open(const UserNs *u, int *ret_fd) {
                 return r;
         *ret_fd = TAKE_FD(fd);
         return 0;
+}
+
+int userns_mount_open(const UserNs *u, int *ret_fd) {
+        IdMap m = u->map;
+
+        userns_mount_add_host_root(&m);
+        return userns_open_maps(&m, ret_fd);
 }

@@ -13,6 +13,8 @@
 /* Adds "USERNS_MOUNT_HOST_ROOT 0 1" to the uid and gid maps of m unless its ranges already use
  * either id or the map is full. Non-logging. */
 void userns_mount_add_host_root(IdMap *m);
+/* Opens a new user namespace with the maps m, for MOUNT_ATTR_IDMAP. Logs. */
+int userns_open_maps(const IdMap *m, int *ret_fd);
 /* Opens a new user namespace with the machine's maps and the host root's line, for
  * MOUNT_ATTR_IDMAP. Logs. */
 int userns_mount_open(const UserNs *u, int *ret_fd);

@@ -2,9 +2,11 @@
 # --bind-user: a host user in the guest, as systemd-nspawn's --bind-user. The user gets guest id
 # 60514.. (the first one free in the tree's /etc/passwd and /etc/group), which the guest's user
 # namespace maps to its host uid and gid alone; its home is bound at /run/host/home/NAME (nosuid,
-# nodev), and JSON records in /run/host/userdb make it known to the guest's nss-systemd. -u finds
-# it; a booted Debian guest resolves it (getent, runuser) and its files land on the host as the
-# host user's. Bad users and modes are refused naming the option, before anything is made.
+# nodev, idmapped to the user's ids alone), and JSON records in /run/host/userdb make it known to
+# the guest's nss-systemd; no password hash leaves the host. -u finds it; a booted Debian guest
+# resolves it (getent, runuser) and its files land on the host as the host user's. Bad users (root,
+# nobody, a home that is / or not the user's), modes and trees (a huge /etc/group) are refused
+# naming the option, before anything is made.
 #
 # The host users are the test's own: its own mount namespace binds copies of /etc/passwd, group
 # and shadow with them added, so the machine's user database never changes.
@@ -15,11 +17,11 @@ fi
 . "$(dirname "$0")/lib.sh"
 require_root
 
-# Host ids free for the test's users: U..U+4, none of them known to the host.
+# Host ids free for the test's users: U..U+6, none of them known to the host.
 U=47110
-while getent passwd $U $((U + 1)) $((U + 2)) $((U + 3)) $((U + 4)) >/dev/null ||
-        getent group $U $((U + 1)) $((U + 2)) $((U + 3)) $((U + 4)) >/dev/null; do
-        U=$((U + 5))
+while getent passwd $U $((U + 1)) $((U + 2)) $((U + 3)) $((U + 4)) $((U + 5)) $((U + 6)) >/dev/null ||
+        getent group $U $((U + 1)) $((U + 2)) $((U + 3)) $((U + 4)) $((U + 5)) $((U + 6)) >/dev/null; do
+        U=$((U + 7))
 done
 mkdir -p "$WORKDIR/etc" "$WORKDIR/home/nsbtu" "$WORKDIR/home/nsbtv" "$WORKDIR/home/nsbtshared" "$WORKDIR/home/nsbtc"
 for f in passwd group shadow; do
@@ -31,13 +33,18 @@ nsbtv:x:$((U + 1)):$((U + 1))::$WORKDIR/home/nsbtv:/bin/sh
 nsbtshared:x:$((U + 2)):100::$WORKDIR/home/nsbtshared:/bin/sh
 nsbtc:x:$((U + 3)):$((U + 3))::$WORKDIR/home/nsbtc:/bin/sh
 nsbtnohome:x:$((U + 4)):$((U + 4))::$WORKDIR/home/missing:/bin/sh
+nsbtslash:x:$((U + 5)):$((U + 5))::/:/bin/sh
+nsbtforeign:x:$((U + 6)):$((U + 6))::$WORKDIR/home/nsbtforeign:/bin/sh
 EOF
 cat >>"$WORKDIR/etc/group" <<EOF
 nsbtu:x:$U:
 nsbtv:x:$((U + 1)):
 nsbtc:x:$((U + 3)):
 nsbtnohome:x:$((U + 4)):
+nsbtslash:x:$((U + 5)):
+nsbtforeign:x:$((U + 6)):
 EOF
+mkdir "$WORKDIR/home/nsbtforeign" # root's, not the user's
 echo 'nsbtu:$6$nsboot$bindusertesthash:19000:0:99999:7:::' >>"$WORKDIR/etc/shadow"
 for f in passwd group shadow; do
         mount --bind "$WORKDIR/etc/$f" "/etc/$f"
@@ -45,6 +52,7 @@ done
 assert_eq "$U" "$(id -u nsbtu)" "the test's host user"
 chown "$U:$U" "$WORKDIR/home/nsbtu"
 chown "$((U + 1)):$((U + 1))" "$WORKDIR/home/nsbtv"
+chown "$((U + 3)):$((U + 3))" "$WORKDIR/home/nsbtc"
 chmod 0700 "$WORKDIR/home/nsbtu" "$WORKDIR/home/nsbtv"
 echo "from the host" >"$WORKDIR/home/nsbtu/hostfile"
 chown "$U:$U" "$WORKDIR/home/nsbtu/hostfile"
@@ -77,24 +85,30 @@ assert_eq '{"userName":"nsbtu","uid":60514,"gid":60514,"homeDirectory":"/run/hos
         "$(in_guest "$LEADER" cat /run/host/userdb/nsbtu.user)" "user record"
 assert_eq '{"groupName":"nsbtv","gid":60515,"service":"nsboot"}' \
         "$(in_guest "$LEADER" cat /run/host/userdb/60515.group)" "group record by gid"
-assert_eq '{"privileged":{"hashedPassword":["$6$nsboot$bindusertesthash"]}}' \
-        "$(in_guest "$LEADER" cat /run/host/userdb/nsbtu.user-privileged)" "the hash from the host's shadow"
-assert_eq "600 0" "$(in_guest "$LEADER" stat -c '%a %u' /run/host/userdb/nsbtu.user-privileged)" "the hash is root's only"
-in_guest "$LEADER" test -e /run/host/userdb/nsbtv.user-privileged && fail "a record of a hash nsbtv has not"
+# The host's password hash stays on the host (systemd-nspawn copies it, for the guest's root to read).
+assert_eq "60514.group 60514.user 60515.group 60515.user nsbtu.group nsbtu.user nsbtv.group nsbtv.user" \
+        "$(in_guest "$LEADER" ls /run/host/userdb | xargs)" "the records"
+in_guest "$LEADER" grep -r bindusertesthash /run/host && fail "the host's password hash is in the guest"
 opts=$(awk '$5 == "/run/host/home/nsbtu" { print $6 }' "/proc/$LEADER/mountinfo")
 assert_match "$opts" "nosuid" "the home's mount options"
 assert_match "$opts" "nodev" "the home's mount options"
 assert_eq 1 "$(awk '$5 == "/run/host/home/nsbtu"' "/proc/$LEADER/mountinfo" | wc -l)" "the home is mounted once"
-# The guest's root has the bound user's files (as with systemd-nspawn), and nothing more of the
-# host's: the records are read-only, a setuid file it makes in the home is its own and does not
-# run setuid there, a device node cannot be made.
+assert_match "$(awk '$5 == "/run/host/home/nsbtu" { print $6 }' "/proc/$LEADER/mountinfo")" "idmapped" \
+        "the home's mount"
+# The guest's root can change the bound user's files (as with systemd-nspawn), and nothing more of
+# the host's: the records are read-only; in the home (idmapped to the user's ids alone) it makes no
+# file of its own, a setuid one say, for the host user to find, nor a device node.
 in_guest "$LEADER" sh -c 'echo x >/run/host/userdb/evil.user' 2>/dev/null && fail "the guest's root wrote /run/host/userdb"
-in_guest "$LEADER" sh -c 'cp /bin/busybox /run/host/home/nsbtu/suid && chmod 4755 /run/host/home/nsbtu/suid'
-assert_eq "$base" "$(stat -c %u "$WORKDIR/home/nsbtu/suid")" "host owner of a setuid file the guest's root made"
+in_guest "$LEADER" sh -c 'echo more >>/run/host/home/nsbtu/hostfile' || fail "the guest's root cannot change the user's file"
+assert_eq "$U $U" "$(stat -c '%u %g' "$WORKDIR/home/nsbtu/hostfile")" "the user's file, changed by the guest's root"
+in_guest "$LEADER" sh -c 'cp /bin/busybox /run/host/home/nsbtu/suid' 2>/dev/null &&
+        fail "the guest's root made a file of its own in the bound home"
+assert_file_not_exists "$WORKDIR/home/nsbtu/suid"
+in_guest "$LEADER" sh -c 'chown 0:0 /run/host/home/nsbtu/hostfile' 2>/dev/null &&
+        fail "the guest's root gave the user's file to itself"
 in_guest "$LEADER" mknod /run/host/home/nsbtu/null c 1 3 2>/dev/null && fail "the guest made a device node in a bound home"
 assert_file_not_exists "$WORKDIR/home/nsbtu/null"
 poweroff_guest
-rm -f "$WORKDIR/home/nsbtu/suid"
 
 # A tree whose /etc/passwd has 60514 already: the user gets the next free id.
 cp "$tree/etc/passwd" "$WORKDIR/passwd.orig"
@@ -114,6 +128,16 @@ assert_refused nsbtbad4 "a user without a group of its own" "--bind-user=nsbtsha
         -D "$tree" --bind-user=nsbtshared /bin/true
 assert_refused nsbtbad5 "a missing home" "--bind-user=nsbtnohome: the user's home directory $WORKDIR/home/missing" \
         -D "$tree" --bind-user=nsbtnohome /bin/true
+assert_refused nsbtbad12 "a home that is the host's /" "--bind-user=nsbtslash: the user's home is the host's root directory" \
+        -D "$tree" --bind-user=nsbtslash /bin/true
+assert_refused nsbtbad13 "a home of another owner" "--bind-user=nsbtforeign: the user's home $WORKDIR/home/nsbtforeign belongs to uid 0" \
+        -D "$tree" --bind-user=nsbtforeign /bin/true
+# A tree's huge /etc/group is refused at once, not parsed for minutes.
+cp -a "$tree/etc/group" "$WORKDIR/group.orig"
+truncate -s 64M "$tree/etc/group"
+NSBOOT_TIMEOUT=20 assert_refused nsbtbad14 "a huge /etc/group" "--bind-user: the guest's /etc/group is larger than" \
+        -D "$tree" --bind-user=nsbtu /bin/true
+cp -a "$WORKDIR/group.orig" "$tree/etc/group"
 echo 'nsbtc:x:1234:' >>"$tree/etc/group"
 assert_refused nsbtbad6 "a name the guest has" "--bind-user=nsbtc: the guest has a user or group of that name" \
         -D "$tree" --bind-user=nsbtc /bin/true

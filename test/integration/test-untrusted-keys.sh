@@ -138,8 +138,9 @@ for k in nsboot.oom-score-adjust lxc.proc.oom_score_adj; do VALUE[$k]=123; EFFEC
 VALUE[nsboot.load-credential]=c:$WORKDIR/hostdir/secret; EFFECT[nsboot.load-credential]=credential-loaded
 VALUE[nsboot.resolv-conf]=copy-host; EFFECT[nsboot.resolv-conf]=resolv-conf-set
 VALUE[nsboot.timezone]=copy; EFFECT[nsboot.timezone]=localtime-set
-# A host user in the guest (every Debian host has daemon, with a group of its own).
-VALUE[nsboot.bind-user]=daemon; EFFECT[nsboot.bind-user]=bound-user
+# A host user in the guest: the host has none to bind that this test could use (daemon's home is
+# root's, which is refused; test-bind-user makes its own): its default in --check.
+VALUE[nsboot.bind-user]=daemon; EFFECT[nsboot.bind-user]=-
 # A quota of the tree's file system: where it enforces none, a start that honoured the key would be
 # refused; where it does, --check would show the value. Their default in --check.
 VALUE[nsboot.disk-quota]=1M; EFFECT[nsboot.disk-quota]=-
@@ -167,7 +168,6 @@ grep -q " /var/log/journal/MACHINEID " /proc/self/mountinfo && echo journal-boun
 [ -e /run/host/credentials/c ] && echo credential-loaded
 [ -e /etc/resolv.conf ] && echo resolv-conf-set
 [ -e /etc/localtime ] && echo localtime-set
-[ -e /run/host/userdb/daemon.user ] && echo bound-user
 echo "probe-done host=$(hostname)"
 '
 uuid_dashed=${uuid:0:8}-${uuid:8:4}-${uuid:12:4}-${uuid:16:4}-${uuid:20:12}
@@ -256,11 +256,6 @@ echo "lxc.idmap = b 0 1048576 65536" >"$trusted"
 nsboot_run -q -D "$tree" --config="$trusted" /bin/sh -c "$probe"
 assert_rc 0 "the probe with the trusted file"
 assert_file_contains "$NSBOOT_OUT" idmap-set "the probe does not see idmap-set from a trusted file"
-getent passwd daemon >/dev/null || fail "this host has no user daemon"
-echo "nsboot.bind-user = daemon" >"$trusted"
-nsboot_run -q -D "$tree" --config="$trusted" /bin/sh -c "$probe"
-assert_rc 0 "the probe with the trusted file"
-assert_file_contains "$NSBOOT_OUT" bound-user "the probe does not see bound-user from a trusted file"
 echo "$machine_id" >"$tree/etc/machine-id"
 echo "nsboot.link-journal = host" >"$trusted"
 nsboot_run -q -D "$tree" --config="$trusted" /bin/sh -c "$probe"
