@@ -21,6 +21,7 @@ typedef struct CtlArgs {
         bool json;
         bool quiet;
         bool no_wait;
+        bool all;               /* stop: every running machine */
         bool clear;             /* console-log */
         int signal;             /* kill: 0 means SIGTERM */
         bool kill_leader;       /* kill: the guest's PID 1 only, not every process of the machine */
@@ -59,6 +60,7 @@ int verb_stat(const CtlArgs *a);
 int verb_top(const CtlArgs *a);
 int verb_enter(const CtlArgs *a);
 int verb_start(const CtlArgs *a);
+int verb_autostart(const CtlArgs *a);
 int verb_set_limit(const CtlArgs *a);
 int verb_stop(const CtlArgs *a);
 int verb_reboot(const CtlArgs *a);

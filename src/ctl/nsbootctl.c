@@ -28,7 +28,8 @@ static const Verb verbs[] = {
         { "enter",  1, ARGS_ANY, true,  verb_enter  },
         { "attach", 1, ARGS_ANY, true,  verb_enter  },
         { "start",  1, ARGS_ANY, true,  verb_start  },
-        { "stop",   1, ARGS_ANY, true,  verb_stop   },
+        { "autostart", 0, 0,     true,  verb_autostart },
+        { "stop",   0, ARGS_ANY, true,  verb_stop   },
         { "reboot", 1, ARGS_ANY, true,  verb_reboot },
         { "kill",   1, ARGS_ANY, true,  verb_kill   },
         { "set-limit", 2, ARGS_ANY, true, verb_set_limit },
@@ -48,7 +49,8 @@ static void help(void) {
                "  enter NAME [CMD...]     A shell or command inside the running machine\n"
                "  attach NAME [CMD...]    The same as enter\n"
                "  start NAME...           Boot machines in the background\n"
-               "  stop NAME...            Shut machines down cleanly, as their init does it\n"
+               "  autostart               Boot the machines with lxc.start.auto, in their order\n"
+               "  stop NAME...|--all      Shut machines down cleanly, as their init does it\n"
                "  reboot NAME...          Reboot machines\n"
                "  kill NAME...            Send a signal to the machines' processes\n"
                "  set-limit NAME FILE=VALUE...  Change cgroup limits of a running machine\n"
@@ -67,6 +69,7 @@ static void help(void) {
                "  -s --signal=SIGNAL      kill: the signal (default SIGTERM)\n"
                "     --kill-whom=all|leader  kill: every process of the machine (default), or its init\n"
                "     --no-wait            stop: return once the machine was asked\n"
+               "     --all                stop: every running machine\n"
                "     --clear              console-log: empty the buffer after printing it\n"
                "     --timeout=SECS       start, stop: how long to wait (default 90)\n"
                "     --release=CODENAME   create: the Debian or Ubuntu release (default bookworm)\n"
@@ -82,6 +85,7 @@ static void help(void) {
 enum {
         ARG_VERSION = 0x100, ARG_JSON, ARG_SORT, ARG_INTERVAL, ARG_NO_WAIT, ARG_TIMEOUT, ARG_RELEASE,
         ARG_MIRROR, ARG_METHOD, ARG_PACKAGES, ARG_FROM, ARG_ROOT_PASSWORD, ARG_HOSTNAME, ARG_KILL_WHOM, ARG_CLEAR,
+        ARG_ALL,
 };
 
 static const struct option options[] = {
@@ -95,6 +99,7 @@ static const struct option options[] = {
         { "signal",        required_argument, NULL, 's'               },
         { "kill-whom",     required_argument, NULL, ARG_KILL_WHOM     },
         { "no-wait",       no_argument,       NULL, ARG_NO_WAIT       },
+        { "all",           no_argument,       NULL, ARG_ALL           },
         { "clear",         no_argument,       NULL, ARG_CLEAR         },
         { "timeout",       required_argument, NULL, ARG_TIMEOUT       },
         { "release",       required_argument, NULL, ARG_RELEASE       },
@@ -155,6 +160,9 @@ static int parse_option(int c, CtlArgs *a) {
                 return 0;
         case ARG_NO_WAIT:
                 a->no_wait = true;
+                return 0;
+        case ARG_ALL:
+                a->all = true;
                 return 0;
         case ARG_CLEAR:
                 a->clear = true;

@@ -76,7 +76,42 @@ static int send_request(const CtlArgs *a, const MachineState *m, const char *req
         return 0;
 }
 
+/* stop --all (a host going down): every running machine is asked first, then waited for, so that
+ * they shut down side by side within one --timeout. */
+static int stop_all(const CtlArgs *a) {
+        time_t end = time(NULL) + a->timeout_sec;
+        MachineState *l = NULL;
+        size_t n = 0;
+        int r, ret = 0;
+
+        r = ctl_machines_running(&l, &n);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++) {
+                r = control_request(l[i].control, "stop");
+                if (r < 0)
+                        ret = log_error_errno(r, "Failed to stop machine '%s' (control socket %s): %m", l[i].name,
+                                              l[i].control);
+        }
+        for (size_t i = 0; i < n && !a->no_wait; i++) {
+                time_t left = end - time(NULL);
+
+                if (!wait_supervisor_exit(&l[i], left > 0 ? (unsigned) left : 1))
+                        ret = log_error_errno(SYNTHETIC_ERRNO(ETIMEDOUT), "Machine '%s' did not stop within %u s; "
+                                              "'nsbootctl kill -s KILL %s' ends it", l[i].name, a->timeout_sec,
+                                              l[i].name);
+        }
+        ctl_machines_free(l, n);
+        return ret;
+}
+
 int verb_stop(const CtlArgs *a) {
+        if (a->all && a->args[1])
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "stop takes machine names or --all, not both");
+        if (a->all)
+                return stop_all(a);
+        if (!a->args[1])
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "'stop' takes machine names, or --all");
         return for_each_machine(a, "stop", send_request);
 }
 

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* nsbootctl start: boots machines in the background, as lxc-start, vzctl start and machinectl
- * start do. On a host that systemd runs, through the unit nsboot@NAME.service (its journal, its
- * restarts); elsewhere nsboot runs in a session of its own, its output appended to
- * /var/log/nsboot/NAME.log. Either way nsbootctl returns once the guest's init runs, or says why
- * it did not. */
+/* nsbootctl start and autostart: boot machines in the background, as lxc-start, vzctl start and
+ * machinectl start do, and those with lxc.start.auto as lxc-autostart. On a host that systemd
+ * runs, through the unit nsboot@NAME.service (its journal, its restarts); elsewhere nsboot runs in
+ * a session of its own, its messages appended to /var/log/nsboot/NAME.log. Either way nsbootctl
+ * returns once the guest's init runs, or says why it did not. */
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "autostart.h"
 #include "basic/fileio.h"
 #include "basic/fs-util.h"
 #include "basic/strv.h"
@@ -81,8 +82,13 @@ static int start_unit(const char *name) {
         return 0;
 }
 
-/* The child: a session of its own, no terminal, stdout and stderr appended to the log. */
-_noreturn_ static void exec_nsboot(const char *nsboot, const char *name, int log_fd) {
+/* The child: a session of its own, no terminal, stdout and stderr appended to the log, and none of
+ * the caller's other descriptors (a pipe a script reads to its end would stay open for as long as
+ * the machine runs). The guest's console is passive: what the guest writes there may not fill the
+ * host's /var/log; the machine's own console log (lxc.console.logfile, with its size limit) or
+ * buffer (nsbootctl console-log) keeps it. */
+_noreturn_ static void exec_nsboot(const char *nsboot, const char *name, const char *config, int log_fd) {
+        _cleanup_free_ char *config_arg = NULL;
         int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
         sigset_t none;
 
@@ -91,7 +97,10 @@ _noreturn_ static void exec_nsboot(const char *nsboot, const char *name, int log
         if (null < 0 || setsid() < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(log_fd, STDOUT_FILENO) < 0 ||
             dup2(log_fd, STDERR_FILENO) < 0)
                 _exit(127);
-        execl(nsboot, "nsboot", "--boot", "--console=read-only", "-M", name, NULL);
+        (void) close_range(3, ~0U, 0);
+        if (config && asprintf(&config_arg, "--config=%s", config) < 0)
+                _exit(127);
+        execl(nsboot, "nsboot", "--boot", "--console=passive", "-M", name, config_arg, NULL);
         dprintf(STDERR_FILENO, "nsbootctl: failed to run %s: %m\n", nsboot);
         _exit(127);
 }
@@ -108,7 +117,7 @@ static void show_log_since(const char *path, off_t offset) {
                 (void) loop_write(STDERR_FILENO, buf, (size_t) n);
 }
 
-static int start_direct(const CtlArgs *a, const char *name) {
+static int start_direct(const CtlArgs *a, const char *name, const char *config) {
         _cleanup_free_ char *nsboot = nsboot_binary(), *path = NULL;
         _cleanup_close_ int log_fd = -EBADF;
         struct stat st;
@@ -122,7 +131,7 @@ static int start_direct(const CtlArgs *a, const char *name) {
         r = mkdir_p(START_LOG_DIR, 0750);
         if (r < 0)
                 return log_error_errno(r, "Failed to create %s: %m", START_LOG_DIR);
-        log_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0640);
+        log_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC, 0640);
         if (log_fd < 0 || fstat(log_fd, &st) < 0)
                 return log_error_errno(errno, "Failed to open %s: %m", path);
         if (!S_ISREG(st.st_mode))
@@ -133,9 +142,9 @@ static int start_direct(const CtlArgs *a, const char *name) {
         if (pid < 0)
                 return log_error_errno(errno, "Failed to fork: %m");
         if (pid == 0)
-                exec_nsboot(nsboot, name, log_fd);
+                exec_nsboot(nsboot, name, config, log_fd);
         /* Until the guest's init runs (its state file names this nsboot), or nsboot gives up. */
-        for (unsigned i = 0; i < a->timeout_sec * 10; i++) {
+        for (uint64_t i = 0; i < (uint64_t) a->timeout_sec * 10; i++) {
                 MachineState m;
                 bool ours;
 
@@ -159,7 +168,24 @@ static int start_direct(const CtlArgs *a, const char *name) {
                 (void) nanosleep(&(struct timespec) { .tv_nsec = 100 * 1000 * 1000 }, NULL);
         }
         return log_error_errno(SYNTHETIC_ERRNO(ETIMEDOUT), "Machine '%s' is still starting after %u s (nsboot PID "
-                               "%d, output in %s)", name, a->timeout_sec, (int) pid, path);
+                               "%d goes on; its output is in %s)", name, a->timeout_sec, (int) pid, path);
+}
+
+/* One machine, unless it runs; config: the file to use (nsbootctl autostart), else nsboot finds it.
+ * 1 when it ran already. */
+static int start_one(const CtlArgs *a, const char *name, const char *config, bool systemd) {
+        MachineState m;
+
+        if (!machine_name_is_valid(name))
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "'%s' is not a valid machine name", name);
+        if (machine_state_read(name, &m) >= 0) {
+                bool live = machine_state_is_live(&m);
+
+                machine_state_done(&m);
+                if (live)
+                        return 1;
+        }
+        return systemd ? start_unit(name) : start_direct(a, name, config);
 }
 
 int verb_start(const CtlArgs *a) {
@@ -167,25 +193,38 @@ int verb_start(const CtlArgs *a) {
         int ret = 0;
 
         for (char **name = a->args + 1; *name; name++) {
-                MachineState m;
-                int r;
+                int r = start_one(a, *name, NULL, systemd);
 
-                if (!machine_name_is_valid(*name)) {
-                        ret = log_error_errno(SYNTHETIC_ERRNO(EINVAL), "'%s' is not a valid machine name", *name);
-                        continue;
-                }
-                if (machine_state_read(*name, &m) >= 0) {
-                        bool live = machine_state_is_live(&m);
-
-                        machine_state_done(&m);
-                        if (live) {
-                                ret = log_error_errno(SYNTHETIC_ERRNO(EBUSY), "Machine '%s' is running already", *name);
-                                continue;
-                        }
-                }
-                r = systemd ? start_unit(*name) : start_direct(a, *name);
+                if (r > 0)
+                        r = log_error_errno(SYNTHETIC_ERRNO(EBUSY), "Machine '%s' is running already", *name);
                 if (r < 0)
                         ret = r;
         }
+        return ret;
+}
+
+/* lxc-autostart: the machines with lxc.start.auto, in lxc.start.order, each lxc.start.delay apart;
+ * one that runs already is left as it is, one that fails does not stop the others. */
+int verb_autostart(const CtlArgs *a) {
+        bool systemd = host_runs_systemd();
+        AutostartMachine *m = NULL;
+        size_t n = 0;
+        int r, ret = 0;
+
+        r = autostart_list(&m, &n);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++) {
+                r = start_one(a, m[i].name, m[i].config, systemd);
+                if (r > 0 && !a->quiet)
+                        printf("Machine '%s' is running already.\n", m[i].name);
+                if (r < 0)
+                        ret = r;
+                if (r == 0 && m[i].delay > 0 && i + 1 < n)
+                        (void) nanosleep(&(struct timespec) { .tv_sec = m[i].delay }, NULL);
+        }
+        if (n == 0 && !a->quiet)
+                printf("No machine has lxc.start.auto (nsboot.start-auto) set.\n");
+        autostart_free(m, n);
         return ret;
 }

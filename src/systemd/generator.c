@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nsboot-generator: a systemd generator that turns lxc.start.auto / lxc.start.order /
- * lxc.start.delay (nsboot.start-*) of /etc/nsboot/NAME.conf and /run/nsboot/NAME.conf into units:
- * nsboot@NAME.service wanted by machines.target, ordered after the machines with a lower order,
+ * lxc.start.delay (nsboot.start-*) of /etc/nsboot/NAME.conf and /run/nsboot/NAME.conf (autostart.h)
+ * into units: nsboot@NAME.service wanted by machines.target, ordered after the machines with a lower order,
  * and holding later machines back for the delay after it is up. Run by systemd at boot and at
  * every daemon-reload, with the directory for generated units as its first argument. */
 #include <dirent.h>
@@ -9,55 +9,11 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "autostart.h"
 #include "basic/fs-util.h"
-#include "basic/strv.h"
-#include "config.h"
 #include "log.h"
-#include "settings.h"
 
-#define MACHINES_MAX 1024
-
-typedef struct Machine {
-        char *name;
-        int order;
-        unsigned delay;
-} Machine;
-
-static int compare(const void *a, const void *b) {
-        const Machine *x = a, *y = b;
-
-        return x->order != y->order ? (x->order < y->order ? -1 : 1) : strcmp(x->name, y->name);
-}
-
-/* Reads every NAME.conf of dir; a name seen in an earlier directory wins, as with nsboot itself. */
-static void read_dir(const char *dir, Machine *m, size_t *n, char ***seen) {
-        _cleanup_(closedirp) DIR *d = opendir(dir);
-        struct dirent *de;
-
-        while (d && (de = readdir(d)) && *n < MACHINES_MAX) {
-                size_t len = strlen(de->d_name);
-                _cleanup_free_ char *name = NULL, *path = NULL;
-                _cleanup_(settings_freep) Settings *s = NULL;
-
-                if (len < 6 || !streq(de->d_name + len - 5, ".conf"))
-                        continue;
-                name = strndup(de->d_name, len - 5);
-                if (!name || !machine_name_is_valid(name) || strv_contains(*seen, name))
-                        continue;
-                (void) strv_extend(seen, name);
-                s = settings_new();
-                if (!s || asprintf(&path, "%s/%s", dir, de->d_name) < 0)
-                        return;
-                if (config_load(s, path, true) < 0) {
-                        log_warning("%s has errors, not starting machine '%s' at boot", path, name);
-                        continue;
-                }
-                if (s->start_auto)
-                        m[(*n)++] = (Machine) { .name = TAKE_PTR(name), .order = s->start_order, .delay = s->start_delay };
-        }
-}
-
-static int write_units(const char *dest, const char *unit, Machine *m, size_t n) {
+static int write_units(const char *dest, const char *unit, const AutostartMachine *m, size_t n) {
         _cleanup_free_ char *wants = NULL, *target = NULL;
 
         if (asprintf(&wants, "%s/machines.target.wants", dest) < 0 || mkdir_p(wants, 0755) < 0)
@@ -94,9 +50,7 @@ static int write_units(const char *dest, const char *unit, Machine *m, size_t n)
 }
 
 int main(int argc, char *argv[]) {
-        _cleanup_strv_free_ char **seen = NULL, **dirs = NULL;
-        const char *path = getenv("NSBOOT_CONFIG_PATH") ?: "/etc/nsboot:/run/nsboot";
-        static Machine m[MACHINES_MAX];
+        AutostartMachine *m = NULL;
         size_t n = 0;
         int r;
 
@@ -106,18 +60,10 @@ int main(int argc, char *argv[]) {
                 log_error("Usage: nsboot-generator NORMAL-DIR [EARLY-DIR LATE-DIR]");
                 return 1;
         }
-        for (const char *p = path; *p;) {
-                size_t k = strcspn(p, ":");
-                char *d = strndup(p, k);
-
-                if (!d || strv_consume(&dirs, d) < 0)
-                        return 1;
-                p += k + (p[k] == ':');
-        }
-        STRV_FOREACH(d, dirs)
-                read_dir(*d, m, &n, &seen);
-        qsort(m, n, sizeof(Machine), compare);
+        if (autostart_list(&m, &n) < 0)
+                return 1;
         r = write_units(argv[1], UNITDIR "/nsboot@.service", m, n);
+        autostart_free(m, n);
         if (r < 0) {
                 log_error_errno(r, "Failed to write units to %s: %m", argv[1]);
                 return 1;

@@ -502,6 +502,23 @@ in_guest_cgroup() {
                 /usr/bin/env "$root$cg" "$leader" -i PATH="$GUEST_PATH" HOME=/root TERM=dumb LANG=C.UTF-8 "$@"
 }
 
+# supervisor_of NAME: the nsboot PID of a running machine's state file.
+supervisor_of() {
+        sed -n 's/^SUPERVISOR=//p' "/run/nsboot/machines/$1.state" || fail "no state file of $1"
+}
+
+# stop_at_exit NAME: the cleanup stops a machine started in the background (nsbootctl start) if it
+# still runs, else kills its nsboot.
+_stop_machine() {
+        local pid
+        [[ -e /run/nsboot/machines/$1.state ]] || return 0
+        timeout 30 "${CTL:-$BUILDDIR/nsbootctl}" stop "$1" 2>/dev/null && return 0
+        pid=$(supervisor_of "$1") && _kill_if_alive "$pid"
+}
+stop_at_exit() {
+        at_exit "_stop_machine '$1'"
+}
+
 # boot_sleeping TREE [NSBOOT OPTIONS...]: boot TREE with testinit waiting for signals; sets
 # NSBOOT_PID and LEADER once testinit is ready. End it with poweroff_guest.
 boot_sleeping() {

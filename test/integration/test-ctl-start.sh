@@ -1,7 +1,8 @@
 #!/bin/bash
 # nsbootctl start: boots machines in the background on a host without systemd (lxc-start, vzctl
-# start): nsboot in a session of its own, not a child of the caller, its output and the guest's
-# console appended to /var/log/nsboot/NAME.log; nsbootctl returns once the guest's init runs.
+# start): nsboot in a session of its own, not a child of the caller, with none of its descriptors,
+# nsboot's messages appended to /var/log/nsboot/NAME.log (the guest's console is passive: a guest
+# cannot fill the host's /var/log); nsbootctl returns once the guest's init runs.
 # A running machine, an invalid name, a machine without a tree and a broken config are refused
 # with nsboot's own message on stderr, and leave no machine record, lock or process behind.
 # shellcheck source=test/integration/lib.sh
@@ -25,22 +26,6 @@ machine_conf() {
         printf '%s\n' "$@" >"/etc/nsboot/$name.conf"
 }
 
-# supervisor_of NAME: the nsboot PID of its state file.
-supervisor_of() {
-        sed -n 's/^SUPERVISOR=//p' "/run/nsboot/machines/$1.state" || fail "no state file of $1"
-}
-
-# stop_at_exit NAME: the cleanup stops the machine if the test fails, else kills its nsboot.
-_stop_machine() {
-        local pid
-        [[ -e /run/nsboot/machines/$1.state ]] || return 0
-        timeout 30 "$CTL" stop "$1" 2>/dev/null && return 0
-        pid=$(supervisor_of "$1") && _kill_if_alive "$pid"
-}
-stop_at_exit() {
-        at_exit "_stop_machine '$1'"
-}
-
 busybox_tree tree
 new_name one
 new_name two
@@ -50,7 +35,7 @@ machine_conf "$one" "nsboot.directory = $tree" "nsboot.parameters = sleep"
 busybox_tree tree2
 machine_conf "$two" "nsboot.directory = $tree2" "nsboot.parameters = sleep"
 
-out=$(ctl start "$one" "$two" 2>&1) || fail "nsbootctl start failed: $out"
+out=$(ctl start "$one" "$two" 2>&1 7>"$WORKDIR/inherited") || fail "nsbootctl start failed: $out"
 assert_contains "$out" "Machine '$one' started" "start's message"
 pid=$(supervisor_of "$one")
 pid2=$(supervisor_of "$two")
@@ -63,9 +48,14 @@ assert_eq "?" "$(ps -o tty= -p "$pid" | tr -d ' ')" "nsboot's terminal"
 assert_ne "$$" "$(ps -o ppid= -p "$pid" | tr -d ' ')" "nsboot's parent"
 assert_eq "/dev/null" "$(readlink "/proc/$pid/fd/0")" "nsboot's stdin"
 assert_eq "/var/log/nsboot/$one.log" "$(readlink "/proc/$pid/fd/1")" "nsboot's stdout"
-# The guest's console goes to the log.
-retry 10 grep -q '^NSBOOT-TEST: ready=1' "/var/log/nsboot/$one.log" || fail "no console output in the log"
+ls -l "/proc/$pid/fd" | grep -q "$WORKDIR/inherited" && fail "nsboot kept a descriptor of nsbootctl's caller"
 assert_file_contains "/var/log/nsboot/$one.log" "-- nsbootctl start $one at " "the log's header"
+assert_file_contains "/var/log/nsboot/$one.log" "Spawning container $one" "nsboot's messages in the log"
+# A guest that floods its console does not fill the host's /var/log.
+leader=$(sed -n 's/^LEADER=//p' "/run/nsboot/machines/$one.state")
+in_guest "$leader" sh -c 'head -c 4000000 /dev/zero | tr "\\0" x >/dev/console'
+size=$(stat -c %s "/var/log/nsboot/$one.log")
+((size < 65536)) || fail "the guest's console output went to /var/log/nsboot/$one.log ($size bytes)"
 
 out=$(ctl start "$one" 2>&1) && fail "a second start of a running machine passed"
 assert_contains "$out" "Machine '$one' is running already"
