@@ -375,6 +375,17 @@ static int validate_init_ids(const Settings *s) {
         return 0;
 }
 
+/* Whether an --overlay= spec (LOWER...:UPPER:DEST) is one of the root. */
+static bool overlays_of_root(char **specs) {
+        STRV_FOREACH(o, specs) {
+                const char *d = strrchr(*o, ':');
+
+                if (d && streq(d + 1, "/"))
+                        return true;
+        }
+        return false;
+}
+
 int settings_validate(Settings *s, bool stdin_tty, bool stdout_tty) {
         int r;
 
@@ -431,10 +442,12 @@ int settings_validate(Settings *s, bool stdin_tty, bool stdout_tty) {
                                        "--volatile, --read-only or --overlay");
         /* The quota is the tree's, on disk: a run whose writes go elsewhere would not count them. */
         if ((s->disk_quota || s->disk_inodes) &&
-            (s->image || s->ephemeral || IN_SET(s->volatile_mode, VOLATILE_YES, VOLATILE_OVERLAY)))
+            (s->image || s->ephemeral || IN_SET(s->volatile_mode, VOLATILE_YES, VOLATILE_OVERLAY) ||
+             overlays_of_root(s->overlays) || overlays_of_root(s->overlays_ro) || s->read_only))
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL),
                                        "--disk-quota= and --disk-inodes= limit a directory tree (-D) on disk: not with -i, "
-                                       "-x or --volatile=yes|overlay, whose writes go to an image or to memory");
+                                       "-x, --volatile=yes|overlay or an --overlay of /, whose writes go to an image, to "
+                                       "memory or elsewhere, nor with --read-only, where nothing is written");
         if (s->image_policy && !s->image)
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "--image-policy= needs -i/--image=");
         if (s->boot && s->as_pid2)

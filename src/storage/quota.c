@@ -31,6 +31,7 @@ typedef struct Walk {
         uint32_t id;
         dev_t dev;
         uint64_t mnt_id;        /* 0: the kernel gave none (before 5.8), st_dev alone decides */
+        unsigned linked;        /* regular files with other names, perhaps in other trees: left alone */
 } Walk;
 
 /* glibc has no wrapper; quotactl_fd() is Linux 5.14. */
@@ -199,13 +200,13 @@ static int set_projid(int fd, uint32_t id, bool dir) {
         return RET_NERRNO(ioctl(fd, FS_IOC_FSSETXATTR, &fa));
 }
 
-static int walk_dir(const Walk *w, int dfd, const char *path, unsigned depth);
+static int walk_dir(Walk *w, int dfd, const char *path, unsigned depth);
 
 /* One entry of a directory of a tree that may be hostile: a symlink is never followed, and nothing
  * but a directory or regular file of the tree's own mount is opened (a FIFO would block, a device
  * could act on open; they, sockets and symlinks take an inode and no blocks, and are left as they
  * are). What is opened is checked to be what was looked at. */
-static int walk_entry(const Walk *w, int dfd, const char *name, const char *path, unsigned depth) {
+static int walk_entry(Walk *w, int dfd, const char *name, const char *path, unsigned depth) {
         _cleanup_free_ char *sub = NULL;
         _cleanup_close_ int fd = -EBADF;
         struct statx sx;
@@ -213,8 +214,8 @@ static int walk_entry(const Walk *w, int dfd, const char *name, const char *path
         bool dir;
         int r;
 
-        if (statx(dfd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, STATX_TYPE | STATX_INO | STATX_MNT_ID,
-                  &sx) < 0)
+        if (statx(dfd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT,
+                  STATX_TYPE | STATX_INO | STATX_NLINK | STATX_MNT_ID, &sx) < 0)
                 return log_error_errno(errno, "Failed to look at '%s/%s': %m", path, name);
         if (!S_ISDIR(sx.stx_mode) && !S_ISREG(sx.stx_mode))
                 return 0;
@@ -223,6 +224,12 @@ static int walk_entry(const Walk *w, int dfd, const char *name, const char *path
             (w->mnt_id && (sx.stx_mask & STATX_MNT_ID) && sx.stx_mnt_id != w->mnt_id))
                 return 0;
         dir = S_ISDIR(sx.stx_mode);
+        /* A file shared with another tree (VServer's unification, cp -al of a template) would move
+         * into this tree's project and out of the other's. */
+        if (!dir && sx.stx_nlink > 1) {
+                w->linked++;
+                return 0;
+        }
         fd = openat(dfd, name,
                     O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (dir ? O_DIRECTORY : 0));
         if (fd < 0)
@@ -245,7 +252,7 @@ static int walk_entry(const Walk *w, int dfd, const char *name, const char *path
         return walk_dir(w, fd, sub, depth + 1);
 }
 
-static int walk_dir(const Walk *w, int dfd, const char *path, unsigned depth) {
+static int walk_dir(Walk *w, int dfd, const char *path, unsigned depth) {
         _cleanup_(closedirp) DIR *d = NULL;
         int fd, r;
 
@@ -290,6 +297,10 @@ static int assign_tree(int top, const Settings *s, uint32_t id) {
         r = walk_dir(&w, top, s->directory, 0);
         if (r < 0)
                 return r;
+        if (w.linked > 0)
+                log_warning("%u files of '%s' have more than one name (hard links, perhaps shared with other "
+                            "trees): they keep their project and do not count against the quota", w.linked,
+                            s->directory);
         r = set_projid(top, id, true);
         if (r < 0)
                 return log_error_errno(r, "Failed to set the project ID of '%s': %m", s->directory);
@@ -318,6 +329,14 @@ static int set_limits(int top, const Settings *s, uint32_t id, const char *where
         return 0;
 }
 
+static bool inherited_from_parent(int top, uint32_t id) {
+        _cleanup_close_ int parent = openat(top, "..", O_RDONLY | O_DIRECTORY | O_NOCTTY | O_CLOEXEC);
+        struct fsxattr fa;
+
+        return parent >= 0 && ioctl(parent, FS_IOC_FSGETXATTR, &fa) >= 0 && fa.fsx_projid == id &&
+               (fa.fsx_xflags & FS_XFLAG_PROJINHERIT);
+}
+
 int quota_apply(const Settings *s) {
         _cleanup_close_ int top = -EBADF;
         char where[PATH_MAX + 64];
@@ -334,8 +353,10 @@ int quota_apply(const Settings *s) {
                 return r;
         if (ioctl(top, FS_IOC_FSGETXATTR, &fa) < 0)
                 return log_error_errno(errno, "%s: cannot read the project ID of '%s': %m", where, s->directory);
-        /* The top's ID, also without the inherit flag (a walk cut short), is the tree's. */
-        if (fa.fsx_projid != 0)
+        /* The top's ID, also without the inherit flag (a walk cut short), is the tree's; unless the
+         * top inherited it from its parent (chattr +P -p on /var/lib/machines), whose other trees share
+         * it. */
+        if (fa.fsx_projid != 0 && !inherited_from_parent(top, fa.fsx_projid))
                 id = fa.fsx_projid;
         else {
                 r = pick_projid(top, s, where, &id);

@@ -46,8 +46,8 @@ for bad in 0 10x 1.5G -1; do
         assert_refused "$name" "--disk-quota=$bad" "--disk-quota: invalid value '$bad'" -q -D "$plain/$name" --disk-quota="$bad" /bin/true
 done
 assert_refused "$name" "--disk-inodes=lots" "--disk-inodes: invalid value 'lots'" -q -D "$plain/$name" --disk-inodes=lots /bin/true
-for other in -x --volatile=yes --volatile=overlay; do
-        assert_refused "$name" "--disk-quota with $other" "limit a directory tree (-D) on disk: not with -i, -x or --volatile" \
+for other in -x --volatile=yes --volatile=overlay --read-only "--overlay=$WORKDIR/lower:$WORKDIR/upper:/"; do
+        assert_refused "$name" "--disk-quota with $other" "limit a directory tree (-D) on disk: not with -i, -x, --volatile" \
                 -q -D "$plain/$name" --disk-quota=10M "$other" /bin/true
 done
 # Beside the tree, untrusted: ignored with a warning, so this start on a tmpfs succeeds (without a
@@ -84,6 +84,9 @@ tree=$mnt/$name
 cp "$probe" "$tree/quota-probe"
 mkdir -p "$tree/data/sub"
 echo keep >"$tree/data/sub/file"
+# a file with a name outside the tree too (a template's cp -al): left in its project
+echo shared >"$tree/data/shared"
+ln "$tree/data/shared" "$mnt/shared-outside"
 mkfifo "$tree/data/fifo"
 ln -s /etc/hostname "$tree/data/link"
 assert_refused "$name" "ext4 without prjquota" "'$tree' (ext4) does not enforce project quotas" -q -D "$tree" --disk-quota=10M /bin/true
@@ -118,6 +121,8 @@ for f in data data/sub data/sub/file bin/busybox sbin/init; do
         assert_eq "$id" "$(lsattr -pd "$tree/$f" | awk '{ print $1 }')" "project ID of $f"
 done
 assert_eq "0" "$(lsattr -pd "$mnt" | awk '{ print $1 }')" "project ID of the file system's root"
+assert_eq "0" "$(lsattr -pd "$mnt/shared-outside" | awk '{ print $1 }')" "project ID of a file shared with the outside"
+assert_file_contains "$NSBOOT_ERR" "1 files of '$tree' have more than one name" "the warning about hard links"
 assert_eq "$id 8192 1000" "$(report "$id")" "repquota -P: the limits"
 # The guest's view: df's size is the quota; writes and files past it fail with EDQUOT.
 assert_match "$(output | sed -n 1p)" "^[^ ]+ +8192 " "df / in the guest does not show the 8M quota"
@@ -174,4 +179,20 @@ nsboot_run -D "$tree" --disk-quota=8M /bin/true
 assert_file_not_contains "$NSBOOT_ERR" "Giving the files" "a start walked the tree again"
 # Only the limit a key names changes: the inode limit stays lifted.
 assert_eq "$id 8192 0" "$(report "$id")" "repquota -P at the end"
+
+# A tree whose top inherited its parent's project ID (chattr +P -p on the machines' directory)
+# gets one of its own, not the one its parent's other trees share.
+mkdir "$mnt/machines"
+chattr +P -p 4242 "$mnt/machines" || fail "chattr +P -p 4242 failed"
+inherit=$mnt/machines/$name
+"$SRCDIR/test/fixtures/mktree-busybox.sh" "$inherit" "$(_testinit_path)" || fail "mktree-busybox.sh failed"
+assert_eq "4242" "$(lsattr -pd "$inherit" | awk '{ print $1 }')" "the new tree inherited its parent's project"
+_shared_mount "$inherit"
+nsboot_run -D "$inherit" --disk-quota=4M /bin/true
+assert_rc 0 "a tree with its parent's project ID"
+own=$(lsattr -pd "$inherit" | awk '{ print $1 }')
+[[ $own != 4242 && $own != 0 ]] || fail "the tree kept its parent's project ID ($own)"
+assert_eq "$own" "$(lsattr -pd "$inherit/sbin/init" | awk '{ print $1 }')" "the inheriting tree's files"
+assert_eq "$own 4096 0" "$(report "$own")" "repquota -P: the inheriting tree's own limit"
+[[ -z $(report 4242) ]] || assert_eq "4242 0 0" "$(report 4242)" "the parent's project got no limit"
 exit 0
