@@ -33,6 +33,7 @@ static const Verb verbs[] = {
         { "reboot", 1, ARGS_ANY, true,  verb_reboot },
         { "kill",   1, ARGS_ANY, true,  verb_kill   },
         { "set-limit", 2, ARGS_ANY, true, verb_set_limit },
+        { "console", 1, 1,       true,  verb_console },
         { "console-log", 1, 1,   true,  verb_console_log },
         { "create", 1, 1,        true,  verb_create },
         { "remove", 1, ARGS_ANY, true,  verb_remove },
@@ -54,6 +55,7 @@ static void help(void) {
                "  reboot NAME...          Reboot machines\n"
                "  kill NAME...            Send a signal to the machines' processes\n"
                "  set-limit NAME FILE=VALUE...  Change cgroup limits of a running machine\n"
+               "  console NAME            Attach to a running machine's console; Ctrl-] q detaches\n"
                "  console-log NAME        The last console output (lxc.console.buffer.size)\n"
                "  create NAME             Build /var/lib/machines/NAME and /etc/nsboot/NAME.conf\n"
                "  remove NAME...          Delete stopped machines and their config files\n"
@@ -61,7 +63,7 @@ static void help(void) {
                "Options:\n"
                "  -h --help               Show this help\n"
                "     --version            Show the version\n"
-               "  -q --quiet              Print only errors\n"
+               "  -q --quiet              Print only errors (console: no greeting)\n"
                "     --json               Output as JSON (list, stat)\n"
                "     --sort=cpu|memory|name  Order of top (default cpu)\n"
                "     --interval=SECS      Refresh interval of top (default 1)\n"

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "console.h"
+#include "console-attach.h"
 #include "console-log.h"
 #include "log.h"
 
@@ -39,6 +40,7 @@ struct Console {
         EscapeState escape;
         ConsoleEscapeHandler on_escape;
         void *userdata;
+        ConsoleAttach *attach;          /* nsbootctl console, or NULL */
 };
 
 /* Ctrl-] three times within a second anywhere in the input: kill. Ctrl-] twice, then 'p' or 'r' right
@@ -70,6 +72,7 @@ static void update_master_events(Console *c) {
         (void) event_source_set_io_events(c->ch[0].src_source, EPOLLIN | EPOLLET | (c->in_len > 0 ? EPOLLOUT : 0));
         if (c->stdin_source)
                 (void) event_source_set_enabled(c->stdin_source, c->in_len < BUF_SIZE ? EVENT_ON : EVENT_OFF);
+        console_attach_input_enable(c->attach, c->in_len + CONSOLE_ATTACH_INPUT_MAX <= BUF_SIZE);
 }
 
 static void flush_input(Console *c) {
@@ -120,6 +123,7 @@ static void read_source(Channel *ch) {
                 if (k <= 0)
                         break; /* EAGAIN: all read; EIO: no slave open right now (guest reopens it) */
                 console_log_write(c->log, ch->buf + ch->len, (size_t) k);
+                console_attach_write(c->attach, ch->buf + ch->len, (size_t) k);
                 if (c->mode == CONSOLE_PASSIVE)
                         continue;
                 ch->len += (size_t) k;
@@ -221,7 +225,8 @@ int console_add_sink(Event *e, int fd, EventSource **ret) {
 void console_resize(Console *c) {
         struct winsize ws;
 
-        if (c && c->mode != CONSOLE_PIPE && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) >= 0)
+        /* while a client is attached, the size is the client's */
+        if (c && c->mode != CONSOLE_PIPE && !c->attach && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) >= 0)
                 (void) ioctl(c->ch[0].src, TIOCSWINSZ, &ws);
 }
 
@@ -285,6 +290,51 @@ int console_new(Event *e, int master, ConsoleMode mode, ConsoleLog *log, Console
         return 0;
 }
 
+static void on_attach_input(void *userdata, const char *buf, size_t n) {
+        Console *c = userdata;
+
+        memcpy(c->in_buf + c->in_len, buf, n); /* input is read only while this fits */
+        c->in_len += n;
+        flush_input(c);
+}
+
+static void on_attach_resize(void *userdata, const struct winsize *ws) {
+        Console *c = userdata;
+
+        if (ws->ws_row > 0 && ws->ws_col > 0)
+                (void) ioctl(c->ch[0].src, TIOCSWINSZ, ws);
+}
+
+static void on_attach_gone(void *userdata) {
+        Console *c = userdata;
+
+        c->attach = console_attach_free(c->attach);
+        console_resize(c);
+}
+
+static const ConsoleAttachOps attach_ops = {
+        .input = on_attach_input,
+        .resize = on_attach_resize,
+        .gone = on_attach_gone,
+};
+
+int console_attach(Console *c, int fd, pid_t pid, const struct winsize *ws, pid_t *ret_holder) {
+        int r;
+
+        if (!c || c->mode == CONSOLE_PIPE)
+                return -EOPNOTSUPP;
+        if (c->attach) {
+                *ret_holder = console_attach_pid(c->attach);
+                return -EBUSY;
+        }
+        r = console_attach_new(c->event, fd, pid, &attach_ops, c, &c->attach);
+        if (r < 0)
+                return r;
+        on_attach_resize(c, ws);
+        update_master_events(c);
+        return 0;
+}
+
 int console_pipes_make(ConsolePipes *p, bool wanted) {
         *p = (ConsolePipes) { .fds = { { -EBADF, -EBADF }, { -EBADF, -EBADF } } };
         if (!wanted)
@@ -332,6 +382,7 @@ void console_pipes_done(ConsolePipes *p) {
 Console *console_free(Console *c) {
         if (!c)
                 return NULL;
+        console_attach_free(c->attach);
         event_source_disable_unref(c->stdin_source);
         for (size_t i = 0; i < c->n_ch; i++) {
                 event_source_disable_unref(c->ch[i].src_source);

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include "event-loop.h"
+#include <sys/ioctl.h>
 #include <termios.h>
 
 #include "console-log.h"
@@ -46,6 +47,11 @@ void console_pipes_done(ConsolePipes *p);
 /* Keeps a tty master of the guest open and throws away what is written to it, so that gettys on
  * the guest's extra ttys run and never block. Takes ownership of fd. Logs. */
 int console_add_sink(Event *e, int fd, EventSource **ret);
+
+/* nsbootctl console: relays between the client's connection fd (taken on success) and the guest's
+ * console, beside stdout and the log, until it detaches; sets the pty to its window size ws. -EBUSY
+ * and the client's PID in *ret_holder while another one is attached; -EOPNOTSUPP without a pty. */
+int console_attach(Console *c, int fd, pid_t pid, const struct winsize *ws, pid_t *ret_holder);
 
 /* Copies nsboot's terminal size to the guest's console. */
 void console_resize(Console *c);

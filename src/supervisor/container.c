@@ -331,12 +331,18 @@ static ConsoleRing *on_control_console_ring(void *userdata) {
         return console_log_ring(((Container *) userdata)->console_log);
 }
 
+static int on_control_console_attach(void *userdata, int fd, pid_t pid, const struct winsize *ws,
+                                     pid_t *ret_holder) {
+        return console_attach(((Container *) userdata)->console, fd, pid, ws, ret_holder);
+}
+
 static const ControlOps control_ops = {
         .stop = on_control_stop,
         .reboot = on_control_reboot,
         .kill = on_control_kill,
         .set_limit = on_control_set_limit,
         .console_ring = on_control_console_ring,
+        .console_attach = on_control_console_attach,
 };
 
 static int on_winch(EventSource *s, const struct signalfd_siginfo *si, void *userdata) {

@@ -11,6 +11,7 @@
 
 #include "basic/fs-util.h"
 #include "basic/parse-util.h"
+#include "console-attach.h"
 #include "control.h"
 #include "log.h"
 #include "state.h"
@@ -97,13 +98,28 @@ static int serve_console_log(Control *c, int fd, bool clear) {
         return r;
 }
 
+/* "console ROWS COLS": the connection becomes the client's relay (console-attach.h), right after
+ * the answer "ok" (sent before the event loop runs again, so before any output). */
+static int serve_console(Control *c, int fd, const char *arg, pid_t pid, pid_t *ret_holder) {
+        struct winsize ws;
+
+        if (!c->ops->console_attach)
+                return -EOPNOTSUPP;
+        if (console_attach_parse_winsize(arg, &ws) < 0)
+                return -EINVAL;
+        return c->ops->console_attach(c->userdata, fd, pid, &ws, ret_holder);
+}
+
 /* One connection, one request, one answer. The socket directory is root's alone; the peer's
- * credentials are checked anyway, and a silent peer is given up on after a second. */
-static void serve_connection(Control *c, int fd) {
+ * credentials are checked anyway, and a silent peer is given up on after a second. Returns whether
+ * the connection was taken over (console). */
+static bool serve_connection(Control *c, int fd) {
         struct timeval tv = { .tv_sec = 1 };
         struct ucred cred;
         socklen_t len = sizeof cred;
-        char buf[CONTROL_MESSAGE_MAX + 1], answer[32];
+        char buf[CONTROL_MESSAGE_MAX + 1], answer[48];
+        const char *arg = NULL;
+        pid_t holder = 0;
         ssize_t n;
         int r;
 
@@ -113,28 +129,32 @@ static void serve_connection(Control *c, int fd) {
         else {
                 n = recv(fd, buf, CONTROL_MESSAGE_MAX, 0);
                 if (n <= 0)
-                        return;
+                        return false;
                 buf[n] = 0;
                 log_debug("Control request '%s' from PID %d", buf, (int) cred.pid);
                 if (streq(buf, "console-log") || streq(buf, "console-log clear"))
                         r = serve_console_log(c, fd, streq(buf, "console-log clear"));
+                else if ((arg = startswith(buf, "console ")))
+                        r = serve_console(c, fd, arg, cred.pid, &holder);
                 else
                         r = dispatch(c, buf);
         }
-        if (r < 0)
+        if (r == -EBUSY && holder > 0)
+                snprintf(answer, sizeof answer, "error %d %d", -r, (int) holder);
+        else if (r < 0)
                 snprintf(answer, sizeof answer, "error %d", -r);
         else
                 strcpy(answer, "ok");
         (void) send(fd, answer, strlen(answer), MSG_NOSIGNAL);
+        return r >= 0 && arg;
 }
 
 static int on_connection(EventSource *s, int fd, uint32_t revents, void *userdata) {
         Control *c = userdata;
         _cleanup_close_ int conn = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
 
-        if (conn < 0)
-                return 0;
-        serve_connection(c, conn);
+        if (conn >= 0 && serve_connection(c, conn))
+                TAKE_FD(conn); /* the console's now */
         return 0;
 }
 
@@ -240,20 +260,48 @@ static int request_send(const char *path, const char *request) {
         return TAKE_FD(fd);
 }
 
-int control_request(const char *path, const char *request) {
-        _cleanup_close_ int fd = request_send(path, request);
-        char answer[32];
-        ssize_t n;
+/* The answer on fd, as a string in buf. */
+static int recv_answer(int fd, char *buf, size_t size) {
+        ssize_t n = recv(fd, buf, size - 1, 0);
 
-        if (fd < 0)
-                return fd;
-        n = recv(fd, answer, sizeof answer - 1, 0);
         if (n < 0)
                 return -errno;
         if (n == 0)
                 return -ECONNRESET;
-        answer[n] = 0;
-        return parse_answer(answer);
+        buf[n] = 0;
+        return 0;
+}
+
+int control_request(const char *path, const char *request) {
+        _cleanup_close_ int fd = request_send(path, request);
+        char answer[32];
+        int r;
+
+        if (fd < 0)
+                return fd;
+        r = recv_answer(fd, answer, sizeof answer);
+        return r < 0 ? r : parse_answer(answer);
+}
+
+int control_console_open(const char *path, const struct winsize *ws, pid_t *ret_holder) {
+        _cleanup_close_ int fd = -EBADF;
+        char request[CONTROL_MESSAGE_MAX], answer[48];
+        int e, holder = 0, r;
+
+        snprintf(request, sizeof request, "console %u %u", ws->ws_row, ws->ws_col);
+        fd = request_send(path, request);
+        if (fd < 0)
+                return fd;
+        r = recv_answer(fd, answer, sizeof answer);
+        if (r < 0)
+                return r;
+        if (sscanf(answer, "error %d %d", &e, &holder) == 2 && e == EBUSY)
+                *ret_holder = holder;
+        r = parse_answer(answer);
+        if (r < 0)
+                return r;
+        (void) setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &(struct timeval) {}, sizeof(struct timeval));
+        return TAKE_FD(fd);
 }
 
 int control_console_log(const char *path, bool clear, int out_fd) {

@@ -2,8 +2,12 @@
 /* The control socket of a running machine, /run/nsboot/control/NAME.sock (AF_UNIX, SOCK_SEQPACKET,
  * root only), served by the parent stage's event loop: nsbootctl stop, reboot, kill and set-limit
  * send one request each ("stop", "reboot", "kill SIGNUM", "limit FILE=VALUE") and get "ok" or
- * "error ERRNO". Also the client. */
+ * "error ERRNO"; nsbootctl console keeps its connection to relay the guest's console
+ * (console-attach.h). Also the client. */
 #pragma once
+
+#include <sys/ioctl.h>
+#include <sys/types.h>
 
 #include "event-loop.h"
 
@@ -18,6 +22,8 @@ typedef struct ControlOps {
         int (*set_limit)(void *userdata, const char *assignment);
         /* The console's in-memory ring (lxc.console.buffer.size), or NULL. */
         ConsoleRing *(*console_ring)(void *userdata);
+        /* nsbootctl console from pid: takes the connection fd on success (console_attach()). */
+        int (*console_attach)(void *userdata, int fd, pid_t pid, const struct winsize *ws, pid_t *ret_holder);
 } ControlOps;
 
 typedef struct Control Control;
@@ -38,6 +44,10 @@ int control_reboot_signal(const char *kind);
 /* Client: sends request to the socket at path and returns the server's answer (0 or -errno), or
  * -errno of the connection itself. Non-logging. */
 int control_request(const char *path, const char *request);
+
+/* "console ROWS COLS": the connection to relay the guest's console on (console-attach.h), or -errno;
+ * -EBUSY and the PID of the client attached in *ret_holder (0 if unknown). Non-logging. */
+int control_console_open(const char *path, const struct winsize *ws, pid_t *ret_holder);
 
 /* "console-log" / "console-log clear": the ring's contents, written to out_fd as it arrives. */
 int control_console_log(const char *path, bool clear, int out_fd);

@@ -1,6 +1,6 @@
 #!/bin/bash
 # The bash completion of nsbootctl, driven as bash drives it (COMP_WORDS, COMP_CWORD, then the
-# function): verbs, options and their values, running machines for enter/stop, every machine
+# function): verbs, options and their values, running machines for enter/stop/console, every machine
 # (config files, /var/lib/machines, running ones) for remove, nothing after "enter NAME".
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -29,7 +29,7 @@ retry 10 test -f "/run/nsboot/machines/$running.state" || fail "no state file"
 
 assert_eq "list " "$(complete_words li)" "verb"
 assert_eq "start stat stop " "$(complete_words st)" "verbs st*"
-assert_eq "console-log convert-nspawn create " "$(complete_words c)" "verbs c*"
+assert_eq "console console-log convert-nspawn create " "$(complete_words c)" "verbs c*"
 assert_eq "--json " "$(complete_words --js)" "option"
 assert_eq "cpu memory name " "$(complete_words top --sort '')" "--sort values"
 assert_eq "cpu " "$(complete_words top --sort = c)" "--sort=c (bash splits at =)"
@@ -40,6 +40,9 @@ assert_eq "" "$(complete_words enter "$conf_only")" "enter: a machine that does 
 assert_eq "" "$(complete_words enter "$running" l)" "enter NAME: the rest is the guest's command"
 assert_eq "$running " "$(complete_words --quiet stop "${running:0:6}" | tr ' ' '\n' | grep -x "$running" | tr '\n' ' ')" \
         "stop after an option"
+assert_eq "$running " "$(complete_words console "$running")" "console: running machines"
+assert_eq "" "$(complete_words console "$conf_only")" "console: a machine that does not run"
+assert_eq "" "$(complete_words console "$running" "")" "console takes one machine"
 assert_eq "$conf_only " "$(complete_words remove "$conf_only")" "remove: machines of /etc/nsboot"
 assert_contains "$(complete_words remove "")" "$running" "remove: running machines too"
 assert_eq "$conf_only " "$(complete_words start "$conf_only")" "start: machines of /etc/nsboot"

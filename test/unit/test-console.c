@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <criterion/criterion.h>
 
+#include "console-attach.h"
 #include "console-ring.h"
 #include "console.h"
 
@@ -91,4 +92,59 @@ Test(console_ring, keeps_the_newest_bytes) {
                 ring_text(r, text, sizeof text);
                 cr_assert_str_eq(text, steps[i][1], "step %zu", i);
         }
+}
+
+/* Runs the detach key filter over in (n bytes), as one read; returns what is sent, as a string. */
+static const char *filter(bool *pending, const char *in, size_t n, bool *detach) {
+        static char buf[64];
+        size_t k;
+
+        memcpy(buf, in, n);
+        k = console_attach_filter(pending, buf, n, detach);
+        buf[k] = 0;
+        return buf;
+}
+
+Test(console_attach, detach_keys) {
+        bool pending = false, detach;
+
+        cr_assert_str_eq(filter(&pending, "ls\r", 3, &detach), "ls\r");
+        cr_assert(!detach && !pending);
+        cr_assert_str_eq(filter(&pending, "ab\x1dqcd", 6, &detach), "ab", "what comes after the keys is dropped");
+        cr_assert(detach);
+}
+
+Test(console_attach, escape_across_reads) {
+        bool pending = false, detach;
+
+        cr_assert_str_eq(filter(&pending, "x\x1d", 2, &detach), "x", "a Ctrl-] at the end is held");
+        cr_assert(pending && !detach);
+        cr_assert_str_eq(filter(&pending, "q", 1, &detach), "");
+        cr_assert(detach);
+        pending = false;
+        cr_assert_str_eq(filter(&pending, "\x1d", 1, &detach), "");
+        cr_assert_str_eq(filter(&pending, "y", 1, &detach), "\x1dy", "another key: both are sent");
+        cr_assert(!pending && !detach);
+}
+
+Test(console_attach, literal_escape) {
+        bool pending = false, detach;
+
+        cr_assert_str_eq(filter(&pending, "\x1d\x1dq", 3, &detach), "\x1dq", "Ctrl-] Ctrl-] is one Ctrl-]");
+        cr_assert(!detach);
+        cr_assert_str_eq(filter(&pending, "\x1d\x1d\x1d", 3, &detach), "\x1d");
+        cr_assert(pending);
+        cr_assert_str_eq(filter(&pending, "\x1d", 1, &detach), "\x1d");
+        cr_assert(!pending && !detach);
+}
+
+Test(console_attach, winsize) {
+        struct winsize ws;
+
+        cr_assert_eq(console_attach_parse_winsize("30 100", &ws), 0);
+        cr_assert(ws.ws_row == 30 && ws.ws_col == 100);
+        cr_assert_eq(console_attach_parse_winsize("0 0", &ws), 0);
+        cr_assert_lt(console_attach_parse_winsize("30", &ws), 0);
+        cr_assert_lt(console_attach_parse_winsize("30 100 x", &ws), 0);
+        cr_assert_lt(console_attach_parse_winsize("70000 1", &ws), 0);
 }
