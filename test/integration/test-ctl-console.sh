@@ -4,8 +4,9 @@
 # console log keep getting it; a script on a pipe works too. In a terminal (tmux): the greeting, the
 # window size at attach and after a resize, Ctrl-] q detaching with the machine still running, a
 # second client refused naming the first one's PID; a SIGKILLed client leaves the supervisor
-# healthy (no busy loop, no fd left open) and the next attach works. A --console=pipe machine and
-# an unknown machine are refused. The Debian login is test-ctl-console-login.sh.
+# healthy (no busy loop, no fd left open) and the next attach works. With --console=interactive,
+# nsboot's own terminal and a client share the console. A --console=pipe machine and an unknown
+# machine are refused. The Debian login is test-ctl-console-login.sh.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -95,6 +96,20 @@ in_guest "$LEADER" sh -c 'echo AFTER-KILL >/dev/console'
 wait_output "AFTER-KILL" 10 "$SUPERVISOR_OUT"
 kill -TERM "$SUPERVISOR"
 wait_pid_exit "$SUPERVISOR" 30 || fail "nsboot did not exit after SIGTERM"
+
+# --console=interactive: nsboot's own terminal stays attached beside the client; both type.
+_tmux kill-server
+rm -f "$WORKDIR/tmux.rc"
+tmux_start "$NSBOOT" -M "$name" -D "$tree" --console=interactive /bin/sh -i
+retry 10 test -S "/run/nsboot/control/$name.sock" || fail "no control socket of $name"
+out=$(piped_console 2 'echo BOTH-$((5 * 5))')
+assert_contains "$out" "BOTH-25" "the client of an interactive console"
+tmux_wait '^BOTH-25' 10
+tmux_send 'echo OWN-$((4 * 4))' Enter
+tmux_wait '^OWN-16' 10
+tmux_send exit Enter
+tmux_wait_exit 20
+assert_rc 0 "exit status of nsboot after exit in the shell"
 
 # --console=pipe has no pty to attach to.
 busybox_tree tree2 "nsbt$$p"
