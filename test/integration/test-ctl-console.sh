@@ -4,7 +4,8 @@
 # console log keep getting it; a script on a pipe works too. In a terminal (tmux): the greeting, the
 # window size at attach and after a resize, Ctrl-] q detaching with the machine still running, a
 # second client refused naming the first one's PID; a SIGKILLed client leaves the supervisor
-# healthy (no busy loop, no fd left open) and the next attach works. With --console=interactive,
+# healthy (no busy loop, no fd left open) and the next attach works; a client attached when the
+# machine ends is told so and exits. With --console=interactive,
 # nsboot's own terminal and a client share the console. A --console=pipe machine and an unknown
 # machine are refused. The Debian login is test-ctl-console-login.sh.
 # shellcheck source=test/integration/lib.sh
@@ -94,8 +95,21 @@ ticks=$(($(cpu_ticks "$SUPERVISOR") - ticks))
 assert_eq "$fds_before" "$(ls "/proc/$SUPERVISOR/fd" | wc -l)" "nsboot's open fds after the clients left"
 in_guest "$LEADER" sh -c 'echo AFTER-KILL >/dev/console'
 wait_output "AFTER-KILL" 10 "$SUPERVISOR_OUT"
+
+# The machine ends while a client is attached: the client is told and exits.
+exec {input}<>"$WORKDIR/input"
+"$CTL" console "$name" <"$WORKDIR/input" >/dev/null 2>"$WORKDIR/closed.err" &
+closed=$!
+at_exit "_kill_if_alive $closed"
+retry 10 grep -q "Connected to the console" "$WORKDIR/closed.err" || fail "the last client never attached"
 kill -TERM "$SUPERVISOR"
 wait_pid_exit "$SUPERVISOR" 30 || fail "nsboot did not exit after SIGTERM"
+wait_pid_exit "$closed" 10 || fail "the client stayed after the machine ended"
+rc=0
+wait "$closed" || rc=$?
+assert_eq 0 "$rc" "exit status of a client whose machine ended"
+assert_file_contains "$WORKDIR/closed.err" "The console of machine '$name' was closed: it stopped or reboots"
+exec {input}>&-
 
 # --console=interactive: nsboot's own terminal stays attached beside the client; both type.
 _tmux kill-server
