@@ -23,7 +23,8 @@ typedef struct ControlOps {
         /* The console's in-memory ring (lxc.console.buffer.size), or NULL. */
         ConsoleRing *(*console_ring)(void *userdata);
         /* nsbootctl console from pid: takes the connection fd on success (console_attach()). */
-        int (*console_attach)(void *userdata, int fd, pid_t pid, const struct winsize *ws, pid_t *ret_holder);
+        int (*console_attach)(void *userdata, int fd, pid_t pid, const struct winsize *ws,
+                              pid_t *ret_holder);
 } ControlOps;
 
 typedef struct Control Control;
