@@ -45,6 +45,13 @@ int ctl_machine_get(const char *name, MachineState *ret);
 int ctl_machines_running(MachineState **ret, size_t *ret_n);
 void ctl_machines_free(MachineState *l, size_t n);
 
+/* The addresses in the guest's network namespace (loopback and link-local ones aside); none when
+ * the machine shares the host's network. -errno when we may not look. Logs only a failure to
+ * return to our own namespace. */
+int ctl_machine_addresses(pid_t leader, char ***ret);
+/* The strings of l with sep between them. NULL on OOM. */
+char *ctl_join(char *const *l, const char *sep);
+
 /* Calls fn for each process in the cgroup directory dir and its sub-cgroups, as they are listed
  * at that moment. Non-logging. */
 void cgroup_foreach_pid(const char *dir, void (*fn)(pid_t pid, void *userdata), void *userdata);
@@ -60,6 +67,7 @@ int verb_stat(const CtlArgs *a);
 int verb_top(const CtlArgs *a);
 int verb_enter(const CtlArgs *a);
 int verb_start(const CtlArgs *a);
+int verb_status(const CtlArgs *a);
 int verb_autostart(const CtlArgs *a);
 int verb_set_limit(const CtlArgs *a);
 int verb_stop(const CtlArgs *a);

@@ -49,9 +49,8 @@ static int collect_addresses(char ***ret) {
         return 0;
 }
 
-/* The addresses in the guest's network namespace (loopback and link-local ones aside); none when
- * the machine shares the host's network, as machinectl shows it. */
-static int machine_addresses(pid_t leader, char ***ret) {
+/* As machinectl shows them: none when the machine shares the host's network. */
+int ctl_machine_addresses(pid_t leader, char ***ret) {
         _cleanup_close_ int own = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC), guest = -EBADF;
         char path[64];
         int r;
@@ -71,7 +70,7 @@ static int machine_addresses(pid_t leader, char ***ret) {
         return r;
 }
 
-static char *join(char *const *l, const char *sep) {
+char *ctl_join(char *const *l, const char *sep) {
         size_t n = 1;
         char *s;
 
@@ -117,7 +116,7 @@ static void print_table(const MachineState *l, char ***addresses, size_t n) {
         int w_name = 4, w_init = 4, w_addr = 9;
 
         for (size_t i = 0; i < n; i++) {
-                _cleanup_free_ char *a = join(addresses[i], ",");
+                _cleanup_free_ char *a = ctl_join(addresses[i], ",");
 
                 w_name = MAX(w_name, (int) strlen(l[i].name));
                 w_init = MAX(w_init, (int) strlen(strempty(l[i].init)));
@@ -126,7 +125,7 @@ static void print_table(const MachineState *l, char ***addresses, size_t n) {
         printf("%-*s %-8s %-*s %7s %-*s %s\n", w_name, "NAME", "STATE", w_init, "INIT", "PID", w_addr,
                "ADDRESSES", "UPTIME");
         for (size_t i = 0; i < n; i++) {
-                _cleanup_free_ char *a = join(addresses[i], ",");
+                _cleanup_free_ char *a = ctl_join(addresses[i], ",");
                 char buf[32];
 
                 printf("%-*s %-8s %-*s %7d %-*s %s\n", w_name, l[i].name, strempty(l[i].state), w_init,
@@ -152,7 +151,7 @@ int verb_list(const CtlArgs *a) {
                 return log_oom();
         }
         for (size_t i = 0; i < n; i++)
-                (void) machine_addresses(l[i].leader, &addresses[i]); /* none when we may not look */
+                (void) ctl_machine_addresses(l[i].leader, &addresses[i]); /* none when we may not look */
         if (a->json)
                 print_json(l, addresses, n);
         else

@@ -24,6 +24,7 @@ typedef struct Verb {
 static const Verb verbs[] = {
         { "list",   0, 0,        false, verb_list   },
         { "stat",   0, 0,        true,  verb_stat   },
+        { "status", 1, ARGS_ANY, true,  verb_status },
         { "top",    0, 0,        true,  verb_top    },
         { "enter",  1, ARGS_ANY, true,  verb_enter  },
         { "attach", 1, ARGS_ANY, true,  verb_enter  },
@@ -46,6 +47,7 @@ static void help(void) {
                "Commands:\n"
                "  list                    Running machines: name, state, init, PID, addresses, uptime\n"
                "  stat                    Processes, memory and CPU time of each running machine\n"
+               "  status NAME...          One running machine in detail\n"
                "  top                     The same, refreshed; keys: c, m, n sort, q quits\n"
                "  enter NAME [CMD...]     A shell or command inside the running machine\n"
                "  attach NAME [CMD...]    The same as enter\n"

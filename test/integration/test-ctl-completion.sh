@@ -28,7 +28,7 @@ boot_sleeping "$bb"
 retry 10 test -f "/run/nsboot/machines/$running.state" || fail "no state file"
 
 assert_eq "list " "$(complete_words li)" "verb"
-assert_eq "start stat stop " "$(complete_words st)" "verbs st*"
+assert_eq "start stat status stop " "$(complete_words st)" "verbs st*"
 assert_eq "console console-log convert-nspawn create " "$(complete_words c)" "verbs c*"
 assert_eq "--json " "$(complete_words --js)" "option"
 assert_eq "cpu memory name " "$(complete_words top --sort '')" "--sort values"

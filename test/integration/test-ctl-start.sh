@@ -57,6 +57,21 @@ in_guest "$leader" sh -c 'head -c 4000000 /dev/zero | tr "\\0" x >/dev/console'
 size=$(stat -c %s "/var/log/nsboot/$one.log")
 ((size < 65536)) || fail "the guest's console output went to /var/log/nsboot/$one.log ($size bytes)"
 
+# status: the machine in detail, from its state file, /proc and its cgroup.
+status=$(ctl status "$one") || fail "nsbootctl status failed"
+echo "$status"
+leader=$(sed -n 's/^LEADER=//p' "/run/nsboot/machines/$one.state")
+assert_contains "$status" "$one (running)" "status: the name and state"
+assert_contains "$status" "Leader: $leader (other)" "status: the leader"
+assert_contains "$status" "Supervisor: $pid (nsboot)" "status: the supervisor"
+assert_contains "$status" "Tree: $tree" "status: the tree"
+read -r _ host count <"/proc/$leader/uid_map"
+assert_contains "$status" "User IDs: 0..$((count - 1)) as host $host..$((host + count - 1));" "status: the ids"
+assert_match "$(grep 'Tasks:' <<<"$status")" "Tasks: [1-9]" "status: the tasks"
+assert_contains "$status" "Log: /var/log/nsboot/$one.log" "status: the log"
+out=$(ctl status nsbtnone 2>&1) && fail "status of a machine that does not run passed"
+assert_contains "$out" "Machine 'nsbtnone' is not running"
+
 out=$(ctl start "$one" 2>&1) && fail "a second start of a running machine passed"
 assert_contains "$out" "Machine '$one' is running already"
 assert_eq "$pid" "$(supervisor_of "$one")" "the running machine after a second start"
