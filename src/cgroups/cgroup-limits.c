@@ -201,6 +201,10 @@ int cgroup_limits_apply(const CGroup *cg, char *const *limits, bool via_scope) {
         return 0;
 }
 
+int cgroup_limits_apply_one(const CGroup *cg, const char *assignment, char *const *all) {
+        return limit_one(cg, assignment, all);
+}
+
 int cgroup_limits_check(char *const *limits) {
         int r = 0;
 

@@ -17,6 +17,10 @@ int cgroup_limits_collect(char *const *cgroup_settings, char *const *properties,
  * limit and why it cannot be applied. */
 int cgroup_limits_apply(const CGroup *cg, char *const *limits, bool via_scope);
 
+/* Writes the one limit assignment, all being every limit in effect (a v1 swap limit needs the memory
+ * one). Logs. */
+int cgroup_limits_apply_one(const CGroup *cg, const char *assignment, char *const *all);
+
 /* Names every limit this host cannot apply (no controller, no v1 equivalent, a v1 file the kernel
  * lacks). Logs each; returns the last error. */
 int cgroup_limits_check(char *const *limits);

@@ -21,13 +21,18 @@ static int read_dir(const char *dir, AutostartMachine *m, size_t *n, char ***see
         _cleanup_(closedirp) DIR *d = opendir(dir);
         struct dirent *de;
 
-        while (d && (de = readdir(d)) && *n < AUTOSTART_MAX) {
+        while (d && (de = readdir(d))) {
                 size_t len = strlen(de->d_name);
                 _cleanup_free_ char *name = NULL, *path = NULL;
                 _cleanup_(settings_freep) Settings *s = NULL;
 
                 if (len < 6 || !streq(de->d_name + len - 5, ".conf"))
                         continue;
+                if (*n >= AUTOSTART_MAX) {
+                        log_warning("More than %u machines in %s and before: not starting '%s' and the rest at boot",
+                                    AUTOSTART_MAX, dir, de->d_name);
+                        break;
+                }
                 name = strndup(de->d_name, len - 5);
                 if (!name)
                         return log_oom();

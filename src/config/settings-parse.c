@@ -837,6 +837,9 @@ int parse_cgroup(const SettingDef *def _unused_, const char *value, void *dest) 
         if (n == 0 || !value[n] || !value[n + 1] || dot == 0 || dot >= n - 1 || strcspn(value, "/ \t") < n ||
             strncmp(value, "cgroup.", 7) == 0)
                 return -EINVAL;
+        for (const char *p = value; *p; p++)
+                if ((unsigned char) *p < 0x20 || *p == 0x7f)
+                        return -EINVAL; /* a newline would write a second value into the file */
         return set_limit(dest, value);
 }
 

@@ -31,13 +31,34 @@ static void window_size(struct winsize *ret) {
                 *ret = (struct winsize) {};
 }
 
+/* A full socket drops the size: the next SIGWINCH sends it again. */
 static int send_winsize(int sock) {
         struct winsize ws;
         char packet[32];
 
         window_size(&ws);
         snprintf(packet, sizeof packet, "w %u %u", ws.ws_row, ws.ws_col);
-        return RET_NERRNO(send(sock, packet, strlen(packet), MSG_NOSIGNAL));
+        if (send(sock, packet, strlen(packet), MSG_DONTWAIT | MSG_NOSIGNAL) < 0 && errno != EAGAIN)
+                return -errno;
+        return 0;
+}
+
+/* Input for a guest that does not read fills the socket: the packet that did not fit waits here,
+ * and the relay waits for room without blocking, so that signals and the detach keys still work. */
+typedef struct Input {
+        char packet[1 + CONSOLE_ATTACH_INPUT_MAX];
+        size_t len;             /* > 0: a packet waits */
+        bool pending_escape;    /* a Ctrl-] that ended the last read */
+} Input;
+
+/* > 0 sent (or nothing waits), 0 still waiting, < 0 the connection broke. */
+static int flush_input(int sock, Input *in) {
+        if (in->len == 0)
+                return 1;
+        if (send(sock, in->packet, in->len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+                return IN_SET(errno, EAGAIN, EINTR) ? 0 : -errno;
+        in->len = 0;
+        return 1;
 }
 
 /* The guest's output: > 0 written, 0 the connection was closed. */
@@ -53,24 +74,30 @@ static int on_socket(int sock, char *packet) {
         return 1;
 }
 
-/* What the caller typed, without the detach keys: > 0 sent, 0 detach. */
-static int on_stdin(int sock, bool *pending) {
-        char packet[1 + CONSOLE_ATTACH_INPUT_MAX];
+/* What the caller typed, without the detach keys: > 0 sent or queued, 0 detach. While a packet
+ * waits for room, a terminal's keys are still read for the detach keys, and the rest dropped (the
+ * guest does not read them anyway); a pipe is not read then. */
+static int on_stdin(int sock, Input *in) {
+        char buf[1 + CONSOLE_ATTACH_INPUT_MAX], *data = in->len > 0 ? buf : in->packet;
         bool detach;
         ssize_t n;
         size_t k;
 
         /* one byte less than a packet holds: a Ctrl-] held from the last read may come in front */
-        n = read(STDIN_FILENO, packet + 1, CONSOLE_ATTACH_INPUT_MAX - 1);
+        n = read(STDIN_FILENO, data + 1, CONSOLE_ATTACH_INPUT_MAX - 1);
         if (n < 0)
                 return IN_SET(errno, EINTR, EAGAIN) ? 1 : -errno;
         if (n == 0)
                 return 0;
-        k = console_attach_filter(pending, packet + 1, (size_t) n, &detach);
-        packet[0] = 'd';
-        if (k > 0 && send(sock, packet, k + 1, MSG_NOSIGNAL) < 0)
-                return -errno;
-        return detach ? 0 : 1;
+        k = console_attach_filter(&in->pending_escape, data + 1, (size_t) n, &detach);
+        if (detach)
+                return 0;
+        if (data == buf || k == 0)
+                return 1;
+        in->packet[0] = 'd';
+        in->len = k + 1;
+        n = flush_input(sock, in);
+        return n < 0 ? (int) n : 1;
 }
 
 /* Relays until the caller detaches, nsboot closes the connection or a signal ends us. */
@@ -81,7 +108,8 @@ static int relay(int sock, int sigfd, RelayEnd *ret) {
                 { .fd = STDIN_FILENO, .events = POLLIN },
                 { .fd = sigfd, .events = POLLIN },
         };
-        bool pending = false;
+        bool tty = isatty(STDIN_FILENO);
+        Input in = {};
         int r;
 
         if (!packet)
@@ -89,18 +117,25 @@ static int relay(int sock, int sigfd, RelayEnd *ret) {
         for (;;) {
                 struct signalfd_siginfo si;
 
+                p[0].events = POLLIN | (in.len > 0 ? POLLOUT : 0);
+                p[1].events = in.len == 0 || tty ? POLLIN : 0;
                 if (poll(p, ELEMENTSOF(p), -1) < 0) {
                         if (errno == EINTR)
                                 continue;
                         return -errno;
                 }
-                if (p[0].revents) {
+                if (p[0].revents & POLLOUT) {
+                        r = flush_input(sock, &in);
+                        if (r < 0)
+                                return *ret = RELAY_CLOSED, r;
+                }
+                if (p[0].revents & ~POLLOUT) {
                         r = on_socket(sock, packet);
                         if (r <= 0)
                                 return *ret = RELAY_CLOSED, r;
                 }
                 if (p[1].revents) {
-                        r = on_stdin(sock, &pending);
+                        r = on_stdin(sock, &in);
                         if (r <= 0)
                                 return *ret = RELAY_DETACHED, r;
                 }

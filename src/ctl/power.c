@@ -88,7 +88,11 @@ static int stop_all(const CtlArgs *a) {
         if (r < 0)
                 return r;
         for (size_t i = 0; i < n; i++) {
-                r = control_request(l[i].control, "stop");
+                time_t left = end - time(NULL);
+
+                /* a hung nsboot holds the others up 2 s at most, and never past the deadline */
+                r = control_request_timeout(l[i].control, "stop",
+                                            (uint64_t) MAX(MIN(left, (time_t) 2), (time_t) 1) * 1000000);
                 if (r < 0)
                         ret = log_error_errno(r, "Failed to stop machine '%s' (control socket %s): %m", l[i].name,
                                               l[i].control);
@@ -239,7 +243,9 @@ int verb_set_limit(const CtlArgs *a) {
                         break;
                 }
                 r = control_request(m.control, request);
-                if (r < 0)
+                if (r == -EMSGSIZE)
+                        r = log_error_errno(r, "%s: the value is too long for the control socket", one[0]);
+                else if (r < 0)
                         r = log_error_errno(r, "Failed to set %s on machine '%s' (its nsboot says why): %m", one[0],
                                             m.name);
         }

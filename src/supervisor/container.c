@@ -302,7 +302,8 @@ static int on_control_reboot(void *userdata) {
 }
 
 /* nsbootctl set-limit: one more limit (or a new value) for the running machine, written to its
- * cgroup files at once, together with those in effect that it depends on (v1 swap needs memory). */
+ * cgroup files at once; the others in effect stay as they are (a v1 swap limit is written with the
+ * memory limit it depends on). */
 static int on_control_set_limit(void *userdata, const char *assignment) {
         Container *c = userdata;
         _cleanup_strv_free_ char **one = NULL, **all = NULL;
@@ -318,7 +319,7 @@ static int on_control_set_limit(void *userdata, const char *assignment) {
                 return -ENOMEM;
         r = cgroup_limits_check(all);
         if (r >= 0)
-                r = cgroup_limits_apply(&c->cgroup, all, false);
+                r = cgroup_limits_apply_one(&c->cgroup, one[0], all);
         if (r < 0)
                 return r;
         log_info("Limit %s set by nsbootctl", one[0]);

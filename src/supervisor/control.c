@@ -127,12 +127,15 @@ static bool serve_connection(Control *c, int fd) {
         if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || cred.uid != 0)
                 r = -EPERM;
         else {
-                n = recv(fd, buf, CONTROL_MESSAGE_MAX, 0);
+                /* MSG_TRUNC: the length of a longer request, which is refused, not cut */
+                n = recv(fd, buf, CONTROL_MESSAGE_MAX, MSG_TRUNC);
                 if (n <= 0)
                         return false;
-                buf[n] = 0;
+                buf[MIN((size_t) n, (size_t) CONTROL_MESSAGE_MAX)] = 0;
                 log_debug("Control request '%s' from PID %d", buf, (int) cred.pid);
-                if (streq(buf, "console-log") || streq(buf, "console-log clear"))
+                if (n > CONTROL_MESSAGE_MAX)
+                        r = -EMSGSIZE;
+                else if (streq(buf, "console-log") || streq(buf, "console-log clear"))
                         r = serve_console_log(c, fd, streq(buf, "console-log clear"));
                 else if ((arg = startswith(buf, "console ")))
                         r = serve_console(c, fd, arg, cred.pid, &holder);
@@ -240,19 +243,23 @@ static int parse_answer(const char *answer) {
 }
 
 /* Connects to path and sends request; returns the connected socket. */
-static int request_send(const char *path, const char *request) {
+static int request_send(const char *path, const char *request, uint64_t timeout_usec) {
         _cleanup_close_ int fd = -EBADF;
-        struct timeval tv = { .tv_sec = 10 };
+        struct timeval tv = { .tv_sec = timeout_usec / 1000000, .tv_usec = timeout_usec % 1000000 };
         struct sockaddr_un sa;
         int r;
 
+        if (strlen(request) > CONTROL_MESSAGE_MAX)
+                return -EMSGSIZE;
         r = socket_address(path, &sa);
         if (r < 0)
                 return r;
         fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
         if (fd < 0)
                 return -errno;
+        /* the send timeout bounds connect() too, when nsboot's backlog is full */
         (void) setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        (void) setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
         if (connect(fd, (struct sockaddr *) &sa, sizeof sa) < 0)
                 return -errno;
         if (send(fd, request, strlen(request), MSG_NOSIGNAL) < 0)
@@ -272,8 +279,8 @@ static int recv_answer(int fd, char *buf, size_t size) {
         return 0;
 }
 
-int control_request(const char *path, const char *request) {
-        _cleanup_close_ int fd = request_send(path, request);
+int control_request_timeout(const char *path, const char *request, uint64_t timeout_usec) {
+        _cleanup_close_ int fd = request_send(path, request, timeout_usec);
         char answer[32];
         int r;
 
@@ -283,13 +290,17 @@ int control_request(const char *path, const char *request) {
         return r < 0 ? r : parse_answer(answer);
 }
 
+int control_request(const char *path, const char *request) {
+        return control_request_timeout(path, request, CONTROL_TIMEOUT_USEC);
+}
+
 int control_console_open(const char *path, const struct winsize *ws, pid_t *ret_holder) {
         _cleanup_close_ int fd = -EBADF;
         char request[CONTROL_MESSAGE_MAX], answer[48];
         int e, holder = 0, r;
 
         snprintf(request, sizeof request, "console %u %u", ws->ws_row, ws->ws_col);
-        fd = request_send(path, request);
+        fd = request_send(path, request, CONTROL_TIMEOUT_USEC);
         if (fd < 0)
                 return fd;
         r = recv_answer(fd, answer, sizeof answer);
@@ -305,7 +316,7 @@ int control_console_open(const char *path, const struct winsize *ws, pid_t *ret_
 }
 
 int control_console_log(const char *path, bool clear, int out_fd) {
-        _cleanup_close_ int fd = request_send(path, clear ? "console-log clear" : "console-log");
+        _cleanup_close_ int fd = request_send(path, clear ? "console-log clear" : "console-log", CONTROL_TIMEOUT_USEC);
         _cleanup_free_ char *packet = malloc(CONTROL_DATA_MAX + 2);
 
         if (fd < 0)

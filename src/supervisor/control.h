@@ -9,6 +9,8 @@
 #include <sys/ioctl.h>
 #include <sys/types.h>
 
+#include <stdint.h>
+
 #include "event-loop.h"
 
 #include "basic/macro.h"
@@ -45,6 +47,9 @@ int control_reboot_signal(const char *kind);
 /* Client: sends request to the socket at path and returns the server's answer (0 or -errno), or
  * -errno of the connection itself. Non-logging. */
 int control_request(const char *path, const char *request);
+/* The same, waiting at most timeout_usec for the connection and the answer. */
+#define CONTROL_TIMEOUT_USEC (10 * UINT64_C(1000000))
+int control_request_timeout(const char *path, const char *request, uint64_t timeout_usec);
 
 /* "console ROWS COLS": the connection to relay the guest's console on (console-attach.h), or -errno;
  * -EBUSY and the PID of the client attached in *ret_holder (0 if unknown). Non-logging. */

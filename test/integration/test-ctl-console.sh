@@ -5,7 +5,8 @@
 # window size at attach and after a resize, Ctrl-] q detaching with the machine still running, a
 # second client refused naming the first one's PID; a SIGKILLed client leaves the supervisor
 # healthy (no busy loop, no fd left open) and the next attach works; a client attached when the
-# machine ends is told so and exits. With --console=interactive,
+# machine ends is told so and exits; one attached to a guest that never reads ends on SIGTERM.
+# With --console=interactive,
 # nsboot's own terminal and a client share the console. A --console=pipe machine and an unknown
 # machine are refused. The Debian login is test-ctl-console-login.sh.
 # shellcheck source=test/integration/lib.sh
@@ -134,6 +135,22 @@ rc=0
 ctl console "$name2" </dev/null 2>"$WORKDIR/err" || rc=$?
 assert_eq 1 "$rc" "console of a --console=pipe machine"
 assert_file_contains "$WORKDIR/err" "Machine '$name2' has no console to attach to: it runs with --console=pipe"
+kill -TERM "$NSBOOT_PID"
+wait_pid_exit "$NSBOOT_PID" 30 || fail "nsboot did not exit after SIGTERM"
+
+# A guest that never reads its console: the client's input fills the connection, and it still
+# ends at once on SIGTERM (it never blocks in a send).
+busybox_tree tree3 "nsbt$$r"
+name3=$(basename "$tree3")
+nsboot_start -M "$name3" -D "$tree3" --console=read-only /bin/sleep 120
+retry 10 test -S "/run/nsboot/control/$name3.sock" || fail "no control socket of $name3"
+yes 'input nobody reads' | "$CTL" console -q "$name3" >/dev/null 2>&1 &
+client=$!
+at_exit "_kill_if_alive $client"
+sleep 3
+kill -0 "$client" 2>/dev/null || fail "the client of a guest that does not read ended by itself"
+kill -TERM "$client"
+wait_pid_exit "$client" 5 || fail "the client of a guest that does not read did not end on SIGTERM"
 kill -TERM "$NSBOOT_PID"
 wait_pid_exit "$NSBOOT_PID" 30 || fail "nsboot did not exit after SIGTERM"
 

@@ -58,6 +58,15 @@ refused "a bad value" "'memory.max=lots' is not FILE=VALUE of a cgroup2 controll
 refused "no assignment" "'memory.max' is not FILE=VALUE" "$name" memory.max
 refused "a controller nobody has" "this host has no 'frob' controller" "$name" frob.max=1
 refused "a machine that does not run" "Machine 'nsbtnone' is not running" nsbtnone memory.max=1G
+refused "a newline in a value" "is not FILE=VALUE" "$name" "pids.max=1"$'\n'"2"
+# A request longer than the control socket's 256 bytes is refused whole, not cut to a shorter one.
+answer=$(python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.connect(sys.argv[1])
+s.send(b"limit pids.max=" + b"0" * 300 + b"5")
+print(s.recv(64).decode())' "/run/nsboot/control/$name.sock") || fail "no answer to a long request"
+assert_eq "error 90" "$answer" "the answer to a request longer than 256 bytes (EMSGSIZE)"
+assert_eq 78 "$(cat "$pidsfile")" "the pids limit after a long request"
 assert_file_contains "$NSBOOT_ERR" "Limit pids.max=78 set by nsbootctl" "the supervisor's log"
 
 # A reboot makes new cgroups with the settings' limits.
@@ -65,5 +74,6 @@ ctl reboot "$name" || fail "reboot failed"
 wait_output '^NSBOOT-TEST: boot=2' 30
 retry 10 test -f "$memfile" || fail "no memory cgroup after the reboot"
 retry 10 sh -c "[ \"\$(cat '$memfile')\" = 104857600 ]" || fail "the reboot kept set-limit's memory limit: $(cat "$memfile")"
+assert_eq max "$(cat "$pidsfile")" "the pids limit only set-limit set, after the reboot"
 poweroff_guest
 exit 0
