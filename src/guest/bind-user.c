@@ -82,33 +82,16 @@ static int tree_db_read(int root, TreeDb *ret) {
         return 0;
 }
 
-/* The n-th field (from 0) of a line of len bytes, or NULL. */
-static const char *line_field(const char *line, size_t len, int n) {
-        const char *p = line, *end = line + len;
-
-        for (int i = 0; i < n && p; i++) {
-                p = memchr(p, ':', (size_t) (end - p));
-                p = p ? p + 1 : NULL;
-        }
-        return p;
-}
-
 /* Whether the tree's passwd (kind 0) or group (kind 1) file has an entry of that name, or, with
- * name NULL, with that id (the third field). */
+ * name NULL, with that id. */
 static bool tree_db_has(const TreeDb *db, int kind, const char *name, uint32_t id) {
+        if (!name)
+                return idfile_text_has_ids(db->text[kind], id, 1);
         for (const char *line = db->text[kind]; line && *line;) {
                 size_t len = strcspn(line, "\n");
-                const char *f = line_field(line, len, name ? 0 : 2);
 
-                if (name && strcspn(line, ":\n") == strlen(name) && strncmp(line, name, strlen(name)) == 0)
+                if (strcspn(line, ":\n") == strlen(name) && strncmp(line, name, strlen(name)) == 0)
                         return true;
-                if (!name && f && *f >= '0' && *f <= '9') {
-                        char *end;
-                        unsigned long v = strtoul(f, &end, 10);
-
-                        if ((*end == ':' || *end == '\n' || *end == 0) && v == id)
-                                return true;
-                }
                 line += len + (line[len] == '\n');
         }
         return false;

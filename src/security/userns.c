@@ -179,33 +179,35 @@ int userns_read_subid(const char *path, uint32_t *ret_start, uint32_t *ret_count
         return 0;
 }
 
-/* Whether a passwd(5) or group(5) file names an id (its third field) in [base, base+size). Read whole
- * and split here: fgetpwent() makes an lseek() per entry. */
-static bool file_ids_in_range(const char *path, uint32_t base, uint32_t size) {
-        _cleanup_free_ char *text = NULL;
-
-        if (read_full_file(path, &text, NULL) < 0)
-                return false;
-        for (char *line = text, *next; line && *line; line = next) {
-                char *field = line, *end;
+bool idfile_text_has_ids(const char *text, uint32_t base, uint32_t size) {
+        for (const char *line = text; line && *line;) {
+                size_t len = strcspn(line, "\n");
+                const char *field = line, *end = line + len;
+                char *stop;
                 unsigned long id;
 
-                next = strchr(line, '\n');
-                if (next)
-                        *next++ = 0;
                 for (int i = 0; i < 2 && field; i++) {
-                        field = strchr(field, ':');
+                        field = memchr(field, ':', (size_t) (end - field));
                         if (field)
                                 field++;
                 }
+                line += len + (line[len] == '\n');
                 if (!field || *field < '0' || *field > '9')
                         continue;
                 errno = 0;
-                id = strtoul(field, &end, 10);
-                if (errno == 0 && (*end == ':' || *end == 0) && id >= base && id - base < size)
+                id = strtoul(field, &stop, 10);
+                if (errno == 0 && IN_SET(*stop, ':', '\n', 0) && id >= base && id - base < size)
                         return true;
         }
         return false;
+}
+
+/* Whether a passwd(5) or group(5) file names an id in [base, base+size). Read whole and split here:
+ * fgetpwent() makes an lseek() per entry. */
+static bool file_ids_in_range(const char *path, uint32_t base, uint32_t size) {
+        _cleanup_free_ char *text = NULL;
+
+        return read_full_file(path, &text, NULL) >= 0 && idfile_text_has_ids(text, base, size);
 }
 
 static bool host_ids_in_range(uint32_t base, uint32_t size) {

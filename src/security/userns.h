@@ -65,6 +65,10 @@ int userns_parse_idmap_line(const char *value, IdMap *m);
 /* Checks a complete lxc.idmap: both kinds present, no overlaps, 0 mapped. Non-logging. */
 int idmap_check(const IdMap *m);
 
+/* Whether the text of a passwd(5) or group(5) file names an id (its third field) in [base,
+ * base+size). Non-logging. */
+bool idfile_text_has_ids(const char *text, uint32_t base, uint32_t size);
+
 /* The ranges of a reserved line "nsboot:START:COUNT" (else "root:...") of a subuid/subgid file;
  * -ENOENT when there is none. Non-logging. */
 int userns_read_subid(const char *path, uint32_t *ret_start, uint32_t *ret_count);

@@ -104,6 +104,20 @@ Test(userns, idmap_punch) {
         cr_assert_eq(idmap_punch(g, &n, 5, 7), -E2BIG, "a full map");
 }
 
+Test(userns, idfile_text_has_ids) {
+        const char *text = "root:x:0:0:root:/root:/bin/sh\nbad:x:abc:1::/:/bin/sh\nshort:x\n"
+                           "alice:x:60514:60514::/home/alice:/bin/sh\nlast:x:70000:1";
+
+        cr_assert(idfile_text_has_ids(text, 60514, 1));
+        cr_assert(!idfile_text_has_ids(text, 60515, 1));
+        cr_assert(idfile_text_has_ids(text, 60000, 1000), "a range");
+        cr_assert(idfile_text_has_ids(text, 0, 1), "the first line");
+        cr_assert(idfile_text_has_ids(text, 70000, 1), "a last line without a newline");
+        cr_assert(!idfile_text_has_ids(text, 1, 1), "the fourth field is not the id");
+        cr_assert(!idfile_text_has_ids("", 0, 100000));
+        cr_assert(!idfile_text_has_ids(NULL, 0, 100000));
+}
+
 static char *write_temp(const char *content) {
         char *path = strdup("/tmp/test-userns.XXXXXX");
         int fd = mkstemp(path);
