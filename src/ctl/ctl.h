@@ -22,6 +22,7 @@ typedef struct CtlArgs {
         bool quiet;
         bool no_wait;
         bool all;               /* stop: every running machine */
+        const char *user;       /* enter: -u, a user of the guest */
         bool clear;             /* console-log */
         int signal;             /* kill: 0 means SIGTERM */
         bool kill_leader;       /* kill: the guest's PID 1 only, not every process of the machine */

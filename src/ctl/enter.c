@@ -14,10 +14,12 @@
 
 #include "basic/core-sched.h"
 #include "basic/fileio.h"
+#include "basic/parse-util.h"
 #include "basic/strv.h"
 #include "caps.h"
 #include "cgroup.h"
 #include "ctl.h"
+#include "guest-user.h"
 #include "log.h"
 #include "seccomp-filter.h"
 
@@ -172,36 +174,57 @@ static int join_core_scheduling(pid_t leader) {
         return 0;
 }
 
-/* The login shell of root in the guest's /etc/passwd (we are chrooted there), else /bin/sh. */
-static char *root_shell(void) {
-        _cleanup_(fclosep) FILE *f = fopen("/etc/passwd", "re");
-        char line[1024];
+/* The user of -u (else root) in the guest's /etc/passwd (we are chrooted there); a UID it does not
+ * list is taken as it is, with the same GID. A tree without /etc/passwd, or without root in it,
+ * still has root. Logs. */
+static int enter_user(const char *spec, GuestUser *ret) {
+        int r = guest_user_lookup(spec ?: "root", ret);
+        unsigned id;
 
-        while (f && fgets(line, sizeof line, f)) {
-                char *shell = strrchr(line, ':');
-
-                if (!startswith(line, "root:") || !shell)
-                        continue;
-                shell[1 + strcspn(shell + 1, "\n")] = 0;
-                if (shell[1] == '/' && access(shell + 1, X_OK) >= 0)
-                        return strdup(shell + 1);
+        /* a number /etc/passwd does not know (a user of --bind-user, say) as lxc-attach -u takes it */
+        if (r == -ESRCH && spec && safe_atou(spec, &id) >= 0) {
+                *ret = (GuestUser) { .uid = id, .gid = id, .name = strdup(spec), .home = strdup("/"),
+                                     .shell = strdup("") };
+                if (!ret->name || !ret->home || !ret->shell)
+                        return log_oom();
+                guest_user_groups(ret);
+                return 0;
         }
-        return strdup("/bin/sh");
+        if (r == -ESRCH && spec)
+                return log_error_errno(r, "-u/--user=%s: no such user in the machine's /etc/passwd", spec);
+        if (r <= 0) {
+                *ret = (GuestUser) { .name = strdup("root"), .home = strdup("/root"), .shell = strdup("") };
+                if (!ret->name || !ret->home || !ret->shell)
+                        return log_oom();
+        }
+        guest_user_groups(ret);
+        return 0;
 }
 
-static int build_env(Guest *g, const char *shell) {
+/* The user's login shell if it can run, else /bin/sh. */
+static const char *login_shell(const GuestUser *u) {
+        return u->shell && u->shell[0] == '/' && access(u->shell, X_OK) >= 0 ? u->shell : "/bin/sh";
+}
+
+static int build_env(Guest *g, const GuestUser *u, const char *shell) {
         const char *term = getenv("TERM");
         char *assignment;
         int r = 0;
 
         if (!strv_env_get(g->env, "PATH"))
                 r = strv_env_set(&g->env, "PATH=" GUEST_DEFAULT_PATH);
-        if (r >= 0)
-                r = strv_env_set(&g->env, "HOME=/root");
-        if (r >= 0)
-                r = strv_env_set(&g->env, "USER=root");
-        if (r >= 0)
-                r = strv_env_set(&g->env, "LOGNAME=root");
+        if (r >= 0 && asprintf(&assignment, "HOME=%s", u->home) >= 0) {
+                r = strv_env_set(&g->env, assignment);
+                free(assignment);
+        }
+        if (r >= 0 && asprintf(&assignment, "USER=%s", u->name) >= 0) {
+                r = strv_env_set(&g->env, assignment);
+                free(assignment);
+        }
+        if (r >= 0 && asprintf(&assignment, "LOGNAME=%s", u->name) >= 0) {
+                r = strv_env_set(&g->env, assignment);
+                free(assignment);
+        }
         if (r >= 0 && term && asprintf(&assignment, "TERM=%s", term) >= 0) {
                 r = strv_env_set(&g->env, assignment);
                 free(assignment);
@@ -233,22 +256,29 @@ static int child_setup(Guest *g) {
         return caps_apply(g->bounding, true);
 }
 
-/* Runs cmd, or root's login shell without one. */
-_noreturn_ static void run_child(Guest *g, char **cmd) {
-        _cleanup_free_ char *shell = NULL, *login = NULL;
+/* Runs cmd, or the user's login shell without one, as root of the guest or the user of -u (whose
+ * capabilities the change of ids takes, as su's). */
+_noreturn_ static void run_child(Guest *g, char **cmd, const char *user) {
+        _cleanup_(guest_user_done) GuestUser u = {};
+        _cleanup_free_ char *login = NULL;
+        const char *shell = NULL;
         char *argv_shell[2] = {};
         extern char **environ;
 
-        if (child_setup(g) < 0)
+        if (child_setup(g) < 0 || enter_user(user, &u) < 0)
                 _exit(126);
+        if (u.uid != 0 && guest_user_become(&u) < 0)
+                _exit(126);
+        if (u.uid != 0 && chdir(u.home) < 0)
+                (void) chdir("/");
         if (!cmd || !cmd[0]) {
-                shell = root_shell();
-                if (!shell || asprintf(&login, "-%s", strrchr(shell, '/') + 1) < 0)
+                shell = login_shell(&u);
+                if (asprintf(&login, "-%s", strrchr(shell, '/') + 1) < 0)
                         _exit(126);
                 argv_shell[0] = login;
                 cmd = argv_shell;
         }
-        if (build_env(g, shell) < 0)
+        if (build_env(g, &u, shell) < 0)
                 _exit(126);
         environ = g->env;
         if (shell)
@@ -297,7 +327,7 @@ int verb_enter(const CtlArgs *a) {
         else if (pid == 0) {
                 signal(SIGINT, SIG_DFL);
                 signal(SIGQUIT, SIG_DFL);
-                run_child(&g, a->args + 2);
+                run_child(&g, a->args + 2, a->user);
         } else
                 r = wait_child(pid);
         guest_done(&g);

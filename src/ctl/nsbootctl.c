@@ -66,6 +66,7 @@ static void help(void) {
                "  -h --help               Show this help\n"
                "     --version            Show the version\n"
                "  -q --quiet              Print only errors (console: no greeting)\n"
+               "  -u --user=USER          enter: run as this user of the machine (name or UID)\n"
                "     --json               Output as JSON (list, stat)\n"
                "     --sort=cpu|memory|name  Order of top (default cpu)\n"
                "     --interval=SECS      Refresh interval of top (default 1)\n"
@@ -96,6 +97,7 @@ static const struct option options[] = {
         { "help",          no_argument,       NULL, 'h'               },
         { "version",       no_argument,       NULL, ARG_VERSION       },
         { "quiet",         no_argument,       NULL, 'q'               },
+        { "user",          required_argument, NULL, 'u'               },
         { "json",          no_argument,       NULL, ARG_JSON          },
         { "sort",          required_argument, NULL, ARG_SORT          },
         { "interval",      required_argument, NULL, ARG_INTERVAL      },
@@ -135,6 +137,12 @@ static int parse_option(int c, CtlArgs *a) {
         switch (c) {
         case 'q':
                 a->quiet = true;
+                return 0;
+        case 'u':
+                if (isempty(optarg) || strpbrk(optarg, ":/\n"))
+                        return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "-u/--user=%s: expected a user name or UID",
+                                               optarg);
+                a->user = optarg;
                 return 0;
         case ARG_JSON:
                 a->json = true;
@@ -199,7 +207,7 @@ static int parse_argv(int argc, char *argv[], CtlArgs *a, bool *ret_exit) {
 
         *ret_exit = false;
         while (optind < argc) {
-                if (!command_started && (c = getopt_long(argc, argv, "+hqn:s:", options, NULL)) >= 0) {
+                if (!command_started && (c = getopt_long(argc, argv, "+hqn:s:u:", options, NULL)) >= 0) {
                         if (c == 'h' || c == ARG_VERSION) {
                                 if (c == 'h')
                                         help();

@@ -69,6 +69,16 @@ read -r _ host count <"/proc/$leader/uid_map"
 assert_contains "$status" "User IDs: 0..$((count - 1)) as host $host..$((host + count - 1));" "status: the ids"
 assert_match "$(grep 'Tasks:' <<<"$status")" "Tasks: [1-9]" "status: the tasks"
 assert_contains "$status" "Log: /var/log/nsboot/$one.log" "status: the log"
+# enter -u: a user of the machine's /etc/passwd, without capabilities; a UID it does not list; an
+# unknown name is refused.
+out=$(ctl enter -u nobody "$one" sh -c 'echo "$(id -u):$(id -g) $HOME $USER"; grep ^CapEff /proc/self/status')
+assert_eq "65534:65534 /nonexistent nobody"$'\n'"CapEff:	0000000000000000" "$out" "enter -u nobody"
+assert_eq "4711:4711" "$(ctl enter --user=4711 "$one" sh -c 'echo "$(id -u):$(id -g)"')" "enter -u of a bare UID"
+assert_eq "0 /root" "$(ctl enter "$one" sh -c 'echo "$(id -u) $HOME"')" "enter without -u"
+rc=0
+out=$(ctl enter -u nosuch "$one" true 2>&1) || rc=$?
+assert_eq 126 "$rc" "enter -u of an unknown user"
+assert_contains "$out" "-u/--user=nosuch: no such user in the machine's /etc/passwd"
 out=$(ctl status nsbtnone 2>&1) && fail "status of a machine that does not run passed"
 assert_contains "$out" "Machine 'nsbtnone' is not running"
 
