@@ -21,8 +21,6 @@
 #include "settings.h"
 #include "tree.h"
 
-#define MACHINES_DIR "/var/lib/machines"
-#define CONFIG_DIR "/etc/nsboot"
 #define PACKAGE_CACHE_DIR "/var/cache/nsboot/packages"
 /* The same set as the test tree (mkosi.conf): a booting systemd with a console login. */
 #define BASE_PACKAGES "systemd,systemd-sysv,dbus,libpam-systemd,login,passwd,util-linux,iproute2,procps"

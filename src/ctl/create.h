@@ -8,6 +8,10 @@
 
 #include "basic/macro.h"
 
+/* Where nsbootctl create puts a machine's tree and its config file. */
+#define MACHINES_DIR "/var/lib/machines"
+#define CONFIG_DIR "/etc/nsboot"
+
 typedef struct Progress Progress;
 
 /* tty: show steps and counts on stderr; otherwise print only failures. Logs. */

@@ -78,6 +78,7 @@ int verb_console(const CtlArgs *a);
 int verb_console_log(const CtlArgs *a);
 int verb_create(const CtlArgs *a);
 int verb_remove(const CtlArgs *a);
+int verb_export(const CtlArgs *a);
 int verb_convert_nspawn(const CtlArgs *a);
 
 typedef struct MachineStats {

@@ -117,7 +117,7 @@ static int not_an_os(const char *from) {
 
 static int import_tarball(const char *from, const char *dir, Progress *p) {
         const char *argv[] = { "tar", "--extract", "--numeric-owner", "--preserve-permissions", "--xattrs",
-                               "--xattrs-include=*", "--file", from, "--directory", dir, NULL };
+                               "--xattrs-include=*", "--acls", "--file", from, "--directory", dir, NULL };
         _cleanup_close_ int root = -EBADF;
         int r;
 

@@ -38,6 +38,8 @@ static const Verb verbs[] = {
         { "console-log", 1, 1,   true,  verb_console_log },
         { "create", 1, 1,        true,  verb_create },
         { "remove", 1, ARGS_ANY, true,  verb_remove },
+        { "export", 2, 2,        true,  verb_export },
+        { "export-tar", 2, 2,    true,  verb_export },
         { "convert-nspawn", 1, 1, false, verb_convert_nspawn },
 };
 
@@ -61,6 +63,7 @@ static void help(void) {
                "  console-log NAME        The last console output (lxc.console.buffer.size)\n"
                "  create NAME             Build /var/lib/machines/NAME and /etc/nsboot/NAME.conf\n"
                "  remove NAME...          Delete stopped machines and their config files\n"
+               "  export NAME FILE        A stopped machine's tree as FILE.tar[.gz|.xz|.zst|.bz2]\n"
                "  convert-nspawn FILE     Print a .nspawn file as nsboot config lines\n\n"
                "Options:\n"
                "  -h --help               Show this help\n"

@@ -46,6 +46,10 @@ assert_eq "" "$(complete_words console "$running" "")" "console takes one machin
 assert_eq "$conf_only " "$(complete_words remove "$conf_only")" "remove: machines of /etc/nsboot"
 assert_contains "$(complete_words remove "")" "$running" "remove: running machines too"
 assert_eq "$conf_only " "$(complete_words start "$conf_only")" "start: machines of /etc/nsboot"
+assert_eq "export export-tar " "$(complete_words exp)" "verbs exp*"
+assert_eq "$conf_only " "$(complete_words export "$conf_only")" "export: machines of /etc/nsboot"
+assert_contains "$(complete_words export "$conf_only" "$bb/e")" "$bb/etc" "export NAME: the file to write"
+assert_eq "" "$(complete_words export "$conf_only" "$bb/etc" "")" "export takes two arguments"
 poweroff_guest
 assert_eq "" "$(complete_words stop "$running")" "stop: the machine no longer runs"
 exit 0

@@ -19,11 +19,6 @@ ctl() {
 # shellcheck source=test/lib/ctl-create.sh
 . "$SRCDIR/test/lib/ctl-create.sh"
 
-# forget NAME: remove what create made for NAME, if the test ends early.
-forget() {
-        at_exit "rm -rf --one-file-system '$MACHINES/$1' '$MACHINES/.$1.partial'; rm -f '/etc/nsboot/$1.conf'"
-}
-
 assert_nothing_of() {
         assert_file_not_exists "$MACHINES/$1" "tree of the failed create"
         assert_file_not_exists "$MACHINES/.$1.partial" "partial tree of the failed create"

@@ -21,40 +21,26 @@ require_cmd sfdisk mkfs.ext4 debugfs losetup python3 tar xz zstd bzip2 setcap
 [[ -e /dev/loop-control ]] || skip "no /dev/loop-control"
 grep -qw ext4 /proc/filesystems || skip "the kernel has no ext4"
 
-MACHINES=/var/lib/machines
-MANIFEST=$SRCDIR/test/lib/tree-manifest.py
-
 ctl() {
         timeout -k 5 60 "$CTL" "$@"
 }
+# shellcheck source=test/lib/ctl-create.sh
+. "$SRCDIR/test/lib/ctl-create.sh"
 
-forget() {
-        at_exit "rm -rf --one-file-system '$MACHINES/$1' '$MACHINES/.$1.partial'; rm -f '/etc/nsboot/$1.conf'"
-}
-
-# The files create changes (etc/) and the one an ext4 image adds (lost+found) aside.
-manifest() {
-        python3 "$MANIFEST" "$1" etc lost+found home
+# What the files of an import are compared on: the one an ext4 image adds (lost+found) and the
+# /home partition aside.
+import_manifest() {
+        manifest "$1" lost+found home
 }
 
 busybox_tree bb
-mkdir -p "$bb/srv/data"
-echo data >"$bb/srv/data/file"
-ln "$bb/srv/data/file" "$bb/srv/data/hardlink"
-chown 1234:5678 "$bb/srv/data/file"
-chmod 4750 "$bb/srv/data/file"
-mknod "$bb/srv/data/null" c 1 3
+every_kind_of_file "$bb"
 mknod "$bb/srv/data/loop9" b 7 9
-mkfifo "$bb/srv/data/fifo"
-ln -s ../data/file "$bb/srv/data/symlink"
-python3 -c 'import os, sys; os.setxattr(sys.argv[1], "user.nsboot", b"u"); os.setxattr(sys.argv[1], "trusted.nsboot", b"t")' \
-        "$bb/srv/data/file"
-setcap cap_net_raw+ep "$bb/bin/busybox"
 home=$WORKDIR/home-content
 mkdir -p "$home/alice"
 echo home-partition >"$home/alice/marker"
 chown -R 1000:1000 "$home/alice"
-want=$(manifest "$bb")
+want=$(import_manifest "$bb")
 assert_contains "$want" "srv/data/hardlink 0o104750 1234 5678 5 " "the source's hard link"
 assert_contains "$want" "security.capability=" "the source's file capability"
 
@@ -77,7 +63,7 @@ for file in bare.ext4 single.raw dps.raw bb.tar.xz bb.tar.zst bb.tar.bz2 single.
         assert_eq "" "$out" "create --from=$file in a script prints nothing"
         assert_no_loop "$WORKDIR/$file" "after create --from=$file"
         mounts_check "create --from=$file"
-        got=$(manifest "$MACHINES/$m")
+        got=$(import_manifest "$MACHINES/$m")
         [[ $got == "$want" ]] || { diff <(echo "$want") <(echo "$got"); fail "the tree imported from $file differs"; }
         assert_eq "$m" "$(cat "$MACHINES/$m/etc/hostname")" "host name of the machine from $file"
         assert_match "$(cat "$MACHINES/$m/etc/machine-id")" '^[0-9a-f]{32}$' "machine ID of the machine from $file"

@@ -5,6 +5,34 @@
 
 MACHINES=/var/lib/machines
 
+# forget NAME: remove what create made for NAME, if the test ends early.
+forget() {
+        at_exit "rm -rf --one-file-system '$MACHINES/$1' '$MACHINES/.$1.partial'; rm -f '/etc/nsboot/$1.conf'"
+}
+
+# every_kind_of_file DIR: in DIR/srv/data a setuid file of another owner with a hard link, user
+# and trusted extended attributes, a device node, a FIFO and a symbolic link; and a file capability
+# on DIR/bin/busybox.
+every_kind_of_file() {
+        mkdir -p "$1/srv/data"
+        echo data >"$1/srv/data/file"
+        ln "$1/srv/data/file" "$1/srv/data/hardlink"
+        chown 1234:5678 "$1/srv/data/file"
+        chmod 4750 "$1/srv/data/file"
+        mknod "$1/srv/data/null" c 1 3
+        mkfifo "$1/srv/data/fifo"
+        ln -s ../data/file "$1/srv/data/symlink"
+        python3 -c 'import os, sys; os.setxattr(sys.argv[1], "user.nsboot", b"u"); os.setxattr(sys.argv[1], "trusted.nsboot", b"t")' \
+                "$1/srv/data/file"
+        setcap cap_net_raw+ep "$1/bin/busybox"
+}
+
+# manifest DIR [NAME...]: test/lib/tree-manifest.py of DIR, without etc/ (create changes it) and
+# the other top-level NAMEs.
+manifest() {
+        python3 "$SRCDIR/test/lib/tree-manifest.py" "$1" etc "${@:2}"
+}
+
 # ctl_create_cached VAR METHOD [CREATE OPTIONS...]: the tree "nsbootctl create --method=METHOD
 # OPTIONS" made, from the cache or built now (checking that create is silent in a script, writes
 # the config file and leaves no work files); its path goes into VAR. The options are part of the

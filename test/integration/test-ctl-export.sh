@@ -1,0 +1,116 @@
+#!/bin/bash
+# nsbootctl export NAME FILE (machinectl export-tar): a stopped machine's tree as a tarball, plain
+# or compressed by FILE's suffix, that create --from= takes back with the same files (owners by
+# number, modes, setuid, hard links, device nodes, FIFOs, symbolic links, user and trusted extended
+# attributes, a file capability, a sparse file kept sparse); the archive is root's alone (0600)
+# and appears only when complete. A hostile tree (a FIFO, a socket, a symbolic link to the host's
+# /etc/shadow, a file system mounted inside) neither hangs the export nor puts host files in the
+# archive. Refused, naming what is wrong and leaving no file: a running machine, an existing FILE,
+# a name that is no tarball's, an invalid or unknown machine, a full file system half-way.
+# shellcheck source=test/integration/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+CTL=${NSBOOTCTL:-$(dirname "$NSBOOT")/nsbootctl}
+[[ -x $CTL ]] || fail "no nsbootctl at $CTL"
+require_cmd python3 tar xz zstd bzip2 gzip setcap
+
+ctl() {
+        timeout -k 5 60 "$CTL" "$@"
+}
+# shellcheck source=test/lib/ctl-create.sh
+. "$SRCDIR/test/lib/ctl-create.sh"
+
+# The machine to export: a busybox tree with every kind of file.
+new_name m
+forget "$m"
+busybox_tree bb
+every_kind_of_file "$bb"
+ln -s /etc/shadow "$bb/srv/data/host-shadow"
+truncate -s 1G "$bb/srv/data/sparse"
+echo end >>"$bb/srv/data/sparse"
+cp -a "$bb" "$MACHINES/$m"
+want=$(manifest "$MACHINES/$m")
+assert_contains "$want" "security.capability=" "the source's file capability"
+out=$(ctl export "$m" "$WORKDIR/m.tar.zst" 2>&1) || fail "export failed: $out"
+assert_eq "" "$out" "export in a script prints nothing"
+assert_eq 600 "$(stat -c %a "$WORKDIR/m.tar.zst")" "the archive's mode"
+assert_eq "28b52ffd" "$(od -An -tx1 -N4 "$WORKDIR/m.tar.zst" | tr -d ' \n')" "zstd's magic for .tar.zst"
+assert_file_not_exists "$WORKDIR/.m.tar.zst.partial" "the partial archive"
+# The archive is smaller than the sparse file it holds.
+(($(stat -c %s "$WORKDIR/m.tar.zst") < 100 * 1024 * 1024)) || fail "the sparse file was archived as data"
+
+# create --from= takes it back, the same files.
+new_name back
+forget "$back"
+ctl create "$back" --from="$WORKDIR/m.tar.zst" || fail "create --from= the export failed"
+got=$(manifest "$MACHINES/$back")
+[[ $got == "$want" ]] || { diff <(echo "$want") <(echo "$got"); fail "the tree imported from the export differs"; }
+(($(du -k "$MACHINES/$back/srv/data/sparse" | cut -f1) < 1024)) || fail "the sparse file is no longer sparse"
+# And it boots.
+nsboot_start -M "$back" sleep
+wait_output '^NSBOOT-TEST: ready=1'
+assert_eq 1 "$(fact pid)" "testinit's PID in the machine made from the export"
+
+# --- A hostile tree: a socket, a FIFO, a link to a host file and a file system mounted inside.
+mkdir "$MACHINES/$m/srv/sockets"
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$MACHINES/$m/srv/sockets/socket"
+# A file system mounted in the tree is not the tree's.
+mkdir "$MACHINES/$m/mnt/other"
+mount -t tmpfs -o size=1m nsboot-test "$MACHINES/$m/mnt/other"
+at_exit "umount '$MACHINES/$m/mnt/other' 2>/dev/null"
+echo other >"$MACHINES/$m/mnt/other/not-the-trees"
+
+ctl export "$m" "$WORKDIR/hostile.tar" || fail "export of the hostile tree failed"
+listing=$(tar -tvf "$WORKDIR/hostile.tar")
+assert_contains "$listing" "./srv/data/host-shadow -> /etc/shadow" "a symbolic link to a host file stays a link"
+assert_not_contains "$listing" "sockets/socket" "a socket is no file to archive"
+assert_not_contains "$listing" "not-the-trees" "a file system mounted in the tree"
+assert_contains "$listing" "./mnt/other/" "the mount point itself"
+umount "$MACHINES/$m/mnt/other"
+
+# --- Refusals: nothing is written.
+# refused ARGS... -- EXPECTED: export fails with EXPECTED in its message.
+refused() {
+        local expected=${*: -1} out
+        out=$(ctl export "${@:1:$#-1}" 2>&1) && fail "export $* succeeded"
+        log "export ${*:1:$#-1}: $out"
+        assert_contains "$out" "$expected"
+}
+refused "$back" "$WORKDIR/running.tar" "$back"
+assert_file_not_exists "$WORKDIR/running.tar" "an archive of a running machine"
+assert_file_not_exists "$WORKDIR/.running.tar.partial" "a partial archive of a running machine"
+ctl stop "$back"
+nsboot_wait 10
+assert_rc 0 "nsboot of the machine made from the export after stop"
+
+refused "$m" "$WORKDIR/m.tar.zst" "exists already"
+refused "$m" "$WORKDIR/m.zip" "not a tarball's name"
+refused "../etc" "$WORKDIR/x.tar" "not a valid machine name"
+new_name nosuch
+refused "$nosuch" "$WORKDIR/x.tar" "No machine '$nosuch'"
+assert_file_not_exists "$WORKDIR/x.tar" "an archive of no machine"
+
+# A full file system half-way: no archive, no partial one.
+head -c 4M /dev/urandom >"$MACHINES/$m/srv/data/random"
+mkdir "$WORKDIR/small"
+mount -t tmpfs -o size=1m nsboot-test "$WORKDIR/small"
+at_exit "umount '$WORKDIR/small'"
+refused "$m" "$WORKDIR/small/m.tar" "Could not export machine '$m'"
+assert_eq "" "$(ls -A "$WORKDIR/small")" "what a failed export left"
+
+# Every suffix gives its compression, and tar reads each back.
+declare -A magic=([tar]=7573746172 [tar.gz]=1f8b [tgz]=1f8b [tar.xz]=fd377a585a [txz]=fd377a585a
+        [tar.bz2]=425a68 [tbz2]=425a68 [tzst]=28b52ffd)
+for suffix in "${!magic[@]}"; do
+        file=$WORKDIR/all.$suffix
+        ctl export "$m" "$file" || fail "export to .$suffix failed"
+        want=${magic[$suffix]}
+        if [[ $suffix == tar ]]; then
+                got=$(od -An -tx1 -j257 -N5 "$file" | tr -d ' \n')
+        else
+                got=$(od -An -tx1 -N$((${#want} / 2)) "$file" | tr -d ' \n')
+        fi
+        assert_eq "$want" "$got" "the magic of .$suffix"
+        tar -tf "$file" ./srv/data/random >/dev/null || fail "tar cannot read the .$suffix export"
+done
+exit 0
