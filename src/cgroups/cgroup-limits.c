@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <inttypes.h>
 #include <stdio.h>
 #include <unistd.h>
 
 #include "basic/fileio.h"
+#include "basic/parse-util.h"
 #include "basic/strv.h"
 #include "cgroup-limits.h"
 #include "limit.h"
@@ -154,6 +156,40 @@ int cgroup_limits_collect(char *const *cgroup_settings, char *const *properties,
                 }
         }
         *ret = l;
+        return 0;
+}
+
+#define DEFAULT_TASKS_MAX_PERCENT 15
+#define DEFAULT_TASKS_MAX_CEILING UINT64_C(16384)
+
+static uint64_t sysctl_u64(const char *path) {
+        _cleanup_free_ char *line = NULL;
+        uint64_t v;
+
+        return read_one_line(path, &line) >= 0 && safe_atou64(line, &v) >= 0 ? v : UINT64_MAX;
+}
+
+uint64_t cgroup_default_tasks_max(void) {
+        uint64_t n = MIN(sysctl_u64("/proc/sys/kernel/pid_max"), sysctl_u64("/proc/sys/kernel/threads-max"));
+
+        if (n == UINT64_MAX)
+                return DEFAULT_TASKS_MAX_CEILING;
+        return MAX(MIN(n * DEFAULT_TASKS_MAX_PERCENT / 100, DEFAULT_TASKS_MAX_CEILING), UINT64_C(1));
+}
+
+int cgroup_limits_add_default_tasks(const CGroup *cg, char ***limits) {
+        char *a;
+
+        if (strv_env_get(*limits, "pids.max"))
+                return 0;
+        for (size_t i = 0; i < ELEMENTSOF(backends); i++)
+                if (backends[i].has_controller(cg, "pids.max=1")) {
+                        if (asprintf(&a, "pids.max=%" PRIu64, cgroup_default_tasks_max()) < 0 ||
+                            strv_consume(limits, a) < 0)
+                                return log_oom();
+                        return 0;
+                }
+        log_debug("No pids controller for the machine: its tasks have no limit");
         return 0;
 }
 

@@ -6,12 +6,22 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "cgroup.h"
 
 /* The machine's limits in one list: lxc.cgroup2.* and native keys, then the --property values
  * that are limits (MemoryMax=2G as memory.max=2147483648). Non-logging. */
 int cgroup_limits_collect(char *const *cgroup_settings, char *const *properties, char ***ret);
+
+/* The limit on the machine's tasks when its settings set none: 15 % of the lower of kernel.pid_max
+ * and kernel.threads-max (systemd's DefaultTasksMax=), at most 16384 (TasksMax= of
+ * systemd-nspawn@.service), so that a fork bomb in one guest cannot take the host's last PIDs.
+ * Non-logging. */
+uint64_t cgroup_default_tasks_max(void);
+/* Adds pids.max=cgroup_default_tasks_max() to limits unless they have a pids.max already, where the
+ * machine has a pids controller (cgroup2 or v1; none: nothing added, logged at debug level). Logs. */
+int cgroup_limits_add_default_tasks(const CGroup *cg, char ***limits);
 
 /* Writes every limit (skipping those with a scope property when via_scope). Logs, naming the
  * limit and why it cannot be applied. */

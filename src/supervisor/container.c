@@ -694,9 +694,14 @@ static int setup_procfs(Container *c, int *ret_mount_fd) {
 
 /* Each boot's cgroups get the settings' limits (what set-limit changed is the last boot's). */
 static int apply_limits(Container *c) {
+        int r;
+
         c->limits = strv_free(c->limits);
         if (cgroup_limits_collect(c->settings->cgroup_settings, c->settings->properties, &c->limits) < 0)
                 return log_oom();
+        r = cgroup_limits_add_default_tasks(&c->cgroup, &c->limits);
+        if (r < 0)
+                return r;
         return cgroup_limits_apply(&c->cgroup, c->limits, c->machined.registered && !c->settings->keep_unit);
 }
 

@@ -502,6 +502,17 @@ in_guest_cgroup() {
                 /usr/bin/env "$root$cg" "$leader" -i PATH="$GUEST_PATH" HOME=/root TERM=dumb LANG=C.UTF-8 "$@"
 }
 
+# default_tasks_max: the pids.max nsboot gives a machine that sets none (15 % of the lower of
+# kernel.pid_max and kernel.threads-max, at most 16384).
+default_tasks_max() {
+        local pid_max threads_max lower n
+        pid_max=$(cat /proc/sys/kernel/pid_max)
+        threads_max=$(cat /proc/sys/kernel/threads-max)
+        lower=$((pid_max < threads_max ? pid_max : threads_max))
+        n=$((lower * 15 / 100))
+        echo $((n > 16384 ? 16384 : n))
+}
+
 # supervisor_of NAME: the nsboot PID of a running machine's state file.
 supervisor_of() {
         sed -n 's/^SUPERVISOR=//p' "/run/nsboot/machines/$1.state" || fail "no state file of $1"

@@ -30,7 +30,7 @@ fi
 mem64=67108864
 [[ -f $memfile && -f $pidsfile ]] || skip "this host has no memory or pids controller for the machine"
 assert_eq 104857600 "$(cat "$memfile")" "memory limit from --property"
-assert_eq max "$(cat "$pidsfile")" "pids limit before"
+assert_eq "$(default_tasks_max)" "$(cat "$pidsfile")" "pids limit before (nsboot's default)"
 meminfo() { in_guest "$LEADER" awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo; }
 assert_eq 102400 "$(meminfo)" "the guest's MemTotal before"
 
@@ -74,6 +74,6 @@ ctl reboot "$name" || fail "reboot failed"
 wait_output '^NSBOOT-TEST: boot=2' 30
 retry 10 test -f "$memfile" || fail "no memory cgroup after the reboot"
 retry 10 sh -c "[ \"\$(cat '$memfile')\" = 104857600 ]" || fail "the reboot kept set-limit's memory limit: $(cat "$memfile")"
-assert_eq max "$(cat "$pidsfile")" "the pids limit only set-limit set, after the reboot"
+assert_eq "$(default_tasks_max)" "$(cat "$pidsfile")" "the pids limit only set-limit set, after the reboot (the default again)"
 poweroff_guest
 exit 0
