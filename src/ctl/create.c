@@ -13,6 +13,8 @@
 
 #include "basic/fileio.h"
 #include "basic/fs-util.h"
+#include "cgroup-v1.h"
+#include "cgroup.h"
 #include "create.h"
 #include "ctl.h"
 #include "import.h"
@@ -106,15 +108,72 @@ static int run_mkosi(const CtlArgs *a, const char *work, const char *out, Progre
         }
 }
 
-static int build_mkosi(const CtlArgs *a, const char *dir, Progress *p) {
+/* Whether the text of /proc/self/cgroup puts us at the root of the cgroup2 hierarchy. */
+static bool in_v2_root(void) {
+        _cleanup_free_ char *text = NULL;
+        const char *line;
+
+        if (read_full_file("/proc/self/cgroup", &text, NULL) < 0)
+                return false;
+        line = startswith(text, "0::") ? text : strstr(text, "\n0::");
+        return line && (line = strstr(line, "0::")) && (startswith(line + 3, "/\n") || streq(line + 3, "/"));
+}
+
+/* mkosi's systemd-nspawn --keep-unit makes "payload" and "supervisor" below its own cgroup, which it
+ * cannot in a hierarchy's root ("Failed to attach ... to compat systemd cgroup //payload"), where
+ * processes are on a host without systemd: there nsbootctl moves into a cgroup of its own for the
+ * build, in cgroup2 and in the name=systemd hierarchy of a hybrid host; ret[] gets the hierarchies'
+ * roots for build_cgroups_leave(). Best effort: without it mkosi says what failed. */
+static void build_cgroups_enter(const char *name, char *ret[static 2]) {
+        char *roots[2] = {};
+
+        if (in_v2_root() && cgroup_find_v2_root(&roots[0]) < 0)
+                roots[0] = NULL;
+        if (cgroup_v1_dir("systemd", "", &roots[1]) < 0 || !streq(roots[1], "/sys/fs/cgroup/systemd")) {
+                free(roots[1]);
+                roots[1] = NULL;
+        }
+        for (size_t i = 0; i < 2; i++) {
+                _cleanup_free_ char *dir = NULL, *procs = NULL;
+
+                ret[i] = NULL;
+                if (!roots[i] || asprintf(&dir, "%s/nsbootctl-create-%s", roots[i], name) < 0 ||
+                    asprintf(&procs, "%s/cgroup.procs", dir) < 0 || (mkdir(dir, 0755) < 0 && errno != EEXIST) ||
+                    write_string_file(procs, "0") < 0) {
+                        free(roots[i]);
+                        continue;
+                }
+                ret[i] = roots[i];
+        }
+}
+
+/* Back into the roots, and the build's cgroups removed, with what nspawn left in them. */
+static void build_cgroups_leave(const char *name, char *roots[static 2]) {
+        for (size_t i = 0; i < 2; i++) {
+                _cleanup_free_ char *procs = NULL, *dir = NULL;
+
+                if (!roots[i])
+                        continue;
+                if (asprintf(&procs, "%s/cgroup.procs", roots[i]) >= 0 && write_string_file(procs, "0") >= 0 &&
+                    asprintf(&dir, "%s/nsbootctl-create-%s", roots[i], name) >= 0 && cgroup_remove_dir(dir) < 0)
+                        log_warning("Could not remove the cgroup '%s' of mkosi's build, ignoring", dir);
+                free(roots[i]);
+                roots[i] = NULL;
+        }
+}
+
+static int build_mkosi(const CtlArgs *a, const char *name, const char *dir, Progress *p) {
         _cleanup_free_ char *work = NULL, *out = NULL;
+        char *cgroups[2];
         int r;
 
         if (asprintf(&work, "%s.mkosi", dir) < 0 || asprintf(&out, "%s.mkosi/tree", dir) < 0)
                 return log_oom();
         if (mkdir(work, 0700) < 0)
                 return log_error_errno(errno, "Failed to create %s: %m", work);
+        build_cgroups_enter(name, cgroups);
         r = run_mkosi(a, work, out, p);
+        build_cgroups_leave(name, cgroups);
         if (r >= 0 && rename(out, dir) < 0)
                 r = log_error_errno(errno, "Failed to rename %s to %s: %m", out, dir);
         if (tree_remove(work) < 0)
@@ -255,7 +314,7 @@ int verb_create(const CtlArgs *a) {
         if (a->from)
                 r = import_from(a, partial, p);
         else if (streq_ptr(a->method, "mkosi"))
-                r = build_mkosi(a, partial, p);
+                r = build_mkosi(a, name, partial, p);
         else
                 r = build_debootstrap(a, partial, p);
         if (r >= 0)

@@ -57,6 +57,9 @@ ctl_create_cached() {
                 assert_file_contains "/etc/nsboot/$_cc_name.conf" "nsbootctl create ($_cc_method "
                 assert_file_not_exists "$MACHINES/.$_cc_name.partial"
                 assert_file_not_exists "$MACHINES/.$_cc_name.partial.mkosi"
+                for _cc_h in /sys/fs/cgroup /sys/fs/cgroup/unified /sys/fs/cgroup/systemd; do
+                        assert_file_not_exists "$_cc_h/nsbootctl-create-$_cc_name" "the cgroup of the build"
+                done
                 [[ -z $(find "$MACHINES" -maxdepth 1 -name '.mkosi-*' -newer "$WORKDIR") ]] || fail "mkosi's files left in $MACHINES"
                 cp "/etc/nsboot/$_cc_name.conf" "$MACHINES/$_cc_name/.nsbootctl-create.conf"
                 rm -rf "$_cc_cache"
