@@ -80,6 +80,14 @@ int verb_create(const CtlArgs *a);
 int verb_remove(const CtlArgs *a);
 int verb_export(const CtlArgs *a);
 int verb_convert_nspawn(const CtlArgs *a);
+int verb_freeze(const CtlArgs *a);
+int verb_thaw(const CtlArgs *a);
+
+/* A frozen machine (its state file says so): an error naming it and what (enter, ...) that cannot
+ * go on; 0 otherwise. Logs. */
+int ctl_refuse_frozen(const MachineState *m, const char *what);
+/* Asks the nsboot of a frozen machine to thaw it (before signals from here). Logs. */
+int ctl_thaw_first(const MachineState *m);
 
 typedef struct MachineStats {
         unsigned procs;                 /* processes in the machine's cgroup and its sub-cgroups */

@@ -308,6 +308,8 @@ int verb_enter(const CtlArgs *a) {
                 g.ns[i] = -EBADF;
         r = ctl_machine_get(a->args[1], &m);
         if (r >= 0)
+                r = ctl_refuse_frozen(&m, "a command in it");
+        if (r >= 0)
                 r = guest_open(&m, &g);
         if (r >= 0)
                 r = join_core_scheduling(m.leader);

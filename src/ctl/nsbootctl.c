@@ -34,6 +34,9 @@ static const Verb verbs[] = {
         { "reboot", 1, ARGS_ANY, true,  verb_reboot },
         { "kill",   1, ARGS_ANY, true,  verb_kill   },
         { "set-limit", 2, ARGS_ANY, true, verb_set_limit },
+        { "freeze", 1, ARGS_ANY, true,  verb_freeze },
+        { "thaw",   1, ARGS_ANY, true,  verb_thaw   },
+        { "unfreeze", 1, ARGS_ANY, true, verb_thaw  },
         { "console", 1, 1,       true,  verb_console },
         { "console-log", 1, 1,   true,  verb_console_log },
         { "create", 1, 1,        true,  verb_create },
@@ -59,6 +62,8 @@ static void help(void) {
                "  reboot NAME...          Reboot machines\n"
                "  kill NAME...            Send a signal to the machines' processes\n"
                "  set-limit NAME FILE=VALUE...  Change cgroup limits of a running machine\n"
+               "  freeze NAME...          Freeze every process of machines in place\n"
+               "  thaw NAME...            Let frozen machines go on (also: unfreeze)\n"
                "  console NAME            Attach to a running machine's console; Ctrl-] q detaches\n"
                "  console-log NAME        The last console output (lxc.console.buffer.size)\n"
                "  create NAME             Build /var/lib/machines/NAME and /etc/nsboot/NAME.conf\n"

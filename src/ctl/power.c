@@ -206,7 +206,9 @@ static int kill_all(const MachineState *m, int sig) {
 }
 
 static int send_kill_all(const CtlArgs *a, const MachineState *m, const char *request) {
-        return kill_all(m, a->signal ?: SIGTERM);
+        int r = ctl_thaw_first(m); /* frozen processes take no signal but SIGKILL */
+
+        return r < 0 ? r : kill_all(m, a->signal ?: SIGTERM);
 }
 
 int verb_kill(const CtlArgs *a) {

@@ -9,6 +9,7 @@
 #include "cgroup.h"
 #include "cleanup.h"
 #include "firewall.h"
+#include "freeze.h"
 #include "lock.h"
 #include "log.h"
 #include "netdev.h"
@@ -90,6 +91,13 @@ static int cleanup_cgroup(const char *machine) {
         r = read_full_file(record, &text, NULL);
         if (r == -ENOENT)
                 return 0;
+        /* Frozen processes would keep it busy: killed first (nsbootctl freeze, then a SIGKILL). */
+        if (r >= 0) {
+                _cleanup_strv_free_ char **dirs = strv_split_keep_empty(text, '\n');
+
+                if (dirs && dirs[0] && cgroup_path_ok(dirs[0]))
+                        (void) cgroup_freeze_repair(dirs);
+        }
         rest = r >= 0 ? strchr(text, '\n') : NULL;
         if (rest)
                 *rest++ = 0;

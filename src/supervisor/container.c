@@ -26,6 +26,7 @@
 #include "control.h"
 #include "devices.h"
 #include "firewall.h"
+#include "freezer.h"
 #include "hooks.h"
 #include "host-limits.h"
 #include "journal-link.h"
@@ -269,6 +270,7 @@ static void request_kill(Container *c, int sig) {
 static int on_stop_signal(EventSource *s, const struct signalfd_siginfo *si, void *userdata) {
         Container *c = userdata;
 
+        machine_thaw_for(&c->cgroup, c->settings->machine, "stop");
         c->stop_requests++;
         if (c->stop && stop_request(c->stop, STOP_POWEROFF) < 0)
                 stop_force(c->stop);
@@ -292,7 +294,16 @@ static int on_control_stop(void *userdata) {
 static int on_control_kill(void *userdata, int sig) {
         Container *c = userdata;
 
-        return c->pid <= 0 ? -ESRCH : RET_NERRNO(kill(c->pid, sig));
+        if (c->pid <= 0)
+                return -ESRCH;
+        machine_thaw_for(&c->cgroup, c->settings->machine, "signal");
+        return RET_NERRNO(kill(c->pid, sig));
+}
+
+static int on_control_freeze(void *userdata, bool freeze) {
+        Container *c = userdata;
+
+        return c->pid <= 0 ? -ESRCH : machine_freeze(&c->cgroup, stop_requested(c->stop), freeze);
 }
 
 static int on_control_reboot(void *userdata) {
@@ -342,6 +353,7 @@ static const ControlOps control_ops = {
         .reboot = on_control_reboot,
         .kill = on_control_kill,
         .set_limit = on_control_set_limit,
+        .freeze = on_control_freeze,
         .console_ring = on_control_console_ring,
         .console_attach = on_control_console_attach,
 };
@@ -357,6 +369,8 @@ static void on_escape(void *userdata, ConsoleEscape what) {
         Container *c = userdata;
 
         (void) write(STDERR_FILENO, "\n", 1);
+        machine_thaw_for(&c->cgroup, c->settings->machine, what == CONSOLE_ESCAPE_KILL ? "kill" :
+                         what == CONSOLE_ESCAPE_REBOOT ? "reboot" : "stop");
         if (what == CONSOLE_ESCAPE_KILL) {
                 log_info("Killing the guest: Ctrl-] was pressed three times");
                 request_kill(c, SIGKILL);

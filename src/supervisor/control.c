@@ -58,6 +58,14 @@ static int dispatch(Control *c, const char *request) {
         }
         if ((arg = startswith(request, "limit ")) && c->ops->set_limit)
                 return c->ops->set_limit(c->userdata, arg);
+        if ((streq(request, "freeze") || streq(request, "thaw")) && c->ops->freeze) {
+                bool freeze = streq(request, "freeze");
+                int r = c->ops->freeze(c->userdata, freeze);
+
+                if (r > 0)
+                        (void) machine_state_set_state(c->machine, freeze ? "frozen" : "running");
+                return r;
+        }
         return -EOPNOTSUPP;
 }
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The control socket of a running machine, /run/nsboot/control/NAME.sock (AF_UNIX, SOCK_SEQPACKET,
- * root only), served by the parent stage's event loop: nsbootctl stop, reboot, kill and set-limit
- * send one request each ("stop", "reboot", "kill SIGNUM", "limit FILE=VALUE") and get "ok" or
- * "error ERRNO"; nsbootctl console keeps its connection to relay the guest's console
+ * root only), served by the parent stage's event loop: nsbootctl stop, reboot, kill, set-limit,
+ * freeze and thaw send one request each ("stop", "reboot", "kill SIGNUM", "limit FILE=VALUE",
+ * "freeze", "thaw") and get "ok" or "error ERRNO"; nsbootctl console keeps its connection to relay the guest's console
  * (console-attach.h). Also the client. */
 #pragma once
 
@@ -22,6 +22,8 @@ typedef struct ControlOps {
         int (*kill)(void *userdata, int sig);
         /* "FILE=VALUE" (as nsboot.cgroup takes it) into the machine's cgroup, now. */
         int (*set_limit)(void *userdata, const char *assignment);
+        /* nsbootctl freeze/thaw: 1 when the guest changed state, 0 when it was so already. */
+        int (*freeze)(void *userdata, bool freeze);
         /* The console's in-memory ring (lxc.console.buffer.size), or NULL. */
         ConsoleRing *(*console_ring)(void *userdata);
         /* nsbootctl console from pid: takes the connection fd on success (console_attach()). */

@@ -41,6 +41,9 @@ assert_eq "" "$(complete_words enter "$running" l)" "enter NAME: the rest is the
 assert_eq "$running " "$(complete_words --quiet stop "${running:0:6}" | tr ' ' '\n' | grep -x "$running" | tr '\n' ' ')" \
         "stop after an option"
 assert_eq "$running " "$(complete_words console "$running")" "console: running machines"
+assert_eq "freeze " "$(complete_words fr)" "verb freeze"
+assert_eq "$running " "$(complete_words thaw "$running")" "thaw: running machines"
+assert_eq "" "$(complete_words freeze "$conf_only")" "freeze: a machine that does not run"
 assert_eq "" "$(complete_words console "$conf_only")" "console: a machine that does not run"
 assert_eq "" "$(complete_words console "$running" "")" "console takes one machine"
 assert_eq "$conf_only " "$(complete_words remove "$conf_only")" "remove: machines of /etc/nsboot"
