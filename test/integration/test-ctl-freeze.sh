@@ -122,6 +122,13 @@ assert_frozen() {
         out=$(ctl status "$name")
         assert_contains "$out" "$name (frozen)" "status"
         ctl console-log "$name" >/dev/null || fail "console-log of a frozen machine failed"
+        ctl stat >/dev/null || fail "stat with a frozen machine failed"
+        ctl console "$name" </dev/null >/dev/null || fail "console of a frozen machine failed"
+        # The /proc view the supervisor serves (FUSE) answers, read by a process outside the cgroup.
+        out=$(IN_GUEST_TIMEOUT=10 in_guest "$LEADER" sh -c 'grep " /proc/meminfo " /proc/self/mountinfo;
+                head -n 1 /proc/meminfo') || fail "the /proc view of a frozen guest does not answer"
+        assert_contains "$out" "fuse" "the guest's /proc/meminfo is the supervisor's view"
+        assert_contains "$out" "MemTotal:" "the guest's /proc/meminfo"
 }
 
 assert_running() {
@@ -212,15 +219,21 @@ for mode in ${FREEZE_MODES:-default no}; do
         assert_rc 0 "nsboot after SIGUSR2 (testinit powers off)"
         assert_file_contains "$NSBOOT_OUT" "NSBOOT-TEST: signal=SIGUSR2"
 
-        # nsboot SIGKILLed with a frozen guest: --cleanup (or the next start) repairs it.
+        # nsboot SIGKILLed with a frozen guest: --cleanup (default mode) or the next start of the
+        # name (--private-users=no) repairs it.
         start_guest "$mode"
         ctl freeze "$name" || fail "freeze failed"
         kill -KILL "$NSBOOT_PID"
         wait "$NSBOOT_PID" 2>/dev/null || true
-        timeout 30 "$NSBOOT" --cleanup -M "$name" || fail "--cleanup failed"
-        [[ ! -d $(machine_cgroup "$name") ]] || fail "the cgroup is still there after --cleanup"
+        if [[ $mode == default ]]; then
+                timeout 30 "$NSBOOT" --cleanup -M "$name" || fail "--cleanup failed"
+                [[ ! -d $(machine_cgroup "$name") ]] || fail "the cgroup is still there after --cleanup"
+        else
+                nsboot_run --private-users=no -M "$name" -D "$tree" /bin/true
+                assert_rc 0 "the next start of $name"
+        fi
         retry 10 bash -c "! kill -0 $LEADER 2>/dev/null && ! kill -0 $counter_pid 2>/dev/null" ||
-                fail "the guest's processes survived --cleanup"
+                fail "the guest's processes survived the repair"
 done
 
 # The v1 freezer of a hybrid host, which a host whose cgroup2 has no cgroup.freeze uses; SIGKILL of
