@@ -27,9 +27,21 @@ ctl() {
 root=$(cgroup2_root) || skip "no cgroup2 hierarchy"
 conf=$WORKDIR/freeze.conf
 printf 'lxc.console.buffer.size = 64K\n' >"$conf"
-# The guest's own cgroup, the root of its cgroup namespace, below the machine's (which is frozen).
+# The machine's cgroup (the one frozen), and the guest's own below it, the root of its cgroup
+# namespace; with --keep-unit ($unit set) the two are one, UNIT/payload.
+mcg() {
+        if [[ -n ${unit:-} ]]; then
+                echo "$unit/payload"
+        else
+                machine_cgroup "$1"
+        fi
+}
 payload() {
-        echo "$(machine_cgroup "$1")/payload"
+        if [[ -n ${unit:-} ]]; then
+                echo "$unit/payload"
+        else
+                echo "$(machine_cgroup "$1")/payload"
+        fi
 }
 [[ -e $root/cgroup.freeze || -n $(find "$root" -maxdepth 2 -name cgroup.freeze -print -quit) ]] ||
         skip "cgroup2 has no cgroup.freeze (Linux < 5.2)"
@@ -44,7 +56,7 @@ frozen() {
         if [[ ${NSBOOT_FREEZER:-} == v1 ]]; then
                 grep -qx FROZEN "$(v1_freezer "$1")/freezer.state"
         else
-                grep -qx 'frozen 1' "$(machine_cgroup "$1")/cgroup.events" &&
+                grep -qx 'frozen 1' "$(mcg "$1")/cgroup.events" &&
                         grep -qx 'frozen 1' "$(payload "$1")/cgroup.events"
         fi
 }
@@ -105,7 +117,7 @@ counting() {
 # assert_frozen: the machine is frozen, as the cgroup, the counter and nsbootctl see it.
 assert_frozen() {
         local a out
-        frozen "$name" || fail "not frozen after freeze: $(cat "$(machine_cgroup "$name")/cgroup.events")"
+        frozen "$name" || fail "not frozen after freeze: $(cat "$(mcg "$name")/cgroup.events")"
         a=$(counter)
         sleep 0.6
         assert_eq "$a" "$(counter)" "the counter of a frozen guest"
@@ -169,7 +181,7 @@ for mode in ${FREEZE_MODES:-default no}; do
         assert_contains "$out" "nsbootctl thaw $name" "enter's message"
         guest_thaw_attempt
         assert_frozen
-        grep -qx 1 "$(machine_cgroup "$name")/cgroup.freeze" || fail "cgroup.freeze was reset"
+        grep -qx 1 "$(mcg "$name")/cgroup.freeze" || fail "cgroup.freeze was reset"
 
         ctl thaw "$name" || fail "thaw failed"
         assert_running
@@ -259,6 +271,32 @@ if [[ -d /sys/fs/cgroup/freezer && $root == /sys/fs/cgroup/unified ]]; then
                 fail "the guest's processes survived the next start"
         unset NSBOOT_FREEZER
 fi
+
+# --keep-unit (nsboot@.service): the guest's cgroup is UNIT/payload, nsboot's UNIT/supervisor,
+# which stays thawed.
+log "--keep-unit"
+unit=$root/nsbt$$freeze.scope
+mkdir "$unit"
+at_exit "rmdir '$unit/supervisor' '$unit' 2>/dev/null"
+printf '#!/bin/sh\necho $$ >%q/cgroup.procs\nexec %q "$@"\n' "$unit" "$NSBOOT" >"$WORKDIR/in-unit"
+chmod 0755 "$WORKDIR/in-unit"
+real_nsboot=$NSBOOT
+NSBOOT=$WORKDIR/in-unit
+start_guest default --keep-unit
+NSBOOT=$real_nsboot
+ctl freeze "$name" || fail "freeze failed"
+assert_frozen
+grep -qx 'frozen 0' "$unit/supervisor/cgroup.events" || fail "nsboot's own cgroup froze"
+grep -qx "$NSBOOT_PID" "$unit/supervisor/cgroup.procs" || fail "nsboot is not in $unit/supervisor"
+guest_thaw_attempt
+assert_frozen
+ctl thaw "$name" || fail "thaw failed"
+assert_running
+ctl freeze "$name" || fail "freeze failed"
+ctl stop "$name" || fail "stop of a frozen machine under --keep-unit failed"
+nsboot_wait 10
+assert_rc 0 "nsboot --keep-unit after stop of a frozen machine"
+unit=""
 
 # Bad names.
 out=$(ctl freeze nsbtnone 2>&1) && fail "freeze of a machine that does not run succeeded"
