@@ -530,6 +530,18 @@ stop_at_exit() {
         at_exit "_stop_machine '$1'"
 }
 
+# keep_unit_wrapper NAME: a cgroup NAME below the cgroup2 root as nsboot@.service's own (UNIT, removed
+# by the cleanup) and a wrapper (UNIT_NSBOOT) that starts $NSBOOT in it, as the unit's ExecStart is
+# started: for --keep-unit.
+keep_unit_wrapper() {
+        UNIT=$(cgroup2_root)/$1
+        UNIT_NSBOOT=$WORKDIR/$1.nsboot
+        mkdir "$UNIT"
+        at_exit "rmdir '$UNIT/supervisor' '$UNIT' 2>/dev/null"
+        printf '#!/bin/sh\necho $$ >%q/cgroup.procs || exit 1\nexec %q "$@"\n' "$UNIT" "$NSBOOT" >"$UNIT_NSBOOT"
+        chmod 0755 "$UNIT_NSBOOT"
+}
+
 # boot_sleeping TREE [NSBOOT OPTIONS...]: boot TREE with testinit waiting for signals; sets
 # NSBOOT_PID and LEADER once testinit is ready. End it with poweroff_guest.
 boot_sleeping() {

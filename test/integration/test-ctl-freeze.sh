@@ -275,13 +275,10 @@ fi
 # --keep-unit (nsboot@.service): the guest's cgroup is UNIT/payload, nsboot's UNIT/supervisor,
 # which stays thawed.
 log "--keep-unit"
-unit=$root/nsbt$$freeze.scope
-mkdir "$unit"
-at_exit "rmdir '$unit/supervisor' '$unit' 2>/dev/null"
-printf '#!/bin/sh\necho $$ >%q/cgroup.procs\nexec %q "$@"\n' "$unit" "$NSBOOT" >"$WORKDIR/in-unit"
-chmod 0755 "$WORKDIR/in-unit"
+keep_unit_wrapper "nsbt$$freeze.scope"
+unit=$UNIT
 real_nsboot=$NSBOOT
-NSBOOT=$WORKDIR/in-unit
+NSBOOT=$UNIT_NSBOOT
 start_guest default --keep-unit
 NSBOOT=$real_nsboot
 ctl freeze "$name" || fail "freeze failed"

@@ -134,14 +134,11 @@ assert_rc 0
 assert_eq "" "$(slice_dirs)" "slice directories left after a clean exit"
 
 log "a leftover under --keep-unit: the payload cgroup in nsboot's own unit"
-unit=$(cgroup2_root)/nsbt$$ku.scope
-mkdir "$unit"
-at_exit "rmdir '$unit/supervisor' '$unit' 2>/dev/null"
 # nsboot started in the unit's cgroup, as a service's ExecStart is.
-printf '#!/bin/sh\necho $$ >%q/cgroup.procs\nexec %q "$@"\n' "$unit" "$NSBOOT" >"$WORKDIR/in-unit"
-chmod 0755 "$WORKDIR/in-unit"
+keep_unit_wrapper "nsbt$$ku.scope"
+unit=$UNIT
 real_nsboot=$NSBOOT
-NSBOOT=$WORKDIR/in-unit
+NSBOOT=$UNIT_NSBOOT
 nsboot_start -q -D "$a" --keep-unit -b sleep
 wait_output '^NSBOOT-TEST: ready=1'
 [[ -d $unit/payload ]] || fail "no payload cgroup $unit/payload with --keep-unit"
@@ -157,12 +154,9 @@ assert_file_contains "$NSBOOT_ERR" "Removed cgroup $unit/payload"
 log "--keep-unit and a reboot: exit 133 for the unit to restart nsboot, nothing left"
 # A unit of its own (nsboot enabled the host's cgroup2 controllers in the first one's subtree, so
 # no process may join that one itself any more).
-unit=$(cgroup2_root)/nsbt$$ku2.scope
-mkdir "$unit"
-at_exit "rmdir '$unit/supervisor' '$unit' 2>/dev/null"
-printf '#!/bin/sh\necho $$ >%q/cgroup.procs || exit 1\nexec %q "$@"\n' "$unit" "$real_nsboot" >"$WORKDIR/in-unit2"
-chmod 0755 "$WORKDIR/in-unit2"
-NSBOOT=$WORKDIR/in-unit2
+keep_unit_wrapper "nsbt$$ku2.scope"
+unit=$UNIT
+NSBOOT=$UNIT_NSBOOT
 nsboot_run -q -D "$b" --keep-unit -b reboot
 NSBOOT=$real_nsboot
 assert_rc 133 "--keep-unit with a reboot (RestartForceExitStatus=133 of nsboot@.service)"
