@@ -12,7 +12,8 @@
 # guest is frozen: nsboot --cleanup -M NAME, or the next start of the name, kills what is left and
 # removes the cgroup. Bad and unknown names are refused. In the default user namespace mode and with
 # --private-users=no, the v1 freezer of a hybrid host (NSBOOT_FREEZER=v1) once, and a booted Debian
-# guest (systemd) frozen, thawed and stopped cleanly.
+# guest (systemd) frozen, thawed and stopped cleanly; with an interactive console (tmux), Ctrl-]
+# Ctrl-] p on a frozen machine.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -294,6 +295,23 @@ ctl stop "$name" || fail "stop of a frozen machine under --keep-unit failed"
 nsboot_wait 10
 assert_rc 0 "nsboot --keep-unit after stop of a frozen machine"
 unit=""
+
+# The console's Ctrl-] Ctrl-] p on a frozen machine (an interactive console, in tmux): thawed, then
+# powered off at once.
+if command -v tmux >/dev/null; then
+        log "Ctrl-] Ctrl-] p"
+        busybox_tree tree
+        name=$(basename "$tree")
+        tmux_start "$NSBOOT" -D "$tree" -b sleep
+        tmux_wait 'NSBOOT-TEST: ready=1' 20
+        retry 10 test -S "/run/nsboot/control/$name.sock" || fail "no control socket"
+        ctl freeze "$name" || fail "freeze failed"
+        tmux_send C-] C-] p
+        tmux_wait_exit 10
+        assert_rc 0 "exit status after Ctrl-] Ctrl-] p on a frozen machine"
+        tmux_wait 'Thawing the frozen guest to stop it' 1
+        tmux_wait 'NSBOOT-TEST: signal=SIGPWR' 1
+fi
 
 # Bad names.
 out=$(ctl freeze nsbtnone 2>&1) && fail "freeze of a machine that does not run succeeded"
