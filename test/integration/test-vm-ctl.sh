@@ -2,8 +2,9 @@
 # System tier: nsbootctl on a systemd host with systemd-machined and pure cgroup v2 (the VM of
 # test/vm). With two machines running, list agrees with machinectl (names, and each one's leader),
 # also in --json; stat reads the memory controller's memory.current there, enter lands in the
-# machine's cgroup, kill signals every process of the scope machined made (SIGSTOP: state T),
-# stop ends a machine and its registration, and list and machinectl agree again. One VM boot.
+# machine's cgroup, freeze and thaw work on the scope machined made, kill signals every process of
+# it (SIGSTOP: state T), stop ends a machine and its registration, and list and machinectl agree
+# again. One VM boot.
 # nsboot-test-timeout: 720
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -88,6 +89,23 @@ kill_all() {
         grep 'NSBOOT-TEST: signal=SIGCONT' vmbb2.log
 }
 
+# freeze and thaw vmbb2 in the scope machined made: its cgroup.events says frozen 1 (systemd leaves
+# it so), list says frozen; thawed, frozen 0 and running.
+freeze_thaw() {
+        local cg
+        cg=/sys/fs/cgroup$(systemctl show -p ControlGroup --value machine-vmbb2.scope)
+        ./nsbootctl freeze vmbb2 || return 1
+        sleep 1
+        grep -H frozen "$cg/cgroup.events" "$cg/payload/cgroup.events"
+        ./nsbootctl list
+        grep -qx 'frozen 1' "$cg/cgroup.events" || return 1
+        ./nsbootctl list | awk '$1 == "vmbb2" && $2 == "frozen" { ok = 1 } END { exit !ok }' || return 1
+        ./nsbootctl thaw vmbb2 || return 1
+        grep -H frozen "$cg/cgroup.events"
+        grep -qx 'frozen 0' "$cg/cgroup.events" || return 1
+        ./nsbootctl list | awk '$1 == "vmbb2" && $2 == "running" { ok = 1 } END { exit !ok }'
+}
+
 stat_memory() {
         local cg current ours
         cg=$(sed -n 's/^CGROUP=//p' /run/nsboot/machines/vmbb.state)
@@ -117,6 +135,7 @@ check ctl-start start_machine
 check ctl-list-machinectl list_agrees_two
 check ctl-stat-memory stat_memory
 check ctl-enter-cgroup enter_cgroup
+check ctl-freeze-thaw freeze_thaw
 check ctl-kill-all kill_all
 check ctl-list-after-kill list_agrees_one
 check ctl-stop stop_machine
