@@ -3,17 +3,20 @@
 # with a counter loop started through enter that writes to a file in the tree. Frozen: the counter
 # stops, cgroup.events says "frozen 1", the counter's task waits in the freezer (/proc/PID/wchan,
 # or freezer.state FROZEN with the v1 freezer), list, list --json and status say "frozen", while
-# list, status and console-log still answer; enter is refused; the guest's root (a process with its
-# ids in all of its namespaces, outside the frozen cgroup) cannot thaw it through any cgroup.freeze
-# or freezer.state it sees, nor freeze itself from inside before. Thawed: the counter goes on,
-# "running" again. Freezing a frozen and thawing a running machine: exit 0, nothing changes. Each of
-# stop, reboot, kill (all processes and the leader alone) and SIGTERM to nsboot on a frozen machine
-# thaws it first and does what it does at once (never the stop timeout); nsboot SIGKILLed while the
-# guest is frozen: nsboot --cleanup -M NAME, or the next start of the name, kills what is left and
-# removes the cgroup. Bad and unknown names are refused. In the default user namespace mode and with
-# --private-users=no, the v1 freezer of a hybrid host (NSBOOT_FREEZER=v1) once, and a booted Debian
-# guest (systemd) frozen, thawed and stopped cleanly; with an interactive console (tmux), Ctrl-]
-# Ctrl-] p on a frozen machine.
+# list, status, stat, console, console-log and the /proc view nsboot serves still answer; enter is
+# refused; the guest's root (a process with its ids in all of its namespaces, outside the frozen
+# cgroup) cannot thaw it through any cgroup.freeze or freezer.state it sees, nor freeze itself from
+# inside before. Thawed: the counter goes on, "running" again. Freezing a frozen and thawing a
+# running machine: exit 0, nothing changes. Each of stop, reboot, kill (all processes and the
+# leader alone), SIGTERM to nsboot and the console's Ctrl-] Ctrl-] p (in tmux) on a frozen machine
+# thaws it first and does what it does at once (never the stop timeout); the guest's PID 1
+# SIGKILLed while frozen ends the machine as usual; nsboot SIGKILLed while the guest is frozen:
+# nsboot --cleanup -M NAME, or the next start of the name, kills what is left and removes the
+# cgroup. Bad and unknown names are refused. In the default user namespace mode and with
+# --private-users=no; once each with the v1 freezer of a hybrid host (NSBOOT_FREEZER=v1) and with
+# --keep-unit (nsboot's own cgroup stays thawed); a booted Debian guest (systemd) frozen, thawed,
+# frozen and stopped cleanly. FREEZE_MODES=" " skips the two modes, FREEZE_DEBIAN=0 the Debian
+# guest (while working on the test).
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -231,6 +234,14 @@ for mode in ${FREEZE_MODES:-default no}; do
         nsboot_wait 10
         assert_rc 0 "nsboot after SIGUSR2 (testinit powers off)"
         assert_file_contains "$NSBOOT_OUT" "NSBOOT-TEST: signal=SIGUSR2"
+
+        # The guest's PID 1 SIGKILLed from the host while frozen: it dies (cgroup2 lets SIGKILL
+        # through), and nsboot ends and removes the frozen cgroup as usual (nsboot_wait checks it).
+        start_guest "$mode"
+        ctl freeze "$name" || fail "freeze failed"
+        kill -KILL "$LEADER"
+        nsboot_wait 15
+        assert_rc 137 "nsboot after SIGKILL to the frozen guest's PID 1"
 
         # nsboot SIGKILLed with a frozen guest: --cleanup (default mode) or the next start of the
         # name (--private-users=no) repairs it.
