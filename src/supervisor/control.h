@@ -2,8 +2,8 @@
 /* The control socket of a running machine, /run/nsboot/control/NAME.sock (AF_UNIX, SOCK_SEQPACKET,
  * root only), served by the parent stage's event loop: nsbootctl stop, reboot, kill, set-limit,
  * freeze and thaw send one request each ("stop", "reboot", "kill SIGNUM", "limit FILE=VALUE",
- * "freeze", "thaw") and get "ok" or "error ERRNO"; nsbootctl console keeps its connection to relay the guest's console
- * (console-attach.h). Also the client. */
+ * "freeze", "thaw") and get "ok" or "error ERRNO"; nsbootctl console keeps its connection to relay
+ * the guest's console (console-attach.h). Also the client. */
 #pragma once
 
 #include <sys/ioctl.h>
