@@ -19,15 +19,16 @@ static int freeze_one(const char *name, bool freeze) {
         if (r == -EBUSY)
                 r = log_error_errno(r, "Machine '%s' is stopping, not freezing it", name);
         else if (r == -EOPNOTSUPP)
-                r = log_error_errno(r, "Cannot %s machine '%s': its cgroup has no cgroup.freeze (Linux 5.2) and it "
-                                    "has no cgroup in a v1 freezer hierarchy, or its nsboot is older than freeze",
-                                    verb, name);
+                r = log_error_errno(r, "Cannot %s machine '%s': its cgroup has no cgroup.freeze (Linux 5.2) "
+                                    "and it has no cgroup in a v1 freezer hierarchy, or its nsboot is older "
+                                    "than freeze", verb, name);
         else if (r == -ETIMEDOUT)
-                r = log_error_errno(r, "Machine '%s' did not freeze within %llu s (a process in an uninterruptible "
-                                    "sleep?): it was thawed again", name,
+                r = log_error_errno(r, "Machine '%s' did not freeze within %llu s (a process in an "
+                                    "uninterruptible sleep?): it was thawed again", name,
                                     (unsigned long long) (FREEZE_TIMEOUT_USEC / 1000000));
         else if (r < 0)
-                r = log_error_errno(r, "Failed to %s machine '%s' (control socket %s): %m", verb, name, m.control);
+                r = log_error_errno(r, "Failed to %s machine '%s' (control socket %s): %m", verb, name,
+                                    m.control);
         machine_state_done(&m);
         return r;
 }
@@ -55,8 +56,9 @@ int verb_thaw(const CtlArgs *a) {
 int ctl_refuse_frozen(const MachineState *m, const char *what) {
         if (!streq_ptr(m->state, "frozen"))
                 return 0;
-        return log_error_errno(SYNTHETIC_ERRNO(EBUSY), "Machine '%s' is frozen, %s would wait for ever: "
-                               "'nsbootctl thaw %s' first", m->name, what, m->name);
+        return log_error_errno(SYNTHETIC_ERRNO(EBUSY),
+                               "Machine '%s' is frozen, %s would wait for ever: 'nsbootctl thaw %s' first",
+                               m->name, what, m->name);
 }
 
 int ctl_thaw_first(const MachineState *m) {
@@ -66,7 +68,7 @@ int ctl_thaw_first(const MachineState *m) {
                 return 0;
         r = control_request(m->control, "thaw");
         if (r < 0)
-                return log_error_errno(r, "Failed to thaw machine '%s' first (control socket %s): %m", m->name,
-                                       m->control);
+                return log_error_errno(r, "Failed to thaw machine '%s' first (control socket %s): %m",
+                                       m->name, m->control);
         return 0;
 }

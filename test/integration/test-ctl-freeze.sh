@@ -105,7 +105,8 @@ start_guest() {
         # enter joins the guest's cgroup2 cgroup only: into PID 1's v1 freezer cgroup too, as the
         # guest's own processes are.
         if [[ ${NSBOOT_FREEZER:-} == v1 ]]; then
-                echo "$counter_pid" >"/sys/fs/cgroup/freezer$(sed -n 's/^[0-9]*:freezer://p' "/proc/$LEADER/cgroup")/cgroup.procs"
+                v1dir=/sys/fs/cgroup/freezer$(sed -n 's/^[0-9]*:freezer://p' "/proc/$LEADER/cgroup")
+                echo "$counter_pid" >"$v1dir/cgroup.procs"
         fi
 }
 
@@ -156,8 +157,8 @@ assert_running() {
 # The guest's root cannot thaw a frozen machine: every cgroup.freeze and freezer.state it can see
 # written from a process in all of its namespaces with its ids, but outside the frozen cgroup.
 guest_thaw_attempt() {
-        in_guest "$LEADER" sh -c 'for f in $(find /sys/fs/cgroup -name cgroup.freeze -o -name freezer.state); do
-                echo "$f"; echo 0 >"$f"; echo THAWED >"$f"; done; mount -t cgroup2 none /mnt &&
+        in_guest "$LEADER" sh -c 'for f in $(find /sys/fs/cgroup -name cgroup.freeze -o -name freezer.state)
+                do echo "$f"; echo 0 >"$f"; echo THAWED >"$f"; done; mount -t cgroup2 none /mnt &&
                 echo 0 >/mnt/cgroup.freeze; umount /mnt' 2>&1 | sed 's/^/  guest: /' || true
 }
 
@@ -268,7 +269,8 @@ if [[ -d /sys/fs/cgroup/freezer && $root == /sys/fs/cgroup/unified ]]; then
         start_guest default
         ctl freeze "$name" || fail "freeze failed"
         assert_frozen
-        grep -qx 'frozen 0' "$(machine_cgroup "$name")/cgroup.events" || fail "cgroup2 froze, not the v1 freezer"
+        grep -qx 'frozen 0' "$(machine_cgroup "$name")/cgroup.events" ||
+                fail "cgroup2 froze, not the v1 freezer"
         guest_thaw_attempt
         assert_frozen
         ctl thaw "$name" || fail "thaw failed"
