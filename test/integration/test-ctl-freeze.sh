@@ -156,10 +156,16 @@ assert_running() {
 
 # The guest's root cannot thaw a frozen machine: every cgroup.freeze and freezer.state it can see
 # written from a process in all of its namespaces with its ids, but outside the frozen cgroup.
+# Also: the counter moved into a new sub-cgroup of the guest's, which is then thawed.
 guest_thaw_attempt() {
-        in_guest "$LEADER" sh -c 'for f in $(find /sys/fs/cgroup -name cgroup.freeze -o -name freezer.state)
+        local nspid
+        nspid=$(awk '$1 == "NSpid:" { print $NF }' "/proc/$counter_pid/status")
+        in_guest "$LEADER" sh -c 'mkdir /sys/fs/cgroup/escape && echo "$1" >/sys/fs/cgroup/escape/cgroup.procs
+                for f in $(find /sys/fs/cgroup -name cgroup.freeze -o -name freezer.state)
                 do echo "$f"; echo 0 >"$f"; echo THAWED >"$f"; done; mount -t cgroup2 none /mnt &&
-                echo 0 >/mnt/cgroup.freeze; umount /mnt' 2>&1 | sed 's/^/  guest: /' || true
+                echo 0 >/mnt/cgroup.freeze; umount /mnt' sh "$nspid" 2>&1 | sed 's/^/  guest: /' || true
+        grep -qx "$counter_pid" "$(payload "$name")/escape/cgroup.procs" ||
+                fail "the counter was not moved into the guest's new cgroup"
 }
 
 for mode in ${FREEZE_MODES:-default no}; do
