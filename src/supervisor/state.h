@@ -16,7 +16,7 @@
 
 typedef struct MachineState {
         char *name;
-        char *state;            /* "running", or "stopping" once a stop was asked for */
+        char *state;            /* "running", "frozen" (nsbootctl freeze), or "stopping" (asked to stop) */
         pid_t leader;           /* host PID of the guest's PID 1 */
         pid_t supervisor;       /* the nsboot process */
         char *init;             /* systemd, busybox, other (with --boot), command */
@@ -44,7 +44,7 @@ bool machine_state_is_live(const MachineState *m);
 /* Removes the state files (and control sockets) whose nsboot is gone. Logs at debug level. */
 void machine_state_repair(void);
 
-/* Changes only the STATE= line ("stopping"). Non-logging. */
+/* Changes only the STATE= line ("stopping", "frozen", "running"). Non-logging. */
 int machine_state_set_state(const char *name, const char *state);
 
 /* "/run/nsboot/control/NAME.sock". NULL on OOM. */
