@@ -37,6 +37,7 @@ typedef struct CtlArgs {
         const char *root_password;
         const char *hostname;
         const char *packages;
+        bool keep_machine_id;   /* clone */
         char **args;            /* the verb's positional arguments */
 } CtlArgs;
 
@@ -79,6 +80,8 @@ int verb_console_log(const CtlArgs *a);
 int verb_create(const CtlArgs *a);
 int verb_remove(const CtlArgs *a);
 int verb_export(const CtlArgs *a);
+int verb_clone(const CtlArgs *a);
+int verb_rename(const CtlArgs *a);
 int verb_convert_nspawn(const CtlArgs *a);
 int verb_freeze(const CtlArgs *a);
 int verb_thaw(const CtlArgs *a);

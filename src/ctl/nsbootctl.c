@@ -43,6 +43,8 @@ static const Verb verbs[] = {
         { "remove", 1, ARGS_ANY, true,  verb_remove },
         { "export", 2, 2,        true,  verb_export },
         { "export-tar", 2, 2,    true,  verb_export },
+        { "clone",  2, 2,        true,  verb_clone  },
+        { "rename", 2, 2,        true,  verb_rename },
         { "convert-nspawn", 1, 1, false, verb_convert_nspawn },
 };
 
@@ -69,6 +71,8 @@ static void help(void) {
                "  create NAME             Build /var/lib/machines/NAME and /etc/nsboot/NAME.conf\n"
                "  remove NAME...          Delete stopped machines and their config files\n"
                "  export NAME FILE        A stopped machine's tree as FILE.tar[.gz|.xz|.zst|.bz2]\n"
+               "  clone NAME NEWNAME      Copy a stopped machine: tree or image, config, new IDs\n"
+               "  rename NAME NEWNAME     Rename a stopped machine: tree or image, config\n"
                "  convert-nspawn FILE     Print a .nspawn file as nsboot config lines\n\n"
                "Options:\n"
                "  -h --help               Show this help\n"
@@ -91,14 +95,15 @@ static void help(void) {
                "     --packages=LIST      create: more packages, comma-separated\n"
                "     --from=FILE          create: import a tarball or disk image instead\n"
                "     --root-password=PW   create: root's password (default: empty)\n"
-               "     --hostname=NAME      create: the machine's host name (default: NAME)\n\n"
+               "     --hostname=NAME      create: the machine's host name (default: NAME)\n"
+               "     --keep-machine-id    clone: the copy keeps /etc/machine-id\n\n"
                "See nsbootctl(1).\n");
 }
 
 enum {
         ARG_VERSION = 0x100, ARG_JSON, ARG_SORT, ARG_INTERVAL, ARG_NO_WAIT, ARG_TIMEOUT, ARG_RELEASE,
         ARG_MIRROR, ARG_METHOD, ARG_PACKAGES, ARG_FROM, ARG_ROOT_PASSWORD, ARG_HOSTNAME, ARG_KILL_WHOM, ARG_CLEAR,
-        ARG_ALL,
+        ARG_ALL, ARG_KEEP_MACHINE_ID,
 };
 
 static const struct option options[] = {
@@ -123,6 +128,7 @@ static const struct option options[] = {
         { "from",          required_argument, NULL, ARG_FROM          },
         { "root-password", required_argument, NULL, ARG_ROOT_PASSWORD },
         { "hostname",      required_argument, NULL, ARG_HOSTNAME      },
+        { "keep-machine-id", no_argument,     NULL, ARG_KEEP_MACHINE_ID },
         {}
 };
 
@@ -203,6 +209,7 @@ static int parse_option(int c, CtlArgs *a) {
         case ARG_FROM: a->from = optarg; return 0;
         case ARG_ROOT_PASSWORD: a->root_password = optarg; return 0;
         case ARG_HOSTNAME: a->hostname = optarg; return 0;
+        case ARG_KEEP_MACHINE_ID: a->keep_machine_id = true; return 0;
         default:
                 return -EINVAL; /* getopt printed why */
         }
@@ -265,7 +272,8 @@ int main(int argc, char *argv[]) {
         else if (n < verb->min_args || n > verb->max_args)
                 r = log_error_errno(SYNTHETIC_ERRNO(EINVAL), "'%s' takes %s", verb->name,
                                     verb->max_args == 0 ? "no arguments" :
-                                    verb->max_args == 1 ? "one machine name" : "a machine name and more");
+                                    verb->max_args == 1 ? "one machine name" :
+                                    verb->max_args == 2 ? "two arguments" : "a machine name and more");
         else if (verb->root && geteuid() != 0)
                 r = log_error_errno(SYNTHETIC_ERRNO(EPERM), "'%s' needs root", verb->name);
         else

@@ -39,8 +39,8 @@ int tree_open(int root_fd, const char *path, int flags) {
 /* Opening a FIFO for reading blocks until a writer comes, and opening a device node has the
  * driver's side effects (a watchdog starts ticking): so look at what path is with O_PATH first,
  * and open only a regular file, through /proc/self/fd, which reopens exactly that inode. */
-int tree_open_regular(int root_fd, const char *path, int *ret) {
-        _cleanup_close_ int fd = tree_open(root_fd, path, O_PATH);
+int tree_open_regular_flags(int root_fd, const char *path, int flags, int *ret) {
+        _cleanup_close_ int fd = tree_open(root_fd, path, O_PATH | (flags & O_NOFOLLOW));
         char proc[64];
         struct stat st;
         int r;
@@ -52,11 +52,15 @@ int tree_open_regular(int root_fd, const char *path, int *ret) {
         if (!S_ISREG(st.st_mode))
                 return S_ISDIR(st.st_mode) ? -EISDIR : -EBADFD;
         snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-        r = open(proc, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+        r = open(proc, (flags & ~O_NOFOLLOW) | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
         if (r < 0)
                 return -errno;
         *ret = r;
         return 0;
+}
+
+int tree_open_regular(int root_fd, const char *path, int *ret) {
+        return tree_open_regular_flags(root_fd, path, O_RDONLY, ret);
 }
 
 bool tree_has_os_release(int root_fd) {

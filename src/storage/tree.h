@@ -15,6 +15,8 @@ int tree_open_mode(int root_fd, const char *path, int flags, mode_t mode);
 /* Opens path for reading if it is a regular file: never a FIFO or a device node. -EBADFD for
  * anything else (-EISDIR for a directory). */
 int tree_open_regular(int root_fd, const char *path, int *ret);
+/* The same with open flags (O_RDWR); O_NOFOLLOW: a symlink as the last component is -EBADFD. */
+int tree_open_regular_flags(int root_fd, const char *path, int flags, int *ret);
 /* True when the tree has /etc/os-release or /usr/lib/os-release, as a regular file. */
 bool tree_has_os_release(int root_fd);
 /* Writes the guest path of the first executable init candidate (systemd first, then /sbin/init). */

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The bash completion of nsbootctl, driven as bash drives it (COMP_WORDS, COMP_CWORD, then the
 # function): verbs, options and their values, running machines for enter/stop/console, every machine
-# (config files, /var/lib/machines, running ones) for remove, nothing after "enter NAME".
+# (config files, /var/lib/machines, running ones) for remove and the first name of clone and rename,
+# nothing after "enter NAME".
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -29,7 +30,7 @@ retry 10 test -f "/run/nsboot/machines/$running.state" || fail "no state file"
 
 assert_eq "list " "$(complete_words li)" "verb"
 assert_eq "start stat status stop " "$(complete_words st)" "verbs st*"
-assert_eq "console console-log convert-nspawn create " "$(complete_words c)" "verbs c*"
+assert_eq "clone console console-log convert-nspawn create " "$(complete_words c)" "verbs c*"
 assert_eq "--json " "$(complete_words --js)" "option"
 assert_eq "cpu memory name " "$(complete_words top --sort '')" "--sort values"
 assert_eq "cpu " "$(complete_words top --sort = c)" "--sort=c (bash splits at =)"
@@ -53,6 +54,9 @@ assert_eq "export export-tar " "$(complete_words exp)" "verbs exp*"
 assert_eq "$conf_only " "$(complete_words export "$conf_only")" "export: machines of /etc/nsboot"
 assert_contains "$(complete_words export "$conf_only" "$bb/e")" "$bb/etc" "export NAME: the file to write"
 assert_eq "" "$(complete_words export "$conf_only" "$bb/etc" "")" "export takes two arguments"
+assert_eq "$conf_only " "$(complete_words clone "$conf_only")" "clone: machines of /etc/nsboot"
+assert_eq "" "$(complete_words rename "$conf_only" "")" "rename NAME: the new name is not offered"
+assert_eq "--keep-machine-id " "$(complete_words clone --keep-m)" "--keep-machine-id"
 poweroff_guest
 assert_eq "" "$(complete_words stop "$running")" "stop: the machine no longer runs"
 exit 0

@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define _XOPEN_SOURCE 700
+#include <fcntl.h>
+#include <ftw.h>
+#include <linux/btrfs.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "clone.h"
+#include "id128-util.h"
+#include "log.h"
+#include "tree.h"
+
+/* The root directory of a btrfs subvolume has this inode number (BTRFS_FIRST_FREE_OBJECTID). */
+#define BTRFS_SUBVOLUME_ROOT_INO 256
+
+int clone_check_mounts(const char *path) {
+        _cleanup_(fclosep) FILE *f = fopen("/proc/self/mountinfo", "re");
+        char line[4096], mnt[4096];
+        size_t l = strlen(path);
+
+        if (!f)
+                return log_error_errno(errno, "Failed to open /proc/self/mountinfo: %m");
+        while (fgets(line, sizeof line, f))
+                if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) == 1 && strncmp(mnt, path, l) == 0 && mnt[l] == '/')
+                        return log_error_errno(SYNTHETIC_ERRNO(EBUSY), "%s is mounted in the machine's %s: unmount it "
+                                               "first", mnt, path);
+        return 0;
+}
+
+static bool fd_is_btrfs(int fd) {
+        struct statfs sfs;
+
+        return fstatfs(fd, &sfs) >= 0 && sfs.f_type == BTRFS_SUPER_MAGIC;
+}
+
+/* nftw() passes no user data: a subvolume root below the top is all it looks for. */
+static int find_subvolume(const char *path _unused_, const struct stat *st, int type, struct FTW *ftw) {
+        return type == FTW_D && ftw->level > 0 && st->st_ino == BTRFS_SUBVOLUME_ROOT_INO;
+}
+
+/* Whether src is a btrfs subvolume that one snapshot copies whole (a snapshot leaves the
+ * subvolumes below it empty) to the directory parent_fd, on the same btrfs file system. */
+static bool can_snapshot(int src_fd, const char *src, int parent_fd) {
+        struct btrfs_ioctl_fs_info_args a = {}, b = {};
+        struct stat st;
+
+        if (fstat(src_fd, &st) < 0 || st.st_ino != BTRFS_SUBVOLUME_ROOT_INO || !fd_is_btrfs(src_fd) ||
+            !fd_is_btrfs(parent_fd))
+                return false;
+        if (ioctl(src_fd, BTRFS_IOC_FS_INFO, &a) < 0 || ioctl(parent_fd, BTRFS_IOC_FS_INFO, &b) < 0 ||
+            memcmp(a.fsid, b.fsid, sizeof a.fsid) != 0)
+                return false;
+        return nftw(src, find_subvolume, 64, FTW_PHYS) == 0;
+}
+
+/* A writable snapshot of src_fd named as dest's last component in parent_fd; 1 when made, 0 when
+ * src cannot be snapshotted there. */
+static int try_snapshot(const char *src, const char *dest, Progress *p) {
+        _cleanup_free_ char *parent = strndup(dest, (size_t) (strrchr(dest, '/') - dest));
+        _cleanup_close_ int src_fd = -EBADF, parent_fd = -EBADF;
+        struct btrfs_ioctl_vol_args_v2 args = {};
+
+        if (!parent)
+                return log_oom();
+        src_fd = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        parent_fd = open(*parent ? parent : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (src_fd < 0 || parent_fd < 0 || !can_snapshot(src_fd, src, parent_fd))
+                return 0;
+        if (strlen(strrchr(dest, '/') + 1) >= sizeof args.name)
+                return 0;
+        progress_step(p, "Snapshotting the btrfs subvolume %s", src);
+        args.fd = src_fd;
+        strcpy(args.name, strrchr(dest, '/') + 1);
+        if (ioctl(parent_fd, BTRFS_IOC_SNAP_CREATE_V2, &args) < 0)
+                return log_error_errno(errno, "Failed to snapshot %s as %s: %m", src, dest);
+        return 1;
+}
+
+int clone_copy(const char *src, const char *dest, bool image, Progress *p) {
+        /* Not -a: with --preserve=all cp succeeds when it cannot copy extended attributes. */
+        const char *argv[] = { "cp", "--recursive", "--no-dereference",
+                               "--preserve=mode,ownership,timestamps,links,xattr", "--reflink=auto",
+                               "--sparse=auto", "--no-target-directory", "--", src, dest, NULL };
+        int r;
+
+        if (!image) {
+                r = try_snapshot(src, dest, p);
+                if (r != 0)
+                        return r < 0 ? r : 0;
+        }
+        progress_step(p, "Copying %s", src);
+        r = progress_run(p, argv);
+        if (r < 0)
+                return log_error_errno(r, "Failed to copy %s to %s", src, dest);
+        return 0;
+}
+
+#define SMALL_FILE_MAX 128
+
+/* A small regular file of the tree, opened for reading and writing; 0 and no fd when it is
+ * missing, no regular file (a symlink, FIFO, device, directory) or too big to be what we look for. */
+static int read_small(int root, const char *path, int *ret_fd, char buf[static SMALL_FILE_MAX]) {
+        _cleanup_close_ int fd = -EBADF;
+        ssize_t n;
+        int r;
+
+        *ret_fd = -EBADF;
+        r = tree_open_regular_flags(root, path, O_RDWR | O_NOFOLLOW, &fd);
+        if (IN_SET(r, -ENOENT, -ENOTDIR, -EBADFD, -EISDIR, -ELOOP))
+                return 0;
+        if (r < 0)
+                return r;
+        n = read(fd, buf, SMALL_FILE_MAX);
+        if (n < 0)
+                return -errno;
+        if (n == SMALL_FILE_MAX)
+                return 0;
+        buf[n] = 0;
+        *ret_fd = TAKE_FD(fd);
+        return 0;
+}
+
+/* The whole content of fd becomes s; owner, mode and the inode stay. */
+static int rewrite(int fd, const char *s) {
+        size_t n = strlen(s);
+
+        if (pwrite(fd, s, n, 0) != (ssize_t) n)
+                return errno > 0 ? -errno : -EIO;
+        return RET_NERRNO(ftruncate(fd, (off_t) n));
+}
+
+static int replace_hostname(int root, const char *name, const char *new_name) {
+        _cleanup_close_ int fd = -EBADF;
+        _cleanup_free_ char *s = NULL;
+        char buf[SMALL_FILE_MAX + 1];
+        size_t n;
+        int r;
+
+        r = read_small(root, "/etc/hostname", &fd, buf);
+        if (r < 0 || fd < 0)
+                return r;
+        n = strcspn(buf, "\n");
+        if (n != strlen(name) || strncmp(buf, name, n) != 0 || (buf[n] && !streq(buf + n, "\n")))
+                return 0;
+        if (asprintf(&s, "%s%s", new_name, buf + n) < 0)
+                return -ENOMEM;
+        return rewrite(fd, s);
+}
+
+/* The ID in a machine-id file's text (its first line), or -ENOMEDIUM: none to replace. */
+static int parse_id(const char *buf, Id128 *ret) {
+        _cleanup_free_ char *line = strndup(buf, strcspn(buf, "\n"));
+
+        if (!line)
+                return -ENOMEM;
+        if (strlen(line) != ID128_STRING_MAX - 1 || id128_from_string(line, ret) < 0 || id128_is_null(*ret))
+                return -ENOMEDIUM;
+        return 0;
+}
+
+/* A machine-id file of the tree holding an ID: its fd, text and ID; fd < 0 when it holds none
+ * (missing, empty, "uninitialized", no regular file). */
+typedef struct IdFile {
+        int fd;
+        char text[SMALL_FILE_MAX + 1];
+        Id128 id;
+} IdFile;
+
+static int id_file_read(int root, const char *path, IdFile *f) {
+        int r = read_small(root, path, &f->fd, f->text);
+
+        if (r < 0 || f->fd < 0)
+                return r;
+        r = parse_id(f->text, &f->id);
+        if (r == -ENOMEDIUM)
+                f->fd = safe_close(f->fd);
+        return r == -ENOMEDIUM ? 0 : r;
+}
+
+/* The file gets id, its shape kept: what follows the ID stays. */
+static int id_file_write(IdFile *f, Id128 id) {
+        _cleanup_free_ char *s = NULL;
+
+        if (asprintf(&s, "%s%s", ID128_TO_STRING(id), f->text + ID128_STRING_MAX - 1) < 0)
+                return -ENOMEM;
+        return rewrite(f->fd, s);
+}
+
+static bool same_inode(int a, int b) {
+        struct stat x, y;
+
+        return fstat(a, &x) >= 0 && fstat(b, &y) >= 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
+/* Both files are read before either is written: D-Bus's copy may be a hard link of the other. It
+ * gets the same new ID when it had the same old one, else one of its own. */
+static int new_machine_ids(int root) {
+        IdFile etc = { .fd = -EBADF }, dbus = { .fd = -EBADF };
+        Id128 id;
+        int r;
+
+        r = id_file_read(root, "/etc/machine-id", &etc);
+        if (r >= 0)
+                r = id_file_read(root, "/var/lib/dbus/machine-id", &dbus);
+        if (r >= 0 && etc.fd >= 0 && (r = id128_randomize(&id)) >= 0)
+                r = id_file_write(&etc, id);
+        if (r >= 0 && dbus.fd >= 0 && !(etc.fd >= 0 && same_inode(etc.fd, dbus.fd))) {
+                if (etc.fd < 0 || !id128_equal(etc.id, dbus.id))
+                        r = id128_randomize(&id);
+                if (r >= 0)
+                        r = id_file_write(&dbus, id);
+        }
+        safe_close(etc.fd);
+        safe_close(dbus.fd);
+        return r;
+}
+
+int clone_tree_ids(const char *dir, const char *name, const char *new_name, bool keep_machine_id) {
+        _cleanup_close_ int root = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        int r;
+
+        if (root < 0)
+                return -errno;
+        r = replace_hostname(root, name, new_name);
+        if (r >= 0 && !keep_machine_id)
+                r = new_machine_ids(root);
+        return r;
+}
