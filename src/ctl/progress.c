@@ -116,8 +116,11 @@ int progress_run_at(Progress *p, int dir_fd, const char *const *argv) {
                 return log_error_errno(errno, "Failed to fork: %m");
         if (pid == 0) {
                 int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+                sigset_t none;
 
-                if (null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(pipefd[1], STDOUT_FILENO) < 0 ||
+                /* The tool stops on Ctrl-C even while we hold the signal until we cleaned up. */
+                sigemptyset(&none);
+                if (null < 0 || sigprocmask(SIG_SETMASK, &none, NULL) < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(pipefd[1], STDOUT_FILENO) < 0 ||
                     dup2(pipefd[1], STDERR_FILENO) < 0 || (dir_fd >= 0 && fchdir(dir_fd) < 0))
                         _exit(127);
                 execvp(argv[0], (char *const *) argv);

@@ -365,6 +365,23 @@ new_name deb2
 forget "$deb2"
 ctl clone "$deb" "$deb2"
 deb_id=$(cat "$M/$deb/etc/machine-id")
+# Interrupted half way (Ctrl-C reaches nsbootctl and cp; SIGTERM nsbootctl alone): the copy is
+# removed before nsbootctl ends, and the locks with it.
+for sig in INT TERM; do
+        new_name intr
+        forget "$intr"
+        # A background job of a script ignores SIGINT: a terminal's foreground job does not.
+        setsid python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
+                "$CTL" clone "$deb" "$intr" &
+        ctl_pid=$!
+        at_exit "_kill_if_alive $ctl_pid"
+        retry 20 test -e "$M/.$intr.partial" || fail "no partial copy while cloning"
+        if [[ $sig == INT ]]; then kill -INT -- "-$ctl_pid"; else kill -TERM "$ctl_pid"; fi
+        rc=0
+        wait "$ctl_pid" || rc=$?
+        assert_ne 0 "$rc" "nsbootctl clone after SIG$sig"
+        nothing_of "$intr" "$M"
+done
 nsboot_start -D "$M/$deb2" -b --private-network
 leader=$(leader_pid "$NSBOOT_PID")
 wait_booted "$leader"
