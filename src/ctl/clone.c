@@ -25,10 +25,12 @@
 
 #define MACHINES_DIR "/var/lib/machines"
 #define CONFIG_DIR "/etc/nsboot"
+/* Where nsboot looks for NAME.conf, in this order (config.c). */
+static const char *const config_dirs[] = { CONFIG_DIR, "/run/nsboot" };
 #define START_LOG_DIR "/var/log/nsboot"
 
 typedef struct CloneSource {
-        char *config;           /* /etc/nsboot/NAME.conf, NULL when there is none */
+        char *config;           /* /etc/nsboot/NAME.conf or /run/nsboot/NAME.conf, NULL when there is none */
         char *path;             /* the tree or the image, resolved */
         bool image;
         bool keyed;             /* the config file names path (else it was found by the machine's name) */
@@ -82,13 +84,17 @@ static int source_find(const char *name, CloneSource *ret) {
         CloneSource s = {};
         int r;
 
-        if (asprintf(&s.config, CONFIG_DIR "/%s.conf", name) < 0)
-                return log_oom();
-        if (access(s.config, F_OK) < 0) {
-                free(s.config);
-                s.config = NULL;
+        for (size_t i = 0; i < ELEMENTSOF(config_dirs) && !s.config; i++) {
+                if (asprintf(&s.config, "%s/%s.conf", config_dirs[i], name) < 0)
+                        return log_oom();
+                if (access(s.config, F_OK) < 0) {
+                        free(s.config);
+                        s.config = NULL;
+                }
+        }
+        if (!s.config)
                 r = source_by_name(name, &s);
-        } else {
+        else {
                 r = source_from_config(s.config, &s);
                 if (r >= 0 && !s.path)
                         r = source_by_name(name, &s);
@@ -127,14 +133,109 @@ static int dest_path(const CloneSource *s, const char *name, const char *new_nam
         return r < 0 ? log_oom() : 0;
 }
 
-/* NEWNAME must be free everywhere nsboot -M NEWNAME or nsbootctl would look. */
-static int check_new_name(const char *new_name, const char *dest) {
-        _cleanup_free_ char *conf = NULL, *dir = NULL, *raw = NULL;
+/* The machine's other settings files, which nsboot reads when it has no NAME.conf (nsboot.conf(5)):
+ * systemd-nspawn's in /etc and /run, and NAME.nsboot and NAME.nspawn beside the tree or image.
+ * They go with the machine as they are. */
+typedef struct SideFile {
+        char *from, *to;
+} SideFile;
 
-        if (asprintf(&conf, CONFIG_DIR "/%s.conf", new_name) < 0 || asprintf(&raw, MACHINES_DIR "/%s.raw", new_name) < 0)
+#define SIDE_FILES_MAX 4
+
+static void side_files_done(SideFile *f, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                free(f[i].from);
+                free(f[i].to);
+        }
+}
+
+/* dir_len: how much of from_dir and to_dir is the directory. */
+static int side_file_add(SideFile *f, size_t *n, const char *from_dir, const char *to_dir, size_t dir_len[static 2],
+                         const char *name, const char *new_name, const char *suffix) {
+        SideFile x = {};
+        struct stat st;
+
+        if (asprintf(&x.from, "%.*s/%s%s", (int) dir_len[0], from_dir, name, suffix) < 0 ||
+            asprintf(&x.to, "%.*s/%s%s", (int) dir_len[1], to_dir, new_name, suffix) < 0) {
+                side_files_done(&x, 1);
                 return log_oom();
-        if (access(conf, F_OK) >= 0)
-                return log_error_errno(SYNTHETIC_ERRNO(EEXIST), "Machine '%s' exists already: %s", new_name, conf);
+        }
+        if (lstat(x.from, &st) < 0 || !S_ISREG(st.st_mode)) {
+                side_files_done(&x, 1);
+                return 0;
+        }
+        f[(*n)++] = x;
+        return 0;
+}
+
+static int side_files_find(const CloneSource *s, const char *name, const char *new_name, const char *dest,
+                           SideFile ret[static SIDE_FILES_MAX], size_t *ret_n) {
+        static const char *const nspawn_dirs[] = { "/etc/systemd/nspawn", "/run/systemd/nspawn" };
+        static const char *const beside[] = { ".nsboot", ".nspawn" };
+        const char *to = dest ?: s->path;
+        size_t n = 0, len[2];
+        int r = 0;
+
+        for (size_t i = 0; i < ELEMENTSOF(nspawn_dirs) && r >= 0; i++) {
+                len[0] = len[1] = strlen(nspawn_dirs[i]);
+                r = side_file_add(ret, &n, nspawn_dirs[i], nspawn_dirs[i], len, name, new_name, ".nspawn");
+        }
+        len[0] = (size_t) (strrchr(s->path, '/') - s->path);
+        len[1] = (size_t) (strrchr(to, '/') - to);
+        for (size_t i = 0; i < ELEMENTSOF(beside) && r >= 0; i++)
+                r = side_file_add(ret, &n, s->path, to, len, name, new_name, beside[i]);
+        if (r < 0) {
+                side_files_done(ret, n);
+                return r;
+        }
+        *ret_n = n;
+        return 0;
+}
+
+/* Copies of the side files, each with its mode; on failure none is left. */
+static int side_files_copy(const SideFile *f, size_t n) {
+        size_t i;
+        int r = 0;
+
+        for (i = 0; i < n && r >= 0; i++) {
+                _cleanup_free_ char *text = NULL, *tmp = NULL;
+                struct stat st;
+
+                if (asprintf(&tmp, "%s.tmp", f[i].to) < 0)
+                        return log_oom();
+                r = read_full_file(f[i].from, &text, NULL);
+                if (r >= 0 && stat(f[i].from, &st) < 0)
+                        r = -errno;
+                if (r >= 0)
+                        r = write_file_atomic(NULL, f[i].to, tmp, text, st.st_mode & 07777);
+                if (r < 0)
+                        log_error_errno(r, "Failed to copy %s to %s: %m", f[i].from, f[i].to);
+        }
+        if (r < 0)
+                for (size_t j = 0; j + 1 < i; j++)
+                        (void) unlink(f[j].to);
+        return r;
+}
+
+/* NEWNAME must be free everywhere nsboot -M NEWNAME or nsbootctl would look. */
+static int check_new_name(const char *new_name, const char *dest, const SideFile *side, size_t n_side) {
+        _cleanup_free_ char *dir = NULL, *raw = NULL;
+
+        for (size_t i = 0; i < ELEMENTSOF(config_dirs); i++) {
+                _cleanup_free_ char *conf = NULL;
+
+                if (asprintf(&conf, "%s/%s.conf", config_dirs[i], new_name) < 0)
+                        return log_oom();
+                if (access(conf, F_OK) >= 0)
+                        return log_error_errno(SYNTHETIC_ERRNO(EEXIST), "Machine '%s' exists already: %s", new_name,
+                                               conf);
+        }
+        for (size_t i = 0; i < n_side; i++)
+                if (access(side[i].to, F_OK) >= 0)
+                        return log_error_errno(SYNTHETIC_ERRNO(EEXIST), "Machine '%s' exists already: %s", new_name,
+                                               side[i].to);
+        if (asprintf(&raw, MACHINES_DIR "/%s.raw", new_name) < 0)
+                return log_oom();
         if (settings_find_machine_directory(new_name, &dir) >= 0)
                 return log_error_errno(SYNTHETIC_ERRNO(EEXIST), "Machine '%s' exists already: %s", new_name, dir);
         if (access(raw, F_OK) >= 0)
@@ -177,7 +278,7 @@ static int write_new_config(const CloneSource *s, const char *name, const char *
         _cleanup_free_ char *text = NULL, *out = NULL, *path = NULL, *tmp = NULL;
         ConfigRename rename = { .name = name, .new_name = new_name, .new_hwaddrs = clone };
         struct stat st;
-        int r;
+        int r, dir_len;
 
         if (s->keyed && new_path) {
                 *(s->image ? &rename.image : &rename.directory) = s->path;
@@ -189,7 +290,9 @@ static int write_new_config(const CloneSource *s, const char *name, const char *
         r = config_rename_text(text, &rename, &out);
         if (r < 0)
                 return log_error_errno(r, "Failed to rewrite %s: %m", s->config);
-        if (asprintf(&path, CONFIG_DIR "/%s.conf", new_name) < 0 || asprintf(&tmp, CONFIG_DIR "/.%s.conf.tmp", new_name) < 0)
+        dir_len = (int) (strrchr(s->config, '/') - s->config);
+        if (asprintf(&path, "%.*s/%s.conf", dir_len, s->config, new_name) < 0 ||
+            asprintf(&tmp, "%.*s/.%s.conf.tmp", dir_len, s->config, new_name) < 0)
                 return log_oom();
         r = write_file_atomic(NULL, path, tmp, out, st.st_mode & 07777);
         if (r < 0)
@@ -239,10 +342,12 @@ static int args_check(const CtlArgs *a, const char **ret_name, const char **ret_
 }
 
 /* Clone: copy, new IDs, config, then the copy into place; any failure removes what was made. */
-static int clone_into(const CtlArgs *a, const CloneSource *s, const char *name, const char *new_name, const char *dest) {
+static int clone_into(const CtlArgs *a, const CloneSource *s, const char *name, const char *new_name, const char *dest,
+                      const SideFile *side, size_t n_side) {
         _cleanup_(progress_freep) Progress *p = NULL;
         _cleanup_free_ char *partial = NULL, *conf = NULL;
         const char *base = strrchr(dest, '/') + 1;
+        bool side_copied = false;
         int r;
 
         r = clone_check_mounts(s->path);
@@ -265,6 +370,8 @@ static int clone_into(const CtlArgs *a, const CloneSource *s, const char *name, 
                 log_error_errno(r, "Failed to give the copy %s its own machine ID and host name: %m", partial);
         if (r >= 0 && s->config)
                 r = write_new_config(s, name, new_name, dest, /* clone= */ true, &conf);
+        if (r >= 0 && (r = side_files_copy(side, n_side)) >= 0)
+                side_copied = true;
         if (r >= 0)
                 r = interrupts_check();
         if (r >= 0 && renameat2(AT_FDCWD, partial, AT_FDCWD, dest, RENAME_NOREPLACE) < 0)
@@ -273,6 +380,8 @@ static int clone_into(const CtlArgs *a, const CloneSource *s, const char *name, 
                 progress_fail(p);
                 if (conf)
                         (void) unlink(conf);
+                for (size_t i = 0; side_copied && i < n_side; i++)
+                        (void) unlink(side[i].to);
                 if (tree_remove(partial) < 0)
                         log_error("Could not remove the half-made copy '%s'", partial);
                 return r;
@@ -283,7 +392,8 @@ static int clone_into(const CtlArgs *a, const CloneSource *s, const char *name, 
 
 /* Moves what carries the name on the host: the tree or image (when named after the machine), the
  * config file, nsbootctl start's log. Undone up to the config file when a step fails. */
-static int rename_files(const CtlArgs *a, const CloneSource *s, const char *name, const char *new_name, const char *dest) {
+static int rename_files(const CtlArgs *a, const CloneSource *s, const char *name, const char *new_name, const char *dest,
+                        const SideFile *side, size_t n_side) {
         _cleanup_free_ char *conf = NULL, *log = NULL, *new_log = NULL;
         int r = 0;
 
@@ -306,6 +416,9 @@ static int rename_files(const CtlArgs *a, const CloneSource *s, const char *name
                 return log_oom();
         if (renameat2(AT_FDCWD, log, AT_FDCWD, new_log, RENAME_NOREPLACE) < 0 && errno != ENOENT)
                 log_warning_errno(errno, "Could not rename %s to %s, ignoring: %m", log, new_log);
+        for (size_t i = 0; i < n_side; i++)
+                if (renameat2(AT_FDCWD, side[i].from, AT_FDCWD, side[i].to, RENAME_NOREPLACE) < 0)
+                        log_warning_errno(errno, "Could not rename %s to %s, ignoring: %m", side[i].from, side[i].to);
         if (!a->quiet)
                 log_info("Renamed machine '%s' to '%s'%s%s", name, new_name, dest ? ": " : "", strempty(dest));
         return 0;
@@ -318,6 +431,8 @@ static int clone_or_rename(const CtlArgs *a, bool clone) {
         _cleanup_free_ char *dest = NULL;
         Lock locks[3] = { { .fd = -EBADF }, { .fd = -EBADF }, { .fd = -EBADF } };
         const char *name = NULL, *new_name = NULL;
+        SideFile side[SIDE_FILES_MAX] = {};
+        size_t n_side = 0;
         sigset_t saved;
         int r;
 
@@ -328,16 +443,19 @@ static int clone_or_rename(const CtlArgs *a, bool clone) {
         if (r < 0)
                 return r;
         r = dest_path(&s, name, new_name, clone, &dest);
-        if (r < 0)
-                return r;
-        r = lock_machines(name, s.path, new_name, dest, locks);
+        if (r >= 0)
+                r = side_files_find(&s, name, new_name, dest, side, &n_side);
+        if (r >= 0 && (r = lock_machines(name, s.path, new_name, dest, locks)) < 0)
+                side_files_done(side, n_side);
         if (r < 0)
                 return r;
         interrupts_block(&saved);
-        r = check_new_name(new_name, dest);
+        r = check_new_name(new_name, dest, side, n_side);
         if (r >= 0)
-                r = clone ? clone_into(a, &s, name, new_name, dest) : rename_files(a, &s, name, new_name, dest);
+                r = clone ? clone_into(a, &s, name, new_name, dest, side, n_side)
+                          : rename_files(a, &s, name, new_name, dest, side, n_side);
         unlock_machines(locks);
+        side_files_done(side, n_side);
         (void) sigprocmask(SIG_SETMASK, &saved, NULL);
         return r;
 }

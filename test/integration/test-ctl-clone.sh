@@ -30,7 +30,7 @@ testinit=$(_testinit_path)
 
 # forget NAME: the cleanup removes NAME's config file, and its tree and image in /var/lib/machines.
 forget() {
-        at_exit "rm -f '/etc/nsboot/$1.conf' '/var/log/nsboot/$1.log' '/var/lib/machines/$1.raw' '/var/lib/machines/.$1.raw.partial'; rm -rf --one-file-system '/var/lib/machines/$1' '/var/lib/machines/.$1.partial'"
+        at_exit "rm -f '/etc/nsboot/$1.conf' '/run/nsboot/$1.conf' '/etc/systemd/nspawn/$1.nspawn' '/var/log/nsboot/$1.log' '/var/lib/machines/$1.raw' '/var/lib/machines/.$1.raw.partial'; rm -rf --one-file-system '/var/lib/machines/$1' '/var/lib/machines/.$1.partial'"
 }
 
 # nothing_of NAME DIR: no trace of the machine NAME (tree or partial copy in DIR, config file).
@@ -84,6 +84,11 @@ nsboot.log-file = /var/log/nsboot/$src.log
 EOF
 printf 'lxc.start.order = 5' >>"/etc/nsboot/$src.conf" # and no newline at the end
 cp "/etc/nsboot/$src.conf" "$WORKDIR/src.conf"
+# systemd-nspawn's settings and nsboot's beside the tree go with the machine, as they are.
+[[ -d /etc/systemd/nspawn ]] || at_exit "rmdir /etc/systemd/nspawn"
+mkdir -p /etc/systemd/nspawn
+printf '[Exec]\nHostname=%s\n' "$src" >"/etc/systemd/nspawn/$src.nspawn"
+echo "# beside the tree" >"$M/$src.nsboot"
 src_list=$(listing "$S")
 src_id=$(cat "$S/etc/machine-id")
 
@@ -119,6 +124,8 @@ cmp "$WORKDIR/expected.conf" "/etc/nsboot/$cl.conf" || { diff "$WORKDIR/expected
 assert_eq "$src_list" "$(listing "$S")" "the source tree after the clone"
 assert_eq "$src_id" "$(cat "$S/etc/machine-id")" "the source's machine ID"
 cmp "$WORKDIR/src.conf" "/etc/nsboot/$src.conf" || fail "the source's config changed"
+cmp "/etc/systemd/nspawn/$src.nspawn" "/etc/systemd/nspawn/$cl.nspawn" || fail "the .nspawn file's copy"
+cmp "$M/$src.nsboot" "$M/$cl.nsboot" || fail "the copy of the file beside the tree"
 
 # It boots by its new name, from its config.
 touch "$C/clone-marker"
@@ -181,6 +188,10 @@ echo "old log" >"/var/log/nsboot/$cl.log"
 ctl -q rename "$cl" "$ren"
 nothing_of "$cl" "$M"
 assert_file_not_exists "/var/log/nsboot/$cl.log" "old log after rename"
+assert_file_not_exists "/etc/systemd/nspawn/$cl.nspawn" "old .nspawn file after rename"
+assert_file_exists "/etc/systemd/nspawn/$ren.nspawn"
+assert_file_not_exists "$M/$cl.nsboot" "old file beside the tree after rename"
+assert_file_exists "$M/$ren.nsboot"
 assert_eq "old log" "$(cat "/var/log/nsboot/$ren.log")" "the log follows"
 assert_eq "$cl_id" "$(cat "$M/$ren/etc/machine-id")" "rename keeps the machine ID"
 assert_eq "$ren" "$(cat "$M/$ren/etc/hostname")" "/etc/hostname after rename"
@@ -211,6 +222,11 @@ rmdir "/var/lib/machines/$new"
 mkdir "$M/$new"
 refused "existing destination" "exists already" clone "$src" "$new"
 rmdir "$M/$new"
+for f in "/run/nsboot/$new.conf" "/etc/systemd/nspawn/$new.nspawn" "$M/$new.nsboot"; do
+        touch "$f"
+        refused "existing $f" "exists already: $f" clone "$src" "$new"
+        rm "$f"
+done
 nothing_of "$new" "$M"
 # Something mounted in the source.
 mount -t tmpfs tmpfs "$S/mnt"
