@@ -228,6 +228,15 @@ for f in "/run/nsboot/$new.conf" "/etc/systemd/nspawn/$new.nspawn" "$M/$new.nsbo
         rm "$f"
 done
 nothing_of "$new" "$M"
+# The source's tree runs under another machine name: its tree lock refuses it.
+new_name other2
+nsboot_start -D "$S" -M "$other2" -b sleep
+wait_output '^NSBOOT-TEST: ready=1'
+refused "clone of a tree in use by another machine" "already in use by machine '$other2'" clone "$src" "$new"
+refused "rename of a tree in use by another machine" "already in use by machine '$other2'" rename "$src" "$new"
+kill -TERM "$NSBOOT_PID"
+nsboot_wait 30
+nothing_of "$new" "$M"
 # Something mounted in the source.
 mount -t tmpfs tmpfs "$S/mnt"
 refused "a mount in the source" "unmount it first" clone "$src" "$new"
@@ -249,7 +258,7 @@ mkdir "$M/.$new.partial" && echo junk >"$M/.$new.partial/junk"
 ctl clone "$src" "$new"
 assert_file_not_exists "$M/$new/junk" "a killed clone's leftovers in the next clone"
 assert_file_not_exists "$M/.$new.partial" "the leftover partial copy"
-assert_eq "$src_list" "$(listing "$M/$new")" "the clone after a killed one"
+assert_eq "$(listing "$S")" "$(listing "$M/$new")" "the clone after a killed one"
 # Out of space half way: the half copy is removed.
 new_name small
 forget "$small"
