@@ -178,7 +178,7 @@ assert_contains "$conf" "lxc.net.2.hwaddr = 00:16:3e:xx:xx:xx" "a MAC template i
 new_name net3
 forget "$net3"
 ctl rename "$net2" "$net3"
-assert_eq "$(sed "s|$M/$net2|$M/$net3|" <<<"$conf")" "$(cat "/etc/nsboot/$net3.conf")" "rename keeps the MACs"
+assert_eq "${conf//"$M/$net2"/"$M/$net3"}" "$(cat "/etc/nsboot/$net3.conf")" "rename keeps the MACs"
 
 # --- Rename: tree, config, host name, nsbootctl start's log; the machine ID stays.
 new_name ren
@@ -300,7 +300,7 @@ mkdir -p "$WORKDIR/hostetc"
 cp "$WORKDIR/hostid" "$WORKDIR/hostetc/machine-id"
 echo "$hos3" >"$WORKDIR/hostetc/hostname"
 "$SRCDIR/test/fixtures/mktree-busybox.sh" "$M/$hos3" "$testinit" >/dev/null
-rm -rf "$M/$hos3/etc"
+rm -rf "${M:?}/${hos3:?}/etc"
 ln -s "$WORKDIR/hostetc" "$M/$hos3/etc"
 printf 'lxc.rootfs.path = %s\n' "$M/$hos3" >"/etc/nsboot/$hos3.conf"
 new_name hos4
