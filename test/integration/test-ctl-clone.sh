@@ -16,7 +16,7 @@
 require_root
 CTL=${NSBOOTCTL:-$(dirname "$NSBOOT")/nsbootctl}
 [[ -x $CTL ]] || fail "no nsbootctl at $CTL"
-require_cmd setcap getcap getfattr setfattr setfacl getfacl python3 flock
+require_cmd setcap getcap getfattr setfattr setfacl getfacl python3 flock script
 
 ctl() {
         timeout -k 5 "${CTL_TIMEOUT:-120}" "$CTL" "$@"
@@ -150,6 +150,14 @@ new_name kept
 forget "$kept"
 ctl clone --keep-machine-id "$src" "$kept"
 assert_eq "$src_id" "$(cat "$M/$kept/etc/machine-id")" "--keep-machine-id"
+
+# On a terminal: the step and the result.
+new_name shown
+forget "$shown"
+out=$(timeout 60 script -qec "$(printf '%q ' "$CTL" clone "$src" "$shown")" /dev/null | sed 's/\r//g; s/\x1b\[[0-9;?]*[A-Za-z]//g') ||
+        fail "clone on a terminal failed: $out"
+assert_contains "$out" "[1] Copying $S" "the step shown on a terminal"
+assert_contains "$out" "Created machine '$shown' in $M/$shown" "the result shown on a terminal"
 
 # --- MAC addresses: new random ones for a clone, the admin's OUI kept; templates and rename keep them.
 new_name net
