@@ -13,7 +13,9 @@
 #include <unistd.h>
 
 #include "clone.h"
+#include "detached.h"
 #include "id128-util.h"
+#include "image.h"
 #include "log.h"
 #include "tree.h"
 
@@ -222,14 +224,31 @@ static int new_machine_ids(int root) {
         return r;
 }
 
+static int root_ids(int root, const char *name, const char *new_name, bool keep_machine_id) {
+        int r = replace_hostname(root, name, new_name);
+
+        if (r >= 0 && !keep_machine_id)
+                r = new_machine_ids(root);
+        return r;
+}
+
 int clone_tree_ids(const char *dir, const char *name, const char *new_name, bool keep_machine_id) {
         _cleanup_close_ int root = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        int r;
 
         if (root < 0)
                 return -errno;
-        r = replace_hostname(root, name, new_name);
-        if (r >= 0 && !keep_machine_id)
-                r = new_machine_ids(root);
+        return root_ids(root, name, new_name, keep_machine_id);
+}
+
+int clone_image_ids(const char *image, const char *name, const char *new_name, bool keep_machine_id) {
+        _cleanup_(detached_mounts_done) DetachedMounts l = {};
+        _cleanup_close_ int root = -EBADF;
+        int r;
+
+        r = image_open(image, /* read_only= */ false, /* policy= */ NULL, &l);
+        if (r >= 0)
+                r = detached_mounts_assemble_root(&l, &root);
+        if (r >= 0)
+                r = root_ids(root, name, new_name, keep_machine_id);
         return r;
 }

@@ -368,6 +368,9 @@ static int clone_into(const CtlArgs *a, const CloneSource *s, const char *name, 
                 r = interrupts_check();
         if (r >= 0 && !s->image && (r = clone_tree_ids(partial, name, new_name, a->keep_machine_id)) < 0)
                 log_error_errno(r, "Failed to give the copy %s its own machine ID and host name: %m", partial);
+        /* An image whose file system cannot be written (squashfs, erofs) keeps them. */
+        if (r >= 0 && s->image && clone_image_ids(partial, name, new_name, a->keep_machine_id) < 0)
+                log_warning("The copy of the image %s keeps its machine ID and host name", s->path);
         if (r >= 0 && s->config)
                 r = write_new_config(s, name, new_name, dest, /* clone= */ true, &conf);
         if (r >= 0 && (r = side_files_copy(side, n_side)) >= 0)

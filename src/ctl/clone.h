@@ -22,3 +22,6 @@ int clone_copy(const char *src, const char *dest, bool image, Progress *p);
  * opened inside the tree, never through a symlink as their last component, and only when they are
  * regular files; the shape (trailing newline, owner, mode) stays. Non-logging. */
 int clone_tree_ids(const char *dir, const char *name, const char *new_name, bool keep_machine_id);
+/* The same inside the disk image at path, mounted writable as detached mounts over loop devices
+ * (none left when it returns). Logs only what image_open() logs. */
+int clone_image_ids(const char *image, const char *name, const char *new_name, bool keep_machine_id);

@@ -16,7 +16,7 @@
 require_root
 CTL=${NSBOOTCTL:-$(dirname "$NSBOOT")/nsbootctl}
 [[ -x $CTL ]] || fail "no nsbootctl at $CTL"
-require_cmd setcap getcap getfattr setfattr setfacl getfacl python3 flock script
+require_cmd setcap getcap getfattr setfattr setfacl getfacl python3 flock script mkfs.ext4 debugfs losetup
 
 ctl() {
         timeout -k 5 "${CTL_TIMEOUT:-120}" "$CTL" "$@"
@@ -320,7 +320,8 @@ CTL_TIMEOUT=30 ctl rename "$hos4" "$hos3-r" || fail "rename of a tree whose /etc
 forget "$hos3-r"
 assert_eq "$hos3" "$(cat "$WORKDIR/hostetc/hostname")" "the host's hostname behind /etc after rename"
 
-# --- A machine found by name in /var/lib/machines (no config file), and a disk image there.
+# --- A machine found by name in /var/lib/machines (no config file), and a disk image there: its
+# copy is mounted (detached, over a loop device) for a new machine ID and host name.
 new_name vm
 forget "$vm"
 "$SRCDIR/test/fixtures/mktree-busybox.sh" "/var/lib/machines/$vm" "$testinit" >/dev/null
@@ -338,13 +339,31 @@ assert_rc 0 "the renamed machine found by name runs"
 ctl remove "$vm3" "$vm"
 new_name img
 forget "$img"
+"$SRCDIR/test/fixtures/mktree-busybox.sh" "$WORKDIR/imgtree" "$testinit" >/dev/null
+set_machine_id "$WORKDIR/imgtree" fresh
+echo "$img" >"$WORKDIR/imgtree/etc/hostname"
 truncate -s 64M "/var/lib/machines/$img.raw"
-echo head | dd of="/var/lib/machines/$img.raw" conv=notrunc status=none
+mkfs.ext4 -q -d "$WORKDIR/imgtree" "/var/lib/machines/$img.raw"
+img_sum=$(sha256sum <"/var/lib/machines/$img.raw")
+img_id=$(cat "$WORKDIR/imgtree/etc/machine-id")
 new_name img2
 forget "$img2"
-ctl clone "$img" "$img2"
-cmp -s "/var/lib/machines/$img.raw" "/var/lib/machines/$img2.raw" || fail "image copy differs"
-(( $(du -k "/var/lib/machines/$img2.raw" | cut -f1) < 1024 )) || fail "the image's holes were filled"
+out=$(ctl clone "$img" "$img2" 2>&1) || fail "clone of an image failed: $out"
+assert_eq "" "$out" "clone of an image prints nothing"
+assert_eq "$img_sum" "$(sha256sum <"/var/lib/machines/$img.raw")" "the source image after the clone"
+img2_id=$(debugfs -R 'cat /etc/machine-id' "/var/lib/machines/$img2.raw" 2>/dev/null)
+assert_match "$img2_id" '^[0-9a-f]{32}$' "machine ID in the image's copy"
+assert_ne "$img_id" "$img2_id" "the image's copy has a new machine ID"
+assert_eq "$img2" "$(debugfs -R 'cat /etc/hostname' "/var/lib/machines/$img2.raw" 2>/dev/null)" "host name in the image's copy"
+(( $(du -k "/var/lib/machines/$img2.raw" | cut -f1) <= $(du -k "/var/lib/machines/$img.raw" | cut -f1) + 1024 )) ||
+        fail "the image's holes were filled: $(du -k "/var/lib/machines/$img.raw" "/var/lib/machines/$img2.raw")"
+retry 10 test -z "$(losetup -j "/var/lib/machines/$img2.raw")" || fail "loop device of the image's copy left"
+nsboot_start -i "/var/lib/machines/$img2.raw" -b sleep
+wait_output '^NSBOOT-TEST: ready=1'
+leader=$(leader_pid "$NSBOOT_PID")
+assert_eq "$img2_id" "$(in_guest "$leader" cat /etc/machine-id)" "machine ID in the booted image's copy"
+kill -TERM "$NSBOOT_PID"
+nsboot_wait 30
 new_name img3
 forget "$img3"
 ctl rename "$img2" "$img3"
