@@ -413,8 +413,10 @@ static int rename_files(const CtlArgs *a, const CloneSource *s, const char *name
                         log_error_errno(errno, "Could not rename %s back to %s: %m", dest, s->path);
                 return r;
         }
-        if (!s->image && (r = clone_tree_ids(dest ?: s->path, name, new_name, /* keep_machine_id= */ true)) < 0)
-                log_warning_errno(r, "Could not set the host name in %s/etc/hostname, ignoring: %m", dest ?: s->path);
+        r = s->image ? clone_image_ids(dest ?: s->path, name, new_name, /* keep_machine_id= */ true)
+                     : clone_tree_ids(dest ?: s->path, name, new_name, /* keep_machine_id= */ true);
+        if (r < 0)
+                log_warning_errno(r, "Could not set the host name in /etc/hostname of %s, ignoring: %m", dest ?: s->path);
         if (asprintf(&log, START_LOG_DIR "/%s.log", name) < 0 || asprintf(&new_log, START_LOG_DIR "/%s.log", new_name) < 0)
                 return log_oom();
         if (renameat2(AT_FDCWD, log, AT_FDCWD, new_log, RENAME_NOREPLACE) < 0 && errno != ENOENT)

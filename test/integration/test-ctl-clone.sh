@@ -369,6 +369,8 @@ forget "$img3"
 ctl rename "$img2" "$img3"
 assert_file_not_exists "/var/lib/machines/$img2.raw" "old image after rename"
 assert_file_exists "/var/lib/machines/$img3.raw"
+assert_eq "$img3" "$(debugfs -R 'cat /etc/hostname' "/var/lib/machines/$img3.raw" 2>/dev/null)" "host name in the renamed image"
+assert_eq "$img2_id" "$(debugfs -R 'cat /etc/machine-id' "/var/lib/machines/$img3.raw" 2>/dev/null)" "rename keeps the image's machine ID"
 
 # --- A btrfs subvolume is snapshotted (a file system on a loop device over a tmpfs file).
 if grep -qw btrfs /proc/filesystems && command -v mkfs.btrfs >/dev/null && command -v btrfs >/dev/null; then
