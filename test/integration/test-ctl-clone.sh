@@ -301,6 +301,19 @@ CTL_TIMEOUT=30 ctl clone "$hos" "$hos2" || fail "clone of a hostile tree failed"
 assert_eq "$host_sum" "$(sha256sum <"$WORKDIR/hostid")" "the host file a symlink points to"
 assert_eq "$WORKDIR/hostid" "$(readlink "$M/$hos2/etc/machine-id")" "machine-id symlink kept"
 [[ -p $M/$hos2/var/lib/dbus/machine-id && -d $M/$hos2/etc/hostname ]] || fail "FIFO or directory not kept"
+# /etc/hostname a symlink to a host file that holds the machine's name.
+new_name hos5
+forget "$hos5"
+echo "$hos5" >"$WORKDIR/hosthostname"
+"$SRCDIR/test/fixtures/mktree-busybox.sh" "$M/$hos5" "$testinit" >/dev/null
+ln -sf "$WORKDIR/hosthostname" "$M/$hos5/etc/hostname"
+printf 'lxc.rootfs.path = %s\n' "$M/$hos5" >"/etc/nsboot/$hos5.conf"
+new_name hos6
+forget "$hos6"
+CTL_TIMEOUT=30 ctl clone "$hos5" "$hos6" || fail "clone of a tree whose /etc/hostname is a symlink failed"
+CTL_TIMEOUT=30 ctl rename "$hos6" "$hos6-r" || fail "rename of a tree whose /etc/hostname is a symlink failed"
+forget "$hos6-r"
+assert_eq "$hos5" "$(cat "$WORKDIR/hosthostname")" "the host file /etc/hostname points to"
 # /etc itself a symlink to a host directory.
 new_name hos3
 forget "$hos3"
