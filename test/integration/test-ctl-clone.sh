@@ -27,6 +27,8 @@ mkdir -p "$M"
 mount -t tmpfs -o size=1200m,mode=0755 tmpfs "$M"
 at_exit "_umount '$M'"
 testinit=$(_testinit_path)
+# Made here when missing, removed last (after the files in it).
+[[ -d /etc/systemd/nspawn ]] || at_exit "rmdir /etc/systemd/nspawn 2>/dev/null"
 
 # forget NAME: the cleanup removes NAME's config file, and its tree and image in /var/lib/machines.
 forget() {
@@ -85,7 +87,6 @@ EOF
 printf 'lxc.start.order = 5' >>"/etc/nsboot/$src.conf" # and no newline at the end
 cp "/etc/nsboot/$src.conf" "$WORKDIR/src.conf"
 # systemd-nspawn's settings and nsboot's beside the tree go with the machine, as they are.
-[[ -d /etc/systemd/nspawn ]] || at_exit "rmdir /etc/systemd/nspawn"
 mkdir -p /etc/systemd/nspawn
 printf '[Exec]\nHostname=%s\n' "$src" >"/etc/systemd/nspawn/$src.nspawn"
 echo "# beside the tree" >"$M/$src.nsboot"
