@@ -50,6 +50,7 @@ typedef struct Guest {
         int ns[ELEMENTSOF(namespaces)];        /* -EBADF where the guest shares ours */
         int root;
         int cgroup_procs;       /* opened as host root: a write later is checked against that */
+        int v1_procs[_CGROUP_V1_MAX];   /* a hybrid host's v1 hierarchies, where the limits are; -EBADF */
         uint64_t bounding;
         bool in_userns;         /* the guest has a user namespace of its own */
         SeccompPrepared *seccomp;       /* the filter nsboot gives the guest, NULL if it has none */
@@ -61,6 +62,8 @@ static void guest_done(Guest *g) {
                 safe_close(g->ns[i]);
         safe_close(g->root);
         safe_close(g->cgroup_procs);
+        for (size_t i = 0; i < ELEMENTSOF(g->v1_procs); i++)
+                safe_close(g->v1_procs[i]);
         seccomp_prepared_free(g->seccomp);
         strv_free(g->env);
 }
@@ -113,6 +116,35 @@ static int read_leader(pid_t leader, Guest *g) {
         return 0;
 }
 
+/* The leader's cgroup in each v1 hierarchy of a hybrid host ("ID:CONTROLLERS:PATH" lines of text),
+ * where the machine's memory, pids and CPU limits are: a command that joined only the cgroup2
+ * one would be outside them, and so would every service the guest's init starts for it. */
+static int open_cgroups_v1(const char *text, Guest *g) {
+        size_t n = 0;
+
+        for (const char *line = text; *line && n < ELEMENTSOF(g->v1_procs);) {
+                const char *end = strchrnul(line, '\n');
+                char buf[4096], *ctrl, *path, dir[4200];
+
+                snprintf(buf, sizeof buf, "%.*s", (int) (end - line), line);
+                line = *end ? end + 1 : end;
+                if (!(ctrl = strchr(buf, ':')) || !(path = strchr(++ctrl, ':')) || ctrl == path)
+                        continue; /* "0::/..." is cgroup2's */
+                *path++ = 0;
+                ctrl[strcspn(ctrl, ",")] = 0;
+                if (startswith(ctrl, "name="))
+                        ctrl += strlen("name=");
+                if (!cgroup_v1_available(ctrl))
+                        continue;
+                snprintf(dir, sizeof dir, "/sys/fs/cgroup/%s%s/cgroup.procs", ctrl, path);
+                g->v1_procs[n] = open(dir, O_WRONLY | O_CLOEXEC);
+                if (g->v1_procs[n] < 0)
+                        return log_error_errno(errno, "Failed to open %s: %m", dir);
+                n++;
+        }
+        return 0;
+}
+
 static int open_cgroup(pid_t leader, Guest *g) {
         _cleanup_free_ char *text = NULL, *root = NULL, *path = NULL;
         char proc[64];
@@ -131,7 +163,7 @@ static int open_cgroup(pid_t leader, Guest *g) {
         g->cgroup_procs = open(path, O_WRONLY | O_CLOEXEC);
         if (g->cgroup_procs < 0)
                 return log_error_errno(errno, "Failed to open %s: %m", path);
-        return 0;
+        return open_cgroups_v1(text, g);
 }
 
 static int guest_open(const MachineState *m, Guest *g) {
@@ -240,6 +272,10 @@ static int build_env(Guest *g, const GuestUser *u, const char *shell) {
 static int child_setup(Guest *g) {
         if (write(g->cgroup_procs, "0", 1) < 0)
                 log_warning_errno(errno, "Failed to join the machine's cgroup, ignoring: %m");
+        /* Not joining them would leave the command outside the machine's limits: refused. */
+        for (size_t i = 0; i < ELEMENTSOF(g->v1_procs) && g->v1_procs[i] >= 0; i++)
+                if (write(g->v1_procs[i], "0", 1) < 0)
+                        return log_error_errno(errno, "Failed to join the machine's cgroup v1 hierarchies: %m");
         if (fchdir(g->root) < 0 || chroot(".") < 0 || chdir("/") < 0)
                 return log_error_errno(errno, "Failed to change to the guest's root: %m");
         if (setgroups(0, NULL) < 0 && errno != EPERM)
@@ -306,6 +342,8 @@ int verb_enter(const CtlArgs *a) {
 
         for (size_t i = 0; i < ELEMENTSOF(namespaces); i++)
                 g.ns[i] = -EBADF;
+        for (size_t i = 0; i < ELEMENTSOF(g.v1_procs); i++)
+                g.v1_procs[i] = -EBADF;
         r = ctl_machine_get(a->args[1], &m);
         if (r >= 0)
                 r = ctl_refuse_frozen(&m, "a command in it");

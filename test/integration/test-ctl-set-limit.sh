@@ -16,6 +16,7 @@ ctl() {
 
 busybox_tree tree
 name=$(basename "$tree")
+cp "$(fixture_binary fork-probe)" "$tree/fork-probe"
 boot_sleeping "$tree" --property=MemoryMax=100M
 retry 10 test -f "/run/nsboot/machines/$name.state" || fail "no state file"
 
@@ -45,6 +46,12 @@ assert_eq 78 "$(cat "$pidsfile")" "pids limit after another set-limit"
 # The guest cannot raise them: its own cgroup is below the machine's.
 in_guest "$LEADER" sh -c 'echo max >/sys/fs/cgroup/pids.max' 2>/dev/null || true
 assert_eq 78 "$(cat "$pidsfile")" "pids limit after the guest's attempt"
+# What nsbootctl enter runs is the machine's too, in every hierarchy with a limit (on a hybrid host
+# the v1 ones): its forks meet pids.max.
+forked=$(ctl enter "$name" /fork-probe 1000) || fail "the fork probe through enter failed"
+assert_match "$forked" "^forked [0-9]+ errno EAGAIN" "a fork bomb through enter met a limit"
+n=$(sed -n 's/^forked \([0-9]*\) .*/\1/p' <<<"$forked")
+((n < 78)) || fail "a command of nsbootctl enter forked $n processes, pids.max is 78"
 
 refused() {
         local what=$1 msg=$2 out
