@@ -134,31 +134,47 @@ static const char *const machine_search_path[] = {
         "/var/lib/machines", "/var/lib/container", "/usr/local/lib/machines", "/usr/lib/machines",
 };
 
-int settings_find_machine_directory(const char *name, char **ret) {
-        for (size_t i = 0; i < ELEMENTSOF(machine_search_path); i++) {
-                _cleanup_free_ char *p = NULL;
-                struct stat st;
+int settings_find_machine(const char *name, bool images, char **ret, bool *ret_image) {
+        for (size_t i = 0; i < ELEMENTSOF(machine_search_path); i++)
+                for (int image = 0; image <= images; image++) {
+                        _cleanup_free_ char *p = NULL;
+                        struct stat st;
 
-                if (asprintf(&p, "%s/%s", machine_search_path[i], name) < 0)
-                        return -ENOMEM;
-                if (stat(p, &st) >= 0 && S_ISDIR(st.st_mode)) {
+                        if (asprintf(&p, "%s/%s%s", machine_search_path[i], name, image ? ".raw" : "") < 0)
+                                return -ENOMEM;
+                        if (stat(p, &st) < 0 ||
+                            !(image ? S_ISREG(st.st_mode) || S_ISBLK(st.st_mode) : S_ISDIR(st.st_mode)))
+                                continue;
                         *ret = TAKE_PTR(p);
+                        if (ret_image)
+                                *ret_image = image;
                         return 0;
                 }
-        }
         return -ENOENT;
 }
 
-static int find_machine_directory(const char *name, char **ret) {
-        int r = settings_find_machine_directory(name, ret);
+int settings_find_machine_directory(const char *name, char **ret) {
+        return settings_find_machine(name, false, ret, NULL);
+}
+
+/* -M NAME alone: the tree or the disk image NAME.raw, as systemd-nspawn -M and machinectl find
+ * them. */
+static int find_machine(Settings *s) {
+        bool image;
+        char *p;
+        int r = settings_find_machine(s->machine, true, &p, &image);
 
         if (r == -ENOMEM)
                 return log_oom();
-        if (r >= 0)
-                return 0;
-        return log_error_errno(SYNTHETIC_ERRNO(ENOENT),
-                               "No tree for machine '%s' in /var/lib/machines and the other machine directories; "
-                               "use -D/--directory=", name);
+        if (r < 0)
+                return log_error_errno(SYNTHETIC_ERRNO(ENOENT),
+                                       "No tree or image for machine '%s' in /var/lib/machines and the other machine "
+                                       "directories; use -D/--directory= or -i/--image=", s->machine);
+        if (image)
+                s->image = p;
+        else
+                s->directory = p;
+        return 0;
 }
 
 /* -i FILE instead of a tree: an absolute path; the file itself is checked when it is opened. */
@@ -212,16 +228,16 @@ static int validate_directory(Settings *s) {
                 if (r != 0)
                         return r;
         }
-        if (s->image)
-                return validate_image(s);
-        if (!s->directory) {
+        if (!s->image && !s->directory) {
                 if (!s->machine)
                         return log_error_errno(SYNTHETIC_ERRNO(EINVAL),
                                                "No root directory given: use -D/--directory=PATH or -M/--machine=NAME");
-                r = find_machine_directory(s->machine, &s->directory);
+                r = find_machine(s);
                 if (r < 0)
                         return r;
         }
+        if (s->image)
+                return validate_image(s);
         resolved = realpath(s->directory, NULL);
         if (!resolved)
                 return log_error_errno(errno, "-D/--directory=%s: %m", s->directory);

@@ -185,7 +185,11 @@ bool settings_init_ids_set(const Settings *s);
 /* The first veth with a static IPv4 or IPv6 address (for --port, --masquerade), or NULL. */
 const NetDevConfig *settings_nat_interface(const Settings *s);
 
-/* The tree of machine name in /var/lib/machines and the other machine directories. Non-logging. */
+/* The tree of machine name in /var/lib/machines and the other machine directories, or with images
+ * its disk image NAME.raw there (a regular file or block device; *ret_image says which), as
+ * systemd-nspawn -M finds them: in each directory the tree first. -ENOENT if none. Non-logging. */
+int settings_find_machine(const char *name, bool images, char **ret, bool *ret_image);
+/* The same, trees only. */
 int settings_find_machine_directory(const char *name, char **ret);
 
 /* Machine names follow hostname rules: 1-64 of [A-Za-z0-9._-], no leading '.' or '-', no "..". */

@@ -337,40 +337,45 @@ int verb_remove(const CtlArgs *a) {
         int ret = 0;
 
         for (char **name = a->args + 1; *name; name++) {
-                _cleanup_free_ char *tree = NULL, *conf = NULL;
-                Lock lock = { .fd = -EBADF };
+                _cleanup_free_ char *tree = NULL, *raw = NULL, *conf = NULL;
+                Lock locks[2] = { { .fd = -EBADF }, { .fd = -EBADF } };
+                struct stat st;
+                bool image;
                 int r;
 
                 if (!machine_name_is_valid(*name)) {
                         ret = log_error_errno(SYNTHETIC_ERRNO(EINVAL), "'%s' is not a valid machine name", *name);
                         continue;
                 }
-                if (asprintf(&tree, MACHINES_DIR "/%s", *name) < 0 || asprintf(&conf, CONFIG_DIR "/%s.conf", *name) < 0)
+                if (asprintf(&tree, MACHINES_DIR "/%s", *name) < 0 || asprintf(&raw, MACHINES_DIR "/%s.raw", *name) < 0 ||
+                    asprintf(&conf, CONFIG_DIR "/%s.conf", *name) < 0)
                         return log_oom();
+                /* Its tree, else its disk image NAME.raw (as nsboot -M finds them). */
+                image = access(tree, F_OK) < 0 && lstat(raw, &st) >= 0 && S_ISREG(st.st_mode);
+                if (image) {
+                        free(tree);
+                        tree = TAKE_PTR(raw);
+                }
                 if (access(tree, F_OK) < 0 && access(conf, F_OK) < 0) {
                         ret = log_error_errno(SYNTHETIC_ERRNO(ENOENT), "No machine '%s' (%s, %s)", *name, tree, conf);
                         continue;
                 }
-                /* Held while removing: the machine cannot start meanwhile; refused while it runs. */
-                {
-                        _cleanup_free_ char *lock_name = NULL;
-
-                        if (asprintf(&lock_name, "machine-%s", *name) < 0)
-                                return log_oom();
-                        r = lock_acquire(lock_name, *name, tree, &lock);
-                }
+                /* Held while removing: the machine cannot start meanwhile; refused while it runs,
+                 * under its name or another. */
+                r = lock_machine(*name, access(tree, F_OK) >= 0 ? tree : NULL, locks);
                 if (r < 0) {
                         ret = r;
                         continue;
                 }
-                r = access(tree, F_OK) >= 0 ? tree_remove(tree) : 0;
+                r = access(tree, F_OK) < 0 ? 0 : image ? RET_NERRNO(unlink(tree)) : tree_remove(tree);
                 if (r < 0)
                         ret = log_error_errno(r, "Failed to remove %s: %m", tree);
                 else if (unlink(conf) < 0 && errno != ENOENT)
                         ret = log_error_errno(errno, "Failed to remove %s: %m", conf);
                 else if (!a->quiet)
                         log_info("Removed machine '%s'", *name);
-                lock_release(&lock);
+                lock_release(&locks[1]);
+                lock_release(&locks[0]);
         }
         return ret;
 }

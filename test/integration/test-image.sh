@@ -136,3 +136,33 @@ mounts_check "after SIGKILL of nsboot"
 assert_no_loop "$gpt" "after SIGKILL of nsboot"
 nsboot_run -M "$name" -i "$gpt" -b
 assert_rc 0 "the next start of the killed machine"
+
+# -M NAME alone finds the image /var/lib/machines/NAME.raw, as systemd-nspawn -M does (a tree of
+# that name first); nsbootctl remove deletes it, refused while it runs.
+CTL=${NSBOOTCTL:-$(dirname "$NSBOOT")/nsbootctl}
+new_name name
+raw=/var/lib/machines/$name.raw
+mkdir -p /var/lib/machines
+cp "$bare" "$raw"
+at_exit "rm -rf '$raw' '/var/lib/machines/$name'"
+nsboot_run -M "$name" /bin/cat /etc/marker
+assert_rc 0 "nsboot -M NAME with NAME.raw in /var/lib/machines"
+assert_eq image-root "$(output)" "the image's file"
+assert_no_loop "$raw" "after a run by name"
+nsboot_start -M "$name" -b sleep
+wait_output '^NSBOOT-TEST: ready=1'
+out=$(timeout 30 "$CTL" remove "$name" 2>&1) && fail "remove of a running image machine passed"
+assert_contains "$out" "$name" "the refusal names the machine"
+assert_file_exists "$raw" "the image of a running machine"
+kill -TERM "$NSBOOT_PID"
+nsboot_wait 30
+mkdir "/var/lib/machines/$name"
+nsboot_run -M "$name" /bin/true
+assert_rc 127 "an empty tree of the name goes first (no /bin/true in it)"
+rm -rf --one-file-system "/var/lib/machines/$name"
+timeout 30 "$CTL" remove "$name" || fail "remove of the image machine failed"
+assert_file_not_exists "$raw" "the image after remove"
+nsboot_run -M "$name" /bin/true
+assert_rc 1 "nsboot -M NAME without a tree or image"
+assert_file_contains "$NSBOOT_ERR" "No tree or image for machine '$name'"
+exit 0
