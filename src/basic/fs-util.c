@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -79,4 +80,31 @@ int readlinkat_malloc(int dir_fd, const char *name, char **ret) {
         buf[n] = '\0';
         *ret = strdup(buf);
         return *ret ? 0 : -ENOMEM;
+}
+
+int remove_tree_at(int dir, const char *name, unsigned max_depth) {
+        _cleanup_(closedirp) DIR *d = NULL;
+        struct dirent *de;
+        struct stat st;
+        int fd;
+
+        if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                return errno == ENOENT ? 0 : -errno;
+        if (!S_ISDIR(st.st_mode))
+                return RET_NERRNO(unlinkat(dir, name, 0));
+        if (max_depth == 0)
+                return -ELOOP;
+        fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0 || !(d = fdopendir(fd))) {
+                safe_close(fd);
+                return -errno;
+        }
+        while ((de = readdir(d)))
+                if (!streq(de->d_name, ".") && !streq(de->d_name, "..")) {
+                        int r = remove_tree_at(dirfd(d), de->d_name, max_depth - 1);
+
+                        if (r < 0)
+                                return r;
+                }
+        return RET_NERRNO(unlinkat(dir, name, AT_REMOVEDIR));
 }

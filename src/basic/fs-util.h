@@ -18,3 +18,6 @@ char *path_join(const char *root, const char *path);
  * it is no symlink, as readlink(2). */
 int readlinkat_malloc(int dir_fd, const char *name, char **ret);
 #define readlink_malloc(path, ret) readlinkat_malloc(AT_FDCWD, (path), (ret))
+/* Removes name at dir and everything below it, never following a symlink; 0 if it does not exist,
+ * -ELOOP below max_depth levels. */
+int remove_tree_at(int dir, const char *name, unsigned max_depth);

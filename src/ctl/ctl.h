@@ -24,6 +24,7 @@ typedef struct CtlArgs {
         bool all;               /* stop: every running machine */
         const char *user;       /* enter: -u, a user of the guest */
         bool clear;             /* console-log */
+        bool force;             /* copy-to, copy-from: replace the destination */
         int signal;             /* kill: 0 means SIGTERM */
         bool kill_leader;       /* kill: the guest's PID 1 only, not every process of the machine */
         SortKey sort;
@@ -91,6 +92,8 @@ int verb_thaw(const CtlArgs *a);
 int ctl_refuse_frozen(const MachineState *m, const char *what);
 /* Asks the nsboot of a frozen machine to thaw it (before signals from here). Logs. */
 int ctl_thaw_first(const MachineState *m);
+int verb_copy_to(const CtlArgs *a);
+int verb_copy_from(const CtlArgs *a);
 
 typedef struct MachineStats {
         unsigned procs;                 /* processes in the machine's cgroup and its sub-cgroups */

@@ -46,6 +46,8 @@ static const Verb verbs[] = {
         { "clone",  2, 2,        true,  verb_clone  },
         { "rename", 2, 2,        true,  verb_rename },
         { "convert-nspawn", 1, 1, false, verb_convert_nspawn },
+        { "copy-to",   2, 3,     true,  verb_copy_to   },
+        { "copy-from", 2, 3,     true,  verb_copy_from },
 };
 
 static void help(void) {
@@ -73,7 +75,9 @@ static void help(void) {
                "  export NAME FILE        A stopped machine's tree as FILE.tar[.gz|.xz|.zst|.bz2]\n"
                "  clone NAME NEWNAME      Copy a stopped machine: tree or image, config, new IDs\n"
                "  rename NAME NEWNAME     Rename a stopped machine: tree or image, config\n"
-               "  convert-nspawn FILE     Print a .nspawn file as nsboot config lines\n\n"
+               "  convert-nspawn FILE     Print a .nspawn file as nsboot config lines\n"
+               "  copy-to NAME PATH [PATH]    Copy a file or directory from the host into the machine\n"
+               "  copy-from NAME PATH [PATH]  Copy a file or directory from the machine to the host\n\n"
                "Options:\n"
                "  -h --help               Show this help\n"
                "     --version            Show the version\n"
@@ -88,6 +92,7 @@ static void help(void) {
                "     --no-wait            stop: return once the machine was asked\n"
                "     --all                stop: every running machine\n"
                "     --clear              console-log: empty the buffer after printing it\n"
+               "     --force              copy-to, copy-from: replace the destination if it exists\n"
                "     --timeout=SECS       start, stop: how long to wait (default 90)\n"
                "     --release=CODENAME   create: the Debian or Ubuntu release (default bookworm)\n"
                "     --mirror=URL         create: the archive (default: the host's apt sources)\n"
@@ -103,7 +108,7 @@ static void help(void) {
 enum {
         ARG_VERSION = 0x100, ARG_JSON, ARG_SORT, ARG_INTERVAL, ARG_NO_WAIT, ARG_TIMEOUT, ARG_RELEASE,
         ARG_MIRROR, ARG_METHOD, ARG_PACKAGES, ARG_FROM, ARG_ROOT_PASSWORD, ARG_HOSTNAME, ARG_KILL_WHOM, ARG_CLEAR,
-        ARG_ALL, ARG_KEEP_MACHINE_ID,
+        ARG_ALL, ARG_KEEP_MACHINE_ID, ARG_FORCE,
 };
 
 static const struct option options[] = {
@@ -120,6 +125,7 @@ static const struct option options[] = {
         { "no-wait",       no_argument,       NULL, ARG_NO_WAIT       },
         { "all",           no_argument,       NULL, ARG_ALL           },
         { "clear",         no_argument,       NULL, ARG_CLEAR         },
+        { "force",         no_argument,       NULL, ARG_FORCE         },
         { "timeout",       required_argument, NULL, ARG_TIMEOUT       },
         { "release",       required_argument, NULL, ARG_RELEASE       },
         { "mirror",        required_argument, NULL, ARG_MIRROR        },
@@ -192,6 +198,9 @@ static int parse_option(int c, CtlArgs *a) {
                 return 0;
         case ARG_CLEAR:
                 a->clear = true;
+                return 0;
+        case ARG_FORCE:
+                a->force = true;
                 return 0;
         case ARG_TIMEOUT:
                 if (safe_atou(optarg, &u) < 0 || u == 0)

@@ -10,6 +10,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "basic/fs-util.h"
 #include "basic/macro.h"
 #include "log.h"
 #include "template.h"
@@ -132,34 +133,6 @@ static int copy_dir(int sdir, int ddir, dev_t dev, unsigned depth) {
         return -errno;
 }
 
-/* Removes what an interrupted copy made: our own directory, never followed through a symlink. */
-static int remove_tree(int dir, const char *name, unsigned depth) {
-        _cleanup_(closedirp) DIR *d = NULL;
-        struct dirent *de;
-        struct stat st;
-        int fd;
-
-        if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-                return errno == ENOENT ? 0 : -errno;
-        if (!S_ISDIR(st.st_mode))
-                return RET_NERRNO(unlinkat(dir, name, 0));
-        if (depth > TEMPLATE_DEPTH_MAX)
-                return -ELOOP;
-        fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0 || !(d = fdopendir(fd))) {
-                safe_close(fd);
-                return -errno;
-        }
-        while ((de = readdir(d)))
-                if (!streq(de->d_name, ".") && !streq(de->d_name, "..")) {
-                        int r = remove_tree(dirfd(d), de->d_name, depth + 1);
-
-                        if (r < 0)
-                                return r;
-                }
-        return RET_NERRNO(unlinkat(dir, name, AT_REMOVEDIR));
-}
-
 int template_populate(const char *template, const char *directory) {
         _cleanup_free_ char *tmp = NULL;
         _cleanup_close_ int s = -EBADF, d = -EBADF;
@@ -174,7 +147,7 @@ int template_populate(const char *template, const char *directory) {
         if (asprintf(&tmp, "%s.#nsboot-template", directory) < 0)
                 return log_oom();
         /* A copy a killed nsboot left is never used: start it again. */
-        (void) remove_tree(AT_FDCWD, tmp, 0);
+        (void) remove_tree_at(AT_FDCWD, tmp, TEMPLATE_DEPTH_MAX);
         if (mkdir(tmp, 0700) < 0 || (d = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
                 return log_error_errno(errno, "--template: cannot create '%s': %m", tmp);
         log_info("Copying the template '%s' to '%s'", template, directory);
@@ -184,7 +157,7 @@ int template_populate(const char *template, const char *directory) {
         if (r >= 0 && rename(tmp, directory) < 0)
                 r = -errno;
         if (r < 0) {
-                (void) remove_tree(AT_FDCWD, tmp, 0);
+                (void) remove_tree_at(AT_FDCWD, tmp, TEMPLATE_DEPTH_MAX);
                 return log_error_errno(r, "--template: cannot copy '%s' to '%s': %m", template, directory);
         }
         return 0;

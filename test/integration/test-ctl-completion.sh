@@ -30,7 +30,7 @@ retry 10 test -f "/run/nsboot/machines/$running.state" || fail "no state file"
 
 assert_eq "list " "$(complete_words li)" "verb"
 assert_eq "start stat status stop " "$(complete_words st)" "verbs st*"
-assert_eq "clone console console-log convert-nspawn create " "$(complete_words c)" "verbs c*"
+assert_eq "clone console console-log convert-nspawn copy-from copy-to create " "$(complete_words c)" "verbs c*"
 assert_eq "--json " "$(complete_words --js)" "option"
 assert_eq "cpu memory name " "$(complete_words top --sort '')" "--sort values"
 assert_eq "cpu " "$(complete_words top --sort = c)" "--sort=c (bash splits at =)"
@@ -57,6 +57,13 @@ assert_eq "" "$(complete_words export "$conf_only" "$bb/etc" "")" "export takes 
 assert_eq "$conf_only " "$(complete_words clone "$conf_only")" "clone: machines of /etc/nsboot"
 assert_eq "" "$(complete_words rename "$conf_only" "")" "rename NAME: the new name is not offered"
 assert_eq "--keep-machine-id " "$(complete_words clone --keep-m)" "--keep-machine-id"
+assert_eq "$running " "$(complete_words copy-to "$running")" "copy-to: running machines"
+assert_eq "" "$(complete_words copy-to "$conf_only")" "copy-to: a machine that does not run"
+assert_eq "$SRCDIR/NEWS " "$(complete_words copy-to "$running" "$SRCDIR/NEW")" "copy-to: the host path"
+assert_eq "" "$(complete_words copy-to "$running" /etc "/etc/host")" "copy-to: no guest path"
+assert_eq "" "$(complete_words copy-from "$running" "/etc/host")" "copy-from: no guest path"
+assert_eq "$SRCDIR/NEWS " "$(complete_words copy-from "$running" /x "$SRCDIR/NEW")" "copy-from: the host path"
+assert_eq "--force " "$(complete_words --for)" "--force"
 poweroff_guest
 assert_eq "" "$(complete_words stop "$running")" "stop: the machine no longer runs"
 exit 0
