@@ -124,6 +124,7 @@ static int refuse_existing(int dir, const char *name, const char *path, const ch
  * destination, then renamed into place. Returns the exit status. */
 static int guest_receive(Guest *g, const CopyPath *dst, const CopyPolicy *p, int fd, bool force) {
         char tmp[] = COPY_TEMP_TEMPLATE;
+        _cleanup_close_ int dir = -EBADF;
         int r;
 
         if (child_enter_guest(g, fd, false) < 0)
@@ -135,13 +136,14 @@ static int guest_receive(Guest *g, const CopyPath *dst, const CopyPolicy *p, int
         if (!mkdtemp(tmp))
                 return log_error_errno(errno, "Cannot create a directory in '%s' in the machine: %m", dst->dir),
                        EXIT_FAILURE;
-        r = chdir(tmp) < 0 ? log_error_errno(errno, "Cannot enter '%s': %m", tmp) : 0;
+        dir = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        r = dir < 0 || chdir(tmp) < 0 ? log_error_errno(errno, "Cannot enter '%s': %m", tmp) : 0;
         if (r >= 0)
                 r = copy_stream_signal_ready(fd);
         if (r >= 0)
                 r = copy_stream_receive(fd, p);
-        if (r >= 0 && chdir("..") < 0)
-                r = log_error_errno(errno, "Cannot return to '%s': %m", dst->dir);
+        if (dir < 0 || fchdir(dir) < 0) /* back from wherever the failure left us */
+                return log_error_errno(errno, "Cannot return to '%s': %m", dst->dir), EXIT_FAILURE;
         if (r >= 0) {
                 r = copy_place(AT_FDCWD, tmp, dst->base, force);
                 if (r < 0)
@@ -299,6 +301,10 @@ static int copy_from(const MachineState *m, Guest *g, const CopyPath *guest, con
         if (r >= 0)
                 r = copy_stream_receive(fd, &(CopyPolicy) { .untrusted = true, .cancel_mask = cancel_mask });
         fd = safe_close(fd);
+        /* the guest's side has nothing to clean up, and may be stuck (stopped, or reading a file
+         * that never ends): it goes */
+        if (r < 0 && pid > 0)
+                (void) kill(pid, SIGKILL);
         status = pid > 0 ? wait_guest(pid, cancel_mask) : 0;
         if (r >= 0 && status != 0)
                 r = log_error_errno(SYNTHETIC_ERRNO(EIO), "Copying '%s' from machine %s failed", guest->path, m->name);

@@ -83,7 +83,7 @@ static la_ssize_t pipe_write(struct archive *a, void *userdata, const void *buf,
                 if (IN_SET(r, -EPIPE, -ECONNRESET))
                         (void) raise(SIGPIPE);
                 if (r < 0) {
-                        sym_archive_set_error(a, -r, "Cannot write to the copy stream: %s", strerror(-r));
+                        sym_archive_set_error(a, -r, "%s", strerror(-r));
                         return -1;
                 }
         }
@@ -104,7 +104,7 @@ static la_ssize_t pipe_read(struct archive *a, void *userdata, const void **buf)
                 if (r == -EINTR)
                         continue;
                 if (r < 0) {
-                        sym_archive_set_error(a, -r, "Cannot read the copy stream: %s", strerror(-r));
+                        sym_archive_set_error(a, -r, "%s", strerror(-r));
                         return -1;
                 }
                 *buf = p->buffer;

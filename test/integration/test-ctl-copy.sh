@@ -228,6 +228,52 @@ force_and_errors() {
         rm -rf "$tree/forced" "$tree/forcedir" "$WORKDIR/got" "$WORKDIR/dir" "$WORKDIR/one" "$WORKDIR/two"
 }
 
+# guest_side NSBOOTCTL_PID: the PID of its child, the guest's side, once it runs.
+guest_side() {
+        local child deadline=$((SECONDS + 20))
+        until child=$(pgrep -P "$1"); do
+                ((SECONDS < deadline)) || fail "no guest side under nsbootctl $1"
+                sleep 0.01
+        done
+        echo "$child"
+}
+
+# cancel TREE NAME: SIGINT or SIGTERM while the guest's side is stopped mid-copy cancels the copy,
+# and each side cleans up its own temporary directory.
+cancel() {
+        local tree=$1 name=$2 pid child rc
+        head -c 300M /dev/zero | tr '\0' x >"$tree/slow"
+        "$CTL" copy-from "$name" /slow "$WORKDIR/slow" &
+        pid=$!
+        child=$(guest_side "$pid")
+        kill -STOP "$child"
+        kill -INT "$pid"
+        rc=0
+        timeout 20 tail --pid="$pid" -f /dev/null || fail "copy-from did not end after SIGINT"
+        wait "$pid" || rc=$?
+        ((rc != 0)) || fail "a cancelled copy-from succeeded"
+        [[ ! -e $WORKDIR/slow ]] || fail "a cancelled copy-from left its destination"
+        kill -0 "$child" 2>/dev/null && fail "the guest's side of a cancelled copy-from still runs"
+        no_leftovers "$WORKDIR"
+
+        mv "$tree/slow" "$WORKDIR/slow-src"
+        "$CTL" copy-to "$name" "$WORKDIR/slow-src" /slow2 &
+        pid=$!
+        child=$(guest_side "$pid")
+        kill -STOP "$child"
+        sleep 0.5
+        kill -TERM "$pid"
+        sleep 0.5
+        kill -CONT "$child"
+        rc=0
+        timeout 20 tail --pid="$pid" -f /dev/null || fail "copy-to did not end after SIGTERM"
+        wait "$pid" || rc=$?
+        ((rc != 0)) || fail "a cancelled copy-to succeeded"
+        [[ ! -e $tree/slow2 ]] || fail "a cancelled copy-to left its destination"
+        no_leftovers "$tree"
+        rm -f "$WORKDIR/slow-src"
+}
+
 for mode in default no; do
         log "mode: $mode"
         busybox_tree bb
@@ -253,6 +299,7 @@ for mode in default no; do
         attack_races "$bb" "$LEADER" "$name"
         attack_sizes "$bb" "$name"
         force_and_errors "$bb" "$name"
+        cancel "$bb" "$name"
         no_leftovers "$bb" "$WORKDIR"
         no_copy_processes
         poweroff_guest
