@@ -133,13 +133,14 @@ static int guest_receive(Guest *g, const CopyPath *dst, const CopyPolicy *p, int
                 return log_error_errno(errno, "Cannot enter '%s' in the machine: %m", dst->dir), EXIT_FAILURE;
         if (!force && refuse_existing(AT_FDCWD, dst->base, dst->path, "in the machine") < 0)
                 return EXIT_FAILURE;
+        /* before anything is made: a side that never got this far is simply killed at a cancel */
+        if (copy_stream_signal_ready(fd) < 0)
+                return EXIT_FAILURE;
         if (!mkdtemp(tmp))
                 return log_error_errno(errno, "Cannot create a directory in '%s' in the machine: %m", dst->dir),
                        EXIT_FAILURE;
         dir = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         r = dir < 0 || chdir(tmp) < 0 ? log_error_errno(errno, "Cannot enter '%s': %m", tmp) : 0;
-        if (r >= 0)
-                r = copy_stream_signal_ready(fd);
         if (r >= 0)
                 r = copy_stream_receive(fd, p);
         if (dir < 0 || fchdir(dir) < 0) /* back from wherever the failure left us */
@@ -221,8 +222,12 @@ static pid_t fork_guest_side(Guest *g, bool to_guest, const CopyPath *guest_path
         pair[0] = safe_close(pair[0]);
         r = copy_stream_wait_ready(pair[1], &(CopyPolicy) { .cancel_mask = cancel_mask });
         if (r <= 0) {
+                /* it made nothing yet, and may be stuck (in a frozen cgroup, say) */
+                if (r < 0)
+                        (void) kill(pid, SIGKILL);
                 pair[1] = safe_close(pair[1]);
-                if (wait_guest(pid, cancel_mask) >= 0 && r == -ECANCELED)
+                (void) wait_guest(pid, cancel_mask);
+                if (r == -ECANCELED)
                         log_error("Cancelled");
                 return r < 0 ? r : -EIO;
         }

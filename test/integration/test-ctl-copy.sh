@@ -8,8 +8,10 @@
 # parent a symlink to / or /proc/1/root (resolved in the guest), a FIFO, a device node and a socket
 # at GUESTPATH (refused) and in a tree (skipped), symlinks and FIFOs swapped in by a loop during the
 # copies (nothing lands outside the destination, no hang), a 20 GiB sparse file (arrives sparse on
-# a 64 MiB tmpfs) and a 100 MiB one (fails with no space left, nothing left behind). --force,
-# relative guest paths, a machine that does not run; no temporary directory and no process left.
+# a 64 MiB tmpfs) and a 100 MiB one (fails with no space left, nothing left behind); SIGINT and
+# SIGTERM with the guest's side frozen before and in the middle of the stream (both sides clean up). --force, relative guest
+# paths, a machine that does not run; no temporary directory and no process left. Then a booted
+# Debian guest: a config file in, /etc/systemd and a symlink out, compared with the guest's view.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -228,50 +230,55 @@ force_and_errors() {
         rm -rf "$tree/forced" "$tree/forcedir" "$WORKDIR/got" "$WORKDIR/dir" "$WORKDIR/one" "$WORKDIR/two"
 }
 
-# guest_side NSBOOTCTL_PID: the PID of its child, the guest's side, once it runs.
-guest_side() {
-        local child deadline=$((SECONDS + 20))
-        until child=$(pgrep -P "$1"); do
-                ((SECONDS < deadline)) || fail "no guest side under nsbootctl $1"
-                sleep 0.01
-        done
-        echo "$child"
+# freeze NAME 0|1: thaw or freeze the machine's cgroup (cgroup2's cgroup.freeze), where the guest's
+# side of a copy goes as it joins the machine.
+freeze() {
+        local cg
+        cg=$(cgroup2_root)$(sed -n 's/^0:://p' "/proc/$LEADER/cgroup")
+        echo "$2" >"$cg/cgroup.freeze"
 }
 
-# cancel TREE NAME: SIGINT or SIGTERM while the guest's side is stopped mid-copy cancels the copy,
-# and each side cleans up its own temporary directory.
+# ends_failing PID WHAT: nsbootctl PID ends within 20 s, with a failure.
+ends_failing() {
+        local rc=0
+        timeout 20 tail --pid="$1" -f /dev/null || fail "$2 did not end"
+        wait "$1" || rc=$?
+        ((rc != 0)) || fail "$2 succeeded"
+}
+
+# cancel TREE NAME: SIGINT or SIGTERM cancels a copy whose guest side is stuck (its cgroup frozen)
+# before or in the middle of the stream, and each side cleans up its temporary directory.
 cancel() {
-        local tree=$1 name=$2 pid child rc
-        head -c 300M /dev/zero | tr '\0' x >"$tree/slow"
+        local tree=$1 name=$2 pid
+        at_exit "freeze '$name' 0 2>/dev/null || true"
+        head -c 300M /dev/zero | tr '\0' x >"$WORKDIR/slow-src"
+        cp "$WORKDIR/slow-src" "$tree/slow"
+        freeze "$name" 1
         "$CTL" copy-from "$name" /slow "$WORKDIR/slow" &
         pid=$!
-        child=$(guest_side "$pid")
-        kill -STOP "$child"
+        sleep 1
         kill -INT "$pid"
-        rc=0
-        timeout 20 tail --pid="$pid" -f /dev/null || fail "copy-from did not end after SIGINT"
-        wait "$pid" || rc=$?
-        ((rc != 0)) || fail "a cancelled copy-from succeeded"
+        ends_failing "$pid" "copy-from, its guest side frozen, after SIGINT"
+        freeze "$name" 0
         [[ ! -e $WORKDIR/slow ]] || fail "a cancelled copy-from left its destination"
-        kill -0 "$child" 2>/dev/null && fail "the guest's side of a cancelled copy-from still runs"
         no_leftovers "$WORKDIR"
+        no_copy_processes
 
-        mv "$tree/slow" "$WORKDIR/slow-src"
+        # In the middle: frozen once its temporary directory exists, thawed after SIGTERM.
         "$CTL" copy-to "$name" "$WORKDIR/slow-src" /slow2 &
         pid=$!
-        child=$(guest_side "$pid")
-        kill -STOP "$child"
-        sleep 0.5
+        until compgen -G "$tree/.#nsbootctl-copy-*" >/dev/null; do
+                kill -0 "$pid" 2>/dev/null || fail "copy-to ended before it could be frozen"
+        done
+        freeze "$name" 1
         kill -TERM "$pid"
         sleep 0.5
-        kill -CONT "$child"
-        rc=0
-        timeout 20 tail --pid="$pid" -f /dev/null || fail "copy-to did not end after SIGTERM"
-        wait "$pid" || rc=$?
-        ((rc != 0)) || fail "a cancelled copy-to succeeded"
+        freeze "$name" 0
+        ends_failing "$pid" "copy-to after SIGTERM"
         [[ ! -e $tree/slow2 ]] || fail "a cancelled copy-to left its destination"
         no_leftovers "$tree"
-        rm -f "$WORKDIR/slow-src"
+        no_copy_processes
+        rm -f "$WORKDIR/slow-src" "$tree/slow"
 }
 
 for mode in default no; do
@@ -308,4 +315,27 @@ for mode in default no; do
         ctl_fails "is not running" copy-from "$name" /copied "$WORKDIR/late"
         rm -rf "$WORKDIR/src" "$WORKDIR/back"
 done
+
+# A booted Debian guest (systemd, the default user namespace mode): a config file in, a directory
+# tree of symlinks out, compared with what the guest sees.
+debian_tree deb
+nsboot_start -D "$deb" -b --private-network
+LEADER=$(leader_pid "$NSBOOT_PID" 30)
+wait_booted "$LEADER"
+name=$(basename "$deb")
+printf 'Option=1\n' >"$WORKDIR/nsbt.conf"
+chmod 0600 "$WORKDIR/nsbt.conf"
+chown 1000:1000 "$WORKDIR/nsbt.conf"
+ctl copy-to "$name" "$WORKDIR/nsbt.conf" /etc/nsbt.conf
+assert_eq "1000:1000 600 Option=1" "$(in_guest "$LEADER" sh -c 'echo $(stat -c "%u:%g %a" /etc/nsbt.conf) $(cat /etc/nsbt.conf)')" \
+        "Debian: copy-to, seen in the guest"
+ctl copy-from "$name" /etc/systemd "$WORKDIR/systemd"
+assert_eq "$(in_guest "$LEADER" find /etc/systemd -mindepth 1 -printf '%P %y %l\n' | sort)" \
+        "$(cd "$WORKDIR/systemd" && find . -mindepth 1 -printf '%P %y %l\n' | sort)" "Debian: copy-from of /etc/systemd"
+ctl copy-from "$name" /etc/os-release "$WORKDIR/os-release"
+assert_eq "$(in_guest "$LEADER" readlink /etc/os-release)" "$(readlink "$WORKDIR/os-release")" "Debian: a symlink arrives as one"
+no_leftovers "$deb" "$WORKDIR"
+no_copy_processes
+kill -TERM "$NSBOOT_PID"
+nsboot_wait 60
 exit 0
