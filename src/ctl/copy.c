@@ -209,7 +209,6 @@ static pid_t fork_guest_side(Guest *g, bool to_guest, const CopyPath *guest_path
                              bool force, const sigset_t *cancel_mask, int *ret_fd) {
         _cleanup_close_pair_ int pair[2] = { -EBADF, -EBADF };
         pid_t pid;
-
         int r;
 
         if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)

@@ -10,7 +10,8 @@
 # copies (nothing lands outside the destination, no hang), a 20 GiB sparse file (arrives sparse on
 # a 64 MiB tmpfs) and a 100 MiB one (fails with no space left, nothing left behind); SIGINT and
 # SIGTERM with the guest's side frozen before and in the middle of the stream (both sides clean up). --force, relative guest
-# paths, a machine that does not run; no temporary directory and no process left. Then a booted
+# paths, libarchive missing, a machine that does not run; no temporary directory and no process
+# left. Then a booted
 # Debian guest: a config file in, /etc/systemd and a symlink out, compared with the guest's view.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -307,6 +308,16 @@ for mode in default no; do
         attack_sizes "$bb" "$name"
         force_and_errors "$bb" "$name"
         cancel "$bb" "$name"
+        # Without libarchive (hidden by /dev/null in a mount namespace of its own): named, with its
+        # package, and nothing made.
+        lib=$(ldconfig -p | awk '/libarchive\.so\.13 .*x86-64/ { print $NF; exit }')
+        if [[ -n $lib ]]; then
+                out=$(timeout 60 unshare -m sh -c 'mount --bind /dev/null "$1" && shift && exec "$@"' sh "$lib" \
+                        "$CTL" copy-from "$name" /etc/passwd "$WORKDIR/nolib" 2>&1) && fail "copy-from without libarchive succeeded"
+                log "without libarchive: $out"
+                assert_contains "$out" "install the package libarchive13" "copy-from without libarchive"
+                [[ ! -e $WORKDIR/nolib ]] || fail "copy-from without libarchive made its destination"
+        fi
         no_leftovers "$bb" "$WORKDIR"
         no_copy_processes
         poweroff_guest
