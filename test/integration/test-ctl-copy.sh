@@ -9,10 +9,10 @@
 # at GUESTPATH (refused) and in a tree (skipped), symlinks and FIFOs swapped in by a loop during the
 # copies (nothing lands outside the destination, no hang), a 20 GiB sparse file (arrives sparse on
 # a 64 MiB tmpfs) and a 100 MiB one (fails with no space left, nothing left behind); SIGINT and
-# SIGTERM with the guest's side frozen before and in the middle of the stream (both sides clean up). --force, relative guest
-# paths, libarchive missing, a machine that does not run; no temporary directory and no process
-# left. Then a booted
-# Debian guest: a config file in, /etc/systemd and a symlink out, compared with the guest's view.
+# SIGTERM with the guest's side frozen before and in the middle of the stream (both sides clean
+# up). --force, relative guest paths, libarchive missing, a machine that does not run; no temporary
+# directory and no process left. Then a booted Debian guest: a config file in, /etc/systemd and a
+# symlink out, compared with the guest's view.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -282,6 +282,7 @@ cancel() {
         rm -f "$WORKDIR/slow-src" "$tree/slow"
 }
 
+bb="" deb=""
 for mode in default no; do
         log "mode: $mode"
         busybox_tree bb
