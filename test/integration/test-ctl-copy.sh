@@ -247,6 +247,27 @@ ends_failing() {
         ((rc != 0)) || fail "$2 succeeded"
 }
 
+# guest_side_checks PID: the guest's side of a copy, as the host sees it: the guest's root (its
+# machine's base UID in the default mode), with no more capabilities than the guest's PID 1 may
+# have, not dumpable (its /proc files are the host root's, not its own: the guest's root cannot
+# trace it), in no PID namespace of the guest (one NSpid), in the machine's cgroup.
+guest_side_checks() {
+        local child=$1 base uid capeff capbnd
+        [[ -n $child ]] || fail "no guest side found"
+        base=$(sed -n 's/^UID_BASE=//p' "/run/nsboot/machines/$name.state")
+        uid=$(awk '$1 == "Uid:" { print $2 }' "/proc/$child/status")
+        assert_eq "$base" "$uid" "the guest side's UID"
+        if [[ $base != 0 ]]; then
+                assert_eq "0" "$(stat -c %u "/proc/$child/status")" "the guest side is not dumpable"
+        fi
+        assert_eq "1" "$(awk '$1 == "NSpid:" { print NF - 1 }' "/proc/$child/status")" "the guest side's PID namespaces"
+        capeff=$(awk '$1 == "CapEff:" { print $2 }' "/proc/$child/status")
+        capbnd=$(awk '$1 == "CapBnd:" { print $2 }' "/proc/$LEADER/status")
+        (((0x$capeff & ~0x$capbnd) == 0)) || fail "the guest side has capabilities PID 1 cannot have: $capeff, $capbnd"
+        assert_eq "$(sed -n 's/^0:://p' "/proc/$LEADER/cgroup")" "$(sed -n 's/^0:://p' "/proc/$child/cgroup")" \
+                "the guest side's cgroup"
+}
+
 # cancel TREE NAME: SIGINT or SIGTERM cancels a copy whose guest side is stuck (its cgroup frozen)
 # before or in the middle of the stream, and each side cleans up its temporary directory.
 cancel() {
@@ -272,6 +293,7 @@ cancel() {
                 kill -0 "$pid" 2>/dev/null || fail "copy-to ended before it could be frozen"
         done
         freeze "$name" 1
+        guest_side_checks "$(pgrep -P "$pid")"
         kill -TERM "$pid"
         sleep 0.5
         freeze "$name" 0
@@ -311,7 +333,8 @@ for mode in default no; do
         cancel "$bb" "$name"
         # Without libarchive (hidden by /dev/null in a mount namespace of its own): named, with its
         # package, and nothing made.
-        lib=$(ldconfig -p | awk '/libarchive\.so\.13 .*x86-64/ { print $NF; exit }')
+        # awk reads it all: an early exit would end ldconfig by SIGPIPE, a failure under pipefail
+        lib=$(ldconfig -p | awk '/libarchive\.so\.13 .*x86-64/ && !found { print $NF; found = 1 }')
         if [[ -n $lib ]]; then
                 out=$(timeout 60 unshare -m sh -c 'mount --bind /dev/null "$1" && shift && exec "$@"' sh "$lib" \
                         "$CTL" copy-from "$name" /etc/passwd "$WORKDIR/nolib" 2>&1) && fail "copy-from without libarchive succeeded"
