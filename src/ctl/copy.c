@@ -336,6 +336,8 @@ static int copy_verb(const CtlArgs *a, bool to_guest) {
         if (r >= 0)
                 r = ctl_machine_get(a->args[1], &m);
         if (r >= 0)
+                r = ctl_refuse_frozen(&m, "a copy");
+        if (r >= 0)
                 r = guest_open(&m, &g);
         /* before a child joins the guest, where dlopen() would search the guest's library paths */
         if (r >= 0)

@@ -228,6 +228,9 @@ force_and_errors() {
         ctl_fails "No such file or directory" copy-from "$name" /nonexistent "$WORKDIR/none"
         ctl_fails "Cannot enter '/nonexistent' in the machine" copy-to "$name" "$WORKDIR/one" /nonexistent/x
         [[ ! -e $WORKDIR/none ]] || fail "a failed copy-from left its destination"
+        ctl freeze "$name"
+        ctl_fails "is frozen, a copy would wait for ever" copy-from "$name" /forced "$WORKDIR/frozen"
+        ctl thaw "$name"
         rm -rf "$tree/forced" "$tree/forcedir" "$WORKDIR/got" "$WORKDIR/dir" "$WORKDIR/one" "$WORKDIR/two"
 }
 
