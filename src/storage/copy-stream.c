@@ -228,7 +228,7 @@ static int send_data(struct archive *out, struct archive_entry *e, int fd, const
 }
 
 /* The file of a regular entry, opened without blocking (a FIFO swapped in does not hang us) and
- * only if it is still the file that was looked at. -ESTALE: skip it. */
+ * only if it is still the file that was looked at; else a warning, and the entry is skipped. */
 static int open_entry_file(struct archive_entry *e, int *ret_fd) {
         _cleanup_close_ int fd = -EBADF;
         struct stat st;
@@ -269,6 +269,7 @@ typedef struct Sender {
 } Sender;
 
 static int send_entry(Sender *s, struct archive_entry *e) {
+        struct archive_entry *sparse = NULL, *linked = e;
         _cleanup_close_ int fd = -EBADF;
         mode_t type = sym_archive_entry_filetype(e);
         char ebuf[820];
@@ -279,8 +280,8 @@ static int send_entry(Sender *s, struct archive_entry *e) {
                             type_name(type));
                 return 0;
         }
-        if (type == S_IFREG && (r = open_entry_file(e, &fd)) < 0)
-                return r == -ESTALE || r == -ENOENT ? 0 : r;
+        if (type == S_IFREG && open_entry_file(e, &fd) < 0)
+                return 0; /* gone, replaced or unreadable: skipped with a warning */
         r = rename_entry(e, s->name);
         if (r >= 0)
                 r = filter_xattrs(e);
@@ -288,7 +289,6 @@ static int send_entry(Sender *s, struct archive_entry *e) {
                 return log_error_errno(r, "Cannot send '%s': %m", escape(sym_archive_entry_sourcepath(e), ebuf));
         /* Only one name of a hard-linked file carries its data: the tar strategy sets the link on the
          * later ones. */
-        struct archive_entry *sparse = NULL, *linked = e;
         sym_archive_entry_linkify(s->links, &linked, &sparse);
         if (sym_archive_entry_hardlink(e))
                 sym_archive_entry_set_size(e, 0);
