@@ -39,6 +39,8 @@ typedef struct CtlArgs {
         const char *hostname;
         const char *packages;
         bool keep_machine_id;   /* clone */
+        bool read_only, mkdir;  /* bind */
+        const char *bind_options;       /* bind: --options=, as those of --bind */
         char **args;            /* the verb's positional arguments */
 } CtlArgs;
 
@@ -94,6 +96,7 @@ int ctl_refuse_frozen(const MachineState *m, const char *what);
 int ctl_thaw_first(const MachineState *m);
 int verb_copy_to(const CtlArgs *a);
 int verb_copy_from(const CtlArgs *a);
+int verb_bind(const CtlArgs *a);
 
 typedef struct MachineStats {
         unsigned procs;                 /* processes in the machine's cgroup and its sub-cgroups */

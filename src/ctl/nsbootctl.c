@@ -48,6 +48,7 @@ static const Verb verbs[] = {
         { "convert-nspawn", 1, 1, false, verb_convert_nspawn },
         { "copy-to",   2, 3,     true,  verb_copy_to   },
         { "copy-from", 2, 3,     true,  verb_copy_from },
+        { "bind",   2, 3,        true,  verb_bind   },
 };
 
 static void help(void) {
@@ -77,7 +78,8 @@ static void help(void) {
                "  rename NAME NEWNAME     Rename a stopped machine: tree or image, config\n"
                "  convert-nspawn FILE     Print a .nspawn file as nsboot config lines\n"
                "  copy-to NAME PATH [PATH]    Copy a file or directory from the host into the machine\n"
-               "  copy-from NAME PATH [PATH]  Copy a file or directory from the machine to the host\n\n"
+               "  copy-from NAME PATH [PATH]  Copy a file or directory from the machine to the host\n"
+               "  bind NAME HOSTPATH [PATH]  Mount a host directory or file into a running machine\n\n"
                "Options:\n"
                "  -h --help               Show this help\n"
                "     --version            Show the version\n"
@@ -101,7 +103,10 @@ static void help(void) {
                "     --from=FILE          create: import a tarball or disk image instead\n"
                "     --root-password=PW   create: root's password (default: empty)\n"
                "     --hostname=NAME      create: the machine's host name (default: NAME)\n"
-               "     --keep-machine-id    clone: the copy keeps /etc/machine-id\n\n"
+               "     --keep-machine-id    clone: the copy keeps /etc/machine-id\n"
+               "     --read-only          bind: read-only in the machine\n"
+               "     --mkdir              bind: create the mount point in the machine\n"
+               "     --options=LIST       bind: rbind, norbind, idmap, noidmap (as --bind of nsboot)\n\n"
                "See nsbootctl(1).\n");
 }
 
@@ -109,6 +114,7 @@ enum {
         ARG_VERSION = 0x100, ARG_JSON, ARG_SORT, ARG_INTERVAL, ARG_NO_WAIT, ARG_TIMEOUT, ARG_RELEASE,
         ARG_MIRROR, ARG_METHOD, ARG_PACKAGES, ARG_FROM, ARG_ROOT_PASSWORD, ARG_HOSTNAME, ARG_KILL_WHOM, ARG_CLEAR,
         ARG_ALL, ARG_KEEP_MACHINE_ID, ARG_FORCE,
+        ARG_READ_ONLY, ARG_MKDIR, ARG_OPTIONS,
 };
 
 static const struct option options[] = {
@@ -135,6 +141,9 @@ static const struct option options[] = {
         { "root-password", required_argument, NULL, ARG_ROOT_PASSWORD },
         { "hostname",      required_argument, NULL, ARG_HOSTNAME      },
         { "keep-machine-id", no_argument,     NULL, ARG_KEEP_MACHINE_ID },
+        { "read-only",     no_argument,       NULL, ARG_READ_ONLY     },
+        { "mkdir",         no_argument,       NULL, ARG_MKDIR         },
+        { "options",       required_argument, NULL, ARG_OPTIONS       },
         {}
 };
 
@@ -219,6 +228,9 @@ static int parse_option(int c, CtlArgs *a) {
         case ARG_ROOT_PASSWORD: a->root_password = optarg; return 0;
         case ARG_HOSTNAME: a->hostname = optarg; return 0;
         case ARG_KEEP_MACHINE_ID: a->keep_machine_id = true; return 0;
+        case ARG_READ_ONLY: a->read_only = true; return 0;
+        case ARG_MKDIR: a->mkdir = true; return 0;
+        case ARG_OPTIONS: a->bind_options = optarg; return 0;
         default:
                 return -EINVAL; /* getopt printed why */
         }

@@ -98,6 +98,25 @@ static int parse_options(CustomMount *m, const char *opts) {
         return 0;
 }
 
+int custom_mount_parse_bind_options(CustomMount *m, const char *opts) {
+        _cleanup_free_ char *copy = opts ? strdup(opts) : NULL;
+        char *save = NULL;
+
+        if (opts && !copy)
+                return -ENOMEM;
+        for (char *o = copy ? strtok_r(copy, ",", &save) : NULL; o; o = strtok_r(NULL, ",", &save)) {
+                if (streq(o, "rbind"))
+                        m->flags |= MS_REC;
+                else if (streq(o, "norbind"))
+                        m->flags &= ~MS_REC;
+                else if (streq(o, "idmap") || streq(o, "noidmap"))
+                        m->idmap = streq(o, "idmap");
+                else
+                        return -EINVAL;
+        }
+        return 0;
+}
+
 int custom_mount_parse_bind(CustomMounts *l, const char *value, bool read_only) {
         _cleanup_(custom_mount_done) CustomMount m = { .flags = MS_BIND | MS_REC };
         _cleanup_free_ char *copy = strdup(value);
@@ -118,16 +137,8 @@ int custom_mount_parse_bind(CustomMounts *l, const char *value, bool read_only) 
                 return -ENOMEM;
         if (!path_ok(m.source) || !path_ok(m.destination))
                 return -EINVAL;
-        for (char *o = opts ? strtok(opts, ",") : NULL; o; o = strtok(NULL, ",")) {
-                if (streq(o, "rbind"))
-                        m.flags |= MS_REC;
-                else if (streq(o, "norbind"))
-                        m.flags &= ~MS_REC;
-                else if (streq(o, "idmap") || streq(o, "noidmap"))
-                        m.idmap = streq(o, "idmap");
-                else
-                        return -EINVAL;
-        }
+        if (custom_mount_parse_bind_options(&m, opts) < 0)
+                return -EINVAL;
         if (read_only)
                 m.flags |= MS_RDONLY;
         return add(l, &m);
@@ -221,7 +232,7 @@ static int open_target(const char *root, const CustomMount *m, bool source_is_di
 
 #define MS_BIND_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
 
-static int set_attr_recursive(int fd, unsigned long flags) {
+int custom_mount_set_attr(int fd, unsigned long flags) {
         struct mount_attr attr = {
                 .attr_set = (flags & MS_RDONLY ? MOUNT_ATTR_RDONLY : 0) | (flags & MS_NOSUID ? MOUNT_ATTR_NOSUID : 0) |
                             (flags & MS_NODEV ? MOUNT_ATTR_NODEV : 0) | (flags & MS_NOEXEC ? MOUNT_ATTR_NOEXEC : 0),
@@ -277,7 +288,7 @@ static int apply_one(const CustomMount *m, int source, const char *root) {
                 if (!(m->flags & MS_BIND_FLAGS))
                         return 0;
                 /* The whole tree of a recursive bind, as systemd-nspawn does it (mount_setattr). */
-                if (set_attr_recursive(source, m->flags) < 0)
+                if (custom_mount_set_attr(source, m->flags) < 0)
                         return log_error_errno(errno, "Failed to make '%s' read-only: %m", m->destination);
                 return 0;
         }

@@ -28,6 +28,9 @@ typedef struct CustomMounts {
 /* --bind=SRC[:DST[:OPTS]] with OPTS a comma list of rbind|norbind|idmap|noidmap; read_only for
  * --bind-ro. */
 int custom_mount_parse_bind(CustomMounts *l, const char *value, bool read_only);
+/* The OPTS of --bind (also nsbootctl bind --options=): sets MS_REC and idmap in m. -EINVAL for an
+ * unknown word. */
+int custom_mount_parse_bind_options(CustomMount *m, const char *opts);
 /* --tmpfs=PATH[:OPTS] */
 int custom_mount_parse_tmpfs(CustomMounts *l, const char *value);
 /* One fstab line: "SRC DST TYPE OPTS [DUMP [PASS]]"; DST is inside the container (with or without
@@ -42,6 +45,9 @@ char *custom_mount_to_string(const CustomMount *m);
 /* Parent: the source of entry i (a bind) as a detached mount, idmapped to userns_fd when the entry
  * asks for it and userns_fd >= 0; -EBADF in *ret_fd for a missing optional source. Logs. */
 int custom_mount_open_source(const CustomMount *m, int userns_fd, int *ret_fd);
+/* Sets the MS_RDONLY, MS_NOSUID, MS_NODEV and MS_NOEXEC of flags on the mount fd, and with MS_REC on
+ * every mount below it. Non-logging. */
+int custom_mount_set_attr(int fd, unsigned long flags);
 /* Child: mounts every entry below root (before pivot_root); binds attach sources[i] (from
  * custom_mount_open_source(), -EBADF when it was skipped). Logs. */
 int custom_mounts_apply(const CustomMounts *l, const int *sources, const char *root);

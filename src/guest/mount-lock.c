@@ -84,6 +84,27 @@ static int join_locked_copy(void) {
         return r < 0 ? r : 1;
 }
 
+int mount_lock_clone(const char *path, int *ret_fd) {
+        _cleanup_close_ int fd = -EBADF;
+        pid_t pid;
+        int r;
+
+        pid = ns_holder_start(CLONE_NEWUSER | CLONE_NEWNS);
+        if (pid < 0)
+                return log_error_errno(pid, "Failed to make a user namespace to lock the mount: %m");
+        r = join_mount_namespace_of(pid);
+        if (r < 0)
+                r = log_error_errno(r, "Failed to join the locked mount namespace: %m");
+        /* A clone keeps the lock of every flag; recursive, as the mounts below it are locked in place. */
+        else if ((fd = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE)) < 0)
+                r = log_error_errno(errno, "Failed to clone the locked mount of %s: %m", path);
+        ns_holder_stop(pid);
+        if (r < 0)
+                return r;
+        *ret_fd = TAKE_FD(fd);
+        return 0;
+}
+
 /* Whether /tmp is a writable tmpfs of its own with nothing mounted below it. Not when the tree's
  * /tmp is a symbolic link: the mount is elsewhere in the tree, and stays locked. */
 static bool tmp_is_plain_tmpfs(void) {

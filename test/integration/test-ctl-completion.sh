@@ -2,7 +2,8 @@
 # The bash completion of nsbootctl, driven as bash drives it (COMP_WORDS, COMP_CWORD, then the
 # function): verbs, options and their values, running machines for enter/stop/console, every machine
 # (config files, /var/lib/machines, running ones) for remove and the first name of clone and rename,
-# nothing after "enter NAME".
+# nothing after "enter NAME"; for bind a running machine, a host path, and the words of --options
+# one after another.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -64,6 +65,12 @@ assert_eq "" "$(complete_words copy-to "$running" /etc "/etc/host")" "copy-to: n
 assert_eq "" "$(complete_words copy-from "$running" "/etc/host")" "copy-from: no guest path"
 assert_eq "$SRCDIR/NEWS " "$(complete_words copy-from "$running" /x "$SRCDIR/NEW")" "copy-from: the host path"
 assert_eq "--force " "$(complete_words --for)" "--force"
+assert_eq "bind " "$(complete_words bi)" "verb bind"
+assert_eq "$running " "$(complete_words bind "$running")" "bind: running machines"
+assert_contains "$(complete_words bind "$running" "$bb")" "$bb" "bind NAME: a host path"
+assert_eq "" "$(complete_words bind "$running" "$bb" /x)" "bind NAME HOSTPATH: the guest's path is not known"
+assert_eq "idmap,norbind " "$(complete_words bind --options idmap,nor)" "--options: the last word of the list"
+assert_eq "--mkdir " "$(complete_words bind --mk)" "--mkdir"
 poweroff_guest
 assert_eq "" "$(complete_words stop "$running")" "stop: the machine no longer runs"
 exit 0
