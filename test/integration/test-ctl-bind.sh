@@ -161,6 +161,17 @@ hostile() {
         out=$(ctl bind --mkdir "$name" "$src/dir" /evil-proc/z 2>&1) && fail "$mode: bind through /proc/self/root"
         log "$mode: /proc/self/root: $out"
         assert_file_not_exists "/z" "$mode: created on the host through /proc/self/root"
+        # A guest that swaps the path meanwhile, between a directory and a symlink to the host path:
+        # whatever each bind finds, it is inside the guest (read-only: the swapper's rm -rf).
+        in_guest "$LEADER" sh -c "end=\$((\$(date +%s) + 6)); while [ \$(date +%s) -lt \$end ]; do
+                rm -rf /swap; mkdir /swap; rm -rf /swap; ln -s $hostdir /swap; done" 2>/dev/null &
+        swapper=$!
+        for i in 1 2 3 4 5 6 7 8 9 10; do
+                ctl bind --read-only --mkdir "$name" "$src/dir" "/swap/w$i" >/dev/null 2>&1 && log "$mode: swapped path: bind $i made"
+        done
+        wait "$swapper" || true
+        assert_eq "" "$(ls -A "$hostdir")" "$mode: created on the host through a swapped path"
+        mountpoint -q "$hostdir" && fail "$mode: mounted on the host through a swapped path"
         mounts_check "$mode: after the hostile paths"
 }
 
