@@ -81,3 +81,20 @@ Test(custom_mount, list_is_bounded) {
         cr_assert_eq(l.n, CUSTOM_MOUNTS_MAX);
         custom_mounts_done(&l);
 }
+
+/* nsbootctl bind --options= shares these words with --bind. */
+Test(custom_mount, bind_options) {
+        CustomMount m = { .flags = MS_BIND | MS_REC };
+
+        cr_assert_eq(custom_mount_parse_bind_options(&m, NULL), 0);
+        cr_assert_eq(m.flags, MS_BIND | MS_REC);
+        cr_assert(!m.idmap);
+        cr_assert_eq(custom_mount_parse_bind_options(&m, "idmap,norbind"), 0);
+        cr_assert(m.idmap);
+        cr_assert_eq(m.flags, MS_BIND);
+        cr_assert_eq(custom_mount_parse_bind_options(&m, "rbind,noidmap"), 0);
+        cr_assert(!m.idmap);
+        cr_assert_eq(m.flags, MS_BIND | MS_REC);
+        cr_assert_eq(custom_mount_parse_bind_options(&m, "ro"), -EINVAL);
+        cr_assert_eq(custom_mount_parse_bind_options(&m, "idmap,bogus"), -EINVAL);
+}
