@@ -99,6 +99,9 @@ run_mode() {
         assert_match "$(guest_mount_opts /mnt/existing)" "^ro,nosuid,nodev" "$mode: the read-only bind's flags"
         assert_match "$(guest_mount_opts /mnt/existing/sub)" "^ro,nosuid,nodev" "$mode: the mount below it"
         assert_ne "" "$(guest_mounts /etc/single)" "$mode: the file bind"
+        ctl bind --read-only --options=norbind --mkdir "$name" "$src/dir" /mnt/alone || fail "bind norbind failed"
+        assert_match "$(guest_mount_opts /mnt/alone)" "^ro,nosuid,nodev" "$mode: the norbind bind's flags"
+        assert_eq "" "$(guest_mounts /mnt/alone/sub)" "$mode: --options=norbind: no mount below"
         [[ -d $tree/mnt/rw ]] || fail "$mode: --mkdir made no /mnt/rw in the tree"
 
         log "$mode: inside"
