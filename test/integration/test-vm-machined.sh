@@ -2,7 +2,7 @@
 # System tier: nsboot on a real systemd host (the VM of test/vm) registers with systemd-machined
 # and every machinectl verb works against its machine in the default mode (a user namespace),
 # checked by its effect; bind, which systemd 252 refuses for any machine in a user namespace (as
-# for systemd-nspawn -U, tried here too), works with --private-users=no, where the guest's root
+# for systemd-nspawn -U, tried here too; nsbootctl bind does it there), works with --private-users=no, where the guest's root
 # also cannot lift the machine's limits (the payload cgroup); sd_notify readiness; nsboot@.service
 # runs its guest in a user namespace, becomes active only after the guest's READY=1 and restarts on
 # a guest reboot; journalctl -M shows what the guest logged. One VM boot, several guest boots.
@@ -151,6 +151,13 @@ mkdir -p /tmp/bind-src && echo bound >/tmp/bind-src/file
 # systemd-nspawn -U's too (below); it works with --private-users=no (second start).
 check "bind: refused in a user namespace, as by systemd 252" sh -c \
         '! machinectl bind --mkdir vmdeb /tmp/bind-src /mnt/bound 2>/tmp/bind.err; cat /tmp/bind.err; grep -q "user namespacing" /tmp/bind.err'
+# nsbootctl bind does it without the tunnel, beside machined, on this systemd host (shared /run):
+# read-only and locked; machinectl bind still works with --private-users=no (below).
+check "nsbootctl bind in a user namespace" sh -c './nsbootctl bind --read-only --mkdir vmdeb /tmp/bind-src /mnt/nsbound &&
+        test "$(systemd-run -M vmdeb --wait -q -P cat /mnt/nsbound/file)" = bound'
+check "nsbootctl bind: the guest cannot remount it rw" sh -c \
+        '! systemd-run -M vmdeb --wait -q -P mount -o remount,bind,rw /mnt/nsbound'
+check "nsbootctl bind: nothing mounted on the host" sh -c '! grep -q " /mnt/nsbound \| /run/nsboot-live-mount " /proc/self/mountinfo'
 guest vmdeb sh -c 'echo nsboot-vm-journal-test | systemd-cat -t nsbt; journalctl --flush' >/dev/null
 check "journalctl -M" sh -c 'journalctl -M vmdeb -t nsbt -o cat --no-pager | grep -q nsboot-vm-journal-test'
 guest vmdeb systemd-run --unit=sleeper sleep 1000
