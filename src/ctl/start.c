@@ -39,14 +39,23 @@ static char *nsboot_binary(void) {
         return strdup("nsboot");
 }
 
-static bool host_runs_systemd(void) {
+typedef enum StartVia {
+        START_DIRECT,           /* no systemd: nsboot in a session of its own */
+        START_UNIT,             /* nsboot@NAME.service */
+        START_TRANSIENT,        /* systemd without that unit (nsboot not installed): systemd-run */
+} StartVia;
+
+static StartVia host_start_via(void) {
         struct stat st;
 
-        return lstat("/run/systemd/system", &st) >= 0 && S_ISDIR(st.st_mode) &&
-               (access("/etc/systemd/system/nsboot@.service", F_OK) >= 0 ||
-                access("/usr/lib/systemd/system/nsboot@.service", F_OK) >= 0 ||
-                access("/lib/systemd/system/nsboot@.service", F_OK) >= 0 ||
-                access("/usr/local/lib/systemd/system/nsboot@.service", F_OK) >= 0);
+        if (lstat("/run/systemd/system", &st) < 0 || !S_ISDIR(st.st_mode))
+                return START_DIRECT;
+        return access("/etc/systemd/system/nsboot@.service", F_OK) >= 0 ||
+                               access("/usr/lib/systemd/system/nsboot@.service", F_OK) >= 0 ||
+                               access("/lib/systemd/system/nsboot@.service", F_OK) >= 0 ||
+                               access("/usr/local/lib/systemd/system/nsboot@.service", F_OK) >= 0
+                       ? START_UNIT
+                       : START_TRANSIENT;
 }
 
 /* Runs argv and waits for it; its exit status, or -errno. Logs. */
@@ -79,6 +88,34 @@ static int start_unit(const char *name) {
         if (r != 0)
                 return log_error_errno(SYNTHETIC_ERRNO(EIO), "Machine '%s' did not start: systemctl start %s "
                                        "failed; 'journalctl -u %s' says why", name, unit, unit);
+        return 0;
+}
+
+/* A transient service with what nsboot@.service has (see there), so that the machine is systemd's
+ * as under the unit (its journal, its cgroup, machined's scope), not part of the caller's session:
+ * systemd-run returns once nsboot said READY=1 (the guest's init runs), or says why not. */
+static int start_transient(const char *name, const char *config) {
+        _cleanup_free_ char *nsboot = nsboot_binary(), *unit = NULL, *config_arg = NULL;
+        int r;
+
+        if (!nsboot || asprintf(&unit, "nsboot-%s", name) < 0 ||
+            (config && asprintf(&config_arg, "--config=%s", config) < 0))
+                return log_oom();
+        r = run_wait((char *[]) {
+                (char *) "systemd-run", (char *) "--quiet", (char *) "--collect", (char *) "--unit", unit,
+                (char *) "--service-type=notify", (char *) "--slice=machine.slice",
+                (char *) "--property=KillMode=mixed", (char *) "--property=Delegate=yes",
+                (char *) "--property=TasksMax=16384", (char *) "--property=TimeoutStartSec=5min",
+                (char *) "--property=DevicePolicy=closed", (char *) "--property=DeviceAllow=/dev/net/tun rwm",
+                (char *) "--property=DeviceAllow=char-pts rw", (char *) "--property=SuccessExitStatus=133",
+                (char *) "--property=RestartForceExitStatus=133", (char *) "--", nsboot, (char *) "--quiet",
+                (char *) "--keep-unit", (char *) "--boot", (char *) "--notify-ready=yes", (char *) "--machine", (char *) name,
+                config_arg, NULL });
+        if (r < 0)
+                return r;
+        if (r != 0)
+                return log_error_errno(SYNTHETIC_ERRNO(EIO), "Machine '%s' did not start: systemd-run --unit=%s failed; "
+                                       "'journalctl -u %s' says why", name, unit, unit);
         return 0;
 }
 
@@ -173,7 +210,7 @@ static int start_direct(const CtlArgs *a, const char *name, const char *config) 
 
 /* One machine, unless it runs; config: the file to use (nsbootctl autostart), else nsboot finds it.
  * 1 when it ran already. */
-static int start_one(const CtlArgs *a, const char *name, const char *config, bool systemd) {
+static int start_one(const CtlArgs *a, const char *name, const char *config, StartVia via) {
         MachineState m;
 
         if (!machine_name_is_valid(name))
@@ -185,15 +222,22 @@ static int start_one(const CtlArgs *a, const char *name, const char *config, boo
                 if (live)
                         return 1;
         }
-        return systemd ? start_unit(name) : start_direct(a, name, config);
+        switch (via) {
+        case START_UNIT:
+                return start_unit(name);
+        case START_TRANSIENT:
+                return start_transient(name, config);
+        default:
+                return start_direct(a, name, config);
+        }
 }
 
 int verb_start(const CtlArgs *a) {
-        bool systemd = host_runs_systemd();
+        StartVia via = host_start_via();
         int ret = 0;
 
         for (char **name = a->args + 1; *name; name++) {
-                int r = start_one(a, *name, NULL, systemd);
+                int r = start_one(a, *name, NULL, via);
 
                 if (r > 0)
                         r = log_error_errno(SYNTHETIC_ERRNO(EBUSY), "Machine '%s' is running already", *name);
@@ -206,7 +250,7 @@ int verb_start(const CtlArgs *a) {
 /* lxc-autostart: the machines with lxc.start.auto, in lxc.start.order, each lxc.start.delay apart;
  * one that runs already is left as it is, one that fails does not stop the others. */
 int verb_autostart(const CtlArgs *a) {
-        bool systemd = host_runs_systemd();
+        StartVia via = host_start_via();
         AutostartMachine *m = NULL;
         size_t n = 0;
         int r, ret = 0;
@@ -215,7 +259,7 @@ int verb_autostart(const CtlArgs *a) {
         if (r < 0)
                 return r;
         for (size_t i = 0; i < n; i++) {
-                r = start_one(a, m[i].name, m[i].config, systemd);
+                r = start_one(a, m[i].name, m[i].config, via);
                 if (r > 0 && !a->quiet)
                         printf("Machine '%s' is running already.\n", m[i].name);
                 if (r < 0)

@@ -223,14 +223,17 @@ int machined_register(Machined *m, const Settings *s, Id128 uuid, pid_t leader, 
         if (r < 0)
                 return log_error_errno(r, "Failed to watch the machine's scope: %m");
         /* After a reboot inside, the previous boot's scope may still be on its way out (systemd stops
-         * it asynchronously): a name clash then is worth a few more tries. */
+         * it asynchronously, slowly on a loaded host): a name clash then is worth more tries, for up
+         * to 15 s. machined passes systemd's "Unit machine-NAME.scope was already loaded or has a
+         * fragment file" on under a name of its own. */
         for (int attempt = 0;; attempt++) {
                 sym_sd_bus_error_free(&error);
                 r = call_register(m, s, uuid, leader, ifindices, n_ifindices, &error);
-                if (r >= 0 || attempt >= 50 || sym_sd_bus_error_has_name(&error, SD_BUS_ERROR_SERVICE_UNKNOWN) ||
+                if (r >= 0 || attempt >= 150 || sym_sd_bus_error_has_name(&error, SD_BUS_ERROR_SERVICE_UNKNOWN) ||
                     sym_sd_bus_error_has_name(&error, SD_BUS_ERROR_NAME_HAS_NO_OWNER) || !error.name ||
-                    !(strstr(error.name, "Exists") || strstr(error.name, "UnitExists") ||
-                      (error.message && strstr(error.message, "already exists"))))
+                    !(strstr(error.name, "Exists") ||
+                      (error.message && (strstr(error.message, "already exists") ||
+                                         strstr(error.message, "already loaded")))))
                         break;
                 (void) usleep(100 * 1000);
         }

@@ -249,9 +249,23 @@ slice_and_properties() {
 check "-S and --property shape the machine's scope" slice_and_properties
 check "nothing left of the sliced machine" sh -c '! machinectl show slc >/dev/null 2>&1'
 
+# nsbootctl start on a systemd host without nsboot@.service (nsboot not installed): a transient
+# service of systemd-run with the unit's settings, registered, stopped by nsbootctl stop.
+mkdir -p /var/lib/machines && ln -s /mnt/test/machines/vmsvc /var/lib/machines/vmsvc
+check "nsbootctl start vmsvc without the unit (systemd-run)" timeout 180 ./nsbootctl start vmsvc
+check "the transient service is active" sh -c '[ "$(systemctl show nsboot-vmsvc.service -p ActiveState --value)" = active ]'
+check "machine of the transient service" test "$(machinectl show vmsvc -p Unit --value)" = nsboot-vmsvc.service
+transient_prop() { [ "$(systemctl show nsboot-vmsvc.service -p "$1" --value)" = "$2" ]; }
+check "the transient service's Delegate=yes" transient_prop Delegate yes
+check "the transient service's KillMode=mixed" transient_prop KillMode mixed
+check "the transient service's TasksMax=16384" transient_prop TasksMax 16384
+check "the transient service's Slice=machine.slice" transient_prop Slice machine.slice
+check "nsbootctl stop of the transient machine" timeout 120 ./nsbootctl stop vmsvc
+retry_gone() { for _ in $(seq 60); do systemctl is-active -q nsboot-vmsvc.service || return 0; sleep 0.5; done; return 1; }
+check "the transient service is gone" retry_gone
+
 # nsboot@.service
 cp /mnt/test/nsboot@.service /etc/systemd/system/
-mkdir -p /var/lib/machines && ln -s /mnt/test/machines/vmsvc /var/lib/machines/vmsvc
 systemctl daemon-reload
 # nsbootctl start on a systemd host starts the unit (and returns once systemctl start does).
 check "nsbootctl start vmsvc (nsboot@vmsvc.service)" timeout 180 ./nsbootctl start vmsvc
