@@ -31,7 +31,10 @@ static const char *const config_dirs[] = { CONFIG_DIR, "/run/nsboot" };
 
 typedef struct CloneSource {
         char *config;           /* /etc/nsboot/NAME.conf or /run/nsboot/NAME.conf, NULL when there is none */
-        char *path;             /* the tree or the image, resolved */
+        char *path;             /* the tree or the image, resolved: what is copied */
+        char *entry;            /* found by name: its entry in the machine directory, unresolved (it may
+                                 * be a symlink to a tree or image elsewhere, which is what nsboot -M
+                                 * and a rename go by); NULL when the config file names path */
         bool image;
         bool keyed;             /* the config file names path (else it was found by the machine's name) */
 } CloneSource;
@@ -39,6 +42,12 @@ typedef struct CloneSource {
 static void clone_source_done(CloneSource *s) {
         free(s->config);
         free(s->path);
+        free(s->entry);
+}
+
+/* Where the machine is on the host: the place a rename moves and NAME.nsboot is beside. */
+static const char *source_place(const CloneSource *s) {
+        return s->entry ?: s->path;
 }
 
 /* The tree or image the config file names, if it names one. */
@@ -69,13 +78,20 @@ static int source_by_name(const char *name, CloneSource *s) {
 
         if (settings_find_machine_directory(name, &dir) >= 0) {
                 s->path = realpath(dir, NULL);
-                return s->path ? 0 : log_error_errno(errno, "Failed to resolve %s: %m", dir);
+                if (!s->path)
+                        return log_error_errno(errno, "Failed to resolve %s: %m", dir);
+                s->entry = TAKE_PTR(dir);
+                return 0;
         }
         if (asprintf(&raw, MACHINES_DIR "/%s.raw", name) < 0)
                 return log_oom();
         if (stat(raw, &st) < 0 || !S_ISREG(st.st_mode))
                 return 0;
-        s->path = TAKE_PTR(raw);
+        /* cp --no-dereference would copy a symlink as a symlink: the "copy" the source itself. */
+        s->path = realpath(raw, NULL);
+        if (!s->path)
+                return log_error_errno(errno, "Failed to resolve %s: %m", raw);
+        s->entry = TAKE_PTR(raw);
         s->image = true;
         return 0;
 }
@@ -117,7 +133,7 @@ static int source_find(const char *name, CloneSource *ret) {
  * (a rename keeps a tree of another name where it is: NULL); a clone of anything else goes into
  * MACHINES_DIR, as machinectl clone does. */
 static int dest_path(const CloneSource *s, const char *name, const char *new_name, bool clone, char **ret) {
-        const char *suffix = s->image ? ".raw" : "", *base = strrchr(s->path, '/') + 1;
+        const char *suffix = s->image ? ".raw" : "", *place = source_place(s), *base = strrchr(place, '/') + 1;
         _cleanup_free_ char *own = NULL;
         int r;
 
@@ -125,7 +141,7 @@ static int dest_path(const CloneSource *s, const char *name, const char *new_nam
         if (asprintf(&own, "%s%s", name, suffix) < 0)
                 return log_oom();
         if (streq(base, own) && (s->keyed || !clone))
-                r = asprintf(ret, "%.*s%s%s", (int) (base - s->path), s->path, new_name, suffix);
+                r = asprintf(ret, "%.*s%s%s", (int) (base - place), place, new_name, suffix);
         else if (clone)
                 r = asprintf(ret, MACHINES_DIR "/%s%s", new_name, suffix);
         else
@@ -172,7 +188,7 @@ static int side_files_find(const CloneSource *s, const char *name, const char *n
                            SideFile ret[static SIDE_FILES_MAX], size_t *ret_n) {
         static const char *const nspawn_dirs[] = { "/etc/systemd/nspawn", "/run/systemd/nspawn" };
         static const char *const beside[] = { ".nsboot", ".nspawn" };
-        const char *to = dest ?: s->path;
+        const char *from = source_place(s), *to = dest ?: from;
         size_t n = 0, len[2];
         int r = 0;
 
@@ -180,10 +196,10 @@ static int side_files_find(const CloneSource *s, const char *name, const char *n
                 len[0] = len[1] = strlen(nspawn_dirs[i]);
                 r = side_file_add(ret, &n, nspawn_dirs[i], nspawn_dirs[i], len, name, new_name, ".nspawn");
         }
-        len[0] = (size_t) (strrchr(s->path, '/') - s->path);
+        len[0] = (size_t) (strrchr(from, '/') - from);
         len[1] = (size_t) (strrchr(to, '/') - to);
         for (size_t i = 0; i < ELEMENTSOF(beside) && r >= 0; i++)
-                r = side_file_add(ret, &n, s->path, to, len, name, new_name, beside[i]);
+                r = side_file_add(ret, &n, from, to, len, name, new_name, beside[i]);
         if (r < 0) {
                 side_files_done(ret, n);
                 return r;
@@ -397,11 +413,12 @@ static int clone_into(const CtlArgs *a, const CloneSource *s, const char *name, 
  * config file, nsbootctl start's log. Undone up to the config file when a step fails. */
 static int rename_files(const CtlArgs *a, const CloneSource *s, const char *name, const char *new_name, const char *dest,
                         const SideFile *side, size_t n_side) {
-        _cleanup_free_ char *conf = NULL, *log = NULL, *new_log = NULL;
+        _cleanup_free_ char *conf = NULL, *log = NULL, *new_log = NULL, *moved = NULL;
+        const char *place = source_place(s);
         int r = 0;
 
-        if (dest && renameat2(AT_FDCWD, s->path, AT_FDCWD, dest, RENAME_NOREPLACE) < 0)
-                return log_error_errno(errno, "Failed to rename %s to %s: %m", s->path, dest);
+        if (dest && renameat2(AT_FDCWD, place, AT_FDCWD, dest, RENAME_NOREPLACE) < 0)
+                return log_error_errno(errno, "Failed to rename %s to %s: %m", place, dest);
         if (s->config)
                 r = write_new_config(s, name, new_name, dest, /* clone= */ false, &conf);
         if (r >= 0 && s->config && unlink(s->config) < 0)
@@ -409,12 +426,15 @@ static int rename_files(const CtlArgs *a, const CloneSource *s, const char *name
         if (r < 0) {
                 if (conf)
                         (void) unlink(conf);
-                if (dest && rename(dest, s->path) < 0)
-                        log_error_errno(errno, "Could not rename %s back to %s: %m", dest, s->path);
+                if (dest && rename(dest, place) < 0)
+                        log_error_errno(errno, "Could not rename %s back to %s: %m", dest, place);
                 return r;
         }
-        r = s->image ? clone_image_ids(dest ?: s->path, name, new_name, /* keep_machine_id= */ true)
-                     : clone_tree_ids(dest ?: s->path, name, new_name, /* keep_machine_id= */ true);
+        /* Resolved again: a symlink in the machine directory was renamed, not what it points to. */
+        moved = realpath(dest ?: s->path, NULL);
+        r = !moved ? -errno
+                   : s->image ? clone_image_ids(moved, name, new_name, /* keep_machine_id= */ true)
+                              : clone_tree_ids(moved, name, new_name, /* keep_machine_id= */ true);
         if (r < 0)
                 log_warning_errno(r, "Could not set the host name in /etc/hostname of %s, ignoring: %m", dest ?: s->path);
         if (asprintf(&log, START_LOG_DIR "/%s.log", name) < 0 || asprintf(&new_log, START_LOG_DIR "/%s.log", new_name) < 0)

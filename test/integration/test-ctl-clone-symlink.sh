@@ -1,0 +1,94 @@
+#!/bin/bash
+# nsbootctl clone and rename of a machine found by name whose entry in /var/lib/machines is a
+# symlink (a tree or image kept on another disk, a common layout):
+# - rename moves the symlink, not the tree it points to: /var/lib/machines/NEW reaches the same
+#   tree, nothing dangles, and nsboot -M NEW runs it; also when the tree's own name is another one;
+# - NAME.nsboot beside the entry (where nsboot -M NAME looks) goes with it;
+# - clone of NAME.raw a symlink to an image copies the image: the copy is a file of its own, with
+#   its own machine ID, and the source image stays byte for byte as it was.
+# nsboot-test-timeout: 300
+# shellcheck source=test/integration/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+require_root
+CTL=${NSBOOTCTL:-$(dirname "$NSBOOT")/nsbootctl}
+[[ -x $CTL ]] || fail "no nsbootctl at $CTL"
+require_cmd mkfs.ext4 debugfs
+
+ctl() {
+        timeout -k 5 120 "$CTL" "$@"
+}
+
+M=$WORKDIR/m
+mkdir -p "$M" /var/lib/machines
+mount -t tmpfs -o size=300m,mode=0755 tmpfs "$M"
+at_exit "_umount '$M'"
+testinit=$(_testinit_path)
+
+# forget NAME: the cleanup removes what the machine NAME may have in /var/lib/machines and /etc.
+forget() {
+        at_exit "rm -f '/var/lib/machines/$1' '/var/lib/machines/$1.raw' '/var/lib/machines/$1.nsboot' '/etc/nsboot/$1.conf' '/var/log/nsboot/$1.log'"
+}
+
+# --- A tree elsewhere, reached by a symlink named after the machine.
+new_name a
+forget "$a"
+"$SRCDIR/test/fixtures/mktree-busybox.sh" "$M/$a" "$testinit" >/dev/null
+echo "$a" >"$M/$a/etc/hostname"
+ln -s "$M/$a" "/var/lib/machines/$a"
+echo "# beside the entry" >"/var/lib/machines/$a.nsboot"
+new_name b
+forget "$b"
+ctl -q rename "$a" "$b"
+assert_file_not_exists "/var/lib/machines/$a" "the old entry after the rename"
+[[ -L /var/lib/machines/$b ]] || fail "the entry was not renamed: $(ls -la /var/lib/machines | grep "$a\|$b")"
+assert_eq "$M/$a" "$(readlink "/var/lib/machines/$b")" "the renamed symlink points to the tree"
+assert_file_exists "$M/$a/sbin/init"
+assert_file_not_exists "$M/$b" "a tree moved behind the symlink"
+assert_eq "$b" "$(cat "$M/$a/etc/hostname")" "/etc/hostname through the renamed entry"
+assert_file_not_exists "/var/lib/machines/$a.nsboot" "the old file beside the entry"
+assert_eq "# beside the entry" "$(cat "/var/lib/machines/$b.nsboot")" "the file beside the entry follows"
+nsboot_run -M "$b" true
+assert_rc 0 "the renamed machine runs by its new name"
+
+# --- The tree's own name is another one: the symlink is renamed all the same.
+new_name c
+forget "$c"
+ln -s "$M/$a" "/var/lib/machines/$c"
+rm "/var/lib/machines/$b" "/var/lib/machines/$b.nsboot"
+new_name d
+forget "$d"
+ctl -q rename "$c" "$d"
+assert_file_not_exists "/var/lib/machines/$c" "the old entry (tree of another name)"
+assert_eq "$M/$a" "$(readlink "/var/lib/machines/$d")" "the renamed symlink (tree of another name)"
+rm "/var/lib/machines/$d"
+
+# --- An image elsewhere, reached by NAME.raw a symlink: a clone copies the image.
+new_name img
+forget "$img"
+"$SRCDIR/test/fixtures/mktree-busybox.sh" "$WORKDIR/imgtree" "$testinit" >/dev/null
+set_machine_id "$WORKDIR/imgtree" fresh
+echo "$img" >"$WORKDIR/imgtree/etc/hostname"
+truncate -s 64M "$M/disk.img"
+mkfs.ext4 -q -d "$WORKDIR/imgtree" "$M/disk.img"
+ln -s "$M/disk.img" "/var/lib/machines/$img.raw"
+img_sum=$(sha256sum <"$M/disk.img")
+img_id=$(cat "$WORKDIR/imgtree/etc/machine-id")
+new_name img2
+forget "$img2"
+ctl -q clone "$img" "$img2"
+[[ -f /var/lib/machines/$img2.raw && ! -L /var/lib/machines/$img2.raw ]] ||
+        fail "the image's clone is no file of its own: $(ls -la "/var/lib/machines/$img2.raw")"
+assert_eq "$img_sum" "$(sha256sum <"$M/disk.img")" "the source image after the clone"
+img2_id=$(debugfs -R 'cat /etc/machine-id' "/var/lib/machines/$img2.raw" 2>/dev/null)
+assert_ne "$img_id" "$img2_id" "the image's copy has a new machine ID"
+assert_eq "$img2" "$(debugfs -R 'cat /etc/hostname' "/var/lib/machines/$img2.raw" 2>/dev/null)" "host name in the copy"
+# And a rename of it moves the symlink.
+new_name img3
+forget "$img3"
+ctl -q rename "$img" "$img3"
+assert_eq "$M/disk.img" "$(readlink "/var/lib/machines/$img3.raw")" "the renamed image symlink"
+assert_file_not_exists "/var/lib/machines/$img.raw" "the old image entry"
+assert_file_not_exists "$M/$img3.raw" "an image moved behind the symlink"
+assert_eq "$img3" "$(debugfs -R 'cat /etc/hostname' "$M/disk.img" 2>/dev/null)" "host name in the renamed image"
+exit 0
