@@ -12,7 +12,6 @@
 
 #include "basic/fileio.h"
 #include "basic/fs-util.h"
-#include "basic/parse-util.h"
 #include "clone.h"
 #include "config-rename.h"
 #include "config.h"
@@ -317,32 +316,6 @@ static int write_new_config(const CloneSource *s, const char *name, const char *
         return 0;
 }
 
-/* SIGINT, SIGTERM and SIGHUP wait while a clone runs, so that it can remove its half copy first:
- * blocked here (cp, which Ctrl-C reaches too, runs without), looked at between the steps, and
- * delivered when the mask is restored. */
-static const int interrupts[] = { SIGINT, SIGTERM, SIGHUP };
-
-static void interrupts_block(sigset_t *ret_old) {
-        sigset_t set;
-
-        sigemptyset(&set);
-        for (size_t i = 0; i < ELEMENTSOF(interrupts); i++)
-                sigaddset(&set, interrupts[i]);
-        (void) sigprocmask(SIG_BLOCK, &set, ret_old);
-}
-
-static int interrupts_check(void) {
-        sigset_t pending;
-
-        if (sigpending(&pending) < 0)
-                return 0;
-        for (size_t i = 0; i < ELEMENTSOF(interrupts); i++)
-                if (sigismember(&pending, interrupts[i]) == 1)
-                        return log_error_errno(SYNTHETIC_ERRNO(EINTR), "Interrupted by %s, removing the copy",
-                                               signal_to_string(interrupts[i], (char[16]) {}));
-        return 0;
-}
-
 static int args_check(const CtlArgs *a, const char **ret_name, const char **ret_new_name) {
         const char *name = a->args[1], *new_name = a->args[2];
 
@@ -381,7 +354,7 @@ static int clone_into(const CtlArgs *a, const CloneSource *s, const char *name, 
                 return r;
         r = clone_copy(s->path, partial, s->image, p);
         if (r >= 0)
-                r = interrupts_check();
+                r = progress_interrupted("the copy");
         if (r >= 0 && !s->image && (r = clone_tree_ids(partial, name, new_name, a->keep_machine_id)) < 0)
                 log_error_errno(r, "Failed to give the copy %s its own machine ID and host name: %m", partial);
         /* An image whose file system cannot be written (squashfs, erofs) keeps them. */
@@ -392,7 +365,7 @@ static int clone_into(const CtlArgs *a, const CloneSource *s, const char *name, 
         if (r >= 0 && (r = side_files_copy(side, n_side)) >= 0)
                 side_copied = true;
         if (r >= 0)
-                r = interrupts_check();
+                r = progress_interrupted("the copy");
         if (r >= 0 && renameat2(AT_FDCWD, partial, AT_FDCWD, dest, RENAME_NOREPLACE) < 0)
                 r = log_error_errno(errno, "Failed to rename %s to %s: %m", partial, dest);
         if (r < 0) {
@@ -474,7 +447,7 @@ static int clone_or_rename(const CtlArgs *a, bool clone) {
                 side_files_done(side, n_side);
         if (r < 0)
                 return r;
-        interrupts_block(&saved);
+        progress_interrupts_block(&saved);
         r = check_new_name(new_name, dest, side, n_side);
         if (r >= 0)
                 r = clone ? clone_into(a, &s, name, new_name, dest, side, n_side)

@@ -4,6 +4,7 @@
  * removing a tree that must not have anything mounted in it. */
 #pragma once
 
+#include <signal.h>
 #include <stdbool.h>
 
 #include "basic/macro.h"
@@ -28,6 +29,12 @@ int progress_run_at(Progress *p, int dir_fd, const char *const *argv);
 /* The end: a success line with the tree, or nothing more after a failure. */
 void progress_done(Progress *p, const char *tree);
 void progress_fail(Progress *p);
+
+/* SIGINT, SIGTERM and SIGHUP wait while a command makes something it must remove when stopped
+ * half way: blocked (the old mask into ret_old, for the caller to restore at the end) ... */
+void progress_interrupts_block(sigset_t *ret_old);
+/* ... and looked at between the steps: -EINTR, logged with what is removed, when one is pending. */
+int progress_interrupted(const char *what);
 
 /* rm -rf of path, staying on its file system; -EBUSY when anything is mounted at or below it
  * (unmounted first when it is what a build tool left: proc, sys, dev below path). Non-logging. */

@@ -5,10 +5,11 @@
  * attribute (file capabilities). GNU tar reads the tree: it never follows a symbolic link and never
  * opens a FIFO or device, and it stays on the tree's file system. The machine's lock is held
  * throughout, so that it cannot start meanwhile. The archive is written under a hidden name beside
- * FILE, readable by root alone (a tree holds /etc/shadow), and renamed when complete: a failure
- * leaves no part of it. */
+ * FILE, readable by root alone (a tree holds /etc/shadow), and renamed when complete: a failure,
+ * Ctrl-C, SIGTERM or SIGHUP leave no part of it (kill -9 leaves it, for the next export to replace). */
 #include <fcntl.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -99,6 +100,8 @@ static int export_locked(const char *name, const char *tree, const char *file, c
         if (fd < 0)
                 return log_error_errno(errno, "Failed to create %s: %m", partial);
         r = run_tar(name, tree, fd, compression, quiet);
+        if (r >= 0)
+                r = progress_interrupted("the partial archive");
         if (r >= 0 && fsync(fd) < 0)
                 r = log_error_errno(errno, "Failed to write %s: %m", partial);
         if (r >= 0 && renameat2(AT_FDCWD, partial, AT_FDCWD, file, RENAME_NOREPLACE) < 0)
@@ -116,6 +119,7 @@ int verb_export(const CtlArgs *a) {
         const char *name = a->args[1], *file = a->args[2], *compression = NULL;
         _cleanup_free_ char *tree = NULL, *partial = NULL;
         Lock locks[2] = { { .fd = -EBADF }, { .fd = -EBADF } };
+        sigset_t saved;
         int r;
 
         if (asprintf(&tree, MACHINES_DIR "/%s", name) < 0 || !(partial = partial_name(file)))
@@ -126,8 +130,11 @@ int verb_export(const CtlArgs *a) {
         r = lock_machine(name, tree, locks);
         if (r < 0)
                 return r;
+        /* Ctrl-C, SIGTERM, SIGHUP: the partial archive is removed (and tar has ended) first. */
+        progress_interrupts_block(&saved);
         r = export_locked(name, tree, file, partial, compression, a->quiet);
         lock_release(&locks[1]);
         lock_release(&locks[0]);
+        (void) sigprocmask(SIG_SETMASK, &saved, NULL);
         return r;
 }

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #define _XOPEN_SOURCE 700
 #include <ftw.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mount.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 
+#include "basic/parse-util.h"
 #include "create.h"
 #include "log.h"
 
@@ -89,10 +92,47 @@ static void follow_line(Progress *p, const char *line) {
                 }
 }
 
-static void follow_output(Progress *p, FILE *f) {
-        char line[4096];
+static const int interrupts[] = { SIGINT, SIGTERM, SIGHUP };
 
-        while (fgets(line, sizeof line, f)) {
+static void interrupts_set(sigset_t *ret) {
+        sigemptyset(ret);
+        for (size_t i = 0; i < ELEMENTSOF(interrupts); i++)
+                sigaddset(ret, interrupts[i]);
+}
+
+/* Waits for output or, when the caller holds the interrupts (progress_interrupts_block()), for
+ * one of them: then the tool is stopped, so that the caller's cleanup need not wait for a long
+ * copy or archive to end (SIGTERM reaches us alone, not the tool as Ctrl-C does). The signal
+ * stays pending for progress_interrupted(). */
+static void wait_output(int fd, int sig_fd, pid_t pid, bool *stopped) {
+        struct pollfd fds[2] = { { .fd = fd, .events = POLLIN }, { .fd = sig_fd, .events = POLLIN } };
+
+        if (*stopped || sig_fd < 0)
+                return;
+        while (poll(fds, 2, -1) < 0)
+                if (errno != EINTR)
+                        return;
+        if (fds[1].revents & POLLIN) {
+                (void) kill(pid, SIGTERM);
+                *stopped = true;
+        }
+}
+
+static void follow_output(Progress *p, FILE *f, pid_t pid) {
+        _cleanup_close_ int sig_fd = -EBADF;
+        char line[4096];
+        bool stopped = false;
+        sigset_t set, blocked;
+
+        interrupts_set(&set);
+        if (sigprocmask(SIG_BLOCK, NULL, &blocked) >= 0 && sigismember(&blocked, SIGTERM) == 1)
+                sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+        /* Unbuffered: what poll() says is there is all there is. */
+        setvbuf(f, NULL, _IONBF, 0);
+        for (;;) {
+                wait_output(fileno(f), sig_fd, pid, &stopped);
+                if (!fgets(line, sizeof line, f))
+                        break;
                 line[strcspn(line, "\r\n")] = 0;
                 follow_line(p, line);
         }
@@ -130,7 +170,7 @@ int progress_run_at(Progress *p, int dir_fd, const char *const *argv) {
         pipefd[1] = safe_close(pipefd[1]);
         f = fdopen(TAKE_FD(pipefd[0]), "r");
         if (f)
-                follow_output(p, f);
+                follow_output(p, f, pid);
         while (waitid(P_PID, pid, &si, WEXITED) < 0)
                 if (errno != EINTR)
                         return log_error_errno(errno, "Failed to wait for %s: %m", argv[0]);
@@ -183,5 +223,26 @@ int tree_remove(const char *path) {
                 return -EBUSY;
         if (nftw(path, remove_entry, 64, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0)
                 return errno ? -errno : -EIO;
+        return 0;
+}
+
+/* Blocked here (the build tool, which Ctrl-C reaches too, runs without), looked at between the
+ * steps, and delivered when the caller restores the mask: after it removed what it half made. */
+void progress_interrupts_block(sigset_t *ret_old) {
+        sigset_t set;
+
+        interrupts_set(&set);
+        (void) sigprocmask(SIG_BLOCK, &set, ret_old);
+}
+
+int progress_interrupted(const char *what) {
+        sigset_t pending;
+
+        if (sigpending(&pending) < 0)
+                return 0;
+        for (size_t i = 0; i < ELEMENTSOF(interrupts); i++)
+                if (sigismember(&pending, interrupts[i]) == 1)
+                        return log_error_errno(SYNTHETIC_ERRNO(EINTR), "Interrupted by %s, removing %s",
+                                               signal_to_string(interrupts[i], (char[16]) {}), what);
         return 0;
 }

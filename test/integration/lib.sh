@@ -679,6 +679,18 @@ retry() {
         done
 }
 
+# start_interruptible VAR CMD...: CMD in the background as a session leader (kill -INT -- -PID is
+# a terminal's Ctrl-C to it and what it runs) that dies of SIGINT as a terminal's foreground job
+# does: a background job of a script ignores SIGINT. Its PID goes into VAR; killed at exit.
+start_interruptible() {
+        local -n _si_ret=$1
+        shift
+        setsid python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
+                "$@" &
+        _si_ret=$!
+        at_exit "_kill_if_alive $_si_ret"
+}
+
 # ---------------------------------------------------------------------------------------------
 # Set-up common to every test
 

@@ -438,11 +438,7 @@ deb_id=$(cat "$M/$deb/etc/machine-id")
 for sig in INT TERM; do
         new_name intr
         forget "$intr"
-        # A background job of a script ignores SIGINT: a terminal's foreground job does not.
-        setsid python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
-                "$CTL" clone "$deb" "$intr" &
-        ctl_pid=$!
-        at_exit "_kill_if_alive $ctl_pid"
+        start_interruptible ctl_pid "$CTL" clone "$deb" "$intr"
         retry 20 test -e "$M/.$intr.partial" || fail "no partial copy while cloning"
         if [[ $sig == INT ]]; then kill -INT -- "-$ctl_pid"; else kill -TERM "$ctl_pid"; fi
         rc=0

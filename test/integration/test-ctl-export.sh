@@ -6,7 +6,8 @@
 # and appears only when complete. A hostile tree (a FIFO, a socket, a symbolic link to the host's
 # /etc/shadow, a file system mounted inside) neither hangs the export nor puts host files in the
 # archive. Refused, naming what is wrong and leaving no file: a running machine, an existing FILE,
-# a name that is no tarball's, an invalid or unknown machine, a full file system half-way.
+# a name that is no tarball's, an invalid or unknown machine, a full file system half-way; Ctrl-C
+# and SIGTERM half-way leave no file and no tar running either.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -112,5 +113,23 @@ for suffix in "${!magic[@]}"; do
         fi
         assert_eq "$want" "$got" "the magic of .$suffix"
         tar -tf "$file" ./srv/data/random >/dev/null || fail "tar cannot read the .$suffix export"
+done
+
+# Interrupted half way (Ctrl-C reaches nsbootctl and tar; SIGTERM nsbootctl alone): the partial
+# archive is removed and tar has ended before nsbootctl does, and the machine's lock goes with it.
+head -c 64M /dev/urandom >"$MACHINES/$m/srv/data/random"
+for sig in INT TERM; do
+        file=$WORKDIR/intr-$sig.tar.xz
+        start_interruptible ctl_pid "$CTL" export "$m" "$file"
+        retry 20 test -s "$WORKDIR/.intr-$sig.tar.xz.partial" || fail "no partial archive while exporting"
+        if [[ $sig == INT ]]; then kill -INT -- "-$ctl_pid"; else kill -TERM "$ctl_pid"; fi
+        rc=0
+        timeout 60 tail --pid="$ctl_pid" -f /dev/null || fail "nsbootctl export did not end after SIG$sig"
+        wait "$ctl_pid" || rc=$?
+        assert_ne 0 "$rc" "nsbootctl export after SIG$sig"
+        assert_file_not_exists "$WORKDIR/.intr-$sig.tar.xz.partial" "the partial archive after SIG$sig"
+        assert_file_not_exists "$file" "the archive after SIG$sig"
+        [[ -z $(pgrep -f -- "--directory $MACHINES/$m --numeric-owner") ]] || fail "tar still runs after SIG$sig"
+        flock -n "/run/nsboot/locks/machine-$m" true || fail "the machine's lock is held after SIG$sig"
 done
 exit 0
