@@ -50,6 +50,16 @@ static char *partial_name(const char *file) {
         return ret;
 }
 
+/* Whether file would be written inside tree: tar would read the archive while it is written. */
+static bool inside_tree(const char *tree, const char *file) {
+        _cleanup_free_ char *d = strdup(file), *dir = NULL, *root = realpath(tree, NULL);
+        const char *rest;
+
+        dir = d ? realpath(dirname(d), NULL) : NULL;
+        rest = dir && root ? startswith(dir, root) : NULL;
+        return rest && IN_SET(*rest, 0, '/');
+}
+
 static int check_export(const char *name, const char *tree, const char *file, const char **ret_compression) {
         struct stat st;
 
@@ -62,6 +72,9 @@ static int check_export(const char *name, const char *tree, const char *file, co
                 return log_error_errno(errno, "No machine '%s' (%s): %m", name, tree);
         if (!S_ISDIR(st.st_mode))
                 return log_error_errno(SYNTHETIC_ERRNO(ENOTDIR), "Machine '%s' is not a directory tree: %s", name, tree);
+        if (inside_tree(tree, file))
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "%s is inside the tree of machine '%s' (%s): the "
+                                       "archive would hold itself", file, name, tree);
         if (access(file, F_OK) >= 0)
                 return log_error_errno(SYNTHETIC_ERRNO(EEXIST), "%s exists already", file);
         if (errno != ENOENT)

@@ -6,8 +6,8 @@
 # and appears only when complete. A hostile tree (a FIFO, a socket, a symbolic link to the host's
 # /etc/shadow, a file system mounted inside) neither hangs the export nor puts host files in the
 # archive. Refused, naming what is wrong and leaving no file: a running machine, an existing FILE,
-# a name that is no tarball's, an invalid or unknown machine, a full file system half-way; Ctrl-C
-# and SIGTERM half-way leave no file and no tar running either.
+# a FILE inside the tree, a name that is no tarball's, an invalid or unknown machine, a full file
+# system half-way; Ctrl-C and SIGTERM half-way leave no file and no tar running either.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -85,6 +85,9 @@ nsboot_wait 10
 assert_rc 0 "nsboot of the machine made from the export after stop"
 
 refused "$m" "$WORKDIR/m.tar.zst" "exists already"
+refused "$m" "$MACHINES/$m/srv/self.tar" "is inside the tree of machine '$m'"
+refused "$m" "$MACHINES/$m/self.tar" "is inside the tree of machine '$m'"
+assert_file_not_exists "$MACHINES/$m/srv/.self.tar.partial" "a partial archive inside the tree"
 refused "$m" "$WORKDIR/m.zip" "not a tarball's name"
 refused "../etc" "$WORKDIR/x.tar" "not a valid machine name"
 new_name nosuch
