@@ -127,8 +127,9 @@ static void follow_output(Progress *p, FILE *f, pid_t pid) {
         interrupts_set(&set);
         if (sigprocmask(SIG_BLOCK, NULL, &blocked) >= 0 && sigismember(&blocked, SIGTERM) == 1)
                 sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-        /* Unbuffered: what poll() says is there is all there is. */
-        setvbuf(f, NULL, _IONBF, 0);
+        /* Unbuffered: poll() then sees all there is to read. */
+        if (sig_fd >= 0)
+                setvbuf(f, NULL, _IONBF, 0);
         for (;;) {
                 wait_output(fileno(f), sig_fd, pid, &stopped);
                 if (!fgets(line, sizeof line, f))
