@@ -3,7 +3,7 @@
  * that nsbootctl create --from= (and machinectl import-tar, lxc's rootfs, any tar) takes back, with
  * owners by number, modes, times, hard links, sparse files, device nodes, ACLs and every extended
  * attribute (file capabilities). GNU tar reads the tree: it never follows a symbolic link and never
- * opens a FIFO or device, and it stays on the tree's file system. The machine's lock is held
+ * opens a FIFO or device; a tree with anything mounted in it is refused. The machine's lock is held
  * throughout, so that it cannot start meanwhile. The archive is written under a hidden name beside
  * FILE, readable by root alone (a tree holds /etc/shadow), and renamed when complete: a failure,
  * Ctrl-C, SIGTERM or SIGHUP leave no part of it (kill -9 leaves it, for the next export to replace). */
@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "clone.h"
 #include "create.h"
 #include "ctl.h"
 #include "lock.h"
@@ -85,7 +86,7 @@ static int check_export(const char *name, const char *tree, const char *file, co
 static int run_tar(const char *name, const char *tree, int fd, const char *compression, bool quiet) {
         char file[64];
         const char *argv[] = { "tar", "--create", "--file", file, "--directory", tree, "--numeric-owner",
-                               "--xattrs", "--xattrs-include=*", "--acls", "--sparse", "--one-file-system",
+                               "--xattrs", "--xattrs-include=*", "--acls", "--sparse",
                                compression ?: ".", compression ? "." : NULL, NULL };
         _cleanup_(progress_freep) Progress *p = NULL;
         int r;
@@ -103,9 +104,17 @@ static int run_tar(const char *name, const char *tree, int fd, const char *compr
 /* With the machine's locks held. */
 static int export_locked(const char *name, const char *tree, const char *file, const char *partial,
                          const char *compression, bool quiet) {
+        _cleanup_free_ char *resolved = realpath(tree, NULL);
         _cleanup_close_ int fd = -EBADF;
         int r;
 
+        /* Refused rather than left out by tar's --one-file-system, which would leave out the btrfs
+         * subvolumes of the tree too (/var/lib/docker's, snapper's): to tar each is a file system. */
+        if (!resolved)
+                return log_error_errno(errno, "Failed to resolve %s: %m", tree);
+        r = clone_check_mounts(resolved);
+        if (r < 0)
+                return r;
         /* Made here, not by tar: root's alone from the first byte, and tar writes to this very file
          * (inherited, not looked up by name again). A leftover of a killed export is replaced. */
         (void) unlink(partial);

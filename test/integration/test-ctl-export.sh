@@ -3,11 +3,12 @@
 # or compressed by FILE's suffix, that create --from= takes back with the same files (owners by
 # number, modes, setuid, hard links, device nodes, FIFOs, symbolic links, user and trusted extended
 # attributes, a file capability, a sparse file kept sparse); the archive is root's alone (0600)
-# and appears only when complete. A hostile tree (a FIFO, a socket, a symbolic link to the host's
-# /etc/shadow, a file system mounted inside) neither hangs the export nor puts host files in the
-# archive. Refused, naming what is wrong and leaving no file: a running machine, an existing FILE,
-# a FILE inside the tree, a name that is no tarball's, an invalid or unknown machine, a full file
-# system half-way; Ctrl-C and SIGTERM half-way leave no file and no tar running either.
+# and appears only when complete; a btrfs subvolume in the tree is in it. A hostile tree (a FIFO,
+# a socket, a symbolic link to the host's /etc/shadow) neither hangs the export nor puts host
+# files in the archive. Refused, naming what is wrong and leaving no file: a running machine, an
+# existing FILE, a file system mounted in the tree, a FILE inside the tree, a name that is no
+# tarball's, an invalid or unknown machine, a full file system half-way; Ctrl-C and SIGTERM
+# half-way leave no file and no tar running either.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -52,22 +53,42 @@ nsboot_start -M "$back" sleep
 wait_output '^NSBOOT-TEST: ready=1'
 assert_eq 1 "$(fact pid)" "testinit's PID in the machine made from the export"
 
-# --- A hostile tree: a socket, a FIFO, a link to a host file and a file system mounted inside.
+# --- A hostile tree: a socket, a FIFO, a link to a host file.
 mkdir "$MACHINES/$m/srv/sockets"
 python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$MACHINES/$m/srv/sockets/socket"
-# A file system mounted in the tree is not the tree's.
-mkdir "$MACHINES/$m/mnt/other"
-mount -t tmpfs -o size=1m nsboot-test "$MACHINES/$m/mnt/other"
-at_exit "umount '$MACHINES/$m/mnt/other' 2>/dev/null"
-echo other >"$MACHINES/$m/mnt/other/not-the-trees"
-
 ctl export "$m" "$WORKDIR/hostile.tar" || fail "export of the hostile tree failed"
 listing=$(tar -tvf "$WORKDIR/hostile.tar")
 assert_contains "$listing" "./srv/data/host-shadow -> /etc/shadow" "a symbolic link to a host file stays a link"
 assert_not_contains "$listing" "sockets/socket" "a socket is no file to archive"
-assert_not_contains "$listing" "not-the-trees" "a file system mounted in the tree"
-assert_contains "$listing" "./mnt/other/" "the mount point itself"
+# A file system mounted in the tree (or a host directory bound there) is refused, as by clone:
+# left out it made an incomplete archive, a bind mount of the same file system went in whole.
+mkdir "$MACHINES/$m/mnt/other"
+mount -t tmpfs -o size=1m nsboot-test "$MACHINES/$m/mnt/other"
+at_exit "umount '$MACHINES/$m/mnt/other' 2>/dev/null"
+refused_mount=$(ctl export "$m" "$WORKDIR/mounted.tar" 2>&1) && fail "export of a tree with a mount in it succeeded"
+assert_contains "$refused_mount" "$MACHINES/$m/mnt/other is mounted in the machine's" "the mount named"
+assert_file_not_exists "$WORKDIR/mounted.tar" "an archive of a tree with a mount in it"
+assert_file_not_exists "$WORKDIR/.mounted.tar.partial" "a partial archive of a tree with a mount in it"
 umount "$MACHINES/$m/mnt/other"
+
+# A btrfs subvolume in the tree (docker's, snapper's, systemd-tmpfiles' /var/lib/machines) is the
+# tree's: in the archive (tar's --one-file-system left it out).
+if grep -qw btrfs /proc/filesystems && command -v mkfs.btrfs >/dev/null && command -v btrfs >/dev/null; then
+        truncate -s 300M "$WORKDIR/btrfs.img"
+        mkfs.btrfs -q "$WORKDIR/btrfs.img" >/dev/null
+        new_name bt
+        forget "$bt"
+        mkdir "$MACHINES/$bt"
+        mount -o loop "$WORKDIR/btrfs.img" "$MACHINES/$bt"
+        at_exit "_umount '$MACHINES/$bt'"
+        mkdir -p "$MACHINES/$bt/var/lib"
+        btrfs -q subvolume create "$MACHINES/$bt/var/lib/docker"
+        echo in-subvolume >"$MACHINES/$bt/var/lib/docker/data"
+        ctl export "$bt" "$WORKDIR/bt.tar" || fail "export of a tree with a btrfs subvolume failed"
+        assert_eq in-subvolume "$(tar -xOf "$WORKDIR/bt.tar" ./var/lib/docker/data)" "a btrfs subvolume's file in the archive"
+else
+        log "no btrfs here: a subvolume in the tree is not tested"
+fi
 
 # --- Refusals: nothing is written.
 # refused ARGS... -- EXPECTED: export fails with EXPECTED in its message.
