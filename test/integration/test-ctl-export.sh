@@ -74,18 +74,24 @@ umount "$MACHINES/$m/mnt/other"
 # A btrfs subvolume in the tree (docker's, snapper's, systemd-tmpfiles' /var/lib/machines) is the
 # tree's: in the archive (tar's --one-file-system left it out).
 if grep -qw btrfs /proc/filesystems && command -v mkfs.btrfs >/dev/null && command -v btrfs >/dev/null; then
-        truncate -s 300M "$WORKDIR/btrfs.img"
-        mkfs.btrfs -q "$WORKDIR/btrfs.img" >/dev/null
+        mkdir "$WORKDIR/bimg"
+        mount -t tmpfs -o size=310m nsboot-test "$WORKDIR/bimg"
+        at_exit "_umount '$WORKDIR/bimg'"
+        truncate -s 300M "$WORKDIR/bimg/btrfs.img"
+        mkfs.btrfs -q "$WORKDIR/bimg/btrfs.img" >/dev/null
         new_name bt
         forget "$bt"
         mkdir "$MACHINES/$bt"
-        mount -o loop "$WORKDIR/btrfs.img" "$MACHINES/$bt"
+        mount -o loop "$WORKDIR/bimg/btrfs.img" "$MACHINES/$bt"
         at_exit "_umount '$MACHINES/$bt'"
         mkdir -p "$MACHINES/$bt/var/lib"
         btrfs -q subvolume create "$MACHINES/$bt/var/lib/docker"
         echo in-subvolume >"$MACHINES/$bt/var/lib/docker/data"
         ctl export "$bt" "$WORKDIR/bt.tar" || fail "export of a tree with a btrfs subvolume failed"
         assert_eq in-subvolume "$(tar -xOf "$WORKDIR/bt.tar" ./var/lib/docker/data)" "a btrfs subvolume's file in the archive"
+        # Gone before the running machine's nsboot ends: its check of the mount table.
+        _umount "$MACHINES/$bt"
+        _umount "$WORKDIR/bimg"
 else
         log "no btrfs here: a subvolume in the tree is not tested"
 fi
