@@ -53,13 +53,25 @@ int write_file_mode(const char *path, const char *s, mode_t mode) {
         return loop_write(fd, s, strlen(s));
 }
 
+/* A new file: never through a symlink or into an inode someone else put at path (a copy beside
+ * a tree may go to a directory a user can write). A leftover of a killed writer is replaced. */
+static int write_new_file(const char *path, const char *s, mode_t mode) {
+        _cleanup_close_ int fd = -EBADF;
+
+        (void) unlink(path);
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, mode);
+        if (fd < 0)
+                return -errno;
+        return loop_write(fd, s, strlen(s));
+}
+
 int write_file_atomic(const char *dir, const char *path, const char *tmp, const char *s, mode_t mode) {
         int r;
 
         r = dir ? mkdir_p(dir, 0755) : 0;
         if (r < 0)
                 return r;
-        r = write_file_mode(tmp, s, mode);
+        r = write_new_file(tmp, s, mode);
         if (r >= 0 && rename(tmp, path) < 0)
                 r = -errno;
         if (r < 0)

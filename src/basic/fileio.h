@@ -12,8 +12,9 @@ int loop_write(int fd, const void *buf, size_t n);
 int write_string_file(const char *path, const char *s);
 /* Creates or truncates path with mode and writes s as is. */
 int write_file_mode(const char *path, const char *s, mode_t mode);
-/* Writes s to tmp (in the same directory), then renames it to path: readers see the old or the
- * new content, never a part. Creates the directory dir first if not NULL. */
+/* Writes s to tmp (in the same directory; made anew, never followed if a symlink), then renames
+ * it to path: readers see the old or the new content, never a part. Creates the directory dir
+ * first if not NULL. */
 int write_file_atomic(const char *dir, const char *path, const char *tmp, const char *s, mode_t mode);
 /* Reads up to 1 MiB; the result is NUL-terminated. */
 int read_full_file(const char *path, char **ret, size_t *ret_size);

@@ -5,7 +5,9 @@
 #   tree, nothing dangles, and nsboot -M NEW runs it; also when the tree's own name is another one;
 # - NAME.nsboot beside the entry (where nsboot -M NAME looks) goes with it;
 # - clone of NAME.raw a symlink to an image copies the image: the copy is a file of its own, with
-#   its own machine ID, and the source image stays byte for byte as it was.
+#   its own machine ID, and the source image stays byte for byte as it was;
+# - a symlink at the temporary name of a copied NAME.nsboot (a tree in a directory a user can
+#   write) is not followed.
 # nsboot-test-timeout: 300
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -62,6 +64,25 @@ ctl -q rename "$c" "$d"
 assert_file_not_exists "/var/lib/machines/$c" "the old entry (tree of another name)"
 assert_eq "$M/$a" "$(readlink "/var/lib/machines/$d")" "the renamed symlink (tree of another name)"
 rm "/var/lib/machines/$d"
+
+# --- A tree in a directory a user can write, its config in /etc/nsboot: a symlink the user put at
+# the temporary name of the copy of NAME.nsboot beside it is not followed (root would have written
+# the user's text into the file it points to).
+new_name u
+forget "$u"
+mkdir "$M/shared" && chown 65534:65534 "$M/shared"
+"$SRCDIR/test/fixtures/mktree-busybox.sh" "$M/shared/$u" "$testinit" >/dev/null
+printf 'lxc.rootfs.path = %s\n' "$M/shared/$u" >"/etc/nsboot/$u.conf"
+echo "root::0:0:planted" >"$M/shared/$u.nsboot"
+echo "the host's file" >"$WORKDIR/victim"
+chmod 0644 "$WORKDIR/victim"
+new_name u2
+forget "$u2"
+ln -s "$WORKDIR/victim" "$M/shared/$u2.nsboot.tmp"
+ctl -q clone "$u" "$u2" || fail "clone with a symlink at the temporary name failed"
+assert_eq "the host's file" "$(cat "$WORKDIR/victim")" "the file a symlink at the temporary name points to"
+[[ -f $M/shared/$u2.nsboot && ! -L $M/shared/$u2.nsboot ]] || fail "the copy beside the tree is no file of its own"
+assert_eq "root::0:0:planted" "$(cat "$M/shared/$u2.nsboot")" "the copy of the file beside the tree"
 
 # --- An image elsewhere, reached by NAME.raw a symlink: a clone copies the image.
 new_name img
