@@ -261,6 +261,24 @@ static int check_new_name(const char *new_name, const char *dest, const SideFile
         return 0;
 }
 
+/* The new tree or image is made, and then changed, by path in dest's directory: anyone else who
+ * can write there could swap it for a symlink in between (the copy into /etc, the new machine ID
+ * into the host's). Only root may write there (a sticky /tmp is no better). */
+static int check_dest_dir(const char *dest) {
+        _cleanup_free_ char *dir = strndup(dest, (size_t) (strrchr(dest, '/') - dest));
+        struct stat st;
+
+        if (!dir)
+                return log_oom();
+        if (stat(*dir ? dir : "/", &st) < 0)
+                return log_error_errno(errno, "Failed to stat %s: %m", dir);
+        if (st.st_uid != 0 || (st.st_mode & 0022))
+                return log_error_errno(SYNTHETIC_ERRNO(EPERM), "%s is writable by others than root (owner %u, mode "
+                                       "%04o): not making %s there", dir, (unsigned) st.st_uid,
+                                       (unsigned) (st.st_mode & 07777), dest);
+        return 0;
+}
+
 /* Both machines' locks: the old one's (and its tree's) refuse a machine that runs, the new name's
  * keeps it from starting before it is complete. */
 static int lock_machines(const char *name, const char *path, const char *new_name, const char *dest, Lock locks[static 3]) {
@@ -449,6 +467,8 @@ static int clone_or_rename(const CtlArgs *a, bool clone) {
                 return r;
         progress_interrupts_block(&saved);
         r = check_new_name(new_name, dest, side, n_side);
+        if (r >= 0 && dest)
+                r = check_dest_dir(dest);
         if (r >= 0)
                 r = clone ? clone_into(a, &s, name, new_name, dest, side, n_side)
                           : rename_files(a, &s, name, new_name, dest, side, n_side);

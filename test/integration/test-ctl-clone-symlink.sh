@@ -6,8 +6,8 @@
 # - NAME.nsboot beside the entry (where nsboot -M NAME looks) goes with it;
 # - clone of NAME.raw a symlink to an image copies the image: the copy is a file of its own, with
 #   its own machine ID, and the source image stays byte for byte as it was;
-# - a symlink at the temporary name of a copied NAME.nsboot (a tree in a directory a user can
-#   write) is not followed.
+# - a clone or rename into a directory others than root can write is refused; a symlink at the
+#   temporary name of a copied NAME.nsboot is not followed.
 # nsboot-test-timeout: 300
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -65,19 +65,31 @@ assert_file_not_exists "/var/lib/machines/$c" "the old entry (tree of another na
 assert_eq "$M/$a" "$(readlink "/var/lib/machines/$d")" "the renamed symlink (tree of another name)"
 rm "/var/lib/machines/$d"
 
-# --- A tree in a directory a user can write, its config in /etc/nsboot: a symlink the user put at
-# the temporary name of the copy of NAME.nsboot beside it is not followed (root would have written
-# the user's text into the file it points to).
+# --- A tree in a directory a user can write, its config in /etc/nsboot: the copy would be made
+# and changed by path where the user can swap it for a symlink (the copy into /etc, the new machine
+# ID into the host's): refused, for a clone and a rename, with nothing made, also in a sticky
+# directory. Beside a root-only tree, a symlink at the temporary name of the copy of NAME.nsboot
+# is not followed (root would have written its text into the file it points to).
 new_name u
 forget "$u"
 mkdir "$M/shared" && chown 65534:65534 "$M/shared"
 "$SRCDIR/test/fixtures/mktree-busybox.sh" "$M/shared/$u" "$testinit" >/dev/null
 printf 'lxc.rootfs.path = %s\n' "$M/shared/$u" >"/etc/nsboot/$u.conf"
 echo "root::0:0:planted" >"$M/shared/$u.nsboot"
-echo "the host's file" >"$WORKDIR/victim"
-chmod 0644 "$WORKDIR/victim"
 new_name u2
 forget "$u2"
+for verb in clone rename; do
+        for mode in owner 1777; do
+                if [[ $mode == 1777 ]]; then chown 0:0 "$M/shared" && chmod 1777 "$M/shared"; fi
+                out=$(ctl "$verb" "$u" "$u2" 2>&1) && fail "$verb into a directory a user can write ($mode) succeeded"
+                assert_contains "$out" "$M/shared is writable by others than root" "$verb refused ($mode)"
+                assert_eq "$u $u.nsboot" "$(ls "$M/shared" | tr '\n' ' ' | sed 's/ $//')" "what $verb left ($mode)"
+                assert_file_not_exists "/etc/nsboot/$u2.conf" "config after the refused $verb ($mode)"
+        done
+        chmod 0755 "$M/shared" && chown 65534:65534 "$M/shared"
+done
+chown 0:0 "$M/shared"
+echo "the host's file" >"$WORKDIR/victim"
 ln -s "$WORKDIR/victim" "$M/shared/$u2.nsboot.tmp"
 ctl -q clone "$u" "$u2" || fail "clone with a symlink at the temporary name failed"
 assert_eq "the host's file" "$(cat "$WORKDIR/victim")" "the file a symlink at the temporary name points to"

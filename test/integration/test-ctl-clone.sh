@@ -274,7 +274,7 @@ forget "$small"
 new_name full
 forget "$full"
 mkdir "$WORKDIR/small"
-mount -t tmpfs -o size=12m tmpfs "$WORKDIR/small"
+mount -t tmpfs -o size=12m,mode=0755 tmpfs "$WORKDIR/small"
 at_exit "_umount '$WORKDIR/small'"
 "$SRCDIR/test/fixtures/mktree-busybox.sh" "$WORKDIR/small/$small" "$testinit" >/dev/null
 head -c 4M /dev/urandom >"$WORKDIR/small/$small/big"
