@@ -26,6 +26,8 @@ mkdir -p "$M" /var/lib/machines
 mount -t tmpfs -o size=300m,mode=0755 tmpfs "$M"
 at_exit "_umount '$M'"
 testinit=$(_testinit_path)
+# The machines' config files go there; an earlier test may have removed the empty directory.
+mkdir -p /etc/nsboot
 
 # forget NAME: the cleanup removes what the machine NAME may have in /var/lib/machines and /etc.
 forget() {

@@ -27,6 +27,8 @@ mkdir -p "$M"
 mount -t tmpfs -o size=1200m,mode=0755 tmpfs "$M"
 at_exit "_umount '$M'"
 testinit=$(_testinit_path)
+# The machines' config files go there; an earlier test may have removed the empty directory.
+mkdir -p /etc/nsboot
 # Made here when missing, removed last (after the files in it).
 [[ -d /etc/systemd/nspawn ]] || at_exit "rmdir /etc/systemd/nspawn 2>/dev/null"
 

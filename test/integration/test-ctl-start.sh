@@ -118,7 +118,7 @@ machine_conf "$bad2" "nsboot.directory = $tree" "nsboot.frobnicate = 1"
 refused "$bad2" "/etc/nsboot/$bad2.conf:2"
 new_name none
 at_exit "rm -f '/var/log/nsboot/$none.log'"
-refused "$none" "No tree for machine '$none'"
+refused "$none" "No tree or image for machine '$none'"
 out=$(ctl start 'a/b' 2>&1) && fail "an invalid name passed"
 assert_contains "$out" "'a/b' is not a valid machine name"
 exit 0
