@@ -9,6 +9,7 @@
 
 #include "basic/fileio.h"
 #include "basic/fs-util.h"
+#include "cgroup-proc.h"
 #include "cgroup-v1.h"
 #include "cgroup.h"
 #include "log.h"
@@ -43,27 +44,36 @@ bool cgroup_v1_available(const char *controller) {
         return statfs(p, &sfs) >= 0 && sfs.f_type == CGROUP_SUPER_MAGIC;
 }
 
-/* nsboot's own cgroup in the hierarchy that has controller, from the text of /proc/self/cgroup, whose
- * lines are "ID:ctrl,ctrl:/path"; "" for the root. The hierarchy's ID in *ret_id. */
-static int own_v1_cgroup_in(const char *text, const char *controller, char **ret, unsigned *ret_id) {
-        for (const char *line = text; line && *line;) {
-                const char *end = strchrnul(line, '\n');
-                char buf[4096], *list, *path;
+typedef struct V1Find {
+        const char *controller;
+        char *path;
+        unsigned id;
+} V1Find;
 
-                snprintf(buf, sizeof buf, "%.*s", (int) (end - line), line);
-                line = *end ? end + 1 : end;
-                list = strchr(buf, ':');
-                if (!list || !(path = strchr(++list, ':')))
-                        continue;
-                *path++ = 0;
-                for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ","))
-                        if (streq(tok, controller) || (startswith(tok, "name=") && streq(tok + 5, controller))) {
-                                *ret_id = (unsigned) strtoul(buf, NULL, 10);
-                                *ret = strdup(streq(path, "/") ? "" : path);
-                                return *ret ? 0 : -ENOMEM;
-                        }
-        }
-        return -ENOMEDIUM;
+static int v1_find(unsigned id, const char *controllers, const char *path, void *userdata) {
+        V1Find *f = userdata;
+
+        if (!cgroup_proc_v1_has(controllers, f->controller))
+                return 0;
+        f->id = id;
+        f->path = strdup(streq(path, "/") ? "" : path);
+        return f->path ? 1 : -ENOMEM;
+}
+
+/* nsboot's own cgroup in the hierarchy that has controller, from the text of /proc/self/cgroup; ""
+ * for the root. The hierarchy's ID in *ret_id. */
+static int own_v1_cgroup_in(const char *text, const char *controller, char **ret, unsigned *ret_id) {
+        V1Find f = { .controller = controller };
+        int r;
+
+        r = cgroup_proc_v1_foreach(text, v1_find, &f);
+        if (r < 0)
+                return r;
+        if (r == 0)
+                return -ENOMEDIUM;
+        *ret = f.path;
+        *ret_id = f.id;
+        return 0;
 }
 
 static int dir_in(const char *text, const char *controller, const char *suffix, char **ret, unsigned *ret_id) {
@@ -83,7 +93,7 @@ int cgroup_v1_dir(const char *controller, const char *suffix, char **ret) {
         unsigned id;
         int r;
 
-        r = read_full_file("/proc/self/cgroup", &text, NULL);
+        r = cgroup_proc_read(0, &text);
         return r < 0 ? r : dir_in(text, controller, suffix, ret, &id);
 }
 
@@ -101,7 +111,7 @@ int cgroup_v1_dirs(const char *suffix, char *ret[static _CGROUP_V1_MAX], unsigne
 
         for (CGroupV1Controller c = 0; c < _CGROUP_V1_MAX; c++)
                 ret[c] = NULL;
-        r = read_full_file("/proc/self/cgroup", &text, NULL);
+        r = cgroup_proc_read(0, &text);
         if (r < 0)
                 return r;
         for (CGroupV1Controller c = 0; c < _CGROUP_V1_MAX; c++) {

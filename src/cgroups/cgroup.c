@@ -10,6 +10,7 @@
 #include "basic/fileio.h"
 #include "basic/fs-util.h"
 #include "basic/strv.h"
+#include "cgroup-proc.h"
 #include "cgroup-v1.h"
 #include "cgroup.h"
 #include "log.h"
@@ -96,18 +97,11 @@ static void enable_controllers(const char *dir) {
 
 /* nsboot's own cgroup2 path, e.g. /system.slice/system-nsboot.slice/nsboot@web.service */
 static int own_cgroup(char **ret) {
-        _cleanup_(fclosep) FILE *f = fopen("/proc/self/cgroup", "re");
-        char line[4096];
+        _cleanup_free_ char *text = NULL;
+        int r;
 
-        if (!f)
-                return -errno;
-        while (fgets(line, sizeof line, f))
-                if (startswith(line, "0::")) {
-                        line[strcspn(line, "\n")] = 0;
-                        *ret = strdup(line + 3);
-                        return *ret ? 0 : -ENOMEM;
-                }
-        return -ENOMEDIUM;
+        r = cgroup_proc_read(0, &text);
+        return r < 0 ? r : cgroup_proc_v2_path(text, ret);
 }
 
 /* With --keep-unit the machine stays inside nsboot's own (delegated) unit: the guest in

@@ -13,6 +13,7 @@
 
 #include "basic/fileio.h"
 #include "basic/fs-util.h"
+#include "cgroup-proc.h"
 #include "cgroup-v1.h"
 #include "cgroup.h"
 #include "create.h"
@@ -108,15 +109,11 @@ static int run_mkosi(const CtlArgs *a, const char *work, const char *out, Progre
         }
 }
 
-/* Whether the text of /proc/self/cgroup puts us at the root of the cgroup2 hierarchy. */
+/* Whether we are in the root of the cgroup2 hierarchy. */
 static bool in_v2_root(void) {
-        _cleanup_free_ char *text = NULL;
-        const char *line;
+        _cleanup_free_ char *text = NULL, *own = NULL;
 
-        if (read_full_file("/proc/self/cgroup", &text, NULL) < 0)
-                return false;
-        line = startswith(text, "0::") ? text : strstr(text, "\n0::");
-        return line && (line = strstr(line, "0::")) && (startswith(line + 3, "/\n") || streq(line + 3, "/"));
+        return cgroup_proc_read(0, &text) >= 0 && cgroup_proc_v2_path(text, &own) >= 0 && streq(own, "/");
 }
 
 /* mkosi's systemd-nspawn --keep-unit makes "payload" and "supervisor" below its own cgroup, which it

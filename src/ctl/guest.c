@@ -9,8 +9,9 @@
 #include "basic/fileio.h"
 #include "basic/strv.h"
 #include "caps.h"
-#include "cgroup.h"
+#include "cgroup-proc.h"
 #include "cgroup-v1.h"
+#include "cgroup.h"
 #include "guest.h"
 #include "log.h"
 
@@ -96,54 +97,47 @@ static int read_leader(pid_t leader, Guest *g) {
         return 0;
 }
 
-/* The leader's cgroup in each v1 hierarchy of a hybrid host ("ID:CONTROLLERS:PATH" lines of text),
- * where the machine's memory, pids and CPU limits are: a command that joined only the cgroup2
- * one would be outside them, and so would every service the guest's init starts for it. */
-static int open_cgroups_v1(const char *text, Guest *g) {
-        size_t n = 0;
+/* Opens the cgroup.procs of one of the leader's v1 cgroups (a line of /proc/PID/cgroup). */
+static int open_cgroup_v1(unsigned id _unused_, const char *controllers, const char *path, void *userdata) {
+        Guest *g = userdata;
+        char ctrl[256], dir[4400];
+        size_t n;
 
-        for (const char *line = text; *line && n < ELEMENTSOF(g->v1_procs);) {
-                const char *end = strchrnul(line, '\n');
-                char buf[4096], *ctrl, *path, dir[4200];
-
-                snprintf(buf, sizeof buf, "%.*s", (int) (end - line), line);
-                line = *end ? end + 1 : end;
-                if (!(ctrl = strchr(buf, ':')) || !(path = strchr(++ctrl, ':')) || ctrl == path)
-                        continue; /* "0::/..." is cgroup2's */
-                *path++ = 0;
-                ctrl[strcspn(ctrl, ",")] = 0;
-                if (startswith(ctrl, "name="))
-                        ctrl += strlen("name=");
-                if (!cgroup_v1_available(ctrl))
-                        continue;
-                snprintf(dir, sizeof dir, "/sys/fs/cgroup/%s%s/cgroup.procs", ctrl, path);
-                g->v1_procs[n] = open(dir, O_WRONLY | O_CLOEXEC);
-                if (g->v1_procs[n] < 0)
-                        return log_error_errno(errno, "Failed to open %s: %m", dir);
-                n++;
-        }
+        for (n = 0; n < ELEMENTSOF(g->v1_procs) && g->v1_procs[n] >= 0; n++)
+                ;
+        if (n == ELEMENTSOF(g->v1_procs))
+                return 1;
+        snprintf(ctrl, sizeof ctrl, "%.*s", (int) strcspn(controllers, ","), controllers);
+        if (!cgroup_v1_available(startswith(ctrl, "name=") ?: ctrl))
+                return 0;
+        snprintf(dir, sizeof dir, "/sys/fs/cgroup/%s%s/cgroup.procs", startswith(ctrl, "name=") ?: ctrl, path);
+        g->v1_procs[n] = open(dir, O_WRONLY | O_CLOEXEC);
+        if (g->v1_procs[n] < 0)
+                return log_error_errno(errno, "Failed to open %s: %m", dir);
         return 0;
 }
 
+/* The leader's cgroup2 cgroup, and its cgroup in each v1 hierarchy of a hybrid host, where the
+ * machine's memory, pids and CPU limits are: a command that joined only the cgroup2 one would be
+ * outside them, and so would every service the guest's init starts for it. */
 static int open_cgroup(pid_t leader, Guest *g) {
-        _cleanup_free_ char *text = NULL, *root = NULL, *path = NULL;
-        char proc[64];
-        const char *line;
+        _cleanup_free_ char *text = NULL, *root = NULL, *own = NULL, *path = NULL;
+        int r;
 
-        snprintf(proc, sizeof proc, "/proc/%d/cgroup", (int) leader);
-        if (read_full_file(proc, &text, NULL) < 0)
-                return log_error_errno(SYNTHETIC_ERRNO(EIO), "Failed to read %s", proc);
-        line = startswith(text, "0::") ? text + 3 : strstr(text, "\n0::");
-        if (!line || cgroup_find_v2_root(&root) < 0)
+        if (cgroup_proc_read(leader, &text) < 0)
+                return log_error_errno(SYNTHETIC_ERRNO(EIO), "Failed to read /proc/%d/cgroup", (int) leader);
+        r = cgroup_proc_v2_path(text, &own);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0 || cgroup_find_v2_root(&root) < 0)
                 return log_error_errno(SYNTHETIC_ERRNO(ENOMEDIUM), "PID %d is in no cgroup2 cgroup", (int) leader);
-        if (line != text + 3)
-                line += 4;
-        if (asprintf(&path, "%s%.*s/cgroup.procs", root, (int) strcspn(line, "\n"), line) < 0)
+        if (asprintf(&path, "%s%s/cgroup.procs", root, own) < 0)
                 return log_oom();
         g->cgroup_procs = open(path, O_WRONLY | O_CLOEXEC);
         if (g->cgroup_procs < 0)
                 return log_error_errno(errno, "Failed to open %s: %m", path);
-        return open_cgroups_v1(text, g);
+        r = cgroup_proc_v1_foreach(text, open_cgroup_v1, g);
+        return r < 0 ? r : 0;
 }
 
 int guest_open(const MachineState *m, Guest *g) {

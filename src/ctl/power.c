@@ -12,6 +12,7 @@
 #include "basic/fileio.h"
 #include "basic/parse-util.h"
 #include "basic/strv.h"
+#include "cgroup-proc.h"
 #include "cgroup.h"
 #include "cgroup-limits.h"
 #include "control.h"
@@ -133,22 +134,14 @@ typedef struct KillAll {
         int error;
 } KillAll;
 
-/* Whether pid's cgroup2 path (/proc/PID/cgroup "0::PATH") is cgroup or below it. */
+/* Whether pid's cgroup2 path is cgroup or below it. */
 static bool process_in_cgroup(pid_t pid, const char *cgroup) {
-        _cleanup_free_ char *path = NULL, *text = NULL;
-        const char *p;
+        _cleanup_free_ char *text = NULL, *own = NULL;
         size_t n = strlen(cgroup);
 
-        if (asprintf(&path, "/proc/%d/cgroup", (int) pid) < 0 || read_full_file(path, &text, NULL) < 0)
+        if (cgroup_proc_read(pid, &text) < 0 || cgroup_proc_v2_path(text, &own) < 0)
                 return false;
-        /* The only line on a pure cgroup2 host; the last of several on a hybrid one. */
-        if (startswith(text, "0::"))
-                p = text + 3;
-        else if ((p = strstr(text, "\n0::")))
-                p += 4;
-        else
-                return false;
-        return strncmp(p, cgroup, n) == 0 && IN_SET(p[n], '/', '\n', 0);
+        return strncmp(own, cgroup, n) == 0 && IN_SET(own[n], '/', 0);
 }
 
 /* Signals pid through a pidfd opened first: its PID cannot be reused while the pidfd is open, so

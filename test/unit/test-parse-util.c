@@ -4,6 +4,7 @@
 
 #include "basic/cpu-list.h"
 #include "basic/parse-util.h"
+#include "cgroup-proc.h"
 #include "cgroup.h"
 
 Test(parse_util, signals) {
@@ -79,4 +80,43 @@ Test(parse_util, cpu_lists) {
         cr_assert_eq(cpu_list_parse("0-3,2", set), 4, "a CPU counts once");
         for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
                 cr_assert_leq(cpu_list_parse(bad[i], set), 0, "'%s'", bad[i]);
+}
+
+static int collect_v1(unsigned id, const char *controllers, const char *path, void *userdata) {
+        char *buf = userdata;
+
+        sprintf(buf + strlen(buf), "%u|%s|%s;", id, controllers, path);
+        return id == 7 ? 7 : 0;
+}
+
+Test(parse_util, proc_cgroup) {
+        const char *hybrid = "12:cpu,cpuacct:/a/b\n"
+                             "3:name=systemd:/\n"
+                             "0::/machine.slice/machine-web.scope/payload\n";
+        char buf[256] = "";
+        char *p = NULL;
+
+        cr_assert_eq(cgroup_proc_v2_path(hybrid, &p), 0);
+        cr_assert_str_eq(p, "/machine.slice/machine-web.scope/payload");
+        free(p);
+        cr_assert_eq(cgroup_proc_v2_path("0::/\n", &p), 0);
+        cr_assert_str_eq(p, "/");
+        free(p);
+        cr_assert_eq(cgroup_proc_v2_path("0::/x", &p), 0); /* no final newline */
+        cr_assert_str_eq(p, "/x");
+        free(p);
+        cr_assert_eq(cgroup_proc_v2_path("4:pids:/0::/x\n", &p), -ENOMEDIUM);
+
+        cr_assert_eq(cgroup_proc_v1_foreach(hybrid, collect_v1, buf), 0);
+        cr_assert_str_eq(buf, "12|cpu,cpuacct|/a/b;3|name=systemd|/;");
+        buf[0] = 0;
+        cr_assert_eq(cgroup_proc_v1_foreach("7:pids:/p\n8:memory:/m\n", collect_v1, buf), 7);
+        cr_assert_str_eq(buf, "7|pids|/p;");
+
+        cr_assert(cgroup_proc_v1_has("cpu,cpuacct", "cpuacct"));
+        cr_assert(cgroup_proc_v1_has("cpu,cpuacct", "cpu"));
+        cr_assert(cgroup_proc_v1_has("name=systemd", "systemd"));
+        cr_assert(!cgroup_proc_v1_has("cpu,cpuacct", "cpuac"));
+        cr_assert(!cgroup_proc_v1_has("net_cls,net_prio", "net"));
+        cr_assert(!cgroup_proc_v1_has("", "cpu"));
 }
