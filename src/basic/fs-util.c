@@ -32,7 +32,10 @@ int mkdir_p_made(const char *path, mode_t mode, int (*made)(const char *dir, voi
                 if (!slash || slash == parent)
                         return -ENOENT;
                 *slash = 0;
-                r = mkdir_p_made(parent, mode, made, userdata);
+                /* The parents are for everyone to pass through (0755, as systemd's mkdir_parents()):
+                 * /run/nsboot made by a 0700 cache directory would lock out every guest's root from
+                 * the staging directory beside it. Only path itself gets mode. */
+                r = mkdir_p_made(parent, 0755, made, userdata);
                 if (r < 0)
                         return r;
                 if (mkdir(path, mode) < 0)

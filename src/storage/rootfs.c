@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 
+#include "basic/fs-util.h"
 #include "basic/macro.h"
 #include "log.h"
 #include "rootfs.h"
@@ -44,5 +46,23 @@ int rootfs_open_sysfs(int *ret_fd) {
         if (fd < 0)
                 return log_error_errno(errno, "Failed to mount sysfs: %m");
         *ret_fd = fd;
+        return 0;
+}
+
+int rootfs_staging_prepare(void) {
+        _cleanup_close_ int fd = -EBADF;
+        struct stat st;
+        int r;
+
+        r = mkdir_p(ROOTFS_STAGING_DIR, 0755);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create %s: %m", ROOTFS_STAGING_DIR);
+        fd = open("/run/nsboot", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return log_error_errno(errno, "Failed to open /run/nsboot: %m");
+        if (fstat(fd, &st) < 0)
+                return log_error_errno(errno, "Failed to stat /run/nsboot: %m");
+        if (st.st_uid == 0 && (st.st_mode & 0111) != 0111 && fchmod(fd, 0755) < 0)
+                return log_error_errno(errno, "Failed to make /run/nsboot 0755: %m");
         return 0;
 }

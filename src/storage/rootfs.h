@@ -10,6 +10,10 @@
  * user may look up, as the guest's root in a user namespace cannot reach the tree's own path. */
 #define ROOTFS_STAGING_DIR "/run/nsboot/root"
 
+/* Makes ROOTFS_STAGING_DIR, and lets everyone pass through its parent again where an older nsboot
+ * made that 0700 (with its cache directory, on a fresh host). Logs. */
+int rootfs_staging_prepare(void);
+
 /* The guest's root: a recursive clone of the tree, idmapped to the user namespace userns_fd (the
  * guest's) unless userns_fd < 0; or, for an image, -x, --volatile, --read-only or --overlay, the
  * tree storage_open_root() builds. Logs. */

@@ -771,7 +771,7 @@ static int run_once(Container *c) {
         if (cleanup_note_cgroup(s->machine, cgroup_dirs) < 0 ||
             cgroup_create(&c->cgroup, s->machine, s->keep_unit, s->slice) < 0 ||
             (c->tunnel && tunnel_prepare(s->machine) < 0) ||
-            mkdir_p(ROOTFS_STAGING_DIR, 0755) < 0)
+            rootfs_staging_prepare() < 0)
                 return 1;
         if (setup_procfs(c, &procfs_mnt) < 0)
                 return 1;

@@ -153,3 +153,22 @@ Test(tree, mkdir_p_made) {
         cr_assert_eq(mkdir_p(p, 0755), -ENOTDIR);
         free(log);
 }
+
+/* Only the last level gets the mode: a private directory never makes its parents private. */
+Test(tree, mkdir_p_parents_0755) {
+        char p[256];
+        struct stat st;
+        mode_t old = umask(0);
+
+        snprintf(p, sizeof p, "%s/run/nsboot/cache", root);
+        cr_assert_eq(mkdir_p(p, 0700), 0);
+        umask(old);
+        cr_assert_eq(stat(p, &st), 0);
+        cr_assert_eq(st.st_mode & 07777, 0700);
+        snprintf(p, sizeof p, "%s/run/nsboot", root);
+        cr_assert_eq(stat(p, &st), 0);
+        cr_assert_eq(st.st_mode & 07777, 0755);
+        snprintf(p, sizeof p, "%s/run", root);
+        cr_assert_eq(stat(p, &st), 0);
+        cr_assert_eq(st.st_mode & 07777, 0755);
+}
