@@ -149,7 +149,7 @@ int verb_export(const CtlArgs *a) {
         r = check_export(name, tree, file, &compression);
         if (r < 0)
                 return r;
-        r = lock_machine(name, tree, locks);
+        r = lock_machine_read(name, tree, locks);
         if (r < 0)
                 return r;
         /* Ctrl-C, SIGTERM, SIGHUP: the partial archive is removed (and tar has ended) first. */

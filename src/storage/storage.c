@@ -12,6 +12,10 @@ bool storage_wanted(const Settings *s) {
                s->overlays_ro;
 }
 
+bool storage_source_read_only(const Settings *s) {
+        return s->read_only || s->ephemeral || s->volatile_mode != VOLATILE_NO;
+}
+
 /* The root source: the image's file systems, or a clone of the tree. */
 static int open_source(const Settings *s, DetachedMounts *l) {
         int fd, r;
@@ -19,8 +23,7 @@ static int open_source(const Settings *s, DetachedMounts *l) {
         /* With an overlay or a volatile root the image is only read: mounting it writable would
          * still write its superblock (mount count, times, journal). */
         if (s->image)
-                return image_open(s->image, s->read_only || s->ephemeral || s->volatile_mode != VOLATILE_NO,
-                                  s->image_policy, l);
+                return image_open(s->image, storage_source_read_only(s), s->image_policy, l);
         r = detached_clone(AT_FDCWD, s->directory, &fd);
         if (r < 0)
                 return log_error_errno(r, "-D/--directory=%s: cannot make a mount of the tree: %m", s->directory);

@@ -10,6 +10,8 @@
 
 /* Whether s asks for an image, an overlay, or a volatile or read-only root. */
 bool storage_wanted(const Settings *s);
+/* Whether the tree or image is only read (-x, --volatile, --read-only): never written by the guest. */
+bool storage_source_read_only(const Settings *s);
 /* Builds the guest's root and everything below it that it needs (an image's /usr, /home, ...,
  * --overlay mounts, a tmpfs /var) as one detached tree; userns_fd (-EBADF: none) idmaps it. */
 int storage_open_root(const Settings *s, int userns_fd, int *ret_fd);

@@ -124,6 +124,14 @@ static const char *tree_name(const Settings *s) {
         return s->image ?: s->directory;
 }
 
+/* The machine's locks: the tree's shared when the machine never writes to it, so that many such
+ * machines may run on it at once (and none that writes). */
+static int lock_container(const Settings *s, Lock locks[static 2]) {
+        if (storage_source_read_only(s))
+                return lock_machine_read(s->machine, tree_name(s), locks);
+        return lock_machine(s->machine, tree_name(s), locks);
+}
+
 /* Whether the guest's root is uid 0 of the host: without a user namespace, or with one that maps 0
  * to 0 (identity, such an lxc.idmap). IPC objects are checked against that uid. */
 static bool guest_root_is_host_root(const UserNsConfig *u) {
@@ -988,7 +996,7 @@ static int check_acquire(Container *c) {
         Lock locks[2] = { { .fd = -EBADF }, { .fd = -EBADF } };
         int r;
 
-        r = lock_machine(s->machine, s->ephemeral ? NULL : tree_name(s), locks);
+        r = lock_container(s, locks);
         if (r < 0)
                 return r;
         r = userns_acquire(&s->userns, s->machine, tree_name(s), &c->userns);
@@ -1039,7 +1047,7 @@ int container_run(const Settings *s) {
         r = preflight(&c);
         if (r < 0)
                 return r;
-        r = lock_machine(s->machine, s->ephemeral ? NULL : tree_name(s), locks);
+        r = lock_container(s, locks);
         if (r < 0)
                 return r;
         /* What a SIGKILLed nsboot of this machine left behind. One that ran in another, still existing

@@ -33,7 +33,8 @@ static int read_holder(const char *path, unsigned *ret_pid, char **ret_machine, 
         return 0;
 }
 
-int lock_open(const char *path, bool wait) {
+/* Opens and flock()s path with op (LOCK_EX or LOCK_SH), as lock_open() describes. */
+static int lock_open_op(const char *path, int op, bool wait) {
         for (int attempt = 0; attempt < 16; attempt++) {
                 _cleanup_close_ int fd = -EBADF;
                 struct stat a, b;
@@ -41,7 +42,7 @@ int lock_open(const char *path, bool wait) {
                 fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0644);
                 if (fd < 0)
                         return -errno;
-                while (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0)
+                while (flock(fd, op | (wait ? 0 : LOCK_NB)) < 0)
                         if (errno != EINTR)
                                 return errno == EWOULDBLOCK ? -EBUSY : -errno;
                 if (fstat(fd, &a) < 0)
@@ -52,7 +53,13 @@ int lock_open(const char *path, bool wait) {
         return -EBUSY;
 }
 
-int lock_try(const char *name, const char *machine, const char *directory, Lock *ret) {
+int lock_open(const char *path, bool wait) {
+        return lock_open_op(path, LOCK_EX, wait);
+}
+
+/* lock_try(), or with shared a shared lock, whose file holds no record: its holders are many, and
+ * the last one to let go removes it (lock_release()). */
+static int lock_take(const char *name, const char *machine, const char *directory, bool shared, Lock *ret) {
         _cleanup_free_ char *path = NULL, *info = NULL;
         _cleanup_close_ int fd = -EBADF;
         int r;
@@ -62,9 +69,13 @@ int lock_try(const char *name, const char *machine, const char *directory, Lock 
                 return r;
         if (asprintf(&path, LOCK_DIR "/%s", name) < 0)
                 return -ENOMEM;
-        fd = lock_open(path, false);
+        fd = lock_open_op(path, shared ? LOCK_SH : LOCK_EX, false);
         if (fd < 0)
                 return fd;
+        if (shared) {
+                *ret = (Lock) { .fd = TAKE_FD(fd), .path = TAKE_PTR(path), .shared = true };
+                return 0;
+        }
         if (asprintf(&info, "%d %s %s\n", (int) getpid(), machine, directory) < 0)
                 return -ENOMEM;
         /* Written first and cut to its length after: ftruncate() to 0 would make ext4 flush the file's
@@ -77,18 +88,33 @@ int lock_try(const char *name, const char *machine, const char *directory, Lock 
         return 0;
 }
 
-int lock_acquire(const char *name, const char *machine, const char *directory, Lock *ret) {
+int lock_try(const char *name, const char *machine, const char *directory, Lock *ret) {
+        return lock_take(name, machine, directory, false, ret);
+}
+
+/* Whether the lock at path is held shared only (a shared lock of our own can be had). */
+static bool held_shared(const char *path) {
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+
+        return fd >= 0 && flock(fd, LOCK_SH | LOCK_NB) >= 0;
+}
+
+static int acquire(const char *name, const char *machine, const char *directory, bool shared, Lock *ret) {
         _cleanup_free_ char *path = NULL, *hm = NULL, *hd = NULL;
         unsigned pid;
         int r;
 
-        r = lock_try(name, machine, directory, ret);
+        r = lock_take(name, machine, directory, shared, ret);
         if (r >= 0)
                 return r;
         if (asprintf(&path, LOCK_DIR "/%s", name) < 0)
                 return log_oom();
         if (r != -EBUSY)
                 return log_error_errno(r, "Failed to lock %s: %m", path);
+        if (!shared && held_shared(path))
+                return log_error_errno(r, "Directory '%s' is in use by machines that run it without writing to it "
+                                       "(-x, --volatile, --read-only) or by an nsbootctl export (lock %s)",
+                                       directory, path);
         if (read_holder(path, &pid, &hm, &hd) < 0)
                 return log_error_errno(r, "Machine '%s' or its directory is in use by another nsboot (lock %s)",
                                        machine, path);
@@ -99,17 +125,24 @@ int lock_acquire(const char *name, const char *machine, const char *directory, L
                                pid);
 }
 
+int lock_acquire(const char *name, const char *machine, const char *directory, Lock *ret) {
+        return acquire(name, machine, directory, false, ret);
+}
+
 void lock_release(Lock *l) {
         if (l->fd < 0)
                 return;
-        /* Unlink while still holding it, so a waiter that opened the old file retries (lock_open). */
-        (void) unlink(l->path);
+        /* Unlink while still holding it, so a waiter that opened the old file retries (lock_open). A
+         * shared lock's file goes with its last holder: one that can make its lock exclusive. */
+        if (!l->shared || flock(l->fd, LOCK_EX | LOCK_NB) >= 0)
+                (void) unlink(l->path);
         l->fd = safe_close(l->fd);
         free(l->path);
         l->path = NULL;
+        l->shared = false;
 }
 
-int lock_machine(const char *machine, const char *directory, Lock ret[static 2]) {
+static int lock_machine_tree(const char *machine, const char *directory, bool shared, Lock ret[static 2]) {
         _cleanup_free_ char *name = NULL, *tree = NULL;
         struct stat st;
         int r;
@@ -128,12 +161,20 @@ int lock_machine(const char *machine, const char *directory, Lock ret[static 2])
                 lock_release(&ret[0]);
                 return log_oom();
         }
-        r = lock_acquire(tree, machine, directory, &ret[1]);
+        r = acquire(tree, machine, directory, shared, &ret[1]);
         if (r < 0) {
                 lock_release(&ret[0]);
                 return r;
         }
         return 0;
+}
+
+int lock_machine(const char *machine, const char *directory, Lock ret[static 2]) {
+        return lock_machine_tree(machine, directory, false, ret);
+}
+
+int lock_machine_read(const char *machine, const char *directory, Lock ret[static 2]) {
+        return lock_machine_tree(machine, directory, true, ret);
 }
 
 int lock_remove_stale(const char *machine) {
@@ -158,6 +199,11 @@ int lock_remove_stale(const char *machine) {
                         continue;
                 if (fstat(fd, &a) < 0 || stat(path, &b) < 0 || a.st_ino != b.st_ino || a.st_dev != b.st_dev)
                         continue;
+                /* No record: a shared lock's, whose last holders were killed. Nobody's now. */
+                if (a.st_size == 0) {
+                        (void) unlink(path);
+                        continue;
+                }
                 if (read_holder(path, &pid, &hm, &hd) < 0 || !streq(hm, machine))
                         continue;
                 /* Unlinked while we hold it, as lock_release() does: a waiter that opened it retries. */

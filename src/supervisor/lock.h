@@ -12,6 +12,7 @@
 typedef struct Lock {
         int fd;
         char *path;
+        bool shared;
 } Lock;
 
 /* Opens and flock()s path (made 0644 if missing), waiting for it with wait, else -EBUSY; retries when
@@ -26,8 +27,12 @@ int lock_acquire(const char *name, const char *machine, const char *directory, L
 void lock_release(Lock *l);
 
 /* Both locks of a machine: "machine-NAME" and "tree-DEV:INO" of its root directory (or image); with
- * directory NULL only the first (-x: many throwaway copies of one tree may run). Logs. */
+ * directory NULL only the first. Logs. */
 int lock_machine(const char *machine, const char *directory, Lock ret[static 2]);
+/* The same, with the tree's lock shared, for a machine that never writes to its tree (-x,
+ * --volatile, --read-only) or a reader of it (nsbootctl export): many may hold it at once, and
+ * none while a machine that writes to the tree runs (or is removed, renamed, ...). Logs. */
+int lock_machine_read(const char *machine, const char *directory, Lock ret[static 2]);
 
 /* Removes the lock files that name machine and that no process holds: what a killed nsboot of it
  * left (its tree and id range locks). Never another machine's, never a held one. Returns how many

@@ -110,6 +110,11 @@ assert_file_not_exists "$WORKDIR/.running.tar.partial" "a partial archive of a r
 ctl stop "$back"
 nsboot_wait 10
 assert_rc 0 "nsboot of the machine made from the export after stop"
+# A throwaway copy (-x) never writes to the tree: the export may read it meanwhile (shared locks).
+boot_sleeping "$MACHINES/$back" -x
+ctl export "$back" "$WORKDIR/while-x.tar" || fail "export while a -x copy of the tree runs"
+assert_contains "$(tar -tf "$WORKDIR/while-x.tar")" "./etc/os-release" "the export made beside -x"
+poweroff_guest
 
 refused "$m" "$WORKDIR/m.tar.zst" "exists already"
 refused "$m" "$MACHINES/$m/srv/self.tar" "is inside the tree of machine '$m'"

@@ -26,3 +26,56 @@ poweroff_guest
 
 nsboot_run -D "$tree" /bin/true
 assert_rc 0 "start after the first nsboot exited"
+
+# -x, --volatile and --read-only never write to the tree: they share its lock, so many of them run
+# on it at once, while a machine that writes to it (or a second one) waits for none of them.
+lock=/run/nsboot/locks/tree-$(stat -c '%Hd:%Ld:%i' "$tree")
+held() { python3 -c 'import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+try:
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+except BlockingIOError:
+    sys.exit(0)
+sys.exit(1)' "$1"; }
+
+boot_sleeping "$tree" -x
+eph_pid=$NSBOOT_PID
+boot_sleeping "$tree" --read-only -M "${name}ro"
+ro_pid=$NSBOOT_PID
+kill -0 "$eph_pid" || fail "the -x machine died when a --read-only one started on its tree"
+assert_file_exists "$lock" "the tree's shared lock"
+held "$lock" || fail "nobody holds $lock"
+assert_eq 0 "$(stat -c %s "$lock")" "a shared lock file holds no record"
+
+nsboot_run -M "${name}v" --volatile=overlay -D "$tree" /bin/true
+assert_rc 0 "a third machine that only reads the tree"
+nsboot_run -M "${name}w" -D "$tree" /bin/true
+assert_rc 1 "a machine that writes to the tree while others read it"
+assert_file_contains "$NSBOOT_ERR" "is in use by machines that run it without writing to it" "refusal says why"
+assert_file_exists "$lock" "the readers' lock after the writer's refusal"
+
+poweroff_guest # the --read-only one
+NSBOOT_PID=$eph_pid
+assert_file_exists "$lock" "the lock while the -x machine still runs"
+held "$lock" || fail "the -x machine does not hold $lock any more"
+poweroff_guest
+assert_file_not_exists "$lock" "the last reader removes the shared lock file"
+
+boot_sleeping "$tree"
+holder=$NSBOOT_PID
+nsboot_run -x -D "$tree" /bin/true
+assert_rc 1 "-x on a tree that a machine writes to"
+assert_file_contains "$NSBOOT_ERR" "$holder" "refusal names the writer's PID"
+nsboot_run -M "${name}ro" --read-only -D "$tree" /bin/true
+assert_rc 1 "--read-only on a tree that a machine writes to"
+poweroff_guest
+assert_file_not_exists "$lock" "the writer's lock file after it ended"
+
+# A killed reader's lock file (no record, nobody holds it) is taken over by the next start.
+boot_sleeping "$tree" -x
+kill -KILL "$NSBOOT_PID"
+timeout 10 tail --pid="$NSBOOT_PID" -f /dev/null
+assert_file_exists "$lock" "a SIGKILLed reader leaves its lock file"
+nsboot_run -D "$tree" /bin/true
+assert_rc 0 "a writer after the last reader was killed"
+assert_file_not_exists "$lock" "the stale shared lock file after the next start"
