@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -180,4 +181,48 @@ int cleanup_run(const char *machine) {
         if (r == 0)
                 log_info("Nothing to clean up for machine '%s'", machine);
         return r < 0 ? r : 0;
+}
+
+/* Whether name is base's (the first n characters of machine) with another -x suffix: "-" and 16 hex
+ * digits. */
+static bool ephemeral_sibling(const char *name, const char *machine, size_t n) {
+        if (strlen(name) != n + 17 || strncmp(name, machine, n) != 0 || name[n] != '-' || streq(name, machine))
+                return false;
+        return strspn(name + n + 1, "0123456789abcdef") == 16;
+}
+
+int cleanup_ephemeral_siblings(const char *machine) {
+        _cleanup_(closedirp) DIR *d = NULL;
+        size_t len = strlen(machine), n;
+        int removed = 0;
+
+        if (len < 18 || machine[len - 17] != '-' || strspn(machine + len - 16, "0123456789abcdef") != 16)
+                return 0;
+        n = len - 17;
+        d = opendir(CLEANUP_STATE_DIR);
+        if (!d)
+                return 0;
+        for (struct dirent *de; (de = readdir(d));) {
+                _cleanup_free_ char *name = NULL, *lock_name = NULL;
+                Lock lock = { .fd = -EBADF };
+                const char *dot = strrchr(de->d_name, '.');
+                int r;
+
+                /* Every machine has its state record; a killed one's cgroup record may outlive it. */
+                if (!dot || (!streq(dot, STATE_SUFFIX) && !streq(dot, ".cgroup")))
+                        continue;
+                name = strndup(de->d_name, (size_t) (dot - de->d_name));
+                if (!name)
+                        return log_oom();
+                if (!ephemeral_sibling(name, machine, n))
+                        continue;
+                if (asprintf(&lock_name, "machine-%s", name) < 0)
+                        return log_oom();
+                if (lock_try(lock_name, name, "(cleanup)", &lock) < 0)
+                        continue; /* it runs, or another start cleans it up right now */
+                r = cleanup_machine(name);
+                lock_release(&lock);
+                removed += MAX(r, 0);
+        }
+        return removed;
 }

@@ -12,6 +12,10 @@
 /* With the machine's lock held: repairs what an earlier nsboot of machine left. Returns how many
  * things it removed or put back (0: nothing was left). Logs what it does. */
 int cleanup_machine(const char *machine);
+/* -x without -M names each run anew (NAME-16 hex digits), so no later start of the same name repairs
+ * what a killed one left: each start of such a machine repairs its killed siblings', those of the
+ * same NAME whose lock is free. Returns how many things it removed. Logs what it does. */
+int cleanup_ephemeral_siblings(const char *machine);
 /* nsboot --cleanup -M NAME: takes the machine's lock (fails when it runs), repairs, says what. Logs. */
 int cleanup_run(const char *machine);
 

@@ -1058,6 +1058,8 @@ int container_run(const Settings *s) {
                 lock_release(&locks[0]);
                 return r;
         }
+        if (s->ephemeral)
+                (void) cleanup_ephemeral_siblings(s->machine);
         machine_state_repair();
         control_repair();
         r = userns_acquire(&s->userns, s->machine, tree_name(s), &c.userns);

@@ -51,6 +51,38 @@ if command -v mkfs.ext4 >/dev/null && [[ -e /dev/loop-control ]]; then
         assert_no_loop "$img" "after -x on the image"
 fi
 
+# -x names each run anew, so a killed one is repaired by the next -x start of the same tree: its
+# cgroup, records and lock files go; a sibling that still runs is left alone.
+state_of() { grep -l "^SUPERVISOR=$1\$" /run/nsboot/machines/*.state 2>/dev/null | sed 's|.*/||; s|\.state$||'; }
+boot_sleeping "$tree" -x
+alive_pid=$NSBOOT_PID
+alive=$(state_of "$alive_pid")
+[[ -n $alive ]] || fail "no state record of the running -x machine"
+boot_sleeping "$tree" -x
+killed=$(state_of "$NSBOOT_PID")
+[[ -n $killed && $killed != "$alive" ]] || fail "no state record of the second -x machine"
+kill -KILL "$NSBOOT_PID"
+timeout 10 tail --pid="$NSBOOT_PID" -f /dev/null
+[[ -d $(machine_cgroup "${killed//-/\\x2d}") ]] || fail "a SIGKILLed -x machine's cgroup stays until the next start"
+assert_file_exists "/run/nsboot/machines/$killed.cgroup" "a SIGKILLed -x machine's cgroup record"
+assert_file_exists "/run/nsboot/locks/machine-$killed" "a SIGKILLed -x machine's lock file"
+nsboot_run -D "$tree" -x /bin/true
+assert_rc 0 "the next -x start of the tree"
+assert_file_contains "$NSBOOT_ERR" "machine '$killed'" "the start says whose leftovers it repaired"
+# the scope's name escapes "-" as systemd does
+killed_cg=$(machine_cgroup "${killed//-/\\x2d}")
+alive_cg=$(machine_cgroup "${alive//-/\\x2d}")
+[[ -d $alive_cg ]] || fail "no cgroup $alive_cg of the running sibling"
+[[ ! -d $killed_cg ]] || fail "the killed -x machine's cgroup after the next start"
+for f in /run/nsboot/machines/"$killed".* /run/nsboot/locks/machine-"$killed"; do
+        assert_file_not_exists "$f" "the killed -x machine's leftover"
+done
+kill -0 "$alive_pid" || fail "the sweep killed a running sibling"
+[[ -d $alive_cg ]] || fail "the sweep removed a running sibling's cgroup"
+assert_file_exists "/run/nsboot/machines/$alive.state" "the running sibling's state record"
+NSBOOT_PID=$alive_pid
+poweroff_guest
+
 # Start latency with 1 GB of files in the tree: no timed assertion, the figures are printed.
 big=$WORKDIR/big
 cp -a "$tree" "$big"
