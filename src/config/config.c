@@ -11,9 +11,6 @@
 #include "nspawn-file.h"
 #include "settings-table.h"
 
-#define CONFIG_DIRS "/etc/nsboot", "/run/nsboot"
-#define LXC_PATH "/var/lib/lxc"
-#define NSPAWN_DIRS "/etc/systemd/nspawn", "/run/systemd/nspawn"
 
 /* Unindexed lxc.network.<sub> (LXC <= 2.0) -> lxc.network.N.<sub>, N counting the .type lines. */
 static char *index_network_key(const char *key, unsigned *net_index) {

@@ -18,6 +18,12 @@ KeyStatus config_key_status(const char *key, const char *value, unsigned *net_in
 /* The known key closest to an unknown one, for "did you mean". */
 const char *config_key_suggest(const char *key);
 
+/* Where machines' config files are, in the order config_find() looks: NAME.conf, then LXC's
+ * NAME/config, then systemd-nspawn's NAME.nspawn. */
+#define CONFIG_DIRS "/etc/nsboot", "/run/nsboot"
+#define LXC_PATH "/var/lib/lxc"
+#define NSPAWN_DIRS "/etc/systemd/nspawn", "/run/systemd/nspawn"
+
 /* Finds the machine's file: /etc/nsboot/NAME.conf, /run/nsboot/NAME.conf, LXC's
  * /var/lib/lxc/NAME/config (trusted; said at info level), else NAME.nsboot beside the tree
  * (untrusted). Returns 0 and NULL when there is none. */

@@ -130,9 +130,7 @@ bool machine_name_is_valid(const char *s) {
 }
 
 /* Directories searched for -M NAME without -D, as systemd-nspawn and machinectl search them. */
-static const char *const machine_search_path[] = {
-        "/var/lib/machines", "/var/lib/container", "/usr/local/lib/machines", "/usr/lib/machines",
-};
+static const char *const machine_search_path[] = { MACHINE_DIRS };
 
 int settings_find_machine(const char *name, bool images, char **ret, bool *ret_image) {
         for (size_t i = 0; i < ELEMENTSOF(machine_search_path); i++)

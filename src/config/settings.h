@@ -185,6 +185,9 @@ bool settings_init_ids_set(const Settings *s);
 /* The first veth with a static IPv4 or IPv6 address (for --port, --masquerade), or NULL. */
 const NetDevConfig *settings_nat_interface(const Settings *s);
 
+/* The machine directories, where -M NAME finds NAME or NAME.raw, in this order (systemd-nspawn's). */
+#define MACHINE_DIRS "/var/lib/machines", "/var/lib/container", "/usr/local/lib/machines", "/usr/lib/machines"
+
 /* The tree of machine name in /var/lib/machines and the other machine directories, or with images
  * its disk image NAME.raw there (a regular file or block device; *ret_image says which), as
  * systemd-nspawn -M finds them: in each directory the tree first. -ENOENT if none. Non-logging. */

@@ -21,7 +21,7 @@ typedef struct CtlArgs {
         bool json;
         bool quiet;
         bool no_wait;
-        bool all;               /* stop: every running machine */
+        bool all;               /* stop: every running machine; list: the stopped ones too */
         const char *user;       /* enter: -u, a user of the guest */
         bool clear;             /* console-log */
         bool force;             /* copy-to, copy-from: replace the destination */
@@ -50,6 +50,17 @@ int ctl_machine_get(const char *name, MachineState *ret);
 int ctl_machines_running(MachineState **ret, size_t *ret_n);
 void ctl_machines_free(MachineState *l, size_t n);
 
+/* A machine defined on the host, running or not: by a config file (/etc/nsboot, /run/nsboot,
+ * /var/lib/lxc, a .nspawn file) or a tree or image in a machine directory. */
+typedef struct DefinedMachine {
+        char *name;
+        char *path;     /* the tree or image nsboot -M NAME boots; NULL when none is found */
+        char *config;   /* the config file nsboot -M NAME reads; NULL when none */
+} DefinedMachine;
+/* Every machine defined on the host, sorted by name. Logs. */
+int ctl_defined_machines(DefinedMachine **ret, size_t *ret_n);
+void ctl_defined_free(DefinedMachine *l, size_t n);
+
 /* The addresses in the guest's network namespace (loopback and link-local ones aside); none when
  * the machine shares the host's network. -errno when we may not look. Logs only a failure to
  * return to our own namespace. */
@@ -68,6 +79,7 @@ const char *format_bytes(uint64_t bytes, char buf[static 32]);
 uint64_t uptime_sec(uint64_t start_usec);
 
 int verb_list(const CtlArgs *a);
+int verb_images(const CtlArgs *a);
 int verb_stat(const CtlArgs *a);
 int verb_top(const CtlArgs *a);
 int verb_enter(const CtlArgs *a);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* nsbootctl list: the running machines, from their state files and their network namespaces. */
+/* nsbootctl list: the running machines, from their state files and their network namespaces; with
+ * --all also the stopped ones defined on the host (images.c). */
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
@@ -96,14 +97,20 @@ static void print_json(const MachineState *l, char ***addresses, size_t n) {
                 json_string(stdout, l[i].state);
                 printf(", \"init\": ");
                 json_string(stdout, l[i].init);
-                printf(", \"leader\": %d, \"supervisor\": %d, \"addresses\": [", (int) l[i].leader,
-                       (int) l[i].supervisor);
+                if (l[i].leader > 0)
+                        printf(", \"leader\": %d, \"supervisor\": %d, \"addresses\": [", (int) l[i].leader,
+                               (int) l[i].supervisor);
+                else
+                        printf(", \"leader\": null, \"supervisor\": null, \"addresses\": [");
                 STRV_FOREACH(a, addresses[i]) {
                         printf("%s", a == addresses[i] ? "" : ", ");
                         json_string(stdout, *a);
                 }
-                printf("], \"start_usec\": %llu, \"uptime_sec\": %llu, \"tree\": ",
-                       (unsigned long long) l[i].start_usec, (unsigned long long) uptime_sec(l[i].start_usec));
+                if (l[i].leader > 0)
+                        printf("], \"start_usec\": %llu, \"uptime_sec\": %llu, \"tree\": ",
+                               (unsigned long long) l[i].start_usec, (unsigned long long) uptime_sec(l[i].start_usec));
+                else
+                        printf("], \"start_usec\": null, \"uptime_sec\": null, \"tree\": ");
                 json_string(stdout, l[i].tree);
                 printf(", \"cgroup\": ");
                 json_string(stdout, l[i].cgroup);
@@ -126,14 +133,58 @@ static void print_table(const MachineState *l, char ***addresses, size_t n) {
                "ADDRESSES", "UPTIME");
         for (size_t i = 0; i < n; i++) {
                 _cleanup_free_ char *a = ctl_join(addresses[i], ",");
-                char buf[32];
+                char buf[32], pid[16];
 
-                printf("%-*s %-8s %-*s %7d %-*s %s\n", w_name, l[i].name, strempty(l[i].state), w_init,
-                       strempty(l[i].init), (int) l[i].leader, w_addr, a && *a ? a : "-",
-                       format_timespan(uptime_sec(l[i].start_usec), buf));
+                snprintf(pid, sizeof pid, "%d", (int) l[i].leader);
+                printf("%-*s %-8s %-*s %7s %-*s %s\n", w_name, l[i].name, strempty(l[i].state), w_init,
+                       l[i].init ?: "-", l[i].leader > 0 ? pid : "-", w_addr, a && *a ? a : "-",
+                       l[i].leader > 0 ? format_timespan(uptime_sec(l[i].start_usec), buf) : "-");
         }
         if (isatty(STDOUT_FILENO))
                 printf("\n%zu machine%s listed.\n", n, n == 1 ? "" : "s");
+}
+
+static int compare_state_names(const void *a, const void *b) {
+        return strcmp(((const MachineState *) a)->name, ((const MachineState *) b)->name);
+}
+
+/* --all: the machines defined on the host that do not run, as "stopped" entries without a leader,
+ * the list sorted by name again. */
+static int add_stopped(MachineState **l, size_t *n) {
+        DefinedMachine *d;
+        MachineState *m;
+        size_t k, added = 0;
+        int r;
+
+        r = ctl_defined_machines(&d, &k);
+        if (r < 0)
+                return r;
+        m = reallocarray(*l, *n + k + 1, sizeof *m);
+        if (!m) {
+                ctl_defined_free(d, k);
+                return log_oom();
+        }
+        *l = m;
+        for (size_t i = 0; i < k; i++) {
+                bool running = false;
+
+                for (size_t j = 0; j < *n && !running; j++)
+                        running = streq(m[j].name, d[i].name);
+                if (running)
+                        continue;
+                m[*n + added] = (MachineState) { .name = TAKE_PTR(d[i].name), .tree = TAKE_PTR(d[i].path),
+                                                 .state = strdup("stopped") };
+                if (!m[*n + added].state) {
+                        *n += added + 1;
+                        ctl_defined_free(d, k);
+                        return log_oom();
+                }
+                added++;
+        }
+        *n += added;
+        ctl_defined_free(d, k);
+        qsort(m, *n, sizeof *m, compare_state_names);
+        return 0;
 }
 
 int verb_list(const CtlArgs *a) {
@@ -145,6 +196,13 @@ int verb_list(const CtlArgs *a) {
         r = ctl_machines_running(&l, &n);
         if (r < 0)
                 return r;
+        if (a->all) {
+                r = add_stopped(&l, &n);
+                if (r < 0) {
+                        ctl_machines_free(l, n);
+                        return r;
+                }
+        }
         addresses = calloc(n + 1, sizeof *addresses);
         if (!addresses) {
                 ctl_machines_free(l, n);

@@ -23,6 +23,8 @@ typedef struct Verb {
 
 static const Verb verbs[] = {
         { "list",   0, 0,        false, verb_list   },
+        { "images", 0, 0,        false, verb_images },
+        { "list-images", 0, 0,   false, verb_images },
         { "stat",   0, 0,        true,  verb_stat   },
         { "status", 1, ARGS_ANY, true,  verb_status },
         { "top",    0, 0,        true,  verb_top    },
@@ -56,6 +58,7 @@ static void help(void) {
                "Create, list, watch, enter, start and stop nsboot machines.\n\n"
                "Commands:\n"
                "  list                    Running machines: name, state, init, PID, addresses, uptime\n"
+               "  images                  Every machine's tree or image: type, read-only, usage, mtime\n"
                "  stat                    Processes, memory and CPU time of each running machine\n"
                "  status NAME...          One running machine in detail\n"
                "  top                     The same, refreshed; keys: c, m, n sort, q quits\n"
@@ -92,7 +95,7 @@ static void help(void) {
                "  -s --signal=SIGNAL      kill: the signal (default SIGTERM)\n"
                "     --kill-whom=all|leader  kill: every process of the machine (default), or its init\n"
                "     --no-wait            stop: return once the machine was asked\n"
-               "     --all                stop: every running machine\n"
+               "     --all                stop: every running machine; list: stopped ones too\n"
                "     --clear              console-log: empty the buffer after printing it\n"
                "     --force              copy-to, copy-from: replace the destination if it exists\n"
                "     --timeout=SECS       start, stop: how long to wait (default 90)\n"
