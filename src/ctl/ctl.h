@@ -72,6 +72,11 @@ char *ctl_join(char *const *l, const char *sep);
  * at that moment. Non-logging. */
 void cgroup_foreach_pid(const char *dir, void (*fn)(pid_t pid, void *userdata), void *userdata);
 
+/* Whether systemd is the host's init (/run/systemd/system). */
+bool ctl_systemd_running(void);
+/* Runs argv and waits for it; its exit status, or -errno. Logs. */
+int ctl_run_wait(char *const argv[]);
+
 /* Formatting shared by list, stat and top. Non-logging; buffers are the caller's. */
 const char *format_timespan(uint64_t sec, char buf[static 32]);
 const char *format_bytes(uint64_t bytes, char buf[static 32]);
@@ -80,6 +85,8 @@ uint64_t uptime_sec(uint64_t start_usec);
 
 int verb_list(const CtlArgs *a);
 int verb_images(const CtlArgs *a);
+int verb_enable(const CtlArgs *a);
+int verb_disable(const CtlArgs *a);
 int verb_stat(const CtlArgs *a);
 int verb_top(const CtlArgs *a);
 int verb_enter(const CtlArgs *a);

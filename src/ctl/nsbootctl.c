@@ -32,6 +32,8 @@ static const Verb verbs[] = {
         { "attach", 1, ARGS_ANY, true,  verb_enter  },
         { "start",  1, ARGS_ANY, true,  verb_start  },
         { "autostart", 0, 0,     true,  verb_autostart },
+        { "enable", 1, ARGS_ANY, true,  verb_enable },
+        { "disable", 1, ARGS_ANY, true, verb_disable },
         { "stop",   0, ARGS_ANY, true,  verb_stop   },
         { "reboot", 1, ARGS_ANY, true,  verb_reboot },
         { "kill",   1, ARGS_ANY, true,  verb_kill   },
@@ -66,6 +68,8 @@ static void help(void) {
                "  attach NAME [CMD...]    The same as enter\n"
                "  start NAME...           Boot machines in the background\n"
                "  autostart               Boot the machines with lxc.start.auto, in their order\n"
+               "  enable NAME...          Start machines at host boot (lxc.start.auto = 1)\n"
+               "  disable NAME...         Do not start them at boot (lxc.start.auto = 0)\n"
                "  stop NAME...|--all      Shut machines down cleanly, as their init does it\n"
                "  reboot NAME...          Reboot machines\n"
                "  kill NAME...            Send a signal to the machines' processes\n"

@@ -45,10 +45,14 @@ typedef enum StartVia {
         START_TRANSIENT,        /* systemd without that unit (nsboot not installed): systemd-run */
 } StartVia;
 
-static StartVia host_start_via(void) {
+bool ctl_systemd_running(void) {
         struct stat st;
 
-        if (lstat("/run/systemd/system", &st) < 0 || !S_ISDIR(st.st_mode))
+        return lstat("/run/systemd/system", &st) >= 0 && S_ISDIR(st.st_mode);
+}
+
+static StartVia host_start_via(void) {
+        if (!ctl_systemd_running())
                 return START_DIRECT;
         return access("/etc/systemd/system/nsboot@.service", F_OK) >= 0 ||
                                access("/usr/lib/systemd/system/nsboot@.service", F_OK) >= 0 ||
@@ -58,8 +62,7 @@ static StartVia host_start_via(void) {
                        : START_TRANSIENT;
 }
 
-/* Runs argv and waits for it; its exit status, or -errno. Logs. */
-static int run_wait(char *const argv[]) {
+int ctl_run_wait(char *const argv[]) {
         pid_t pid = fork();
         int status;
 
@@ -82,7 +85,7 @@ static int start_unit(const char *name) {
 
         if (asprintf(&unit, "nsboot@%s.service", name) < 0)
                 return log_oom();
-        r = run_wait((char *[]) { (char *) "systemctl", (char *) "start", unit, NULL });
+        r = ctl_run_wait((char *[]) { (char *) "systemctl", (char *) "start", unit, NULL });
         if (r < 0)
                 return r;
         if (r != 0)
@@ -101,7 +104,7 @@ static int start_transient(const char *name, const char *config) {
         if (!nsboot || asprintf(&unit, "nsboot-%s", name) < 0 ||
             (config && asprintf(&config_arg, "--config=%s", config) < 0))
                 return log_oom();
-        r = run_wait((char *[]) {
+        r = ctl_run_wait((char *[]) {
                 (char *) "systemd-run", (char *) "--quiet", (char *) "--collect", (char *) "--unit", unit,
                 (char *) "--service-type=notify", (char *) "--slice=machine.slice",
                 (char *) "--property=KillMode=mixed", (char *) "--property=Delegate=yes",
