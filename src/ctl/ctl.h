@@ -97,6 +97,7 @@ int verb_set_limit(const CtlArgs *a);
 int verb_stop(const CtlArgs *a);
 int verb_reboot(const CtlArgs *a);
 int verb_kill(const CtlArgs *a);
+int verb_terminate(const CtlArgs *a);
 int verb_console(const CtlArgs *a);
 int verb_console_log(const CtlArgs *a);
 int verb_create(const CtlArgs *a);

@@ -29,19 +29,23 @@ static const Verb verbs[] = {
         { "status", 1, ARGS_ANY, true,  verb_status },
         { "top",    0, 0,        true,  verb_top    },
         { "enter",  1, ARGS_ANY, true,  verb_enter  },
+        { "shell",  1, ARGS_ANY, true,  verb_enter  },
         { "attach", 1, ARGS_ANY, true,  verb_enter  },
         { "start",  1, ARGS_ANY, true,  verb_start  },
         { "autostart", 0, 0,     true,  verb_autostart },
         { "enable", 1, ARGS_ANY, true,  verb_enable },
         { "disable", 1, ARGS_ANY, true, verb_disable },
         { "stop",   0, ARGS_ANY, true,  verb_stop   },
+        { "poweroff", 0, ARGS_ANY, true, verb_stop  },
         { "reboot", 1, ARGS_ANY, true,  verb_reboot },
         { "kill",   1, ARGS_ANY, true,  verb_kill   },
+        { "terminate", 1, ARGS_ANY, true, verb_terminate },
         { "set-limit", 2, ARGS_ANY, true, verb_set_limit },
         { "freeze", 1, ARGS_ANY, true,  verb_freeze },
         { "thaw",   1, ARGS_ANY, true,  verb_thaw   },
         { "unfreeze", 1, ARGS_ANY, true, verb_thaw  },
         { "console", 1, 1,       true,  verb_console },
+        { "login",  1, 1,        true,  verb_console },
         { "console-log", 1, 1,   true,  verb_console_log },
         { "create", 1, 1,        true,  verb_create },
         { "remove", 1, ARGS_ANY, true,  verb_remove },
@@ -64,19 +68,20 @@ static void help(void) {
                "  stat                    Processes, memory and CPU time of each running machine\n"
                "  status NAME...          One running machine in detail\n"
                "  top                     The same, refreshed; keys: c, m, n sort, q quits\n"
-               "  enter NAME [CMD...]     A shell or command inside the running machine\n"
+               "  enter NAME [CMD...]     A shell or command inside the running machine (also: shell)\n"
                "  attach NAME [CMD...]    The same as enter\n"
                "  start NAME...           Boot machines in the background\n"
                "  autostart               Boot the machines with lxc.start.auto, in their order\n"
                "  enable NAME...          Start machines at host boot (lxc.start.auto = 1)\n"
                "  disable NAME...         Do not start them at boot (lxc.start.auto = 0)\n"
-               "  stop NAME...|--all      Shut machines down cleanly, as their init does it\n"
+               "  stop NAME...|--all      Shut machines down cleanly, as their init does it (also: poweroff)\n"
                "  reboot NAME...          Reboot machines\n"
                "  kill NAME...            Send a signal to the machines' processes\n"
+               "  terminate NAME...       Kill every process of the machines at once (SIGKILL)\n"
                "  set-limit NAME FILE=VALUE...  Change cgroup limits of a running machine\n"
                "  freeze NAME...          Freeze every process of machines in place\n"
                "  thaw NAME...            Let frozen machines go on (also: unfreeze)\n"
-               "  console NAME            Attach to a running machine's console; Ctrl-] q detaches\n"
+               "  console NAME            Attach to a running machine's console; Ctrl-] q detaches (also: login)\n"
                "  console-log NAME        The last console output (lxc.console.buffer.size)\n"
                "  create NAME             Build /var/lib/machines/NAME and /etc/nsboot/NAME.conf\n"
                "  remove NAME...          Delete stopped machines and their config files\n"

@@ -211,6 +211,16 @@ int verb_kill(const CtlArgs *a) {
         return for_each_machine(a, request, a->kill_leader ? send_request : send_kill_all);
 }
 
+/* machinectl terminate, lxc-stop -k, vzctl stop --fast: SIGKILL to every process of the machines at
+ * once; their nsboot then ends as after a crash of the guest's init, tearing everything down. */
+int verb_terminate(const CtlArgs *a) {
+        CtlArgs k = *a;
+
+        k.signal = SIGKILL;
+        k.kill_leader = false;
+        return verb_kill(&k);
+}
+
 /* lxc-cgroup NAME FILE VALUE, vzctl set --ram: each FILE=VALUE checked here (syntax, and whether
  * this host can apply it), then written by the machine's nsboot, which knows its cgroups. */
 int verb_set_limit(const CtlArgs *a) {

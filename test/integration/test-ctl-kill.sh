@@ -5,7 +5,8 @@
 # --kill-whom=leader; SIGCONT wakes them all again. Then SIGUSR1 to all ends the background
 # processes (by that signal, as their waiting shell reports) and, once testinit is continued,
 # powers it off. A host process outside the machine is never signalled; bad --kill-whom values
-# are refused. Run in the default user namespace mode and with --private-users=no.
+# are refused. Run in the default user namespace mode and with --private-users=no. terminate kills
+# every process at once and the machine goes; shell, poweroff and login are enter, stop and console.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -103,6 +104,29 @@ for mode in default no; do
         assert_file_contains "$NSBOOT_OUT" "NSBOOT-TEST: signal=SIGUSR1"
         [[ $(state "$bystander") == S ]] || fail "the host's process was signalled: $(state "$bystander")"
 done
+
+# terminate (machinectl terminate, lxc-stop -k): every process SIGKILLed at once, the machine torn
+# down as after a crash of its init (nsboot exits, its cgroup goes); shell is enter, poweroff is stop.
+for mode in default no; do
+        start_guest "$mode"
+        assert_eq "shell-ok" "$(ctl shell "$name" echo shell-ok)" "shell is enter ($mode)"
+        ctl terminate "$name" || fail "terminate ($mode)"
+        nsboot_wait 10
+        assert_rc 137 "nsboot after terminate ($mode): 128 + SIGKILL"
+        for pid in "$LEADER" "${others[@]}"; do
+                [[ $(state "$pid") == gone ]] || fail "process $pid after terminate ($mode): $(state "$pid")"
+        done
+        [[ ! -d $cg ]] || fail "the machine's cgroup after terminate ($mode)"
+        [[ $(state "$bystander") == S ]] || fail "the host's process was signalled: $(state "$bystander")"
+done
+start_guest default
+ctl poweroff "$name" || fail "poweroff"
+nsboot_wait 10
+assert_rc 0 "nsboot after poweroff (stop)"
+out=$(ctl terminate "$name" 2>&1) && fail "terminate of a stopped machine succeeded"
+assert_contains "$out" "is not running"
+out=$(ctl login "$name" 2>&1) && fail "login (console) of a stopped machine succeeded"
+assert_contains "$out" "is not running"
 
 out=$(ctl kill --kill-whom=some "$name" 2>&1) && fail "--kill-whom=some succeeded"
 assert_contains "$out" "--kill-whom=some: expected leader or all"
