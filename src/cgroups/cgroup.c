@@ -53,7 +53,7 @@ char *cgroup_scope_name(const char *machine) {
 
 /* Depth-first rmdir of dir and its sub-cgroups; cgroupfs has no files to unlink. A leaf (the usual
  * case) goes at the first rmdir, without reading its dozens of control files' names. */
-static int rmdir_tree(const char *dir) {
+int cgroup_remove_tree(const char *dir) {
         _cleanup_(closedirp) DIR *d = NULL;
         struct dirent *de;
 
@@ -71,7 +71,7 @@ static int rmdir_tree(const char *dir) {
                         continue;
                 if (asprintf(&sub, "%s/%s", dir, de->d_name) < 0)
                         return -ENOMEM;
-                (void) rmdir_tree(sub);
+                (void) cgroup_remove_tree(sub);
         }
         return rmdir(dir) < 0 && errno != ENOENT ? -errno : 0;
 }
@@ -236,7 +236,7 @@ int cgroup_create(CGroup *cg, const char *machine, bool keep_unit, const char *s
         if (r < 0)
                 return log_error_errno(r, "Failed to create cgroup %s: %m", parent);
         /* A leftover of an nsboot that was SIGKILLed: its processes died with the PID namespace. */
-        r = rmdir_tree(path);
+        r = cgroup_remove_tree(path);
         if (r < 0)
                 return log_error_errno(r, "Cgroup %s is left over and still in use: %m", path);
         enable_controllers(parent);
@@ -314,7 +314,7 @@ int cgroup_remove_dir(const char *path) {
         /* The last processes of the PID namespace may still be leaving the cgroup: retry for up
          * to 10 s (on a loaded host, a guest's many processes can take seconds to be released). */
         for (int i = 0; i < 500; i++) {
-                r = rmdir_tree(path);
+                r = cgroup_remove_tree(path);
                 if (r != -EBUSY)
                         break;
                 nanosleep(&(struct timespec) { .tv_nsec = 20 * 1000 * 1000 }, NULL);

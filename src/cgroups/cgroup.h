@@ -53,6 +53,8 @@ int cgroup_v1_suffix(const char *machine, bool keep_unit, const char *slice, cha
 /* Removes the directory and any empty sub-cgroups the guest left, retrying while the last
  * processes leave. Non-logging. */
 int cgroup_remove_dir(const char *path);
+/* The same at once, without waiting: -EBUSY while processes are in it or below it. Non-logging. */
+int cgroup_remove_tree(const char *path);
 /* After a machine's directory dir is gone: the slices above it that a --slice made (NAME.slice; not
  * the default machine.slice, which stays, as with systemd), each removed if it is empty now, up to
  * the first that is not. Non-logging. */

@@ -16,6 +16,7 @@
 #include "cgroup-proc.h"
 #include "cgroup-v1.h"
 #include "cgroup.h"
+#include "cleanup.h"
 #include "create.h"
 #include "ctl.h"
 #include "import.h"
@@ -126,7 +127,7 @@ static void build_cgroups_enter(const char *name, char *ret[static 2]) {
 
         if (in_v2_root() && cgroup_find_v2_root(&roots[0]) < 0)
                 roots[0] = NULL;
-        if (cgroup_v1_dir("systemd", "", &roots[1]) < 0 || !streq(roots[1], "/sys/fs/cgroup/systemd")) {
+        if (cgroup_v1_dir("systemd", "", &roots[1]) < 0 || !streq(roots[1], CREATE_CGROUP_V1_ROOT)) {
                 free(roots[1]);
                 roots[1] = NULL;
         }
@@ -134,7 +135,7 @@ static void build_cgroups_enter(const char *name, char *ret[static 2]) {
                 _cleanup_free_ char *dir = NULL, *procs = NULL;
 
                 ret[i] = NULL;
-                if (!roots[i] || asprintf(&dir, "%s/nsbootctl-create-%s", roots[i], name) < 0 ||
+                if (!roots[i] || asprintf(&dir, "%s/" CREATE_CGROUP_PREFIX "%s", roots[i], name) < 0 ||
                     asprintf(&procs, "%s/cgroup.procs", dir) < 0 || (mkdir(dir, 0755) < 0 && errno != EEXIST) ||
                     write_string_file(procs, "0") < 0) {
                         free(roots[i]);
@@ -152,7 +153,7 @@ static void build_cgroups_leave(const char *name, char *roots[static 2]) {
                 if (!roots[i])
                         continue;
                 if (asprintf(&procs, "%s/cgroup.procs", roots[i]) >= 0 && write_string_file(procs, "0") >= 0 &&
-                    asprintf(&dir, "%s/nsbootctl-create-%s", roots[i], name) >= 0 && cgroup_remove_dir(dir) < 0)
+                    asprintf(&dir, "%s/" CREATE_CGROUP_PREFIX "%s", roots[i], name) >= 0 && cgroup_remove_dir(dir) < 0)
                         log_warning("Could not remove the cgroup '%s' of mkosi's build, ignoring", dir);
                 free(roots[i]);
                 roots[i] = NULL;
@@ -269,10 +270,8 @@ static int write_config(const CtlArgs *a, const char *name) {
 }
 
 static int check_new(const CtlArgs *a, const char *name, const char *tree, const char *partial) {
-        _cleanup_free_ char *conf = NULL, *work = NULL;
+        _cleanup_free_ char *conf = NULL, *work = NULL, *image = NULL;
 
-        if (!machine_name_is_valid(name))
-                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "'%s' is not a valid machine name", name);
         if (a->hostname && !hostname_is_valid(a->hostname))
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "--hostname=%s: not a valid host name", a->hostname);
         if (asprintf(&conf, CONFIG_DIR "/%s.conf", name) < 0)
@@ -281,18 +280,23 @@ static int check_new(const CtlArgs *a, const char *name, const char *tree, const
                 return log_error_errno(SYNTHETIC_ERRNO(EEXIST), "Machine '%s' exists already: %s", name, tree);
         if (access(conf, F_OK) >= 0)
                 return log_error_errno(SYNTHETIC_ERRNO(EEXIST), "Machine '%s' has a config file already: %s", name, conf);
-        /* The leftovers of a create that was killed. */
-        if (asprintf(&work, "%s.mkosi", partial) < 0)
+        /* The leftovers of a create that was killed (we hold the machine's lock): its tree, mkosi's
+         * work directory, a decompressed image, the build cgroups. */
+        if (asprintf(&work, "%s.mkosi", partial) < 0 || asprintf(&image, "%s.image", partial) < 0)
                 return log_oom();
+        if (unlink(image) < 0 && errno != ENOENT)
+                return log_error_errno(errno, "Cannot remove the leftover %s: %m", image);
         if (tree_remove(partial) < 0)
                 return log_error_errno(SYNTHETIC_ERRNO(EBUSY), "Cannot remove the leftover %s", partial);
         if (tree_remove(work) < 0)
                 return log_error_errno(SYNTHETIC_ERRNO(EBUSY), "Cannot remove the leftover %s", work);
+        (void) cleanup_create_cgroups(name);
         return 0;
 }
 
-int verb_create(const CtlArgs *a) {
-        const char *name = a->args[1];
+/* With the machine's lock held throughout: a create of the same name, or a start, waits for none of
+ * what this one makes and removes none of it (check_new() removes what a killed create left). */
+static int create_locked(const CtlArgs *a, const char *name) {
         _cleanup_free_ char *tree = NULL, *partial = NULL;
         _cleanup_(progress_freep) Progress *p = NULL;
         int r;
@@ -328,6 +332,24 @@ int verb_create(const CtlArgs *a) {
         }
         progress_done(p, tree);
         return 0;
+}
+
+int verb_create(const CtlArgs *a) {
+        const char *name = a->args[1];
+        _cleanup_free_ char *lock_name = NULL;
+        Lock lock = { .fd = -EBADF };
+        int r;
+
+        if (!machine_name_is_valid(name))
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "'%s' is not a valid machine name", name);
+        if (asprintf(&lock_name, "machine-%s", name) < 0)
+                return log_oom();
+        r = lock_acquire(lock_name, name, "(create)", &lock);
+        if (r < 0)
+                return r;
+        r = create_locked(a, name);
+        lock_release(&lock);
+        return r;
 }
 
 int verb_remove(const CtlArgs *a) {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 
@@ -148,7 +149,7 @@ int progress_run_at(Progress *p, int dir_fd, const char *const *argv) {
         _cleanup_close_pair_ int pipefd[2] = { -EBADF, -EBADF };
         _cleanup_(fclosep) FILE *f = NULL;
         siginfo_t si = {};
-        pid_t pid;
+        pid_t pid, parent = getpid();
 
         if (pipe2(pipefd, O_CLOEXEC) < 0)
                 return log_error_errno(errno, "Failed to create a pipe: %m");
@@ -159,9 +160,12 @@ int progress_run_at(Progress *p, int dir_fd, const char *const *argv) {
                 int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
                 sigset_t none;
 
-                /* The tool stops on Ctrl-C even while we hold the signal until we cleaned up. */
+                /* The tool stops on Ctrl-C even while we hold the signal until we cleaned up; and
+                 * when we are killed, which leaves it writing into what the next run removes, no
+                 * longer under the machine's lock: SIGTERM, for it to clean up its own. */
                 sigemptyset(&none);
-                if (null < 0 || sigprocmask(SIG_SETMASK, &none, NULL) < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(pipefd[1], STDOUT_FILENO) < 0 ||
+                if (null < 0 || sigprocmask(SIG_SETMASK, &none, NULL) < 0 || prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 ||
+                    getppid() != parent || dup2(null, STDIN_FILENO) < 0 || dup2(pipefd[1], STDOUT_FILENO) < 0 ||
                     dup2(pipefd[1], STDERR_FILENO) < 0 || (dir_fd >= 0 && fchdir(dir_fd) < 0))
                         _exit(127);
                 execvp(argv[0], (char *const *) argv);

@@ -136,6 +136,33 @@ static int cleanup_tunnel(const char *machine) {
         return access(dir, F_OK) < 0 ? 1 : 0;
 }
 
+int cleanup_create_cgroups(const char *machine) {
+        _cleanup_free_ char *v2 = NULL;
+        const char *roots[] = { cgroup_find_v2_root(&v2) >= 0 ? v2 : NULL, CREATE_CGROUP_V1_ROOT };
+        int n = 0;
+
+        for (size_t i = 0; i < ELEMENTSOF(roots); i++) {
+                _cleanup_free_ char *dir = NULL;
+                int r;
+
+                if (!roots[i])
+                        continue;
+                if (asprintf(&dir, "%s/" CREATE_CGROUP_PREFIX "%s", roots[i], machine) < 0)
+                        return log_oom();
+                if (access(dir, F_OK) < 0)
+                        continue;
+                r = cgroup_remove_tree(dir);
+                if (r < 0)
+                        log_warning_errno(r, "Failed to remove the cgroup %s of a create that was killed, ignoring: %m",
+                                          dir);
+                else {
+                        log_info("Removed the cgroup %s of a create that was killed", dir);
+                        n++;
+                }
+        }
+        return n;
+}
+
 int cleanup_machine(const char *machine) {
         int n = 0, r, failed = 0;
 
@@ -156,6 +183,8 @@ int cleanup_machine(const char *machine) {
         n += MAX(r, 0);
         failed = failed ?: MIN(r, 0);
         n += cleanup_tunnel(machine);
+        r = cleanup_create_cgroups(machine);
+        n += MAX(r, 0);
         r = lock_remove_stale(machine);
         if (r > 0)
                 log_info("Removed the stale lock files of machine '%s' under %s (%d)", machine, LOCK_DIR, r);

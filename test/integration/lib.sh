@@ -417,6 +417,16 @@ wait_pid_exit() {
         done
 }
 
+# wait_gone PID SECS: like wait_pid_exit, for a process that is not our child: true once it has
+# exited, reaped or not (a zombie that no one reaps counts as gone).
+wait_gone() {
+        local deadline=$((SECONDS + $2))
+        until [[ ! -e /proc/$1 || $(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) == Z* ]]; do
+                ((SECONDS < deadline)) || return 1
+                sleep 0.1
+        done
+}
+
 # nsboot_wait [SECS]: wait for the nsboot started by nsboot_start; sets NSBOOT_RC.
 nsboot_wait() {
         local secs=${1:-$NSBOOT_TIMEOUT}
