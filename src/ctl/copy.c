@@ -3,13 +3,17 @@
  * and a running machine. The guest's side is a child that joined the machine as nsbootctl enter
  * does and holds no more than the guest's root: every guest path is resolved there, never by the
  * host. The sides talk over a pipe (copy-stream.c); each writes into a temporary directory next to
- * the destination and renames the result into place when it is complete. */
+ * the destination and renames the result into place when it is complete. A temporary directory is
+ * locked while its copy lives; the next copy into that directory removes those of killed copies. */
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -22,7 +26,8 @@
 #include "guest.h"
 #include "log.h"
 
-#define COPY_TEMP_TEMPLATE ".#nsbootctl-copy-XXXXXX"
+#define COPY_TEMP_PREFIX ".#nsbootctl-copy-"
+#define COPY_TEMP_NAME_MAX (sizeof COPY_TEMP_PREFIX + 6)
 #define COPY_DEPTH_MAX 512
 
 /* A path split into the directory that holds it and its last name. */
@@ -98,6 +103,71 @@ static int child_enter_guest(Guest *g, int fd, bool die_with_parent) {
         return 0;
 }
 
+/* A copy's temporary directory in dir, flock()ed for as long as the copy lives: a later copy tells
+ * one of a killed nsbootctl (its lock gone with it) from one in use. A directory that a cleaner
+ * (copy_temp_remove_stale()) took between its mkdir and our lock is gone when we get the lock:
+ * then another. Returns its fd, with its name in ret_name. Non-logging. */
+static int copy_temp_make(int dir, char ret_name[static COPY_TEMP_NAME_MAX]) {
+        static const char chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+        for (int attempt = 0; attempt < 64; attempt++) {
+                _cleanup_close_ int fd = -EBADF;
+                uint8_t rnd[6];
+                struct stat a, b;
+                char *p;
+
+                if (getrandom(rnd, sizeof rnd, 0) != sizeof rnd)
+                        return -EIO;
+                p = stpcpy(ret_name, COPY_TEMP_PREFIX);
+                for (size_t i = 0; i < sizeof rnd; i++)
+                        *p++ = chars[rnd[i] % (sizeof chars - 1)];
+                *p = 0;
+                if (mkdirat(dir, ret_name, 0700) < 0) {
+                        if (errno == EEXIST)
+                                continue;
+                        return -errno;
+                }
+                fd = openat(dir, ret_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (fd < 0) {
+                        (void) unlinkat(dir, ret_name, AT_REMOVEDIR);
+                        continue;
+                }
+                /* A file system without flock(): no cleaner can take it either. */
+                while (flock(fd, LOCK_EX) < 0 && errno == EINTR)
+                        ;
+                if (fstat(fd, &a) >= 0 && fstatat(dir, ret_name, &b, AT_SYMLINK_NOFOLLOW) >= 0 &&
+                    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+                        return TAKE_FD(fd);
+        }
+        return -EBUSY;
+}
+
+/* Removes the temporary directories in dir of copies that were killed (SIGKILL, both sides at
+ * once): ours by name and owner, and locked by no one. Logs what it removes. */
+static void copy_temp_remove_stale(int dir) {
+        _cleanup_(closedirp) DIR *d = NULL;
+        int fd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+        if (fd < 0 || !(d = fdopendir(fd))) {
+                safe_close(fd);
+                return;
+        }
+        for (struct dirent *de; (de = readdir(d));) {
+                _cleanup_close_ int tmp = -EBADF;
+                struct stat a, b;
+
+                if (!startswith(de->d_name, COPY_TEMP_PREFIX))
+                        continue;
+                tmp = openat(dir, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (tmp < 0 || flock(tmp, LOCK_EX | LOCK_NB) < 0 || fstat(tmp, &a) < 0 || a.st_uid != geteuid() ||
+                    fstatat(dir, de->d_name, &b, AT_SYMLINK_NOFOLLOW) < 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+                        continue;
+                /* Removed while we hold its lock: a copy that just made it retries (copy_temp_make()). */
+                if (remove_tree_at(dir, de->d_name, COPY_DEPTH_MAX) >= 0)
+                        log_info("Removed '%s', left by a copy that was killed", de->d_name);
+        }
+}
+
 /* Puts tmp/COPY_STREAM_ROOT at name in dir; with force, in exchange for what is there, which then
  * goes with tmp. */
 static int copy_place(int dir, const char *tmp, const char *name, bool force) {
@@ -123,34 +193,35 @@ static int refuse_existing(int dir, const char *name, const char *path, const ch
 /* The guest's side of copy-to, in the child: received into a temporary directory next to the
  * destination, then renamed into place. Returns the exit status. */
 static int guest_receive(Guest *g, const CopyPath *dst, const CopyPolicy *p, int fd, bool force) {
-        char tmp[] = COPY_TEMP_TEMPLATE;
-        _cleanup_close_ int dir = -EBADF;
+        _cleanup_close_ int dir = -EBADF, tmp_fd = -EBADF;
+        char tmp[COPY_TEMP_NAME_MAX];
         int r;
 
         if (child_enter_guest(g, fd, false) < 0)
                 return EXIT_FAILURE;
-        if (chdir(dst->dir) < 0)
+        if (chdir(dst->dir) < 0 || (dir = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
                 return log_error_errno(errno, "Cannot enter '%s' in the machine: %m", dst->dir), EXIT_FAILURE;
-        if (!force && refuse_existing(AT_FDCWD, dst->base, dst->path, "in the machine") < 0)
+        if (!force && refuse_existing(dir, dst->base, dst->path, "in the machine") < 0)
                 return EXIT_FAILURE;
+        copy_temp_remove_stale(dir);
         /* before anything is made: a side that never got this far is simply killed at a cancel */
         if (copy_stream_signal_ready(fd) < 0)
                 return EXIT_FAILURE;
-        if (!mkdtemp(tmp))
-                return log_error_errno(errno, "Cannot create a directory in '%s' in the machine: %m", dst->dir),
+        tmp_fd = copy_temp_make(dir, tmp);
+        if (tmp_fd < 0)
+                return log_error_errno(tmp_fd, "Cannot create a directory in '%s' in the machine: %m", dst->dir),
                        EXIT_FAILURE;
-        dir = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        r = dir < 0 || chdir(tmp) < 0 ? log_error_errno(errno, "Cannot enter '%s': %m", tmp) : 0;
+        r = fchdir(tmp_fd) < 0 ? log_error_errno(errno, "Cannot enter '%s': %m", tmp) : 0;
         if (r >= 0)
                 r = copy_stream_receive(fd, p);
-        if (dir < 0 || fchdir(dir) < 0) /* back from wherever the failure left us */
+        if (fchdir(dir) < 0) /* back from wherever the failure left us */
                 return log_error_errno(errno, "Cannot return to '%s': %m", dst->dir), EXIT_FAILURE;
         if (r >= 0) {
-                r = copy_place(AT_FDCWD, tmp, dst->base, force);
+                r = copy_place(dir, tmp, dst->base, force);
                 if (r < 0)
                         log_error_errno(r, "Cannot move the copy to '%s' in the machine: %m", dst->path);
         }
-        (void) remove_tree_at(AT_FDCWD, tmp, COPY_DEPTH_MAX);
+        (void) remove_tree_at(dir, tmp, COPY_DEPTH_MAX);
         return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
@@ -284,9 +355,8 @@ static int copy_to(const MachineState *m, Guest *g, const CopyPath *host, const 
 
 static int copy_from(const MachineState *m, Guest *g, const CopyPath *guest, const CopyPath *host, bool force,
                      const sigset_t *cancel_mask) {
-        _cleanup_free_ char *tmp = NULL;
-        _cleanup_close_ int dir = -EBADF, fd = -EBADF;
-        const char *tmpname;
+        _cleanup_close_ int dir = -EBADF, fd = -EBADF, tmp_fd = -EBADF;
+        char tmp[COPY_TEMP_NAME_MAX];
         pid_t pid;
         int r, status;
 
@@ -295,13 +365,12 @@ static int copy_from(const MachineState *m, Guest *g, const CopyPath *guest, con
                 return log_error_errno(errno, "Cannot open '%s': %m", host->dir);
         if (!force && (r = refuse_existing(dir, host->base, host->path, "on the host")) < 0)
                 return r;
-        if (asprintf(&tmp, "%s/" COPY_TEMP_TEMPLATE, host->dir) < 0)
-                return log_oom();
-        if (!mkdtemp(tmp))
-                return log_error_errno(errno, "Cannot create a directory in '%s': %m", host->dir);
-        tmpname = strrchr(tmp, '/') + 1;
+        copy_temp_remove_stale(dir);
+        tmp_fd = copy_temp_make(dir, tmp);
+        if (tmp_fd < 0)
+                return log_error_errno(tmp_fd, "Cannot create a directory in '%s': %m", host->dir);
         pid = fork_guest_side(g, false, guest, NULL, false, cancel_mask, &fd);
-        r = pid < 0 ? (int) pid : chdir(tmp) < 0 ? log_error_errno(errno, "Cannot enter '%s': %m", tmp) : 0;
+        r = pid < 0 ? (int) pid : fchdir(tmp_fd) < 0 ? log_error_errno(errno, "Cannot enter '%s': %m", tmp) : 0;
         if (r >= 0)
                 r = copy_stream_receive(fd, &(CopyPolicy) { .untrusted = true, .cancel_mask = cancel_mask });
         fd = safe_close(fd);
@@ -313,11 +382,11 @@ static int copy_from(const MachineState *m, Guest *g, const CopyPath *guest, con
         if (r >= 0 && status != 0)
                 r = log_error_errno(SYNTHETIC_ERRNO(EIO), "Copying '%s' from machine %s failed", guest->path, m->name);
         if (r >= 0) {
-                r = copy_place(dir, tmpname, host->base, force);
+                r = copy_place(dir, tmp, host->base, force);
                 if (r < 0)
                         log_error_errno(r, "Cannot move the copy to '%s': %m", host->path);
         }
-        (void) remove_tree_at(dir, tmpname, COPY_DEPTH_MAX);
+        (void) remove_tree_at(dir, tmp, COPY_DEPTH_MAX);
         return r;
 }
 
