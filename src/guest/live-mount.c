@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "basic/macro.h"
+#include "basic/strv.h"
 #include "live-mount.h"
 #include "log.h"
 #include "mount.h"
@@ -103,14 +104,15 @@ static int guest_enter(const Guest *g) {
 }
 
 /* The mount point, resolved in the guest's root (its symlinks, absolute ones included, stay inside
- * it) and made first with mkdir; of the same kind as the source. */
-static int open_mount_point(const Guest *g, const LiveMount *m, bool is_dir, int *ret) {
+ * it) and made first with mkdir (what it made into *made); of the same kind as the source. */
+static int open_mount_point(const Guest *g, const LiveMount *m, bool is_dir, char ***made, int *ret) {
         _cleanup_close_ int fd = -EBADF;
         struct stat st;
         int r = 0;
 
         if (m->mkdir)
-                r = is_dir ? tree_mkdir_p(g->root, m->path, 0755) : tree_touch(g->root, m->path, 0644);
+                r = is_dir ? tree_mkdir_p_made(g->root, m->path, 0755, made)
+                           : tree_touch_made(g->root, m->path, 0644, made);
         if (r < 0)
                 return log_error_errno(r, "Failed to create '%s' in the machine: %m", m->path);
         fd = tree_open(g->root, m->path, O_PATH);
@@ -130,8 +132,10 @@ static int open_mount_point(const Guest *g, const LiveMount *m, bool is_dir, int
         return 0;
 }
 
+/* A bind that fails takes back the directories (or file) its --mkdir made. */
 static int child_run(int fd, const LiveMount *m, const Guest *g, bool is_dir) {
         _cleanup_close_ int locked = -EBADF, target = -EBADF;
+        _cleanup_strv_free_ char **made = NULL;
         int r;
 
         r = scratch_attach(fd, is_dir);
@@ -140,12 +144,14 @@ static int child_run(int fd, const LiveMount *m, const Guest *g, bool is_dir) {
         if (r >= 0)
                 r = guest_enter(g);
         if (r >= 0)
-                r = open_mount_point(g, m, is_dir, &target);
-        if (r < 0)
-                return r;
-        if (move_mount(locked, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-                return log_error_errno(errno, "Failed to mount on '%s' in the machine: %m", m->path);
-        return 0;
+                r = open_mount_point(g, m, is_dir, &made, &target);
+        if (r >= 0 && move_mount(locked, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+                r = log_error_errno(errno, "Failed to mount on '%s' in the machine: %m", m->path);
+        if (r < 0) {
+                target = safe_close(target);
+                tree_unmake(g->root, made);
+        }
+        return r;
 }
 
 /* Waits for pid, at most timeout_sec; kills it after that. 0 if it exited with 0. */

@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 
 #include "basic/macro.h"
+#include "basic/strv.h"
 #include "tree.h"
 
 const char *const tree_init_candidates[] = {
@@ -125,8 +126,9 @@ static int split_last(const char *path, char **ret_parent, const char **ret_name
         return *ret_parent ? 0 : -ENOMEM;
 }
 
-/* With depth counting the symlinks followed, so a loop of links ends in -ELOOP. */
-static int mkdir_p_depth(int root_fd, const char *path, mode_t mode, unsigned depth) {
+/* With depth counting the symlinks followed, so a loop of links ends in -ELOOP; each directory made
+ * appended to *made (when made is not NULL). */
+static int mkdir_p_depth(int root_fd, const char *path, mode_t mode, unsigned depth, char ***made) {
         _cleanup_free_ char *parent = NULL, *target = NULL;
         _cleanup_close_ int fd = -EBADF, pfd = -EBADF;
         const char *name;
@@ -142,14 +144,14 @@ static int mkdir_p_depth(int root_fd, const char *path, mode_t mode, unsigned de
         r = split_last(path, &parent, &name);
         if (r < 0)
                 return r;
-        r = mkdir_p_depth(root_fd, parent, mode, depth);
+        r = mkdir_p_depth(root_fd, parent, mode, depth, made);
         if (r < 0)
                 return r;
         pfd = tree_open(root_fd, parent, O_PATH | O_DIRECTORY);
         if (pfd < 0)
                 return pfd;
         if (mkdirat(pfd, name, mode) >= 0)
-                return 0;
+                return made && strv_extend(made, path) < 0 ? -ENOMEM : 0;
         if (errno != EEXIST)
                 return -errno;
         /* A dangling symlink: make what it points to, inside the tree as the guest would see it. */
@@ -163,14 +165,18 @@ static int mkdir_p_depth(int root_fd, const char *path, mode_t mode, unsigned de
                 target = NULL;
         if (!target)
                 return -ENOMEM;
-        return mkdir_p_depth(root_fd, target, mode, depth + 1);
+        return mkdir_p_depth(root_fd, target, mode, depth + 1, made);
+}
+
+int tree_mkdir_p_made(int root_fd, const char *path, mode_t mode, char ***made) {
+        return mkdir_p_depth(root_fd, path, mode, 0, made);
 }
 
 int tree_mkdir_p(int root_fd, const char *path, mode_t mode) {
-        return mkdir_p_depth(root_fd, path, mode, 0);
+        return tree_mkdir_p_made(root_fd, path, mode, NULL);
 }
 
-int tree_touch(int root_fd, const char *path, mode_t mode) {
+int tree_touch_made(int root_fd, const char *path, mode_t mode, char ***made) {
         _cleanup_free_ char *parent = NULL;
         _cleanup_close_ int pfd = -EBADF, fd = -EBADF;
         const char *name;
@@ -179,7 +185,7 @@ int tree_touch(int root_fd, const char *path, mode_t mode) {
         r = split_last(path, &parent, &name);
         if (r < 0)
                 return r;
-        r = tree_mkdir_p(root_fd, parent, 0755);
+        r = tree_mkdir_p_made(root_fd, parent, 0755, made);
         if (r < 0)
                 return r;
         pfd = tree_open(root_fd, parent, O_PATH | O_DIRECTORY);
@@ -194,7 +200,31 @@ int tree_touch(int root_fd, const char *path, mode_t mode) {
         if (errno != ENOENT)
                 return -errno;
         fd = openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, mode);
-        return fd < 0 ? -errno : 0;
+        if (fd < 0)
+                return -errno;
+        return made && strv_extend(made, path) < 0 ? -ENOMEM : 0;
+}
+
+int tree_touch(int root_fd, const char *path, mode_t mode) {
+        return tree_touch_made(root_fd, path, mode, NULL);
+}
+
+void tree_unmake(int root_fd, char **made) {
+        for (size_t i = strv_length(made); i > 0; i--) {
+                _cleanup_free_ char *parent = NULL;
+                _cleanup_close_ int pfd = -EBADF;
+                const char *name;
+                struct stat st;
+
+                if (split_last(made[i - 1], &parent, &name) < 0 ||
+                    (pfd = tree_open(root_fd, parent, O_PATH | O_DIRECTORY)) < 0 ||
+                    fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                        continue;
+                if (S_ISDIR(st.st_mode))
+                        (void) unlinkat(pfd, name, AT_REMOVEDIR);
+                else if (S_ISREG(st.st_mode) && st.st_size == 0)
+                        (void) unlinkat(pfd, name, 0);
+        }
 }
 
 static bool same_file(int root_fd, int fd, const char *other) {

@@ -30,6 +30,13 @@ int tree_read_machine_id(int root_fd, Id128 *ret);
 int tree_mkdir_p(int root_fd, const char *path, mode_t mode);
 /* The same for an empty file at path (parents are directories). */
 int tree_touch(int root_fd, const char *path, mode_t mode);
+/* The same, appending each directory or file they make (parents first) to *made, even when they
+ * fail half way: for tree_unmake(). */
+int tree_mkdir_p_made(int root_fd, const char *path, mode_t mode, char ***made);
+int tree_touch_made(int root_fd, const char *path, mode_t mode, char ***made);
+/* Removes what made lists, the last first: directories that are empty and files that are empty,
+ * never anything else. Non-logging. */
+void tree_unmake(int root_fd, char **made);
 
 typedef enum TreeCreate {
         TREE_CREATE_NONE,
