@@ -85,6 +85,12 @@ int readlinkat_malloc(int dir_fd, const char *name, char **ret) {
         return *ret ? 0 : -ENOMEM;
 }
 
+bool path_lexists(const char *path) {
+        struct stat st;
+
+        return lstat(path, &st) >= 0;
+}
+
 int remove_tree_at(int dir, const char *name, unsigned max_depth) {
         _cleanup_(closedirp) DIR *d = NULL;
         struct dirent *de;

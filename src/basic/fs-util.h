@@ -3,6 +3,7 @@
 #pragma once
 
 #include <fcntl.h>
+#include <stdbool.h>
 #include <sys/types.h>
 
 int mkdir_p(const char *path, mode_t mode);
@@ -10,6 +11,8 @@ int mkdir_p(const char *path, mode_t mode);
  * made(dir, userdata), when not NULL, is called for each level made, parents first. Returns 1 when
  * it made path, 0 when path existed. Non-logging. */
 int mkdir_p_made(const char *path, mode_t mode, int (*made)(const char *dir, void *userdata), void *userdata);
+/* Whether anything is at path, a dangling symlink too (lstat(2)). */
+bool path_lexists(const char *path);
 /* Creates an empty file (for use as a mount point) unless something exists there already. */
 int touch_file(const char *path, mode_t mode);
 /* Joins a root and an absolute path inside it: ("/t", "/proc") -> "/t/proc". NULL on OOM. */

@@ -19,6 +19,7 @@
 #include "ctl.h"
 #include "lock.h"
 #include "log.h"
+#include "rename-journal.h"
 #include "settings.h"
 #include "tree.h"
 
@@ -304,6 +305,13 @@ static void unlock_machines(Lock locks[static 3]) {
                 lock_release(&locks[i]);
 }
 
+/* config's directory with NEW_NAME.conf in it. NULL on OOM. */
+static char *new_config_path(const char *config, const char *new_name) {
+        char *path;
+
+        return asprintf(&path, "%.*s/%s.conf", (int) (strrchr(config, '/') - config), config, new_name) < 0 ? NULL : path;
+}
+
 /* The config file under the new name: keys rewritten, the old file's mode. new_path: where the
  * tree or image went, NULL when it stayed. */
 static int write_new_config(const CloneSource *s, const char *name, const char *new_name, const char *new_path,
@@ -324,8 +332,8 @@ static int write_new_config(const CloneSource *s, const char *name, const char *
         if (r < 0)
                 return log_error_errno(r, "Failed to rewrite %s: %m", s->config);
         dir_len = (int) (strrchr(s->config, '/') - s->config);
-        if (asprintf(&path, "%.*s/%s.conf", dir_len, s->config, new_name) < 0 ||
-            asprintf(&tmp, "%.*s/.%s.conf.tmp", dir_len, s->config, new_name) < 0)
+        path = new_config_path(s->config, new_name);
+        if (!path || asprintf(&tmp, "%.*s/.%s.conf.tmp", dir_len, s->config, new_name) < 0)
                 return log_oom();
         r = write_file_atomic(NULL, path, tmp, out, st.st_mode & 07777);
         if (r < 0)
@@ -400,27 +408,68 @@ static int clone_into(const CtlArgs *a, const CloneSource *s, const char *name, 
         return 0;
 }
 
+/* For the tests: stops here when NSBOOT_TEST_PAUSE names point, to be killed there. */
+static void test_pause(const char *point) {
+        if (streq_ptr(getenv("NSBOOT_TEST_PAUSE"), point))
+                (void) raise(SIGSTOP);
+}
+
+/* The journal of a rename: the new config file and every move it will make. */
+static int rename_journal_plan(const CloneSource *s, const char *name, const char *new_name, const char *dest,
+                               const SideFile *side, size_t n_side, const char *log, const char *new_log,
+                               RenameJournal *ret) {
+        _cleanup_free_ char *conf = s->config ? new_config_path(s->config, new_name) : NULL;
+        int r;
+
+        if (s->config && !conf)
+                return log_oom();
+        r = rename_journal_new(name, new_name, s->config, conf, ret);
+        if (r >= 0 && dest)
+                r = rename_journal_add_move(ret, source_place(s), dest);
+        for (size_t i = 0; r >= 0 && i < n_side; i++)
+                r = rename_journal_add_move(ret, side[i].from, side[i].to);
+        /* the log only when it is there to move: an old NEWNAME.log is no one's to move back */
+        if (r >= 0 && path_lexists(log) && !path_lexists(new_log))
+                r = rename_journal_add_move(ret, log, new_log);
+        return r;
+}
+
 /* Moves what carries the name on the host: the tree or image (when named after the machine), the
- * config file, nsbootctl start's log. Undone up to the config file when a step fails. */
+ * config file, the side files, nsbootctl start's log. A journal written first lets a failure here,
+ * or the next nsbootctl after a kill, undo the moves until the commit, and finish them after it. */
 static int rename_files(const CtlArgs *a, const CloneSource *s, const char *name, const char *new_name, const char *dest,
                         const SideFile *side, size_t n_side) {
+        _cleanup_(rename_journal_done) RenameJournal j = {};
         _cleanup_free_ char *conf = NULL, *log = NULL, *new_log = NULL, *moved = NULL;
-        const char *place = source_place(s);
-        int r = 0;
+        int r;
 
-        if (dest && renameat2(AT_FDCWD, place, AT_FDCWD, dest, RENAME_NOREPLACE) < 0)
-                return log_error_errno(errno, "Failed to rename %s to %s: %m", place, dest);
-        if (s->config)
+        if (asprintf(&log, START_LOG_DIR "/%s.log", name) < 0 || asprintf(&new_log, START_LOG_DIR "/%s.log", new_name) < 0)
+                return log_oom();
+        r = rename_journal_plan(s, name, new_name, dest, side, n_side, log, new_log, &j);
+        if (r >= 0)
+                r = rename_journal_begin(&j);
+        if (r < 0)
+                return r;
+        if (dest && renameat2(AT_FDCWD, source_place(s), AT_FDCWD, dest, RENAME_NOREPLACE) < 0)
+                r = log_error_errno(errno, "Failed to rename %s to %s: %m", source_place(s), dest);
+        test_pause("rename-moved");
+        if (r >= 0 && s->config)
                 r = write_new_config(s, name, new_name, dest, /* clone= */ false, &conf);
-        if (r >= 0 && s->config && unlink(s->config) < 0)
-                r = log_error_errno(errno, "Failed to remove %s: %m", s->config);
+        for (size_t i = 0; r >= 0 && i < n_side; i++)
+                if (renameat2(AT_FDCWD, side[i].from, AT_FDCWD, side[i].to, RENAME_NOREPLACE) < 0)
+                        log_warning_errno(errno, "Could not rename %s to %s, ignoring: %m", side[i].from, side[i].to);
+        if (r >= 0 && renameat2(AT_FDCWD, log, AT_FDCWD, new_log, RENAME_NOREPLACE) < 0 && errno != ENOENT)
+                log_warning_errno(errno, "Could not rename %s to %s, ignoring: %m", log, new_log);
+        if (r >= 0)
+                r = rename_journal_commit(&j);
         if (r < 0) {
-                if (conf)
-                        (void) unlink(conf);
-                if (dest && rename(dest, place) < 0)
-                        log_error_errno(errno, "Could not rename %s back to %s: %m", dest, place);
+                (void) rename_journal_undo(&j);
                 return r;
         }
+        test_pause("rename-committed");
+        r = rename_journal_finish(&j);
+        if (r < 0)
+                return r;
         /* Resolved again: a symlink in the machine directory was renamed, not what it points to. */
         moved = realpath(dest ?: s->path, NULL);
         r = !moved ? -errno
@@ -428,13 +477,6 @@ static int rename_files(const CtlArgs *a, const CloneSource *s, const char *name
                               : clone_tree_ids(moved, name, new_name, /* keep_machine_id= */ true);
         if (r < 0)
                 log_warning_errno(r, "Could not set the host name in /etc/hostname of %s, ignoring: %m", dest ?: s->path);
-        if (asprintf(&log, START_LOG_DIR "/%s.log", name) < 0 || asprintf(&new_log, START_LOG_DIR "/%s.log", new_name) < 0)
-                return log_oom();
-        if (renameat2(AT_FDCWD, log, AT_FDCWD, new_log, RENAME_NOREPLACE) < 0 && errno != ENOENT)
-                log_warning_errno(errno, "Could not rename %s to %s, ignoring: %m", log, new_log);
-        for (size_t i = 0; i < n_side; i++)
-                if (renameat2(AT_FDCWD, side[i].from, AT_FDCWD, side[i].to, RENAME_NOREPLACE) < 0)
-                        log_warning_errno(errno, "Could not rename %s to %s, ignoring: %m", side[i].from, side[i].to);
         if (!a->quiet)
                 log_info("Renamed machine '%s' to '%s'%s%s", name, new_name, dest ? ": " : "", strempty(dest));
         return 0;
@@ -455,6 +497,8 @@ static int clone_or_rename(const CtlArgs *a, bool clone) {
         r = args_check(a, &name, &new_name);
         if (r < 0)
                 return r;
+        rename_journal_repair(name);
+        rename_journal_repair(new_name);
         r = source_find(name, &s);
         if (r < 0)
                 return r;

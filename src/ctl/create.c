@@ -22,6 +22,7 @@
 #include "import.h"
 #include "lock.h"
 #include "log.h"
+#include "rename-journal.h"
 #include "settings.h"
 #include "tree.h"
 
@@ -344,6 +345,7 @@ int verb_create(const CtlArgs *a) {
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "'%s' is not a valid machine name", name);
         if (asprintf(&lock_name, "machine-%s", name) < 0)
                 return log_oom();
+        rename_journal_repair(name);
         r = lock_acquire(lock_name, name, "(create)", &lock);
         if (r < 0)
                 return r;
@@ -366,6 +368,7 @@ int verb_remove(const CtlArgs *a) {
                         ret = log_error_errno(SYNTHETIC_ERRNO(EINVAL), "'%s' is not a valid machine name", *name);
                         continue;
                 }
+                rename_journal_repair(*name);
                 if (asprintf(&tree, MACHINES_DIR "/%s", *name) < 0 || asprintf(&raw, MACHINES_DIR "/%s.raw", *name) < 0 ||
                     asprintf(&conf, CONFIG_DIR "/%s.conf", *name) < 0)
                         return log_oom();

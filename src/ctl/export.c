@@ -20,6 +20,7 @@
 #include "ctl.h"
 #include "lock.h"
 #include "log.h"
+#include "rename-journal.h"
 #include "settings.h"
 
 /* tar's option for the compression FILE's name asks for; NULL for a plain tar; -EINVAL if the name
@@ -146,6 +147,7 @@ int verb_export(const CtlArgs *a) {
 
         if (asprintf(&tree, MACHINES_DIR "/%s", name) < 0 || !(partial = partial_name(file)))
                 return log_oom();
+        rename_journal_repair(name);
         r = check_export(name, tree, file, &compression);
         if (r < 0)
                 return r;

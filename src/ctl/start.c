@@ -19,6 +19,7 @@
 #include "basic/strv.h"
 #include "ctl.h"
 #include "log.h"
+#include "rename-journal.h"
 #include "settings.h"
 
 #define START_LOG_DIR "/var/log/nsboot"
@@ -240,7 +241,10 @@ int verb_start(const CtlArgs *a) {
         int ret = 0;
 
         for (char **name = a->args + 1; *name; name++) {
-                int r = start_one(a, *name, NULL, via);
+                int r;
+
+                rename_journal_repair(*name);
+                r = start_one(a, *name, NULL, via);
 
                 if (r > 0)
                         r = log_error_errno(SYNTHETIC_ERRNO(EBUSY), "Machine '%s' is running already", *name);
