@@ -356,13 +356,43 @@ static int args_check(const CtlArgs *a, const char **ret_name, const char **ret_
         return 0;
 }
 
+/* For the tests: stops here when NSBOOT_TEST_PAUSE names point, to be killed there. */
+static void test_pause(const char *point) {
+        if (streq_ptr(getenv("NSBOOT_TEST_PAUSE"), point))
+                (void) raise(SIGSTOP);
+}
+
+/* The journal of a clone: what it makes (the config file, the side files, the copy) and the copy's
+ * move into place, which a failure, or the next nsbootctl after a kill, undoes. */
+static int clone_journal_plan(const CloneSource *s, const char *name, const char *new_name, const char *dest,
+                              const char *partial, const SideFile *side, size_t n_side, RenameJournal *ret) {
+        _cleanup_free_ char *conf = s->config ? new_config_path(s->config, new_name) : NULL;
+        int r;
+
+        if (s->config && !conf)
+                return log_oom();
+        r = rename_journal_new(name, new_name, NULL, NULL, ret);
+        if (r < 0)
+                return r;
+        ret->clone = true;
+        if (conf)
+                r = rename_journal_add_made(ret, conf);
+        for (size_t i = 0; r >= 0 && i < n_side; i++)
+                r = rename_journal_add_made(ret, side[i].to);
+        if (r >= 0)
+                r = rename_journal_add_made(ret, partial);
+        if (r >= 0)
+                r = rename_journal_add_move(ret, partial, dest);
+        return r;
+}
+
 /* Clone: copy, new IDs, config, then the copy into place; any failure removes what was made. */
 static int clone_into(const CtlArgs *a, const CloneSource *s, const char *name, const char *new_name, const char *dest,
                       const SideFile *side, size_t n_side) {
+        _cleanup_(rename_journal_done) RenameJournal j = {};
         _cleanup_(progress_freep) Progress *p = NULL;
         _cleanup_free_ char *partial = NULL, *conf = NULL;
         const char *base = strrchr(dest, '/') + 1;
-        bool side_copied = false;
         int r;
 
         r = clone_check_mounts(s->path);
@@ -375,9 +405,15 @@ static int clone_into(const CtlArgs *a, const CloneSource *s, const char *name, 
         /* What a clone that was killed left (we hold the new name's lock). */
         if (tree_remove(partial) < 0)
                 return log_error_errno(SYNTHETIC_ERRNO(EBUSY), "Cannot remove the leftover %s", partial);
-        r = progress_new(new_name, !a->quiet && isatty(STDERR_FILENO), &p);
-        if (r < 0)
+        r = clone_journal_plan(s, name, new_name, dest, partial, side, n_side, &j);
+        if (r >= 0)
+                r = rename_journal_begin(&j);
+        if (r >= 0)
+                r = progress_new(new_name, !a->quiet && isatty(STDERR_FILENO), &p);
+        if (r < 0) {
+                (void) rename_journal_undo(&j);
                 return r;
+        }
         r = clone_copy(s->path, partial, s->image, p);
         if (r >= 0)
                 r = progress_interrupted("the copy");
@@ -388,30 +424,24 @@ static int clone_into(const CtlArgs *a, const CloneSource *s, const char *name, 
                 log_warning("The copy of the image %s keeps its machine ID and host name", s->path);
         if (r >= 0 && s->config)
                 r = write_new_config(s, name, new_name, dest, /* clone= */ true, &conf);
-        if (r >= 0 && (r = side_files_copy(side, n_side)) >= 0)
-                side_copied = true;
+        if (r >= 0)
+                r = side_files_copy(side, n_side);
         if (r >= 0)
                 r = progress_interrupted("the copy");
+        test_pause("clone-copied");
         if (r >= 0 && renameat2(AT_FDCWD, partial, AT_FDCWD, dest, RENAME_NOREPLACE) < 0)
                 r = log_error_errno(errno, "Failed to rename %s to %s: %m", partial, dest);
         if (r < 0) {
                 progress_fail(p);
-                if (conf)
-                        (void) unlink(conf);
-                for (size_t i = 0; side_copied && i < n_side; i++)
-                        (void) unlink(side[i].to);
-                if (tree_remove(partial) < 0)
+                if (rename_journal_undo(&j) < 0)
                         log_error("Could not remove the half-made copy '%s'", partial);
                 return r;
         }
+        r = rename_journal_finish(&j);
+        if (r < 0)
+                return r;
         progress_done(p, dest);
         return 0;
-}
-
-/* For the tests: stops here when NSBOOT_TEST_PAUSE names point, to be killed there. */
-static void test_pause(const char *point) {
-        if (streq_ptr(getenv("NSBOOT_TEST_PAUSE"), point))
-                (void) raise(SIGSTOP);
 }
 
 /* The journal of a rename: the new config file and every move it will make. */

@@ -16,6 +16,7 @@
 
 #define JOURNAL_PREFIX ".nsbootctl-rename-"
 #define JOURNAL_MAGIC "nsbootctl-rename"
+#define JOURNAL_MAGIC_CLONE "nsbootctl-clone"
 
 void rename_journal_done(RenameJournal *j) {
         free(j->path);
@@ -58,8 +59,12 @@ int rename_journal_add_move(RenameJournal *j, const char *from, const char *to) 
         return 0;
 }
 
-/* One line a field, the moves last: "nsbootctl-rename", pending or committed, the names, the config
- * files (empty: none), then FROM and TO of each move. */
+int rename_journal_add_made(RenameJournal *j, const char *path) {
+        return rename_journal_add_move(j, path, "");
+}
+
+/* One line a field, the moves last: "nsbootctl-rename" (or -clone), pending or committed, the names,
+ * the config files (empty: none), then FROM and TO of each move. */
 static int journal_write(const RenameJournal *j) {
         _cleanup_free_ char *text = NULL, *tmp = NULL;
         size_t size = 0;
@@ -68,7 +73,7 @@ static int journal_write(const RenameJournal *j) {
 
         if (!f)
                 return log_oom();
-        fprintf(f, JOURNAL_MAGIC "\n%s\n%s\n%s\n%s\n%s\n", j->committed ? "committed" : "pending", j->name,
+        fprintf(f, "%s\n%s\n%s\n%s\n%s\n%s\n", j->clone ? JOURNAL_MAGIC_CLONE : JOURNAL_MAGIC, j->committed ? "committed" : "pending", j->name,
                 j->new_name, strempty(j->config), strempty(j->new_config));
         for (char **m = j->moves; m && *m; m++)
                 fprintf(f, "%s\n", *m);
@@ -120,6 +125,11 @@ int rename_journal_undo(RenameJournal *j) {
         for (size_t i = strv_length(j->moves) & ~(size_t) 1; i >= 2; i -= 2) {
                 const char *from = j->moves[i - 2], *to = j->moves[i - 1];
 
+                if (isempty(to)) {
+                        if (tree_remove(from) < 0)
+                                r = log_error_errno(SYNTHETIC_ERRNO(EBUSY), "Could not remove %s", from);
+                        continue;
+                }
                 if (path_lexists(from) || !path_lexists(to))
                         continue; /* not made (or someone else's since) */
                 if (renameat2(AT_FDCWD, to, AT_FDCWD, from, RENAME_NOREPLACE) < 0)
@@ -142,14 +152,15 @@ static int journal_load(const char *path, RenameJournal *ret) {
                 return -ENOMEM;
         n = strv_length(l);
         /* the text ends in a newline: the last field is empty */
-        if (n < 7 || n % 2 == 0 || !isempty(l[n - 1]) || !streq(l[0], JOURNAL_MAGIC) ||
-            (!streq(l[1], "pending") && !streq(l[1], "committed")) || !machine_name_is_valid(l[2]) ||
+        if (n < 7 || n % 2 == 0 || !isempty(l[n - 1]) ||
+            (!streq(l[0], JOURNAL_MAGIC) && !streq(l[0], JOURNAL_MAGIC_CLONE)) || (!streq(l[1], "pending") && !streq(l[1], "committed")) || !machine_name_is_valid(l[2]) ||
             !machine_name_is_valid(l[3]))
                 return -EBADMSG;
         r = rename_journal_new(l[2], l[3], l[4], l[5], ret);
         if (r < 0)
                 return r;
         ret->committed = streq(l[1], "committed");
+        ret->clone = streq(l[0], JOURNAL_MAGIC_CLONE);
         for (size_t i = 6; i + 1 < n; i += 2)
                 if (rename_journal_add_move(ret, l[i], l[i + 1]) < 0) {
                         rename_journal_done(ret);
@@ -168,20 +179,21 @@ static int lock_name(const char *machine, Lock *ret) {
 
 static void repair_one(RenameJournal *j) {
         Lock locks[2] = { { .fd = -EBADF }, { .fd = -EBADF } };
+        const char *what = j->clone ? "clone" : "rename";
         int r;
 
         if (lock_name(j->name, &locks[0]) < 0 || lock_name(j->new_name, &locks[1]) < 0)
-                log_warning("The rename of machine '%s' to '%s' was interrupted; one of them is in use now, "
-                            "leaving it as it is", j->name, j->new_name);
+                log_warning("The %s of machine '%s' to '%s' was interrupted; one of them is in use now, "
+                            "leaving it as it is", what, j->name, j->new_name);
         else if (j->committed) {
                 r = rename_journal_finish(j);
                 if (r >= 0)
-                        log_info("Finished the rename of machine '%s' to '%s' that was interrupted", j->name,
+                        log_info("Finished the %s of machine '%s' to '%s' that was interrupted", what, j->name,
                                  j->new_name);
         } else {
                 r = rename_journal_undo(j);
                 if (r >= 0)
-                        log_info("Undid the rename of machine '%s' to '%s' that was interrupted", j->name,
+                        log_info("Undid the %s of machine '%s' to '%s' that was interrupted", what, j->name,
                                  j->new_name);
         }
         /* and the locks the killed rename left (of the tree, say), not held by anyone */

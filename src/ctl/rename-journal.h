@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* nsbootctl rename's journal: what a rename moves (the tree or image, side files, the log) and the
- * config files it writes and removes, written before the first move. A rename killed at any point
- * is undone (before it committed) or finished (after) by the next nsbootctl that looks at either
+/* The journal of nsbootctl rename and clone: what a rename moves (the tree or image, side files, the
+ * log) and the config files it writes and removes, or what a clone makes, written before the first
+ * step. One killed at any point is undone (a rename before it committed, a clone before its copy
+ * is in place) or finished (a rename after it committed) by the next nsbootctl that looks at either
  * name: rename, clone, remove, create, export, start. */
 #pragma once
 
@@ -10,9 +11,10 @@
 typedef struct RenameJournal {
         char *path;
         bool committed;
+        bool clone;                     /* a clone's: nothing to finish, only to undo */
         char *name, *new_name;
         char *config, *new_config;      /* the old and the new config file; NULL: the machine has none */
-        char **moves;                   /* FROM, TO, FROM, TO ...: renames, in the order made */
+        char **moves;                   /* FROM, TO, ...: renames in the order made; TO empty: FROM was made */
 } RenameJournal;
 
 void rename_journal_done(RenameJournal *j);
@@ -21,13 +23,16 @@ int rename_journal_new(const char *name, const char *new_name, const char *confi
                        RenameJournal *ret);
 /* Adds a rename that the rename will make. Logs. */
 int rename_journal_add_move(RenameJournal *j, const char *from, const char *to);
+/* Adds a file or tree that the clone will make (which did not exist). Logs. */
+int rename_journal_add_made(RenameJournal *j, const char *path);
 /* Writes the journal, before anything is moved. Logs. */
 int rename_journal_begin(RenameJournal *j);
 /* From here on the rename is finished, not undone. Logs. */
 int rename_journal_commit(RenameJournal *j);
 /* The old config file removed, then the journal. Logs. */
 int rename_journal_finish(RenameJournal *j);
-/* Moves taken back (those that were made), the new config file removed, then the journal. Logs. */
+/* Moves taken back (those that were made), what was made removed, the new config file removed, then
+ * the journal. Logs. */
 int rename_journal_undo(RenameJournal *j);
 /* Undoes or finishes a killed rename from or to name, with both names' locks; a rename that runs
  * holds them, and is left alone. Call it before taking any lock of these names. Logs. */

@@ -3,7 +3,8 @@
 # tree moved but before the config file did, the next nsbootctl on the old name (rename again) or
 # on the new one (remove) puts everything back first, tree, config file and log; after the commit
 # (new config written, old one not yet removed), the next nsbootctl on the old name finishes it.
-# No journal and no lock file is left.
+# Then clone SIGKILLed with its copy, config file and side file made, before the copy is in place:
+# the next clone removes them and clones. No journal and no lock file is left.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -23,17 +24,18 @@ forget() {
 }
 
 # stopped PID: the process is stopped (SIGSTOP).
+# shellcheck disable=SC2317 # called through retry
 stopped() {
         [[ $(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) == T* ]]
 }
 
-# paused_rename POINT NAME NEWNAME: nsbootctl rename stopped at POINT, then SIGKILLed.
-paused_rename() {
+# paused POINT VERB NAME NEWNAME: nsbootctl VERB (rename or clone) stopped at POINT, then SIGKILLed.
+paused() {
         local pid
-        NSBOOT_TEST_PAUSE=$1 "$CTL" rename "$2" "$3" &
+        NSBOOT_TEST_PAUSE=$1 "$CTL" "$2" "$3" "$4" &
         pid=$!
         at_exit "_kill_if_alive $pid"
-        retry 20 stopped "$pid" || fail "rename $2 $3 never stopped at $1"
+        retry 20 stopped "$pid" || fail "$2 $3 $4 never stopped at $1"
         kill -KILL "$pid"
         wait "$pid" 2>/dev/null || true
 }
@@ -62,11 +64,12 @@ no_leftovers() {
         assert_file_not_exists "/run/nsboot/locks/$tree_lock" "the lock file of the tree"
 }
 
-bb="" a="" b=""
+bb="" a="" b="" c=""
 busybox_tree bb
 new_name a
 new_name b
-for n in "$a" "$b"; do
+new_name c
+for n in "$a" "$b" "$c"; do
         forget "$n"
 done
 cp -a "$bb" "$M/$a"
@@ -77,7 +80,7 @@ printf 'nsboot.boot = yes\n' >"/etc/nsboot/$a.conf"
 echo log >"/var/log/nsboot/$a.log"
 
 # --- Killed after the tree moved: the next rename of the old name puts it back, then renames.
-paused_rename rename-moved "$a" "$b"
+paused rename-moved rename "$a" "$b"
 assert_file_exists "$M/$b" "the tree moved before the kill"
 assert_file_exists "/etc/nsboot/$a.conf" "the old config at the kill"
 assert_file_exists "/run/nsboot/locks/machine-$a" "the lock file of the killed rename"
@@ -88,7 +91,7 @@ no_machine "$a"
 no_leftovers "$a" "$b"
 
 # --- The same kill, then the new name: remove finds no machine, having put the old one back.
-paused_rename rename-moved "$b" "$a"
+paused rename-moved rename "$b" "$a"
 out=$(ctl remove "$a" 2>&1) && fail "remove of a machine whose rename was undone succeeded"
 log "remove after a killed rename: $out"
 assert_contains "$out" "Undid the rename of machine '$b' to '$a'"
@@ -97,7 +100,7 @@ no_machine "$a"
 no_leftovers "$a" "$b"
 
 # --- Killed after the commit: both config files; the next nsbootctl on the old name finishes it.
-paused_rename rename-committed "$b" "$a"
+paused rename-committed rename "$b" "$a"
 assert_file_exists "/etc/nsboot/$b.conf" "the old config at the kill"
 assert_file_exists "/etc/nsboot/$a.conf" "the new config at the kill"
 out=$(ctl remove "$b" 2>&1) && fail "remove of a renamed machine's old name succeeded"
@@ -106,6 +109,26 @@ assert_contains "$out" "Finished the rename of machine '$b' to '$a'"
 is_machine "$a" "$id"
 no_machine "$b"
 no_leftovers "$a" "$b"
-ctl remove "$a"
+
+# --- clone killed once its copy, config file and side file are made, before the copy is in place:
+# the next clone of the same names removes them first, and clones.
+[[ -d /etc/systemd/nspawn ]] || at_exit "rmdir /etc/systemd/nspawn 2>/dev/null"
+mkdir -p /etc/systemd/nspawn
+echo '[Exec]' >"/etc/systemd/nspawn/$a.nspawn"
+at_exit "rm -f '/etc/systemd/nspawn/$a.nspawn' '/etc/systemd/nspawn/$c.nspawn'; rm -rf --one-file-system '$M/.$c.partial'"
+paused clone-copied clone "$a" "$c"
+assert_file_exists "$M/.$c.partial" "the killed clone's copy"
+assert_file_exists "/etc/nsboot/$c.conf" "the killed clone's config file"
+assert_file_exists "/etc/systemd/nspawn/$c.nspawn" "the killed clone's side file"
+out=$(ctl clone "$a" "$c" 2>&1) || fail "clone after a killed one failed: $out"
+log "clone after a killed one: $out"
+assert_contains "$out" "Undid the clone of machine '$a' to '$c'"
+assert_file_contains "/etc/nsboot/$c.conf" "nsboot.boot = yes"
+assert_file_exists "/etc/systemd/nspawn/$c.nspawn" "the clone's side file"
+assert_ne "$id" "$(cat "$M/$c/etc/machine-id")" "the clone's machine ID"
+assert_file_not_exists "$M/.$c.partial" "the partial copy after the clone"
+is_machine "$a" "$id"
+no_leftovers "$a" "$c"
+ctl remove "$a" "$c"
 assert_file_not_exists "$M/$a" "the tree after remove"
 exit 0
