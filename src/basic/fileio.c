@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "basic/fileio.h"
@@ -79,14 +80,10 @@ int write_file_atomic(const char *dir, const char *path, const char *tmp, const 
         return r;
 }
 
-int read_full_file(const char *path, char **ret, size_t *ret_size) {
-        _cleanup_close_ int fd = -EBADF;
+static int read_full_fd(int fd, char **ret, size_t *ret_size) {
         _cleanup_free_ char *buf = NULL;
         size_t n = 0, allocated = 4096;
 
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        if (fd < 0)
-                return -errno;
         buf = malloc(allocated);
         if (!buf)
                 return -ENOMEM;
@@ -119,6 +116,35 @@ int read_full_file(const char *path, char **ret, size_t *ret_size) {
                 *ret_size = n;
         *ret = TAKE_PTR(buf);
         return 0;
+}
+
+int read_full_file(const char *path, char **ret, size_t *ret_size) {
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+        if (fd < 0)
+                return -errno;
+        return read_full_fd(fd, ret, ret_size);
+}
+
+int read_regular_file(const char *path, int flags, char **ret, struct stat *ret_st) {
+        _cleanup_close_ int fd = -EBADF;
+        struct stat st;
+        int r;
+
+        /* O_NONBLOCK: a FIFO at path must not block the open. */
+        fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY | flags);
+        if (fd < 0)
+                return -errno;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (!S_ISREG(st.st_mode))
+                return -EBADFD;
+        if (fcntl(fd, F_SETFL, 0) < 0)
+                return -errno;
+        r = read_full_fd(fd, ret, NULL);
+        if (r >= 0 && ret_st)
+                *ret_st = st;
+        return r;
 }
 
 int read_one_line(const char *path, char **ret) {

@@ -3,6 +3,7 @@
  * a machine starts at host boot. Both ways of starting machines at boot read lxc.start.auto from the
  * machine's config in /etc/nsboot or /run/nsboot: nsboot-generator's nsboot@NAME.service on a
  * systemd host (reloaded here), nsbootctl autostart (the init script) elsewhere. */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -53,11 +54,16 @@ static int config_to_change(const char *name, bool enable, char **ret_path, char
                                        "No machine '%s': no config file, no tree or image in /var/lib/machines or the "
                                        "other machine directories", name);
         if (config && own_config(config)) {
-                r = read_full_file(config, ret_text, NULL);
+                /* Replaced by a new file (rename()): a symlink would become a copy of its target. */
+                r = read_regular_file(config, O_NOFOLLOW, ret_text, &st);
+                if (r == -ELOOP)
+                        return log_error_errno(r, "%s is a symbolic link: change lxc.start.auto in its target "
+                                               "yourself, or replace the link by the file", config);
+                if (r == -EBADFD)
+                        return log_error_errno(r, "%s is not a regular file", config);
                 if (r < 0)
                         return log_error_errno(r, "Failed to read %s: %m", config);
-                if (stat(config, &st) >= 0)
-                        *ret_mode = st.st_mode & 07777;
+                *ret_mode = st.st_mode & 07777;
                 *ret_path = TAKE_PTR(config);
                 return 0;
         }

@@ -95,6 +95,26 @@ assert_contains "$out" "No machine '$none'" "no such machine"
 assert_file_not_exists "/etc/nsboot/$none.conf" "a config for no machine"
 out=$(ctl enable ../etc 2>&1) && fail "enable of an invalid name succeeded"
 assert_contains "$out" "not a valid machine name" "an invalid name"
+# A config that is a FIFO or a symlink (root's, in /etc/nsboot): refused at once, as they are.
+# A FIFO must not hang enable; a symlink is not replaced by a copy of its target.
+new_name fifo
+at_exit "rm -f '/etc/nsboot/$fifo.conf'"
+mkfifo "/etc/nsboot/$fifo.conf"
+rc=0
+out=$(timeout -k 2 10 "$CTL" enable "$fifo" 2>&1) || rc=$?
+assert_ne 124 "$rc" "enable on a FIFO config hangs"
+assert_ne 0 "$rc" "enable on a FIFO config succeeded"
+assert_contains "$out" "not a regular file" "the refusal of a FIFO"
+[[ -p /etc/nsboot/$fifo.conf ]] || fail "the FIFO was replaced"
+new_name sym
+at_exit "rm -rf '$MACHINES/$sym'; rm -f '/etc/nsboot/$sym.conf' '$WORKDIR/$sym.target'"
+cp -a "$bb" "$MACHINES/$sym"
+echo 'lxc.uts.name = linked' >"$WORKDIR/$sym.target"
+ln -s "$WORKDIR/$sym.target" "/etc/nsboot/$sym.conf"
+out=$(ctl enable "$sym" 2>&1) && fail "enable on a symlinked config succeeded"
+assert_contains "$out" "symbolic link" "the refusal of a symlink"
+[[ -L /etc/nsboot/$sym.conf ]] || fail "the symlink was replaced by a file"
+assert_eq "lxc.uts.name = linked" "$(cat "$WORKDIR/$sym.target")" "the symlink's target"
 # One bad name among good ones: the good ones are done, the exit status says there was a failure.
 ctl -q disable "$c" "$none" 2>/dev/null && fail "disable with an unknown name succeeded"
 assert_eq "lxc.start.auto = 0" "$(tail -n 1 "/etc/nsboot/$c.conf")" "the good name was disabled"
