@@ -6,6 +6,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "basic/fileio.h"
 #include "basic/fs-util.h"
@@ -33,28 +34,42 @@ static int read_holder(const char *path, unsigned *ret_pid, char **ret_machine, 
         return 0;
 }
 
-/* Opens and flock()s path with op (LOCK_EX or LOCK_SH), as lock_open() describes. */
+/* Opens and flock()s path with op (LOCK_EX or LOCK_SH), as lock_open() describes. A holder that
+ * lets go unlinks the file while it still holds it, and the last reader of a shared lock makes its
+ * lock exclusive for that: one that finds such a file held, or an empty one (a shared lock's), tries
+ * again a little later rather than call it busy. */
 static int lock_open_op(const char *path, int op, bool wait) {
-        for (int attempt = 0; attempt < 16; attempt++) {
+        for (unsigned attempt = 0; attempt < 16; attempt++) {
                 _cleanup_close_ int fd = -EBADF;
                 struct stat a, b;
+                int r;
 
                 fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0644);
                 if (fd < 0)
                         return -errno;
-                while (flock(fd, op | (wait ? 0 : LOCK_NB)) < 0)
-                        if (errno != EINTR)
-                                return errno == EWOULDBLOCK ? -EBUSY : -errno;
+                while ((r = flock(fd, op | (wait ? 0 : LOCK_NB))) < 0 && errno == EINTR)
+                        ;
+                if (r < 0 && errno != EWOULDBLOCK)
+                        return -errno;
                 if (fstat(fd, &a) < 0)
                         return -errno;
-                if (stat(path, &b) >= 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+                if (stat(path, &b) < 0 || a.st_ino != b.st_ino || a.st_dev != b.st_dev)
+                        continue;
+                if (r >= 0)
                         return TAKE_FD(fd);
+                if (a.st_size > 0)
+                        return -EBUSY;
+                (void) usleep(1000 * (attempt + 1));
         }
         return -EBUSY;
 }
 
 int lock_open(const char *path, bool wait) {
         return lock_open_op(path, LOCK_EX, wait);
+}
+
+int lock_open_shared(const char *path) {
+        return lock_open_op(path, LOCK_SH, false);
 }
 
 /* lock_try(), or with shared a shared lock, whose file holds no record: its holders are many, and
@@ -69,7 +84,7 @@ static int lock_take(const char *name, const char *machine, const char *director
                 return r;
         if (asprintf(&path, LOCK_DIR "/%s", name) < 0)
                 return -ENOMEM;
-        fd = lock_open_op(path, shared ? LOCK_SH : LOCK_EX, false);
+        fd = shared ? lock_open_shared(path) : lock_open(path, false);
         if (fd < 0)
                 return fd;
         if (shared) {

@@ -19,6 +19,8 @@ typedef struct Lock {
  * the file was unlinked by its previous holder in between, so a holder may unlink it before it lets
  * go (then the next one makes a new file). Returns the descriptor. Non-logging. */
 int lock_open(const char *path, bool wait);
+/* The same with a shared lock (LOCK_SH), without waiting. Non-logging. */
+int lock_open_shared(const char *path);
 /* Takes the lock at LOCK_DIR/<name> without waiting, writing "PID MACHINE DIRECTORY" into it;
  * -EBUSY when another process holds it. Non-logging. */
 int lock_try(const char *name, const char *machine, const char *directory, Lock *ret);
