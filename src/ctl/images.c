@@ -45,6 +45,22 @@ void ctl_defined_free(DefinedMachine *l, size_t n) {
         free(l);
 }
 
+/* Whether path (of source i) is a machine's. A config is root's, and followed as nsboot -M and the
+ * start at boot follow it; a symlink in a machine directory is not a machine (nsboot -M would
+ * follow it, but a listing has no reason to). */
+static bool source_entry_ok(size_t i, const char *path) {
+        bool config = sources[i].dirs != machine_dirs;
+        struct stat st;
+
+        if ((config ? stat(path, &st) : lstat(path, &st)) < 0)
+                return false;
+        if (config)
+                return S_ISREG(st.st_mode);
+        if (sources[i].type == S_IFREG)
+                return S_ISREG(st.st_mode) || S_ISBLK(st.st_mode);
+        return S_ISDIR(st.st_mode);
+}
+
 /* The names in one directory of a source: its entries of the right kind, valid machine names, once
  * each. */
 static int source_names(size_t i, const char *dir, char ***names) {
@@ -56,7 +72,6 @@ static int source_names(size_t i, const char *dir, char ***names) {
         for (struct dirent *de; (de = readdir(d));) {
                 _cleanup_free_ char *name = NULL, *p = NULL;
                 size_t len = strlen(de->d_name);
-                struct stat st;
 
                 if (sources[i].type == S_IFREG) {
                         if (len <= slen || !streq(de->d_name + len - slen, sources[i].suffix))
@@ -68,15 +83,10 @@ static int source_names(size_t i, const char *dir, char ***names) {
                         return -ENOMEM;
                 if (!machine_name_is_valid(name) || strv_contains(*names, name))
                         continue;
-                /* Not followed: a symlink in a machine directory is not a machine (nsboot -M would
-                 * follow it, but a listing has no reason to). */
                 if (asprintf(&p, "%s/%s%s", dir, sources[i].type == S_IFREG ? de->d_name : name,
                              sources[i].type == S_IFDIR ? sources[i].suffix : "") < 0)
                         return -ENOMEM;
-                if (lstat(p, &st) < 0)
-                        continue;
-                if (sources[i].type == S_IFREG || *sources[i].suffix ? !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)
-                                                                     : !S_ISDIR(st.st_mode))
+                if (!source_entry_ok(i, p))
                         continue;
                 if (strv_consume(names, TAKE_PTR(name)) < 0)
                         return -ENOMEM;

@@ -3,7 +3,8 @@
 # defined on the host, running or not - a tree or NAME.raw in /var/lib/machines, a config in
 # /etc/nsboot that names a tree elsewhere, an LXC container in /var/lib/lxc - with its type, the
 # read-only mark (chattr +i, a file without write permission), an image file's usage and its
-# path; JSON that parses. Not listed: symlinks, FIFOs and other files, names nsboot refuses. A
+# path; JSON that parses. Not listed: symlinks in a machine directory, FIFOs and other files, names
+# nsboot refuses; a config in /etc/nsboot may be a symlink (nsboot -M follows it). A
 # FIFO where an image would be is never opened (the listing does not hang).
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -40,6 +41,15 @@ new_name conf
 forget "$conf"
 printf 'lxc.rootfs.path = %s\n' "$bb" >"/etc/nsboot/$conf.conf"
 
+# A config that is the admin's symlink (as nsboot -M and the boot-time start follow it); one to a
+# FIFO is no machine, and never opened.
+new_name lconf
+at_exit "rm -f '/etc/nsboot/$lconf.conf' '$WORKDIR/$lconf.conf' '/etc/nsboot/$lconf-fifo.conf' '$WORKDIR/$lconf.fifo'"
+printf 'lxc.rootfs.path = %s\n' "$bb" >"$WORKDIR/$lconf.conf"
+ln -s "$WORKDIR/$lconf.conf" "/etc/nsboot/$lconf.conf"
+mkfifo "$WORKDIR/$lconf.fifo"
+ln -s "$WORKDIR/$lconf.fifo" "/etc/nsboot/$lconf-fifo.conf"
+
 new_name lxc
 at_exit "rm -rf '/var/lib/lxc/$lxc'"
 mkdir "/var/lib/lxc/$lxc"
@@ -60,6 +70,8 @@ assert_match "$(row "$ro")" "^$ro +directory +yes " "an immutable tree is read-o
 assert_match "$(row "$raw")" "^$raw +raw +yes +[0-9.]+[KMG] .* $MACHINES/$raw.raw\$" "a read-only image file"
 assert_match "$(row "$conf")" "^$conf +directory +no .* $bb\$" "a config's tree, found through the config"
 assert_match "$(row "$lxc")" "^$lxc +directory +no .* $bb\$" "an LXC container's rootfs"
+assert_match "$(row "$lconf")" "^$lconf +directory +no .* $bb\$" "a config that is a symlink"
+assert_not_contains "$out" "$lconf-fifo" "a config that is a symlink to a FIFO"
 assert_not_contains "$out" "$link" "a symlink or a FIFO in the machine directory"
 assert_not_contains "$out" "hidden$$" "a hidden directory"
 assert_not_contains "$out" "bad name$$" "an invalid name"
