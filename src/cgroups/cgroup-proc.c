@@ -34,11 +34,14 @@ int cgroup_proc_v2_path(const char *text, char **ret) {
 int cgroup_proc_v1_foreach(const char *text, CGroupProcV1Func f, void *userdata) {
         for (const char *line = text; *line;) {
                 const char *end = strchrnul(line, '\n');
-                char buf[4096], *ctrl, *path;
+                _cleanup_free_ char *buf = strndup(line, (size_t) (end - line));
+                char *ctrl, *path;
                 int r;
 
-                snprintf(buf, sizeof buf, "%.*s", (int) (end - line), line);
+                if (!buf)
+                        return -ENOMEM;
                 line = *end ? end + 1 : end;
+                /* The path is everything after the second ':': cgroup names may have ':' too. */
                 if (!(ctrl = strchr(buf, ':')) || !(path = strchr(++ctrl, ':')) || ctrl == path)
                         continue; /* "0::PATH" is cgroup2's */
                 *path++ = 0;

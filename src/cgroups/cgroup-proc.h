@@ -13,7 +13,7 @@ int cgroup_proc_read(pid_t pid, char **ret);
  * -ENOMEDIUM when the text has no cgroup2 line. */
 int cgroup_proc_v2_path(const char *text, char **ret);
 /* Calls f for each v1 line of text with the hierarchy's ID, its controllers ("cpu,cpuacct",
- * "name=systemd") and the path ("/" for the root), until f returns non-zero, which is returned. */
+ * "name=systemd") and the path ("/" for the root), until f returns non-zero, which is returned; -ENOMEM. */
 typedef int (*CGroupProcV1Func)(unsigned id, const char *controllers, const char *path, void *userdata);
 int cgroup_proc_v1_foreach(const char *text, CGroupProcV1Func f, void *userdata);
 /* Whether the controller list of a v1 line has controller (or "name=" controller, for "systemd"). */

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <criterion/criterion.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "basic/cpu-list.h"
 #include "basic/parse-util.h"
@@ -119,4 +122,33 @@ Test(parse_util, proc_cgroup) {
         cr_assert(!cgroup_proc_v1_has("cpu,cpuacct", "cpuac"));
         cr_assert(!cgroup_proc_v1_has("net_cls,net_prio", "net"));
         cr_assert(!cgroup_proc_v1_has("", "cpu"));
+}
+
+static int keep_v1_path(unsigned id, const char *controllers, const char *path, void *userdata) {
+        char **ret = userdata;
+
+        free(*ret);
+        *ret = strdup(path);
+        return 0;
+}
+
+/* A v1 line's path as the kernel prints it, however long (up to PATH_MAX, after the ID and the
+ * controllers) and whatever it holds (cgroup names may have ':' and spaces). */
+Test(parse_util, proc_cgroup_v1_odd_paths) {
+        char *text = NULL, *path = NULL, *p = NULL;
+        char long_path[4096];
+
+        memset(long_path, 'a', sizeof long_path - 1);
+        long_path[0] = '/';
+        long_path[sizeof long_path - 1] = 0;
+        cr_assert(asprintf(&text, "9:name=systemd:%s\n0::/x\n", long_path) > 0);
+        cr_assert_eq(cgroup_proc_v1_foreach(text, keep_v1_path, &path), 0);
+        cr_assert_str_eq(path, long_path, "a path of %zu bytes", strlen(long_path));
+        free(text);
+        cr_assert_eq(cgroup_proc_v1_foreach("4:memory:/a:b c/d:\n0::/a:b\n", keep_v1_path, &path), 0);
+        cr_assert_str_eq(path, "/a:b c/d:");
+        cr_assert_eq(cgroup_proc_v2_path("4:memory:/a:b c/d:\n0::/a:b c:\n", &p), 0);
+        cr_assert_str_eq(p, "/a:b c:");
+        free(p);
+        free(path);
 }
