@@ -126,7 +126,7 @@ int read_full_file(const char *path, char **ret, size_t *ret_size) {
         return read_full_fd(fd, ret, ret_size);
 }
 
-int read_regular_file(const char *path, int flags, char **ret, struct stat *ret_st) {
+int read_regular_file(const char *path, int flags, char **ret, size_t *ret_size, struct stat *ret_st) {
         _cleanup_close_ int fd = -EBADF;
         struct stat st;
         int r;
@@ -141,7 +141,7 @@ int read_regular_file(const char *path, int flags, char **ret, struct stat *ret_
                 return -EBADFD;
         if (fcntl(fd, F_SETFL, 0) < 0)
                 return -errno;
-        r = read_full_fd(fd, ret, NULL);
+        r = read_full_fd(fd, ret, ret_size);
         if (r >= 0 && ret_st)
                 *ret_st = st;
         return r;

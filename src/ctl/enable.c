@@ -34,9 +34,10 @@ static bool own_config(const char *path) {
  * machine that has none, a new /etc/nsboot/NAME.conf (including LXC's config of the machine, which
  * it would hide otherwise). *ret_path NULL: nothing to change for disable. */
 static int config_to_change(const char *name, bool enable, char **ret_path, char **ret_text, mode_t *ret_mode) {
-        _cleanup_free_ char *found = NULL, *config = NULL;
+        _cleanup_free_ char *found = NULL, *config = NULL, *text = NULL;
         int level = log_get_max_level(), r;
         struct stat st;
+        size_t size;
         bool trusted;
 
         *ret_path = *ret_text = NULL;
@@ -55,7 +56,7 @@ static int config_to_change(const char *name, bool enable, char **ret_path, char
                                        "other machine directories", name);
         if (config && own_config(config)) {
                 /* Replaced by a new file (rename()): a symlink would become a copy of its target. */
-                r = read_regular_file(config, O_NOFOLLOW, ret_text, &st);
+                r = read_regular_file(config, O_NOFOLLOW, &text, &size, &st);
                 if (r == -ELOOP)
                         return log_error_errno(r, "%s is a symbolic link: change lxc.start.auto in its target "
                                                "yourself, or replace the link by the file", config);
@@ -63,7 +64,12 @@ static int config_to_change(const char *name, bool enable, char **ret_path, char
                         return log_error_errno(r, "%s is not a regular file", config);
                 if (r < 0)
                         return log_error_errno(r, "Failed to read %s: %m", config);
+                /* Rewritten as a string: all after a NUL would be lost. */
+                if (strlen(text) != size)
+                        return log_error_errno(SYNTHETIC_ERRNO(EBADMSG), "%s has a NUL byte, not changing it",
+                                               config);
                 *ret_mode = st.st_mode & 07777;
+                *ret_text = TAKE_PTR(text);
                 *ret_path = TAKE_PTR(config);
                 return 0;
         }

@@ -115,6 +115,15 @@ out=$(ctl enable "$sym" 2>&1) && fail "enable on a symlinked config succeeded"
 assert_contains "$out" "symbolic link" "the refusal of a symlink"
 [[ -L /etc/nsboot/$sym.conf ]] || fail "the symlink was replaced by a file"
 assert_eq "lxc.uts.name = linked" "$(cat "$WORKDIR/$sym.target")" "the symlink's target"
+# A config with a NUL byte (nsboot refuses it): enable would drop all that follows it.
+new_name nul
+at_exit "rm -rf '$MACHINES/$nul'; rm -f '/etc/nsboot/$nul.conf'"
+cp -a "$bb" "$MACHINES/$nul"
+printf 'lxc.uts.name = a\n\0\nlxc.mount.entry = /srv srv none bind 0 0\n' >"/etc/nsboot/$nul.conf"
+cp "/etc/nsboot/$nul.conf" "$WORKDIR/$nul.before"
+out=$(ctl enable "$nul" 2>&1) && fail "enable on a config with a NUL byte succeeded"
+assert_contains "$out" "NUL" "the refusal of a config with a NUL byte"
+cmp -s "/etc/nsboot/$nul.conf" "$WORKDIR/$nul.before" || fail "the config with a NUL byte was changed"
 # One bad name among good ones: the good ones are done, the exit status says there was a failure.
 ctl -q disable "$c" "$none" 2>/dev/null && fail "disable with an unknown name succeeded"
 assert_eq "lxc.start.auto = 0" "$(tail -n 1 "/etc/nsboot/$c.conf")" "the good name was disabled"
