@@ -125,9 +125,10 @@ static const char *tree_name(const Settings *s) {
 }
 
 /* The machine's locks: the tree's shared when the machine never writes to it, so that many such
- * machines may run on it at once (and none that writes). */
+ * machines may run on it at once (and none that writes). A disk quota (--volatile=state allows one)
+ * is written into the tree at the start: its project IDs on every inode. */
 static int lock_container(const Settings *s, Lock locks[static 2]) {
-        if (storage_source_read_only(s))
+        if (storage_source_read_only(s) && !quota_wanted(s))
                 return lock_machine_read(s->machine, tree_name(s), locks);
         return lock_machine(s->machine, tree_name(s), locks);
 }

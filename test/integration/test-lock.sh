@@ -53,6 +53,10 @@ nsboot_run -M "${name}w" -D "$tree" /bin/true
 assert_rc 1 "a machine that writes to the tree while others read it"
 assert_file_contains "$NSBOOT_ERR" "is in use by machines that run it without writing to it" "refusal says why"
 assert_file_exists "$lock" "the readers' lock after the writer's refusal"
+# --volatile=state reads the tree, but --disk-quota writes its project IDs at the start: a writer.
+nsboot_run -M "${name}q" --volatile=state --disk-quota=10M -D "$tree" /bin/true
+assert_rc 1 "a --volatile=state machine with a disk quota while others read the tree"
+assert_file_contains "$NSBOOT_ERR" "is in use by machines that run it without writing to it" "refusal of the quota's writes"
 
 poweroff_guest # the --read-only one
 NSBOOT_PID=$eph_pid
