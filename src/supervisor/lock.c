@@ -19,9 +19,11 @@ static int read_holder(const char *path, unsigned *ret_pid, char **ret_machine, 
         char *m, *d;
         int r;
 
-        r = read_one_line(path, &line);
+        /* A FIFO, a device or a symlink put here is no record, and not opened to block on. */
+        r = read_regular_file(path, O_NOFOLLOW, &line, NULL, NULL);
         if (r < 0)
                 return r;
+        line[strcspn(line, "\n")] = 0;
         m = strchr(line, ' ');
         d = m ? strchr(m + 1, ' ') : NULL;
         if (!d || sscanf(line, "%u", ret_pid) != 1)
@@ -208,6 +210,13 @@ int lock_remove_stale(const char *machine) {
                         continue;
                 if (asprintf(&path, LOCK_DIR "/%s", de->d_name) < 0)
                         return -ENOMEM;
+                /* Another machine's record: not even locked to look, as a start of that machine
+                 * would find it held meanwhile and be refused. */
+                if (read_holder(path, &pid, &hm, &hd) >= 0 && !streq(hm, machine))
+                        continue;
+                free(hm);
+                free(hd);
+                hm = hd = NULL;
                 /* Held, replaced meanwhile, or someone else's: not ours to remove. */
                 fd = open(path, O_RDWR | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
                 if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)

@@ -83,3 +83,25 @@ assert_file_exists "$lock" "a SIGKILLed reader leaves its lock file"
 nsboot_run -D "$tree" /bin/true
 assert_rc 0 "a writer after the last reader was killed"
 assert_file_not_exists "$lock" "the stale shared lock file after the next start"
+
+# nsboot --cleanup of one machine leaves another machine's lock file alone: it does not even lock
+# it to look (a start of that machine meanwhile would find its file held and be refused). A read
+# lease on the file sees every open() for writing, which the flock() needs.
+new_name stranger
+slock=/run/nsboot/locks/machine-$stranger
+at_exit "rm -f '$slock'"
+echo "999999 $stranger /nonexistent" >"$slock"
+python3 - "$slock" "$NSBOOT" "$name" <<'EOF' || fail "nsboot --cleanup opened another machine's lock file to lock it"
+import fcntl, os, signal, subprocess, sys
+path, nsboot, name = sys.argv[1:]
+broken = []
+fd = os.open(path, os.O_RDONLY)
+def on_break(signum, frame):
+    broken.append(signum)
+    fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_UNLCK)
+signal.signal(signal.SIGIO, on_break)
+fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_RDLCK)
+subprocess.run([nsboot, "--cleanup", "-M", name], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+sys.exit(1 if broken else 0)
+EOF
+assert_file_exists "$slock" "another machine's stale lock file after --cleanup"
