@@ -90,6 +90,7 @@ int verb_disable(const CtlArgs *a);
 int verb_stat(const CtlArgs *a);
 int verb_top(const CtlArgs *a);
 int verb_enter(const CtlArgs *a);
+int verb_shell(const CtlArgs *a);
 int verb_start(const CtlArgs *a);
 int verb_status(const CtlArgs *a);
 int verb_autostart(const CtlArgs *a);

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 
 #include "basic/core-sched.h"
@@ -173,4 +174,29 @@ int verb_enter(const CtlArgs *a) {
                 r = wait_child(pid);
         guest_done(&g);
         return r;
+}
+
+/* machinectl shell [USER@]NAME [COMMAND...]: enter, as the user before the '@' (root when there is
+ * none or it is empty); a machine name has no '@'. */
+int verb_shell(const CtlArgs *a) {
+        _cleanup_free_ char *user = NULL;
+        _cleanup_free_ char **args = NULL;
+        const char *at = strchr(a->args[1], '@');
+        CtlArgs s = *a;
+        size_t n = strv_length(a->args);
+
+        if (!at)
+                return verb_enter(a);
+        if (a->user)
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "'%s' names a user, and so does -u/--user=%s: give one",
+                                       a->args[1], a->user);
+        args = calloc(n + 1, sizeof *args);
+        user = strndup(a->args[1], (size_t) (at - a->args[1]));
+        if (!args || !user)
+                return log_oom();
+        memcpy(args, a->args, n * sizeof *args);
+        args[1] = (char *) at + 1;
+        s.args = args;
+        s.user = *user ? user : NULL;
+        return verb_enter(&s);
 }

@@ -29,7 +29,7 @@ static const Verb verbs[] = {
         { "status", 1, ARGS_ANY, true,  verb_status },
         { "top",    0, 0,        true,  verb_top    },
         { "enter",  1, ARGS_ANY, true,  verb_enter  },
-        { "shell",  1, ARGS_ANY, true,  verb_enter  },
+        { "shell",  1, ARGS_ANY, true,  verb_shell  },
         { "attach", 1, ARGS_ANY, true,  verb_enter  },
         { "start",  1, ARGS_ANY, true,  verb_start  },
         { "autostart", 0, 0,     true,  verb_autostart },
@@ -271,8 +271,8 @@ static int parse_argv(int argc, char *argv[], CtlArgs *a, bool *ret_exit) {
                 }
                 if (strv_extend(&a->args, argv[optind++]) < 0)
                         return log_oom();
-                command_started = strv_length(a->args) >= 2 &&
-                                  (streq(a->args[0], "enter") || streq(a->args[0], "attach"));
+                command_started = strv_length(a->args) >= 2 && (streq(a->args[0], "enter") ||
+                                                                streq(a->args[0], "attach") || streq(a->args[0], "shell"));
         }
         return 0;
 }

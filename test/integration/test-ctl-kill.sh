@@ -106,10 +106,14 @@ for mode in default no; do
 done
 
 # terminate (machinectl terminate, lxc-stop -k): every process SIGKILLed at once, the machine torn
-# down as after a crash of its init (nsboot exits, its cgroup goes); shell is enter, poweroff is stop.
+# down as after a crash of its init (nsboot exits, its cgroup goes); shell is enter (with
+# machinectl's USER@NAME), poweroff is stop.
 for mode in default no; do
         start_guest "$mode"
         assert_eq "shell-ok" "$(ctl shell "$name" echo shell-ok)" "shell is enter ($mode)"
+        # machinectl shell's [USER@]NAME: the user before the '@' (no machine name has one).
+        assert_eq "0" "$(ctl shell "root@$name" id -u)" "shell root@NAME ($mode)"
+        assert_eq "0" "$(ctl shell "@$name" id -u)" "shell @NAME is root ($mode)"
         ctl terminate "$name" || fail "terminate ($mode)"
         nsboot_wait 10
         assert_rc 137 "nsboot after terminate ($mode): 128 + SIGKILL"
