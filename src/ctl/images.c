@@ -140,10 +140,11 @@ int ctl_defined_machines(DefinedMachine **ret, size_t *ret_n) {
                 return log_oom();
         /* config_find() says which foreign config it takes: not in a listing. */
         log_set_max_level(LOG_ERR);
-        for (size_t i = 0; i < n && r >= 0; i++) {
+        /* All names first: strv_free() of names would stop at the first one taken. */
+        for (size_t i = 0; i < n; i++)
                 l[i].name = TAKE_PTR(names[i]);
+        for (size_t i = 0; i < n && r >= 0; i++)
                 r = machine_paths(l[i].name, &l[i].path, &l[i].config);
-        }
         log_set_max_level(level);
         if (r < 0) {
                 ctl_defined_free(l, n);

@@ -113,7 +113,10 @@ static void print_json(const MachineState *l, char ***addresses, size_t n) {
                         printf("], \"start_usec\": null, \"uptime_sec\": null, \"tree\": ");
                 json_string(stdout, l[i].tree);
                 printf(", \"cgroup\": ");
-                json_string(stdout, l[i].cgroup);
+                if (l[i].leader > 0)
+                        json_string(stdout, l[i].cgroup);
+                else
+                        printf("null"); /* stopped: no cgroup */
                 printf("}");
         }
         printf("%s]\n", n ? "\n" : "");

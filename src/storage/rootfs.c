@@ -57,7 +57,8 @@ int rootfs_staging_prepare(void) {
         r = mkdir_p(ROOTFS_STAGING_DIR, 0755);
         if (r < 0)
                 return log_error_errno(r, "Failed to create %s: %m", ROOTFS_STAGING_DIR);
-        fd = open("/run/nsboot", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        /* Followed, as mkdir_p() followed it: an admin may have made /run/nsboot a symlink. */
+        fd = open("/run/nsboot", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0)
                 return log_error_errno(errno, "Failed to open /run/nsboot: %m");
         if (fstat(fd, &st) < 0)

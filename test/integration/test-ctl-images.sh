@@ -105,6 +105,7 @@ python3 -c 'import json, sys
 l = {m["name"]: m for m in json.load(sys.stdin)}
 d, r = sys.argv[1:]
 assert l[d]["state"] == "running" and l[d]["leader"] > 0, l[d]
-assert l[r]["state"] == "stopped" and l[r]["leader"] is None and l[r]["uptime_sec"] is None, l[r]' "$dir" "$raw" <<<"$json" ||
+assert l[r]["state"] == "stopped" and l[r]["leader"] is None and l[r]["uptime_sec"] is None, l[r]
+assert l[r]["cgroup"] is None and l[d]["cgroup"].startswith("/"), (l[r], l[d])' "$dir" "$raw" <<<"$json" ||
         fail "list --all --json: $json"
 poweroff_guest
