@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "basic/fileio.h"
 #include "state.h"
@@ -56,10 +57,30 @@ typedef struct DefinedMachine {
         char *name;
         char *path;     /* the tree or image nsboot -M NAME boots; NULL when none is found */
         char *config;   /* the config file nsboot -M NAME reads; NULL when none */
+        bool autostart; /* lxc.start.auto in nsboot's own config: started at host boot */
 } DefinedMachine;
 /* Every machine defined on the host, sorted by name. Logs. */
 int ctl_defined_machines(DefinedMachine **ret, size_t *ret_n);
+void ctl_defined_done(DefinedMachine *d);
 void ctl_defined_free(DefinedMachine *l, size_t n);
+/* One of them; -ENOENT (not logged) when name has neither a config nor a tree or image. Logs. */
+int ctl_defined_machine(const char *name, DefinedMachine *ret);
+/* Whether path is NAME.conf in one of nsboot's own config directories (/etc/nsboot, /run/nsboot). */
+bool ctl_config_is_own(const char *path);
+
+/* What machinectl list-images shows of a tree or image: its kind, whether it is read-only (a file
+ * without write permission, or immutable as chattr +i makes it, which is machinectl read-only's
+ * mark), the disk space of an image file and the last change. Never opens a device or follows a
+ * symlink. Non-logging. */
+typedef struct ImageInfo {
+        const char *type;       /* directory, subvolume, raw, block; "-" when none is there */
+        bool read_only;
+        uint64_t usage;         /* UINT64_MAX: not known */
+        time_t mtime;           /* 0: not known */
+} ImageInfo;
+void ctl_image_info(const char *path, ImageInfo *ret);
+/* "2026-12-07 21:13" in local time, "-" for 0. */
+const char *ctl_format_mtime(time_t t, char buf[static 32]);
 
 /* The addresses in the guest's network namespace (loopback and link-local ones aside); none when
  * the machine shares the host's network. -errno when we may not look. Logs only a failure to

@@ -17,19 +17,6 @@
 
 #define AUTO_KEY "lxc.start.auto"
 
-/* Whether path is NAME.conf in one of nsboot's own config directories. */
-static bool own_config(const char *path) {
-        static const char *const dirs[] = { CONFIG_DIRS };
-
-        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
-                const char *rest = startswith(path, dirs[i]);
-
-                if (rest && *rest == '/' && !strchr(rest + 1, '/'))
-                        return true;
-        }
-        return false;
-}
-
 /* The machine's config to change, and the text it starts from: its own NAME.conf as it is; for a
  * machine that has none, a new /etc/nsboot/NAME.conf (including LXC's config of the machine, which
  * it would hide otherwise). *ret_path NULL: nothing to change for disable. */
@@ -54,7 +41,7 @@ static int config_to_change(const char *name, bool enable, char **ret_path, char
                 return log_error_errno(SYNTHETIC_ERRNO(ENOENT),
                                        "No machine '%s': no config file, no tree or image in /var/lib/machines or the "
                                        "other machine directories", name);
-        if (config && own_config(config)) {
+        if (config && ctl_config_is_own(config)) {
                 /* Replaced by a new file (rename()): a symlink would become a copy of its target. */
                 r = read_regular_file(config, O_NOFOLLOW, &text, &size, &st);
                 if (r == -ELOOP)

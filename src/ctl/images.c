@@ -36,12 +36,16 @@ static const struct {
         { machine_dirs, ELEMENTSOF(machine_dirs), ".raw", S_IFREG },
 };
 
+void ctl_defined_done(DefinedMachine *d) {
+        free(d->name);
+        free(d->path);
+        free(d->config);
+        *d = (DefinedMachine) {};
+}
+
 void ctl_defined_free(DefinedMachine *l, size_t n) {
-        for (size_t i = 0; i < n; i++) {
-                free(l[i].name);
-                free(l[i].path);
-                free(l[i].config);
-        }
+        for (size_t i = 0; i < n; i++)
+                ctl_defined_done(&l[i]);
         free(l);
 }
 
@@ -96,10 +100,20 @@ static int source_names(size_t i, const char *dir, char ***names) {
 
 /* The tree or image that nsboot -M NAME would boot: its config's, else the one in a machine
  * directory. */
-static int machine_paths(const char *name, char **ret_path, char **ret_config) {
+bool ctl_config_is_own(const char *path) {
+        for (size_t i = 0; i < ELEMENTSOF(config_dirs); i++) {
+                const char *rest = startswith(path, config_dirs[i]);
+
+                if (rest && *rest == '/' && !strchr(rest + 1, '/'))
+                        return true;
+        }
+        return false;
+}
+
+static int machine_paths(const char *name, char **ret_path, char **ret_config, bool *ret_autostart) {
         _cleanup_(settings_freep) Settings *s = settings_new();
         _cleanup_free_ char *found = NULL;
-        bool trusted;
+        bool trusted, loaded;
         int r;
 
         if (!s)
@@ -110,13 +124,32 @@ static int machine_paths(const char *name, char **ret_path, char **ret_config) {
         r = config_find(name, found, ret_config, &trusted);
         if (r < 0)
                 return r;
-        /* A config with errors still lists the machine: nsboot -M says what is wrong. */
-        if (*ret_config && config_load(s, *ret_config, trusted) >= 0 && (s->image || s->directory)) {
+        /* A config with errors still lists the machine: nsboot -M says what is wrong. Only nsboot's
+         * own configs start machines at boot (nsboot-generator, autostart). */
+        loaded = *ret_config && config_load(s, *ret_config, trusted) >= 0;
+        *ret_autostart = loaded && s->start_auto && ctl_config_is_own(*ret_config);
+        if (loaded && (s->image || s->directory)) {
                 *ret_path = strdup(s->image ?: s->directory);
                 return *ret_path ? 0 : -ENOMEM;
         }
         *ret_path = TAKE_PTR(found);
         return 0;
+}
+
+int ctl_defined_machine(const char *name, DefinedMachine *ret) {
+        int level = log_get_max_level(), r;
+
+        *ret = (DefinedMachine) { .name = strdup(name) };
+        if (!ret->name)
+                return log_oom();
+        log_set_max_level(LOG_ERR);
+        r = machine_paths(name, &ret->path, &ret->config, &ret->autostart);
+        log_set_max_level(level);
+        if (r >= 0 && !ret->path && !ret->config)
+                r = -ENOENT;
+        if (r < 0)
+                ctl_defined_done(ret);
+        return r == -ENOENT ? r : r < 0 ? log_error_errno(r, "Failed to look up machine '%s': %m", name) : 0;
 }
 
 static int compare_defined(const void *a, const void *b) {
@@ -144,7 +177,7 @@ int ctl_defined_machines(DefinedMachine **ret, size_t *ret_n) {
         for (size_t i = 0; i < n; i++)
                 l[i].name = TAKE_PTR(names[i]);
         for (size_t i = 0; i < n && r >= 0; i++)
-                r = machine_paths(l[i].name, &l[i].path, &l[i].config);
+                r = machine_paths(l[i].name, &l[i].path, &l[i].config, &l[i].autostart);
         log_set_max_level(level);
         if (r < 0) {
                 ctl_defined_free(l, n);
@@ -156,17 +189,7 @@ int ctl_defined_machines(DefinedMachine **ret, size_t *ret_n) {
         return 0;
 }
 
-/* What machinectl list-images shows of an image: its kind, whether it is read-only (a file without
- * write permission, or immutable as chattr +i makes it, which is machinectl read-only's mark), the
- * disk space of an image file and the last change. */
-typedef struct ImageInfo {
-        const char *type;
-        bool read_only;
-        uint64_t usage;         /* UINT64_MAX: not known */
-        time_t mtime;
-} ImageInfo;
-
-static void image_info(const char *path, ImageInfo *ret) {
+void ctl_image_info(const char *path, ImageInfo *ret) {
         _cleanup_close_ int fd = -EBADF;
         struct statfs sfs;
         struct stat st;
@@ -202,7 +225,7 @@ static void json_string_or_null(const char *s) {
                 printf("null");
 }
 
-static const char *format_mtime(time_t t, char buf[static 32]) {
+const char *ctl_format_mtime(time_t t, char buf[static 32]) {
         struct tm tm;
 
         if (t == 0 || !localtime_r(&t, &tm) || strftime(buf, 32, "%Y-%m-%d %H:%M", &tm) == 0)
@@ -225,7 +248,7 @@ int verb_images(const CtlArgs *a) {
                 return log_oom();
         }
         for (size_t i = 0; i < n; i++) {
-                image_info(l[i].path, &info[i]);
+                ctl_image_info(l[i].path, &info[i]);
                 w_name = MAX(w_name, (int) strlen(l[i].name));
                 w_type = MAX(w_type, (int) strlen(info[i].type));
         }
@@ -257,7 +280,7 @@ int verb_images(const CtlArgs *a) {
                 printf("%-*s %-*s %-3s %8s %-16s %s\n", w_name, l[i].name, w_type, info[i].type,
                        info[i].read_only ? "yes" : "no",
                        info[i].usage == UINT64_MAX ? "-" : format_bytes(info[i].usage, ubuf),
-                       format_mtime(info[i].mtime, tbuf), l[i].path ?: "-");
+                       ctl_format_mtime(info[i].mtime, tbuf), l[i].path ?: "-");
         }
         if (a->json)
                 printf("%s]\n", n ? "\n" : "");

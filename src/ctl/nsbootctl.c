@@ -66,7 +66,7 @@ static void help(void) {
                "  list                    Running machines: name, state, init, PID, addresses, uptime\n"
                "  images                  Every machine's tree or image: type, read-only, usage, mtime\n"
                "  stat                    Processes, memory and CPU time of each running machine\n"
-               "  status NAME...          One running machine in detail\n"
+               "  status NAME...          One machine in detail (a stopped one: tree, config, autostart)\n"
                "  top                     The same, refreshed; keys: c, m, n sort, q quits\n"
                "  enter NAME [CMD...]     A shell or command inside the running machine (also: shell)\n"
                "  attach NAME [CMD...]    The same as enter\n"

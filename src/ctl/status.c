@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nsbootctl status NAME...: one running machine in detail, as lxc-info -n NAME and machinectl
- * status show it: its state file, its addresses, its cgroup's figures, its user namespace. */
+ * status show it: its state file, its addresses, its cgroup's figures, its user namespace; a
+ * stopped one as machinectl image-status does: its tree or image, its config, autostart. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -70,21 +71,58 @@ static void print_machine(const MachineState *m) {
                 printf("         Log: %s (nsbootctl start)\n", log);
 }
 
+/* A machine that does not run, as lxc-info shows a stopped one and machinectl image-status an image:
+ * its tree or image, its config and whether it starts at boot. -ENOENT when there is no such
+ * machine. */
+static int print_stopped(const char *name) {
+        DefinedMachine d;
+        ImageInfo info;
+        char buf[32];
+        int r;
+
+        r = ctl_defined_machine(name, &d);
+        if (r < 0)
+                return r;
+        ctl_image_info(d.path, &info);
+        printf("%s (stopped)\n", d.name);
+        printf("        Tree: %s (%s%s)\n", d.path ?: "-", info.type, info.read_only ? ", read-only" : "");
+        if (info.usage != UINT64_MAX)
+                printf("       Usage: %s\n", format_bytes(info.usage, buf));
+        printf("    Modified: %s\n", ctl_format_mtime(info.mtime, buf));
+        printf("      Config: %s\n", d.config ?: "-");
+        printf("   Autostart: %s\n", d.autostart ? "yes (lxc.start.auto)" : "no");
+        ctl_defined_done(&d);
+        return 0;
+}
+
 int verb_status(const CtlArgs *a) {
         int ret = 0;
 
         for (char **name = a->args + 1; *name; name++) {
                 MachineState m;
-                int r = ctl_machine_get(*name, &m);
+                int r;
 
-                if (r < 0) {
-                        ret = r;
+                if (!machine_name_is_valid(*name)) {
+                        ret = log_error_errno(SYNTHETIC_ERRNO(EINVAL), "'%s' is not a valid machine name", *name);
                         continue;
                 }
                 if (name != a->args + 1)
                         printf("\n");
-                print_machine(&m);
-                machine_state_done(&m);
+                if (machine_state_read(*name, &m) >= 0) {
+                        bool live = machine_state_is_live(&m);
+
+                        if (live)
+                                print_machine(&m);
+                        machine_state_done(&m);
+                        if (live)
+                                continue;
+                }
+                r = print_stopped(*name);
+                if (r == -ENOENT)
+                        r = log_error_errno(SYNTHETIC_ERRNO(ESRCH), "Machine '%s' is not running, and there is no "
+                                            "machine of that name (no config, no tree or image)", *name);
+                if (r < 0)
+                        ret = r;
         }
         return ret;
 }

@@ -58,6 +58,7 @@ assert_eq "$conf_only " "$(complete_words remove "$conf_only")" "remove: machine
 assert_contains "$(complete_words remove "")" "$running" "remove: running machines too"
 assert_eq "$conf_only " "$(complete_words start "$conf_only")" "start: machines of /etc/nsboot"
 assert_eq "$conf_only " "$(complete_words enable "$conf_only")" "enable: machines of /etc/nsboot"
+assert_eq "$conf_only " "$(complete_words status "$conf_only")" "status: stopped machines too"
 assert_eq "export export-tar " "$(complete_words exp)" "verbs exp*"
 assert_eq "$conf_only " "$(complete_words export "$conf_only")" "export: machines of /etc/nsboot"
 assert_contains "$(complete_words export "$conf_only" "$bb/e")" "$bb/etc" "export NAME: the file to write"

@@ -5,7 +5,8 @@
 # read-only mark (chattr +i, a file without write permission), an image file's usage and its
 # path; JSON that parses. Not listed: symlinks in a machine directory, FIFOs and other files, names
 # nsboot refuses; a config in /etc/nsboot may be a symlink (nsboot -M follows it). A
-# FIFO where an image would be is never opened (the listing does not hang).
+# FIFO where an image would be is never opened (the listing does not hang). status of a stopped
+# machine shows the same, its config and whether it starts at boot.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=test/lib/ctl-create.sh
@@ -88,6 +89,24 @@ assert l[lxc]["config"] == lxcconf, l[lxc]
 assert l[d]["read_only"] is False, l[d]' "$dir" "$raw" "$MACHINES/$raw.raw" "$conf" "/etc/nsboot/$conf.conf" "$lxc" \
         "/var/lib/lxc/$lxc/config" <<<"$json" ||
         fail "images --json: $json"
+
+# status of a stopped machine (lxc-info, machinectl image-status): its tree or image, config, autostart.
+out=$(ctl status "$raw") || fail "status of a stopped image"
+log "$out"
+assert_contains "$out" "$raw (stopped)" "status: the state"
+assert_match "$out" "Tree: $MACHINES/$raw.raw \(raw, read-only\)" "status: the image"
+assert_match "$out" "Usage: [0-9.]+[KMG]" "status: the image's usage"
+assert_contains "$out" "Autostart: no" "status: no autostart"
+printf 'lxc.start.auto = 1\n' >>"/etc/nsboot/$conf.conf"
+out=$(ctl status "$conf") || fail "status of a stopped machine with a config"
+assert_contains "$out" "Tree: $bb (directory)" "status: the config's tree"
+assert_contains "$out" "Config: /etc/nsboot/$conf.conf" "status: the config"
+assert_contains "$out" "Autostart: yes" "status: autostart from the config"
+printf 'lxc.start.auto = 1\n' >>"/var/lib/lxc/$lxc/config"
+assert_contains "$(ctl status "$lxc")" "Autostart: no" "status: LXC's lxc.start.auto starts nothing of nsboot's"
+new_name none
+out=$(ctl status "$none" 2>&1) && fail "status of no machine succeeded"
+assert_contains "$out" "is not running, and there is no machine of that name" "status: no such machine"
 
 # list --all: the running machine as running, the others stopped.
 boot_sleeping "$MACHINES/$dir" -M "$dir"
