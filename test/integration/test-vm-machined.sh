@@ -333,6 +333,12 @@ check "generator: the delay is an ExecStartPost" sh -c \
 check "systemctl start machines.target boots it" sh -c 'timeout 180 systemctl start machines.target &&
         [ "$(systemctl show nsboot@vmsvc -p ActiveState --value)" = active ]'
 timeout 120 systemctl stop nsboot@vmsvc.service
+# nsbootctl disable and enable change lxc.start.auto and run the generator again (daemon-reload).
+check "nsbootctl disable: machines.target no longer wants nsboot@vmsvc" sh -c './nsbootctl disable vmsvc &&
+        ! systemctl show machines.target -p Wants --value | grep -q nsboot@vmsvc.service'
+check "nsbootctl enable: machines.target wants nsboot@vmsvc again" sh -c './nsbootctl enable vmsvc &&
+        systemctl show machines.target -p Wants --value | grep -q nsboot@vmsvc.service &&
+        grep -qx "lxc.start.order = 10" /etc/nsboot/vmsvc.conf'
 echo "--- nsboot logs (vmdeb), last lines"
 grep -hE "nsboot:|Reached target|Starting systemd-(halt|reboot|poweroff)" /mnt/test/vmdeb-*.log | tail -n 40
 checks_done
