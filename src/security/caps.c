@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <ctype.h>
+#include <errno.h>
 #include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/capability.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "basic/macro.h"
+#include "cap-dlopen.h"
 #include "caps.h"
 #include "log.h"
 
@@ -38,6 +41,38 @@ uint64_t caps_effective(bool private_network, uint64_t add, uint64_t drop, uint6
         return base & ~drop;
 }
 
+/* The highest capability this kernel knows, asked of the kernel itself (PR_CAPBSET_READ fails
+ * with EINVAL past it), not of /proc/sys/kernel/cap_last_cap: caps_apply() also runs in a guest's
+ * root (nsbootctl enter), whose /proc the guest may have covered. */
+static int cap_last(void) {
+        static int cached = -1;
+        int c = CAP_LAST_CAP;
+
+        if (cached >= 0)
+                return cached;
+        if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) >= 0)
+                while (c < 62 && prctl(PR_CAPBSET_READ, c + 1, 0, 0, 0) >= 0)
+                        c++;
+        else
+                while (c > 0 && prctl(PR_CAPBSET_READ, c, 0, 0, 0) < 0)
+                        c--;
+        return cached = c;
+}
+
+/* "cap_sys_admin", or the number when libcap is not loaded: never loaded here, where the process
+ * may be in the guest already. */
+static const char *cap_name(int c, char buf[static 32]) {
+        char *name = sym_cap_to_name ? sym_cap_to_name(c) : NULL;
+
+        if (name)
+                snprintf(buf, 32, "%s", name);
+        else
+                snprintf(buf, 32, "%d", c);
+        if (name)
+                sym_cap_free(name);
+        return buf;
+}
+
 static int cap_lookup(const char *name, cap_value_t *ret) {
         _cleanup_free_ char *lower = strdup(name), *prefixed = NULL;
 
@@ -45,32 +80,37 @@ static int cap_lookup(const char *name, cap_value_t *ret) {
                 return -ENOMEM;
         for (char *p = lower; *p; p++)
                 *p = (char) tolower((unsigned char) *p);
-        if (cap_from_name(lower, ret) >= 0)
+        if (sym_cap_from_name(lower, ret) >= 0)
                 return 0;
         /* LXC writes them without the prefix: "sys_admin". */
         if (asprintf(&prefixed, "cap_%s", lower) < 0)
                 return -ENOMEM;
-        return cap_from_name(prefixed, ret) >= 0 ? 0 : -EINVAL;
+        return sym_cap_from_name(prefixed, ret) >= 0 ? 0 : -EINVAL;
 }
 
 int caps_from_string(const char *s, uint64_t *ret) {
         _cleanup_free_ char *copy = strdup(s);
         uint64_t mask = 0;
         char *save = NULL;
+        int r;
 
         if (!copy)
                 return -ENOMEM;
+        r = dlopen_libcap();
+        if (r < 0)
+                return r;
         for (char *w = strtok_r(copy, ", \t", &save); w; w = strtok_r(NULL, ", \t", &save)) {
                 cap_value_t c;
-                int r;
 
                 if (streq(w, "all")) {
-                        mask |= cap_max_bits() >= 63 ? ~CAPS_KEEP_SET : (UINT64_C(1) << cap_max_bits()) - 1;
+                        mask |= (UINT64_C(1) << (cap_last() + 1)) - 1;
                         continue;
                 }
                 r = cap_lookup(w, &c);
                 if (r < 0)
                         return r;
+                if (c < 0 || c >= 63)
+                        return -EINVAL;
                 mask |= UINT64_C(1) << c;
         }
         if (mask == 0)
@@ -81,85 +121,90 @@ int caps_from_string(const char *s, uint64_t *ret) {
 
 int caps_to_string(uint64_t mask, char **ret) {
         size_t n = 0;
-        char *buf = malloc(64 * 32);
+        char *buf;
+        int r;
 
+        r = dlopen_libcap();
+        if (r < 0)
+                return r;
+        buf = malloc(64 * 32);
         if (!buf)
                 return -ENOMEM;
         buf[0] = 0;
         for (int c = 0; c < 63; c++)
                 if (mask & (UINT64_C(1) << c)) {
-                        char *name = cap_to_name(c);
+                        char name[32];
 
-                        n += (size_t) sprintf(buf + n, "%s%s", n ? " " : "", name ? name : "?");
-                        cap_free(name);
+                        n += (size_t) sprintf(buf + n, "%s%s", n ? " " : "", cap_name(c, name));
                 }
         *ret = buf;
         return 0;
 }
 
-/* We cannot grant what we do not have ourselves (nsboot may itself run with a reduced set). */
-static uint64_t caps_permitted_now(void) {
-        uint64_t have = 0;
-        cap_t cur = cap_get_proc();
+/* The three sets as the kernel gives them (version 3: two 32-bit words each). */
+typedef struct CapSets {
+        uint64_t effective, permitted, inheritable;
+} CapSets;
 
-        for (int c = 0; cur && c < 64 && c < (int) cap_max_bits(); c++) {
-                cap_flag_value_t v = CAP_CLEAR;
+static int caps_get(CapSets *ret) {
+        struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+        struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3] = {};
 
-                if (cap_get_flag(cur, c, CAP_PERMITTED, &v) >= 0 && v == CAP_SET)
-                        have |= UINT64_C(1) << c;
-        }
-        cap_free(cur);
-        return have;
+        if (syscall(SYS_capget, &h, d) < 0)
+                return -errno;
+        *ret = (CapSets) {
+                .effective = d[0].effective | (uint64_t) d[1].effective << 32,
+                .permitted = d[0].permitted | (uint64_t) d[1].permitted << 32,
+                .inheritable = d[0].inheritable | (uint64_t) d[1].inheritable << 32,
+        };
+        return 0;
+}
+
+static int caps_set(const CapSets *c) {
+        struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+        struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3] = {
+                { .effective = (uint32_t) c->effective, .permitted = (uint32_t) c->permitted,
+                  .inheritable = (uint32_t) c->inheritable },
+                { .effective = (uint32_t) (c->effective >> 32), .permitted = (uint32_t) (c->permitted >> 32),
+                  .inheritable = (uint32_t) (c->inheritable >> 32) },
+        };
+
+        return syscall(SYS_capset, &h, d) < 0 ? -errno : 0;
 }
 
 int caps_apply(uint64_t keep, bool inheritable) {
-        cap_value_t list[64];
-        int n = 0, last = (int) cap_max_bits() - 1;
-        cap_t caps;
-        int r = 0;
+        int last = cap_last();
+        CapSets now;
+        char name[32];
 
-        keep &= caps_permitted_now();
-        for (int c = 0; c <= last && c < 64; c++) {
-                if (keep & (UINT64_C(1) << c)) {
-                        list[n++] = c;
-                        continue;
-                }
-                if (cap_drop_bound(c) < 0)
-                        return log_error_errno(errno, "Failed to drop capability %s: %m", cap_to_name(c));
-        }
-        /* One prctl(): libcap's cap_reset_ambient() first asks about every capability in turn. */
+        /* We cannot grant what we do not have ourselves (nsboot may itself run with a reduced set). */
+        if (caps_get(&now) < 0)
+                return log_error_errno(errno, "Failed to read the capabilities: %m");
+        keep &= now.permitted;
+        for (int c = 0; c <= last && c < 63; c++)
+                if (!(keep & (UINT64_C(1) << c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0)
+                        return log_error_errno(errno, "Failed to drop capability %s: %m", cap_name(c, name));
         if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
                 return log_error_errno(errno, "Failed to clear the ambient capabilities: %m");
-        caps = cap_init();
-        if (!caps)
-                return log_oom();
-        if (cap_set_flag(caps, CAP_EFFECTIVE, n, list, CAP_SET) < 0 ||
-            cap_set_flag(caps, CAP_PERMITTED, n, list, CAP_SET) < 0 ||
-            (inheritable && cap_set_flag(caps, CAP_INHERITABLE, n, list, CAP_SET) < 0) || cap_set_proc(caps) < 0)
-                r = log_error_errno(errno, "Failed to set capabilities: %m");
-        cap_free(caps);
-        return r;
+        if (caps_set(&(CapSets) { .effective = keep, .permitted = keep, .inheritable = inheritable ? keep : 0 }) < 0)
+                return log_error_errno(errno, "Failed to set capabilities: %m");
+        return 0;
 }
 
 int caps_raise_ambient(uint64_t mask) {
-        cap_value_t list[64];
-        int n = 0, r = 0;
-        cap_t caps;
+        CapSets now;
+        char name[32];
 
-        for (int c = 0; c < 64; c++)
-                if (mask & (UINT64_C(1) << c))
-                        list[n++] = c;
-        if (n == 0)
+        if (mask == 0)
                 return 0;
-        caps = cap_get_proc();
-        if (!caps)
-                return log_oom();
-        if (cap_set_flag(caps, CAP_EFFECTIVE, n, list, CAP_SET) < 0 ||
-            cap_set_flag(caps, CAP_INHERITABLE, n, list, CAP_SET) < 0 || cap_set_proc(caps) < 0)
-                r = log_error_errno(errno, "Failed to make the ambient capabilities inheritable: %m");
-        cap_free(caps);
-        for (int i = 0; i < n && r >= 0; i++)
-                if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, list[i], 0, 0) < 0)
-                        r = log_error_errno(errno, "Failed to raise the ambient capability %s: %m", cap_to_name(list[i]));
-        return r;
+        if (caps_get(&now) < 0)
+                return log_error_errno(errno, "Failed to read the capabilities: %m");
+        now.effective |= mask;
+        now.inheritable |= mask;
+        if (caps_set(&now) < 0)
+                return log_error_errno(errno, "Failed to make the ambient capabilities inheritable: %m");
+        for (int c = 0; c < 63; c++)
+                if (mask & (UINT64_C(1) << c) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
+                        return log_error_errno(errno, "Failed to raise the ambient capability %s: %m", cap_name(c, name));
+        return 0;
 }

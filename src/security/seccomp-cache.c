@@ -11,6 +11,7 @@
 #include "basic/fs-util.h"
 #include "basic/macro.h"
 #include "seccomp-cache.h"
+#include "seccomp-dlopen.h"
 
 #define CACHE_MAGIC "NSBSECC1"
 
@@ -37,8 +38,15 @@ static uint64_t fnv1a(const char *p, size_t n) {
         return h;
 }
 
+static void put_file_id(FILE *f, const struct stat *st) {
+        fwrite(&st->st_dev, sizeof st->st_dev, 1, f);
+        fwrite(&st->st_ino, sizeof st->st_ino, 1, f);
+        fwrite(&st->st_size, sizeof st->st_size, 1, f);
+        fwrite(&st->st_mtim, sizeof st->st_mtim, 1, f);
+}
+
 int seccomp_cache_key(const SeccompPolicy *policy, SeccompCacheKey *ret) {
-        const struct scmp_version *v = seccomp_version();
+        struct stat lib;
         uint32_t arches[SECCOMP_ARCHES_MAX];
         size_t n_arches = seccomp_host_arches(arches);
         uint8_t superblocks = policy->host_superblocks, suppress_sync = policy->suppress_sync;
@@ -48,19 +56,17 @@ int seccomp_cache_key(const SeccompPolicy *policy, SeccompCacheKey *ret) {
         bool bad;
         FILE *f;
 
-        if (!v)
-                return -EINVAL;
         if (stat("/proc/self/exe", &st) < 0)
                 return -errno;
+        /* The compiler's file, not its version: asking libseccomp its version would load it. */
+        if (libseccomp_file(&lib) < 0)
+                return -ENOENT;
         f = open_memstream(&data, &size);
         if (!f)
                 return -ENOMEM;
         put_str(f, CACHE_MAGIC " " NSBOOT_VERSION);
-        fwrite(&st.st_dev, sizeof st.st_dev, 1, f);
-        fwrite(&st.st_ino, sizeof st.st_ino, 1, f);
-        fwrite(&st.st_size, sizeof st.st_size, 1, f);
-        fwrite(&st.st_mtim, sizeof st.st_mtim, 1, f);
-        fwrite(v, sizeof *v, 1, f);
+        put_file_id(f, &st);
+        put_file_id(f, &lib);
         fwrite(&n_arches, sizeof n_arches, 1, f);
         fwrite(arches, sizeof arches[0], n_arches, f);
         fwrite(&policy->caps, sizeof policy->caps, 1, f);
@@ -73,7 +79,7 @@ int seccomp_cache_key(const SeccompPolicy *policy, SeccompCacheKey *ret) {
                 free(data);
                 return -ENOMEM;
         }
-        *ret = (SeccompCacheKey) { .data = data, .size = size };
+        *ret = (SeccompCacheKey) { .data = data, .size = size, .lib_dev = lib.st_dev, .lib_ino = lib.st_ino };
         snprintf(ret->name, sizeof ret->name, "%016llx", (unsigned long long) fnv1a(data, size));
         return 0;
 }
@@ -176,8 +182,14 @@ int seccomp_cache_store(const SeccompCacheKey *k, const SeccompPrepared *p) {
         bool ok;
         int r;
 
+        struct stat lib;
+
         if (!path || asprintf(&tmp, "%s.%d", path, (int) getpid()) < 0)
                 return -ENOMEM;
+        /* Filters a libseccomp other than the key's compiled (the loader found another file) would
+         * be found under the wrong key. */
+        if (libseccomp_loaded_file(&lib) < 0 || lib.st_dev != k->lib_dev || lib.st_ino != k->lib_ino)
+                return -ESTALE;
         r = mkdir_p(SECCOMP_CACHE_DIR, 0700);
         if (r < 0)
                 return r;

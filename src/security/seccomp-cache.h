@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Compiled system call filters kept in /run/nsboot/cache between starts: building them with
  * libseccomp is ~2 ms of CPU at every start (a tenth of a start), and their input rarely changes.
- * An entry holds its whole key, compared byte for byte: the nsboot binary (device, inode, size,
- * mtime), libseccomp's version, the host's architectures and the policy (capabilities kept,
+ * An entry holds its whole key, compared byte for byte: the nsboot binary and libseccomp's file
+ * (device, inode, size, mtime of each; the file, not the version, so that a cached start need not
+ * load the library), the host's architectures and the policy (capabilities kept,
  * --system-call-filter, shared superblocks). Filters with an LXC seccomp profile are not cached.
  * Non-logging; any failure is a miss and the filters are built as before. */
 #pragma once
+
+#include <sys/types.h>
 
 #include "seccomp-filter.h"
 
@@ -17,6 +20,8 @@ typedef struct SeccompCacheKey {
         char *data;
         size_t size;
         char name[17];          /* hex of a hash of data: the file name's part */
+        dev_t lib_dev;          /* libseccomp's file in the key */
+        ino_t lib_ino;
 } SeccompCacheKey;
 
 int seccomp_cache_key(const SeccompPolicy *policy, SeccompCacheKey *ret);

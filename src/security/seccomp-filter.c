@@ -17,6 +17,7 @@
 #include "basic/strv.h"
 #include "log.h"
 #include "seccomp-cache.h"
+#include "seccomp-dlopen.h"
 #include "seccomp-filter.h"
 #include "seccomp-profile.h"
 
@@ -147,7 +148,7 @@ void syscall_filter_done(SyscallFilter *f) {
 static bool item_is_valid(const char *item) {
         if (item[0] == '@')
                 return seccomp_group_members(item);
-        return seccomp_syscall_resolve_name(item) != __NR_SCMP_ERROR;
+        return sym_seccomp_syscall_resolve_name(item) != __NR_SCMP_ERROR;
 }
 
 int syscall_filter_parse(SyscallFilter *f, const char *value) {
@@ -160,6 +161,9 @@ int syscall_filter_parse(SyscallFilter *f, const char *value) {
                 syscall_filter_done(f);
                 return 0;
         }
+        /* The names are libseccomp's. */
+        if (dlopen_libseccomp() < 0)
+                return -EOPNOTSUPP;
         copy = strdup(value + deny);
         if (!copy)
                 return -ENOMEM;
@@ -222,19 +226,42 @@ static const struct {
                                    SCMP_ARCH_MIPS64N32 } },
 };
 
+uint32_t seccomp_native_arch(void) {
+        /* libseccomp's native architecture is the one it was built for, which is nsboot's: known
+         * here, without loading the library (see seccomp-dlopen.h). */
+#if defined(__x86_64__) && defined(__ILP32__)
+        return SCMP_ARCH_X32;
+#elif defined(__x86_64__)
+        return SCMP_ARCH_X86_64;
+#elif defined(__i386__)
+        return SCMP_ARCH_X86;
+#elif defined(__aarch64__)
+        return SCMP_ARCH_AARCH64;
+#elif defined(__arm__)
+        return SCMP_ARCH_ARM;
+#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        return SCMP_ARCH_PPC64LE;
+#elif defined(__powerpc64__)
+        return SCMP_ARCH_PPC64;
+#elif defined(__s390x__)
+        return SCMP_ARCH_S390X;
+#elif defined(__riscv) && __riscv_xlen == 64
+        return SCMP_ARCH_RISCV64;
+#else
+        return dlopen_libseccomp() >= 0 ? sym_seccomp_arch_native() : 0;
+#endif
+}
+
 /* x32 is built into most x86-64 kernels but runs only when booted with syscall.x32=y: without it
  * its calls fail with ENOSYS anyway, and leaving its filter out saves a third of the build time. */
 static bool arch_runs(uint32_t arch) {
-        int nr;
-
-        if (arch != SCMP_ARCH_X32 || seccomp_arch_native() == SCMP_ARCH_X32)
+        if (arch != SCMP_ARCH_X32 || seccomp_native_arch() == SCMP_ARCH_X32)
                 return true;
-        nr = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X32, "getpid");
-        return nr < 0 || syscall(nr) >= 0 || errno != ENOSYS;
+        return syscall(SECCOMP_X32_NR_GETPID) >= 0 || errno != ENOSYS;
 }
 
 size_t seccomp_host_arches(uint32_t ret[static SECCOMP_ARCHES_MAX]) {
-        uint32_t native = seccomp_arch_native();
+        uint32_t native = seccomp_native_arch();
         size_t n = 0;
 
         ret[n++] = native;
@@ -248,13 +275,13 @@ size_t seccomp_host_arches(uint32_t ret[static SECCOMP_ARCHES_MAX]) {
 
 void seccomp_filters_done(SeccompFilters *f) {
         for (size_t i = 0; i < f->n; i++)
-                seccomp_release(f->items[i]);
+                sym_seccomp_release(f->items[i]);
         f->n = 0;
 }
 
 static int filters_add(SeccompFilters *f, scmp_filter_ctx ctx) {
         if (f->n >= ELEMENTSOF(f->items)) {
-                seccomp_release(ctx);
+                sym_seccomp_release(ctx);
                 return -E2BIG;
         }
         f->items[f->n++] = ctx;
@@ -264,25 +291,25 @@ static int filters_add(SeccompFilters *f, scmp_filter_ctx ctx) {
 /* A filter for arch alone, which lets other architectures' calls through: their own filters judge
  * them. no_new_privs is left to --no-new-privileges. */
 static int arch_filter_new(uint32_t default_action, uint32_t arch, scmp_filter_ctx *ret) {
-        _cleanup_(seccomp_releasep) scmp_filter_ctx ctx = seccomp_init(default_action);
+        _cleanup_(seccomp_releasep) scmp_filter_ctx ctx = sym_seccomp_init(default_action);
         int r;
 
         if (!ctx)
                 return -ENOMEM;
-        if (arch != seccomp_arch_native()) {
-                r = seccomp_arch_remove(ctx, seccomp_arch_native());
+        if (arch != seccomp_native_arch()) {
+                r = sym_seccomp_arch_remove(ctx, seccomp_native_arch());
                 if (r < 0)
                         return r;
-                r = seccomp_arch_add(ctx, arch);
+                r = sym_seccomp_arch_add(ctx, arch);
                 if (r < 0)
                         return r;
         }
-        r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
+        r = sym_seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
         if (r >= 0)
-                r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+                r = sym_seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
         /* A binary tree of system call numbers: a few comparisons per call instead of hundreds. */
         if (r >= 0)
-                r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+                r = sym_seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(ctx);
@@ -294,6 +321,9 @@ int seccomp_build(SeccompFilters *f, uint32_t default_action, SeccompArchFill fi
         size_t n = seccomp_host_arches(arches);
         int r;
 
+        r = dlopen_libseccomp();
+        if (r < 0)
+                return r;
         for (size_t i = 0; i < n; i++) {
                 _cleanup_(seccomp_releasep) scmp_filter_ctx ctx = NULL;
 
@@ -318,13 +348,13 @@ static int known_syscalls(char ***ret) {
         _cleanup_strv_free_ char **names = NULL;
 
         for (int nr = 0; nr < 1024; nr++) {
-                char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86_64, nr);
+                char *name = sym_seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86_64, nr);
 
                 if (name && strv_consume(&names, name) < 0)
                         return -ENOMEM;
         }
         for (int nr = -10001, misses = 0; misses < 100; nr--) {
-                char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86_64, nr);
+                char *name = sym_seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86_64, nr);
 
                 misses = name ? 0 : misses + 1;
                 if (name && strv_consume(&names, name) < 0)
@@ -373,9 +403,9 @@ static int fill_syscall_list(scmp_filter_ctx ctx, uint32_t arch, void *userdata)
                 int r;
 
                 /* Allowed, or not a call of this architecture (a negative pseudo number). */
-                if (l->allowed[i] || seccomp_syscall_resolve_name_arch(arch, l->names[i]) < 0)
+                if (l->allowed[i] || sym_seccomp_syscall_resolve_name_arch(arch, l->names[i]) < 0)
                         continue;
-                r = seccomp_rule_add_exact(ctx, SCMP_ACT_ERRNO(EPERM), seccomp_syscall_resolve_name(l->names[i]), 0);
+                r = sym_seccomp_rule_add_exact(ctx, SCMP_ACT_ERRNO(EPERM), sym_seccomp_syscall_resolve_name(l->names[i]), 0);
                 if (r < 0 && r != -EEXIST)
                         return r;
         }
@@ -414,7 +444,7 @@ static size_t known_numbers(char **names, uint32_t token, uint32_t *nrs, size_t 
 
         for (size_t a = 0; a < n_arches; a++)
                 for (size_t i = 0; audit_arch(arches[a]) == token && names[i] && n < max; i++) {
-                        int nr = seccomp_syscall_resolve_name_arch(arches[a], names[i]);
+                        int nr = sym_seccomp_syscall_resolve_name_arch(arches[a], names[i]);
 
                         if (nr >= 0)
                                 nrs[n++] = (uint32_t) nr;
@@ -494,11 +524,11 @@ static int build_ceiling(char **names, struct sock_filter *insns, uint32_t *ret_
 static int fill_superblocks(scmp_filter_ctx ctx) {
         int r;
 
-        r = seccomp_rule_add_exact(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(mount), 1,
+        r = sym_seccomp_rule_add_exact(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(mount), 1,
                                    SCMP_A3(SCMP_CMP_MASKED_EQ, MS_REMOUNT | MS_BIND, MS_REMOUNT));
         if (r < 0)
                 return r;
-        return seccomp_rule_add_exact(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(fsconfig), 1,
+        return sym_seccomp_rule_add_exact(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(fsconfig), 1,
                                       SCMP_A1(SCMP_CMP_MASKED_EQ, UINT32_MAX, FSCONFIG_CMD_RECONFIGURE));
 }
 
@@ -513,15 +543,15 @@ static int fill_arguments(scmp_filter_ctx ctx, uint32_t arch, void *userdata) {
         int r;
 
         for (size_t i = 0; i < ELEMENTSOF(tty_requests); i++) {
-                r = seccomp_rule_add_exact(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
+                r = sym_seccomp_rule_add_exact(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
                                            SCMP_A1(SCMP_CMP_MASKED_EQ, UINT32_MAX, tty_requests[i]));
                 if (r < 0)
                         return r;
         }
-        r = seccomp_rule_add_exact(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 2,
+        r = sym_seccomp_rule_add_exact(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 2,
                                    SCMP_A0(SCMP_CMP_MASKED_EQ, UINT32_MAX, AF_NETLINK),
                                    SCMP_A2(SCMP_CMP_MASKED_EQ, UINT32_MAX, NETLINK_AUDIT));
-        if (r < 0 && arch == seccomp_arch_native())
+        if (r < 0 && arch == seccomp_native_arch())
                 return r;
         return policy->host_superblocks ? fill_superblocks(ctx) : 0;
 }
@@ -552,9 +582,9 @@ static int fill_suppress_sync(scmp_filter_ctx ctx, uint32_t arch, const SyscallL
                 int r;
 
                 /* Not a call of this architecture (a negative pseudo number), or denied. */
-                if (seccomp_syscall_resolve_name_arch(arch, calls[i]) < 0 || (list && list_denies(list, calls[i])))
+                if (sym_seccomp_syscall_resolve_name_arch(arch, calls[i]) < 0 || (list && list_denies(list, calls[i])))
                         continue;
-                r = seccomp_rule_add_exact(ctx, SCMP_ACT_ERRNO(0), seccomp_syscall_resolve_name(calls[i]), 0);
+                r = sym_seccomp_rule_add_exact(ctx, SCMP_ACT_ERRNO(0), sym_seccomp_syscall_resolve_name(calls[i]), 0);
                 if (r < 0 && r != -EEXIST) /* two names of one call (32-bit ARM's sync_file_range2) */
                         return r;
         }
@@ -580,6 +610,9 @@ int seccomp_build_default(SeccompFilters *f, const SeccompPolicy *policy) {
         _cleanup_(syscall_list_done) SyscallList list = {};
         int r;
 
+        r = dlopen_libseccomp();
+        if (r < 0)
+                return r;
         r = syscall_list_make(policy->caps, policy->filter, &list);
         if (r < 0)
                 return r;
@@ -615,7 +648,7 @@ static int compile(scmp_filter_ctx ctx, int memfd, struct sock_filter *insns, ui
 
         if (ftruncate(memfd, 0) < 0 || lseek(memfd, 0, SEEK_SET) < 0)
                 return -errno;
-        r = seccomp_export_bpf(ctx, memfd);
+        r = sym_seccomp_export_bpf(ctx, memfd);
         if (r < 0)
                 return r;
         size = lseek(memfd, 0, SEEK_CUR);
@@ -653,6 +686,10 @@ int seccomp_prepare(SeccompPrepared *p, const SeccompPolicy *policy, const Secco
                           elapsed_ms(&start));
                 return 0;
         }
+        /* Not cached: libseccomp is needed (and loaded) only now. */
+        r = dlopen_libseccomp();
+        if (r < 0)
+                return r;
         r = known_syscalls(&names);
         if (r >= 0)
                 r = build_ceiling(names, p->insns[0], &p->len[0]);

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "seccomp-dlopen.h"
+
 typedef struct SeccompProfile SeccompProfile;
 
 /* Most entries --system-call-filter and nsboot.system-call-filter may add up. */
@@ -24,7 +26,8 @@ typedef struct SyscallFilter {
 
 void syscall_filter_done(SyscallFilter *f);
 /* "NAME @GROUP ..." adds allows, "~NAME @GROUP ..." denies, "" empties both lists. -EINVAL for a
- * name neither libseccomp nor nsboot knows, -E2BIG past SYSCALL_FILTER_MAX. Non-logging. */
+ * name neither libseccomp nor nsboot knows, -E2BIG past SYSCALL_FILTER_MAX. Non-logging, but for
+ * the error of a missing libseccomp (-EOPNOTSUPP). */
 int syscall_filter_parse(SyscallFilter *f, const char *value);
 /* True if value only denies, so a file beside the tree (untrusted) may give it. */
 bool syscall_filter_value_restricts(const char *value);
@@ -39,7 +42,13 @@ bool seccomp_syscall_allowed(const char *name, uint64_t caps, const SyscallFilte
 extern const char *const seccomp_group_names[];
 const char *seccomp_group_members(const char *group);
 
-/* The architectures this host's kernel runs system calls of, native first; returns how many. */
+/* x32's getpid(), __X32_SYSCALL_BIT + 39 (asm/unistd_x32.h): whether the kernel runs x32 calls is
+ * asked with it, without libseccomp's table (the unit test checks the number against it). */
+#define SECCOMP_X32_NR_GETPID (0x40000000 + 39)
+/* libseccomp's native architecture (SCMP_ARCH_*), without loading libseccomp on the common ones. */
+uint32_t seccomp_native_arch(void);
+/* The architectures this host's kernel runs system calls of, native first; returns how many.
+ * Loads no library. */
 size_t seccomp_host_arches(uint32_t ret[static SECCOMP_ARCHES_MAX]);
 
 /* Filters to load, in order. */
@@ -101,5 +110,5 @@ int seccomp_load_prepared(const SeccompPrepared *p);
 
 static inline void seccomp_releasep(scmp_filter_ctx *ctx) {
         if (*ctx)
-                seccomp_release(*ctx);
+                sym_seccomp_release(*ctx);
 }

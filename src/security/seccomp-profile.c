@@ -9,6 +9,7 @@
 
 #include "basic/parse-util.h"
 #include "log.h"
+#include "seccomp-dlopen.h"
 #include "seccomp-filter.h"
 #include "seccomp-profile.h"
 
@@ -278,7 +279,7 @@ static int parse_rule(ParseState *st, char *line) {
 }
 
 static int parse_number_rule(ParseState *st, char *line) {
-        SeccompProfileRule rule = { .arch = seccomp_arch_native(), .action = SCMP_ACT_ALLOW, .line = st->line };
+        SeccompProfileRule rule = { .arch = seccomp_native_arch(), .action = SCMP_ACT_ALLOW, .line = st->line };
         uint64_t nr;
 
         if (parse_number(line, &nr) < 0 || nr > INT32_MAX)
@@ -383,6 +384,9 @@ int seccomp_profile_load(const char *path, SeccompProfile **ret) {
         unsigned line = 0;
         int r;
 
+        r = dlopen_libseccomp();
+        if (r < 0)
+                return r;
         r = open_profile(path, &f);
         if (r == -EBADFD)
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "lxc.seccomp.profile: '%s' is not a regular file", path);
@@ -394,7 +398,7 @@ int seccomp_profile_load(const char *path, SeccompProfile **ret) {
         if (r < 0)
                 return log_error_errno(r, "%s:%u: %s", path, line, error);
         for (size_t i = 0; i < p->n_rules; i++)
-                if (p->rules[i].name && seccomp_syscall_resolve_name(p->rules[i].name) == __NR_SCMP_ERROR)
+                if (p->rules[i].name && sym_seccomp_syscall_resolve_name(p->rules[i].name) == __NR_SCMP_ERROR)
                         log_warning("%s:%u: system call '%s' is unknown to libseccomp, ignoring", path,
                                     p->rules[i].line, p->rules[i].name);
         /* Built once here too, so that a rule libseccomp refuses is reported now, with its line. */
@@ -423,14 +427,14 @@ static int fill_profile(scmp_filter_ctx ctx, uint32_t arch, void *userdata) {
                 if (rule->arch != 0 && rule->arch != arch)
                         continue;
                 /* LXC too leaves out what is unknown or not a call of this architecture. */
-                if (rule->name && seccomp_syscall_resolve_name_arch(arch, rule->name) < 0)
+                if (rule->name && sym_seccomp_syscall_resolve_name_arch(arch, rule->name) < 0)
                         continue;
                 if (rule->name)
-                        nr = seccomp_syscall_resolve_name(rule->name);
+                        nr = sym_seccomp_syscall_resolve_name(rule->name);
                 /* A rule doing what the profile does by default anyway changes nothing. */
                 if (rule->action == p->default_action && rule->n_args == 0)
                         continue;
-                r = seccomp_rule_add_exact_array(ctx, rule->action, nr, rule->n_args, rule->args);
+                r = sym_seccomp_rule_add_exact_array(ctx, rule->action, nr, rule->n_args, rule->args);
                 if (r < 0 && r != -EEXIST) {
                         fill->failed_line = rule->line;
                         return r;

@@ -1,9 +1,10 @@
 #!/bin/bash
 # Optional libraries are loaded at their first use (src/basic/dlopen-util.c, src/*/*-dlopen.c):
-# the binary does not list libnl-route-3, libip4tc, libip6tc, libnftnl, libmnl, libblkid or
-# libsystemd as DT_NEEDED; a machine without interfaces, NAT, a disk image or machined maps none of
-# them (not libsystemd either when it reports to a service manager through $NOTIFY_SOCKET: nsboot
-# speaks that protocol itself), one with a veth maps libnl (and no firewall library), one with -p
+# the binary does not list libnl-route-3, libip4tc, libip6tc, libnftnl, libmnl, libblkid,
+# libsystemd, libseccomp or libcap as DT_NEEDED; a machine without interfaces, NAT, a disk image or
+# machined maps none of them (not libsystemd either when it reports to a service manager through
+# $NOTIFY_SOCKET: nsboot speaks that protocol itself; not libseccomp when its filters are cached,
+# not libcap when no capability is named), one with a veth maps libnl (and no firewall library), one with -p
 # maps libnl and the libraries of its firewall backend only (libip4tc for iptables, libnftnl and
 # libmnl for nftables); when a library cannot be loaded (hidden here by a bind mount of /dev/null
 # over it, in a mount namespace of its own), nsboot names the library and its package, exits
@@ -22,6 +23,8 @@ for lib in libip4tc libip6tc libnftnl libmnl; do
 done
 assert_not_contains "$needed" libblkid "nsboot's DT_NEEDED"
 assert_not_contains "$needed" libsystemd "nsboot's DT_NEEDED"
+assert_not_contains "$needed" libseccomp "nsboot's DT_NEEDED"
+assert_not_contains "$needed" libcap "nsboot's DT_NEEDED"
 
 t="" ns="" maps="" conf=""
 
@@ -37,6 +40,7 @@ supervisor_maps() {
 }
 
 busybox_tree t
+supervisor_maps -D "$t"         # its filters are cached now, if they were not
 supervisor_maps -D "$t"
 log "no network: $maps"
 assert_contains "$maps" libc.so "the maps of the supervisor (sanity)"
@@ -45,6 +49,10 @@ assert_not_contains "$maps" libnl "a machine without interfaces"
 assert_not_contains "$maps" libip4tc "a machine without interfaces"
 assert_not_contains "$maps" libnftnl "a machine without interfaces"
 assert_not_contains "$maps" libblkid "a machine without a disk image"
+assert_not_contains "$maps" libseccomp "a machine whose filters are cached"
+assert_not_contains "$maps" libcap "a machine that names no capability"
+supervisor_maps -D "$t" --capability=CAP_NET_RAW
+assert_contains "$maps" libcap.so "a machine that names a capability (sanity: libcap's soname)"
 notify_sock=$WORKDIR/notify.sock
 python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).bind(sys.argv[1])' "$notify_sock"
 NOTIFY_SOCKET=$notify_sock supervisor_maps -D "$t"
@@ -121,6 +129,24 @@ nsboot_run -q -D "$t" --config="$conf" -p tcp:8080:80 /bin/true
 assert_rc 0 "auto without libnftnl"
 assert_not_contains "$(cat "$NSBOOT_ERR")" libnftnl "auto without libnftnl"
 assert_file_not_exists "/run/nsboot/firewall/$name" "firewall state after the machine ended"
+
+# Capability names need libcap; a machine that names none runs without it.
+nsboot_hiding libcap.so.2
+nsboot_run -q -D "$t" --capability=CAP_NET_RAW /bin/true
+assert_rc_ne 0
+assert_contains "$(cat "$NSBOOT_ERR")" "libcap.so.2" "the error without libcap"
+assert_contains "$(cat "$NSBOOT_ERR")" "install the package libcap2" "the error without libcap"
+nsboot_run -q -D "$t" /bin/true
+assert_rc 0 "a machine that names no capability runs without libcap"
+
+# Filters are compiled by libseccomp: without it (hidden, its file is another one, so the cache's
+# entries do not count) a start is refused, naming it, and leaves no machine behind.
+nsboot_hiding libseccomp.so.2
+nsboot_run -q -D "$t" /bin/true
+assert_rc_ne 0
+assert_contains "$(cat "$NSBOOT_ERR")" "libseccomp.so.2" "the error without libseccomp"
+assert_contains "$(cat "$NSBOOT_ERR")" "install the package libseccomp2" "the error without libseccomp"
+assert_file_not_exists "/run/nsboot/machines/$name.state" "the state of the refused start"
 
 # --register=yes needs libsystemd (sd-bus); --register=auto goes on without it.
 nsboot_hiding libsystemd.so.0

@@ -137,6 +137,11 @@ Test(seccomp, host_arches_cover_compat_abis) {
 
         cr_assert_geq(n, 1);
         cr_assert_eq(arches[0], seccomp_arch_native());
+        cr_assert_eq(seccomp_native_arch(), seccomp_arch_native(), "nsboot's native architecture is libseccomp's");
+        if (seccomp_arch_native() == SCMP_ARCH_X86_64) {
+                /* arch_runs() asks the kernel with x32's getpid() by number, without libseccomp. */
+                cr_assert_eq(seccomp_syscall_resolve_name_arch(SCMP_ARCH_X32, "getpid"), SECCOMP_X32_NR_GETPID);
+        }
         if (seccomp_arch_native() == SCMP_ARCH_X86_64) {
                 bool x86 = false;
 
