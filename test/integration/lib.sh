@@ -12,6 +12,7 @@
 #   TESTINIT        static test init (default: test/fixtures/testinit next to NSBOOT; else
 #                   compiled here from test/fixtures/testinit.c)
 #   NSBOOT_TIMEOUT  default bound in seconds for one nsboot run (default 60)
+#   NSBOOTCTL       the nsbootctl under test, $CTL (default: BUILDDIR/nsbootctl)
 #   KEEP_WORKDIR=1  keep the work directory for inspection (mounts are still undone)
 
 set -euo pipefail
@@ -23,6 +24,7 @@ NSBOOT=${NSBOOT:-$SRCDIR/build/nsboot}
 BUILDDIR=${BUILDDIR:-$(dirname "$NSBOOT")}
 TESTINIT=${TESTINIT:-$(dirname "$NSBOOT")/test/fixtures/testinit}
 NSBOOT_TIMEOUT=${NSBOOT_TIMEOUT:-60}
+CTL=${NSBOOTCTL:-$BUILDDIR/nsbootctl}
 # Commands run in a guest get a clean, predictable environment, not the caller's.
 GUEST_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
@@ -39,6 +41,7 @@ _NAME_SEQ=0
 _CLEANUP=()
 _MOUNTS_BEFORE=""
 _TMUX_SOCKET=""
+_CTL_TIMEOUT=60
 
 # ---------------------------------------------------------------------------------------------
 # Reporting
@@ -523,6 +526,20 @@ default_tasks_max() {
         echo $((n > 16384 ? 16384 : n))
 }
 
+# ctl_init [SECS]: the test uses nsbootctl ($CTL), which must exist; ctl bounds it by SECS (default
+# 60).
+# shellcheck disable=SC2120 # SECS is optional
+ctl_init() {
+        [[ -x $CTL ]] || fail "no nsbootctl at $CTL"
+        _CTL_TIMEOUT=${1:-60}
+}
+
+# ctl ARGS...: nsbootctl ARGS, bounded by $CTL_TIMEOUT s if set (CTL_TIMEOUT=N ctl ... for one
+# call that needs another bound), else by ctl_init's SECS.
+ctl() {
+        timeout -k 5 "${CTL_TIMEOUT:-$_CTL_TIMEOUT}" "$CTL" "$@"
+}
+
 # supervisor_of NAME: the nsboot PID of a running machine's state file.
 supervisor_of() {
         sed -n 's/^SUPERVISOR=//p' "/run/nsboot/machines/$1.state" || fail "no state file of $1"
@@ -533,7 +550,7 @@ supervisor_of() {
 _stop_machine() {
         local pid
         [[ -e /run/nsboot/machines/$1.state ]] || return 0
-        timeout 30 "${CTL:-$BUILDDIR/nsbootctl}" stop "$1" 2>/dev/null && return 0
+        timeout 30 "$CTL" stop "$1" 2>/dev/null && return 0
         pid=$(supervisor_of "$1") && _kill_if_alive "$pid"
 }
 stop_at_exit() {

@@ -5,7 +5,6 @@
 # reboots and the command runs again in the same nsboot. In both user namespace modes.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
-CTL=${NSBOOTCTL:-$BUILDDIR/nsbootctl}
 
 busybox_tree tree
 name=$(basename "$tree")

@@ -6,8 +6,7 @@
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-CTL=${NSBOOTCTL:-$(dirname "$NSBOOT")/nsbootctl}
-[[ -x $CTL ]] || fail "no nsbootctl at $CTL"
+ctl_init
 busybox_tree tree "nsbt$$c"
 name=$(basename "$tree")
 conf=$WORKDIR/buffer.conf

@@ -17,7 +17,6 @@
 . "$SRCDIR/test/lib/images.sh"
 
 PROBE=$(fixture_binary core-sched-probe "${CORE_SCHED_PROBE:-}")
-CTL=${NSBOOTCTL:-$(dirname "$NSBOOT")/nsbootctl}
 busybox_tree tree
 name=$(basename "$tree")
 install -m 0755 "$PROBE" "$tree/usr/bin/core-sched-probe"

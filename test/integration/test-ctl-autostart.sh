@@ -9,17 +9,13 @@
 . "$(dirname "$0")/lib.sh"
 require_root
 
-CTL=${NSBOOTCTL:-$BUILDDIR/nsbootctl}
+ctl_init
 INIT=$BUILDDIR/units/nsboot.init
-[[ -x $CTL ]] || fail "no nsbootctl at $CTL"
 [[ -f $INIT ]] || fail "no init script at $INIT"
 [[ ! -d /run/systemd/system ]] || skip "systemd runs this host: autostart starts nsboot@.service (test-vm-machined)"
 
 export NSBOOT_CONFIG_PATH=$WORKDIR/etc1:$WORKDIR/etc2
 mkdir -p "$WORKDIR/etc1" "$WORKDIR/etc2"
-ctl() {
-        timeout -k 5 60 "$CTL" "$@"
-}
 
 busybox_tree tree_a
 busybox_tree tree_b

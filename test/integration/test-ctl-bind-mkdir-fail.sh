@@ -6,8 +6,7 @@
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-CTL=${NSBOOTCTL:-$(dirname "$NSBOOT")/nsbootctl}
-[[ -x $CTL ]] || fail "no nsbootctl at $CTL"
+ctl_init
 
 mkdir -p "$WORKDIR/src/dir"
 echo host >"$WORKDIR/src/file"
@@ -15,7 +14,7 @@ echo host >"$WORKDIR/src/file"
 # failed_bind NAME SOURCE PATH: nsbootctl bind --mkdir fails for lack of inodes.
 failed_bind() {
         local out
-        out=$(timeout -k 5 60 "$CTL" bind --mkdir "$1" "$2" "$3" 2>&1) && fail "bind to $3 succeeded"
+        out=$(ctl bind --mkdir "$1" "$2" "$3" 2>&1) && fail "bind to $3 succeeded"
         log "bind --mkdir $2 $3: $out"
         assert_contains "$out" "No space left on device" "bind to $3"
 }
@@ -37,7 +36,7 @@ for mode in default no; do
         assert_eq "" "$(awk '$5 ~ "^/mnt/keep/"' "/proc/$LEADER/mountinfo")" "mounts of the failed binds"
         # The same binds where there is room.
         in_guest "$LEADER" umount /mnt
-        timeout -k 5 60 "$CTL" bind --mkdir "$name" "$WORKDIR/src/dir" /mnt/keep/a/b/c/d
+        ctl bind --mkdir "$name" "$WORKDIR/src/dir" /mnt/keep/a/b/c/d
         assert_eq "/mnt/keep/a/b/c/d" "$(awk '$5 == "/mnt/keep/a/b/c/d" { print $5 }' "/proc/$LEADER/mountinfo")" \
                 "the bind where there is room"
         poweroff_guest

@@ -15,13 +15,8 @@
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-CTL=${NSBOOTCTL:-$(dirname "$NSBOOT")/nsbootctl}
-[[ -x $CTL ]] || fail "no nsbootctl at $CTL"
+ctl_init
 PROBE=$(fixture_binary bind-probe)
-
-ctl() {
-        timeout -k 5 60 "$CTL" "$@"
-}
 
 # tmpfs_at DIR [SIZE]: a tmpfs of its own at DIR, unmounted at the end.
 tmpfs_at() {

@@ -13,13 +13,8 @@
 . "$(dirname "$0")/lib.sh"
 
 require_root
-CTL=${NSBOOTCTL:-$(dirname "$NSBOOT")/nsbootctl}
-[[ -x $CTL ]] || fail "no nsbootctl at $CTL"
+ctl_init 120
 require_cmd mkfs.ext4 debugfs
-
-ctl() {
-        timeout -k 5 120 "$CTL" "$@"
-}
 
 M=$WORKDIR/m
 mkdir -p "$M" /var/lib/machines

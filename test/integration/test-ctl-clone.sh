@@ -14,13 +14,8 @@
 . "$(dirname "$0")/lib.sh"
 
 require_root
-CTL=${NSBOOTCTL:-$(dirname "$NSBOOT")/nsbootctl}
-[[ -x $CTL ]] || fail "no nsbootctl at $CTL"
+ctl_init 120
 require_cmd setcap getcap getfattr setfattr setfacl getfacl python3 flock script mkfs.ext4 debugfs losetup
-
-ctl() {
-        timeout -k 5 "${CTL_TIMEOUT:-120}" "$CTL" "$@"
-}
 
 M=$WORKDIR/m
 mkdir -p "$M"

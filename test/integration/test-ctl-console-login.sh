@@ -7,14 +7,9 @@
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-CTL=${NSBOOTCTL:-$(dirname "$NSBOOT")/nsbootctl}
-[[ -x $CTL ]] || fail "no nsbootctl at $CTL"
+ctl_init
 require_root
 require_cmd tmux
-
-ctl() {
-        timeout -k 5 60 "$CTL" "$@"
-}
 
 debian_tree tree
 name=$(basename "$tree")

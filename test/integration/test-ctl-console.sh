@@ -12,14 +12,9 @@
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-CTL=${NSBOOTCTL:-$(dirname "$NSBOOT")/nsbootctl}
-[[ -x $CTL ]] || fail "no nsbootctl at $CTL"
+ctl_init 30
 require_root
 require_cmd tmux
-
-ctl() {
-        timeout -k 5 30 "$CTL" "$@"
-}
 
 # cpu_ticks PID: user + system time of PID in clock ticks.
 cpu_ticks() {

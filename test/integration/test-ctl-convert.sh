@@ -4,8 +4,7 @@
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-CTL=${NSBOOTCTL:-$(dirname "$NSBOOT")/nsbootctl}
-[[ -x $CTL ]] || fail "no nsbootctl at $CTL"
+ctl_init
 
 busybox_tree bb
 cat >"$WORKDIR/web.nspawn" <<'NSPAWN'

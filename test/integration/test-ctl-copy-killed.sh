@@ -6,13 +6,8 @@
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-CTL=${NSBOOTCTL:-$(dirname "$NSBOOT")/nsbootctl}
-[[ -x $CTL ]] || fail "no nsbootctl at $CTL"
+ctl_init
 require_cmd python3
-
-ctl() {
-        timeout -k 5 60 "$CTL" "$@"
-}
 
 # temps DIR: the temporary directories of copies in DIR.
 temps() {

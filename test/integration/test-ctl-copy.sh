@@ -18,14 +18,9 @@
 
 require_cmd setfattr getfattr setcap getcap python3 mkfifo readelf
 
-CTL=${NSBOOTCTL:-$(dirname "$NSBOOT")/nsbootctl}
-[[ -x $CTL ]] || fail "no nsbootctl at $CTL"
+ctl_init
 # libarchive is loaded by these commands only.
 readelf -d "$CTL" | grep -q 'NEEDED.*libarchive' && fail "nsbootctl links libarchive"
-
-ctl() {
-        timeout -k 5 60 "$CTL" "$@"
-}
 
 # ctl_fails EXPECTED ARGS...: nsbootctl ARGS fails, saying EXPECTED.
 ctl_fails() {

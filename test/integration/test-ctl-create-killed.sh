@@ -9,13 +9,8 @@
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-CTL=${NSBOOTCTL:-$(dirname "$NSBOOT")/nsbootctl}
-[[ -x $CTL ]] || fail "no nsbootctl at $CTL"
+ctl_init
 require_cmd tar gzip
-
-ctl() {
-        timeout -k 5 60 "$CTL" "$@"
-}
 # shellcheck source=test/lib/ctl-create.sh
 . "$SRCDIR/test/lib/ctl-create.sh"
 

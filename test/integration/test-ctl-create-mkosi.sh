@@ -7,13 +7,8 @@
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-CTL=${NSBOOTCTL:-$(dirname "$NSBOOT")/nsbootctl}
-[[ -x $CTL ]] || fail "no nsbootctl at $CTL"
+ctl_init
 require_cmd mkosi python3
-
-ctl() {
-        timeout -k 5 "${CTL_TIMEOUT:-60}" "$CTL" "$@"
-}
 # shellcheck source=test/lib/ctl-create.sh
 . "$SRCDIR/test/lib/ctl-create.sh"
 

@@ -10,12 +10,10 @@
 # shellcheck source=test/lib/ctl-create.sh
 . "$SRCDIR/test/lib/ctl-create.sh"
 
-CTL=${NSBOOTCTL:-$(dirname "$NSBOOT")/nsbootctl}
+ctl_init 30
 gen=$(dirname "$NSBOOT")/nsboot-generator
-[[ -x $CTL && -x $gen ]] || fail "no nsbootctl or nsboot-generator next to $NSBOOT"
-ctl() {
-        timeout -k 5 30 "$CTL" "$@"
-}
+[[ -x $gen ]] || fail "no nsboot-generator next to $NSBOOT"
+
 # wanted NAME: whether nsboot-generator (on /etc/nsboot and /run/nsboot) starts NAME at boot.
 wanted() {
         local out=$WORKDIR/gen.$RANDOM

@@ -21,12 +21,7 @@
 . "$(dirname "$0")/lib.sh"
 
 require_root
-CTL=${NSBOOTCTL:-$BUILDDIR/nsbootctl}
-[[ -x $CTL ]] || fail "no nsbootctl at $CTL"
-
-ctl() {
-        timeout -k 5 30 "$CTL" "$@"
-}
+ctl_init 30
 
 root=$(cgroup2_root) || skip "no cgroup2 hierarchy"
 conf=$WORKDIR/freeze.conf

@@ -14,12 +14,8 @@
 # shellcheck source=test/lib/images.sh
 . "$SRCDIR/test/lib/images.sh"
 
-CTL=${NSBOOTCTL:-$(dirname "$NSBOOT")/nsbootctl}
-[[ -x $CTL ]] || fail "no nsbootctl at $CTL"
+ctl_init 30
 require_cmd python3 chattr mkfs.ext4
-ctl() {
-        timeout -k 5 30 "$CTL" "$@"
-}
 mkdir -p "$MACHINES" /etc/nsboot /var/lib/lxc
 
 busybox_tree bb

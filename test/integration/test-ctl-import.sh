@@ -15,15 +15,10 @@
 # shellcheck source=test/lib/images.sh
 . "$SRCDIR/test/lib/images.sh"
 
-CTL=${NSBOOTCTL:-$(dirname "$NSBOOT")/nsbootctl}
-[[ -x $CTL ]] || fail "no nsbootctl at $CTL"
+ctl_init
 require_cmd sfdisk mkfs.ext4 debugfs losetup python3 tar xz zstd bzip2 setcap
 [[ -e /dev/loop-control ]] || skip "no /dev/loop-control"
 grep -qw ext4 /proc/filesystems || skip "the kernel has no ext4"
-
-ctl() {
-        timeout -k 5 60 "$CTL" "$@"
-}
 # shellcheck source=test/lib/ctl-create.sh
 . "$SRCDIR/test/lib/ctl-create.sh"
 

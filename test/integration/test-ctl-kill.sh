@@ -10,12 +10,7 @@
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-CTL=${NSBOOTCTL:-$(dirname "$NSBOOT")/nsbootctl}
-[[ -x $CTL ]] || fail "no nsbootctl at $CTL"
-
-ctl() {
-        timeout -k 5 30 "$CTL" "$@"
-}
+ctl_init 30
 
 # state PID: the one-letter state of a host process (R, S, T, ...), or "gone".
 state() {

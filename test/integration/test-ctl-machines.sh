@@ -6,13 +6,8 @@
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-CTL=${NSBOOTCTL:-$(dirname "$NSBOOT")/nsbootctl}
-[[ -x $CTL ]] || fail "no nsbootctl at $CTL"
+ctl_init
 require_cmd python3 tmux
-
-ctl() {
-        timeout -k 5 60 "$CTL" "$@"
-}
 
 # json_flat JSON: a JSON list of machines as "NAME KEY VALUE" lines (python3 is slow to start on
 # a loaded machine: parse each output once). Fails on invalid JSON or a machine listed twice.

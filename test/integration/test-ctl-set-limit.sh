@@ -7,12 +7,7 @@
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-CTL=${NSBOOTCTL:-$BUILDDIR/nsbootctl}
-[[ -x $CTL ]] || fail "no nsbootctl at $CTL"
-
-ctl() {
-        timeout -k 5 60 "$CTL" "$@"
-}
+ctl_init
 
 busybox_tree tree
 name=$(basename "$tree")

@@ -9,13 +9,8 @@
 . "$(dirname "$0")/lib.sh"
 require_root
 
-CTL=${NSBOOTCTL:-$BUILDDIR/nsbootctl}
-[[ -x $CTL ]] || fail "no nsbootctl at $CTL"
+ctl_init
 [[ ! -d /run/systemd/system ]] || skip "systemd runs this host: nsbootctl start uses nsboot@.service (test-vm-ctl)"
-
-ctl() {
-        timeout -k 5 60 "$CTL" "$@"
-}
 
 # machine_conf NAME KEY=VALUE...: /etc/nsboot/NAME.conf, removed with its log at the end.
 machine_conf() {

@@ -139,7 +139,6 @@ assert_rc 0 "the next start of the killed machine"
 
 # -M NAME alone finds the image /var/lib/machines/NAME.raw, as systemd-nspawn -M does (a tree of
 # that name first); nsbootctl remove deletes it, refused while it runs.
-CTL=${NSBOOTCTL:-$(dirname "$NSBOOT")/nsbootctl}
 new_name name
 raw=/var/lib/machines/$name.raw
 mkdir -p /var/lib/machines

@@ -83,7 +83,6 @@ poweroff_guest
 
 # A reboot joins what the path names then, as systemd-nspawn opens it again for each boot:
 # /run/netns/NAME made anew in between.
-CTL=${NSBOOTCTL:-$(dirname "$NSBOOT")/nsbootctl}
 netns_create ns2
 boot_sleeping "$tree" -M nsj-reboot --network-namespace-path="/run/netns/$ns2"
 assert_eq "$(stat -L -c %i "/run/netns/$ns2")" "$(ns_of "$LEADER" net)" "first boot: the namespace of the path"

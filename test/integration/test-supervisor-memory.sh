@@ -12,8 +12,7 @@
 require_cmd awk
 
 LIMIT_KIB=2048
-CTL=${NSBOOTCTL:-$(dirname "$NSBOOT")/nsbootctl}
-[[ -x $CTL ]] || fail "no nsbootctl at $CTL"
+ctl_init
 
 # mem PID: "VmRSS=N Pss=N USS=N" in KiB
 mem() {
@@ -46,7 +45,7 @@ for mode in pick no; do
         # Code given back is mapped again when used
         in_guest "$LEADER" cat /proc/meminfo >"$WORKDIR/meminfo" || fail "cannot read the guest's /proc/meminfo"
         assert_file_contains "$WORKDIR/meminfo" "MemTotal:" "the guest's /proc/meminfo after the trim"
-        assert_contains "$(timeout -k 5 60 "$CTL" list 2>&1)" "$(basename "$t")" "nsbootctl list after the trim"
+        assert_contains "$(ctl list 2>&1)" "$(basename "$t")" "nsbootctl list after the trim"
         log "--private-users=$mode, after use: $(mem "$NSBOOT_PID")"
         # What that mapped again is given back at the next check (every 10 s)
         rss=$(rss_after_trim "$NSBOOT_PID" 25)
