@@ -286,6 +286,21 @@ busybox_tree() {
         _bt_ret=$_bt_dir
 }
 
+# busybox_image VAR IMG NAME: IMG, a 64 MiB ext4 image of a fresh busybox tree (testinit as
+# /sbin/init, built at $WORKDIR/NAME.tree) with host name NAME and a new machine ID; that ID goes
+# into VAR.
+busybox_image() {
+        local -n _bi_ret=$1
+        local _bi_img=$2 _bi_tree=$WORKDIR/$3.tree
+        "$SRCDIR/test/fixtures/mktree-busybox.sh" "$_bi_tree" "$(_testinit_path)" >/dev/null ||
+                fail "mktree-busybox.sh failed"
+        set_machine_id "$_bi_tree" fresh
+        echo "$3" >"$_bi_tree/etc/hostname"
+        truncate -s 64M "$_bi_img"
+        mkfs.ext4 -q -d "$_bi_tree" "$_bi_img" || fail "mkfs.ext4 failed on $_bi_img"
+        _bi_ret=$(cat "$_bi_tree/etc/machine-id")
+}
+
 # _copy_tree VAR CACHE NAME: a copy of the cached tree CACHE at $WORKDIR/NAME, shared, with a fresh
 # machine ID, so that tests never change the cache. A copy, not an overlay: overlayfs cannot be
 # mounted idmapped, which the default user namespace mode needs for a root-owned tree (a few seconds

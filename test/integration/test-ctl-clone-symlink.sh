@@ -96,14 +96,9 @@ assert_eq "root::0:0:planted" "$(cat "$M/shared/$u2.nsboot")" "the copy of the f
 # --- An image elsewhere, reached by NAME.raw a symlink: a clone copies the image.
 new_name img
 forget "$img"
-"$SRCDIR/test/fixtures/mktree-busybox.sh" "$WORKDIR/imgtree" "$testinit" >/dev/null
-set_machine_id "$WORKDIR/imgtree" fresh
-echo "$img" >"$WORKDIR/imgtree/etc/hostname"
-truncate -s 64M "$M/disk.img"
-mkfs.ext4 -q -d "$WORKDIR/imgtree" "$M/disk.img"
+busybox_image img_id "$M/disk.img" "$img"
 ln -s "$M/disk.img" "/var/lib/machines/$img.raw"
 img_sum=$(sha256sum <"$M/disk.img")
-img_id=$(cat "$WORKDIR/imgtree/etc/machine-id")
 new_name img2
 forget "$img2"
 ctl -q clone "$img" "$img2"

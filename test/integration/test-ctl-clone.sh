@@ -350,13 +350,8 @@ assert_rc 0 "the renamed machine found by name runs"
 ctl remove "$vm3" "$vm"
 new_name img
 forget "$img"
-"$SRCDIR/test/fixtures/mktree-busybox.sh" "$WORKDIR/imgtree" "$testinit" >/dev/null
-set_machine_id "$WORKDIR/imgtree" fresh
-echo "$img" >"$WORKDIR/imgtree/etc/hostname"
-truncate -s 64M "/var/lib/machines/$img.raw"
-mkfs.ext4 -q -d "$WORKDIR/imgtree" "/var/lib/machines/$img.raw"
+busybox_image img_id "/var/lib/machines/$img.raw" "$img"
 img_sum=$(sha256sum <"/var/lib/machines/$img.raw")
-img_id=$(cat "$WORKDIR/imgtree/etc/machine-id")
 new_name img2
 forget "$img2"
 out=$(ctl clone "$img" "$img2" 2>&1) || fail "clone of an image failed: $out"
