@@ -113,13 +113,20 @@ int format_personality(const void *src, char **ret) {
         return *ret ? 0 : -ENOMEM;
 }
 
-/* lxc.console.path = none: LXC gives the guest no console; nsboot's nearest is a console pty
- * nobody reads (passive). A host device as console is not done. */
-int parse_console_path(const SettingDef *def _unused_, const char *value, void *dest) {
-        if (!streq(value, "none"))
-                return -EOPNOTSUPP;
-        *(ConsoleMode *) dest = CONSOLE_PASSIVE;
-        return 0;
+/* lxc.console.path: "none" (LXC gives the guest no console; nsboot's nearest is a console pty
+ * nobody reads, see settings_finish()) or the absolute path of a host terminal device, opened and
+ * checked at start. Empty: unset. */
+int parse_console_path(const SettingDef *def, const char *value, void *dest) {
+        char **p = dest;
+
+        if (isempty(value)) {
+                free(*p);
+                *p = NULL;
+                return 0;
+        }
+        if (!streq(value, "none") && value[0] != '/')
+                return -EINVAL;
+        return parse_path(def, value, dest);
 }
 
 /* lxc.autodev: only 1; nsboot has no mode that leaves /dev to the tree. dest is unused. */

@@ -83,6 +83,7 @@ Settings *settings_free(Settings *s) {
         free(s->config_file);
         free(s->log_file);
         free(s->console_log);
+        free(s->console_path);
         custom_mounts_done(&s->mounts);
         netdev_configs_done(&s->netdevs);
         device_rules_done(&s->device_rules);
@@ -526,6 +527,22 @@ int settings_validate(Settings *s, bool stdin_tty, bool stdout_tty) {
          * --as-pid2 understands systemd's. */
         if (s->kill_signal == 0 && s->as_pid2)
                 s->kill_signal = SIGRTMIN + 3;
+        /* lxc.console.path = none: LXC's console connected to nothing, nsboot's nearest is passive. A
+         * host device is the console, interactive unless read-only is asked for. */
+        if (s->console_path && streq(s->console_path, "none")) {
+                if (s->console_mode < 0)
+                        s->console_mode = CONSOLE_PASSIVE;
+                free(s->console_path);
+                s->console_path = NULL;
+        } else if (s->console_path) {
+                if (s->console_mode < 0)
+                        s->console_mode = CONSOLE_INTERACTIVE;
+                if (!IN_SET(s->console_mode, CONSOLE_INTERACTIVE, CONSOLE_READ_ONLY))
+                        return log_error_errno(SYNTHETIC_ERRNO(EINVAL),
+                                               "--console-path=%s (lxc.console.path) connects the console to a host "
+                                               "device, --console=%s to none: use interactive or read-only with it",
+                                               s->console_path, console_mode_to_string(s->console_mode));
+        }
         if (s->console_mode < 0) {
                 /* An init reopens /dev/console, so a boot without a terminal still gets a pty whose
                  * output we forward; a plain command keeps the caller's pipes, exit code and all. */

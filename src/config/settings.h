@@ -90,6 +90,7 @@ typedef struct Settings {
         int kill_signal;            /* 0: default for the start mode */
         ConsoleMode console_mode;   /* _CONSOLE_MODE_INVALID: pick from the terminal */
         char *console_log;          /* lxc.console.logfile: host file that gets the guest's console output */
+        char *console_path;         /* lxc.console.path: a host terminal device as the console, or "none" */
         uint64_t console_log_size;  /* lxc.console.size: rotate or truncate the log at this size, 0: no limit */
         uint64_t console_buffer_size; /* lxc.console.buffer.size: in-memory ring of the console output, 0: none */
         bool console_log_rotate;    /* lxc.console.rotate: the full log becomes FILE.1 instead of being cut */

@@ -167,7 +167,7 @@ static int run_session(const char *name, int sock, RelayEnd *ret) {
                 return log_error_errno(errno, "Failed to watch signals: %m");
         log_info("Connected to the console of machine '%s'; press Ctrl-] q to detach", name);
         if (isatty(STDIN_FILENO))
-                raw = console_raw_enable(STDIN_FILENO, &saved) >= 0;
+                raw = console_raw_enable(STDIN_FILENO, true, &saved) >= 0;
         r = relay(sock, sigfd, ret);
         if (raw)
                 console_raw_restore(STDIN_FILENO, &saved);

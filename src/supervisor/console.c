@@ -35,6 +35,8 @@ struct Console {
         Channel ch[2];                  /* the pty master; or the guest's stdout and stderr pipes */
         size_t n_ch;
         EventSource *stdin_source;
+        int terminal;                   /* where input comes from and the size is asked: stdin or --console-path's */
+        bool escapes;                   /* Ctrl-] keys: on nsboot's own terminal only */
         char in_buf[BUF_SIZE];          /* read from stdin, not yet written to the guest */
         size_t in_len;
         EscapeState escape;
@@ -192,7 +194,8 @@ static int on_stdin(EventSource *s, int fd, uint32_t revents, void *userdata) {
                 c->stdin_source = event_source_disable_unref(c->stdin_source);
                 return 0;
         }
-        e = console_escape_feed(&c->escape, c->in_buf + c->in_len, (size_t) k, now_monotonic_usec());
+        e = c->escapes ? console_escape_feed(&c->escape, c->in_buf + c->in_len, (size_t) k, now_monotonic_usec())
+                       : CONSOLE_ESCAPE_NONE;
         if (e != CONSOLE_ESCAPE_NONE) {
                 c->on_escape(c->userdata, e);
                 return 0;
@@ -225,8 +228,9 @@ int console_add_sink(Event *e, int fd, EventSource **ret) {
 void console_resize(Console *c) {
         struct winsize ws;
 
-        /* while a client is attached, the size is the client's */
-        if (c && c->mode != CONSOLE_PIPE && !c->attach && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) >= 0)
+        /* while a client is attached, the size is the client's; a serial line has none (0 x 0) */
+        if (c && c->mode != CONSOLE_PIPE && !c->attach && ioctl(c->terminal, TIOCGWINSZ, &ws) >= 0 &&
+            ws.ws_row > 0 && ws.ws_col > 0)
                 (void) ioctl(c->ch[0].src, TIOCSWINSZ, &ws);
 }
 
@@ -260,12 +264,12 @@ static Console *console_alloc(Event *e, ConsoleMode mode, ConsoleLog *log) {
         Console *c = calloc(1, sizeof(Console));
 
         if (c)
-                *c = (Console) { .event = event_ref(e), .mode = mode, .log = log };
+                *c = (Console) { .event = event_ref(e), .mode = mode, .log = log, .terminal = STDOUT_FILENO };
         return c;
 }
 
-int console_new(Event *e, int master, ConsoleMode mode, ConsoleLog *log, ConsoleEscapeHandler on_escape,
-                void *userdata, Console **ret) {
+int console_new(Event *e, int master, int terminal, ConsoleMode mode, ConsoleLog *log,
+                ConsoleEscapeHandler on_escape, void *userdata, Console **ret) {
         _cleanup_(console_freep) Console *c = console_alloc(e, mode, log);
         int r;
 
@@ -275,11 +279,14 @@ int console_new(Event *e, int master, ConsoleMode mode, ConsoleLog *log, Console
         }
         c->on_escape = on_escape;
         c->userdata = userdata;
-        r = add_channel(c, master, STDOUT_FILENO);
+        c->escapes = terminal < 0;
+        if (terminal >= 0)
+                c->terminal = terminal;
+        r = add_channel(c, master, c->terminal);
         if (r < 0)
                 return r;
         if (mode == CONSOLE_INTERACTIVE) {
-                r = event_add_io(e, &c->stdin_source, STDIN_FILENO, EPOLLIN, on_stdin, c);
+                r = event_add_io(e, &c->stdin_source, terminal >= 0 ? terminal : STDIN_FILENO, EPOLLIN, on_stdin, c);
                 if (r == -EPERM)
                         log_warning("Standard input cannot be polled (a regular file?), the console is read-only");
                 else if (r < 0)
@@ -395,7 +402,7 @@ Console *console_free(Console *c) {
         return NULL;
 }
 
-int console_raw_enable(int fd, struct termios *saved) {
+int console_raw_enable(int fd, bool keep_output, struct termios *saved) {
         struct termios raw;
 
         if (tcgetattr(fd, saved) < 0)
@@ -403,10 +410,28 @@ int console_raw_enable(int fd, struct termios *saved) {
         raw = *saved;
         cfmakeraw(&raw);
         /* Keep output post-processing so our own messages still start at column 0. */
-        raw.c_oflag = saved->c_oflag;
+        if (keep_output)
+                raw.c_oflag = saved->c_oflag;
         return RET_NERRNO(tcsetattr(fd, TCSANOW, &raw));
 }
 
 void console_raw_restore(int fd, const struct termios *saved) {
         (void) tcsetattr(fd, TCSANOW, saved);
+}
+
+int console_terminal_open(const char *path, int *ret) {
+        _cleanup_close_ int fd = -EBADF;
+        struct stat st;
+
+        /* O_NONBLOCK: neither a serial line waiting for its carrier nor a FIFO may hang the start. */
+        fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0)
+                return log_error_errno(errno, "--console-path=%s (lxc.console.path): %m", path);
+        if (fstat(fd, &st) < 0)
+                return log_error_errno(errno, "--console-path=%s (lxc.console.path): %m", path);
+        if (!S_ISCHR(st.st_mode) || !isatty(fd))
+                return log_error_errno(SYNTHETIC_ERRNO(ENOTTY),
+                                       "--console-path=%s (lxc.console.path) is not a terminal device", path);
+        *ret = TAKE_FD(fd);
+        return 0;
 }

@@ -23,10 +23,12 @@ typedef enum ConsoleEscape {
 
 typedef void (*ConsoleEscapeHandler)(void *userdata, ConsoleEscape what);
 
-/* mode is interactive, read-only or passive. Takes ownership of master. What the guest writes also
- * goes to log (not owned; may be NULL), in every mode. Logs. */
-int console_new(Event *e, int master, ConsoleMode mode, ConsoleLog *log, ConsoleEscapeHandler on_escape,
-                void *userdata, Console **ret);
+/* mode is interactive, read-only or passive. Takes ownership of master. The console is connected
+ * to terminal (--console-path's device, not owned, without the Ctrl-] keys), or to nsboot's stdin
+ * and stdout when it is negative. What the guest writes also goes to log (not owned; may be NULL),
+ * in every mode. Logs. */
+int console_new(Event *e, int master, int terminal, ConsoleMode mode, ConsoleLog *log,
+                ConsoleEscapeHandler on_escape, void *userdata, Console **ret);
 Console *console_free(Console *c);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Console *, console_free);
 
@@ -68,6 +70,10 @@ typedef struct EscapeState {
 } EscapeState;
 ConsoleEscape console_escape_feed(EscapeState *st, const char *buf, size_t n, uint64_t now_usec);
 
-/* Puts the terminal on fd into raw mode and remembers its settings in *saved. Non-logging. */
-int console_raw_enable(int fd, struct termios *saved);
+/* Puts the terminal on fd into raw mode and remembers its settings in *saved; keep_output keeps its
+ * output processing (newline to CR LF) for nsboot's own messages on it. Non-logging. */
+int console_raw_enable(int fd, bool keep_output, struct termios *saved);
 void console_raw_restore(int fd, const struct termios *saved);
+/* Opens the host terminal device of --console-path (lxc.console.path) without making it our
+ * controlling terminal and without waiting on it; anything but a terminal is refused. Logs. */
+int console_terminal_open(const char *path, int *ret);

@@ -101,6 +101,9 @@ typedef struct Container {
         int exit_status;
         bool stdin_raw;
         struct termios saved_termios;
+        int terminal;           /* --console-path's device, or -EBADF */
+        bool terminal_raw;
+        struct termios terminal_termios;
 } Container;
 
 /* nsboot fills /dev and /run of the guest through paths below them: in a tree where they are
@@ -200,6 +203,11 @@ static int preflight(Container *c) {
         _cleanup_close_ int root = -EBADF;
         int r;
 
+        if (s->console_path) {
+                r = console_terminal_open(s->console_path, &c->terminal);
+                if (r < 0)
+                        return r;
+        }
         /* The root as the guest will see it, without idmapping, only to look into it here. */
         if (storage_wanted(s)) {
                 r = storage_open_root(s, -EBADF, &root);
@@ -555,8 +563,8 @@ static int follow_child_setup(Container *c, int sync_fd, SyncStep until) {
                                 return 1;
                         c->n_ttys++;
                 } else if (m.step == SYNC_PTY_MASTER && fd >= 0 && !c->console) {
-                        r = console_new(c->event, TAKE_FD(fd), c->settings->console_mode, c->console_log, on_escape,
-                                        c, &c->console);
+                        r = console_new(c->event, TAKE_FD(fd), c->terminal, c->settings->console_mode,
+                                        c->console_log, on_escape, c, &c->console);
                         if (r < 0)
                                 return 1;
                 } else if (m.step == SYNC_SYSINFO_LISTENER && fd >= 0 && c->procfs) {
@@ -752,7 +760,8 @@ static int run_once(Container *c) {
         ChildParams params = { .seccomp = seccomp, .settings = s, .uuid = c->uuid, .init = c->init, .bind_journal = c->bind_journal,
                                .gateways = &c->gateways, .bind_users = &c->bind_users,
                                .use_pty = s->console_mode != CONSOLE_PIPE,
-                               .term = s->console_mode == CONSOLE_INTERACTIVE ? (getenv("TERM") ?: "vt220") : "dumb" };
+                               .term = c->terminal >= 0 ? "vt220" : /* a serial line's usual type */
+                                       s->console_mode == CONSOLE_INTERACTIVE ? (getenv("TERM") ?: "vt220") : "dumb" };
         _cleanup_close_ int procfs_mnt = -EBADF;
         _cleanup_strv_free_ char **cgroup_dirs = NULL;
         bool placed, in_cgroup;
@@ -986,7 +995,7 @@ static void banner(const Container *c) {
         if (!chatty(s))
                 return;
         log_info("Spawning container %s on %s.", s->machine, tree_name(s));
-        if (s->console_mode == CONSOLE_INTERACTIVE)
+        if (s->console_mode == CONSOLE_INTERACTIVE && c->terminal < 0)
                 log_info("Press Ctrl-] three times within 1s to kill container; Ctrl-] Ctrl-] p to power it off, "
                          "Ctrl-] Ctrl-] r to reboot it.");
 }
@@ -1012,11 +1021,12 @@ static int check_acquire(Container *c) {
 }
 
 int container_check(const Settings *s) {
-        Container c = { .settings = s, .join_fds = { -EBADF, -EBADF, -EBADF } };
+        Container c = { .settings = s, .join_fds = { -EBADF, -EBADF, -EBADF }, .terminal = -EBADF };
         int r;
 
         r = preflight(&c);
         close_joined(&c); /* the check only opens them */
+        safe_close(c.terminal);
         if (r >= 0) {
                 _cleanup_strv_free_ char **limits = NULL;
 
@@ -1033,7 +1043,7 @@ int container_check(const Settings *s) {
 
 int container_run(const Settings *s) {
         Container c = { .settings = s, .netdevs = { .netns_fd = -EBADF, .host_netns_fd = -EBADF },
-                        .join_fds = { -EBADF, -EBADF, -EBADF } };
+                        .join_fds = { -EBADF, -EBADF, -EBADF }, .terminal = -EBADF };
         _cleanup_(bind_users_donep) BoundUsers *bound = &c.bind_users;
         Lock locks[2] = { { .fd = -EBADF }, { .fd = -EBADF } };
         sigset_t mask;
@@ -1106,8 +1116,10 @@ int container_run(const Settings *s) {
         sigprocmask(SIG_BLOCK, &mask, NULL);
         /* A closed stdout (nsboot -b | head) must not kill the supervisor and with it the guest. */
         signal(SIGPIPE, SIG_IGN);
-        if (s->console_mode == CONSOLE_INTERACTIVE && isatty(STDIN_FILENO))
-                c.stdin_raw = console_raw_enable(STDIN_FILENO, &c.saved_termios) >= 0;
+        if (c.terminal >= 0)
+                c.terminal_raw = console_raw_enable(c.terminal, false, &c.terminal_termios) >= 0;
+        else if (s->console_mode == CONSOLE_INTERACTIVE && isatty(STDIN_FILENO))
+                c.stdin_raw = console_raw_enable(STDIN_FILENO, true, &c.saved_termios) >= 0;
         banner(&c);
         r = run_machine(&c);
         close_joined(&c);
@@ -1115,6 +1127,9 @@ int container_run(const Settings *s) {
         machine_state_remove(s->machine);
         if (c.stdin_raw)
                 console_raw_restore(STDIN_FILENO, &c.saved_termios);
+        if (c.terminal_raw)
+                console_raw_restore(c.terminal, &c.terminal_termios);
+        safe_close(c.terminal);
         userns_release(&c.userns);
         lock_release(&locks[1]);
         lock_release(&locks[0]);

@@ -52,6 +52,10 @@ assert_eq "$(printf '%s\n' "$conf" "$dir" "$raw" | sort | tr '\n' ' ')" "$(compl
 assert_eq "$conf " "$(complete_words --machine = "$conf")" "--machine=NAME"
 assert_eq "$dir " "$(complete_words -b -M "$dir")" "-M after -b"
 
+# --- --console-path: none or a path (a terminal device).
+assert_contains "$(cd "$WORKDIR" && complete_words --console-path = no)" "none " "--console-path=none"
+assert_eq "/dev/null " "$(complete_words --console-path = /dev/nul)" "--console-path=/dev/..."
+
 # --- Host interfaces, in a network namespace of our own.
 netns_create ns
 ip -n "$ns" link add nsbtbr0 type bridge

@@ -25,8 +25,7 @@ expect_for() {
         lxc.apparmor.* | lxc.selinux.* | lxc.tty.dir | lxc.hook.clone | lxc.hook.destroy | lxc.log.* | \
                 lxc.monitor.* | lxc.rootfs.managed | lxc.rootfs.mount | lxc.seccomp.allow_nesting | lxc.signal.reboot)
                 echo ignored ;;
-        lxc.console.path)
-                [[ $value == none ]] || echo unsupported ;;
+        lxc.console.path) ;;
         lxc.start.auto | lxc.start.order | lxc.start.delay) ;;
         lxc.init.cmd | lxc.init.cwd | lxc.init.uid | lxc.init.gid | lxc.init.groups | lxc.execute.cmd | \
                 lxc.keyring.session | lxc.environment.runtime | lxc.environment.hooks | lxc.autodev.tmpfs.size | \
