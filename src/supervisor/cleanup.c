@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -195,18 +194,27 @@ int cleanup_machine(const char *machine) {
         return failed < 0 ? failed : n;
 }
 
-int cleanup_run(const char *machine) {
+/* cleanup_machine() with the machine's lock held. say_busy: lock_acquire(), which says who holds it;
+ * else lock_try(), silent. -EBUSY when it is held. */
+static int cleanup_locked(const char *machine, bool say_busy) {
         Lock lock = { .fd = -EBADF };
         _cleanup_free_ char *name = NULL;
         int r;
 
         if (asprintf(&name, "machine-%s", machine) < 0)
                 return log_oom();
-        r = lock_acquire(name, machine, "(cleanup)", &lock);
+        r = (say_busy ? lock_acquire : lock_try)(name, machine, "(cleanup)", &lock);
         if (r < 0)
                 return r;
         r = cleanup_machine(machine);
         lock_release(&lock);
+        return r;
+}
+
+int cleanup_run(const char *machine) {
+        int r;
+
+        r = cleanup_locked(machine, /* say_busy= */ true);
         if (r == 0)
                 log_info("Nothing to clean up for machine '%s'", machine);
         return r < 0 ? r : 0;
@@ -221,36 +229,24 @@ static bool ephemeral_sibling(const char *name, const char *machine, size_t n) {
 }
 
 int cleanup_ephemeral_siblings(const char *machine) {
-        _cleanup_(closedirp) DIR *d = NULL;
+        _cleanup_strv_free_ char **names = NULL;
         size_t len = strlen(machine), n;
-        int removed = 0;
+        int removed = 0, r;
 
         if (len < 18 || machine[len - 17] != '-' || strspn(machine + len - 16, "0123456789abcdef") != 16)
                 return 0;
         n = len - 17;
-        d = opendir(CLEANUP_STATE_DIR);
-        if (!d)
+        /* Every record counts: a killed one's cgroup or network record may outlive its state. */
+        r = machine_record_list(&names);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0)
                 return 0;
-        for (struct dirent *de; (de = readdir(d));) {
-                _cleanup_free_ char *name = NULL, *lock_name = NULL;
-                Lock lock = { .fd = -EBADF };
-                const char *dot = strrchr(de->d_name, '.');
-                int r;
-
-                /* Every machine has its state record; a killed one's cgroup record may outlive it. */
-                if (!dot || (!streq(dot, STATE_SUFFIX) && !streq(dot, ".cgroup")))
+        STRV_FOREACH(name, names) {
+                if (!ephemeral_sibling(*name, machine, n))
                         continue;
-                name = strndup(de->d_name, (size_t) (dot - de->d_name));
-                if (!name)
-                        return log_oom();
-                if (!ephemeral_sibling(name, machine, n))
-                        continue;
-                if (asprintf(&lock_name, "machine-%s", name) < 0)
-                        return log_oom();
-                if (lock_try(lock_name, name, "(cleanup)", &lock) < 0)
-                        continue; /* it runs, or another start cleans it up right now */
-                r = cleanup_machine(name);
-                lock_release(&lock);
+                /* Busy: it runs, or another start cleans it up right now. */
+                r = cleanup_locked(*name, /* say_busy= */ false);
                 removed += MAX(r, 0);
         }
         return removed;

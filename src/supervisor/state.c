@@ -146,7 +146,9 @@ static int compare_strings(const void *a, const void *b) {
         return strcmp(*(char *const *) a, *(char *const *) b);
 }
 
-int machine_state_list(char ***ret) {
+/* The machine names of the files NAME+suffix in STATE_DIR, or of every NAME.SUFFIX with suffix NULL;
+ * sorted, once each. */
+static int list_names(const char *suffix, char ***ret) {
         _cleanup_(closedirp) DIR *d = opendir(STATE_DIR);
         _cleanup_strv_free_ char **names = NULL;
         struct dirent *de;
@@ -155,16 +157,16 @@ int machine_state_list(char ***ret) {
         if (!d && errno != ENOENT)
                 return -errno;
         while (d && (de = readdir(d))) {
-                size_t n = strlen(de->d_name), k = strlen(STATE_SUFFIX);
+                const char *end = suffix ? endswith(de->d_name, suffix) : strrchr(de->d_name, '.');
                 _cleanup_free_ char *name = NULL;
 
-                /* Other files of the machine live here too (NAME.net, NAME.cgroup). */
-                if (n <= k || !streq(de->d_name + n - k, STATE_SUFFIX))
+                if (!end || end == de->d_name)
                         continue;
-                name = strndup(de->d_name, n - k);
+                name = strndup(de->d_name, (size_t) (end - de->d_name));
                 if (!name)
                         return -ENOMEM;
-                if (!machine_name_is_valid(name))
+                /* Dot files (a state being written) and other names nsboot refuses are no machine's. */
+                if (!machine_name_is_valid(name) || strv_contains(names, name))
                         continue;
                 r = strv_consume(&names, TAKE_PTR(name));
                 if (r < 0)
@@ -174,6 +176,14 @@ int machine_state_list(char ***ret) {
                 qsort(names, strv_length(names), sizeof(char *), compare_strings);
         *ret = TAKE_PTR(names);
         return 0;
+}
+
+int machine_state_list(char ***ret) {
+        return list_names(STATE_SUFFIX, ret);
+}
+
+int machine_record_list(char ***ret) {
+        return list_names(NULL, ret);
 }
 
 void machine_state_repair(void) {

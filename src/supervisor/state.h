@@ -38,6 +38,9 @@ int machine_state_read(const char *name, MachineState *ret);
 void machine_state_remove(const char *name);
 /* The machine names of all state files, sorted. Non-logging. */
 int machine_state_list(char ***ret);
+/* The machine names of every record in STATE_DIR, sorted: a state file, and the NAME.cgroup and
+ * NAME.net that a killed nsboot leaves, also once its state file was removed. Non-logging. */
+int machine_record_list(char ***ret);
 /* Whether the nsboot that wrote the state still runs: the file of a SIGKILLed one stays behind
  * until the next start repairs it. */
 bool machine_state_is_live(const MachineState *m);
