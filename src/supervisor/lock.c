@@ -39,10 +39,12 @@ static int read_holder(const char *path, unsigned *ret_pid, char **ret_machine, 
 /* Opens and flock()s path with op (LOCK_EX or LOCK_SH), as lock_open() describes. A holder that
  * lets go unlinks the file while it still holds it, and the last reader of a shared lock makes its
  * lock exclusive for that: one that finds such a file held, or an empty one (a shared lock's), tries
- * again a little later rather than call it busy. */
+ * again a little later rather than call it busy. Only such an exclusive holder may be letting go: a
+ * writer that readers refuse (it can have a shared lock of its own) is told so at once. */
 static int lock_open_op(const char *path, int op, bool wait) {
         for (unsigned attempt = 0; attempt < 16; attempt++) {
                 _cleanup_close_ int fd = -EBADF;
+                bool readers = false;
                 struct stat a, b;
                 int r;
 
@@ -53,13 +55,15 @@ static int lock_open_op(const char *path, int op, bool wait) {
                         ;
                 if (r < 0 && errno != EWOULDBLOCK)
                         return -errno;
+                if (r < 0 && op == LOCK_EX)
+                        readers = flock(fd, LOCK_SH | LOCK_NB) >= 0;
                 if (fstat(fd, &a) < 0)
                         return -errno;
                 if (stat(path, &b) < 0 || a.st_ino != b.st_ino || a.st_dev != b.st_dev)
                         continue;
                 if (r >= 0)
                         return TAKE_FD(fd);
-                if (a.st_size > 0)
+                if (readers || a.st_size > 0)
                         return -EBUSY;
                 (void) usleep(1000 * (attempt + 1));
         }
