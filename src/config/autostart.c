@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "autostart.h"
-#include "basic/fs-util.h"
 #include "basic/strv.h"
 #include "config.h"
 #include "log.h"
@@ -16,57 +14,49 @@ static int compare(const void *a, const void *b) {
         return x->order != y->order ? (x->order < y->order ? -1 : 1) : strcmp(x->name, y->name);
 }
 
-/* Reads every NAME.conf of dir; a name seen in an earlier directory wins, as with nsboot itself. */
-static int read_dir(const char *dir, AutostartMachine *m, size_t *n, char ***seen) {
-        _cleanup_(closedirp) DIR *d = opendir(dir);
-        struct dirent *de;
+/* The machine of the config file path, if it starts at boot. */
+static int read_config(const char *name, const char *path, AutostartMachine *m, size_t *n) {
+        _cleanup_(settings_freep) Settings *s = settings_new();
 
-        while (d && (de = readdir(d))) {
-                size_t len = strlen(de->d_name);
-                _cleanup_free_ char *name = NULL, *path = NULL;
-                _cleanup_(settings_freep) Settings *s = NULL;
-
-                if (len < 6 || !streq(de->d_name + len - 5, ".conf"))
-                        continue;
-                if (*n >= AUTOSTART_MAX) {
-                        log_warning("More than %u machines in %s and before: not starting '%s' and the rest at boot",
-                                    AUTOSTART_MAX, dir, de->d_name);
-                        break;
-                }
-                name = strndup(de->d_name, len - 5);
-                if (!name)
-                        return log_oom();
-                if (!machine_name_is_valid(name) || strv_contains(*seen, name))
-                        continue;
-                if (strv_extend(seen, name) < 0 || !(s = settings_new()) ||
-                    asprintf(&path, "%s/%s", dir, de->d_name) < 0)
-                        return log_oom();
-                if (config_load(s, path, true) < 0) {
-                        log_warning("%s has errors, not starting machine '%s' at boot", path, name);
-                        continue;
-                }
-                if (s->start_auto)
-                        m[(*n)++] = (AutostartMachine) { .name = TAKE_PTR(name), .order = s->start_order,
-                                                         .delay = s->start_delay, .config = TAKE_PTR(path) };
+        if (!s)
+                return log_oom();
+        if (config_load(s, path, true) < 0) {
+                log_warning("%s has errors, not starting machine '%s' at boot", path, name);
+                return 0;
         }
+        if (!s->start_auto)
+                return 0;
+        m[*n] = (AutostartMachine) { .name = strdup(name), .order = s->start_order, .delay = s->start_delay,
+                                     .config = strdup(path) };
+        if (!m[*n].name || !m[*n].config) {
+                free(m[*n].name);
+                free(m[*n].config);
+                return log_oom();
+        }
+        (*n)++;
         return 0;
 }
 
 int autostart_list(AutostartMachine **ret, size_t *ret_n) {
-        _cleanup_strv_free_ char **seen = NULL;
-        const char *path = getenv("NSBOOT_CONFIG_PATH") ?: "/etc/nsboot:/run/nsboot";
-        AutostartMachine *m = calloc(AUTOSTART_MAX, sizeof *m);
+        _cleanup_strv_free_ char **names = NULL, **paths = NULL;
+        AutostartMachine *m;
         size_t n = 0;
-        int r = 0;
+        int r;
 
+        /* A name in an earlier directory hides it in a later one, as for nsboot -M. */
+        r = config_list_machines(&names, &paths);
+        if (r < 0)
+                return log_error_errno(r, "Failed to list the machines' config files: %m");
+        m = calloc(AUTOSTART_MAX, sizeof *m);
         if (!m)
                 return log_oom();
-        for (const char *p = path; *p && r >= 0;) {
-                size_t k = strcspn(p, ":");
-                _cleanup_free_ char *dir = strndup(p, k);
-
-                r = dir ? read_dir(dir, m, &n, &seen) : log_oom();
-                p += k + (p[k] == ':');
+        for (size_t i = 0; names && names[i] && r >= 0; i++) {
+                if (n >= AUTOSTART_MAX) {
+                        log_warning("More than %u machines to start at boot: not starting those of %s and after",
+                                    AUTOSTART_MAX, paths[i]);
+                        break;
+                }
+                r = read_config(names[i], paths[i], m, &n);
         }
         if (r < 0) {
                 autostart_free(m, n);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The machines to start at host boot: lxc.start.auto (nsboot.start-auto) in a NAME.conf of
- * /etc/nsboot or /run/nsboot ($NSBOOT_CONFIG_PATH), in lxc.start.order, with lxc.start.delay after
- * each. Read by nsboot-generator (systemd hosts) and nsbootctl autostart (the others). */
+ * /etc/nsboot or /run/nsboot (config_search_dirs(): $NSBOOT_CONFIG_PATH), in lxc.start.order, with
+ * lxc.start.delay after each. Read by nsboot-generator (systemd hosts) and nsbootctl autostart (the
+ * others). */
 #pragma once
 
 #include <stddef.h>

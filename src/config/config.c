@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "basic/fs-util.h"
 #include "basic/strv.h"
 #include "config.h"
 #include "log.h"
@@ -139,15 +141,86 @@ static int first_existing(const char *const *dirs, size_t n, const char *machine
         return 0;
 }
 
+int config_search_dirs(char ***ret) {
+        static const char *const defaults[] = { CONFIG_DIRS };
+        const char *path = getenv("NSBOOT_CONFIG_PATH");
+        _cleanup_strv_free_ char **dirs = NULL;
+
+        if (!path) {
+                for (size_t i = 0; i < ELEMENTSOF(defaults); i++)
+                        if (strv_extend(&dirs, defaults[i]) < 0)
+                                return -ENOMEM;
+                *ret = TAKE_PTR(dirs);
+                return 0;
+        }
+        for (const char *p = path; *p;) {
+                size_t k = strcspn(p, ":"), n = k;
+
+                /* Only absolute ones: a trusted config found relative to the working directory would
+                 * be a trap. "/etc/nsboot/" is "/etc/nsboot". */
+                while (n > 1 && p[n - 1] == '/')
+                        n--;
+                if (*p == '/') {
+                        char *dir = strndup(p, n);
+
+                        if (!dir || strv_consume(&dirs, dir) < 0)
+                                return -ENOMEM;
+                }
+                p += k + (p[k] == ':');
+        }
+        *ret = TAKE_PTR(dirs);
+        return 0;
+}
+
+/* The NAME.conf entries of dir of valid names not in names yet, added to both lists. */
+static int list_dir(const char *dir, char ***names, char ***paths) {
+        _cleanup_(closedirp) DIR *d = opendir(dir);
+
+        for (struct dirent *de; d && (de = readdir(d));) {
+                const char *suffix = endswith(de->d_name, ".conf");
+                _cleanup_free_ char *name = NULL, *path = NULL;
+
+                if (!suffix)
+                        continue;
+                name = strndup(de->d_name, (size_t) (suffix - de->d_name));
+                if (!name)
+                        return -ENOMEM;
+                if (!machine_name_is_valid(name) || strv_contains(*names, name))
+                        continue;
+                if (asprintf(&path, "%s/%s", dir, de->d_name) < 0 || strv_consume(paths, TAKE_PTR(path)) < 0)
+                        return -ENOMEM;
+                if (strv_consume(names, TAKE_PTR(name)) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+int config_list_machines(char ***ret_names, char ***ret_paths) {
+        _cleanup_strv_free_ char **dirs = NULL, **names = NULL, **paths = NULL;
+        int r;
+
+        r = config_search_dirs(&dirs);
+        STRV_FOREACH(dir, dirs)
+                if (r >= 0)
+                        r = list_dir(*dir, &names, &paths);
+        if (r < 0)
+                return r;
+        *ret_names = TAKE_PTR(names);
+        *ret_paths = TAKE_PTR(paths);
+        return 0;
+}
+
 int config_find(const char *machine, const char *directory, char **ret_path, bool *ret_trusted) {
-        static const char *const dirs[] = { CONFIG_DIRS }, *const lxc[] = { LXC_PATH },
-                                 *const nspawn[] = { NSPAWN_DIRS };
+        static const char *const lxc[] = { LXC_PATH }, *const nspawn[] = { NSPAWN_DIRS };
+        _cleanup_strv_free_ char **dirs = NULL;
         _cleanup_free_ char *beside = NULL;
         char *slash;
         int r;
 
         *ret_trusted = true;
-        r = first_existing(dirs, ELEMENTSOF(dirs), machine, ".conf", ret_path);
+        r = config_search_dirs(&dirs);
+        if (r >= 0)
+                r = first_existing((const char *const *) dirs, strv_length(dirs), machine, ".conf", ret_path);
         if (r < 0 || *ret_path)
                 return r;
         /* An LXC user's existing container, or a systemd-nspawn user's settings: root's files in

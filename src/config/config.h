@@ -18,13 +18,22 @@ KeyStatus config_key_status(const char *key, const char *value, unsigned *net_in
 /* The known key closest to an unknown one, for "did you mean". */
 const char *config_key_suggest(const char *key);
 
-/* Where machines' config files are, in the order config_find() looks: NAME.conf, then LXC's
- * NAME/config, then systemd-nspawn's NAME.nspawn. */
+/* Where machines' config files are, in the order config_find() looks: NAME.conf (in
+ * config_search_dirs()), then LXC's NAME/config, then systemd-nspawn's NAME.nspawn. */
 #define CONFIG_DIRS "/etc/nsboot", "/run/nsboot"
 #define LXC_PATH "/var/lib/lxc"
 #define NSPAWN_DIRS "/etc/systemd/nspawn", "/run/systemd/nspawn"
 
-/* Finds the machine's file: /etc/nsboot/NAME.conf, /run/nsboot/NAME.conf, LXC's
+/* The directories of nsboot's own config files NAME.conf, in the order they are looked in:
+ * CONFIG_DIRS, or instead the absolute directories that $NSBOOT_CONFIG_PATH lists (colon-separated;
+ * set but empty: none), for nsboot -M, nsbootctl and the start at boot alike. Non-logging. */
+int config_search_dirs(char ***ret);
+/* Every NAME.conf of a valid machine name in config_search_dirs(), the first of each name (the one
+ * config_find() takes, whatever its type): ret_paths[i] is the file of machine ret_names[i]. Both
+ * NULL when there is none. Non-logging. */
+int config_list_machines(char ***ret_names, char ***ret_paths);
+
+/* Finds the machine's file: NAME.conf in config_search_dirs() (/etc/nsboot, /run/nsboot), LXC's
  * /var/lib/lxc/NAME/config (trusted; said at info level), else NAME.nsboot beside the tree
  * (untrusted). Returns 0 and NULL when there is none. */
 int config_find(const char *machine, const char *directory, char **ret_path, bool *ret_trusted);

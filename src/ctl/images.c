@@ -19,17 +19,16 @@
 #include "log.h"
 #include "settings.h"
 
-/* Where machines are found: NAME plus suffix in one of dirs, a file, or a directory (with suffix
- * inside it, or none: a tree). */
-static const char *const config_dirs[] = { CONFIG_DIRS }, *const lxc_dirs[] = { LXC_PATH },
-                         *const nspawn_dirs[] = { NSPAWN_DIRS }, *const machine_dirs[] = { MACHINE_DIRS };
+/* Where machines are found besides nsboot's own configs (config_list_machines()): NAME plus suffix
+ * in one of dirs, a file, or a directory (with suffix inside it, or none: a tree). */
+static const char *const lxc_dirs[] = { LXC_PATH }, *const nspawn_dirs[] = { NSPAWN_DIRS },
+                         *const machine_dirs[] = { MACHINE_DIRS };
 static const struct {
         const char *const *dirs;
         size_t n_dirs;
         const char *suffix;
         mode_t type;            /* S_IFREG: a file NAME+suffix; S_IFDIR: a directory NAME (+suffix inside) */
 } sources[] = {
-        { config_dirs, ELEMENTSOF(config_dirs), ".conf", S_IFREG },
         { lxc_dirs, ELEMENTSOF(lxc_dirs), "/config", S_IFDIR },
         { nspawn_dirs, ELEMENTSOF(nspawn_dirs), ".nspawn", S_IFREG },
         { machine_dirs, ELEMENTSOF(machine_dirs), "", S_IFDIR },
@@ -49,17 +48,23 @@ void ctl_defined_free(DefinedMachine *l, size_t n) {
         free(l);
 }
 
-/* Whether path (of source i) is a machine's. A config is root's, and followed as nsboot -M and the
- * start at boot follow it; a symlink in a machine directory is not a machine (nsboot -M would
- * follow it, but a listing has no reason to). */
-static bool source_entry_ok(size_t i, const char *path) {
-        bool config = sources[i].dirs != machine_dirs;
+/* Whether path is a config file: a regular one, or a symlink to one (root's, followed as nsboot -M
+ * and the start at boot follow it). */
+static bool config_ok(const char *path) {
         struct stat st;
 
-        if ((config ? stat(path, &st) : lstat(path, &st)) < 0)
+        return stat(path, &st) >= 0 && S_ISREG(st.st_mode);
+}
+
+/* Whether path (of source i) is a machine's. A symlink in a machine directory is not a machine
+ * (nsboot -M would follow it, but a listing has no reason to). */
+static bool source_entry_ok(size_t i, const char *path) {
+        struct stat st;
+
+        if (sources[i].dirs != machine_dirs)
+                return config_ok(path);
+        if (lstat(path, &st) < 0)
                 return false;
-        if (config)
-                return S_ISREG(st.st_mode);
         if (sources[i].type == S_IFREG)
                 return S_ISREG(st.st_mode) || S_ISBLK(st.st_mode);
         return S_ISDIR(st.st_mode);
@@ -98,11 +103,25 @@ static int source_names(size_t i, const char *dir, char ***names) {
         return 0;
 }
 
-/* The tree or image that nsboot -M NAME would boot: its config's, else the one in a machine
- * directory. */
+/* The machines of nsboot's own configs, each config the one nsboot -M takes for its name. */
+static int config_names(char ***names) {
+        _cleanup_strv_free_ char **n = NULL, **p = NULL;
+        int r;
+
+        r = config_list_machines(&n, &p);
+        for (size_t i = 0; r >= 0 && n && n[i]; i++)
+                if (config_ok(p[i]))
+                        r = strv_extend(names, n[i]);
+        return r;
+}
+
 bool ctl_config_is_own(const char *path) {
-        for (size_t i = 0; i < ELEMENTSOF(config_dirs); i++) {
-                const char *rest = startswith(path, config_dirs[i]);
+        _cleanup_strv_free_ char **dirs = NULL;
+
+        if (config_search_dirs(&dirs) < 0)
+                return false;
+        STRV_FOREACH(dir, dirs) {
+                const char *rest = startswith(path, *dir);
 
                 if (rest && *rest == '/' && !strchr(rest + 1, '/'))
                         return true;
@@ -110,6 +129,8 @@ bool ctl_config_is_own(const char *path) {
         return false;
 }
 
+/* The tree or image that nsboot -M NAME would boot: its config's, else the one in a machine
+ * directory. */
 static int machine_paths(const char *name, char **ret_path, char **ret_config, bool *ret_autostart) {
         _cleanup_(settings_freep) Settings *s = settings_new();
         _cleanup_free_ char *found = NULL;
@@ -160,8 +181,9 @@ int ctl_defined_machines(DefinedMachine **ret, size_t *ret_n) {
         _cleanup_strv_free_ char **names = NULL;
         DefinedMachine *l;
         size_t n;
-        int level = log_get_max_level(), r = 0;
+        int level = log_get_max_level(), r;
 
+        r = config_names(&names);
         for (size_t i = 0; i < ELEMENTSOF(sources) && r >= 0; i++)
                 for (size_t j = 0; j < sources[i].n_dirs && r >= 0; j++)
                         r = source_names(i, sources[i].dirs[j], &names);

@@ -645,3 +645,76 @@ Test(config, override_records_every_field) {
         cr_assert(settings_file_set(s, offsetof(Settings, parameters)));
         settings_free(s);
 }
+
+/* $NSBOOT_CONFIG_PATH replaces /etc/nsboot and /run/nsboot: its absolute directories only. */
+Test(config, search_dirs_from_the_environment) {
+        char **dirs = NULL;
+
+        cr_assert_eq(unsetenv("NSBOOT_CONFIG_PATH"), 0);
+        cr_assert_eq(config_search_dirs(&dirs), 0);
+        cr_assert_eq(strv_length(dirs), 2);
+        cr_assert_str_eq(dirs[0], "/etc/nsboot");
+        cr_assert_str_eq(dirs[1], "/run/nsboot");
+        dirs = strv_free(dirs);
+        cr_assert_eq(setenv("NSBOOT_CONFIG_PATH", "/srv/a//:relative::/srv/b:/", 1), 0);
+        cr_assert_eq(config_search_dirs(&dirs), 0);
+        cr_assert_eq(strv_length(dirs), 3);
+        cr_assert_str_eq(dirs[0], "/srv/a");
+        cr_assert_str_eq(dirs[1], "/srv/b");
+        cr_assert_str_eq(dirs[2], "/");
+        dirs = strv_free(dirs);
+        cr_assert_eq(setenv("NSBOOT_CONFIG_PATH", "", 1), 0);
+        cr_assert_eq(config_search_dirs(&dirs), 0);
+        cr_assert_null(dirs);
+}
+
+static void write_text(const char *dir, const char *name, const char *text) {
+        char path[512];
+
+        snprintf(path, sizeof path, "%s/%s", dir, name);
+        cr_assert_eq(write_file_mode(path, text, 0644), 0, "cannot write %s", path);
+}
+
+/* The machines' configs of the directories, the first of each name, are what nsboot -M finds. */
+Test(config, list_and_find_in_the_config_path) {
+        char tmp[] = "/tmp/nsboot-config-XXXXXX", d1[64], d2[64], web[80], db[80], env[160], cmd[128];
+        char **names = NULL, **paths = NULL, *found = NULL;
+        bool trusted = false;
+
+        cr_assert(mkdtemp(tmp));
+        snprintf(d1, sizeof d1, "%s/d1", tmp);
+        snprintf(d2, sizeof d2, "%s/d2", tmp);
+        cr_assert_eq(mkdir(d1, 0755), 0);
+        cr_assert_eq(mkdir(d2, 0755), 0);
+        write_text(d1, "web.conf", "lxc.uts.name = one\n");
+        write_text(d2, "web.conf", "lxc.uts.name = two\n");
+        write_text(d2, "db.conf", "");
+        write_text(d2, "bad name.conf", "");
+        write_text(d2, ".hidden.conf", "");
+        write_text(d2, "notes.txt", "");
+        snprintf(web, sizeof web, "%s/web.conf", d1);
+        snprintf(db, sizeof db, "%s/db.conf", d2);
+        snprintf(env, sizeof env, "%s:%s", d1, d2);
+        cr_assert_eq(setenv("NSBOOT_CONFIG_PATH", env, 1), 0);
+
+        cr_assert_eq(config_list_machines(&names, &paths), 0);
+        cr_assert_eq(strv_length(names), 2);
+        cr_assert_eq(strv_length(paths), 2);
+        cr_assert_str_eq(names[0], "web");
+        cr_assert_str_eq(paths[0], web);
+        cr_assert_str_eq(names[1], "db");
+        cr_assert_str_eq(paths[1], db);
+
+        cr_assert_eq(config_find("web", NULL, &found, &trusted), 0);
+        cr_assert_str_eq(found, web);
+        cr_assert(trusted);
+        free(found);
+        cr_assert_eq(config_find("db", NULL, &found, &trusted), 0);
+        cr_assert_str_eq(found, db);
+        free(found);
+
+        strv_free(names);
+        strv_free(paths);
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+        cr_assert_eq(system(cmd), 0);
+}

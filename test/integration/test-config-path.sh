@@ -1,0 +1,49 @@
+#!/bin/bash
+# $NSBOOT_CONFIG_PATH replaces /etc/nsboot and /run/nsboot as the directories of machines' config
+# files for nsboot -M, nsbootctl images, status and autostart alike: a name in an earlier directory
+# hides it in a later one, a config of /etc/nsboot is not seen while it is set (nor any when it is
+# set but empty), and without it /etc/nsboot is read again.
+# shellcheck source=test/integration/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+ctl_init 30
+
+busybox_tree tree
+new_name a
+new_name b
+new_name c
+etc1=$WORKDIR/etc1
+etc2=$WORKDIR/etc2
+mkdir -p "$etc1" "$etc2" /etc/nsboot
+at_exit "rm -f '/etc/nsboot/$c.conf'"
+printf '%s\n' "nsboot.directory = $tree" "lxc.uts.name = from-etc1" "lxc.start.auto = 1" >"$etc1/$a.conf"
+printf '%s\n' "nsboot.directory = $WORKDIR/nonexistent" "lxc.uts.name = from-etc2" >"$etc2/$a.conf"
+printf '%s\n' "nsboot.directory = $tree" >"$etc2/$b.conf"
+printf '%s\n' "nsboot.directory = $tree" >"/etc/nsboot/$c.conf"
+
+export NSBOOT_CONFIG_PATH=$etc1:$etc2
+nsboot_run -M "$a" /bin/hostname
+assert_rc 0 "nsboot -M with the config of the first directory"
+assert_eq from-etc1 "$(output | tail -n 1)" "the hostname of the first directory's config"
+nsboot_run -M "$c" --check
+assert_rc_ne 0 "nsboot -M of a machine whose config is in /etc/nsboot only"
+
+out=$(ctl images) || fail "images failed"
+log "$out"
+row() { awk -v n="$1" '$1 == n' <<<"$out"; }
+assert_match "$(row "$a")" "^$a +directory +no .* $tree\$" "images: the first directory's config"
+assert_match "$(row "$b")" "^$b +directory +no .* $tree\$" "images: the second directory's config"
+assert_eq "" "$(row "$c")" "images: a config of /etc/nsboot"
+out=$(ctl status "$a") || fail "status of a stopped machine"
+assert_contains "$out" "Config: $etc1/$a.conf" "status: the first directory's config"
+assert_contains "$out" "Autostart: yes" "status: autostart from a config of the path"
+
+out=$(NSBOOT_CONFIG_PATH='' ctl images) || fail "images with an empty NSBOOT_CONFIG_PATH failed"
+assert_eq "" "$(row "$c")$(row "$a")" "images: no config directory when NSBOOT_CONFIG_PATH is empty"
+
+unset NSBOOT_CONFIG_PATH
+out=$(ctl images) || fail "images without NSBOOT_CONFIG_PATH failed"
+assert_match "$(row "$c")" "^$c +directory +no .* $tree\$" "images: /etc/nsboot without NSBOOT_CONFIG_PATH"
+assert_eq "" "$(row "$a")$(row "$b")" "images: the configs of the path without NSBOOT_CONFIG_PATH"
+nsboot_run -M "$c" /bin/true
+assert_rc 0 "nsboot -M with the config of /etc/nsboot"
