@@ -83,6 +83,11 @@ assert_file_exists "$lock" "a SIGKILLed reader leaves its lock file"
 nsboot_run -D "$tree" /bin/true
 assert_rc 0 "a writer after the last reader was killed"
 assert_file_not_exists "$lock" "the stale shared lock file after the next start"
+# The killed -x machine's own records and cgroups: the next -x start of the tree repairs them.
+nsboot_run -x -D "$tree" /bin/true
+assert_rc 0 "an -x start after a killed -x machine"
+left=$(find /run/nsboot/machines -maxdepth 1 -name "$(basename "$tree")-*" 2>/dev/null)
+assert_eq "" "$left" "records of the killed -x machine after the next -x start"
 
 # nsboot --cleanup of one machine leaves another machine's lock file alone: it does not even lock
 # it to look (a start of that machine meanwhile would find its file held and be refused). A read
