@@ -65,7 +65,8 @@ void ctl_defined_done(DefinedMachine *d);
 void ctl_defined_free(DefinedMachine *l, size_t n);
 /* One of them; -ENOENT (not logged) when name has neither a config nor a tree or image. Logs. */
 int ctl_defined_machine(const char *name, DefinedMachine *ret);
-/* Whether path is NAME.conf in one of nsboot's own config directories (/etc/nsboot, /run/nsboot). */
+/* Whether path is NAME.conf in one of nsboot's own config directories (config_search_dirs(): /etc/nsboot and
+ * /run/nsboot, or $NSBOOT_CONFIG_PATH's). */
 bool ctl_config_is_own(const char *path);
 
 /* What machinectl list-images shows of a tree or image: its kind, whether it is read-only (a file

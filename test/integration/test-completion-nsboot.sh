@@ -51,6 +51,10 @@ assert_eq "$(printf '%s\n' "$conf" "$dir" "$raw" | sort | tr '\n' ' ')" "$(compl
         "-M: config files, tree directories, images without .raw"
 assert_eq "$conf " "$(complete_words --machine = "$conf")" "--machine=NAME"
 assert_eq "$dir " "$(complete_words -b -M "$dir")" "-M after -b"
+mkdir "$WORKDIR/cfg"
+: >"$WORKDIR/cfg/${conf}alt.conf"
+assert_eq "${conf}alt " "$(NSBOOT_CONFIG_PATH=relative:$WORKDIR/cfg complete_words -M "$conf")" \
+        "-M with \$NSBOOT_CONFIG_PATH: its directory's machine, not /etc/nsboot's"
 
 # --- --console-path: none or a path (a terminal device).
 assert_contains "$(cd "$WORKDIR" && complete_words --console-path = no)" "none " "--console-path=none"

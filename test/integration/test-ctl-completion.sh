@@ -58,6 +58,11 @@ assert_eq "$conf_only " "$(complete_words remove "$conf_only")" "remove: machine
 assert_contains "$(complete_words remove "")" "$running" "remove: running machines too"
 assert_eq "$conf_only " "$(complete_words start "$conf_only")" "start: machines of /etc/nsboot"
 assert_eq "$conf_only " "$(complete_words enable "$conf_only")" "enable: machines of /etc/nsboot"
+# $NSBOOT_CONFIG_PATH's directories take the place of /etc/nsboot and /run/nsboot, as for nsbootctl.
+mkdir "$WORKDIR/cfg"
+: >"$WORKDIR/cfg/${conf_only}alt.conf"
+assert_eq "${conf_only}alt " "$(NSBOOT_CONFIG_PATH=relative:$WORKDIR/cfg complete_words start "$conf_only")" \
+        "start with \$NSBOOT_CONFIG_PATH: its directory's machine, not /etc/nsboot's"
 assert_eq "$conf_only " "$(complete_words status "$conf_only")" "status: stopped machines too"
 assert_eq "export export-tar " "$(complete_words exp)" "verbs exp*"
 assert_eq "$conf_only " "$(complete_words export "$conf_only")" "export: machines of /etc/nsboot"
