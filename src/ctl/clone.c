@@ -21,6 +21,7 @@
 #include "log.h"
 #include "rename-journal.h"
 #include "settings.h"
+#include "tree-ids.h"
 #include "tree.h"
 
 #define MACHINES_DIR "/var/lib/machines"
@@ -417,10 +418,10 @@ static int clone_into(const CtlArgs *a, const CloneSource *s, const char *name, 
         r = clone_copy(s->path, partial, s->image, p);
         if (r >= 0)
                 r = progress_interrupted("the copy");
-        if (r >= 0 && !s->image && (r = clone_tree_ids(partial, name, new_name, a->keep_machine_id)) < 0)
+        if (r >= 0 && !s->image && (r = tree_ids_set(partial, name, new_name, a->keep_machine_id)) < 0)
                 log_error_errno(r, "Failed to give the copy %s its own machine ID and host name: %m", partial);
         /* An image whose file system cannot be written (squashfs, erofs) keeps them. */
-        if (r >= 0 && s->image && clone_image_ids(partial, name, new_name, a->keep_machine_id) < 0)
+        if (r >= 0 && s->image && tree_ids_set_image(partial, name, new_name, a->keep_machine_id) < 0)
                 log_warning("The copy of the image %s keeps its machine ID and host name", s->path);
         if (r >= 0 && s->config)
                 r = write_new_config(s, name, new_name, dest, /* clone= */ true, &conf);
@@ -503,8 +504,8 @@ static int rename_files(const CtlArgs *a, const CloneSource *s, const char *name
         /* Resolved again: a symlink in the machine directory was renamed, not what it points to. */
         moved = realpath(dest ?: s->path, NULL);
         r = !moved ? -errno
-                   : s->image ? clone_image_ids(moved, name, new_name, /* keep_machine_id= */ true)
-                              : clone_tree_ids(moved, name, new_name, /* keep_machine_id= */ true);
+                   : s->image ? tree_ids_set_image(moved, name, new_name, /* keep_machine_id= */ true)
+                              : tree_ids_set(moved, name, new_name, /* keep_machine_id= */ true);
         if (r < 0)
                 log_warning_errno(r, "Could not set the host name in /etc/hostname of %s, ignoring: %m", dest ?: s->path);
         if (!a->quiet)

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Helpers of nsbootctl create and remove: running a build tool with a progress line on the
- * terminal (steps, and package counts from debootstrap's messages) and silence in scripts; and
- * removing a tree that must not have anything mounted in it. */
+ * terminal (steps, and package counts from debootstrap's messages) and silence in scripts. */
 #pragma once
 
 #include <signal.h>
@@ -35,7 +34,3 @@ void progress_fail(Progress *p);
 void progress_interrupts_block(sigset_t *ret_old);
 /* ... and looked at between the steps: -EINTR, logged with what is removed, when one is pending. */
 int progress_interrupted(const char *what);
-
-/* rm -rf of path, staying on its file system; -EBUSY when anything is mounted at or below it
- * (unmounted first when it is what a build tool left: proc, sys, dev below path). Non-logging. */
-int tree_remove(const char *path);

@@ -1,12 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#define _XOPEN_SOURCE 700
-#include <ftw.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
@@ -196,39 +194,6 @@ void progress_done(Progress *p, const char *tree) {
 
 void progress_fail(Progress *p) {
         clear_line(p);
-}
-
-/* Unmounts what a build tool left mounted below path (deepest first); true when nothing is left. */
-static bool unmount_below(const char *path) {
-        for (int pass = 0; pass < 64; pass++) {
-                _cleanup_(fclosep) FILE *f = fopen("/proc/self/mountinfo", "re");
-                char line[4096], mnt[4096], deepest[4096] = "";
-                size_t l = strlen(path);
-
-                while (f && fgets(line, sizeof line, f))
-                        if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) == 1 && strncmp(mnt, path, l) == 0 &&
-                            (mnt[l] == 0 || mnt[l] == '/') && strlen(mnt) > strlen(deepest))
-                                strcpy(deepest, mnt);
-                if (!deepest[0])
-                        return true;
-                if (streq(deepest, path) || umount2(deepest, UMOUNT_NOFOLLOW) < 0)
-                        return false;
-        }
-        return false;
-}
-
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw) {
-        return remove(path) < 0 && errno != ENOENT ? -1 : 0;
-}
-
-int tree_remove(const char *path) {
-        if (access(path, F_OK) < 0 && errno == ENOENT)
-                return 0;
-        if (!unmount_below(path))
-                return -EBUSY;
-        if (nftw(path, remove_entry, 64, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0)
-                return errno ? -errno : -EIO;
-        return 0;
 }
 
 /* Blocked here (the build tool, which Ctrl-C reaches too, runs without), looked at between the

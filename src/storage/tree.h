@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Looking into a container tree from the host, resolving every path inside the tree (symlinks
- * included) as the guest would. Parent stage, before anything is created. Non-logging. */
+ * included) as the guest would. Parent stage, before anything is created. And removing a whole tree
+ * (nsbootctl, and the repair of a killed rename or clone). Non-logging. */
 #pragma once
 
 #include <errno.h>
@@ -64,3 +65,7 @@ TreeInitKind tree_init_kind(int root_fd, const char *init);
 const char *tree_init_kind_to_string(TreeInitKind k);
 
 extern const char *const tree_init_candidates[];
+
+/* rm -rf of path, staying on its file system; -EBUSY when anything is mounted at or below it
+ * (unmounted first when it is what a build tool left: proc, sys, dev below path). */
+int tree_remove(const char *path);
