@@ -445,7 +445,8 @@ static int clone_into(const CtlArgs *a, const CloneSource *s, const char *name, 
         return 0;
 }
 
-/* The journal of a rename: the new config file and every move it will make. */
+/* The journal of a rename: the new config file, every move it will make, and the tree or image
+ * whose /etc/hostname its last steps set. */
 static int rename_journal_plan(const CloneSource *s, const char *name, const char *new_name, const char *dest,
                                const SideFile *side, size_t n_side, const char *log, const char *new_log,
                                RenameJournal *ret) {
@@ -455,6 +456,9 @@ static int rename_journal_plan(const CloneSource *s, const char *name, const cha
         if (s->config && !conf)
                 return log_oom();
         r = rename_journal_new(name, new_name, s->config, conf, ret);
+        if (r >= 0 && !(ret->tree = strdup(dest ?: s->path)))
+                r = log_oom();
+        ret->image = s->image;
         if (r >= 0 && dest)
                 r = rename_journal_add_move(ret, source_place(s), dest);
         for (size_t i = 0; r >= 0 && i < n_side; i++)
@@ -466,12 +470,13 @@ static int rename_journal_plan(const CloneSource *s, const char *name, const cha
 }
 
 /* Moves what carries the name on the host: the tree or image (when named after the machine), the
- * config file, the side files, nsbootctl start's log. A journal written first lets a failure here,
- * or the next nsbootctl after a kill, undo the moves until the commit, and finish them after it. */
+ * config file, the side files, nsbootctl start's log; then, after the commit, the tree's
+ * /etc/hostname. A journal written first lets a failure here, or the next nsbootctl or nsboot -M
+ * after a kill, undo the moves until the commit, and finish them after it. */
 static int rename_files(const CtlArgs *a, const CloneSource *s, const char *name, const char *new_name, const char *dest,
                         const SideFile *side, size_t n_side) {
         _cleanup_(rename_journal_done) RenameJournal j = {};
-        _cleanup_free_ char *conf = NULL, *log = NULL, *new_log = NULL, *moved = NULL;
+        _cleanup_free_ char *conf = NULL, *log = NULL, *new_log = NULL;
         int r;
 
         if (asprintf(&log, START_LOG_DIR "/%s.log", name) < 0 || asprintf(&new_log, START_LOG_DIR "/%s.log", new_name) < 0)
@@ -501,13 +506,6 @@ static int rename_files(const CtlArgs *a, const CloneSource *s, const char *name
         r = rename_journal_finish(&j);
         if (r < 0)
                 return r;
-        /* Resolved again: a symlink in the machine directory was renamed, not what it points to. */
-        moved = realpath(dest ?: s->path, NULL);
-        r = !moved ? -errno
-                   : s->image ? tree_ids_set_image(moved, name, new_name, /* keep_machine_id= */ true)
-                              : tree_ids_set(moved, name, new_name, /* keep_machine_id= */ true);
-        if (r < 0)
-                log_warning_errno(r, "Could not set the host name in /etc/hostname of %s, ignoring: %m", dest ?: s->path);
         if (!a->quiet)
                 log_info("Renamed machine '%s' to '%s'%s%s", name, new_name, dest ? ": " : "", strempty(dest));
         return 0;

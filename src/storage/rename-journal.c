@@ -12,12 +12,15 @@
 #include "log.h"
 #include "rename-journal.h"
 #include "settings.h"
+#include "tree-ids.h"
 #include "tree.h"
 
 #define MACHINES_DIR "/var/lib/machines"
 #define JOURNAL_PREFIX ".nsbootctl-rename-"
 #define JOURNAL_MAGIC "nsbootctl-rename"
 #define JOURNAL_MAGIC_CLONE "nsbootctl-clone"
+/* the lines before the moves */
+#define JOURNAL_FIELDS 8
 
 void rename_journal_done(RenameJournal *j) {
         free(j->path);
@@ -25,6 +28,7 @@ void rename_journal_done(RenameJournal *j) {
         free(j->new_name);
         free(j->config);
         free(j->new_config);
+        free(j->tree);
         strv_free(j->moves);
         *j = (RenameJournal) {};
 }
@@ -65,7 +69,8 @@ int rename_journal_add_made(RenameJournal *j, const char *path) {
 }
 
 /* One line a field, the moves last: "nsbootctl-rename" (or -clone), pending or committed, the names,
- * the config files (empty: none), then FROM and TO of each move. */
+ * the config files (empty: none), "tree" or "image" and its path (both empty: none), then FROM and
+ * TO of each move. */
 static int journal_write(const RenameJournal *j) {
         _cleanup_free_ char *text = NULL, *tmp = NULL;
         size_t size = 0;
@@ -74,8 +79,9 @@ static int journal_write(const RenameJournal *j) {
 
         if (!f)
                 return log_oom();
-        fprintf(f, "%s\n%s\n%s\n%s\n%s\n%s\n", j->clone ? JOURNAL_MAGIC_CLONE : JOURNAL_MAGIC, j->committed ? "committed" : "pending", j->name,
-                j->new_name, strempty(j->config), strempty(j->new_config));
+        fprintf(f, "%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n", j->clone ? JOURNAL_MAGIC_CLONE : JOURNAL_MAGIC,
+                j->committed ? "committed" : "pending", j->name, j->new_name, strempty(j->config),
+                strempty(j->new_config), !j->tree ? "" : j->image ? "image" : "tree", strempty(j->tree));
         for (char **m = j->moves; m && *m; m++)
                 fprintf(f, "%s\n", *m);
         if (fclose(f) != 0)
@@ -85,6 +91,8 @@ static int journal_write(const RenameJournal *j) {
         for (char **m = j->moves; m && *m; m++)
                 if (strchr(*m, '\n'))
                         return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "'%s': a path with a newline", *m);
+        if (j->tree && strchr(j->tree, '\n'))
+                return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "'%s': a path with a newline", j->tree);
         if (asprintf(&tmp, "%s.tmp", j->path) < 0)
                 return log_oom();
         r = mkdir_p(MACHINES_DIR, 0700);
@@ -111,7 +119,26 @@ static int journal_remove(const RenameJournal *j) {
         return 0;
 }
 
+/* The host name, resolved again: a symlink in the machine directory was renamed, not what it
+ * points to. Done before the journal goes, and again by the repair of a rename killed after its
+ * commit: a file that holds the new name already is left as it is. */
+static void journal_set_hostname(const RenameJournal *j) {
+        _cleanup_free_ char *tree = NULL;
+        int r;
+
+        if (!j->tree)
+                return;
+        tree = realpath(j->tree, NULL);
+        r = !tree ? -errno
+                  : j->image ? tree_ids_set_image(tree, j->name, j->new_name, /* keep_machine_id= */ true)
+                             : tree_ids_set(tree, j->name, j->new_name, /* keep_machine_id= */ true);
+        if (r < 0)
+                log_warning_errno(r, "Could not set the host name in /etc/hostname of %s, ignoring: %m",
+                                  j->tree);
+}
+
 int rename_journal_finish(RenameJournal *j) {
+        journal_set_hostname(j);
         if (j->config && unlink(j->config) < 0 && errno != ENOENT)
                 return log_error_errno(errno, "Failed to remove %s: %m", j->config);
         return journal_remove(j);
@@ -153,16 +180,23 @@ static int journal_load(const char *path, RenameJournal *ret) {
                 return -ENOMEM;
         n = strv_length(l);
         /* the text ends in a newline: the last field is empty */
-        if (n < 7 || n % 2 == 0 || !isempty(l[n - 1]) ||
-            (!streq(l[0], JOURNAL_MAGIC) && !streq(l[0], JOURNAL_MAGIC_CLONE)) || (!streq(l[1], "pending") && !streq(l[1], "committed")) || !machine_name_is_valid(l[2]) ||
-            !machine_name_is_valid(l[3]))
+        if (n < JOURNAL_FIELDS + 1 || n % 2 == 0 || !isempty(l[n - 1]) ||
+            (!streq(l[0], JOURNAL_MAGIC) && !streq(l[0], JOURNAL_MAGIC_CLONE)) ||
+            (!streq(l[1], "pending") && !streq(l[1], "committed")) || !machine_name_is_valid(l[2]) ||
+            !machine_name_is_valid(l[3]) ||
+            !(isempty(l[6]) ? isempty(l[7]) : streq(l[6], "tree") || streq(l[6], "image")))
                 return -EBADMSG;
         r = rename_journal_new(l[2], l[3], l[4], l[5], ret);
         if (r < 0)
                 return r;
         ret->committed = streq(l[1], "committed");
         ret->clone = streq(l[0], JOURNAL_MAGIC_CLONE);
-        for (size_t i = 6; i + 1 < n; i += 2)
+        ret->image = streq(l[6], "image");
+        if (!isempty(l[7]) && !(ret->tree = strdup(l[7]))) {
+                rename_journal_done(ret);
+                return -ENOMEM;
+        }
+        for (size_t i = JOURNAL_FIELDS; i + 1 < n; i += 2)
                 if (rename_journal_add_move(ret, l[i], l[i + 1]) < 0) {
                         rename_journal_done(ret);
                         return -ENOMEM;

@@ -14,6 +14,9 @@ typedef struct RenameJournal {
         bool clone;                     /* a clone's: nothing to finish, only to undo */
         char *name, *new_name;
         char *config, *new_config;      /* the old and the new config file; NULL: the machine has none */
+        char *tree;                     /* a rename's: the tree or image after it, whose /etc/hostname
+                                         * gets the new name; NULL: none (a clone) */
+        bool image;                     /* tree is a disk image */
         char **moves;                   /* FROM, TO, ...: renames in the order made; TO empty: FROM was made */
 } RenameJournal;
 
@@ -29,7 +32,9 @@ int rename_journal_add_made(RenameJournal *j, const char *path);
 int rename_journal_begin(RenameJournal *j);
 /* From here on the rename is finished, not undone. Logs. */
 int rename_journal_commit(RenameJournal *j);
-/* The old config file removed, then the journal. Logs. */
+/* The last steps, each of which can be done again: /etc/hostname in the tree or image set to the new
+ * name when it holds the old one (a failure is only warned about), the old config file removed,
+ * then the journal. Logs. */
 int rename_journal_finish(RenameJournal *j);
 /* Moves taken back (those that were made), what was made removed, the new config file removed, then
  * the journal. Logs. */

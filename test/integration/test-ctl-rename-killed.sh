@@ -2,7 +2,8 @@
 # nsbootctl rename SIGKILLed at its two kill points (NSBOOT_TEST_PAUSE stops it there): after the
 # tree moved but before the config file did, the next nsbootctl on the old name (rename again) or
 # on the new one (remove) puts everything back first, tree, config file and log; after the commit
-# (new config written, old one not yet removed), the next nsbootctl on the old name finishes it.
+# (new config written; old one not yet removed, /etc/hostname in the tree not yet set), the next
+# nsbootctl on the old name finishes it, /etc/hostname included.
 # Then clone SIGKILLed with its copy, config file and side file made, before the copy is in place:
 # the next clone removes them and clones. No journal and no lock file is left.
 # shellcheck source=test/integration/lib.sh
@@ -35,9 +36,11 @@ paused() {
         wait "$pid" 2>/dev/null || true
 }
 
-# is_machine NAME ID: NAME is a whole machine: its tree (with ID as its machine ID), config file and log.
+# is_machine NAME ID: NAME is a whole machine: its tree (with ID as its machine ID and NAME as its
+# host name), config file and log.
 is_machine() {
         assert_eq "$2" "$(cat "$M/$1/etc/machine-id" 2>/dev/null)" "the tree of $1"
+        assert_eq "$1" "$(cat "$M/$1/etc/hostname" 2>/dev/null)" "the host name in the tree of $1"
         assert_file_contains "/etc/nsboot/$1.conf" "nsboot.boot = yes"
         assert_file_exists "/var/log/nsboot/$1.log" "the log of $1"
 }
@@ -70,6 +73,7 @@ done
 cp -a "$bb" "$M/$a"
 set_machine_id "$M/$a" fresh
 id=$(cat "$M/$a/etc/machine-id")
+echo "$a" >"$M/$a/etc/hostname"
 tree_lock=$(python3 -c 'import os, sys; s = os.stat(sys.argv[1]); print(f"tree-{os.major(s.st_dev)}:{os.minor(s.st_dev)}:{s.st_ino}")' "$M/$a")
 printf 'nsboot.boot = yes\n' >"/etc/nsboot/$a.conf"
 echo log >"/var/log/nsboot/$a.log"
