@@ -11,6 +11,7 @@
 #include "config.h"
 #include "container.h"
 #include "log.h"
+#include "rename-journal.h"
 #include "settings.h"
 
 /* The machine name and tree the command line points at, to find the machine's config file. */
@@ -88,20 +89,41 @@ static int load_settings(const Settings *cli, const CliArgs *args, Settings *s) 
         return r;
 }
 
-/* --cleanup needs only the machine's name: -M, or the tree's directory name. */
-static int run_cleanup(const Settings *cli) {
-        _cleanup_free_ char *dir = NULL;
+/* The machine's name: -M, or the tree's directory name; NULL when neither gives a valid one. */
+static const char *machine_name(const Settings *cli, char **dir) {
         const char *machine = cli->machine;
 
         if (!machine && cli->directory) {
-                dir = realpath(cli->directory, NULL);
-                machine = dir ? strrchr(dir, '/') + 1 : NULL;
+                *dir = realpath(cli->directory, NULL);
+                machine = *dir ? strrchr(*dir, '/') + 1 : NULL;
         }
-        if (!machine || !machine_name_is_valid(machine))
+        return machine && machine_name_is_valid(machine) ? machine : NULL;
+}
+
+/* --cleanup needs only the machine's name. */
+static int run_cleanup(const Settings *cli) {
+        _cleanup_free_ char *dir = NULL;
+        const char *machine = machine_name(cli, &dir);
+
+        if (!machine)
                 return log_error("--cleanup needs a machine: -M NAME (or -D of its tree)"), 1;
         if (geteuid() != 0)
                 return log_error("nsboot needs to run as root"), 1;
         return cleanup_run(machine) < 0 ? 1 : 0;
+}
+
+/* A rename or clone of the machine that was killed half way is undone or finished first, as
+ * nsbootctl does before each verb: else the config file of one name could start the tree of the
+ * other. Root's only (the journal is), and not for --check, which changes nothing. */
+static void repair_rename(const Settings *cli) {
+        _cleanup_free_ char *dir = NULL;
+        const char *machine;
+
+        if (geteuid() != 0)
+                return;
+        machine = machine_name(cli, &dir);
+        if (machine)
+                rename_journal_repair(machine);
 }
 
 int main(int argc, char *argv[]) {
@@ -126,6 +148,8 @@ int main(int argc, char *argv[]) {
                 log_set_max_level(LOG_WARNING);
         if (args.cleanup)
                 return run_cleanup(cli);
+        if (!args.check)
+                repair_rename(cli);
         r = load_settings(cli, &args, s);
         if (r == -ENOMEM)
                 return 1;

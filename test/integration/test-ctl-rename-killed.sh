@@ -4,6 +4,7 @@
 # on the new one (remove) puts everything back first, tree, config file and log; after the commit
 # (new config written; old one not yet removed, /etc/hostname in the tree not yet set), the next
 # nsbootctl on the old name finishes it, /etc/hostname included.
+# nsboot -M of either name repairs first as well, so that it never boots a half-renamed machine.
 # Then clone SIGKILLed with its copy, config file and side file made, before the copy is in place:
 # the next clone removes them and clones. No journal and no lock file is left.
 # shellcheck source=test/integration/lib.sh
@@ -108,6 +109,24 @@ assert_contains "$out" "Finished the rename of machine '$b' to '$a'"
 is_machine "$a" "$id"
 no_machine "$b"
 no_leftovers "$a" "$b"
+
+# --- nsboot -M itself repairs first, as nsbootctl does: killed after the tree moved, the old name
+# has its tree again (and boots); killed after the commit, the new name boots a whole machine.
+paused rename-moved rename "$a" "$b"
+nsboot_run -M "$a"
+assert_rc 0 "nsboot -M of the old name after a killed rename"
+assert_contains "$(cat "$NSBOOT_ERR")" "Undid the rename of machine '$a' to '$b'"
+is_machine "$a" "$id"
+no_machine "$b"
+no_leftovers "$a" "$b"
+paused rename-committed rename "$a" "$b"
+nsboot_run -M "$b"
+assert_rc 0 "nsboot -M of the new name after a rename killed after its commit"
+assert_contains "$(cat "$NSBOOT_ERR")" "Finished the rename of machine '$a' to '$b'"
+is_machine "$b" "$id"
+no_machine "$a"
+no_leftovers "$a" "$b"
+ctl rename "$b" "$a" || fail "rename back"
 
 # --- clone killed once its copy, config file and side file are made, before the copy is in place:
 # the next clone of the same names removes them first, and clones.
