@@ -159,17 +159,54 @@ int read_one_line(const char *path, char **ret) {
         return 0;
 }
 
+/* The length of the UTF-8 sequence that s starts with (RFC 3629: no overlong forms, no UTF-16
+ * surrogates, nothing above U+10FFFF), or 0 when it starts none. Stops at a NUL. */
+static size_t utf8_sequence_len(const unsigned char *s) {
+        unsigned char lo = 0x80, hi = 0xbf; /* what the second byte may be */
+        size_t n;
+
+        if (s[0] < 0x80)
+                return 1;
+        if (s[0] >= 0xc2 && s[0] <= 0xdf)
+                n = 2;
+        else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+                n = 3;
+                lo = s[0] == 0xe0 ? 0xa0 : lo;
+                hi = s[0] == 0xed ? 0x9f : hi;
+        } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+                n = 4;
+                lo = s[0] == 0xf0 ? 0x90 : lo;
+                hi = s[0] == 0xf4 ? 0x8f : hi;
+        } else
+                return 0;
+        if (s[1] < lo || s[1] > hi)
+                return 0;
+        for (size_t i = 2; i < n; i++)
+                if ((s[i] & 0xc0) != 0x80)
+                        return 0;
+        return n;
+}
+
+/* JSON text is UTF-8 (RFC 8259, 8.1), but file names and other strings from the system are bytes.
+ * Each byte that starts no valid sequence becomes U+FFFD, one per byte, as systemd's
+ * utf8_escape_invalid() makes it (sd-json refuses such a string, which would fail a whole listing):
+ * every parser reads the output, and the rest of the name stays readable. An escape of the byte
+ * itself would name another character (\u00ff is U+00FF), so the replacement is lossy by design. */
 void json_string(FILE *f, const char *s) {
         fputc('"', f);
-        for (; s && *s; s++) {
-                unsigned char ch = (unsigned char) *s;
+        for (const unsigned char *p = (const unsigned char *) s; p && *p;) {
+                size_t n = utf8_sequence_len(p);
 
-                if (ch == '"' || ch == '\\')
-                        fprintf(f, "\\%c", ch);
-                else if (ch < 0x20)
-                        fprintf(f, "\\u%04x", ch);
+                if (n == 0) {
+                        fputs("\\ufffd", f);
+                        n = 1;
+                } else if (*p == '"' || *p == '\\')
+                        fprintf(f, "\\%c", *p);
+                else if (*p < 0x20)
+                        fprintf(f, "\\u%04x", *p);
                 else
-                        fputc(ch, f);
+                        fwrite(p, 1, n, f);
+                p += n;
         }
         fputc('"', f);
 }

@@ -22,7 +22,8 @@ int read_full_file(const char *path, char **ret, size_t *ret_size);
 /* The same, of a regular file only (-EBADFD for a FIFO, a device, ..., never blocked on); flags
  * adds to the open()'s, e.g. O_NOFOLLOW (-ELOOP for a symlink). The file's stat in *ret_st. */
 int read_regular_file(const char *path, int flags, char **ret, size_t *ret_size, struct stat *ret_st);
-/* s as a JSON string: in quotes, with '"', backslash and control characters escaped; NULL as "". */
+/* s as a JSON string: in quotes, with '"', backslash and control characters escaped, and each byte
+ * that is not part of valid UTF-8 as \ufffd (U+FFFD); NULL as "". */
 void json_string(FILE *f, const char *s);
 /* Reads the first line without its newline. */
 int read_one_line(const char *path, char **ret);

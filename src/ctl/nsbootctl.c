@@ -97,7 +97,7 @@ static void help(void) {
                "     --version            Show the version\n"
                "  -q --quiet              Print only errors (console: no greeting)\n"
                "  -u --user=USER          enter: run as this user of the machine (name or UID)\n"
-               "     --json               Output as JSON (list, stat)\n"
+               "     --json               Output as JSON (list, stat, images)\n"
                "     --sort=cpu|memory|name  Order of top (default cpu)\n"
                "     --interval=SECS      Refresh interval of top (default 1)\n"
                "  -n --iterations=N       top: stop after N refreshes\n"

@@ -3,7 +3,7 @@
 # defined on the host, running or not - a tree or NAME.raw in /var/lib/machines, a config in
 # /etc/nsboot that names a tree elsewhere, an LXC container in /var/lib/lxc - with its type, the
 # read-only mark (chattr +i, a file without write permission), an image file's usage and its
-# path; JSON that parses. Not listed: symlinks in a machine directory, FIFOs and other files, names
+# path; JSON that parses, also with a tree path that is not UTF-8 (each bad byte U+FFFD). Not listed: symlinks in a machine directory, FIFOs and other files, names
 # nsboot refuses; a config in /etc/nsboot may be a symlink (nsboot -M follows it). A
 # FIFO where an image would be is never opened (the listing does not hang). status of a stopped
 # machine shows the same, its config and whether it starts at boot.
@@ -47,6 +47,24 @@ ln -s "$WORKDIR/$lconf.conf" "/etc/nsboot/$lconf.conf"
 mkfifo "$WORKDIR/$lconf.fifo"
 ln -s "$WORKDIR/$lconf.fifo" "/etc/nsboot/$lconf-fifo.conf"
 
+# A tree whose path is not UTF-8 (file names are bytes): its JSON still parses, each bad byte U+FFFD.
+new_name bad
+forget "$bad"
+badtree=$WORKDIR/tree-$'\xff'ok$'\xc3'-$bad
+at_exit "rm -rf '$badtree'"
+cp -a "$bb" "$badtree"
+printf 'lxc.rootfs.path = %s\n' "$badtree" >"/etc/nsboot/$bad.conf"
+# json_path NAME: the "path" (images) or "tree" (list) of NAME in the JSON on stdin, which must be
+# UTF-8 (strict decoding), as a Python string.
+json_path() {
+        python3 -c 'import json, sys
+l = {m["name"]: m for m in json.loads(sys.stdin.buffer.read().decode("utf-8"))}
+print(ascii(l[sys.argv[1]].get("path", l[sys.argv[1]].get("tree"))))' "$1"
+}
+# What a strict decoder that replaces each bad byte makes of the path.
+badtree_json=$(python3 -c 'import os, sys; print(ascii(os.fsencode(sys.argv[1]).decode("utf-8", "replace")))' "$badtree")
+assert_contains "$badtree_json" '\ufffdok\ufffd-' "the expected path has two U+FFFD"
+
 new_name lxc
 at_exit "rm -rf '/var/lib/lxc/$lxc'"
 mkdir "/var/lib/lxc/$lxc"
@@ -85,6 +103,8 @@ assert l[lxc]["config"] == lxcconf, l[lxc]
 assert l[d]["read_only"] is False, l[d]' "$dir" "$raw" "$MACHINES/$raw.raw" "$conf" "/etc/nsboot/$conf.conf" "$lxc" \
         "/var/lib/lxc/$lxc/config" <<<"$json" ||
         fail "images --json: $json"
+out=$(json_path "$bad" <<<"$json") || fail "images --json with a tree path that is not UTF-8: $json"
+assert_eq "$badtree_json" "$out" "images --json: a tree path that is not UTF-8"
 
 # status of a stopped machine (lxc-info, machinectl image-status): its tree or image, config, autostart.
 out=$(ctl status "$raw") || fail "status of a stopped image"
@@ -123,4 +143,6 @@ assert l[d]["state"] == "running" and l[d]["leader"] > 0, l[d]
 assert l[r]["state"] == "stopped" and l[r]["leader"] is None and l[r]["uptime_sec"] is None, l[r]
 assert l[r]["cgroup"] is None and l[d]["cgroup"].startswith("/"), (l[r], l[d])' "$dir" "$raw" <<<"$json" ||
         fail "list --all --json: $json"
+out=$(json_path "$bad" <<<"$json") || fail "list --all --json with a tree path that is not UTF-8: $json"
+assert_eq "$badtree_json" "$out" "list --all --json: a tree path that is not UTF-8"
 poweroff_guest
