@@ -13,6 +13,7 @@
 #include "basic/fileio.h"
 #include "basic/fs-util.h"
 #include "clone.h"
+#include "config-edit.h"
 #include "config-rename.h"
 #include "config.h"
 #include "create.h"
@@ -313,13 +314,13 @@ static char *new_config_path(const char *config, const char *new_name) {
         return asprintf(&path, "%.*s/%s.conf", (int) (strrchr(config, '/') - config), config, new_name) < 0 ? NULL : path;
 }
 
-/* The config file under the new name: keys rewritten, the old file's mode. new_path: where the
- * tree or image went, NULL when it stayed. */
+/* The config file under the new name: keys rewritten, the old file's owner, group, mode and ACL
+ * (those of the file an admin's symlink points to). new_path: where the tree or image went, NULL
+ * when it stayed. */
 static int write_new_config(const CloneSource *s, const char *name, const char *new_name, const char *new_path,
                             bool clone, char **ret_path) {
-        _cleanup_free_ char *text = NULL, *out = NULL, *path = NULL, *tmp = NULL;
+        _cleanup_free_ char *text = NULL, *out = NULL, *path = NULL, *tmp = NULL, *real = NULL;
         ConfigRename rename = { .name = name, .new_name = new_name, .new_hwaddrs = clone };
-        struct stat st;
         int r, dir_len;
 
         if (s->keyed && new_path) {
@@ -327,8 +328,10 @@ static int write_new_config(const CloneSource *s, const char *name, const char *
                 *(s->image ? &rename.new_image : &rename.new_directory) = new_path;
         }
         r = read_full_file(s->config, &text, NULL);
-        if (r < 0 || stat(s->config, &st) < 0)
-                return log_error_errno(r < 0 ? r : -errno, "Failed to read %s: %m", s->config);
+        if (r >= 0 && !(real = realpath(s->config, NULL)))
+                r = -errno;
+        if (r < 0)
+                return log_error_errno(r, "Failed to read %s: %m", s->config);
         r = config_rename_text(text, &rename, &out);
         if (r < 0)
                 return log_error_errno(r, "Failed to rewrite %s: %m", s->config);
@@ -336,7 +339,7 @@ static int write_new_config(const CloneSource *s, const char *name, const char *
         path = new_config_path(s->config, new_name);
         if (!path || asprintf(&tmp, "%.*s/.%s.conf.tmp", dir_len, s->config, new_name) < 0)
                 return log_oom();
-        r = write_file_atomic(NULL, path, tmp, out, st.st_mode & 07777);
+        r = config_write_like(real, path, tmp, out);
         if (r < 0)
                 return log_error_errno(r, "Failed to write %s: %m", path);
         *ret_path = TAKE_PTR(path);

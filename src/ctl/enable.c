@@ -5,7 +5,6 @@
  * systemd host (reloaded here), nsbootctl autostart (the init script) elsewhere. */
 #include <fcntl.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 
 #include "basic/fileio.h"
 #include "config-edit.h"
@@ -17,18 +16,17 @@
 
 #define AUTO_KEY "lxc.start.auto"
 
-/* The machine's config to change, and the text it starts from: its own NAME.conf as it is; for a
- * machine that has none, a new /etc/nsboot/NAME.conf (including LXC's config of the machine, which
- * it would hide otherwise). *ret_path NULL: nothing to change for disable. */
-static int config_to_change(const char *name, bool enable, char **ret_path, char **ret_text, mode_t *ret_mode) {
+/* The machine's config to change, and the text it starts from: its own NAME.conf as it is
+ * (*ret_exists); for a machine that has none, a new /etc/nsboot/NAME.conf (including LXC's config of
+ * the machine, which it would hide otherwise). *ret_path NULL: nothing to change for disable. */
+static int config_to_change(const char *name, bool enable, char **ret_path, char **ret_text, bool *ret_exists) {
         _cleanup_free_ char *found = NULL, *config = NULL, *text = NULL;
         int level = log_get_max_level(), r;
-        struct stat st;
         size_t size;
         bool trusted;
 
         *ret_path = *ret_text = NULL;
-        *ret_mode = 0644;
+        *ret_exists = false;
         r = settings_find_machine(name, true, &found, NULL);
         if (r == -ENOMEM)
                 return log_oom();
@@ -43,7 +41,7 @@ static int config_to_change(const char *name, bool enable, char **ret_path, char
                                        "other machine directories", name);
         if (config && ctl_config_is_own(config)) {
                 /* Replaced by a new file (rename()): a symlink would become a copy of its target. */
-                r = read_regular_file(config, O_NOFOLLOW, &text, &size, &st);
+                r = read_regular_file(config, O_NOFOLLOW, &text, &size, NULL);
                 if (r == -ELOOP)
                         return log_error_errno(r, "%s is a symbolic link: change lxc.start.auto in its target "
                                                "yourself, or replace the link by the file", config);
@@ -55,7 +53,7 @@ static int config_to_change(const char *name, bool enable, char **ret_path, char
                 if (strlen(text) != size)
                         return log_error_errno(SYNTHETIC_ERRNO(EBADMSG), "%s has a NUL byte, not changing it",
                                                config);
-                *ret_mode = st.st_mode & 07777;
+                *ret_exists = true;
                 *ret_text = TAKE_PTR(text);
                 *ret_path = TAKE_PTR(config);
                 return 0;
@@ -84,12 +82,12 @@ static int config_to_change(const char *name, bool enable, char **ret_path, char
 static int set_auto(const char *name, bool enable, bool quiet, bool *changed) {
         _cleanup_free_ char *path = NULL, *text = NULL, *out = NULL, *tmp = NULL;
         const char *slash;
-        mode_t mode;
+        bool exists;
         int r;
 
         if (!machine_name_is_valid(name))
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "'%s' is not a valid machine name", name);
-        r = config_to_change(name, enable, &path, &text, &mode);
+        r = config_to_change(name, enable, &path, &text, &exists);
         if (r < 0)
                 return r;
         if (!path) {
@@ -103,7 +101,8 @@ static int set_auto(const char *name, bool enable, bool quiet, bool *changed) {
         slash = strrchr(path, '/');
         if (asprintf(&tmp, "%.*s/.%s.tmp", (int) (slash - path), path, slash + 1) < 0)
                 return log_oom();
-        r = write_file_atomic(startswith(path, CONFIG_DIR "/") ? CONFIG_DIR : NULL, path, tmp, out, mode);
+        /* The admin's file keeps its owner, group, mode and ACL. */
+        r = exists ? config_write_like(path, path, tmp, out) : write_file_atomic(CONFIG_DIR, path, tmp, out, 0644);
         if (r < 0)
                 return log_error_errno(r, "Failed to write %s: %m", path);
         *changed = true;

@@ -2,7 +2,8 @@
 # nsbootctl clone and rename. On a tmpfs of the test: a busybox machine full of what a copy can get
 # wrong (hard links, a file capability, an xattr, an ACL, a device node, a FIFO, a socket, a
 # symlink to a host path, a sparse file, owners, setuid) is cloned, compared entry by entry with
-# its source, given a new machine ID, host name, config and MAC, and booted by its new name while
+# its source, given a new machine ID, host name, config (the source config's owner, group, mode and
+# ACL kept) and MAC, and booted by its new name while
 # the source stays as it was; the Debian tree's clone boots to "running" with its own machine ID;
 # hostile trees (machine-id a symlink to a host file, a FIFO, a directory) touch nothing and do not
 # hang; rename moves tree, config and log and boots under the new name; a machine found by name in
@@ -83,6 +84,16 @@ nsboot.log-file = /var/log/nsboot/$src.log
 EOF
 printf 'lxc.start.order = 5' >>"/etc/nsboot/$src.conf" # and no newline at the end
 cp "/etc/nsboot/$src.conf" "$WORKDIR/src.conf"
+# The admin's owner, group, mode and ACL of the config go to the clone's and the renamed one's.
+chown 1234:2345 "/etc/nsboot/$src.conf"
+chmod 0640 "/etc/nsboot/$src.conf"
+setfacl -m u:3456:r "/etc/nsboot/$src.conf"
+src_conf_acl=$(getfacl -cp "/etc/nsboot/$src.conf")
+# same_config_access FILE: FILE has the owner, group, mode and ACL of the source's config.
+same_config_access() {
+        assert_eq "1234:2345 640" "$(stat -c '%u:%g %a' "$1")" "owner, group and mode of $1"
+        assert_eq "$src_conf_acl" "$(getfacl -cp "$1")" "the ACL of $1"
+}
 # systemd-nspawn's settings and nsboot's beside the tree go with the machine, as they are.
 mkdir -p /etc/systemd/nspawn
 printf '[Exec]\nHostname=%s\n' "$src" >"/etc/systemd/nspawn/$src.nspawn"
@@ -118,6 +129,7 @@ assert_eq "$cl" "$(cat "$C/etc/hostname")" "/etc/hostname of the clone"
 # The config: the name and the path rewritten, every other byte kept.
 sed "s|dir:$S\$|dir:$C|; s|=   $src\$|=   $cl|; s|/$src.log|/$cl.log|" "$WORKDIR/src.conf" >"$WORKDIR/expected.conf"
 cmp "$WORKDIR/expected.conf" "/etc/nsboot/$cl.conf" || { diff "$WORKDIR/expected.conf" "/etc/nsboot/$cl.conf"; fail "the clone's config"; }
+same_config_access "/etc/nsboot/$cl.conf"
 # The source is untouched.
 assert_eq "$src_list" "$(listing "$S")" "the source tree after the clone"
 assert_eq "$src_id" "$(cat "$S/etc/machine-id")" "the source's machine ID"
@@ -203,6 +215,7 @@ assert_eq "$cl_id" "$(cat "$M/$ren/etc/machine-id")" "rename keeps the machine I
 assert_eq "$ren" "$(cat "$M/$ren/etc/hostname")" "/etc/hostname after rename"
 sed "s|dir:$S\$|dir:$M/$ren|; s|=   $src\$|=   $ren|; s|/$src.log|/$ren.log|" "$WORKDIR/src.conf" >"$WORKDIR/expected.conf"
 cmp "$WORKDIR/expected.conf" "/etc/nsboot/$ren.conf" || { diff "$WORKDIR/expected.conf" "/etc/nsboot/$ren.conf"; fail "config after rename"; }
+same_config_access "/etc/nsboot/$ren.conf"
 nsboot_start -M "$ren" sleep
 wait_output '^NSBOOT-TEST: ready=1'
 leader=$(leader_pid "$NSBOOT_PID")

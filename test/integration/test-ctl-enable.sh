@@ -1,6 +1,7 @@
 #!/bin/bash
 # nsbootctl enable and disable (machinectl enable, vzctl set --onboot): lxc.start.auto in the
-# machine's own config, every other line kept (comments, other keys, the file's mode), every other
+# machine's own config, every other line kept (comments, other keys, the file's mode, owner, group,
+# ACL and other extended attributes), every other
 # spelling of the key replaced; a new /etc/nsboot/NAME.conf for a machine that has none, including
 # LXC's config of an LXC container so that it still boots the same; nsboot-generator then makes (or
 # no longer makes) nsboot@NAME.service. Refused, writing nothing: a machine configured by a .nspawn
@@ -54,6 +55,35 @@ ctl -q enable "$c" "$c" || fail "enable $c twice"
 assert_eq 1 "$(grep -c start.auto "/etc/nsboot/$c.conf")" "one line of the key"
 assert_eq "lxc.start.auto = 1" "$(tail -n 1 "/etc/nsboot/$c.conf")" "the key's line"
 wanted "$c" || fail "$c is not started at boot after enable"
+
+# The new file has the owner, group, mode, ACL and other extended attributes of the one it replaces.
+new_name o
+forget "$o"
+cp -a "$bb" "$MACHINES/$o"
+printf 'lxc.uts.name = owned\n' >"/etc/nsboot/$o.conf"
+chown 1234:2345 "/etc/nsboot/$o.conf"
+chmod 0640 "/etc/nsboot/$o.conf"
+(umask 077 && ctl -q enable "$o") || fail "enable $o"
+assert_eq "lxc.uts.name = owned"$'\n'"lxc.start.auto = 1" "$(cat "/etc/nsboot/$o.conf")" "the config of $o"
+assert_eq "1234:2345 640" "$(stat -c '%u:%g %a' "/etc/nsboot/$o.conf")" "the config's owner, group and mode"
+if command -v setfacl >/dev/null && command -v getfacl >/dev/null && command -v setfattr >/dev/null &&
+        command -v getfattr >/dev/null; then
+        setfacl -m u:3456:rw "/etc/nsboot/$o.conf"
+        setfattr -n user.nsboot -v kept "/etc/nsboot/$o.conf"
+        setfattr -n trusted.nsboot -v root "/etc/nsboot/$o.conf"
+        acl=$(getfacl -cp "/etc/nsboot/$o.conf")
+        mode=$(stat -c %a "/etc/nsboot/$o.conf")
+        ctl -q disable "$o" || fail "disable $o"
+        assert_eq "lxc.start.auto = 0" "$(tail -n 1 "/etc/nsboot/$o.conf")" "the config of $o after disable"
+        assert_eq "$acl" "$(getfacl -cp "/etc/nsboot/$o.conf")" "the config's ACL"
+        assert_contains "$acl" "user:3456:rw-" "the ACL as set"
+        assert_eq "$mode" "$(stat -c %a "/etc/nsboot/$o.conf")" "the config's mode with an ACL"
+        assert_eq kept "$(getfattr --only-values -n user.nsboot "/etc/nsboot/$o.conf")" "a user extended attribute"
+        assert_eq root "$(getfattr --only-values -n trusted.nsboot "/etc/nsboot/$o.conf")" "a trusted extended attribute"
+        assert_eq "1234:2345" "$(stat -c %u:%g "/etc/nsboot/$o.conf")" "the owner with an ACL"
+else
+        log "SKIP part: the config's ACL and extended attributes, for want of setfacl, getfacl, setfattr, getfattr (Debian: acl, attr)"
+fi
 
 # An LXC container: its config is included, so nsboot -M still boots the same tree.
 new_name l
