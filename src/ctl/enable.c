@@ -12,6 +12,7 @@
 #include "create.h"
 #include "ctl.h"
 #include "log.h"
+#include "rename-journal.h"
 #include "settings.h"
 
 #define AUTO_KEY "lxc.start.auto"
@@ -87,6 +88,8 @@ static int set_auto(const char *name, bool enable, bool quiet, bool *changed) {
 
         if (!machine_name_is_valid(name))
                 return log_error_errno(SYNTHETIC_ERRNO(EINVAL), "'%s' is not a valid machine name", name);
+        /* A killed rename's new config would be undone later, with the key in it. */
+        rename_journal_repair(name);
         r = config_to_change(name, enable, &path, &text, &exists);
         if (r < 0)
                 return r;

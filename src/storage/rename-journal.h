@@ -3,8 +3,8 @@
  * log) and the config files it writes and removes, or what a clone makes, written before the first
  * step. One killed at any point is undone (a rename before it committed, a clone before its copy
  * is in place) or finished (a rename after it committed) by the next nsbootctl that looks at either
- * name (rename, clone, remove, create, export, start) or nsboot -M of either name, before it looks
- * for the machine's config file and tree. */
+ * name (rename, clone, remove, create, export, start, enable, disable), or nsboot -M of either name
+ * before it looks for the machine's config file and tree. */
 #pragma once
 
 #include <stdbool.h>

@@ -128,6 +128,15 @@ no_machine "$a"
 no_leftovers "$a" "$b"
 ctl rename "$b" "$a" || fail "rename back"
 
+# --- enable repairs first too: of the new name, whose config the undo would remove, enable and all.
+paused rename-moved rename "$a" "$b"
+out=$(ctl enable "$b" 2>&1) && fail "enable of the new name of a killed rename succeeded: $out"
+assert_contains "$out" "Undid the rename of machine '$a' to '$b'"
+assert_contains "$out" "No machine '$b'"
+is_machine "$a" "$id"
+no_machine "$b"
+no_leftovers "$a" "$b"
+
 # --- clone killed once its copy, config file and side file are made, before the copy is in place:
 # the next clone of the same names removes them first, and clones.
 [[ -d /etc/systemd/nspawn ]] || at_exit "rmdir /etc/systemd/nspawn 2>/dev/null"
