@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "basic/fileio.h"
+#include "basic/strv.h"
 #include "config-edit.h"
 #include "config.h"
 #include "create.h"
@@ -18,10 +19,12 @@
 #define AUTO_KEY "lxc.start.auto"
 
 /* The machine's config to change, and the text it starts from: its own NAME.conf as it is
- * (*ret_exists); for a machine that has none, a new /etc/nsboot/NAME.conf (including LXC's config of
+ * (*ret_exists); for a machine that has none, a new NAME.conf in the first config directory,
+ * /etc/nsboot unless $NSBOOT_CONFIG_PATH says otherwise (including LXC's config of
  * the machine, which it would hide otherwise). *ret_path NULL: nothing to change for disable. */
 static int config_to_change(const char *name, bool enable, char **ret_path, char **ret_text, bool *ret_exists) {
         _cleanup_free_ char *found = NULL, *config = NULL, *text = NULL;
+        _cleanup_strv_free_ char **dirs = NULL;
         int level = log_get_max_level(), r;
         size_t size;
         bool trusted;
@@ -71,7 +74,15 @@ static int config_to_change(const char *name, bool enable, char **ret_path, char
                                        "Machine '%s' is configured by %s, which an nsboot config would hide: "
                                        "'nsbootctl convert-nspawn %s > " CONFIG_DIR "/%s.conf' makes one of it, then "
                                        "enable the machine", name, config, config, name);
-        if (asprintf(ret_path, CONFIG_DIR "/%s.conf", name) < 0)
+        /* Where config_find() looks first: with $NSBOOT_CONFIG_PATH set, its first directory, never
+         * a /etc/nsboot/NAME.conf it does not list (and so hides). */
+        r = config_search_dirs(&dirs);
+        if (r < 0)
+                return log_oom();
+        if (!dirs || !dirs[0])
+                return log_error_errno(SYNTHETIC_ERRNO(ENOENT),
+                                       "$NSBOOT_CONFIG_PATH names no directory to write %s.conf in", name);
+        if (asprintf(ret_path, "%s/%s.conf", dirs[0], name) < 0)
                 return log_oom();
         if (config ? asprintf(ret_text, "# LXC's config of the machine, which this file would hide otherwise.\n"
                                         "lxc.include = %s\n", config) < 0
@@ -95,7 +106,7 @@ static int set_auto(const char *name, bool enable, bool quiet, bool *changed) {
                 return r;
         if (!path) {
                 if (!quiet)
-                        log_info("Machine '%s' does not start at boot: it has no config in " CONFIG_DIR, name);
+                        log_info("Machine '%s' does not start at boot: it has no config of nsboot's own", name);
                 return 0;
         }
         r = config_set_text(text, AUTO_KEY, enable ? "1" : "0", &out);
@@ -105,7 +116,13 @@ static int set_auto(const char *name, bool enable, bool quiet, bool *changed) {
         if (asprintf(&tmp, "%.*s/.%s.tmp", (int) (slash - path), path, slash + 1) < 0)
                 return log_oom();
         /* The admin's file keeps its owner, group, mode and ACL. */
-        r = exists ? config_write_like(path, path, tmp, out) : write_file_atomic(CONFIG_DIR, path, tmp, out, 0644);
+        if (exists)
+                r = config_write_like(path, path, tmp, out);
+        else {
+                _cleanup_free_ char *dir = strndup(path, (size_t) (slash - path));
+
+                r = dir ? write_file_atomic(dir, path, tmp, out, 0644) : -ENOMEM;
+        }
         if (r < 0)
                 return log_error_errno(r, "Failed to write %s: %m", path);
         *changed = true;

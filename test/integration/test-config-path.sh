@@ -2,7 +2,8 @@
 # $NSBOOT_CONFIG_PATH replaces /etc/nsboot and /run/nsboot as the directories of machines' config
 # files for nsboot -M, nsbootctl images, status and autostart alike: a name in an earlier directory
 # hides it in a later one, a config of /etc/nsboot is not seen while it is set (nor any when it is
-# set but empty), and without it /etc/nsboot is read again.
+# set but empty), and without it /etc/nsboot is read again; nsbootctl enable writes a new config into
+# the path's first directory, never over the /etc/nsboot one that the path hides.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -47,3 +48,19 @@ assert_match "$(row "$c")" "^$c +directory +no .* $tree\$" "images: /etc/nsboot 
 assert_eq "" "$(row "$a")$(row "$b")" "images: the configs of the path without NSBOOT_CONFIG_PATH"
 nsboot_run -M "$c" /bin/true
 assert_rc 0 "nsboot -M with the config of /etc/nsboot"
+
+# nsbootctl enable writes a new config where nsboot -M will find it: into the first directory of the
+# path, never over a /etc/nsboot/NAME.conf that the path hides (it would lose that file).
+new_name d
+mkdir -p /var/lib/machines
+mkdir "/var/lib/machines/$d"
+at_exit "rmdir '/var/lib/machines/$d'; rm -f '/etc/nsboot/$d.conf'"
+printf '%s\n' "# the admin's, hidden by the path" "lxc.uts.name = hidden" >"/etc/nsboot/$d.conf"
+before=$(cat "/etc/nsboot/$d.conf")
+NSBOOT_CONFIG_PATH=$etc1:$etc2 ctl enable "$d" || fail "enable with NSBOOT_CONFIG_PATH"
+assert_file_contains "$etc1/$d.conf" "lxc.start.auto = 1" "enable: the new config in the path's first directory"
+assert_eq "$before" "$(cat "/etc/nsboot/$d.conf")" "enable: /etc/nsboot's config that the path hides"
+rm -f "$etc1/$d.conf"
+out=$(NSBOOT_CONFIG_PATH='' ctl enable "$d" 2>&1) && fail "enable with an empty NSBOOT_CONFIG_PATH succeeded"
+assert_contains "$out" "NSBOOT_CONFIG_PATH names no directory" "enable with an empty NSBOOT_CONFIG_PATH"
+assert_eq "$before" "$(cat "/etc/nsboot/$d.conf")" "enable with an empty path: /etc/nsboot's config"
