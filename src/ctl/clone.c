@@ -17,6 +17,8 @@
 #include "config-rename.h"
 #include "config.h"
 #include "create.h"
+#include "basic/strv.h"
+#include "config.h"
 #include "ctl.h"
 #include "lock.h"
 #include "log.h"
@@ -27,8 +29,9 @@
 
 #define MACHINES_DIR "/var/lib/machines"
 #define CONFIG_DIR "/etc/nsboot"
-/* Where nsboot looks for NAME.conf, in this order (config.c). */
-static const char *const config_dirs[] = { CONFIG_DIR, "/run/nsboot" };
+/* Where a new name must be free besides config_search_dirs(): where nsboot -M looks without
+ * $NSBOOT_CONFIG_PATH. */
+static const char *const default_config_dirs[] = { CONFIG_DIRS };
 #define START_LOG_DIR "/var/log/nsboot"
 
 typedef struct CloneSource {
@@ -99,11 +102,16 @@ static int source_by_name(const char *name, CloneSource *s) {
 }
 
 static int source_find(const char *name, CloneSource *ret) {
+        _cleanup_strv_free_ char **dirs = NULL;
         CloneSource s = {};
         int r;
 
-        for (size_t i = 0; i < ELEMENTSOF(config_dirs) && !s.config; i++) {
-                if (asprintf(&s.config, "%s/%s.conf", config_dirs[i], name) < 0)
+        if (config_search_dirs(&dirs) < 0)
+                return log_oom();
+        STRV_FOREACH(d, dirs) {
+                if (s.config)
+                        break;
+                if (asprintf(&s.config, "%s/%s.conf", *d, name) < 0)
                         return log_oom();
                 if (access(s.config, F_OK) < 0) {
                         free(s.config);
@@ -238,11 +246,17 @@ static int side_files_copy(const SideFile *f, size_t n) {
 /* NEWNAME must be free everywhere nsboot -M NEWNAME or nsbootctl would look. */
 static int check_new_name(const char *new_name, const char *dest, const SideFile *side, size_t n_side) {
         _cleanup_free_ char *dir = NULL, *raw = NULL;
+        _cleanup_strv_free_ char **dirs = NULL;
 
-        for (size_t i = 0; i < ELEMENTSOF(config_dirs); i++) {
+        if (config_search_dirs(&dirs) < 0)
+                return log_oom();
+        for (size_t i = 0; i < ELEMENTSOF(default_config_dirs); i++)
+                if (!strv_contains(dirs, default_config_dirs[i]) && strv_extend(&dirs, default_config_dirs[i]) < 0)
+                        return log_oom();
+        STRV_FOREACH(d, dirs) {
                 _cleanup_free_ char *conf = NULL;
 
-                if (asprintf(&conf, "%s/%s.conf", config_dirs[i], new_name) < 0)
+                if (asprintf(&conf, "%s/%s.conf", *d, new_name) < 0)
                         return log_oom();
                 if (access(conf, F_OK) >= 0)
                         return log_error_errno(SYNTHETIC_ERRNO(EEXIST), "Machine '%s' exists already: %s", new_name,

@@ -4,6 +4,7 @@
 # hides it in a later one, a config of /etc/nsboot is not seen while it is set (nor any when it is
 # set but empty), and without it /etc/nsboot is read again; nsbootctl enable writes a new config into
 # the path's first directory, never over the /etc/nsboot one that the path hides.
+# clone and rename look for the source in the path, and want a new name free there and in /etc/nsboot.
 # shellcheck source=test/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -64,3 +65,14 @@ rm -f "$etc1/$d.conf"
 out=$(NSBOOT_CONFIG_PATH='' ctl enable "$d" 2>&1) && fail "enable with an empty NSBOOT_CONFIG_PATH succeeded"
 assert_contains "$out" "NSBOOT_CONFIG_PATH names no directory" "enable with an empty NSBOOT_CONFIG_PATH"
 assert_eq "$before" "$(cat "/etc/nsboot/$d.conf")" "enable with an empty path: /etc/nsboot's config"
+
+# nsbootctl clone and rename find the source's config in the path too, and a new name must be free
+# in the path's directories and in /etc/nsboot and /run/nsboot alike.
+out=$(NSBOOT_CONFIG_PATH=$etc1:$etc2 ctl clone "$c" "${c}x" 2>&1) && fail "clone of a config the path hides succeeded"
+assert_contains "$out" "No machine '$c'" "clone: a config of /etc/nsboot that the path hides"
+new_name e
+printf '%s\n' "nsboot.directory = $tree" >"$etc1/$e.conf"
+out=$(NSBOOT_CONFIG_PATH=$etc1:$etc2 ctl clone "$a" "$e" 2>&1) && fail "clone onto a name of the path succeeded"
+assert_contains "$out" "exists already: $etc1/$e.conf" "clone onto a name whose config is in the path"
+out=$(NSBOOT_CONFIG_PATH=$etc1:$etc2 ctl clone "$a" "$c" 2>&1) && fail "clone onto a name of /etc/nsboot succeeded"
+assert_contains "$out" "exists already: /etc/nsboot/$c.conf" "clone onto a name whose config is in /etc/nsboot"
