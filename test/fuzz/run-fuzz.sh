@@ -29,8 +29,11 @@ if ! clang -fsanitize=fuzzer,address,undefined "$work/probe.c" -o "$work/probe" 
         cat "$work/probe.log"
         exit 77
 fi
+# What meson.build defines beside the version: where libseccomp's file is (seccomp-dlopen.c).
+libseccomp_libdir=$(pkg-config --variable=libdir libseccomp)
 # shellcheck disable=SC2046 # pkg-config output is meant to split
-if ! clang -g -O1 -std=gnu11 -D_GNU_SOURCE -DNSBOOT_VERSION='"fuzz"' -fsanitize=fuzzer,address,undefined \
+if ! clang -g -O1 -std=gnu11 -D_GNU_SOURCE -DNSBOOT_VERSION='"fuzz"' -DLIBSECCOMP_LIBDIR="\"$libseccomp_libdir\"" \
+        -fsanitize=fuzzer,address,undefined \
         -fno-sanitize-recover=undefined "${includes[@]}" "${sources[@]}" "$SRCDIR/test/fuzz/fuzz-config.c" \
         $(pkg-config --cflags --libs "${deps[@]}") -o "$work/fuzz-config" 2>"$work/build.log"; then
         cat "$work/build.log"
