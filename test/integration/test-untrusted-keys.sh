@@ -96,6 +96,8 @@ for k in nsboot.console.buffer.size lxc.console.buffer.size; do VALUE[$k]=64M; E
 # How the host knows and treats the machine: their default in --check.
 VALUE[nsboot.machine]=nsbtother; EFFECT[nsboot.machine]=-
 VALUE[nsboot.console]=interactive; EFFECT[nsboot.console]=-
+# A host device as the console: taken, /dev/null (no terminal) would refuse the start.
+for k in nsboot.console.path lxc.console.path; do VALUE[$k]=/dev/null; EFFECT[$k]=-; done
 for k in nsboot.kill-signal lxc.signal.halt nsboot.stop-signal lxc.signal.stop; do VALUE[$k]=SIGKILL; EFFECT[$k]=-; done
 # System call filters: a host file read, or system calls allowed beyond the default filter;
 # their default in --check.
